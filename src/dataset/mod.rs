@@ -1,0 +1,3 @@
+//! Datasets.
+/// A loaded, validated dataset.
+pub struct Dataset;

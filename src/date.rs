@@ -1,0 +1,278 @@
+//! Partial calendar dates (`2006`, `2006-04`, `2006-04-19`) and the day spans they cover.
+//!
+//! Sources often give only a year or a month. A [`PartialDate`] keeps that precision, and
+//! [`PartialDate::span`] turns it into the inclusive range of days it may mean, so that a
+//! question asked "as of 2006" can tell when the answer changed inside the year.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+
+/// How much of a date is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatePrecision {
+    /// Only the year (`2006`).
+    Year,
+    /// Year and month (`2006-04`).
+    Month,
+    /// The exact day (`2006-04-19`).
+    Day,
+}
+
+impl DatePrecision {
+    /// The lower-case word used in CSV output: `year`, `month` or `day`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatePrecision::Year => "year",
+            DatePrecision::Month => "month",
+            DatePrecision::Day => "day",
+        }
+    }
+}
+
+/// An inclusive range of days, `first..=last`.
+///
+/// # Examples
+/// ```
+/// use bordertrack::{DateSpan, PartialDate};
+/// let span: DateSpan = "2006-02".parse::<PartialDate>().unwrap().span();
+/// assert_eq!(span.first.to_string(), "2006-02-01");
+/// assert_eq!(span.last.to_string(), "2006-02-28");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DateSpan {
+    /// The first day that the span may mean.
+    pub first: Date,
+    /// The last day that the span may mean (inclusive).
+    pub last: Date,
+}
+
+impl DateSpan {
+    /// A span of one day.
+    pub fn day(date: Date) -> DateSpan {
+        DateSpan {
+            first: date,
+            last: date,
+        }
+    }
+
+    /// A span from `first` to `last` inclusive; `None` when `last` is before `first`.
+    pub fn new(first: Date, last: Date) -> Option<DateSpan> {
+        (first <= last).then_some(DateSpan { first, last })
+    }
+
+    /// Whether the span is a single day.
+    pub fn is_day(&self) -> bool {
+        self.first == self.last
+    }
+}
+
+impl fmt::Display for DateSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_day() {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}/{}", self.first, self.last)
+        }
+    }
+}
+
+/// A calendar date known to the year, the month or the day.
+///
+/// Parsing accepts exactly `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (ISO 8601, years 1000–9999) and
+/// rejects impossible dates such as `2006-02-30` or `2006-13`.
+///
+/// # Examples
+/// ```
+/// use bordertrack::{DatePrecision, PartialDate};
+/// let d: PartialDate = "2006-04".parse().unwrap();
+/// assert_eq!(d.precision(), DatePrecision::Month);
+/// assert_eq!(d.to_string(), "2006-04");
+/// assert!("2006-02-30".parse::<PartialDate>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartialDate {
+    /// A whole year.
+    Year(i16),
+    /// A whole month of a year (month 1–12).
+    Month(i16, i8),
+    /// One day.
+    Day(Date),
+}
+
+/// Why a date string was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}: {input:?} (expected YYYY, YYYY-MM or YYYY-MM-DD)")]
+pub struct DateParseError {
+    /// The text that did not parse (truncated to 40 characters).
+    pub input: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl PartialDate {
+    /// A day-precision date.
+    pub fn from_date(date: Date) -> PartialDate {
+        PartialDate::Day(date)
+    }
+
+    /// How much of the date is known.
+    pub fn precision(&self) -> DatePrecision {
+        match self {
+            PartialDate::Year(_) => DatePrecision::Year,
+            PartialDate::Month(..) => DatePrecision::Month,
+            PartialDate::Day(_) => DatePrecision::Day,
+        }
+    }
+
+    /// The inclusive range of days this date may mean.
+    pub fn span(&self) -> DateSpan {
+        match *self {
+            PartialDate::Year(y) => DateSpan {
+                first: Date::constant(y, 1, 1),
+                last: Date::constant(y, 12, 31),
+            },
+            PartialDate::Month(y, m) => {
+                let first = Date::constant(y, m, 1);
+                DateSpan {
+                    first,
+                    last: first.last_of_month(),
+                }
+            }
+            PartialDate::Day(d) => DateSpan::day(d),
+        }
+    }
+
+    /// The first day the date may mean.
+    pub fn first(&self) -> Date {
+        self.span().first
+    }
+
+    /// The last day the date may mean.
+    pub fn last(&self) -> Date {
+        self.span().last
+    }
+}
+
+fn parse_number(s: &str, width: usize) -> Option<i32> {
+    if s.len() != width || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+impl FromStr for PartialDate {
+    type Err = DateParseError;
+
+    fn from_str(raw: &str) -> Result<PartialDate, DateParseError> {
+        let s = raw.trim();
+        let err = |reason| DateParseError {
+            input: raw.chars().take(40).collect(),
+            reason,
+        };
+        if s.is_empty() {
+            return Err(err("empty date"));
+        }
+        let mut parts = s.split('-');
+        let year = parts
+            .next()
+            .and_then(|p| parse_number(p, 4))
+            .ok_or_else(|| err("not a date"))?;
+        if !(1000..=9999).contains(&year) {
+            return Err(err("year out of range 1000-9999"));
+        }
+        let year = year as i16;
+        let month = match parts.next() {
+            None => return Ok(PartialDate::Year(year)),
+            Some(p) => parse_number(p, 2).ok_or_else(|| err("not a date"))?,
+        };
+        if !(1..=12).contains(&month) {
+            return Err(err("month out of range 01-12"));
+        }
+        let month = month as i8;
+        let day = match parts.next() {
+            None => return Ok(PartialDate::Month(year, month)),
+            Some(p) => parse_number(p, 2).ok_or_else(|| err("not a date"))?,
+        };
+        if parts.next().is_some() {
+            return Err(err("not a date"));
+        }
+        let date = Date::new(year, month, day as i8).map_err(|_| err("no such day"))?;
+        Ok(PartialDate::Day(date))
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PartialDate::Year(y) => write!(f, "{y:04}"),
+            PartialDate::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            PartialDate::Day(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl serde::Serialize for PartialDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<PartialDate, DateParseError> {
+        s.parse()
+    }
+
+    #[test]
+    fn parses_each_precision() {
+        assert_eq!(p("2006").unwrap(), PartialDate::Year(2006));
+        assert_eq!(p("2006-04").unwrap(), PartialDate::Month(2006, 4));
+        assert_eq!(
+            p("2006-04-19").unwrap(),
+            PartialDate::Day(Date::constant(2006, 4, 19))
+        );
+    }
+
+    #[test]
+    fn spans_cover_the_period() {
+        let s = p("2004").unwrap().span();
+        assert_eq!(
+            (s.first, s.last),
+            (Date::constant(2004, 1, 1), Date::constant(2004, 12, 31))
+        );
+        let s = p("2004-02").unwrap().span();
+        assert_eq!(s.last, Date::constant(2004, 2, 29));
+    }
+
+    #[test]
+    fn rejects_impossible_and_malformed() {
+        for bad in [
+            "",
+            "2006-02-30",
+            "2006-13",
+            "2006-00",
+            "19/04/2006",
+            "06-04-19",
+            "2006-4-19",
+            "2006-04-19T00",
+            "abcd",
+            "0999",
+            "2006--01",
+            "2006-04-19-01",
+            "+2006",
+        ] {
+            assert!(p(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for s in ["2006", "2006-04", "2006-04-19"] {
+            assert_eq!(p(s).unwrap().to_string(), s);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! # bordertrack
+//!
+//! International borders as line segments whose **delimitation** (agreed on paper) and
+//! **demarcation** (marked on the ground) status changes over time, each change tied to the
+//! instrument that made it and to a cited source.
+//!
+//! Every geometry is WGS84 longitude/latitude (RFC 7946 axis order). Every length and distance
+//! is geodesic on the WGS84 ellipsoid (Karney's algorithm through `geo::Geodesic`) and carries
+//! its unit in its name (`_m`, `_km`).
+//!
+//! ## Model
+//! - [`Segment`], [`Dyad`], [`CountryCode`], [`Extent`]: the border lines.
+//! - [`Delimitation`], [`Demarcation`], [`StatusFilter`]: statuses and the `--on` filter.
+//! - [`Instrument`], [`InstrumentKind`], [`Source`], [`StatusChange`], [`Basis`]: provenance.
+//! - [`Place`], [`Sovereignty`], [`Incident`]: what lies and happens near the lines.
+//! - [`PartialDate`], [`DateSpan`]: dates known to the year, month or day.
+//!
+//! ## Dataset
+//! - [`Dataset`]: loads and validates a dataset directory, or the embedded Central Asia data.
+//!
+//! ## Queries
+//! - [`query`]: status as of a date, per-dyad statistics, histories.
+//!
+//! ## Errors
+//! - [`Error`], [`Problem`], [`Location`].
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod dataset;
+mod date;
+mod error;
+mod model;
+pub mod query;
+
+pub use dataset::Dataset;
+pub use date::{DateParseError, DatePrecision, DateSpan, PartialDate};
+pub use error::{Error, Location, Problem, Result};
+pub use model::*;

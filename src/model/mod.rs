@@ -1,0 +1,19 @@
+//! The data model: segments, statuses, instruments, changes, places, incidents and sources.
+//!
+//! These are plain records with no I/O; [`crate::dataset`] reads and validates them.
+
+mod change;
+mod code;
+mod incident;
+mod instrument;
+mod place;
+mod segment;
+mod status;
+
+pub use change::StatusChange;
+pub use code::{CodeError, CountryCode, Dyad};
+pub use incident::Incident;
+pub use instrument::{Basis, Instrument, InstrumentKind, Source};
+pub use place::{Place, Sovereignty};
+pub use segment::{Extent, Segment};
+pub use status::{Delimitation, Demarcation, StatusFilter, StatusParseError, StatusWord};
