@@ -68,13 +68,54 @@ impl DateSpan {
     }
 }
 
+impl DateSpan {
+    /// The partial date that covers exactly this span, if there is one (a day, a whole
+    /// calendar month or a whole calendar year).
+    pub fn as_partial(&self) -> Option<PartialDate> {
+        let (f, l) = (self.first, self.last);
+        if f == l {
+            return Some(PartialDate::Day(f));
+        }
+        if f.day() == 1
+            && f.month() == 1
+            && l.month() == 12
+            && l.day() == 31
+            && f.year() == l.year()
+        {
+            return Some(PartialDate::Year(f.year()));
+        }
+        if f.day() == 1 && l == f.last_of_month() {
+            return Some(PartialDate::Month(f.year(), f.month()));
+        }
+        None
+    }
+
+    /// Whether `day` lies in the span.
+    pub fn contains(&self, day: Date) -> bool {
+        self.first <= day && day <= self.last
+    }
+}
+
+impl From<PartialDate> for DateSpan {
+    fn from(d: PartialDate) -> DateSpan {
+        d.span()
+    }
+}
+
+/// Written as the partial date it equals (`2006`, `2006-04`, `2006-04-19`), otherwise as an
+/// ISO 8601 interval `first/last`.
 impl fmt::Display for DateSpan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_day() {
-            write!(f, "{}", self.first)
-        } else {
-            write!(f, "{}/{}", self.first, self.last)
+        match self.as_partial() {
+            Some(p) => write!(f, "{p}"),
+            None => write!(f, "{}/{}", self.first, self.last),
         }
+    }
+}
+
+impl serde::Serialize for DateSpan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -267,6 +308,16 @@ mod tests {
         ] {
             assert!(p(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn span_display_uses_the_partial_form() {
+        for s in ["2006", "2006-04", "2006-04-19"] {
+            assert_eq!(p(s).unwrap().span().to_string(), s);
+        }
+        let odd = DateSpan::new(Date::constant(2006, 4, 3), Date::constant(2006, 4, 9)).unwrap();
+        assert_eq!(odd.to_string(), "2006-04-03/2006-04-09");
+        assert!(DateSpan::new(Date::constant(2006, 4, 9), Date::constant(2006, 4, 3)).is_none());
     }
 
     #[test]

@@ -2,15 +2,16 @@
 
 use geo::Point;
 
-use crate::PartialDate;
+use crate::DateSpan;
 
 /// A dated point event: a shooting, detention, trespass, protest, clash, …
 #[derive(Clone, Debug, PartialEq)]
 pub struct Incident {
     /// Unique id.
     pub id: String,
-    /// When it happened, to the precision known.
-    pub date: PartialDate,
+    /// The days on which it may have happened: one day when the date is exact, a month or a
+    /// year for partial dates, any range for imported tables that give start and end dates.
+    pub date: DateSpan,
     /// Where, lon/lat.
     pub point: Point<f64>,
     /// How far the true position may be from `point`, in metres (0 when exact).
