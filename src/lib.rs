@@ -31,6 +31,7 @@ mod date;
 mod error;
 mod model;
 pub mod query;
+pub mod report;
 
 pub use dataset::Dataset;
 pub use date::{DateParseError, DatePrecision, DateSpan, PartialDate};

@@ -1,1 +1,11 @@
-//! Queries.
+//! Questions asked of a dataset: status as of a date, statistics, histories.
+
+mod history;
+mod stats;
+mod status;
+mod timeline;
+
+pub use history::{history, HistoryEntry};
+pub use stats::{dyad_stats, DyadStats};
+pub use status::{SegmentStatus, StatusOf, StatusTimelines};
+pub use timeline::{Event, Resolved, Timeline};

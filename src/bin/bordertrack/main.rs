@@ -1,1 +1,107 @@
-fn main() {}
+//! The `bordertrack` command: parses arguments, runs one subcommand, maps the outcome to an
+//! exit status. No domain logic lives here.
+
+mod args;
+mod cmd;
+mod output;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+/// Why a command did not succeed, and so which exit status it gets.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems were found and listed (exit 1). The count is for the summary line.
+    Problems(usize),
+    /// The dataset is invalid; its problems are printed to stderr (exit 1).
+    Invalid(Vec<bordertrack::Problem>),
+    /// A request that cannot be carried out as asked (exit 2).
+    Usage(String),
+    /// Reading or writing failed (exit 2; a broken pipe exits 0 quietly).
+    Io(io::Error),
+}
+
+impl From<bordertrack::Error> for Failure {
+    fn from(e: bordertrack::Error) -> Failure {
+        match e {
+            bordertrack::Error::Invalid(p) => Failure::Invalid(p),
+            bordertrack::Error::Write(e) => Failure::Io(e),
+            bordertrack::Error::Io { path, source } => Failure::Io(io::Error::new(
+                source.kind(),
+                format!("{}: {source}", path.display()),
+            )),
+            other => Failure::Usage(other.to_string()),
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Failure {
+        Failure::Usage(s)
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    let data = cli.data.as_deref();
+    match &cli.command {
+        Command::Segments(a) => cmd::segments::run(data, a),
+        Command::Stats(a) => cmd::stats::run(data, a),
+        Command::History(a) => cmd::history::run(data, a),
+        Command::Validate(_) => cmd::validate::run(data),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            // Help and version go to stdout, usage errors to stderr.
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let mut err = io::stderr().lock();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Problems(n)) => {
+            let _ = writeln!(
+                err,
+                "bordertrack: {n} problem{} found",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        Err(Failure::Invalid(problems)) => {
+            for p in &problems {
+                let _ = writeln!(err, "{p}");
+            }
+            let n = problems.len();
+            let _ = writeln!(
+                err,
+                "bordertrack: the dataset has {n} problem{}; run `bordertrack validate` for the list",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(m)) => {
+            let _ = writeln!(err, "bordertrack: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Io(e)) => {
+            let _ = writeln!(err, "bordertrack: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

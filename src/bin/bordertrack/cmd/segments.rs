@@ -1,0 +1,75 @@
+//! `bordertrack segments`: each segment with its status as of a date.
+
+use std::path::Path;
+
+use bordertrack::query::StatusTimelines;
+use bordertrack::report::{Cell, RowWriter};
+use geo::Geometry;
+
+use crate::args::SegmentsArgs;
+use crate::output::{self, Output};
+use crate::Failure;
+
+/// The columns written, in order.
+pub const COLUMNS: &[&str] = &[
+    "segment_id",
+    "dyad",
+    "left",
+    "right",
+    "name",
+    "length_km",
+    "delimitation",
+    "demarcation",
+    "since",
+    "instrument_id",
+    "extent",
+    "ambiguity",
+];
+
+/// Runs the command.
+pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> {
+    let data = super::load(data_dir)?;
+    let at = super::as_of(&args.when);
+    if let Some(d) = args.dyad {
+        if !data.dyads().contains(&d) {
+            return Err(Failure::Usage(format!(
+                "no segments of dyad {d} in the dataset"
+            )));
+        }
+    }
+    let timelines = StatusTimelines::new(&data, args.when.basis.into());
+    let mut out = Output::open(&args.out, &[])?;
+    let mut w = RowWriter::new(&mut out, output::format(&args.out), COLUMNS)?;
+    for (i, seg) in data.segments().iter().enumerate() {
+        if args.dyad.is_some_and(|d| d != seg.dyad) {
+            continue;
+        }
+        let st = timelines.at(i, at);
+        if let Some(f) = &args.on {
+            if !st.may_match(f) {
+                continue;
+            }
+        }
+        let since = st.since();
+        let cells = [
+            Cell::text(&seg.id),
+            Cell::text(seg.dyad.to_string()),
+            Cell::text(seg.left.as_str()),
+            Cell::text(seg.right.as_str()),
+            Cell::text(&seg.name),
+            Cell::Float(seg.length_m() / 1000.0, 3),
+            Cell::text(st.delimitation_word()),
+            Cell::text(st.demarcation_word()),
+            since.map_or(Cell::Empty, |e| Cell::text(e.effective.to_string())),
+            since
+                .and_then(|e| e.by.instrument_id.clone())
+                .map_or(Cell::Empty, Cell::text),
+            Cell::text(seg.extent.as_str()),
+            Cell::text(st.ambiguity()),
+        ];
+        w.write(&cells, Some(&Geometry::LineString(seg.line.clone())))?;
+    }
+    w.finish()?;
+    out.commit()?;
+    Ok(())
+}

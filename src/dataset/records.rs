@@ -1,0 +1,257 @@
+//! Turning table rows into model records, one problem per bad field.
+
+use geo::Point;
+
+use super::table::{Row, Table};
+use crate::{
+    CountryCode, DateSpan, Delimitation, Demarcation, Dyad, Incident, Instrument, InstrumentKind,
+    PartialDate, Problem, Source, StatusChange,
+};
+
+/// Required columns of each table, in the documented order.
+pub(crate) const SOURCES_COLUMNS: &[&str] = &["id", "title", "publisher", "date", "url"];
+pub(crate) const INSTRUMENTS_COLUMNS: &[&str] = &[
+    "id",
+    "dyad",
+    "kind",
+    "title",
+    "signed",
+    "in_force",
+    "source_id",
+    "note",
+];
+pub(crate) const STATUS_COLUMNS: &[&str] = &[
+    "segment_id",
+    "date",
+    "delimitation",
+    "demarcation",
+    "instrument_id",
+    "source_id",
+    "note",
+];
+pub(crate) const INCIDENTS_COLUMNS: &[&str] = &[
+    "id",
+    "date",
+    "lat",
+    "lon",
+    "precision_m",
+    "kind",
+    "summary",
+    "fatalities",
+    "source_id",
+];
+
+/// Collects field problems for one row; the row is kept only when it had none.
+struct Fields<'r, 'a> {
+    row: &'r Row<'a>,
+    problems: Vec<Problem>,
+}
+
+impl<'r, 'a> Fields<'r, 'a> {
+    fn new(row: &'r Row<'a>) -> Self {
+        Fields {
+            row,
+            problems: Vec::new(),
+        }
+    }
+
+    fn text(&self, column: &str) -> String {
+        self.row.get(column).to_string()
+    }
+
+    fn required(&mut self, column: &str) -> String {
+        let v = self.row.get(column);
+        if v.is_empty() {
+            self.problems
+                .push(self.row.problem(format!("{column} is empty")));
+        }
+        v.to_string()
+    }
+
+    fn parsed<T, E: std::fmt::Display>(
+        &mut self,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let v = self.row.get(column);
+        if v.is_empty() {
+            return None;
+        }
+        match parse(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.problems
+                    .push(self.row.problem(format!("{column}: {e}")));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, column: &str) -> Option<PartialDate> {
+        self.parsed(column, str::parse::<PartialDate>)
+    }
+
+    fn finite(&mut self, column: &str, lo: f64, hi: f64) -> Option<f64> {
+        let x = self.parsed(column, |s| {
+            s.parse::<f64>().map_err(|_| format!("not a number: {s:?}"))
+        })?;
+        if x.is_finite() && (lo..=hi).contains(&x) {
+            Some(x)
+        } else {
+            let p = self
+                .row
+                .problem(format!("{column} {x} out of range {lo}..{hi}"));
+            self.problems.push(p);
+            None
+        }
+    }
+
+    fn finish<T>(self, value: T, out: &mut Vec<Problem>) -> Option<T> {
+        if self.problems.is_empty() {
+            Some(value)
+        } else {
+            out.extend(self.problems);
+            None
+        }
+    }
+}
+
+pub(crate) fn sources(t: &Table, out: &mut Vec<Problem>) -> Vec<Source> {
+    t.rows()
+        .filter_map(|row| {
+            let mut f = Fields::new(&row);
+            let s = Source {
+                id: f.required("id"),
+                title: f.required("title"),
+                publisher: f.text("publisher"),
+                date: f.date("date"),
+                url: f.required("url"),
+            };
+            f.finish(s, out)
+        })
+        .collect()
+}
+
+pub(crate) fn instruments(t: &Table, out: &mut Vec<Problem>) -> Vec<(u64, Instrument)> {
+    t.rows()
+        .filter_map(|row| {
+            let mut f = Fields::new(&row);
+            let id = f.required("id");
+            f.required("dyad");
+            f.required("kind");
+            f.required("signed");
+            let dyad = f.parsed("dyad", str::parse::<Dyad>);
+            let kind = f.parsed("kind", str::parse::<InstrumentKind>);
+            let signed = f.date("signed");
+            let in_force = f.date("in_force");
+            if let (Some(s), Some(i)) = (signed, in_force) {
+                if i.last() < s.first() {
+                    f.problems
+                        .push(row.problem(format!("in_force {i} is before signed {s}")));
+                }
+            }
+            let title = f.required("title");
+            let source_id = f.required("source_id");
+            let (Some(dyad), Some(kind), Some(signed)) = (dyad, kind, signed) else {
+                out.extend(f.problems);
+                return None;
+            };
+            let i = Instrument {
+                id,
+                dyad,
+                kind,
+                title,
+                signed,
+                in_force,
+                source_id,
+                note: f.text("note"),
+            };
+            f.finish((row.line, i), out)
+        })
+        .collect()
+}
+
+pub(crate) fn changes(t: &Table, out: &mut Vec<Problem>) -> Vec<StatusChange> {
+    t.rows()
+        .filter_map(|row| {
+            let mut f = Fields::new(&row);
+            let segment_id = f.required("segment_id");
+            let date = f.date("date");
+            let delimitation = f.parsed("delimitation", str::parse::<Delimitation>);
+            let demarcation = f.parsed("demarcation", str::parse::<Demarcation>);
+            if row.get("delimitation").is_empty() && row.get("demarcation").is_empty() {
+                f.problems
+                    .push(row.problem("neither delimitation nor demarcation is set"));
+            }
+            let instrument_id = Some(f.text("instrument_id")).filter(|s| !s.is_empty());
+            if instrument_id.is_none() && row.get("date").is_empty() {
+                f.problems.push(
+                    row.problem(
+                        "date is empty and there is no instrument_id to take the date from",
+                    ),
+                );
+            }
+            let source_id = f.required("source_id");
+            let c = StatusChange {
+                segment_id,
+                date,
+                delimitation,
+                demarcation,
+                instrument_id,
+                source_id,
+                note: f.text("note"),
+                line: row.line,
+            };
+            f.finish(c, out)
+        })
+        .collect()
+}
+
+/// Reads a dataset's `incidents.csv`.
+pub(crate) fn incidents(t: &Table, out: &mut Vec<Problem>) -> Vec<(u64, Incident)> {
+    t.rows()
+        .filter_map(|row| {
+            let mut f = Fields::new(&row);
+            let id = f.required("id");
+            f.required("date");
+            f.required("lat");
+            f.required("lon");
+            let date = f.date("date");
+            let lat = f.finite("lat", -90.0, 90.0);
+            let lon = f.finite("lon", -180.0, 180.0);
+            let swapped = |a: &str, b: &str| {
+                let (a, b) = (a.parse::<f64>(), b.parse::<f64>());
+                matches!((a, b), (Ok(a), Ok(b)) if a.abs() > 90.0 && a.abs() <= 180.0 && b.abs() <= 90.0)
+            };
+            if lat.is_none() && swapped(row.get("lat"), row.get("lon")) {
+                f.problems.push(row.problem("latitude and longitude look swapped"));
+            }
+            let precision_m = f.finite("precision_m", 0.0, 20_037_509.0).unwrap_or(0.0);
+            let fatalities = f.parsed("fatalities", |s| {
+                s.parse::<u32>()
+                    .map_err(|_| format!("not a whole number >= 0: {s:?}"))
+            });
+            let source_id = f.required("source_id");
+            let (Some(date), Some(lat), Some(lon)) = (date, lat, lon) else {
+                out.extend(f.problems);
+                return None;
+            };
+            let i = Incident {
+                id,
+                date: DateSpan::from(date),
+                point: Point::new(lon, lat),
+                precision_m,
+                kind: f.text("kind"),
+                summary: f.text("summary"),
+                fatalities,
+                source_id,
+            };
+            f.finish((row.line, i), out)
+        })
+        .collect()
+}
+
+/// Parses an alpha-3 code held in a text field, for GeoJSON properties.
+pub(crate) fn country(s: &str) -> Result<CountryCode, String> {
+    s.parse::<CountryCode>().map_err(|e| e.to_string())
+}

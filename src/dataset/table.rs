@@ -1,0 +1,225 @@
+//! Reading the dataset's CSV tables: header checks, line numbers, per-row access by column name.
+
+use crate::{Location, Problem};
+
+/// A CSV table read into memory, with the physical line number of every row.
+pub(crate) struct Table {
+    file: String,
+    columns: Vec<String>,
+    rows: Vec<(u64, csv::StringRecord)>,
+}
+
+/// One row of a [`Table`], with access by column name and problem reporting.
+pub(crate) struct Row<'a> {
+    table: &'a Table,
+    record: &'a csv::StringRecord,
+    /// The row's first physical line (header = 1).
+    pub line: u64,
+}
+
+/// Picks the field delimiter from the header line: `,` unless the header has more `;` or tabs.
+pub(crate) fn sniff_delimiter(text: &[u8]) -> u8 {
+    let first = text.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let count = |c| first.iter().filter(|&&b| b == c).count();
+    let (comma, semi, tab) = (count(b','), count(b';'), count(b'\t'));
+    if semi > comma && semi >= tab {
+        b';'
+    } else if tab > comma && tab > semi {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+impl Table {
+    /// Parses `bytes` as a CSV table named `file` with at least the `required` columns.
+    ///
+    /// Problems (empty file, missing or duplicate columns, malformed rows, bad UTF-8) are
+    /// appended to `problems`; rows that cannot be read are skipped. Returns `None` when the
+    /// header itself is unusable.
+    pub(crate) fn parse(
+        file: &str,
+        bytes: &[u8],
+        required: &[&str],
+        problems: &mut Vec<Problem>,
+    ) -> Option<Table> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            problems.push(Problem::new(
+                file,
+                Location::File,
+                "empty file (expected a header line)",
+            ));
+            return None;
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(sniff_delimiter(bytes))
+            .flexible(true)
+            .from_reader(bytes);
+        let header = match rdr.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                problems.push(Problem::new(file, Location::Line(1), csv_message(&e)));
+                return None;
+            }
+        };
+        let columns: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
+        let mut ok = true;
+        for (i, c) in columns.iter().enumerate() {
+            if columns[..i].contains(c) {
+                problems.push(Problem::new(
+                    file,
+                    Location::Line(1),
+                    format!("duplicate column {c:?}"),
+                ));
+                ok = false;
+            }
+        }
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|r| !columns.iter().any(|c| c == r))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(Problem::new(
+                file,
+                Location::Line(1),
+                format!(
+                    "missing required column{} {} (header has: {})",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", "),
+                    columns.join(", ")
+                ),
+            ));
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = rdr.position().line();
+            match rdr.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(line, |p| p.line());
+                    if record.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    if record.len() > columns.len() {
+                        problems.push(Problem::new(
+                            file,
+                            Location::Line(line),
+                            format!(
+                                "{} fields, but the header has {}",
+                                record.len(),
+                                columns.len()
+                            ),
+                        ));
+                        continue;
+                    }
+                    rows.push((line, record.clone()));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(line, |p| p.line());
+                    problems.push(Problem::new(file, Location::Line(line), csv_message(&e)));
+                    if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                        break;
+                    }
+                }
+            }
+        }
+        Some(Table {
+            file: file.to_string(),
+            columns,
+            rows,
+        })
+    }
+
+    /// The rows in file order.
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(move |(line, record)| Row {
+            table: self,
+            record,
+            line: *line,
+        })
+    }
+}
+
+impl Row<'_> {
+    /// The trimmed value of `column`, or `""` when the row is short or the column absent.
+    pub(crate) fn get(&self, column: &str) -> &str {
+        self.table
+            .columns
+            .iter()
+            .position(|c| c == column)
+            .and_then(|i| self.record.get(i))
+            .map_or("", str::trim)
+    }
+
+    /// A problem at this row.
+    pub(crate) fn problem(&self, message: impl Into<String>) -> Problem {
+        Problem::new(&self.table.file, Location::Line(self.line), message)
+    }
+}
+
+/// A one-line description of a CSV error, without the position (the caller adds it).
+pub(crate) fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("invalid UTF-8 in field {}", err.field() + 1)
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("{len} fields, but the header has {expected_len}")
+        }
+        csv::ErrorKind::Io(err) => format!("read error: {err}"),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_with_physical_lines() {
+        let mut p = Vec::new();
+        let text = b"\xEF\xBB\xBFid,note\r\na,\"two\r\nlines\"\r\nb,x\r\n";
+        let t = Table::parse("t.csv", text, &["id"], &mut p).unwrap();
+        assert!(p.is_empty(), "{p:?}");
+        let rows: Vec<_> = t
+            .rows()
+            .map(|r| (r.line, r.get("id").to_string()))
+            .collect();
+        assert_eq!(rows, vec![(2, "a".to_string()), (4, "b".to_string())]);
+    }
+
+    #[test]
+    fn reports_missing_columns_and_semicolons() {
+        let mut p = Vec::new();
+        assert!(Table::parse(
+            "t.csv",
+            b"id;date\n1;2006\n",
+            &["id", "date", "lat"],
+            &mut p
+        )
+        .is_none());
+        assert_eq!(
+            p[0].to_string(),
+            "t.csv:1: missing required column lat (header has: id, date)"
+        );
+    }
+
+    #[test]
+    fn empty_file_is_a_problem() {
+        let mut p = Vec::new();
+        assert!(Table::parse("t.csv", b"", &["id"], &mut p).is_none());
+        assert_eq!(
+            p[0].to_string(),
+            "t.csv: empty file (expected a header line)"
+        );
+    }
+}

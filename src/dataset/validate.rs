@@ -1,0 +1,285 @@
+//! Cross-file checks: unique ids, references, chained segments and coherent histories.
+
+use std::collections::{HashMap, HashSet};
+
+use geo::{Distance, Geodesic, Point};
+
+use super::features::doubles_back;
+use super::Dataset;
+use crate::{
+    Basis, Delimitation, Incident, Instrument, Location, Place, Problem, Segment, Source,
+    StatusChange,
+};
+
+/// The largest gap allowed between the end of a segment and the start of the next segment of
+/// the same part of a dyad, in metres.
+pub const GAP_TOLERANCE_M: f64 = 1.0;
+
+/// Everything read from the files, with where each record came from.
+pub(crate) struct Loaded<'a> {
+    pub names: &'a [String; 6],
+    pub sources: Vec<Source>,
+    pub instruments: Vec<(u64, Instrument)>,
+    pub segments: Vec<(usize, Segment)>,
+    pub changes: Vec<StatusChange>,
+    pub places: Vec<(usize, Place)>,
+    pub incidents: Vec<(u64, Incident)>,
+}
+
+fn feature(index: usize, id: &str) -> Location {
+    Location::Feature {
+        index,
+        id: Some(id.to_string()),
+    }
+}
+
+/// Runs every cross-file check and builds the dataset (which is discarded when problems were
+/// found).
+pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
+    let [n_sources, n_instruments, n_segments, n_status, n_places, n_incidents] = l.names;
+
+    // Unique ids. Sources have no line numbers kept; report the id.
+    let mut seen = HashSet::new();
+    for s in &l.sources {
+        if !seen.insert(s.id.as_str()) {
+            problems.push(Problem::new(
+                n_sources,
+                Location::File,
+                format!("duplicate source id {:?}", s.id),
+            ));
+        }
+    }
+    let source_ok = |id: &str| seen.contains(id);
+    let mut instrument_by_id = HashMap::new();
+    for (i, (line, ins)) in l.instruments.iter().enumerate() {
+        if instrument_by_id.insert(ins.id.clone(), i).is_some() {
+            problems.push(Problem::new(
+                n_instruments,
+                Location::Line(*line),
+                format!("duplicate instrument id {:?}", ins.id),
+            ));
+        }
+        if !source_ok(&ins.source_id) {
+            problems.push(Problem::new(
+                n_instruments,
+                Location::Line(*line),
+                format!("unknown source_id {:?}", ins.source_id),
+            ));
+        }
+    }
+
+    let mut segs = l.segments;
+    segs.sort_by_key(|s| (s.1.dyad, s.1.order));
+    let mut segment_by_id = HashMap::new();
+    for (i, (index, s)) in segs.iter().enumerate() {
+        if segment_by_id.insert(s.id.clone(), i).is_some() {
+            problems.push(Problem::new(
+                n_segments,
+                feature(*index, &s.id),
+                format!("duplicate segment id {:?}", s.id),
+            ));
+        }
+        if !source_ok(&s.source_id) {
+            problems.push(Problem::new(
+                n_segments,
+                feature(*index, &s.id),
+                format!("unknown source_id {:?}", s.source_id),
+            ));
+        }
+    }
+    check_chains(n_segments, &segs, problems);
+
+    let mut changes_by_segment = vec![Vec::new(); segs.len()];
+    for (ci, c) in l.changes.iter().enumerate() {
+        let at = |m: String| Problem::new(n_status, Location::Line(c.line), m);
+        let seg = segment_by_id.get(&c.segment_id).copied();
+        match seg {
+            Some(si) => changes_by_segment[si].push(ci),
+            None => problems.push(at(format!("unknown segment_id {:?}", c.segment_id))),
+        }
+        if let Some(iid) = &c.instrument_id {
+            match instrument_by_id.get(iid) {
+                None => problems.push(at(format!("unknown instrument_id {iid:?}"))),
+                Some(&ii) => {
+                    let ins = &l.instruments[ii].1;
+                    if let Some(si) = seg {
+                        if ins.dyad != segs[si].1.dyad {
+                            problems.push(at(format!(
+                                "instrument {iid:?} concerns {}, but segment {:?} is on {}",
+                                ins.dyad, c.segment_id, segs[si].1.dyad
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+        if !source_ok(&c.source_id) {
+            problems.push(at(format!("unknown source_id {:?}", c.source_id)));
+        }
+    }
+    let instrument = |c: &StatusChange| {
+        c.instrument_id
+            .as_ref()
+            .and_then(|id| instrument_by_id.get(id))
+            .map(|&i| &l.instruments[i].1)
+    };
+    for (si, list) in changes_by_segment.iter().enumerate() {
+        let changes: Vec<&StatusChange> = list.iter().map(|&i| &l.changes[i]).collect();
+        check_history(n_status, &segs[si].1, &changes, &instrument, problems);
+    }
+
+    let mut place_ids = HashSet::new();
+    for (index, p) in &l.places {
+        let at = |m: String| Problem::new(n_places, feature(*index, &p.id), m);
+        if !place_ids.insert(p.id.as_str()) {
+            problems.push(at(format!("duplicate place id {:?}", p.id)));
+        }
+        if !source_ok(&p.source_id) {
+            problems.push(at(format!("unknown source_id {:?}", p.source_id)));
+        }
+        for s in &p.sovereignty {
+            if !source_ok(&s.source_id) {
+                problems.push(at(format!(
+                    "sovereignty: unknown source_id {:?}",
+                    s.source_id
+                )));
+            }
+            if let Some(iid) = &s.instrument_id {
+                if !instrument_by_id.contains_key(iid) {
+                    problems.push(at(format!("sovereignty: unknown instrument_id {iid:?}")));
+                }
+            }
+        }
+    }
+    let mut incident_ids = HashSet::new();
+    for (line, i) in &l.incidents {
+        let at = |m: String| Problem::new(n_incidents, Location::Line(*line), m);
+        if !incident_ids.insert(i.id.as_str()) {
+            problems.push(at(format!("duplicate incident id {:?}", i.id)));
+        }
+        if !source_ok(&i.source_id) {
+            problems.push(at(format!("unknown source_id {:?}", i.source_id)));
+        }
+    }
+
+    let source_by_id = l
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    Dataset {
+        sources: l.sources,
+        instruments: l.instruments.into_iter().map(|(_, i)| i).collect(),
+        segments: segs.into_iter().map(|(_, s)| s).collect(),
+        changes: l.changes,
+        places: l.places.into_iter().map(|(_, p)| p).collect(),
+        incidents: l.incidents.into_iter().map(|(_, i)| i).collect(),
+        segment_by_id,
+        instrument_by_id,
+        source_by_id,
+        changes_by_segment,
+    }
+}
+
+/// Orders must be unique in a dyad; consecutive segments of one part must meet end to start,
+/// without a gap or an overlap, and keep the same countries on the same sides.
+fn check_chains(file: &str, segs: &[(usize, Segment)], problems: &mut Vec<Problem>) {
+    for w in segs.windows(2) {
+        let ((_, a), (ib, b)) = (&w[0], &w[1]);
+        if a.dyad != b.dyad {
+            continue;
+        }
+        let at = |m: String| Problem::new(file, feature(*ib, &b.id), m);
+        if a.order == b.order {
+            problems.push(at(format!(
+                "order {} is also used by segment {:?} of {}",
+                b.order, a.id, a.dyad
+            )));
+            continue;
+        }
+        if a.part != b.part {
+            continue;
+        }
+        if (a.left, a.right) != (b.left, b.right) {
+            problems.push(at(format!(
+                "left/right ({}/{}) differ from the previous segment {:?} of the same part ({}/{}); is the line reversed?",
+                b.left, b.right, a.id, a.left, a.right
+            )));
+        }
+        let (Some(&end), Some(&start)) = (a.line.0.last(), b.line.0.first()) else {
+            continue;
+        };
+        let gap_m = Geodesic.distance(Point::from(end), Point::from(start));
+        if gap_m > GAP_TOLERANCE_M {
+            problems.push(at(format!(
+                "gap of {gap_m:.1} m between the end of segment {:?} and the start of this one (same part {}, tolerance {GAP_TOLERANCE_M} m)",
+                a.id, b.part
+            )));
+            continue;
+        }
+        let n = a.line.0.len();
+        if n >= 2 && b.line.0.len() >= 2 && doubles_back(a.line.0[n - 2], end, b.line.0[1]) {
+            problems.push(at(format!(
+                "overlaps the end of segment {:?}: its first edge runs back along that segment's last edge",
+                a.id
+            )));
+        }
+    }
+}
+
+/// A segment's changes must be in chronological order under both bases, and demarcation must
+/// not start before the segment is delimited.
+fn check_history<'a>(
+    file: &str,
+    seg: &Segment,
+    changes: &[&'a StatusChange],
+    instrument: &dyn Fn(&StatusChange) -> Option<&'a Instrument>,
+    problems: &mut Vec<Problem>,
+) {
+    for (basis, word) in [(Basis::Signed, "signed"), (Basis::InForce, "in-force")] {
+        let dates: Vec<_> = changes
+            .iter()
+            .map(|c| c.effective(instrument(c), basis))
+            .collect();
+        for i in 1..changes.len() {
+            if let (Some(prev), Some(cur)) = (dates[i - 1], dates[i]) {
+                if cur.last() < prev.first() {
+                    problems.push(Problem::new(file, Location::Line(changes[i].line), format!(
+                        "status changes of segment {:?} out of order: {cur} comes after {prev} (line {}) under --basis {word}",
+                        seg.id, changes[i - 1].line
+                    )));
+                }
+            }
+        }
+        let mut delim = Delimitation::Unknown;
+        for (i, c) in changes.iter().enumerate() {
+            if let Some(d) = c.delimitation {
+                delim = d;
+            }
+            let Some(dem) = c.demarcation.filter(|d| d.has_started()) else {
+                continue;
+            };
+            let later = changes[i + 1..]
+                .iter()
+                .zip(&dates[i + 1..])
+                .find(|(l, _)| l.delimitation == Some(Delimitation::Delimited));
+            let bad = match delim {
+                Delimitation::Undelimited | Delimitation::Disputed => true,
+                Delimitation::Unknown => later.is_some(),
+                Delimitation::Delimited => false,
+            };
+            if bad {
+                let when = dates[i].map(|d| d.to_string()).unwrap_or_default();
+                let until = later
+                    .and_then(|(_, d)| *d)
+                    .map(|d| format!(" (delimited only from {d})"))
+                    .unwrap_or_default();
+                problems.push(Problem::new(file, Location::Line(c.line), format!(
+                    "demarcation {dem} on {when} before segment {:?} is delimited (it is {delim} then{until}) under --basis {word}",
+                    seg.id
+                )));
+            }
+        }
+    }
+}

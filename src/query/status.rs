@@ -1,0 +1,193 @@
+//! Segment status as of a date: delimitation and demarcation, each with the change that set it.
+
+use super::timeline::{Event, Resolved, Timeline};
+use crate::{Basis, Dataset, DateSpan, Delimitation, Demarcation, StatusChange, StatusFilter};
+
+/// One resolved attribute of a segment: the value and the change (status.csv row) that set it.
+pub type StatusOf<'a, T> = Resolved<T, &'a StatusChange>;
+
+/// The delimitation and demarcation timelines of every segment of a dataset under one
+/// [`Basis`], built once and queried many times.
+///
+/// # Examples
+/// ```
+/// use bordertrack::query::StatusTimelines;
+/// use bordertrack::{Basis, Dataset, Delimitation, PartialDate};
+/// let data = Dataset::embedded().unwrap();
+/// let timelines = StatusTimelines::new(&data, Basis::InForce);
+/// let i = data.segments().iter().position(|s| s.dyad.to_string() == "KAZ-UZB").unwrap();
+/// let status = timelines.at(i, "2024-01-01".parse::<PartialDate>().unwrap().span());
+/// assert_eq!(status.delimitation.known(), Some(Delimitation::Delimited));
+/// ```
+#[derive(Clone, Debug)]
+pub struct StatusTimelines<'a> {
+    basis: Basis,
+    delimitation: Vec<Timeline<Delimitation, &'a StatusChange>>,
+    demarcation: Vec<Timeline<Demarcation, &'a StatusChange>>,
+}
+
+/// The status of one segment over a span of days.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentStatus<'a> {
+    /// Delimitation over the span.
+    pub delimitation: StatusOf<'a, Delimitation>,
+    /// Demarcation over the span.
+    pub demarcation: StatusOf<'a, Demarcation>,
+}
+
+impl<'a> StatusTimelines<'a> {
+    /// Builds the timelines of every segment of `data`, dating each change under `basis`.
+    pub fn new(data: &'a Dataset, basis: Basis) -> Self {
+        let mut delimitation = Vec::with_capacity(data.segments().len());
+        let mut demarcation = Vec::with_capacity(data.segments().len());
+        for i in 0..data.segments().len() {
+            let mut del = Vec::new();
+            let mut dem = Vec::new();
+            for c in data.changes_of(i) {
+                let ins = c
+                    .instrument_id
+                    .as_deref()
+                    .and_then(|id| data.instrument(id));
+                // Validation guarantees every change has a date or an instrument.
+                let Some(date) = c.effective(ins, basis) else {
+                    continue;
+                };
+                let effective = date.span();
+                if let Some(v) = c.delimitation {
+                    del.push(Event {
+                        effective,
+                        value: v,
+                        by: c,
+                    });
+                }
+                if let Some(v) = c.demarcation {
+                    dem.push(Event {
+                        effective,
+                        value: v,
+                        by: c,
+                    });
+                }
+            }
+            delimitation.push(Timeline::new(Delimitation::Unknown, del));
+            demarcation.push(Timeline::new(Demarcation::Unknown, dem));
+        }
+        StatusTimelines {
+            basis,
+            delimitation,
+            demarcation,
+        }
+    }
+
+    /// The basis the changes were dated under.
+    pub fn basis(&self) -> Basis {
+        self.basis
+    }
+
+    /// The status of the segment at `segment_index` (in [`Dataset::segments`]) over `at`.
+    ///
+    /// # Panics
+    /// Never for an index taken from the same dataset; an index out of range gives the
+    /// `unknown` status.
+    pub fn at(&self, segment_index: usize, at: DateSpan) -> SegmentStatus<'a> {
+        let unknown_del = Timeline::new(Delimitation::Unknown, Vec::new());
+        let unknown_dem = Timeline::new(Demarcation::Unknown, Vec::new());
+        SegmentStatus {
+            delimitation: self
+                .delimitation
+                .get(segment_index)
+                .unwrap_or(&unknown_del)
+                .at(at),
+            demarcation: self
+                .demarcation
+                .get(segment_index)
+                .unwrap_or(&unknown_dem)
+                .at(at),
+        }
+    }
+}
+
+impl<'a> SegmentStatus<'a> {
+    /// Whether either attribute changed, or may have changed, within the span.
+    pub fn is_ambiguous(&self) -> bool {
+        self.delimitation.known().is_none() || self.demarcation.known().is_none()
+    }
+
+    /// Whether some status the segment may have had over the span matches `filter`.
+    pub fn may_match(&self, filter: &StatusFilter) -> bool {
+        let dels = self.delimitation.values();
+        let dems = self.demarcation.values();
+        dels.iter()
+            .any(|&d| dems.iter().any(|&m| filter.matches(d, m)))
+    }
+
+    /// The change after which the current pair of statuses holds: the later of the changes
+    /// that set the delimitation and the demarcation; `None` when ambiguous or never set.
+    pub fn since(&self) -> Option<Event<(), &'a StatusChange>> {
+        let pick = |r: Option<(DateSpan, &'a StatusChange)>| r;
+        let a = match &self.delimitation {
+            Resolved::Known { since: Some(e), .. } => pick(Some((e.effective, e.by))),
+            _ => None,
+        };
+        let b = match &self.demarcation {
+            Resolved::Known { since: Some(e), .. } => pick(Some((e.effective, e.by))),
+            _ => None,
+        };
+        if self.is_ambiguous() {
+            return None;
+        }
+        let best = match (a, b) {
+            (Some(x), Some(y)) => Some(if y.0.first > x.0.first { y } else { x }),
+            (x, y) => x.or(y),
+        };
+        best.map(|(effective, by)| Event {
+            effective,
+            value: (),
+            by,
+        })
+    }
+
+    /// The delimitation as one word: the status, or `ambiguous`.
+    pub fn delimitation_word(&self) -> &'static str {
+        self.delimitation
+            .known()
+            .map_or("ambiguous", Delimitation::as_str)
+    }
+
+    /// The demarcation as one word: the status, or `ambiguous`.
+    pub fn demarcation_word(&self) -> &'static str {
+        self.demarcation
+            .known()
+            .map_or("ambiguous", Demarcation::as_str)
+    }
+
+    /// For an ambiguous status, what it may have been, e.g.
+    /// `delimitation disputed|delimited (change 2003-09-05)`; empty when not ambiguous.
+    pub fn ambiguity(&self) -> String {
+        let mut parts = Vec::new();
+        if let Resolved::Ambiguous { values, events } = &self.delimitation {
+            parts.push(describe(
+                "delimitation",
+                values.iter().map(|v| v.as_str()),
+                events.iter().map(|e| e.effective),
+            ));
+        }
+        if let Resolved::Ambiguous { values, events } = &self.demarcation {
+            parts.push(describe(
+                "demarcation",
+                values.iter().map(|v| v.as_str()),
+                events.iter().map(|e| e.effective),
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+fn describe<'s>(
+    what: &str,
+    values: impl Iterator<Item = &'s str>,
+    dates: impl Iterator<Item = DateSpan>,
+) -> String {
+    let values: Vec<&str> = values.collect();
+    let dates: Vec<String> = dates.map(|d| d.to_string()).collect();
+    format!("{what} {} (changed {})", values.join("|"), dates.join(", "))
+}

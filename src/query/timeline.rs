@@ -1,0 +1,225 @@
+//! A generic dated attribute: values set by dated events, resolved at a date span.
+//!
+//! Delimitation and demarcation are two such attributes; regimes (fenced, mined, crossing
+//! open) fit the same type. Events may carry partial dates, so an event's day is itself a span;
+//! a question asked for a span may straddle one or more events, in which case the answer is
+//! [`Resolved::Ambiguous`] with every value the attribute may have had.
+
+use crate::DateSpan;
+
+/// One dated setting of an attribute.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Event<T, R> {
+    /// The days on which the event may have taken effect.
+    pub effective: DateSpan,
+    /// The value it sets.
+    pub value: T,
+    /// What set it (e.g. the status change record).
+    pub by: R,
+}
+
+/// The value of an attribute over a span of days.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resolved<T, R> {
+    /// The same value holds on every day of the span.
+    Known {
+        /// The value.
+        value: T,
+        /// The event that set it and since when, or `None` when it is the initial value.
+        since: Option<Event<T, R>>,
+    },
+    /// The value changed, or may have changed, within the span.
+    Ambiguous {
+        /// Every value it may have had, in chronological order, without repeats.
+        values: Vec<T>,
+        /// The events that may have taken effect within the span.
+        events: Vec<Event<T, R>>,
+    },
+}
+
+impl<T: Copy + PartialEq, R: Copy> Resolved<T, R> {
+    /// The value, when known.
+    pub fn known(&self) -> Option<T> {
+        match self {
+            Resolved::Known { value, .. } => Some(*value),
+            Resolved::Ambiguous { .. } => None,
+        }
+    }
+
+    /// Every value the attribute may have had in the span.
+    pub fn values(&self) -> Vec<T> {
+        match self {
+            Resolved::Known { value, .. } => vec![*value],
+            Resolved::Ambiguous { values, .. } => values.clone(),
+        }
+    }
+}
+
+/// The events of one attribute, in chronological order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeline<T, R> {
+    initial: T,
+    events: Vec<Event<T, R>>,
+}
+
+impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
+    /// A timeline starting at `initial`; `events` are sorted by their first possible day
+    /// (stably, so same-day events keep their given order).
+    pub fn new(initial: T, mut events: Vec<Event<T, R>>) -> Self {
+        events.sort_by_key(|e| e.effective.first);
+        Timeline { initial, events }
+    }
+
+    /// The events, in order.
+    pub fn events(&self) -> &[Event<T, R>] {
+        &self.events
+    }
+
+    /// The value over the days of `at`.
+    ///
+    /// An event counts as certainly in effect on every day of `at` when its last possible day
+    /// is on or before `at.first`, and as certainly not in effect when its first possible day
+    /// is after `at.last`; any other event makes the answer ambiguous if it changes the value.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::query::{Event, Resolved, Timeline};
+    /// use bordertrack::{DateSpan, PartialDate};
+    /// let d = |s: &str| s.parse::<PartialDate>().unwrap().span();
+    /// let t = Timeline::new("open", vec![Event { effective: d("2002-09-09"), value: "agreed", by: () }]);
+    /// assert_eq!(t.at(d("2002-09-10")).known(), Some("agreed"));
+    /// assert!(matches!(t.at(d("2002")), Resolved::Ambiguous { .. }));
+    /// ```
+    pub fn at(&self, at: DateSpan) -> Resolved<T, R> {
+        let mut value = self.initial;
+        let mut since: Option<Event<T, R>> = None;
+        let mut uncertain = Vec::new();
+        for e in &self.events {
+            if e.effective.last <= at.first {
+                if e.value != value || since.is_none() {
+                    since = Some(*e);
+                    value = e.value;
+                }
+            } else if e.effective.first <= at.last {
+                uncertain.push(*e);
+            } else {
+                break;
+            }
+        }
+        let mut values = vec![value];
+        for e in &uncertain {
+            if values.last() != Some(&e.value) {
+                values.push(e.value);
+            }
+        }
+        if values.len() == 1 {
+            Resolved::Known { value, since }
+        } else {
+            let mut dedup: Vec<T> = Vec::new();
+            for v in values {
+                if !dedup.contains(&v) {
+                    dedup.push(v);
+                }
+            }
+            Resolved::Ambiguous {
+                values: dedup,
+                events: uncertain,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PartialDate;
+
+    fn d(s: &str) -> DateSpan {
+        s.parse::<PartialDate>().unwrap().span()
+    }
+
+    fn timeline() -> Timeline<&'static str, u32> {
+        Timeline::new(
+            "unknown",
+            vec![
+                Event {
+                    effective: d("2001-11-16"),
+                    value: "disputed",
+                    by: 1,
+                },
+                Event {
+                    effective: d("2003-09-05"),
+                    value: "delimited",
+                    by: 2,
+                },
+                Event {
+                    effective: d("2004-04"),
+                    value: "delimited",
+                    by: 3,
+                },
+            ],
+        )
+    }
+
+    #[test]
+    fn before_any_event_is_initial() {
+        assert_eq!(
+            timeline().at(d("2000-01-01")),
+            Resolved::Known {
+                value: "unknown",
+                since: None
+            }
+        );
+    }
+
+    #[test]
+    fn since_is_the_event_that_set_the_value_not_a_later_repeat() {
+        match timeline().at(d("2010")) {
+            Resolved::Known {
+                value,
+                since: Some(e),
+            } => {
+                assert_eq!(value, "delimited");
+                assert_eq!(e.by, 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_span_straddling_a_change_is_ambiguous() {
+        match timeline().at(d("2003")) {
+            Resolved::Ambiguous { values, events } => {
+                assert_eq!(values, vec!["disputed", "delimited"]);
+                assert_eq!(events.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_repeat_inside_the_span_is_not_ambiguous() {
+        assert_eq!(timeline().at(d("2004")).known(), Some("delimited"));
+    }
+
+    #[test]
+    fn the_day_of_the_change_counts() {
+        assert_eq!(timeline().at(d("2003-09-05")).known(), Some("delimited"));
+        assert_eq!(timeline().at(d("2003-09-04")).known(), Some("disputed"));
+    }
+
+    #[test]
+    fn a_partial_event_date_makes_its_own_month_ambiguous() {
+        let t = Timeline::new(
+            "none",
+            vec![Event {
+                effective: d("2004-04"),
+                value: "in_progress",
+                by: 0,
+            }],
+        );
+        assert!(t.at(d("2004-04-10")).known().is_none());
+        assert_eq!(t.at(d("2004-05-01")).known(), Some("in_progress"));
+        assert_eq!(t.at(d("2004-03-31")).known(), Some("none"));
+    }
+}
