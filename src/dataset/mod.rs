@@ -119,6 +119,36 @@ impl Dataset {
         Dataset::from_raw(raw, Vec::new())
     }
 
+    /// Loads and validates a dataset from file contents held in memory, keyed by the file
+    /// names of [`FILES`]; a missing name is reported like a missing file. `prefix` is put
+    /// before each name in messages (e.g. `"mydata/"`).
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::Dataset;
+    /// let err = Dataset::from_memory("", &[("sources.csv", b"id,title\n".as_slice())]).unwrap_err();
+    /// assert!(err.problems().iter().any(|p| p.to_string() == "status.csv: file missing from the dataset directory"));
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found.
+    pub fn from_memory(prefix: &str, files: &[(&str, &[u8])]) -> Result<Dataset> {
+        let mut problems = Vec::new();
+        let names = FILES.map(|f| format!("{prefix}{f}"));
+        let bytes = FILES.map(|f| {
+            let found = files.iter().find(|(n, _)| *n == f).map(|(_, b)| *b);
+            if found.is_none() {
+                problems.push(Problem::new(
+                    format!("{prefix}{f}"),
+                    Location::File,
+                    "file missing from the dataset directory",
+                ));
+            }
+            found.map(std::borrow::Cow::Borrowed)
+        });
+        Dataset::from_raw(Raw { names, bytes }, problems)
+    }
+
     fn from_raw(raw: Raw<'_>, mut problems: Vec<Problem>) -> Result<Dataset> {
         let [n_sources, n_instruments, n_segments, n_status, n_places, n_incidents] = &raw.names;
         let [b_sources, b_instruments, b_segments, b_status, b_places, b_incidents] = &raw.bytes;
