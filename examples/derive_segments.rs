@@ -145,7 +145,7 @@ fn run() -> Result<(), Vec<String>> {
         let (Some(a), Some(b)) = (countries[c0].code.clone(), countries[c1].code.clone()) else {
             continue;
         };
-        if !all && !(CENTRAL_ASIA.contains(&a.as_str()) || CENTRAL_ASIA.contains(&b.as_str())) {
+        if !(all || CENTRAL_ASIA.contains(&a.as_str()) || CENTRAL_ASIA.contains(&b.as_str())) {
             continue;
         }
         let (first, second, first_ci) = if a < b { (a, b, c0) } else { (b, a, c1) };
@@ -586,6 +586,9 @@ fn right_side(
     }
 }
 
+/// Cut rows per (dyad, part), in file order.
+type Cuts = BTreeMap<(String, usize), Vec<CutRow>>;
+
 #[derive(Clone)]
 struct CutRow {
     line: u64,
@@ -601,7 +604,7 @@ struct CutRow {
 fn read_cuts(
     path: &str,
     parts: &BTreeMap<String, Vec<Vec<Coord<f64>>>>,
-) -> Result<BTreeMap<(String, usize), Vec<CutRow>>, Vec<String>> {
+) -> Result<Cuts, Vec<String>> {
     let mut rdr = csv::Reader::from_path(path).map_err(|e| vec![format!("{path}: {e}")])?;
     let expected = [
         "dyad",
@@ -625,7 +628,7 @@ fn read_cuts(
             expected.join(",")
         )]);
     }
-    let mut out: BTreeMap<(String, usize), Vec<CutRow>> = BTreeMap::new();
+    let mut out: Cuts = BTreeMap::new();
     let mut errors = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
