@@ -38,6 +38,12 @@ pub(crate) fn utf8<'a>(bytes: &'a [u8], column: &str) -> Result<&'a str, String>
 
 /// A finite number, or a message such as `latitude "abc" is not a number`.
 fn finite(s: &str, what: &str) -> Result<f64, String> {
+    // Fast path: most fields arrive trimmed and well formed.
+    if let Ok(v) = s.parse::<f64>() {
+        if v.is_finite() {
+            return Ok(v);
+        }
+    }
     let t = s.trim();
     if t.is_empty() {
         return Err(format!("{what} is empty"));
@@ -93,6 +99,12 @@ pub(crate) fn fatalities(s: &str, column: &str) -> Result<Option<u32>, String> {
     if t.is_empty() {
         return Ok(None);
     }
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return t
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("{column} {} is too large", shown(t)));
+    }
     let digits = match t.split_once('.') {
         Some((whole, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => whole,
         _ => t,
@@ -139,9 +151,32 @@ pub(crate) fn code(s: &str, column: &str) -> Result<u8, String> {
 
 /// A partial date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) as the span of days it covers.
 pub(crate) fn partial_date_span(s: &str, column: &str) -> Result<DateSpan, String> {
+    if let Some(d) = iso_day(s) {
+        return Ok(DateSpan::day(d));
+    }
     s.parse::<PartialDate>()
         .map(|d| d.span())
         .map_err(|e| date_message(s, column, e.reason, "YYYY, YYYY-MM or YYYY-MM-DD"))
+}
+
+/// Fast path for the common `YYYY-MM-DD`: the day, when `s` is exactly that and valid (the
+/// same rule as [`PartialDate`]'s parser: years 1000–9999, real days only); `None` sends the
+/// caller to the general parser, which also words the message.
+fn iso_day(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i16> {
+        b.get(r)?.iter().try_fold(0i16, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i16::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1000..=9999).contains(&y) {
+        return None;
+    }
+    Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
 }
 
 fn date_message(s: &str, column: &str, reason: &str, expected: &str) -> String {
@@ -343,6 +378,34 @@ mod tests {
             "date 2006-13: month out of range 01-12"
         );
         assert_eq!(partial_date_span("", "date").unwrap_err(), "date is empty");
+    }
+
+    #[test]
+    fn fast_iso_day_agrees_with_the_general_parser() {
+        for s in [
+            "2006-04-19",
+            "2006-02-29",
+            "2004-02-29",
+            "0999-01-01",
+            "1000-01-01",
+            "9999-12-31",
+            "2006-13-01",
+            "2006-00-10",
+            "2006-04-31",
+            "2006-04-00",
+            "20a6-04-19",
+            "2006/04/19",
+            "+006-04-19",
+            "2006-4-19 ",
+        ] {
+            let general = s.parse::<PartialDate>().ok().map(|d| d.span());
+            let fast = iso_day(s).map(DateSpan::day);
+            if fast.is_some() {
+                assert_eq!(fast, general, "{s:?}");
+            }
+            assert_eq!(partial_date_span(s, "date").ok(), general, "{s:?}");
+        }
+        assert!(iso_day("2006-04-19").is_some());
     }
 
     #[test]

@@ -359,14 +359,15 @@ impl Columns {
     }
 }
 
-/// Field `i` of `rec` as trimmed UTF-8 text; an invalid field is recorded in `errors` and read
+/// Field `i` of `rec` as UTF-8 text without surrounding ASCII whitespace; an invalid field is recorded in `errors` and read
 /// as empty.
 fn field<'r>(rec: &'r ByteRecord, names: &[String], i: usize, errors: &mut Vec<String>) -> &'r str {
     let Some(bytes) = rec.get(i) else {
         return "";
     };
+    let bytes = bytes.trim_ascii();
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.trim(),
+        Ok(s) => s,
         Err(_) => {
             let name = names.get(i).map(String::as_str).unwrap_or("?");
             if let Err(e) = fields::utf8(bytes, name) {

@@ -48,7 +48,7 @@
 //! | `time_precision` | codebook | span used |
 //! |---|---|---|
 //! | 1 | the source gives the actual date | that day |
-//! | 2 | sometime during a week or similar period; a date in it (its middle) is coded | `event_date` − 3 days ..= + 3 days |
+//! | 2 | sometime during a week or similar period; a date in it is coded | `event_date` − 3 days ..= + 3 days (assumes the coded date is mid-period) |
 //! | 3 | sometime during a month; the month's middle (or first/last day) is coded | the calendar month of `event_date` |
 //!
 //! | `geo_precision` | codebook | `precision_m` |
@@ -112,9 +112,12 @@
 //! Duplicate ids are reported (as a problem on the later row, naming the line of the first)
 //! by default; this keeps every id in memory, see
 //! [`IncidentReader::check_duplicate_ids`].
+//!
+//! The same rules, for users, are in `docs/input-formats.md`.
 
 mod fields;
 mod geojson;
+mod ids;
 mod layout;
 mod reader;
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use super::geojson::GeoJsonSource;
+use super::ids::SeenIds;
 use super::layout::{Columns, Layout};
 use crate::{Error, Incident, Location, Problem};
 
@@ -44,7 +45,7 @@ pub struct IncidentReader<R: Read> {
     layout: Layout,
     source: Source<R>,
     /// Ids seen so far and where (line, or feature index), when duplicates are checked.
-    seen: Option<HashMap<Box<str>, u64>>,
+    seen: Option<SeenIds>,
     done: bool,
 }
 
@@ -123,18 +124,18 @@ impl<R: Read> IncidentReader<R> {
             name: name.to_string(),
             layout,
             source,
-            seen: Some(HashMap::new()),
+            seen: Some(SeenIds::default()),
             done: false,
         })
     }
 
     /// Whether to report ids that repeat an earlier row's (on by default).
     ///
-    /// The check keeps every distinct id in memory (its bytes plus about 50 bytes of
-    /// bookkeeping: some 60 MB for a million short ids). Turn it off to read files whose ids
+    /// The check keeps every distinct id in memory (its bytes plus about 40–75 bytes of
+    /// index: some 50–80 MB for a million short ids). Turn it off to read files whose ids
     /// are known to be unique, or too large for that memory, in constant memory.
     pub fn check_duplicate_ids(mut self, check: bool) -> IncidentReader<R> {
-        self.seen = check.then(HashMap::new);
+        self.seen = check.then(SeenIds::default);
         self
     }
 
@@ -206,7 +207,7 @@ impl<R: Read> IncidentReader<R> {
             Err(msg) => return Some(Err(problem(msg))),
         };
         if let Some(seen) = &mut self.seen {
-            if let Some(first) = seen.get(incident.id.as_str()) {
+            if let Some(first) = seen.first_seen(&incident.id, at) {
                 let where_ = match self.layout {
                     Layout::GeoJson => format!("feature {first}"),
                     _ => format!("line {first}"),
@@ -216,7 +217,6 @@ impl<R: Read> IncidentReader<R> {
                     incident.id
                 ))));
             }
-            seen.insert(incident.id.as_str().into(), at);
         }
         Some(Ok(incident))
     }
