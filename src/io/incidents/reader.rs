@@ -333,11 +333,12 @@ impl<R: Read> CsvSource<R> {
             let mut first_at: HashMap<&str, usize> = HashMap::new();
             for (i, n) in names.iter().enumerate() {
                 if let Some(j) = first_at.insert(n.as_str(), i) {
-                    problems.push(format!(
-                        "duplicate column {n:?} (columns {} and {})",
-                        j + 1,
-                        i + 1
-                    ));
+                    let what = if n.is_empty() {
+                        "two columns without a name".to_string()
+                    } else {
+                        format!("duplicate column {n:?}")
+                    };
+                    problems.push(format!("{what} (columns {} and {})", j + 1, i + 1));
                 }
             }
         }

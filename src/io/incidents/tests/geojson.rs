@@ -111,3 +111,26 @@ fn geojson_structure_problems() {
         "in.csv:1: invalid GeoJSON: feature 0 is not a JSON object"
     );
 }
+
+#[test]
+fn geojson_bad_coordinates() {
+    let feature = |coords: &str| {
+        format!(
+            r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":{coords}}},
+                "properties":{{"id":"a","date":"2006"}}}}"#
+        )
+    };
+    let rows = rows(&geo(&[feature("[1]"), feature("[\"1\", 2]")].join(",")));
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv: feature 0 (id \"a\"): not a valid GeoJSON Feature: A position must contain two \
+         or more elements, but got `1`"
+    );
+    assert!(problem(&rows, 1).contains("invalid type: string \"1\""));
+    // A number beyond f64 cannot be represented: the JSON itself is rejected.
+    let rows = rows_bytes(geo(&feature("[1e400, 2]")).as_bytes());
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv:1: invalid JSON: number out of range"
+    );
+}

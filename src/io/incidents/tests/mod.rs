@@ -173,6 +173,10 @@ fn duplicate_and_non_utf8_header_columns() {
         fatal(b"id,date,lat,lon,ID\n"),
         "in.csv:1: duplicate column \"id\" (columns 1 and 5)"
     );
+    assert_eq!(
+        fatal(b"id,date,lat,lon,,\n"),
+        "in.csv:1: two columns without a name (columns 5 and 6)"
+    );
     assert!(fatal(b"id,date,lat,lon,caf\xe9\n")
         .starts_with("in.csv:1: header is not valid UTF-8 (column 5, byte offset 3)"));
 }
