@@ -18,6 +18,10 @@
 //! ## Dataset
 //! - [`Dataset`]: loads and validates a dataset directory, or the embedded Central Asia data.
 //!
+//! ## Input
+//! - [`io`]: streaming readers for incident tables (plain CSV, ACLED, UCDP GED, GeoJSON) and
+//!   distance parsing.
+//!
 //! ## Queries
 //! - [`query`]: status as of a date, per-dyad statistics, histories.
 //!
@@ -29,6 +33,7 @@
 pub mod dataset;
 mod date;
 mod error;
+pub mod io;
 mod model;
 pub mod query;
 pub mod report;

@@ -1,0 +1,471 @@
+//! Parsing of single field values (coordinates, dates, counts, codes) into model values, with
+//! the messages shown to the user when a value is wrong.
+//!
+//! Every function takes the raw text of one field and returns either the value or a message
+//! that names the column and quotes the offending text; none of them panics on any input.
+
+use geo::Point;
+use jiff::civil::{Date, Time};
+
+use crate::{DateSpan, PartialDate};
+
+/// At most this many characters of a bad value are quoted in a message.
+const SHOWN_CHARS: usize = 40;
+
+/// The value as quoted in a message: trimmed and truncated.
+pub(crate) fn shown(s: &str) -> String {
+    let t = s.trim();
+    if t.chars().count() > SHOWN_CHARS {
+        let mut out: String = t.chars().take(SHOWN_CHARS).collect();
+        out.push('…');
+        out
+    } else {
+        t.to_string()
+    }
+}
+
+/// The field as UTF-8 text, or a message naming the column and the first bad byte.
+pub(crate) fn utf8<'a>(bytes: &'a [u8], column: &str) -> Result<&'a str, String> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let byte = bytes.get(at).copied().unwrap_or(0);
+        format!(
+            "column {column} is not valid UTF-8 (byte 0x{byte:02X} at offset {at} of the field); \
+             save the file as UTF-8"
+        )
+    })
+}
+
+/// A finite number, or a message such as `latitude "abc" is not a number`.
+fn finite(s: &str, what: &str) -> Result<f64, String> {
+    // Fast path: most fields arrive trimmed and well formed.
+    if let Ok(v) = s.parse::<f64>() {
+        if v.is_finite() {
+            return Ok(v);
+        }
+    }
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    let v: f64 = t
+        .parse()
+        .map_err(|_| format!("{what} {:?} is not a number", shown(t)))?;
+    if !v.is_finite() {
+        return Err(format!("{what} {} is not a finite number", shown(t)));
+    }
+    Ok(v)
+}
+
+/// A WGS84 point from latitude and longitude text (note the argument order: as the columns
+/// are usually written, latitude first). Both are checked, and every problem is reported.
+pub(crate) fn lat_lon(lat: &str, lon: &str) -> Result<Point<f64>, String> {
+    let la = finite(lat, "latitude");
+    let lo = finite(lon, "longitude");
+    let mut errors = Vec::new();
+    if let Ok(v) = la {
+        if !(-90.0..=90.0).contains(&v) {
+            let mut m = format!("latitude {} out of range -90..90", shown(lat));
+            if matches!(lo, Ok(w) if w.abs() <= 90.0) && v.abs() <= 180.0 {
+                m.push_str(" (latitude and longitude look swapped)");
+            }
+            errors.push(m);
+        }
+    }
+    if let Ok(v) = lo {
+        if !(-180.0..=180.0).contains(&v) {
+            errors.push(format!("longitude {} out of range -180..180", shown(lon)));
+        }
+    }
+    match (la, lo) {
+        (Ok(y), Ok(x)) if errors.is_empty() => Ok(Point::new(x, y)),
+        (la, lo) => {
+            let mut all: Vec<String> = [la.err(), lo.err()].into_iter().flatten().collect();
+            all.extend(errors);
+            Err(all.join("; "))
+        }
+    }
+}
+
+/// A checked position from GeoJSON coordinates (already numbers, lon/lat order).
+pub(crate) fn lon_lat_values(lon: f64, lat: f64) -> Result<Point<f64>, String> {
+    lat_lon(&lat.to_string(), &lon.to_string())
+}
+
+/// A count of deaths: empty means unknown (`None`). Whole numbers written with a zero
+/// fraction (`3.0`, as spreadsheet tools often write them) are accepted.
+pub(crate) fn fatalities(s: &str, column: &str) -> Result<Option<u32>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return t
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("{column} {} is too large", shown(t)));
+    }
+    let digits = match t.split_once('.') {
+        Some((whole, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => whole,
+        _ => t,
+    };
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("{column} {} is too large", shown(t)));
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v < 0.0 => Err(format!("{column} {} is negative", shown(t))),
+        Ok(v) if v.is_finite() => Err(format!("{column} {} is not a whole number", shown(t))),
+        _ => Err(format!("{column} {:?} is not a number", shown(t))),
+    }
+}
+
+/// A precision radius in metres: empty means exact (0); otherwise finite and not negative.
+pub(crate) fn precision_m(s: &str, column: &str) -> Result<f64, String> {
+    if s.trim().is_empty() {
+        return Ok(0.0);
+    }
+    let v = finite(s, column)?;
+    if v < 0.0 {
+        return Err(format!("{column} {} is negative", shown(s)));
+    }
+    Ok(v)
+}
+
+/// A small integer code such as ACLED's `geo_precision` (`1`, `2`, `3`; `2.0` is accepted).
+pub(crate) fn code(s: &str, column: &str) -> Result<u8, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(format!("{column} is empty"));
+    }
+    let digits = t.strip_suffix(".0").unwrap_or(t);
+    if digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(v) = digits.parse::<u8>() {
+            return Ok(v);
+        }
+    }
+    Err(format!("{column} {:?} is not a code number", shown(t)))
+}
+
+/// A partial date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) as the span of days it covers.
+pub(crate) fn partial_date_span(s: &str, column: &str) -> Result<DateSpan, String> {
+    if let Some(d) = iso_day(s) {
+        return Ok(DateSpan::day(d));
+    }
+    s.parse::<PartialDate>()
+        .map(|d| d.span())
+        .map_err(|e| date_message(s, column, e.reason, "YYYY, YYYY-MM or YYYY-MM-DD"))
+}
+
+/// Fast path for the common `YYYY-MM-DD`: the day, when `s` is exactly that and valid (the
+/// same rule as [`PartialDate`]'s parser: years 1000–9999, real days only); `None` sends the
+/// caller to the general parser, which also words the message.
+fn iso_day(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i16> {
+        b.get(r)?.iter().try_fold(0i16, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i16::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1000..=9999).contains(&y) {
+        return None;
+    }
+    Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+}
+
+fn date_message(s: &str, column: &str, reason: &str, expected: &str) -> String {
+    let t = shown(s);
+    match reason {
+        "empty date" => format!("{column} is empty"),
+        "not a date" => format!("{column} {t} not understood (expected {expected})"),
+        other => format!("{column} {t}: {other}"),
+    }
+}
+
+/// One exact day, `YYYY-MM-DD`, optionally followed by a time of day (`2006-04-19 00:00:00.000`
+/// or `2006-04-19T00:00:00`), which is checked and dropped.
+pub(crate) fn day_with_optional_time(s: &str, column: &str) -> Result<Date, String> {
+    let expected = "YYYY-MM-DD, optionally followed by a time";
+    let t = s.trim();
+    let (date, time) = match t.split_once([' ', 'T']) {
+        Some((d, tm)) => (d, Some(tm.trim())),
+        None => (t, None),
+    };
+    if let Some(tm) = time {
+        if tm.parse::<Time>().is_err() {
+            return Err(format!(
+                "{column} {} not understood (expected {expected})",
+                shown(t)
+            ));
+        }
+    }
+    match date.parse::<PartialDate>() {
+        Ok(PartialDate::Day(d)) => Ok(d),
+        Ok(_) => Err(format!(
+            "{column} {} is not a whole day (expected {expected})",
+            shown(t)
+        )),
+        Err(e) => Err(date_message(t, column, e.reason, expected)),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month by English name, full or abbreviated to at least three letters (`Apr`, `Sept`).
+fn month_by_name(s: &str) -> Option<i8> {
+    let lower = s.to_ascii_lowercase();
+    if lower.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(lower.as_str()))
+        .and_then(|i| i8::try_from(i + 1).ok())
+}
+
+/// An ACLED `event_date`: ISO `2006-04-19` (the API), `19 April 2006` (the export tool),
+/// `19-April-2006` / `19-Apr-2006` (spreadsheet re-saves) or `19-04-2006` (day first, as the
+/// codebook writes `dd-mm-yyyy`). Slashed numeric dates (`19/04/2006`) are rejected, since
+/// spreadsheets rewrite them in month-first order in some locales.
+pub(crate) fn acled_date(s: &str, column: &str) -> Result<Date, String> {
+    let expected = "YYYY-MM-DD, D Month YYYY, D-Mon-YYYY or DD-MM-YYYY";
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(format!("{column} is empty"));
+    }
+    if let Ok(PartialDate::Day(d)) = t.parse::<PartialDate>() {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = t.split([' ', '-']).filter(|p| !p.is_empty()).collect();
+    let not_understood = || format!("{column} {} not understood (expected {expected})", shown(t));
+    let [day, month, year] = parts.as_slice() else {
+        return Err(not_understood());
+    };
+    let numeric = |p: &str, max_len: usize| {
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<i16>().ok())
+            .flatten()
+    };
+    let (Some(d), Some(y)) = (numeric(day, 2), numeric(year, 4)) else {
+        return Err(not_understood());
+    };
+    if year.len() != 4 {
+        return Err(not_understood());
+    }
+    let m = match numeric(month, 2) {
+        Some(m) => m,
+        None => month_by_name(month)
+            .map(i16::from)
+            .ok_or_else(not_understood)?,
+    };
+    if !(1..=12).contains(&m) {
+        return Err(format!("{column} {}: month out of range 1-12", shown(t)));
+    }
+    if !(1000..=9999).contains(&y) {
+        return Err(format!(
+            "{column} {}: year out of range 1000-9999",
+            shown(t)
+        ));
+    }
+    // d <= 99 and m <= 12 here, so the narrowing casts are exact.
+    Date::new(y, m as i8, d as i8).map_err(|_| format!("{column} {}: no such day", shown(t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates() {
+        let p = lat_lon("41.3", " 69.2 ").unwrap();
+        assert_eq!((p.x(), p.y()), (69.2, 41.3));
+        assert_eq!(
+            lat_lon("91.2", "45").unwrap_err(),
+            "latitude 91.2 out of range -90..90 (latitude and longitude look swapped)"
+        );
+        assert_eq!(
+            lat_lon("91.2", "120").unwrap_err(),
+            "latitude 91.2 out of range -90..90"
+        );
+        assert_eq!(
+            lat_lon("10", "-180.5").unwrap_err(),
+            "longitude -180.5 out of range -180..180"
+        );
+        assert_eq!(
+            lat_lon("NaN", "inf").unwrap_err(),
+            "latitude NaN is not a finite number; longitude inf is not a finite number"
+        );
+        let huge = format!("1{}", "0".repeat(400));
+        assert!(lat_lon(&huge, "1")
+            .unwrap_err()
+            .contains("is not a finite number"));
+        assert_eq!(
+            lat_lon("", "x").unwrap_err(),
+            "latitude is empty; longitude \"x\" is not a number"
+        );
+        assert!(lat_lon("90", "180").is_ok());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(fatalities("", "fatalities"), Ok(None));
+        assert_eq!(fatalities(" 3 ", "fatalities"), Ok(Some(3)));
+        assert_eq!(fatalities("3.0", "fatalities"), Ok(Some(3)));
+        assert_eq!(
+            fatalities("-2", "fatalities").unwrap_err(),
+            "fatalities -2 is negative"
+        );
+        assert_eq!(
+            fatalities("2.5", "best").unwrap_err(),
+            "best 2.5 is not a whole number"
+        );
+        assert_eq!(
+            fatalities("99999999999", "fatalities").unwrap_err(),
+            "fatalities 99999999999 is too large"
+        );
+        assert!(fatalities("NaN", "fatalities").is_err());
+        assert!(fatalities("3.", "fatalities").is_err());
+        assert!(fatalities("many", "fatalities").is_err());
+    }
+
+    #[test]
+    fn precision() {
+        assert_eq!(precision_m("", "precision_m"), Ok(0.0));
+        assert_eq!(precision_m("250", "precision_m"), Ok(250.0));
+        assert_eq!(
+            precision_m("-1", "precision_m").unwrap_err(),
+            "precision_m -1 is negative"
+        );
+        assert!(precision_m("inf", "precision_m").is_err());
+        assert!(precision_m("NaN", "precision_m").is_err());
+    }
+
+    #[test]
+    fn partial_dates() {
+        assert_eq!(
+            partial_date_span("2006-04", "date").unwrap().to_string(),
+            "2006-04"
+        );
+        assert_eq!(
+            partial_date_span("19/04/2006", "date").unwrap_err(),
+            "date 19/04/2006 not understood (expected YYYY, YYYY-MM or YYYY-MM-DD)"
+        );
+        assert_eq!(
+            partial_date_span("2006-02-30", "date").unwrap_err(),
+            "date 2006-02-30: no such day"
+        );
+        assert_eq!(
+            partial_date_span("2006-13", "date").unwrap_err(),
+            "date 2006-13: month out of range 01-12"
+        );
+        assert_eq!(partial_date_span("", "date").unwrap_err(), "date is empty");
+    }
+
+    #[test]
+    fn fast_iso_day_agrees_with_the_general_parser() {
+        for s in [
+            "2006-04-19",
+            "2006-02-29",
+            "2004-02-29",
+            "0999-01-01",
+            "1000-01-01",
+            "9999-12-31",
+            "2006-13-01",
+            "2006-00-10",
+            "2006-04-31",
+            "2006-04-00",
+            "20a6-04-19",
+            "2006/04/19",
+            "+006-04-19",
+            "2006-4-19 ",
+        ] {
+            let general = s.parse::<PartialDate>().ok().map(|d| d.span());
+            let fast = iso_day(s).map(DateSpan::day);
+            if fast.is_some() {
+                assert_eq!(fast, general, "{s:?}");
+            }
+            assert_eq!(partial_date_span(s, "date").ok(), general, "{s:?}");
+        }
+        assert!(iso_day("2006-04-19").is_some());
+    }
+
+    #[test]
+    fn days_with_times() {
+        let want = Date::constant(2006, 4, 19);
+        for s in [
+            "2006-04-19",
+            "2006-04-19 00:00:00.000",
+            "2006-04-19T00:00:00",
+            " 2006-04-19 ",
+        ] {
+            assert_eq!(day_with_optional_time(s, "date_start"), Ok(want), "{s:?}");
+        }
+        for s in [
+            "2006-04",
+            "2006-04-19 25:00",
+            "2006-02-30",
+            "19/04/2006",
+            "",
+        ] {
+            assert!(day_with_optional_time(s, "date_start").is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn acled_dates() {
+        let want = Date::constant(2006, 4, 19);
+        for s in [
+            "2006-04-19",
+            "19 April 2006",
+            "19-April-2006",
+            "19-Apr-2006",
+            "19 apr 2006",
+            "19-04-2006",
+        ] {
+            assert_eq!(acled_date(s, "event_date"), Ok(want), "{s:?}");
+        }
+        assert_eq!(
+            acled_date("9 Sept 2006", "event_date"),
+            Ok(Date::constant(2006, 9, 9))
+        );
+        assert_eq!(
+            acled_date("30 February 2006", "event_date").unwrap_err(),
+            "event_date 30 February 2006: no such day"
+        );
+        for s in [
+            "19/04/2006",
+            "2006",
+            "19 Ap 2006",
+            "19 April 06",
+            "April 19 2006",
+            "x",
+        ] {
+            assert!(acled_date(s, "event_date").is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_column_and_byte() {
+        let e = utf8(b"caf\xe9", "notes").unwrap_err();
+        assert!(e.starts_with("column notes is not valid UTF-8 (byte 0xE9 at offset 3"));
+    }
+}

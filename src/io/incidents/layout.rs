@@ -1,0 +1,379 @@
+//! The CSV layouts recognised from a header, their columns, and the conversion of one row.
+//!
+//! See the [module documentation](super) for the tables of columns and precision codes.
+
+use std::collections::HashMap;
+
+use csv::ByteRecord;
+use jiff::civil::Date;
+use jiff::ToSpan;
+
+use super::fields;
+use crate::{DateSpan, Incident};
+
+/// Which table layout a file uses, recognised from its header (or from its first byte for
+/// GeoJSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// `id,date,lat,lon[,precision_m,kind,summary,fatalities,source|source_id]`, as in the
+    /// dataset's own `incidents.csv`.
+    Plain,
+    /// An ACLED export (`event_id_cnty`, `event_date`, `time_precision`, `geo_precision`, …).
+    Acled,
+    /// A UCDP Georeferenced Event Dataset table (`id`, `date_start`, `date_end`,
+    /// `where_prec`, …).
+    UcdpGed,
+    /// A GeoJSON FeatureCollection of Point features.
+    GeoJson,
+}
+
+impl Layout {
+    /// A short name for messages: `plain`, `ACLED`, `UCDP GED`, `GeoJSON`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Plain => "plain",
+            Layout::Acled => "ACLED",
+            Layout::UcdpGed => "UCDP GED",
+            Layout::GeoJson => "GeoJSON",
+        }
+    }
+}
+
+/// ACLED `geo_precision` code → metres (see the module documentation for the reasoning).
+pub(crate) fn acled_geo_precision_m(code: u8) -> Option<f64> {
+    match code {
+        1 => Some(5_000.0),
+        2 => Some(25_000.0),
+        3 => Some(100_000.0),
+        _ => None,
+    }
+}
+
+/// UCDP GED `where_prec` code → metres; `Err` with the reason for codes too coarse to place.
+pub(crate) fn ucdp_where_prec_m(code: u8) -> Result<f64, String> {
+    match code {
+        1 => Ok(1_000.0),
+        2 => Ok(25_000.0),
+        3 => Ok(50_000.0),
+        4 => Ok(150_000.0),
+        5 => Ok(300_000.0),
+        6 => Err("where_prec 6 (whole country, placed at its centroid) is too coarse to place near a border; row skipped".into()),
+        7 => Err("where_prec 7 (international waters or airspace, estimated position) is too coarse to place near a border; row skipped".into()),
+        other => Err(format!("where_prec {other} is not a UCDP code (expected 1-7)")),
+    }
+}
+
+/// ACLED `time_precision` code and `event_date` → the span of days the event may fall in.
+pub(crate) fn acled_time_span(code: u8, date: Date) -> Result<DateSpan, String> {
+    match code {
+        1 => Ok(DateSpan::day(date)),
+        2 => {
+            let first = date.checked_sub(3.days()).map_err(|e| e.to_string())?;
+            let last = date.checked_add(3.days()).map_err(|e| e.to_string())?;
+            Ok(DateSpan { first, last })
+        }
+        3 => Ok(DateSpan {
+            first: date.first_of_month(),
+            last: date.last_of_month(),
+        }),
+        other => Err(format!(
+            "time_precision {other} is not an ACLED code (expected 1, 2 or 3)"
+        )),
+    }
+}
+
+/// UCDP GED `type_of_violence` code → the incident kind.
+fn ucdp_kind(code: u8) -> Result<&'static str, String> {
+    match code {
+        1 => Ok("state-based conflict"),
+        2 => Ok("non-state conflict"),
+        3 => Ok("one-sided violence"),
+        other => Err(format!(
+            "type_of_violence {other} is not a UCDP code (expected 1, 2 or 3)"
+        )),
+    }
+}
+
+/// Column positions of a recognised header.
+#[derive(Clone, Debug)]
+pub(crate) struct Columns {
+    layout: Layout,
+    /// Number of header fields; every row must have as many.
+    width: usize,
+    id: usize,
+    /// Plain: `date`; ACLED: `event_date`; UCDP: `date_start`.
+    date: usize,
+    /// UCDP: `date_end`.
+    date_end: usize,
+    lat: usize,
+    lon: usize,
+    /// Plain: `precision_m`; ACLED: `geo_precision`; UCDP: `where_prec`.
+    precision: Option<usize>,
+    /// ACLED: `time_precision`.
+    time_precision: usize,
+    kind: Option<usize>,
+    summary: Option<usize>,
+    fatalities: Option<usize>,
+    source: Option<usize>,
+}
+
+/// The column names required by each layout, in the order they are listed in messages.
+const PLAIN_REQUIRED: [&str; 4] = ["id", "date", "lat", "lon"];
+const ACLED_REQUIRED: [&str; 6] = [
+    "event_id_cnty",
+    "event_date",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "time_precision",
+];
+const UCDP_REQUIRED: [&str; 6] = [
+    "id",
+    "date_start",
+    "date_end",
+    "latitude",
+    "longitude",
+    "where_prec",
+];
+
+impl Columns {
+    /// Recognises the layout from normalised (trimmed, lower-case, distinct) header names.
+    pub(crate) fn recognise(names: &[String]) -> Result<Columns, String> {
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let has = |n: &str| index.contains_key(n);
+        let (layout, required): (Layout, &[&str]) = if has("event_id_cnty") {
+            (Layout::Acled, &ACLED_REQUIRED)
+        } else if has("date_start") || has("where_prec") {
+            (Layout::UcdpGed, &UCDP_REQUIRED)
+        } else {
+            (Layout::Plain, &PLAIN_REQUIRED)
+        };
+        let missing: Vec<&str> = required.iter().copied().filter(|n| !has(n)).collect();
+        if !missing.is_empty() {
+            let quoted: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
+            return Err(format!(
+                "missing required column{} {} for the {} layout (which needs {}); found: {}",
+                if missing.len() == 1 { "" } else { "s" },
+                quoted.join(", "),
+                layout.name(),
+                required.join(", "),
+                names.join(", ")
+            ));
+        }
+        let get = |n: &str| index.get(n).copied();
+        let req = |n: &str| get(n).unwrap_or(usize::MAX);
+        let mut c = Columns {
+            layout,
+            width: names.len(),
+            id: 0,
+            date: 0,
+            date_end: usize::MAX,
+            lat: 0,
+            lon: 0,
+            precision: None,
+            time_precision: usize::MAX,
+            kind: None,
+            summary: None,
+            fatalities: None,
+            source: None,
+        };
+        match layout {
+            Layout::Plain => {
+                if has("source") && has("source_id") {
+                    return Err(
+                        "both \"source\" and \"source_id\" columns are present; keep one".into(),
+                    );
+                }
+                c.id = req("id");
+                c.date = req("date");
+                c.lat = req("lat");
+                c.lon = req("lon");
+                c.precision = get("precision_m");
+                c.kind = get("kind");
+                c.summary = get("summary");
+                c.fatalities = get("fatalities");
+                c.source = get("source_id").or_else(|| get("source"));
+            }
+            Layout::Acled => {
+                c.id = req("event_id_cnty");
+                c.date = req("event_date");
+                c.lat = req("latitude");
+                c.lon = req("longitude");
+                c.precision = get("geo_precision");
+                c.time_precision = req("time_precision");
+                c.kind = get("event_type");
+                c.summary = get("notes");
+                c.fatalities = get("fatalities");
+                c.source = get("source");
+            }
+            Layout::UcdpGed => {
+                c.id = req("id");
+                c.date = req("date_start");
+                c.date_end = req("date_end");
+                c.lat = req("latitude");
+                c.lon = req("longitude");
+                c.precision = get("where_prec");
+                c.kind = get("type_of_violence");
+                c.summary = get("where_description");
+                c.fatalities = get("best");
+                c.source = get("source_article");
+            }
+            Layout::GeoJson => {}
+        }
+        Ok(c)
+    }
+
+    /// The recognised layout.
+    pub(crate) fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// Converts one record; on failure, every problem found in the row, joined by `; `.
+    pub(crate) fn incident(&self, rec: &ByteRecord, names: &[String]) -> Result<Incident, String> {
+        if rec.len() != self.width {
+            return Err(format!(
+                "row has {} field{} but the header has {} (a stray delimiter or quote?)",
+                rec.len(),
+                if rec.len() == 1 { "" } else { "s" },
+                self.width
+            ));
+        }
+        let mut errors: Vec<String> = Vec::new();
+        let mut text = |i: usize| field(rec, names, i, &mut errors);
+        let id = text(self.id);
+        let date = text(self.date);
+        let date_end = if self.layout == Layout::UcdpGed {
+            text(self.date_end)
+        } else {
+            ""
+        };
+        let lat = text(self.lat);
+        let lon = text(self.lon);
+        let precision = self.precision.map(&mut text).unwrap_or("");
+        let time_precision = if self.layout == Layout::Acled {
+            text(self.time_precision)
+        } else {
+            ""
+        };
+        let kind = self.kind.map(&mut text).unwrap_or("");
+        let summary = self.summary.map(&mut text).unwrap_or("");
+        let fatalities = self.fatalities.map(&mut text).unwrap_or("");
+        let source = self.source.map(&mut text).unwrap_or("");
+
+        if id.is_empty() && rec.get(self.id).is_some_and(|b| b.trim_ascii().is_empty()) {
+            let name = names.get(self.id).map(String::as_str).unwrap_or("id");
+            errors.push(format!("{name} is empty"));
+        }
+        let date_span = self.date_span(date, date_end, time_precision);
+        let point = fields::lat_lon(lat, lon);
+        let precision_m = self.precision_m(precision);
+        let fatalities_col = self
+            .fatalities
+            .and_then(|i| names.get(i))
+            .map(String::as_str)
+            .unwrap_or("fatalities");
+        let fatalities = fields::fatalities(fatalities, fatalities_col);
+        let kind = match self.layout {
+            Layout::UcdpGed if !kind.is_empty() => {
+                fields::code(kind, "type_of_violence").and_then(ucdp_kind)
+            }
+            _ => Ok(kind),
+        };
+        match (date_span, point, precision_m, fatalities, kind) {
+            (Ok(date), Ok(point), Ok(precision_m), Ok(fatalities), Ok(kind))
+                if errors.is_empty() =>
+            {
+                Ok(Incident {
+                    id: id.to_string(),
+                    date,
+                    point,
+                    precision_m,
+                    kind: kind.to_string(),
+                    summary: summary.to_string(),
+                    fatalities,
+                    source_id: source.to_string(),
+                })
+            }
+            (d, p, pr, f, k) => {
+                errors.extend(
+                    [d.err(), p.err(), pr.err(), f.err(), k.err()]
+                        .into_iter()
+                        .flatten(),
+                );
+                Err(errors.join("; "))
+            }
+        }
+    }
+
+    fn date_span(
+        &self,
+        date: &str,
+        date_end: &str,
+        time_precision: &str,
+    ) -> Result<DateSpan, String> {
+        match self.layout {
+            Layout::Plain | Layout::GeoJson => fields::partial_date_span(date, "date"),
+            Layout::Acled => {
+                let day = fields::acled_date(date, "event_date");
+                let code = fields::code(time_precision, "time_precision");
+                match (day, code) {
+                    (Ok(d), Ok(c)) => acled_time_span(c, d),
+                    (d, c) => Err([d.err(), c.err()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("; ")),
+                }
+            }
+            Layout::UcdpGed => {
+                let first = fields::day_with_optional_time(date, "date_start");
+                let last = fields::day_with_optional_time(date_end, "date_end");
+                match (first, last) {
+                    (Ok(f), Ok(l)) => DateSpan::new(f, l)
+                        .ok_or_else(|| format!("date_end {l} is before date_start {f}")),
+                    (f, l) => Err([f.err(), l.err()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("; ")),
+                }
+            }
+        }
+    }
+
+    fn precision_m(&self, s: &str) -> Result<f64, String> {
+        match self.layout {
+            Layout::Plain | Layout::GeoJson => fields::precision_m(s, "precision_m"),
+            Layout::Acled => {
+                let c = fields::code(s, "geo_precision")?;
+                acled_geo_precision_m(c).ok_or_else(|| {
+                    format!("geo_precision {c} is not an ACLED code (expected 1, 2 or 3)")
+                })
+            }
+            Layout::UcdpGed => ucdp_where_prec_m(fields::code(s, "where_prec")?),
+        }
+    }
+}
+
+/// Field `i` of `rec` as UTF-8 text without surrounding ASCII whitespace; an invalid field is recorded in `errors` and read
+/// as empty.
+fn field<'r>(rec: &'r ByteRecord, names: &[String], i: usize, errors: &mut Vec<String>) -> &'r str {
+    let Some(bytes) = rec.get(i) else {
+        return "";
+    };
+    let bytes = bytes.trim_ascii();
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(_) => {
+            let name = names.get(i).map(String::as_str).unwrap_or("?");
+            if let Err(e) = fields::utf8(bytes, name) {
+                errors.push(e);
+            }
+            ""
+        }
+    }
+}

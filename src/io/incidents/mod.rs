@@ -1,0 +1,127 @@
+//! Readers for incident tables brought by analysts: the dataset's own `incidents.csv` and
+//! other plain CSV, ACLED exports, UCDP GED tables and GeoJSON points.
+//!
+//! [`IncidentReader`] detects the format from the first bytes and the header, then yields
+//! one [`Incident`](crate::Incident) (or one [`Problem`](crate::Problem)) per row, streaming:
+//! memory does not grow with the file.
+//!
+//! # Recognising the layout
+//!
+//! A file whose first non-blank byte is `{` is GeoJSON. Otherwise it is CSV: a UTF-8 byte
+//! order mark is dropped, the delimiter is whichever of `,` `;` or tab occurs most often in
+//! the header line (outside quotes), line ends may be LF or CRLF, and quoted fields may span
+//! lines (problems are still reported at the physical line where the row starts, the header
+//! being line 1). Header names are compared trimmed and case-insensitively; columns not listed
+//! below are ignored; a repeated column name is an error. The layout is:
+//!
+//! - **ACLED** when there is an `event_id_cnty` column;
+//! - **UCDP GED** when there is a `date_start` or `where_prec` column;
+//! - **plain** otherwise.
+//!
+//! # Plain
+//!
+//! | column | required | meaning |
+//! |---|---|---|
+//! | `id` | yes | unique, not empty |
+//! | `date` | yes | `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a year or month means every day in it |
+//! | `lat`, `lon` | yes | WGS84 degrees |
+//! | `precision_m` | no | metres, ≥ 0; empty means exact (0) |
+//! | `kind`, `summary` | no | free text |
+//! | `fatalities` | no | whole number ≥ 0; empty means not reported |
+//! | `source_id` or `source` | no | an id in `sources.csv`, or free text |
+//!
+//! # ACLED
+//!
+//! Columns (of ACLED's many, in any order): `event_id_cnty` → id, `event_date`,
+//! `time_precision`, `latitude`, `longitude`, `geo_precision` (all required), `event_type` →
+//! kind, `notes` → summary, `fatalities`, `source`.
+//!
+//! `event_date` is read as `2006-04-19` (the API), `19 April 2006` (the export tool),
+//! `19-April-2006` or `19-Apr-2006` (spreadsheet re-saves) or `19-04-2006` (day first, the
+//! `dd-mm-yyyy` the codebook names). `19/04/2006` is rejected: spreadsheets rewrite slashed
+//! dates month-first in some locales, so the order cannot be trusted.
+//!
+//! The codes follow the ACLED Codebook (Armed Conflict Location & Event Data Project,
+//! <https://acleddata.com/knowledge-base/codebook/>, sections "Time precision" and
+//! "Geo-precision"):
+//!
+//! | `time_precision` | codebook | span used |
+//! |---|---|---|
+//! | 1 | the source gives the actual date | that day |
+//! | 2 | sometime during a week or similar period; a date in it is coded | `event_date` − 3 days ..= + 3 days (assumes the coded date is mid-period) |
+//! | 3 | sometime during a month; the month's middle (or first/last day) is coded | the calendar month of `event_date` |
+//!
+//! | `geo_precision` | codebook | `precision_m` |
+//! |---|---|---|
+//! | 1 | a particular town, with coordinates for it | 5 000 |
+//! | 2 | near a town, or a small part of a region; coded to a town representing the area | 25 000 |
+//! | 3 | a larger region; coded to a natural feature or the provincial capital | 100 000 |
+//!
+//! The codebook gives no distances; the metres are this crate's choices. 5 km covers the
+//! extent of most towns from their coordinate point; 25 km matches the "within 25 km" that
+//! UCDP uses for the comparable code; 100 km is a nominal radius for a province-sized area
+//! and can be exceeded in large provinces (Kazakhstan's regions are several hundred km
+//! across), so code-3 events are best treated as placed only to their region.
+//!
+//! # UCDP GED
+//!
+//! Columns: `id`, `date_start`, `date_end`, `latitude`, `longitude`, `where_prec` (all
+//! required), `best` → fatalities, `type_of_violence` → kind (`1` state-based conflict, `2`
+//! non-state conflict, `3` one-sided violence), `where_description` → summary,
+//! `source_article` → source. The date span is `date_start ..= date_end` (each `YYYY-MM-DD`,
+//! optionally followed by a time such as `00:00:00.000`, which is dropped); an end before the
+//! start is an error. `date_prec` is not needed, since the two dates already bound the span.
+//!
+//! `where_prec` follows the UCDP GED Codebook (Uppsala Conflict Data Program,
+//! <https://ucdp.uu.se/downloads/>):
+//!
+//! | `where_prec` | codebook | `precision_m` |
+//! |---|---|---|
+//! | 1 | exact location | 1 000 |
+//! | 2 | within about 25 km of a known point | 25 000 |
+//! | 3 | a second-order administrative division (district), at its centroid | 50 000 |
+//! | 4 | a first-order administrative division (province), at its centroid | 150 000 |
+//! | 5 | a larger part of a country, between two places, or vaguely located | 300 000 |
+//! | 6 | the whole country, at its centroid | row rejected |
+//! | 7 | international waters or airspace | row rejected |
+//!
+//! Codes 6 and 7 give no position to test against a border (a country centroid says nothing
+//! about which border, if any), so such rows are reported as problems ("too coarse to place")
+//! rather than read with a made-up radius. 1 km for code 1 allows for village extent; 50 and
+//! 150 km are nominal district and province radii; 300 km is nominal for code 5.
+//!
+//! # GeoJSON
+//!
+//! A FeatureCollection whose features are Points (`[lon, lat]`; a third or fourth coordinate
+//! is dropped), with properties `id` (string or number; the feature's own `id` is used when
+//! absent), `date` (as in plain CSV), `precision_m`, `kind`, `summary`, `fatalities` and
+//! `source_id` (or `source`). A null or non-Point geometry is a problem for that feature,
+//! reported as `feature N (id "…")`. Features are parsed one at a time: memory holds one
+//! feature, not the collection.
+//!
+//! # Problems
+//!
+//! Fatal problems (empty file, header not UTF-8, duplicate or missing required column,
+//! unrecognised header, top-level JSON that is not a FeatureCollection) are returned by
+//! [`IncidentReader::from_reader`] as [`Error::Invalid`](crate::Error::Invalid). Problems in a
+//! row are yielded in its place and reading continues; each names the file and line (or
+//! feature) and lists every fault found in the row. Bytes that are not UTF-8 in a field that
+//! is read are a problem for that row only. A read error, or broken JSON structure, ends the
+//! stream after one last problem.
+//!
+//! Duplicate ids are reported (as a problem on the later row, naming the line of the first)
+//! by default; this keeps every id in memory, see
+//! [`IncidentReader::check_duplicate_ids`].
+//!
+//! The same rules, for users, are in `docs/input-formats.md`.
+
+mod fields;
+mod geojson;
+mod ids;
+mod layout;
+mod reader;
+#[cfg(test)]
+mod tests;
+
+pub use layout::Layout;
+pub use reader::{IncidentReader, Records};

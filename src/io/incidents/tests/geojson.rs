@@ -1,0 +1,136 @@
+//! GeoJSON input tests.
+
+use super::*;
+use crate::Location;
+
+fn geo(features: &str) -> String {
+    format!("{{\"type\": \"FeatureCollection\", \"features\": [{features}]}}")
+}
+
+pub(super) const POINT: &str = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[70.58,39.85]},
+    "properties":{"id":"G1","date":"2006-04-19","precision_m":100,"kind":"shooting",
+    "summary":"s","fatalities":1,"source_id":"src"}}"#;
+
+#[test]
+fn geojson_points_and_feature_problems() {
+    let features = [
+        POINT,
+        r#"{"type":"Feature","id":7,"geometry":{"type":"Point","coordinates":[70,39,512.5,3]},
+           "properties":{"date":"2006"}}"#,
+        r#"{"type":"Feature","geometry":null,"properties":{"id":"G3","date":"2006"}}"#,
+        r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]},
+           "properties":{"id":"G4","date":"2006"}}"#,
+        r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[45,91.2]},
+           "properties":{"id":"G5","date":"19/04/2006","fatalities":-2,"precision_m":-1}}"#,
+        r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":null}"#,
+    ]
+    .join(",\n");
+    let input = geo(&features);
+    let (layout, rows) = read(input.as_bytes()).unwrap();
+    assert_eq!(layout, Layout::GeoJson);
+    let a = incident(&rows, 0);
+    assert_eq!(
+        (a.id.as_str(), a.precision_m, a.fatalities),
+        ("G1", 100.0, Some(1))
+    );
+    assert_eq!((a.point.x(), a.point.y()), (70.58, 39.85));
+    assert_eq!((a.kind.as_str(), a.source_id.as_str()), ("shooting", "src"));
+    let b = incident(&rows, 1);
+    assert_eq!((b.id.as_str(), b.point.x(), b.point.y()), ("7", 70.0, 39.0));
+    assert_eq!(
+        problem(&rows, 2),
+        "in.csv: feature 2 (id \"G3\"): null geometry: an incident needs a Point"
+    );
+    assert_eq!(
+        problem(&rows, 3),
+        "in.csv: feature 3 (id \"G4\"): geometry is a LineString; an incident needs a Point"
+    );
+    assert_eq!(
+        problem(&rows, 4),
+        "in.csv: feature 4 (id \"G5\"): date 19/04/2006 not understood (expected YYYY, YYYY-MM \
+         or YYYY-MM-DD); latitude 91.2 out of range -90..90 (latitude and longitude look \
+         swapped); precision_m -1 is negative or not finite; fatalities -2 is negative"
+    );
+    assert_eq!(
+        problem(&rows, 5),
+        "in.csv: feature 5: no id (neither properties.id nor the feature's id); no date property"
+    );
+    assert!(matches!(
+        rows.get(4),
+        Some(Err(Problem {
+            location: Location::Feature { index: 4, .. },
+            ..
+        }))
+    ));
+}
+
+#[test]
+fn geojson_members_in_any_order_and_empty_collections() {
+    let input = format!(
+        "\u{feff}\n{{\"bbox\": [0, 0, 1, 1], \"name\": \"x\", \"n\": 12, \"ok\": true,\n\
+         \"features\": [{POINT}], \"crs\": null, \"type\": \"FeatureCollection\"}}\n"
+    );
+    let rows = rows(&input);
+    assert_eq!((rows.len(), incident(&rows, 0).id.as_str()), (1, "G1"));
+    assert!(rows_bytes(geo("").as_bytes()).is_empty());
+    assert!(rows_bytes(b"{\"features\":[],\"type\":\"FeatureCollection\"}").is_empty());
+}
+
+#[test]
+fn geojson_structure_problems() {
+    assert_eq!(
+        fatal(b"{\"type\": \"Feature\", \"geometry\": null}"),
+        "in.csv:1: GeoJSON type is \"Feature\"; expected a FeatureCollection"
+    );
+    assert_eq!(
+        fatal(b"{\"type\": \"FeatureCollection\"}"),
+        "in.csv:1: GeoJSON object has no \"features\" member: not a FeatureCollection"
+    );
+    assert!(fatal(b"[1, 2]").contains("a JSON array is not a GeoJSON FeatureCollection"));
+    assert!(fatal(b"{\"type\": \n\"FeatureColl").starts_with("in.csv:2: invalid JSON: EOF"));
+    // Broken JSON after good features: the good ones are read, then one last problem.
+    let input =
+        format!("{{\"type\":\"FeatureCollection\",\"features\":[{POINT},\n{{\"type\": oops}}]}}");
+    let rows = rows(&input);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(incident(&rows, 0).id, "G1");
+    assert_eq!(problem(&rows, 1), "in.csv:4: invalid JSON: expected value");
+    let rows = rows_bytes(b"{\"features\": [], \"x\": 1}");
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv:1: GeoJSON object has no \"type\": \"FeatureCollection\" member"
+    );
+    let rows = rows_bytes(geo("").replace("]}", "]} x").as_bytes());
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv:1: invalid GeoJSON: data after the end of the FeatureCollection"
+    );
+    let rows = rows_bytes(geo("5").as_bytes());
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv:1: invalid GeoJSON: feature 0 is not a JSON object"
+    );
+}
+
+#[test]
+fn geojson_bad_coordinates() {
+    let feature = |coords: &str| {
+        format!(
+            r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":{coords}}},
+                "properties":{{"id":"a","date":"2006"}}}}"#
+        )
+    };
+    let rows = rows(&geo(&[feature("[1]"), feature("[\"1\", 2]")].join(",")));
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv: feature 0 (id \"a\"): not a valid GeoJSON Feature: A position must contain two \
+         or more elements, but got `1`"
+    );
+    assert!(problem(&rows, 1).contains("invalid type: string \"1\""));
+    // A number beyond f64 cannot be represented: the JSON itself is rejected.
+    let rows = rows_bytes(geo(&feature("[1e400, 2]")).as_bytes());
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv:1: invalid JSON: number out of range"
+    );
+}

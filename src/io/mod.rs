@@ -1,0 +1,12 @@
+//! Reading what analysts bring: incident tables in several layouts, and typed distances.
+//!
+//! - [`IncidentReader`]: streaming reader for plain CSV, the dataset's `incidents.csv`, ACLED
+//!   exports, UCDP GED tables and GeoJSON points; see [`incidents`] for the layouts and the
+//!   precision codes.
+//! - [`parse_distance_m`]: `500m`, `5km`, `5000` → metres.
+
+pub mod incidents;
+mod units;
+
+pub use incidents::{IncidentReader, Layout, Records};
+pub use units::{parse_distance_m, DistanceParseError};
