@@ -61,7 +61,11 @@ impl Table {
             Ok(h) => h.clone(),
             Err(e) => {
                 let line = e.position().map_or(1, |p| lines.at(p.byte()));
-                problems.push(Problem::new(file, Location::Line(line), csv_message(&e)));
+                problems.push(Problem::new(
+                    file,
+                    Location::Line(line),
+                    csv_message(&e, &[]),
+                ));
                 return None;
             }
         };
@@ -125,7 +129,11 @@ impl Table {
                 }
                 Err(e) => {
                     let line = e.position().map_or(line, |p| lines.at(p.byte()));
-                    problems.push(Problem::new(file, Location::Line(line), csv_message(&e)));
+                    problems.push(Problem::new(
+                        file,
+                        Location::Line(line),
+                        csv_message(&e, &columns),
+                    ));
                     if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                         break;
                     }
@@ -215,12 +223,14 @@ impl<'b> Lines<'b> {
     }
 }
 
-/// A one-line description of a CSV error, without the position (the caller adds it).
-pub(crate) fn csv_message(e: &csv::Error) -> String {
+/// A one-line description of a CSV error, without the position (the caller adds it);
+/// `columns` names the field of an encoding error.
+pub(crate) fn csv_message(e: &csv::Error, columns: &[String]) -> String {
     match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            format!("invalid UTF-8 in field {}", err.field() + 1)
-        }
+        csv::ErrorKind::Utf8 { err, .. } => match columns.get(err.field()) {
+            Some(c) => format!("invalid UTF-8 in field {} ({c})", err.field() + 1),
+            None => format!("invalid UTF-8 in field {}", err.field() + 1),
+        },
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
