@@ -10,14 +10,37 @@ use bordertrack::{Dataset, Error};
 use libfuzzer_sys::fuzz_target;
 
 const TINY: [(&str, &[u8]); 6] = [
-    ("sources.csv", include_bytes!("../../tests/fixtures/tiny/sources.csv")),
-    ("instruments.csv", include_bytes!("../../tests/fixtures/tiny/instruments.csv")),
-    ("segments.geojson", include_bytes!("../../tests/fixtures/tiny/segments.geojson")),
-    ("status.csv", include_bytes!("../../tests/fixtures/tiny/status.csv")),
-    ("places.geojson", include_bytes!("../../tests/fixtures/tiny/places.geojson")),
-    ("incidents.csv", include_bytes!("../../tests/fixtures/tiny/incidents.csv")),
+    (
+        "sources.csv",
+        include_bytes!("../../tests/fixtures/tiny/sources.csv"),
+    ),
+    (
+        "instruments.csv",
+        include_bytes!("../../tests/fixtures/tiny/instruments.csv"),
+    ),
+    (
+        "segments.geojson",
+        include_bytes!("../../tests/fixtures/tiny/segments.geojson"),
+    ),
+    (
+        "status.csv",
+        include_bytes!("../../tests/fixtures/tiny/status.csv"),
+    ),
+    (
+        "places.geojson",
+        include_bytes!("../../tests/fixtures/tiny/places.geojson"),
+    ),
+    (
+        "incidents.csv",
+        include_bytes!("../../tests/fixtures/tiny/incidents.csv"),
+    ),
 ];
-const CSV: [&str; 4] = ["sources.csv", "instruments.csv", "status.csv", "incidents.csv"];
+const CSV: [&str; 4] = [
+    "sources.csv",
+    "instruments.csv",
+    "status.csv",
+    "incidents.csv",
+];
 
 fuzz_target!(|input: &[u8]| {
     let Some((&mode, rest)) = input.split_first() else {

@@ -8,19 +8,41 @@ use bordertrack::{Basis, Dataset, Error, PartialDate};
 use libfuzzer_sys::fuzz_target;
 
 const TINY: [(&str, &[u8]); 6] = [
-    ("sources.csv", include_bytes!("../../tests/fixtures/tiny/sources.csv")),
-    ("instruments.csv", include_bytes!("../../tests/fixtures/tiny/instruments.csv")),
-    ("segments.geojson", include_bytes!("../../tests/fixtures/tiny/segments.geojson")),
-    ("status.csv", include_bytes!("../../tests/fixtures/tiny/status.csv")),
-    ("places.geojson", include_bytes!("../../tests/fixtures/tiny/places.geojson")),
-    ("incidents.csv", include_bytes!("../../tests/fixtures/tiny/incidents.csv")),
+    (
+        "sources.csv",
+        include_bytes!("../../tests/fixtures/tiny/sources.csv"),
+    ),
+    (
+        "instruments.csv",
+        include_bytes!("../../tests/fixtures/tiny/instruments.csv"),
+    ),
+    (
+        "segments.geojson",
+        include_bytes!("../../tests/fixtures/tiny/segments.geojson"),
+    ),
+    (
+        "status.csv",
+        include_bytes!("../../tests/fixtures/tiny/status.csv"),
+    ),
+    (
+        "places.geojson",
+        include_bytes!("../../tests/fixtures/tiny/places.geojson"),
+    ),
+    (
+        "incidents.csv",
+        include_bytes!("../../tests/fixtures/tiny/incidents.csv"),
+    ),
 ];
 
 fuzz_target!(|input: &[u8]| {
     let Some((&mode, rest)) = input.split_first() else {
         return;
     };
-    let name = if mode % 2 == 0 { "segments.geojson" } else { "places.geojson" };
+    let name = if mode % 2 == 0 {
+        "segments.geojson"
+    } else {
+        "places.geojson"
+    };
     let mut files: Vec<(&str, &[u8])> = TINY.to_vec();
     for f in files.iter_mut().filter(|f| f.0 == name) {
         f.1 = rest;
@@ -28,7 +50,10 @@ fuzz_target!(|input: &[u8]| {
     match Dataset::from_memory("fuzz/", &files) {
         Ok(data) => {
             let lengths: Vec<f64> = data.segments().iter().map(|s| s.length_m()).collect();
-            assert!(lengths.iter().all(|l| l.is_finite() && *l >= 0.0), "{lengths:?}");
+            assert!(
+                lengths.iter().all(|l| l.is_finite() && *l >= 0.0),
+                "{lengths:?}"
+            );
             for basis in [Basis::Signed, Basis::InForce] {
                 let t = StatusTimelines::new(&data, basis);
                 for at in ["2003", "2004-04-10", "2030-01-01"] {

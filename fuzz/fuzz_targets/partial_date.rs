@@ -8,9 +8,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|text: &str| {
     if let Ok(date) = text.parse::<PartialDate>() {
         let shown = date.to_string();
-        let again: PartialDate = shown
-            .parse()
-            .unwrap_or_else(|e| panic!("{text:?} displays as {shown:?}, which does not parse: {e}"));
+        let again: PartialDate = shown.parse().unwrap_or_else(|e| {
+            panic!("{text:?} displays as {shown:?}, which does not parse: {e}")
+        });
         assert_eq!(again, date, "{text:?} -> {shown:?}");
         let span = date.span();
         assert!(span.first <= span.last, "{text:?}: span {span:?}");
