@@ -1,1 +1,12 @@
+//! Integration tests of the `bordertrack` command and of dataset loading, in one test binary.
+//!
+//! - `cli`: every command through the binary on small fixture datasets.
+//! - `dataset_errors`: the library's problem lists, unreadable files, fuzzing regressions.
+//! - `bad_inputs`: the catalogue of broken datasets in `tests/fixtures/bad/`, each with the
+//!   exact lines `bordertrack validate` must print.
 
+mod util;
+
+mod bad_inputs;
+mod cli;
+mod dataset_errors;

@@ -7,12 +7,13 @@ use super::records::country;
 use crate::{Dyad, Extent, Location, PartialDate, Place, Problem, Segment, Sovereignty};
 
 /// Parses a FeatureCollection and hands each feature's properties and geometry to `each`.
+/// Returns `false` when the file is not a readable FeatureCollection at all.
 fn features(
     file: &str,
     bytes: &[u8],
     problems: &mut Vec<Problem>,
     mut each: impl FnMut(&mut FeatureCtx<'_>),
-) {
+) -> bool {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         problems.push(Problem::new(
@@ -20,7 +21,7 @@ fn features(
             Location::File,
             "empty file (expected a GeoJSON FeatureCollection)",
         ));
-        return;
+        return false;
     }
     let root: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
@@ -37,7 +38,7 @@ fn features(
                 Location::Line(e.line() as u64),
                 format!("{what} at column {}: {detail}", e.column()),
             ));
-            return;
+            return false;
         }
     };
     if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
@@ -46,7 +47,7 @@ fn features(
             Location::File,
             "not a GeoJSON FeatureCollection",
         ));
-        return;
+        return false;
     }
     let Some(list) = root.get("features").and_then(Value::as_array) else {
         problems.push(Problem::new(
@@ -54,7 +55,7 @@ fn features(
             Location::File,
             "FeatureCollection has no \"features\" array",
         ));
-        return;
+        return false;
     };
     for (index, feature) in list.iter().enumerate() {
         let empty = Map::new();
@@ -85,6 +86,7 @@ fn features(
         }
         problems.extend(ctx.problems);
     }
+    true
 }
 
 /// One feature being read: its properties, its geometry, and the problems found so far.
@@ -232,14 +234,16 @@ impl<'a> FeatureCtx<'a> {
     }
 }
 
-/// Reads `segments.geojson`.
+/// Reads `segments.geojson`: `None` when the file is unusable as a whole; the ids of rejected
+/// features go to `rejected`.
 pub(crate) fn segments(
     file: &str,
     bytes: &[u8],
     problems: &mut Vec<Problem>,
-) -> Vec<(usize, Segment)> {
+    rejected: &mut super::validate::Rejected,
+) -> Option<Vec<(usize, Segment)>> {
     let mut out = Vec::new();
-    features(file, bytes, problems, |f| {
+    let read = features(file, bytes, problems, |f| {
         let id = f.required("id");
         let dyad = f.parsed("dyad", str::parse::<Dyad>);
         let left = f.parsed("left", country);
@@ -262,6 +266,7 @@ pub(crate) fn segments(
         let precision_m = f.number("precision_m", 0.0, 1.0e7);
         let source_id = f.required("source_id");
         let line = line_string(f);
+        let kept = out.len();
         if let (
             Some(dyad),
             Some(left),
@@ -293,8 +298,14 @@ pub(crate) fn segments(
                 ));
             }
         }
+        if out.len() == kept {
+            rejected.segment_features += 1;
+            if let Some(id) = f.id.clone() {
+                rejected.segments.insert(id);
+            }
+        }
     });
-    out
+    read.then_some(out)
 }
 
 /// Reads a LineString geometry, rejecting empty, degenerate and self-overlapping lines.
@@ -348,10 +359,10 @@ pub(crate) fn doubles_back(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> bool 
     dot > 0.0 && cross.abs() <= 1e-12 * scale
 }
 
-/// Reads `places.geojson`.
+/// Reads `places.geojson` (nothing refers to places, so a rejected place leaves no trace).
 pub(crate) fn places(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Vec<(usize, Place)> {
     let mut out = Vec::new();
-    features(file, bytes, problems, |f| {
+    let _ = features(file, bytes, problems, |f| {
         let id = f.required("id");
         let name = f.required("name");
         let kind = f.required("kind");

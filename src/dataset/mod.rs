@@ -152,6 +152,7 @@ impl Dataset {
     fn from_raw(raw: Raw<'_>, mut problems: Vec<Problem>) -> Result<Dataset> {
         let [n_sources, n_instruments, n_segments, n_status, n_places, n_incidents] = &raw.names;
         let [b_sources, b_instruments, b_segments, b_status, b_places, b_incidents] = &raw.bytes;
+        let mut rejected = validate::Rejected::default();
         let table = |name: &str,
                      b: &Option<std::borrow::Cow<'_, [u8]>>,
                      cols: &[&str],
@@ -165,22 +166,19 @@ impl Dataset {
             records::SOURCES_COLUMNS,
             &mut problems,
         )
-        .map(|t| records::sources(&t, &mut problems))
-        .unwrap_or_default();
+        .map(|t| records::sources(&t, &mut problems, &mut rejected.sources));
         let instruments = table(
             n_instruments,
             b_instruments,
             records::INSTRUMENTS_COLUMNS,
             &mut problems,
         )
-        .map(|t| records::instruments(&t, &mut problems))
-        .unwrap_or_default();
+        .map(|t| records::instruments(&t, &mut problems, &mut rejected.instruments));
         let segments = b_segments
             .as_ref()
-            .map(|b| features::segments(n_segments, b, &mut problems))
-            .unwrap_or_default();
+            .and_then(|b| features::segments(n_segments, b, &mut problems, &mut rejected));
         let changes = table(n_status, b_status, records::STATUS_COLUMNS, &mut problems)
-            .map(|t| records::changes(&t, &mut problems))
+            .map(|t| records::changes(&t, &mut problems, &mut rejected.histories))
             .unwrap_or_default();
         let places = b_places
             .as_ref()
@@ -203,6 +201,7 @@ impl Dataset {
             changes,
             places,
             incidents,
+            rejected,
         };
         let data = validate::check(loaded, &mut problems);
         if problems.is_empty() {

@@ -1,5 +1,7 @@
 //! Turning table rows into model records, one problem per bad field.
 
+use std::collections::HashSet;
+
 use geo::Point;
 
 use super::table::{Row, Table};
@@ -93,14 +95,19 @@ impl<'r, 'a> Fields<'r, 'a> {
 
     fn finite(&mut self, column: &str, lo: f64, hi: f64) -> Option<f64> {
         let x = self.parsed(column, |s| {
-            s.parse::<f64>().map_err(|_| format!("not a number: {s:?}"))
+            s.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("not a finite number: {:?}", short(s)))
         })?;
-        if x.is_finite() && (lo..=hi).contains(&x) {
+        if (lo..=hi).contains(&x) {
             Some(x)
         } else {
+            // The text as written: a huge value printed as f64 would run to hundreds of digits.
+            let text = short(self.row.get(column));
             let p = self
                 .row
-                .problem(format!("{column} {x} out of range {lo}..{hi}"));
+                .problem(format!("{column} {text} out of range {lo}..{hi}"));
             self.problems.push(p);
             None
         }
@@ -114,9 +121,41 @@ impl<'r, 'a> Fields<'r, 'a> {
             None
         }
     }
+
+    /// Like [`Fields::finish`], and when the row is rejected its `key` (an id, or the id it
+    /// belongs to) is added to `rejected`, so that references to it are not reported as unknown.
+    fn finish_or_reject<T>(
+        self,
+        value: Option<T>,
+        key: &str,
+        out: &mut Vec<Problem>,
+        rejected: &mut HashSet<String>,
+    ) -> Option<T> {
+        let kept = match value {
+            Some(v) => self.finish(v, out),
+            None => {
+                out.extend(self.problems);
+                None
+            }
+        };
+        if kept.is_none() && !key.is_empty() {
+            rejected.insert(key.to_string());
+        }
+        kept
+    }
 }
 
-pub(crate) fn sources(t: &Table, out: &mut Vec<Problem>) -> Vec<Source> {
+/// At most 40 characters of `s`, for quoting user input in messages.
+fn short(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// Reads `sources.csv`; the ids of rejected rows go to `rejected`.
+pub(crate) fn sources(
+    t: &Table,
+    out: &mut Vec<Problem>,
+    rejected: &mut HashSet<String>,
+) -> Vec<(u64, Source)> {
     t.rows()
         .filter_map(|row| {
             let mut f = Fields::new(&row);
@@ -127,12 +166,18 @@ pub(crate) fn sources(t: &Table, out: &mut Vec<Problem>) -> Vec<Source> {
                 date: f.date("date"),
                 url: f.required("url"),
             };
-            f.finish(s, out)
+            let id = s.id.clone();
+            f.finish_or_reject(Some((row.line, s)), &id, out, rejected)
         })
         .collect()
 }
 
-pub(crate) fn instruments(t: &Table, out: &mut Vec<Problem>) -> Vec<(u64, Instrument)> {
+/// Reads `instruments.csv`; the ids of rejected rows go to `rejected`.
+pub(crate) fn instruments(
+    t: &Table,
+    out: &mut Vec<Problem>,
+    rejected: &mut HashSet<String>,
+) -> Vec<(u64, Instrument)> {
     t.rows()
         .filter_map(|row| {
             let mut f = Fields::new(&row);
@@ -152,26 +197,32 @@ pub(crate) fn instruments(t: &Table, out: &mut Vec<Problem>) -> Vec<(u64, Instru
             }
             let title = f.required("title");
             let source_id = f.required("source_id");
-            let (Some(dyad), Some(kind), Some(signed)) = (dyad, kind, signed) else {
-                out.extend(f.problems);
-                return None;
+            let note = f.text("note");
+            let i = match (dyad, kind, signed) {
+                (Some(dyad), Some(kind), Some(signed)) => Some(Instrument {
+                    id: id.clone(),
+                    dyad,
+                    kind,
+                    title,
+                    signed,
+                    in_force,
+                    source_id,
+                    note,
+                }),
+                _ => None,
             };
-            let i = Instrument {
-                id,
-                dyad,
-                kind,
-                title,
-                signed,
-                in_force,
-                source_id,
-                note: f.text("note"),
-            };
-            f.finish((row.line, i), out)
+            f.finish_or_reject(i.map(|i| (row.line, i)), &id, out, rejected)
         })
         .collect()
 }
 
-pub(crate) fn changes(t: &Table, out: &mut Vec<Problem>) -> Vec<StatusChange> {
+/// Reads `status.csv`; the segment ids of rejected rows go to `rejected` (their histories are
+/// incomplete, so their order is not checked).
+pub(crate) fn changes(
+    t: &Table,
+    out: &mut Vec<Problem>,
+    rejected: &mut HashSet<String>,
+) -> Vec<StatusChange> {
     t.rows()
         .filter_map(|row| {
             let mut f = Fields::new(&row);
@@ -192,6 +243,7 @@ pub(crate) fn changes(t: &Table, out: &mut Vec<Problem>) -> Vec<StatusChange> {
                 );
             }
             let source_id = f.required("source_id");
+            let key = segment_id.clone();
             let c = StatusChange {
                 segment_id,
                 date,
@@ -202,7 +254,7 @@ pub(crate) fn changes(t: &Table, out: &mut Vec<Problem>) -> Vec<StatusChange> {
                 note: f.text("note"),
                 line: row.line,
             };
-            f.finish(c, out)
+            f.finish_or_reject(Some(c), &key, out, rejected)
         })
         .collect()
 }
@@ -217,15 +269,20 @@ pub(crate) fn incidents(t: &Table, out: &mut Vec<Problem>) -> Vec<(u64, Incident
             f.required("lat");
             f.required("lon");
             let date = f.date("date");
-            let lat = f.finite("lat", -90.0, 90.0);
-            let lon = f.finite("lon", -180.0, 180.0);
-            let swapped = |a: &str, b: &str| {
-                let (a, b) = (a.parse::<f64>(), b.parse::<f64>());
+            let swapped = {
+                let (a, b) = (row.get("lat").parse::<f64>(), row.get("lon").parse::<f64>());
                 matches!((a, b), (Ok(a), Ok(b)) if a.abs() > 90.0 && a.abs() <= 180.0 && b.abs() <= 90.0)
             };
-            if lat.is_none() && swapped(row.get("lat"), row.get("lon")) {
-                f.problems.push(row.problem("latitude and longitude look swapped"));
-            }
+            let lat = if swapped {
+                f.problems.push(row.problem(format!(
+                    "lat {} out of range -90..90 (latitude and longitude look swapped)",
+                    short(row.get("lat"))
+                )));
+                None
+            } else {
+                f.finite("lat", -90.0, 90.0)
+            };
+            let lon = f.finite("lon", -180.0, 180.0);
             let precision_m = f.finite("precision_m", 0.0, 20_037_509.0).unwrap_or(0.0);
             let fatalities = f.parsed("fatalities", |s| {
                 s.parse::<u32>()

@@ -56,10 +56,16 @@ impl Table {
             .delimiter(sniff_delimiter(bytes))
             .flexible(true)
             .from_reader(bytes);
+        let mut lines = Lines::new(bytes);
         let header = match rdr.headers() {
             Ok(h) => h.clone(),
             Err(e) => {
-                problems.push(Problem::new(file, Location::Line(1), csv_message(&e)));
+                let line = e.position().map_or(1, |p| lines.at(p.byte()));
+                problems.push(Problem::new(
+                    file,
+                    Location::Line(line),
+                    csv_message(&e, &[]),
+                ));
                 return None;
             }
         };
@@ -99,11 +105,11 @@ impl Table {
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
         loop {
-            let line = rdr.position().line();
+            let line = lines.at(rdr.position().byte());
             match rdr.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let line = record.position().map_or(line, |p| p.line());
+                    let line = record.position().map_or(line, |p| lines.at(p.byte()));
                     if record.iter().all(|f| f.trim().is_empty()) {
                         continue;
                     }
@@ -122,8 +128,12 @@ impl Table {
                     rows.push((line, record.clone()));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(line, |p| p.line());
-                    problems.push(Problem::new(file, Location::Line(line), csv_message(&e)));
+                    let line = e.position().map_or(line, |p| lines.at(p.byte()));
+                    problems.push(Problem::new(
+                        file,
+                        Location::Line(line),
+                        csv_message(&e, &columns),
+                    ));
                     if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                         break;
                     }
@@ -164,12 +174,63 @@ impl Row<'_> {
     }
 }
 
-/// A one-line description of a CSV error, without the position (the caller adds it).
-pub(crate) fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            format!("invalid UTF-8 in field {}", err.field() + 1)
+/// Physical line numbers of the records of a CSV text, counted from byte offsets.
+///
+/// The csv reader's own line count is wrong after a CRLF line end, a blank line or a lone CR
+/// (it counts from where the previous record ended, not where the next one starts), so lines
+/// are counted here: `\n`, `\r\n` and a lone `\r` each end a line.
+struct Lines<'b> {
+    bytes: &'b [u8],
+    /// Offset up to which line ends have been counted.
+    pos: usize,
+    /// The line on which `pos` lies (first line = 1).
+    line: u64,
+}
+
+impl<'b> Lines<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        Lines {
+            bytes,
+            pos: 0,
+            line: 1,
         }
+    }
+
+    /// The line on which the record read from byte `offset` begins: line ends before its first
+    /// byte (blank lines, the rest of a CRLF) are skipped, as the reader skips them.
+    fn at(&mut self, offset: u64) -> u64 {
+        let len = self.bytes.len();
+        let mut start = usize::try_from(offset).map_or(len, |o| o.min(len));
+        while let Some(b'\r' | b'\n') = self.bytes.get(start) {
+            start += 1;
+        }
+        if start < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        for i in self.pos..start {
+            let ends_line = match self.bytes.get(i) {
+                Some(b'\n') => true,
+                Some(b'\r') => self.bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends_line {
+                self.line += 1;
+            }
+        }
+        self.pos = start;
+        self.line
+    }
+}
+
+/// A one-line description of a CSV error, without the position (the caller adds it);
+/// `columns` names the field of an encoding error.
+pub(crate) fn csv_message(e: &csv::Error, columns: &[String]) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => match columns.get(err.field()) {
+            Some(c) => format!("invalid UTF-8 in field {} ({c})", err.field() + 1),
+            None => format!("invalid UTF-8 in field {}", err.field() + 1),
+        },
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
@@ -195,6 +256,21 @@ mod tests {
             .map(|r| (r.line, r.get("id").to_string()))
             .collect();
         assert_eq!(rows, vec![(2, "a".to_string()), (4, "b".to_string())]);
+    }
+
+    #[test]
+    fn blank_lines_and_lone_cr_keep_physical_lines() {
+        for text in [
+            &b"id,note\n\na,x\n\n\nb,y\n"[..],
+            b"id,note\r\n\r\na,x\r\n\r\n\r\nb,y",
+            b"id,note\r\ra,x\r\r\rb,y\r",
+        ] {
+            let mut p = Vec::new();
+            let t = Table::parse("t.csv", text, &["id"], &mut p).unwrap();
+            assert!(p.is_empty(), "{p:?}");
+            let lines: Vec<u64> = t.rows().map(|r| r.line).collect();
+            assert_eq!(lines, vec![3, 6], "{:?}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]

@@ -15,15 +15,33 @@ use crate::{
 /// the same part of a dyad, in metres.
 pub const GAP_TOLERANCE_M: f64 = 1.0;
 
-/// Everything read from the files, with where each record came from.
+/// Everything read from the files, with where each record came from. A file that could not
+/// be read as a whole is `None`: references into it are not checked (its problem is reported).
 pub(crate) struct Loaded<'a> {
     pub names: &'a [String; 6],
-    pub sources: Vec<Source>,
-    pub instruments: Vec<(u64, Instrument)>,
-    pub segments: Vec<(usize, Segment)>,
+    pub sources: Option<Vec<(u64, Source)>>,
+    pub instruments: Option<Vec<(u64, Instrument)>>,
+    pub segments: Option<Vec<(usize, Segment)>>,
     pub changes: Vec<StatusChange>,
     pub places: Vec<(usize, Place)>,
     pub incidents: Vec<(u64, Incident)>,
+    pub rejected: Rejected,
+}
+
+/// What the readers rejected, so that the cross-file checks do not report a record that
+/// exists but is invalid as "unknown", nor judge a history or a chain with pieces missing.
+#[derive(Debug, Default)]
+pub(crate) struct Rejected {
+    /// Ids of rejected sources.
+    pub sources: HashSet<String>,
+    /// Ids of rejected instruments.
+    pub instruments: HashSet<String>,
+    /// Ids of rejected segment features.
+    pub segments: HashSet<String>,
+    /// How many segment features were rejected (with or without an id).
+    pub segment_features: usize,
+    /// Segment ids with a rejected status row (their history is incomplete).
+    pub histories: HashSet<String>,
 }
 
 fn feature(index: usize, id: &str) -> Location {
@@ -38,20 +56,29 @@ fn feature(index: usize, id: &str) -> Location {
 pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
     let [n_sources, n_instruments, n_segments, n_status, n_places, n_incidents] = l.names;
 
-    // Unique ids. Sources have no line numbers kept; report the id.
+    let rejected = &l.rejected;
+    let (sources_read, instruments_read, segments_read) = (
+        l.sources.is_some(),
+        l.instruments.is_some(),
+        l.segments.is_some(),
+    );
+    let sources = l.sources.unwrap_or_default();
+    let instruments = l.instruments.unwrap_or_default();
+
+    // Unique ids.
     let mut seen = HashSet::new();
-    for s in &l.sources {
+    for (line, s) in &sources {
         if !seen.insert(s.id.as_str()) {
             problems.push(Problem::new(
                 n_sources,
-                Location::File,
+                Location::Line(*line),
                 format!("duplicate source id {:?}", s.id),
             ));
         }
     }
-    let source_ok = |id: &str| seen.contains(id);
+    let source_ok = |id: &str| !sources_read || seen.contains(id) || rejected.sources.contains(id);
     let mut instrument_by_id = HashMap::new();
-    for (i, (line, ins)) in l.instruments.iter().enumerate() {
+    for (i, (line, ins)) in instruments.iter().enumerate() {
         if instrument_by_id.insert(ins.id.clone(), i).is_some() {
             problems.push(Problem::new(
                 n_instruments,
@@ -68,7 +95,7 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         }
     }
 
-    let mut segs = l.segments;
+    let mut segs = l.segments.unwrap_or_default();
     segs.sort_by_key(|s| (s.1.dyad, s.1.order));
     let mut segment_by_id = HashMap::new();
     for (i, (index, s)) in segs.iter().enumerate() {
@@ -87,7 +114,7 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
             ));
         }
     }
-    check_chains(n_segments, &segs, problems);
+    check_chains(n_segments, &segs, rejected.segment_features > 0, problems);
 
     let mut changes_by_segment = vec![Vec::new(); segs.len()];
     for (ci, c) in l.changes.iter().enumerate() {
@@ -95,13 +122,19 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         let seg = segment_by_id.get(&c.segment_id).copied();
         match seg {
             Some(si) => changes_by_segment[si].push(ci),
-            None => problems.push(at(format!("unknown segment_id {:?}", c.segment_id))),
+            None if segments_read && !rejected.segments.contains(&c.segment_id) => {
+                problems.push(at(format!("unknown segment_id {:?}", c.segment_id)))
+            }
+            None => {}
         }
         if let Some(iid) = &c.instrument_id {
             match instrument_by_id.get(iid) {
-                None => problems.push(at(format!("unknown instrument_id {iid:?}"))),
+                None if instruments_read && !rejected.instruments.contains(iid) => {
+                    problems.push(at(format!("unknown instrument_id {iid:?}")))
+                }
+                None => {}
                 Some(&ii) => {
-                    let ins = &l.instruments[ii].1;
+                    let ins = &instruments[ii].1;
                     if let Some(si) = seg {
                         if ins.dyad != segs[si].1.dyad {
                             problems.push(at(format!(
@@ -121,9 +154,12 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         c.instrument_id
             .as_ref()
             .and_then(|id| instrument_by_id.get(id))
-            .map(|&i| &l.instruments[i].1)
+            .map(|&i| &instruments[i].1)
     };
     for (si, list) in changes_by_segment.iter().enumerate() {
+        if rejected.histories.contains(&segs[si].1.id) {
+            continue;
+        }
         let changes: Vec<&StatusChange> = list.iter().map(|&i| &l.changes[i]).collect();
         check_history(n_status, &segs[si].1, &changes, &instrument, problems);
     }
@@ -145,7 +181,10 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
                 )));
             }
             if let Some(iid) = &s.instrument_id {
-                if !instrument_by_id.contains_key(iid) {
+                if instruments_read
+                    && !instrument_by_id.contains_key(iid)
+                    && !rejected.instruments.contains(iid)
+                {
                     problems.push(at(format!("sovereignty: unknown instrument_id {iid:?}")));
                 }
             }
@@ -162,15 +201,14 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         }
     }
 
-    let source_by_id = l
-        .sources
+    let source_by_id = sources
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.id.clone(), i))
+        .map(|(i, (_, s))| (s.id.clone(), i))
         .collect();
     Dataset {
-        sources: l.sources,
-        instruments: l.instruments.into_iter().map(|(_, i)| i).collect(),
+        sources: sources.into_iter().map(|(_, s)| s).collect(),
+        instruments: instruments.into_iter().map(|(_, i)| i).collect(),
         segments: segs.into_iter().map(|(_, s)| s).collect(),
         changes: l.changes,
         places: l.places.into_iter().map(|(_, p)| p).collect(),
@@ -184,7 +222,15 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
 
 /// Orders must be unique in a dyad; consecutive segments of one part must meet end to start,
 /// without a gap or an overlap, and keep the same countries on the same sides.
-fn check_chains(file: &str, segs: &[(usize, Segment)], problems: &mut Vec<Problem>) {
+///
+/// When some segment features were rejected (`incomplete`), only segments whose orders follow
+/// each other are compared: a rejected segment may lie between the others.
+fn check_chains(
+    file: &str,
+    segs: &[(usize, Segment)],
+    incomplete: bool,
+    problems: &mut Vec<Problem>,
+) {
     for w in segs.windows(2) {
         let ((_, a), (ib, b)) = (&w[0], &w[1]);
         if a.dyad != b.dyad {
@@ -198,7 +244,7 @@ fn check_chains(file: &str, segs: &[(usize, Segment)], problems: &mut Vec<Proble
             )));
             continue;
         }
-        if a.part != b.part {
+        if a.part != b.part || (incomplete && a.order.checked_add(1) != Some(b.order)) {
             continue;
         }
         if (a.left, a.right) != (b.left, b.right) {
@@ -237,7 +283,9 @@ fn check_history<'a>(
     instrument: &dyn Fn(&StatusChange) -> Option<&'a Instrument>,
     problems: &mut Vec<Problem>,
 ) {
-    for (basis, word) in [(Basis::Signed, "signed"), (Basis::InForce, "in-force")] {
+    // (line, message, basis) for each basis; a message found under both is reported once.
+    let mut found: Vec<(u64, String, Basis)> = Vec::new();
+    for basis in [Basis::Signed, Basis::InForce] {
         let dates: Vec<_> = changes
             .iter()
             .map(|c| c.effective(instrument(c), basis))
@@ -245,10 +293,10 @@ fn check_history<'a>(
         for i in 1..changes.len() {
             if let (Some(prev), Some(cur)) = (dates[i - 1], dates[i]) {
                 if cur.last() < prev.first() {
-                    problems.push(Problem::new(file, Location::Line(changes[i].line), format!(
-                        "status changes of segment {:?} out of order: {cur} comes after {prev} (line {}) under --basis {word}",
+                    found.push((changes[i].line, format!(
+                        "status changes of segment {:?} out of order: {cur} comes after {prev} (line {})",
                         seg.id, changes[i - 1].line
-                    )));
+                    ), basis));
                 }
             }
         }
@@ -273,13 +321,32 @@ fn check_history<'a>(
                 let when = dates[i].map(|d| d.to_string()).unwrap_or_default();
                 let until = later
                     .and_then(|(_, d)| *d)
-                    .map(|d| format!(" (delimited only from {d})"))
+                    .map(|d| format!("; delimited only from {d}"))
                     .unwrap_or_default();
-                problems.push(Problem::new(file, Location::Line(c.line), format!(
-                    "demarcation {dem} on {when} before segment {:?} is delimited (it is {delim} then{until}) under --basis {word}",
+                found.push((c.line, format!(
+                    "demarcation {dem} on {when} before segment {:?} is delimited (it is {delim} then{until})",
                     seg.id
-                )));
+                ), basis));
             }
         }
+    }
+    found.sort_by_key(|f| f.0);
+    let under = |basis: Basis, line: u64, message: &str| {
+        found
+            .iter()
+            .any(|f| f.0 == line && f.1 == message && f.2 == basis)
+    };
+    for (line, message, basis) in &found {
+        let which = match basis {
+            Basis::Signed if under(Basis::InForce, *line, message) => "either --basis",
+            Basis::Signed => "--basis signed",
+            Basis::InForce if under(Basis::Signed, *line, message) => continue,
+            Basis::InForce => "--basis in-force",
+        };
+        problems.push(Problem::new(
+            file,
+            Location::Line(*line),
+            format!("{message} under {which}"),
+        ));
     }
 }

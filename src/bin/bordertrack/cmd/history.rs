@@ -1,6 +1,6 @@
 //! `bordertrack history`: every change of a segment or dyad with its provenance.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bordertrack::query::history;
 use bordertrack::report::{Cell, RowWriter};
@@ -49,7 +49,9 @@ pub fn run(data_dir: Option<&Path>, args: &HistoryArgs) -> Result<(), Failure> {
             (None, None) => true,
         }
     });
-    let mut out = Output::open(&args.out, &[])?;
+    let inputs = super::inputs(data_dir);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let mut out = Output::open(&args.out, &inputs)?;
     let mut w = RowWriter::new(&mut out, output::format(&args.out), COLUMNS)?;
     for e in entries {
         let ins = e.instrument;

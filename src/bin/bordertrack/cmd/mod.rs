@@ -5,7 +5,7 @@ pub mod segments;
 pub mod stats;
 pub mod validate;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bordertrack::{Dataset, DateSpan, PartialDate};
 
@@ -19,6 +19,17 @@ pub fn load(data: Option<&Path>) -> Result<Dataset, Failure> {
         None => Dataset::embedded(),
     }
     .map_err(Failure::from)
+}
+
+/// The files of the dataset directory named by `--data`, which `-o` must not overwrite.
+pub fn inputs(data: Option<&Path>) -> Vec<PathBuf> {
+    data.map(|d| {
+        bordertrack::dataset::FILES
+            .iter()
+            .map(|f| d.join(f))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The span `--as-of` asks for; today when not given.

@@ -1,6 +1,6 @@
 //! `bordertrack segments`: each segment with its status as of a date.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bordertrack::query::StatusTimelines;
 use bordertrack::report::{Cell, RowWriter};
@@ -38,7 +38,9 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
         }
     }
     let timelines = StatusTimelines::new(&data, args.when.basis.into());
-    let mut out = Output::open(&args.out, &[])?;
+    let inputs = super::inputs(data_dir);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let mut out = Output::open(&args.out, &inputs)?;
     let mut w = RowWriter::new(&mut out, output::format(&args.out), COLUMNS)?;
     for (i, seg) in data.segments().iter().enumerate() {
         if args.dyad.is_some_and(|d| d != seg.dyad) {

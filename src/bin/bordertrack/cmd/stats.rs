@@ -1,6 +1,6 @@
 //! `bordertrack stats`: per-dyad lengths by status, as of a date or as a time series.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bordertrack::query::{dyad_stats, StatusTimelines};
 use bordertrack::report::{Cell, RowWriter};
@@ -74,7 +74,9 @@ pub fn run(data_dir: Option<&Path>, args: &StatsArgs) -> Result<(), Failure> {
         columns.push("as_of");
     }
     columns.extend_from_slice(COLUMNS);
-    let mut out = Output::open(&args.out, &[])?;
+    let inputs = super::inputs(data_dir);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let mut out = Output::open(&args.out, &inputs)?;
     let mut w = RowWriter::new(&mut out, output::format(&args.out), &columns)?;
     let km = |m: f64| Cell::Float(m / 1000.0, 3);
     for at in &dates {

@@ -1,0 +1,172 @@
+//! The catalogue of broken datasets in `tests/fixtures/bad/`.
+//!
+//! Each case is a directory holding only the files that differ from `tests/fixtures/tiny`,
+//! plus:
+//! - `expected.txt`: the exact lines `bordertrack validate --data <case>` prints on stdout;
+//! - `exit-code`: its exit status (0 for inputs that must be accepted);
+//! - optionally `remove` (files of the tiny dataset to delete) and `directory` (files to
+//!   replace by a directory, which cannot be read as a file even by root).
+//!
+//! The test builds each dataset in a scratch directory and runs `validate` from there with the
+//! case name as a relative path, so that the file names in the messages are stable.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{fixture, TestResult, Workdir};
+
+/// Cases that must exist, so that a deleted directory cannot pass unnoticed.
+const REQUIRED: &[&str] = &[
+    "bad-dates",
+    "bom",
+    "coordinates-z-m",
+    "crlf",
+    "degenerate-segment",
+    "demarcation-before-delimitation",
+    "duplicate-ids",
+    "empty-csv",
+    "empty-geojson",
+    "extra-columns",
+    "file-missing",
+    "gap-and-overlap",
+    "header-only-incidents",
+    "header-only-instruments",
+    "header-only-status",
+    "invalid-json",
+    "lat-lon-swapped",
+    "left-right-reversed",
+    "missing-column",
+    "non-utf8",
+    "not-a-feature-collection",
+    "null-geometry",
+    "numbers-nan-inf-huge",
+    "one-point-segment",
+    "quoted-newline",
+    "self-overlapping-segment",
+    "semicolon",
+    "several-problems",
+    "status-out-of-order",
+    "too-many-fields",
+    "truncated-json",
+    "unknown-references",
+    "unknown-status-words",
+    "unreadable-file",
+    "wrong-geometry-type",
+];
+
+const CONTROL_FILES: &[&str] = &["expected.txt", "exit-code", "remove", "directory"];
+
+fn list(path: &Path) -> std::io::Result<Vec<String>> {
+    match fs::read_to_string(path) {
+        Ok(t) => Ok(t
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Builds the dataset of case `name` in `dir` and runs `validate` on it; returns a description
+/// of every mismatch.
+fn run_case(
+    dir: &Workdir,
+    case: &Path,
+    name: &str,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let data = dir.copy_dir(&fixture("tiny"), name)?;
+    for entry in fs::read_dir(case)? {
+        let entry = entry?;
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if !CONTROL_FILES.contains(&file.as_str()) {
+            fs::copy(entry.path(), data.join(&file))?;
+        }
+    }
+    for f in list(&case.join("remove"))? {
+        fs::remove_file(data.join(f))?;
+    }
+    for f in list(&case.join("directory"))? {
+        fs::remove_file(data.join(&f))?;
+        fs::create_dir(data.join(&f))?;
+    }
+    let expected = fs::read_to_string(case.join("expected.txt"))?;
+    let code: i32 = fs::read_to_string(case.join("exit-code"))?.trim().parse()?;
+    let out = dir.bordertrack(["validate", "--data", name]).output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut wrong = Vec::new();
+    if stdout != expected {
+        wrong.push(format!(
+            "{name}: stdout differs\n--- expected\n{expected}--- got\n{stdout}"
+        ));
+    }
+    if out.status.code() != Some(code) {
+        wrong.push(format!(
+            "{name}: exit status {:?}, expected {code}",
+            out.status.code()
+        ));
+    }
+    let lines = expected.lines().count();
+    let summary = match lines {
+        0 => "dataset is valid".to_string(),
+        1 => "bordertrack: 1 problem found".to_string(),
+        n => format!("bordertrack: {n} problems found"),
+    };
+    if !stderr.contains(&summary) {
+        wrong.push(format!("{name}: stderr lacks {summary:?}: {stderr}"));
+    }
+    if stderr.contains("panicked") {
+        wrong.push(format!("{name}: panic: {stderr}"));
+    }
+    Ok(wrong)
+}
+
+#[test]
+fn every_catalogued_bad_input_gives_exactly_the_expected_problems() -> TestResult {
+    let root = fixture("bad");
+    let mut names: Vec<String> = fs::read_dir(&root)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    for r in REQUIRED {
+        assert!(
+            names.iter().any(|n| n == r),
+            "catalogue case {r:?} is missing"
+        );
+    }
+    let dir = Workdir::new()?;
+    let mut wrong = Vec::new();
+    for name in &names {
+        wrong.extend(run_case(&dir, &root.join(name), name)?);
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} mismatch(es):\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    Ok(())
+}
+
+#[test]
+fn each_expected_list_names_only_its_own_case() -> TestResult {
+    // Every problem line starts with the case's own directory, and a rejected case lists at
+    // least one problem.
+    let root = fixture("bad");
+    for entry in fs::read_dir(&root)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let expected = fs::read_to_string(entry.path().join("expected.txt"))?;
+        let code = fs::read_to_string(entry.path().join("exit-code"))?;
+        assert_eq!(
+            code.trim() == "0",
+            expected.is_empty(),
+            "{name}: exit code and list disagree"
+        );
+        for line in expected.lines() {
+            assert!(line.starts_with(&format!("{name}/")), "{name}: {line}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,729 @@
+//! Every command through the binary, on the synthetic datasets of `tests/fixtures/`.
+//!
+//! `tests/fixtures/tiny` has one dyad XAA-XBB with two segments:
+//! - XAA-XBB-1 (69°E, 41°N to 41.9°N): undelimited from 1991-12, delimited by treaty t-1990
+//!   (signed 2001-11-16, no entry-into-force date), demarcation in progress from 2004-04,
+//!   demarcated by t-2022 (signed 2022-12-22, in force 2023-07-04);
+//! - XAA-XBB-2 (41.9°N to 42°N): undelimited from 1991-12, disputed by t-1990, delimited by
+//!   agreement t-2002 (signed 2002-09-09, in force 2003-09-05), then like XAA-XBB-1.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::process::Stdio;
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::util::{
+    bordertrack, cell, csv_rows, fixture, geodesic_km, num, stdout_of, tiny, write_long_dataset,
+    BoxError, Row, TestResult, Workdir,
+};
+
+const SEGMENTS_HEADER: &str = "segment_id,dyad,left,right,name,length_km,delimitation,demarcation,since,instrument_id,extent,ambiguity";
+
+fn seg1_km() -> f64 {
+    geodesic_km(&[(69.0, 41.0), (69.0, 41.9)])
+}
+
+fn seg2_km() -> f64 {
+    geodesic_km(&[(69.0, 41.9), (69.0, 42.0)])
+}
+
+/// `segments` on the tiny dataset as CSV rows keyed by segment id.
+fn segments(extra: &[&str]) -> Result<(Vec<String>, HashMap<String, Row>), BoxError> {
+    let data = tiny();
+    let mut args = vec!["segments", "--data", &data, "--format", "csv"];
+    args.extend_from_slice(extra);
+    let text = stdout_of(&mut bordertrack(&args))?;
+    let (header, rows) = csv_rows(&text)?;
+    let mut by_id = HashMap::new();
+    for r in rows {
+        by_id.insert(cell(&r, "segment_id")?.to_string(), r);
+    }
+    Ok((header, by_id))
+}
+
+fn ids(rows: &HashMap<String, HashMap<String, String>>) -> Vec<&str> {
+    let mut v: Vec<&str> = rows.keys().map(String::as_str).collect();
+    v.sort_unstable();
+    v
+}
+
+/// `stats` for one date as a row of numbers.
+fn stats_at(
+    as_of: &str,
+    basis: &str,
+) -> Result<HashMap<String, String>, Box<dyn std::error::Error>> {
+    let data = tiny();
+    let text = stdout_of(&mut bordertrack([
+        "stats", "--data", &data, "--format", "csv", "--as-of", as_of, "--basis", basis,
+    ]))?;
+    let (_, mut rows) = csv_rows(&text)?;
+    if rows.len() != 1 {
+        return Err(format!("expected one row, got {rows:?}").into());
+    }
+    Ok(rows.remove(0))
+}
+
+fn assert_km(row: &HashMap<String, String>, column: &str, km: f64) -> TestResult {
+    let got = num(row, column)?;
+    // The output has 3 decimals.
+    assert!(
+        (got - km).abs() <= 0.0005 + 1e-9,
+        "{column}: got {got}, expected {km:.4} in {row:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn segments_csv_header_is_exact() -> TestResult {
+    let data = tiny();
+    let text = stdout_of(&mut bordertrack([
+        "segments", "--data", &data, "--as-of", "2002",
+    ]))?;
+    assert_eq!(text.lines().next(), Some(SEGMENTS_HEADER));
+    Ok(())
+}
+
+#[test]
+fn segments_rows_before_and_after_the_2002_agreement() -> TestResult {
+    let (_, rows) = segments(&["--as-of", "2002-01-01"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
+    let s1 = &rows["XAA-XBB-1"];
+    assert_eq!(cell(s1, "dyad")?, "XAA-XBB");
+    assert_eq!((cell(s1, "left")?, cell(s1, "right")?), ("XAA", "XBB"));
+    assert_eq!(cell(s1, "name")?, "Delimited in 2001");
+    assert_eq!(cell(s1, "delimitation")?, "delimited");
+    assert_eq!(cell(s1, "demarcation")?, "none");
+    assert_eq!(cell(s1, "since")?, "2001-11-16");
+    assert_eq!(cell(s1, "instrument_id")?, "t-1990");
+    assert_eq!(cell(s1, "extent")?, "exact");
+    assert_eq!(cell(s1, "ambiguity")?, "");
+    assert_km(s1, "length_km", seg1_km())?;
+    let s2 = &rows["XAA-XBB-2"];
+    assert_eq!(cell(s2, "delimitation")?, "disputed");
+    assert_eq!(cell(s2, "extent")?, "approximate");
+    assert_km(s2, "length_km", seg2_km())?;
+
+    let (_, rows) = segments(&["--as-of", "2003-09-05"])?;
+    let s2 = &rows["XAA-XBB-2"];
+    assert_eq!(cell(s2, "delimitation")?, "delimited");
+    assert_eq!(cell(s2, "since")?, "2003-09-05");
+    assert_eq!(cell(s2, "instrument_id")?, "t-2002");
+    Ok(())
+}
+
+#[test]
+fn segments_dyad_filter_accepts_either_order() -> TestResult {
+    let (_, a) = segments(&["--as-of", "2010", "--dyad", "XAA-XBB"])?;
+    let (_, b) = segments(&["--as-of", "2010", "--dyad", "XBB-XAA"])?;
+    assert_eq!(ids(&a), ["XAA-XBB-1", "XAA-XBB-2"]);
+    assert_eq!(a, b);
+    Ok(())
+}
+
+#[test]
+fn on_undelimited_covers_disputed() -> TestResult {
+    // 2002-01-01: XAA-XBB-1 delimited, XAA-XBB-2 disputed.
+    let (_, rows) = segments(&["--as-of", "2002-01-01", "--on", "undelimited"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-2"]);
+    let (_, rows) = segments(&["--as-of", "2002-01-01", "--on", "disputed"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-2"]);
+    let (_, rows) = segments(&["--as-of", "2002-01-01", "--on", "delimited"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-1"]);
+    // 1995: both undelimited, neither disputed.
+    let (_, rows) = segments(&["--as-of", "1995", "--on", "undelimited"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
+    let (header, rows) = segments(&["--as-of", "1995", "--on", "disputed"])?;
+    assert!(rows.is_empty(), "{rows:?}");
+    assert_eq!(header.join(","), SEGMENTS_HEADER);
+    Ok(())
+}
+
+#[test]
+fn on_undemarcated_is_anything_but_demarcated() -> TestResult {
+    // 2010: demarcation in progress on both; 2024: both demarcated.
+    let (_, rows) = segments(&["--as-of", "2010", "--on", "undemarcated"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
+    let (_, rows) = segments(&["--as-of", "2010", "--on", "demarcating"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
+    let (_, rows) = segments(&["--as-of", "2024", "--on", "undemarcated"])?;
+    assert!(rows.is_empty(), "{rows:?}");
+    let (_, rows) = segments(&["--as-of", "2024", "--on", "demarcated"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
+    // Comma means "or".
+    let (_, rows) = segments(&["--as-of", "2002-01-01", "--on", "disputed,delimited"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
+    Ok(())
+}
+
+#[test]
+fn segments_json_is_an_array_of_flat_objects() -> TestResult {
+    let data = tiny();
+    let text = stdout_of(&mut bordertrack([
+        "segments",
+        "--data",
+        &data,
+        "--as-of",
+        "2002-01-01",
+        "--format",
+        "json",
+    ]))?;
+    let v: Value = serde_json::from_str(&text)?;
+    let rows = v.as_array().ok_or("not an array")?;
+    assert_eq!(rows.len(), 2);
+    let columns: Vec<&str> = SEGMENTS_HEADER.split(',').collect();
+    for r in rows {
+        let o = r.as_object().ok_or("row is not an object")?;
+        let keys: Vec<&str> = o.keys().map(String::as_str).collect();
+        let mut want = columns.clone();
+        want.sort_unstable();
+        let mut got = keys.clone();
+        got.sort_unstable();
+        assert_eq!(got, want);
+        assert!(o["length_km"].is_number(), "{o:?}");
+        assert!(o["ambiguity"].is_null(), "empty cells are null: {o:?}");
+    }
+    let first = &rows[0];
+    assert_eq!(first["segment_id"], "XAA-XBB-1");
+    let km = first["length_km"].as_f64().ok_or("length_km")?;
+    assert!((km - seg1_km()).abs() < 0.0005 + 1e-9);
+    Ok(())
+}
+
+#[test]
+fn segments_geojson_is_an_rfc7946_feature_collection() -> TestResult {
+    let data = tiny();
+    let text = stdout_of(&mut bordertrack([
+        "segments",
+        "--data",
+        &data,
+        "--as-of",
+        "2002-01-01",
+        "--format",
+        "geojson",
+    ]))?;
+    let v: Value = serde_json::from_str(&text)?;
+    assert_eq!(v["type"], "FeatureCollection");
+    // RFC 7946 §4: WGS84 only, no "crs" member.
+    assert!(v.get("crs").is_none());
+    let features = v["features"].as_array().ok_or("no features array")?;
+    assert_eq!(features.len(), 2);
+    let lines = [
+        vec![[69.0, 41.0], [69.0, 41.9]],
+        vec![[69.0, 41.9], [69.0, 42.0]],
+    ];
+    for (f, line) in features.iter().zip(lines) {
+        assert_eq!(f["type"], "Feature");
+        assert_eq!(f["geometry"]["type"], "LineString");
+        let coords: Vec<[f64; 2]> = serde_json::from_value(f["geometry"]["coordinates"].clone())?;
+        assert_eq!(coords, line);
+        let props = f["properties"].as_object().ok_or("properties")?;
+        assert!(
+            props.values().all(|p| !p.is_object() && !p.is_array()),
+            "properties must be flat: {props:?}"
+        );
+        assert_eq!(props.len(), SEGMENTS_HEADER.split(',').count());
+    }
+    assert_eq!(features[1]["properties"]["delimitation"], "disputed");
+    // Also parses as GeoJSON with the geojson crate.
+    let gj: geojson::GeoJson = text.parse()?;
+    assert!(matches!(gj, geojson::GeoJson::FeatureCollection(_)));
+    Ok(())
+}
+
+#[test]
+fn output_file_is_written_and_stdout_is_empty() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    let expected = stdout_of(&mut bordertrack([
+        "segments", "--data", &data, "--as-of", "2002", "--format", "csv",
+    ]))?;
+    dir.bordertrack([
+        "segments", "--data", &data, "--as-of", "2002", "-o", "out.csv",
+    ])
+    .assert()
+    .success()
+    .stdout("");
+    assert_eq!(std::fs::read_to_string(dir.join("out.csv"))?, expected);
+    // The format follows the extension; no temporary file is left behind.
+    dir.bordertrack([
+        "segments",
+        "--data",
+        &data,
+        "--as-of",
+        "2002",
+        "-o",
+        "out.geojson",
+    ])
+    .assert()
+    .success();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("out.geojson"))?)?;
+    assert_eq!(v["type"], "FeatureCollection");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    assert_eq!(names, ["out.csv", "out.geojson"]);
+    Ok(())
+}
+
+#[test]
+fn output_onto_an_input_file_is_refused() -> TestResult {
+    let dir = Workdir::new()?;
+    dir.copy_dir(&fixture("tiny"), "data")?;
+    for (cmd, file) in [
+        (vec!["segments", "--as-of", "2002"], "data/status.csv"),
+        (vec!["stats", "--as-of", "2002"], "data/segments.geojson"),
+        (vec!["history", "--dyad", "XAA-XBB"], "data/./sources.csv"),
+    ] {
+        let canonical = file.replace("/./", "/");
+        let before = std::fs::read(dir.join(&canonical))?;
+        let mut args = cmd.clone();
+        args.extend(["--data", "data", "-o", file]);
+        dir.bordertrack(&args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "refusing to overwrite an input file",
+            ));
+        assert_eq!(
+            std::fs::read(dir.join(&canonical))?,
+            before,
+            "{canonical} changed"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn stats_before_and_after_each_instrument() -> TestResult {
+    let (l1, l2) = (seg1_km(), seg2_km());
+    let total = l1 + l2;
+    // t-1990, signed 2001-11-16 (no entry into force: in-force falls back to signature).
+    let r = stats_at("2001-11-15", "in-force")?;
+    assert_km(&r, "length_km", total)?;
+    assert_km(&r, "undelimited_km", total)?;
+    assert_km(&r, "delimited_km", 0.0)?;
+    let r = stats_at("2001-11-16", "in-force")?;
+    assert_km(&r, "delimited_km", l1)?;
+    assert_km(&r, "disputed_km", l2)?;
+    assert_km(&r, "undelimited_km", 0.0)?;
+    // t-2002, in force 2003-09-05.
+    let r = stats_at("2003-09-04", "in-force")?;
+    assert_km(&r, "disputed_km", l2)?;
+    let r = stats_at("2003-09-05", "in-force")?;
+    assert_km(&r, "delimited_km", total)?;
+    assert_km(&r, "disputed_km", 0.0)?;
+    // Field work from 2004-04 (a month: the days of April are ambiguous).
+    let r = stats_at("2004-03-31", "in-force")?;
+    assert_km(&r, "in_progress_km", 0.0)?;
+    let r = stats_at("2004-05-01", "in-force")?;
+    assert_km(&r, "in_progress_km", total)?;
+    // t-2022, in force 2023-07-04.
+    let r = stats_at("2023-07-03", "in-force")?;
+    assert_km(&r, "demarcated_km", 0.0)?;
+    assert_km(&r, "in_progress_km", total)?;
+    let r = stats_at("2023-07-04", "in-force")?;
+    assert_km(&r, "demarcated_km", total)?;
+    assert_km(&r, "in_progress_km", 0.0)?;
+    assert_eq!(cell(&r, "demarcated_pct")?, "100.00");
+    Ok(())
+}
+
+#[test]
+fn stats_percentages_are_shares_of_the_geodesic_length() -> TestResult {
+    let (l1, l2) = (seg1_km(), seg2_km());
+    let r = stats_at("2002-01-01", "in-force")?;
+    assert_eq!(cell(&r, "dyad")?, "XAA-XBB");
+    let pct = 100.0 * l1 / (l1 + l2);
+    assert_eq!(cell(&r, "delimited_pct")?, format!("{pct:.2}"));
+    assert_eq!(cell(&r, "demarcated_pct")?, "0.00");
+    assert_eq!(cell(&r, "ambiguous_km")?, "0.000");
+    Ok(())
+}
+
+#[test]
+fn stats_counts_ambiguous_lengths_apart() -> TestResult {
+    // Over the year 2003 XAA-XBB-2 went from disputed to delimited.
+    let r = stats_at("2003", "in-force")?;
+    assert_km(&r, "ambiguous_km", seg2_km())?;
+    assert_km(&r, "delimited_km", seg1_km())?;
+    assert_km(&r, "disputed_km", 0.0)?;
+    Ok(())
+}
+
+#[test]
+fn stats_yearly_series() -> TestResult {
+    let data = tiny();
+    let text = stdout_of(&mut bordertrack([
+        "stats", "--data", &data, "--format", "csv", "--from", "2000", "--to", "2005", "--step",
+        "year",
+    ]))?;
+    let (header, rows) = csv_rows(&text)?;
+    assert_eq!(header.first().map(String::as_str), Some("as_of"));
+    let dates: Vec<&str> = rows
+        .iter()
+        .map(|r| cell(r, "as_of"))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        dates,
+        [
+            "2000-01-01",
+            "2001-01-01",
+            "2002-01-01",
+            "2003-01-01",
+            "2004-01-01",
+            "2005-01-01"
+        ]
+    );
+    let pct: Vec<&str> = rows
+        .iter()
+        .map(|r| cell(r, "delimited_pct"))
+        .collect::<Result<_, _>>()?;
+    let part = format!("{:.2}", 100.0 * seg1_km() / (seg1_km() + seg2_km()));
+    assert_eq!(
+        pct,
+        [
+            "0.00",
+            "0.00",
+            part.as_str(),
+            part.as_str(),
+            "100.00",
+            "100.00"
+        ]
+    );
+    // Each row equals the single-date answer.
+    for r in &rows {
+        let single = stats_at(cell(r, "as_of")?, "in-force")?;
+        for (k, v) in &single {
+            assert_eq!(r.get(k), Some(v), "column {k} at {}", cell(r, "as_of")?);
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn basis_shifts_the_date_an_agreement_counts_from() -> TestResult {
+    // t-2002: signed 2002-09-09, in force 2003-09-05.
+    let l2 = seg2_km();
+    for (date, signed_disputed, in_force_disputed) in [
+        ("2002-09-08", l2, l2),
+        ("2002-09-09", 0.0, l2),
+        ("2003-09-04", 0.0, l2),
+        ("2003-09-05", 0.0, 0.0),
+    ] {
+        assert_km(&stats_at(date, "signed")?, "disputed_km", signed_disputed)?;
+        assert_km(
+            &stats_at(date, "in-force")?,
+            "disputed_km",
+            in_force_disputed,
+        )?;
+    }
+    let (_, rows) = segments(&["--as-of", "2003-01-01", "--basis", "signed"])?;
+    assert_eq!(cell(&rows["XAA-XBB-2"], "since")?, "2002-09-09");
+    Ok(())
+}
+
+#[test]
+fn history_is_in_date_order_with_provenance() -> TestResult {
+    let data = tiny();
+    let text = stdout_of(&mut bordertrack([
+        "history", "--data", &data, "--dyad", "XAA-XBB", "--format", "csv",
+    ]))?;
+    let (_, rows) = csv_rows(&text)?;
+    assert_eq!(rows.len(), 9);
+    let dates: Vec<&str> = rows
+        .iter()
+        .map(|r| cell(r, "date"))
+        .collect::<Result<_, _>>()?;
+    // Partial dates compare by their first day, which string order gives for ISO dates.
+    let mut sorted = dates.clone();
+    sorted.sort_unstable();
+    assert_eq!(dates, sorted);
+    let agreement = rows
+        .iter()
+        .find(|r| r.get("instrument_id").map(String::as_str) == Some("t-2002"))
+        .ok_or("no row for t-2002")?;
+    assert_eq!(
+        cell(agreement, "instrument_title")?,
+        "Agreement on the open section"
+    );
+    assert_eq!(cell(agreement, "instrument_kind")?, "agreement");
+    assert_eq!(cell(agreement, "signed")?, "2002-09-09");
+    assert_eq!(cell(agreement, "in_force")?, "2003-09-05");
+    assert_eq!(cell(agreement, "date")?, "2003-09-05");
+    for r in &rows {
+        assert_eq!(cell(r, "source_id")?, "synthetic");
+        assert_eq!(cell(r, "source_url")?, "https://example.invalid/synthetic");
+    }
+    // Under --basis signed the agreement's row is dated by its signature.
+    let text = stdout_of(&mut bordertrack([
+        "history",
+        "--data",
+        &data,
+        "XAA-XBB-2",
+        "--basis",
+        "signed",
+        "--format",
+        "csv",
+    ]))?;
+    let (_, rows) = csv_rows(&text)?;
+    let dates: Vec<&str> = rows
+        .iter()
+        .map(|r| cell(r, "date"))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        dates,
+        [
+            "1991-12",
+            "2001-11-16",
+            "2002-09-09",
+            "2004-04",
+            "2022-12-22"
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn history_of_a_segment_versus_a_dyad() -> TestResult {
+    let data = tiny();
+    let text = stdout_of(&mut bordertrack([
+        "history",
+        "--data",
+        &data,
+        "XAA-XBB-1",
+        "--format",
+        "csv",
+    ]))?;
+    let (_, rows) = csv_rows(&text)?;
+    assert_eq!(rows.len(), 4);
+    assert!(rows
+        .iter()
+        .all(|r| r.get("segment_id").map(String::as_str) == Some("XAA-XBB-1")));
+    let text = stdout_of(&mut bordertrack([
+        "history", "--data", &data, "--dyad", "XBB-XAA", "--format", "csv",
+    ]))?;
+    let (_, rows) = csv_rows(&text)?;
+    assert_eq!(rows.len(), 9);
+    bordertrack(["history", "--data", &data, "XAA-XBB-1", "--dyad", "XAA-XBB"])
+        .assert()
+        .code(2)
+        .stdout("");
+    Ok(())
+}
+
+#[test]
+fn history_of_an_unknown_segment_is_a_usage_error() {
+    bordertrack(["history", "--data", &tiny(), "XAA-XBB-7"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("no segment \"XAA-XBB-7\""));
+}
+
+#[test]
+fn validate_a_clean_dataset() {
+    bordertrack(["validate", "--data", &tiny()])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "dataset is valid: 2 segments, 9 status changes",
+        ));
+}
+
+#[test]
+fn validate_a_broken_dataset_lists_problems_on_stdout() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = dir.copy_dir(&fixture("tiny"), "data")?;
+    let status = std::fs::read_to_string(data.join("status.csv"))?;
+    std::fs::write(
+        data.join("status.csv"),
+        status.replace("XAA-XBB-1,2004-04", "XAA-XBB-1,2004-04-31"),
+    )?;
+    dir.bordertrack(["validate", "--data", "data"])
+        .assert()
+        .code(1)
+        .stdout("data/status.csv:4: date: no such day: \"2004-04-31\" (expected YYYY, YYYY-MM or YYYY-MM-DD)\n")
+        .stderr(predicate::str::contains("1 problem found"));
+    // Other commands refuse the dataset: problems on stderr, nothing on stdout.
+    dir.bordertrack(["segments", "--data", "data", "--as-of", "2002"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "data/status.csv:4: date: no such day",
+        ));
+    Ok(())
+}
+
+#[test]
+fn a_year_straddling_a_change_is_ambiguous() -> TestResult {
+    let (_, rows) = segments(&["--as-of", "2003"])?;
+    let s2 = &rows["XAA-XBB-2"];
+    assert_eq!(cell(s2, "delimitation")?, "ambiguous");
+    assert_eq!(cell(s2, "demarcation")?, "none");
+    assert_eq!(cell(s2, "since")?, "");
+    assert_eq!(
+        cell(s2, "ambiguity")?,
+        "delimitation disputed|delimited (changed 2003-09-05)"
+    );
+    // The same year is unambiguous for the segment that did not change in it.
+    assert_eq!(cell(&rows["XAA-XBB-1"], "delimitation")?, "delimited");
+    // --on matches what the segment may have been.
+    let (_, rows) = segments(&["--as-of", "2003", "--on", "disputed"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-2"]);
+    Ok(())
+}
+
+#[test]
+fn a_day_inside_a_month_dated_change_is_ambiguous() -> TestResult {
+    let (_, rows) = segments(&["--as-of", "2004-04-10"])?;
+    for id in ["XAA-XBB-1", "XAA-XBB-2"] {
+        let s = &rows[id];
+        assert_eq!(cell(s, "delimitation")?, "delimited");
+        assert_eq!(cell(s, "demarcation")?, "ambiguous");
+        assert_eq!(
+            cell(s, "ambiguity")?,
+            "demarcation none|in_progress (changed 2004-04)"
+        );
+    }
+    let (_, rows) = segments(&["--as-of", "2004-05-01"])?;
+    assert_eq!(cell(&rows["XAA-XBB-1"], "demarcation")?, "in_progress");
+    Ok(())
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_message_and_no_output() {
+    let data = tiny();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["segments", "--as-of", "2006-02-30"], "no such day"),
+        (vec!["segments", "--as-of", "19/04/2006"], "not a date"),
+        (vec!["stats", "--as-of", "2006-13"], "month out of range"),
+        (
+            vec!["segments", "--on", "fenced"],
+            "unknown filter status \"fenced\"",
+        ),
+        (
+            vec!["segments", "--on", "disputed,Demarcated"],
+            "\"Demarcated\"",
+        ),
+        (
+            vec!["segments", "--dyad", "XAA-XCC"],
+            "no segments of dyad XAA-XCC",
+        ),
+        (vec!["stats", "--dyad", "XCC-XAA"], "no segments of dyad"),
+        (vec!["history", "--dyad", "XAA-XCC"], "no segments of dyad"),
+        (vec!["segments", "--dyad", "KAZUZB"], "KAZUZB"),
+        (vec!["segments", "--dyad", "XAA-XAA"], "XAA-XAA"),
+        (
+            vec!["stats", "--from", "2005", "--to", "2000"],
+            "--to 2000 is before --from 2005",
+        ),
+        (vec!["stats", "--from", "2005"], "--to"),
+        (vec!["segments", "--basis", "ratified"], "ratified"),
+        (vec!["segments", "--format", "xml"], "xml"),
+        (vec!["frobnicate"], "frobnicate"),
+    ];
+    for (mut args, message) in cases {
+        args.extend(["--data", &data]);
+        bordertrack(&args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn a_missing_data_directory_is_reported() {
+    bordertrack(["segments", "--data", "tests/fixtures/no-such-dir"])
+        .assert()
+        .failure()
+        .stdout("")
+        .stderr(predicate::str::contains("tests/fixtures/no-such-dir"));
+}
+
+/// Spawns `args`, reads one line of its output, closes the pipe, and checks that the process
+/// exits 0 without a panic message.
+fn closes_quietly_on_broken_pipe(dir: &Workdir, args: &[&str]) -> TestResult {
+    let mut child = std::process::Command::new(crate::util::bin_path())
+        .current_dir(dir.path())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut reader = BufReader::new(stdout);
+    let mut first = String::new();
+    reader.read_line(&mut first)?;
+    assert!(!first.is_empty(), "no output at all");
+    drop(reader);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .ok_or("no stderr")?
+        .read_to_string(&mut stderr)?;
+    let status = child.wait()?;
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    assert!(status.success(), "status {status}, stderr: {stderr}");
+    Ok(())
+}
+
+#[test]
+fn segments_into_a_closed_pipe_exits_0() -> TestResult {
+    let dir = Workdir::new()?;
+    // About 100 bytes a row: far more than a pipe buffer holds.
+    write_long_dataset(&dir, "long", 5000)?;
+    closes_quietly_on_broken_pipe(
+        &dir,
+        &[
+            "segments", "--data", "long", "--as-of", "2020", "--format", "csv",
+        ],
+    )?;
+    closes_quietly_on_broken_pipe(
+        &dir,
+        &[
+            "segments", "--data", "long", "--as-of", "2020", "--format", "geojson",
+        ],
+    )?;
+    Ok(())
+}
+
+#[test]
+fn a_long_stats_series_into_a_closed_pipe_exits_0() -> TestResult {
+    let dir = Workdir::new()?;
+    closes_quietly_on_broken_pipe(
+        &dir,
+        &[
+            "stats",
+            "--data",
+            &tiny(),
+            "--from",
+            "1000",
+            "--to",
+            "9000",
+            "--step",
+            "month",
+            "--format",
+            "csv",
+        ],
+    )
+}
+
+#[test]
+fn the_long_dataset_is_valid() -> TestResult {
+    // The broken-pipe tests rely on it loading: check it does.
+    let dir = Workdir::new()?;
+    write_long_dataset(&dir, "long", 5000)?;
+    dir.bordertrack(["validate", "--data", "long"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("5000 segments"));
+    Ok(())
+}
