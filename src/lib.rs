@@ -21,6 +21,9 @@
 //! ## Queries
 //! - [`query`]: status as of a date, per-dyad statistics, histories.
 //!
+//! ## Spatial search
+//! - [`spatial`]: geodesically exact nearest-line and within-distance index over WGS84 lines.
+//!
 //! ## Errors
 //! - [`Error`], [`Problem`], [`Location`].
 #![deny(missing_docs)]
@@ -31,6 +34,7 @@ mod date;
 mod error;
 mod model;
 pub mod query;
+pub mod spatial;
 
 pub use dataset::Dataset;
 pub use date::{DateParseError, DatePrecision, DateSpan, PartialDate};
