@@ -13,14 +13,17 @@ const MEAN_RADIUS_M: f64 = 6_371_008.8;
 /// Slack added to every bulge and removed from every lower bound, in metres, to absorb floating
 /// point rounding in Earth-centred coordinates (whose unit in the last place is about 1e-9 m).
 const ROUNDING_SLACK_M: f64 = 1e-6;
-/// The intercept iteration stops when its step along the edge is below this, in metres. The
-/// distance is stationary at the foot, so its error is far smaller (about `tol² / 2d`).
-const STEP_TOLERANCE_M: f64 = 1e-6;
+/// The intercept iteration stops when its step along the edge is below this, in metres (or below
+/// a few units in the last place of the distance along the edge, on very long edges). The
+/// distance is stationary at the foot, so its error is smaller still.
+const STEP_TOLERANCE_M: f64 = 1e-9;
 /// The intercept iteration falls back to the bracketing search after this many steps.
 const MAX_STEPS: usize = 40;
 /// Cosine of 80°: beyond this geocentric angle from the query point an edge may hold more than
 /// one local minimum of distance (see [`solve`]), so the bracketing search is used.
 const COS_FAR: f64 = 0.173_648_177_666_930_35;
+/// Steps below this (metres) that no longer shrink are rounding noise: the iteration stops.
+const NOISE_STEP_M: f64 = 1e-6;
 /// Number of samples of the bracketing search.
 const SAMPLES: usize = 64;
 
@@ -239,7 +242,7 @@ impl Walker<'_> {
 /// foot `X` on the edge, solve the inverse problem `X → p` for distance `d` and azimuth, take the
 /// angle `A` between it and the edge's azimuth at `X`, move along the edge by the spherical
 /// right-triangle leg `R·atan2(sin(d/R)·cos A, cos(d/R))`, clamped to the edge, until the move is
-/// below 1 µm. The fixed point has `cos A = 0` (the geodesic to `p` meets the edge at a right
+/// below a nanometre. The fixed point has `cos A = 0` (the geodesic to `p` meets the edge at a right
 /// angle, the first-order condition of a minimum) or sits at a vertex with the step pointing
 /// outwards. Positions along the edge come from the direct problem on the edge's
 /// [`GeodesicLine`], distances from the inverse problem (Karney 2013), so the result is exact to
@@ -248,9 +251,9 @@ impl Walker<'_> {
 /// Uniqueness: on a sphere the distance from `p` to the points of a great-circle arc has a
 /// single local minimum unless the arc comes within the hemisphere opposite `p`. When either
 /// vertex is more than 80° (geocentric) from `p` — a margin far beyond the ellipsoid's departure
-/// from a sphere — the edge is instead sampled at 64 points (and both vertices) and the best
-/// bracket refined by golden-section search; the same fallback catches any iteration that fails
-/// to settle.
+/// from a sphere — the edge is instead sampled at 64 points (and both vertices) and the iteration
+/// started from the best sample, with golden-section search of the best bracket as the last
+/// resort; the same fallback catches any iteration that fails to settle.
 pub(crate) fn solve(
     geod: &Geodesic,
     edge: &Edge,
@@ -289,6 +292,7 @@ pub(crate) fn solve(
 fn intercept(walker: &Walker<'_>, start_m: f64) -> Option<Foot> {
     let length_m = walker.edge.length_m;
     let mut foot = walker.at(start_m);
+    let mut last_step_m = f64::INFINITY;
     for _ in 0..MAX_STEPS {
         if foot.distance_m == 0.0 {
             return Some(foot);
@@ -297,9 +301,22 @@ fn intercept(walker: &Walker<'_>, start_m: f64) -> Option<Foot> {
         let sigma = foot.distance_m / MEAN_RADIUS_M;
         let step_m = MEAN_RADIUS_M * (sigma.sin() * angle.cos()).atan2(sigma.cos());
         let next_m = (foot.along_m + step_m).clamp(0.0, length_m);
-        if (next_m - foot.along_m).abs() <= STEP_TOLERANCE_M {
+        let moved_m = (next_m - foot.along_m).abs();
+        // Azimuths carry rounding of about 1e-15 rad, i.e. `1e-15 d` metres of noise in the
+        // step: stop below that, or once tiny steps stop shrinking.
+        let tolerance_m =
+            STEP_TOLERANCE_M + 1e-12 * foot.distance_m + 8.0 * f64::EPSILON * length_m;
+        if moved_m <= tolerance_m || (moved_m < NOISE_STEP_M && moved_m >= 0.5 * last_step_m) {
+            if next_m != foot.along_m && (next_m == 0.0 || next_m == length_m) {
+                // A last tiny step onto a vertex: take the vertex itself when no farther.
+                let end = walker.at(next_m);
+                if end.distance_m <= foot.distance_m {
+                    return Some(end);
+                }
+            }
             return Some(foot);
         }
+        last_step_m = moved_m;
         foot = walker.at(next_m);
     }
     None
@@ -321,6 +338,13 @@ fn bracket(walker: &Walker<'_>) -> Foot {
             best_i = i;
         }
     }
+    // Polish from the best sample: the intercept iteration converges to the minimum of the
+    // bracket around it; golden-section search is the last resort.
+    if let Some(f) = intercept(walker, best.along_m) {
+        if f.distance_m <= best.distance_m {
+            return f;
+        }
+    }
     let mut lo = best_i.saturating_sub(1) as f64 * step_m;
     let mut hi = ((best_i + 1).min(SAMPLES) as f64 * step_m).min(length_m);
     let ratio = (5f64.sqrt() - 1.0) / 2.0;
@@ -328,7 +352,7 @@ fn bracket(walker: &Walker<'_>) -> Foot {
     let mut x2 = lo + ratio * (hi - lo);
     let mut f1 = walker.at(x1);
     let mut f2 = walker.at(x2);
-    while hi - lo > STEP_TOLERANCE_M {
+    while hi - lo > STEP_TOLERANCE_M + 8.0 * f64::EPSILON * length_m {
         if f1.distance_m <= f2.distance_m {
             hi = x2;
             x2 = x1;
