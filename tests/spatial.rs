@@ -137,11 +137,14 @@ fn step(geod: &Geodesic, from: Coord<f64>, azi: f64, s: f64) -> Coord<f64> {
 /// A region to draw lines in: (centre lon, centre lat, spread in degrees of latitude).
 fn region() -> impl Strategy<Value = (f64, f64)> {
     prop_oneof![
-        (46.0..88.0f64, 35.0..56.0f64),                       // Central Asia
-        (-180.0..180.0f64, 75.0..89.5f64),                    // high north
-        (-180.0..180.0f64, -89.5..-70.0f64),                  // high south
-        (prop_oneof![179.0..180.0f64, -180.0..-179.0f64], -60.0..60.0f64), // antimeridian
-        (-180.0..180.0f64, -60.0..60.0f64),                   // anywhere
+        (46.0..88.0f64, 35.0..56.0f64),      // Central Asia
+        (-180.0..180.0f64, 75.0..89.5f64),   // high north
+        (-180.0..180.0f64, -89.5..-70.0f64), // high south
+        (
+            prop_oneof![179.0..180.0f64, -180.0..-179.0f64],
+            -60.0..60.0f64
+        ), // antimeridian
+        (-180.0..180.0f64, -60.0..60.0f64),  // anywhere
     ]
 }
 
@@ -323,7 +326,8 @@ proptest! {
 /// <https://geographiclib.sourceforge.io/C++/doc/geodesic.html#testgeod>), as quoted in the
 /// GeographicLib test suites, e.g.
 /// <https://github.com/geographiclib/geographiclib-python/blob/main/geographiclib/test/test_geodesic.py>
-/// (`testcases`): lat1, lon1, azi1, lat2, lon2, azi2, s12 (m), a12 (deg).
+/// (`testcases`): lat1, lon1, azi1, lat2, lon2, azi2, s12 (m), a12 (deg). Digits as published.
+#[allow(clippy::excessive_precision)]
 const GEODTEST: [[f64; 8]; 4] = [
     [
         35.60777,
@@ -391,13 +395,23 @@ fn index_reproduces_geodtest_distances() {
         let p2 = coord! { x: norm_lon(lon2), y: lat2 };
         let p3 = step(&geod, p2, azi2, 1_000.0);
         let index = LineIndex::new(&[LineString::new(vec![p2, p3])]).expect("valid line");
-        let m = index.nearest(Point::from(p1)).expect("valid").expect("one line");
-        assert!((m.distance_m - s12).abs() < 1e-6, "{} vs {s12}", m.distance_m);
+        let m = index
+            .nearest(Point::from(p1))
+            .expect("valid")
+            .expect("one line");
+        assert!(
+            (m.distance_m - s12).abs() < 1e-6,
+            "{} vs {s12}",
+            m.distance_m
+        );
         assert_eq!(m.closest, Point::from(p2));
         assert_eq!(m.measure_m, 0.0);
         if s12 < bordertrack::spatial::MAX_EDGE_M {
             let index = LineIndex::new(&[LineString::new(vec![p1, p2])]).expect("valid line");
-            let m = index.nearest(Point::from(p2)).expect("valid").expect("one line");
+            let m = index
+                .nearest(Point::from(p2))
+                .expect("valid")
+                .expect("one line");
             assert_eq!(m.distance_m, 0.0);
             assert_eq!(m.side, Side::On);
             assert!((m.measure_m - s12).abs() < 1e-6, "{} vs {s12}", m.measure_m);
@@ -426,13 +440,62 @@ fn invalid_lines_are_all_reported() {
     ];
     let err: InvalidLines = LineIndex::new(&lines).expect_err("invalid lines");
     let p = &err.problems;
-    assert!(matches!(p[0], LineProblem::NonFinite { line: 1, vertex: 0, .. }));
-    assert!(matches!(p[1], LineProblem::OutOfRange { line: 1, vertex: 2, .. }));
-    assert!(matches!(p[2], LineProblem::TooFewVertices { line: 2, vertices: 0, .. }));
-    assert!(matches!(p[3], LineProblem::TooFewVertices { line: 3, vertices: 1, .. }));
-    assert!(matches!(p[4], LineProblem::TooFewVertices { line: 4, vertices: 2, .. }));
-    assert!(matches!(p[5], LineProblem::OutOfRange { line: 5, vertex: 1, .. }));
-    assert!(matches!(p[6], LineProblem::EdgeTooLong { line: 6, edge: 0, .. }));
+    assert!(matches!(
+        p[0],
+        LineProblem::NonFinite {
+            line: 1,
+            vertex: 0,
+            ..
+        }
+    ));
+    assert!(matches!(
+        p[1],
+        LineProblem::OutOfRange {
+            line: 1,
+            vertex: 2,
+            ..
+        }
+    ));
+    assert!(matches!(
+        p[2],
+        LineProblem::TooFewVertices {
+            line: 2,
+            vertices: 0,
+            ..
+        }
+    ));
+    assert!(matches!(
+        p[3],
+        LineProblem::TooFewVertices {
+            line: 3,
+            vertices: 1,
+            ..
+        }
+    ));
+    assert!(matches!(
+        p[4],
+        LineProblem::TooFewVertices {
+            line: 4,
+            vertices: 2,
+            ..
+        }
+    ));
+    assert!(matches!(
+        p[5],
+        LineProblem::OutOfRange {
+            line: 5,
+            vertex: 1,
+            ..
+        }
+    ));
+    assert!(matches!(
+        p[6],
+        LineProblem::EdgeTooLong {
+            line: 6,
+            edge: 0,
+            ..
+        }
+    ));
     assert_eq!(p.len(), 7);
     let text = err.to_string();
     assert!(text.contains("line 1, vertex 0"), "{text}");
@@ -495,7 +558,10 @@ fn edge_over_the_pole() {
     let lines = vec![ls(&[(10.0, 89.0), (-170.0, 89.0)])];
     let index = LineIndex::new(&lines).expect("valid");
     let p = coord! { x: 100.0, y: 89.99 };
-    let m = index.nearest(Point::from(p)).expect("valid").expect("one line");
+    let m = index
+        .nearest(Point::from(p))
+        .expect("valid")
+        .expect("one line");
     check_match(&lines, p, &m, oracle(&lines, p)[0]);
     assert!(m.distance_m < 1_200.0);
 }
@@ -530,12 +596,24 @@ fn side_at_a_vertex_follows_the_bisector() {
 
 #[test]
 fn repeated_vertices_keep_edge_indices() {
-    let lines = vec![ls(&[(0.0, 0.0), (0.0, 0.0), (0.0, 1.0), (0.0, 1.0), (1.0, 1.0)])];
+    let lines = vec![ls(&[
+        (0.0, 0.0),
+        (0.0, 0.0),
+        (0.0, 1.0),
+        (0.0, 1.0),
+        (1.0, 1.0),
+    ])];
     let index = LineIndex::new(&lines).expect("valid");
     assert_eq!(index.edge_count(), 2);
-    let m = index.nearest(Point::new(0.5, 1.01)).expect("valid").expect("one");
+    let m = index
+        .nearest(Point::new(0.5, 1.01))
+        .expect("valid")
+        .expect("one");
     assert_eq!(m.edge, 3);
-    let m = index.nearest(Point::new(-0.1, 1.1)).expect("valid").expect("one");
+    let m = index
+        .nearest(Point::new(-0.1, 1.1))
+        .expect("valid")
+        .expect("one");
     assert_eq!(m.edge, 1);
     assert_eq!(m.side, Side::Left);
 }

@@ -33,7 +33,9 @@ pub enum LineProblem {
         lat: f64,
     },
     /// The line has fewer than two distinct vertices, so it has no edge.
-    #[error("line {line}: {vertices} vertices, {distinct} distinct; a line needs two distinct vertices")]
+    #[error(
+        "line {line}: {vertices} vertices, {distinct} distinct; a line needs two distinct vertices"
+    )]
     TooFewVertices {
         /// Index of the line in the input slice.
         line: usize,
