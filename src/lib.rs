@@ -23,7 +23,14 @@
 //!   distance parsing.
 //!
 //! ## Queries
-//! - [`query`]: status as of a date, per-dyad statistics, histories.
+//! - [`query`]: status as of a date, per-dyad statistics, histories, where a point lies
+//!   ([`query::BorderIndex`]) and which incidents fall on which stretches.
+//!
+//! ## Output
+//! - [`report`]: result rows as a text table, CSV, JSON or GeoJSON.
+//!
+//! ## Spatial search
+//! - [`spatial`]: geodesically exact nearest-line and within-distance index over WGS84 lines.
 //!
 //! ## Errors
 //! - [`Error`], [`Problem`], [`Location`].
@@ -37,6 +44,7 @@ pub mod io;
 mod model;
 pub mod query;
 pub mod report;
+pub mod spatial;
 
 pub use dataset::Dataset;
 pub use date::{DateParseError, DatePrecision, DateSpan, PartialDate};

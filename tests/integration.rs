@@ -2,6 +2,7 @@
 //!
 //! - `cli`: every command through the binary on small fixture datasets.
 //! - `dataset_errors`: the library's problem lists, unreadable files, fuzzing regressions.
+//! - `spatial`: the geodesic index against a brute-force oracle and GeographicLib values.
 //! - `bad_inputs`: the catalogue of broken datasets in `tests/fixtures/bad/`, each with the
 //!   exact lines `bordertrack validate` must print.
 
@@ -10,3 +11,4 @@ mod util;
 mod bad_inputs;
 mod cli;
 mod dataset_errors;
+mod spatial;

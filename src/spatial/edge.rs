@@ -1,0 +1,412 @@
+//! One edge — the geodesic between two consecutive vertices — with its conservative 3-D bounds
+//! and the exact point-to-edge solver.
+
+use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
+
+/// WGS84 equatorial radius, in metres.
+const WGS84_A_M: f64 = 6_378_137.0;
+/// WGS84 flattening.
+const WGS84_F: f64 = 1.0 / 298.257_223_563;
+/// Mean radius used only to scale the intercept step (any positive radius gives the same fixed
+/// point; this one makes the step nearly exact).
+const MEAN_RADIUS_M: f64 = 6_371_008.8;
+/// Slack added to every bulge and removed from every lower bound, in metres, to absorb floating
+/// point rounding in Earth-centred coordinates (whose unit in the last place is about 1e-9 m).
+const ROUNDING_SLACK_M: f64 = 1e-6;
+/// The intercept iteration stops when its step along the edge is below this, in metres (or below
+/// a few units in the last place of the distance along the edge, on very long edges). The
+/// distance is stationary at the foot, so its error is smaller still.
+const STEP_TOLERANCE_M: f64 = 1e-9;
+/// The intercept iteration falls back to the bracketing search after this many steps.
+const MAX_STEPS: usize = 40;
+/// Cosine of 80°: beyond this geocentric angle from the query point an edge may hold more than
+/// one local minimum of distance (see [`solve`]), so the bracketing search is used.
+const COS_FAR: f64 = 0.173_648_177_666_930_35;
+/// Steps below this (metres) that no longer shrink are rounding noise: the iteration stops.
+const NOISE_STEP_M: f64 = 1e-6;
+/// Number of samples of the bracketing search.
+const SAMPLES: usize = 64;
+
+/// Earth-centred, Earth-fixed coordinates (metres) of a point on the WGS84 ellipsoid.
+pub(crate) fn ecef(lon: f64, lat: f64) -> [f64; 3] {
+    let e2 = WGS84_F * (2.0 - WGS84_F);
+    let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
+    let (sin_lon, cos_lon) = lon.to_radians().sin_cos();
+    let n = WGS84_A_M / (1.0 - e2 * sin_lat * sin_lat).sqrt();
+    [
+        n * cos_lat * cos_lon,
+        n * cos_lat * sin_lon,
+        n * (1.0 - e2) * sin_lat,
+    ]
+}
+
+fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+/// An angle in degrees reduced to (-180, 180].
+pub(crate) fn normalize_deg(x: f64) -> f64 {
+    let y = x.rem_euclid(360.0);
+    if y > 180.0 {
+        y - 360.0
+    } else {
+        y
+    }
+}
+
+/// The straight chord of an edge in Earth-centred coordinates and how far its geodesic can stray
+/// from it. Every point of the geodesic lies within `bulge_m` of the chord segment.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Chord {
+    /// Start vertex.
+    pub a: [f64; 3],
+    /// End vertex.
+    pub b: [f64; 3],
+    /// Bound on the distance of any point of the geodesic from the chord segment, in metres.
+    pub bulge_m: f64,
+}
+
+impl Chord {
+    /// The chord of a geodesic of length `length_m` between `a` and `b`.
+    ///
+    /// Every point `q` of the geodesic satisfies `|q - a| + |q - b| <= length_m` (a chord is no
+    /// longer than the arc it spans), so the geodesic lies in the solid ellipsoid of revolution
+    /// with foci `a`, `b` and major axis `length_m`. Every point of that ellipsoid is within its
+    /// semi-minor axis `sqrt(length² - chord²) / 2` of the focal segment.
+    pub fn new(a: [f64; 3], b: [f64; 3], length_m: f64) -> Chord {
+        let ab = sub(b, a);
+        let chord_m = dot(ab, ab).sqrt();
+        let excess_m = (length_m - chord_m).max(0.0) + ROUNDING_SLACK_M;
+        let bulge_m = ((length_m + chord_m + excess_m) * excess_m).sqrt() / 2.0 + ROUNDING_SLACK_M;
+        Chord { a, b, bulge_m }
+    }
+
+    /// Axis-aligned box holding the whole geodesic: the chord's box grown by the bulge.
+    pub fn envelope(&self) -> ([f64; 3], [f64; 3]) {
+        let r = self.bulge_m;
+        let lo = [
+            self.a[0].min(self.b[0]) - r,
+            self.a[1].min(self.b[1]) - r,
+            self.a[2].min(self.b[2]) - r,
+        ];
+        let hi = [
+            self.a[0].max(self.b[0]) + r,
+            self.a[1].max(self.b[1]) + r,
+            self.a[2].max(self.b[2]) + r,
+        ];
+        (lo, hi)
+    }
+
+    /// A lower bound, in metres, on the geodesic distance from the surface point `p` to any
+    /// point of the edge: the straight distance to the chord segment less the bulge. A geodesic
+    /// is never shorter than the straight line between its ends.
+    pub fn lower_bound_m(&self, p: [f64; 3]) -> f64 {
+        let ab = sub(self.b, self.a);
+        let ap = sub(p, self.a);
+        let len2 = dot(ab, ab);
+        let t = if len2 > 0.0 {
+            (dot(ap, ab) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let d = sub(ap, [ab[0] * t, ab[1] * t, ab[2] * t]);
+        (dot(d, d).sqrt() - self.bulge_m - ROUNDING_SLACK_M).max(0.0)
+    }
+
+    /// First guess of the arc fraction (0..=1) of the foot of `p`: the angle, about the Earth's
+    /// centre, of `p`'s projection on the plane of the chord and the centre.
+    fn guess_fraction(&self, p: [f64; 3]) -> f64 {
+        let n = cross(self.a, self.b);
+        let nn = dot(n, n);
+        if nn <= 0.0 {
+            return 0.5;
+        }
+        let k = dot(p, n) / nn;
+        let q = sub(p, [n[0] * k, n[1] * k, n[2] * k]);
+        let n_len = nn.sqrt();
+        let angle_q = (dot(cross(self.a, q), n) / n_len).atan2(dot(self.a, q));
+        let angle_b = n_len.atan2(dot(self.a, self.b));
+        if angle_b > 0.0 {
+            (angle_q / angle_b).clamp(0.0, 1.0)
+        } else {
+            0.5
+        }
+    }
+}
+
+/// The geodesic data of one edge.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Edge {
+    /// Start vertex longitude, degrees.
+    pub lon1: f64,
+    /// Start vertex latitude, degrees.
+    pub lat1: f64,
+    /// End vertex longitude, degrees.
+    pub lon2: f64,
+    /// End vertex latitude, degrees.
+    pub lat2: f64,
+    /// Forward azimuth at the start vertex, degrees clockwise from north.
+    pub azi1: f64,
+    /// Forward azimuth at the end vertex, degrees.
+    pub azi2: f64,
+    /// Geodesic length, metres.
+    pub length_m: f64,
+}
+
+/// Where on an edge the distance to a point is least.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Foot {
+    /// Geodesic distance from the start vertex along the edge, metres.
+    pub along_m: f64,
+    /// Longitude of the foot, degrees in (-180, 180].
+    pub lon: f64,
+    /// Latitude of the foot, degrees.
+    pub lat: f64,
+    /// Geodesic distance from the foot to the point, metres.
+    pub distance_m: f64,
+    /// Forward azimuth of the edge at the foot, degrees.
+    pub azi_edge: f64,
+    /// Azimuth of the geodesic from the foot to the point, degrees.
+    pub azi_to_point: f64,
+    /// Whether the foot is the start vertex (`Some(false)`), the end vertex (`Some(true)`), or
+    /// inside the edge (`None`).
+    pub at_end: Option<bool>,
+}
+
+/// Geodesic distance and azimuths between two points: `(s12, azi1, azi2)`.
+pub(crate) fn inverse(
+    geod: &Geodesic,
+    lon1: f64,
+    lat1: f64,
+    lon2: f64,
+    lat2: f64,
+) -> (f64, f64, f64) {
+    let (_a12, s12, azi1, azi2, ..) =
+        geod._gen_inverse_azi(lat1, lon1, lat2, lon2, caps::DISTANCE | caps::AZIMUTH);
+    (s12, azi1, azi2)
+}
+
+struct Walker<'a> {
+    geod: &'a Geodesic,
+    line: GeodesicLine,
+    edge: &'a Edge,
+    p_lon: f64,
+    p_lat: f64,
+}
+
+impl Walker<'_> {
+    /// The foot candidate at `along_m`, with exact vertex coordinates at the ends.
+    fn at(&self, along_m: f64) -> Foot {
+        let e = self.edge;
+        let (lon, lat, azi_edge, at_end) = if along_m <= 0.0 {
+            (e.lon1, e.lat1, e.azi1, Some(false))
+        } else if along_m >= e.length_m {
+            (e.lon2, e.lat2, e.azi2, Some(true))
+        } else {
+            let (_a12, lat, lon, azi, ..) = self.line._gen_position(
+                false,
+                along_m,
+                caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH,
+            );
+            (normalize_deg(lon), lat, azi, None)
+        };
+        let (distance_m, azi_to_point, _) = inverse(self.geod, lon, lat, self.p_lon, self.p_lat);
+        Foot {
+            along_m: along_m.clamp(0.0, e.length_m),
+            lon,
+            lat,
+            distance_m,
+            azi_edge,
+            azi_to_point,
+            at_end,
+        }
+    }
+}
+
+/// The point of the edge nearest to `(p_lon, p_lat)` (Earth-centred `p`), by geodesic distance.
+///
+/// Method: the intercept iteration of Baselga & Martínez-Llario (2018, "Intersection and point-to-
+/// line solutions for geodesics on the ellipsoid", Stud. Geophys. Geod. 62) — from the current
+/// foot `X` on the edge, solve the inverse problem `X → p` for distance `d` and azimuth, take the
+/// angle `A` between it and the edge's azimuth at `X`, move along the edge by the spherical
+/// right-triangle leg `R·atan2(sin(d/R)·cos A, cos(d/R))`, clamped to the edge, until the move is
+/// below a nanometre. The fixed point has `cos A = 0` (the geodesic to `p` meets the edge at a right
+/// angle, the first-order condition of a minimum) or sits at a vertex with the step pointing
+/// outwards. Positions along the edge come from the direct problem on the edge's
+/// [`GeodesicLine`], distances from the inverse problem (Karney 2013), so the result is exact to
+/// the accuracy of those solutions (nanometres), not of the sphere used to scale the step.
+///
+/// Uniqueness: on a sphere the distance from `p` to the points of a great-circle arc has a
+/// single local minimum unless the arc comes within the hemisphere opposite `p`. When either
+/// vertex is more than 80° (geocentric) from `p` — a margin far beyond the ellipsoid's departure
+/// from a sphere — the edge is instead sampled at 64 points (and both vertices) and the iteration
+/// started from the best sample, with golden-section search of the best bracket as the last
+/// resort; the same fallback catches any iteration that fails to settle.
+pub(crate) fn solve(
+    geod: &Geodesic,
+    edge: &Edge,
+    chord: &Chord,
+    p_lon: f64,
+    p_lat: f64,
+    p: [f64; 3],
+) -> Foot {
+    let line = GeodesicLine::new(
+        geod,
+        edge.lat1,
+        edge.lon1,
+        edge.azi1,
+        Some(caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH | caps::DISTANCE_IN),
+        None,
+        None,
+    );
+    let walker = Walker {
+        geod,
+        line,
+        edge,
+        p_lon,
+        p_lat,
+    };
+    let p_norm = dot(p, p).sqrt();
+    let far = dot(p, chord.a) < COS_FAR * p_norm * dot(chord.a, chord.a).sqrt()
+        || dot(p, chord.b) < COS_FAR * p_norm * dot(chord.b, chord.b).sqrt();
+    if !far {
+        if let Some(foot) = intercept(&walker, chord.guess_fraction(p) * edge.length_m) {
+            return foot;
+        }
+    }
+    bracket(&walker)
+}
+
+fn intercept(walker: &Walker<'_>, start_m: f64) -> Option<Foot> {
+    let length_m = walker.edge.length_m;
+    let mut foot = walker.at(start_m);
+    let mut last_step_m = f64::INFINITY;
+    for _ in 0..MAX_STEPS {
+        if foot.distance_m == 0.0 {
+            return Some(foot);
+        }
+        let angle = (foot.azi_to_point - foot.azi_edge).to_radians();
+        let sigma = foot.distance_m / MEAN_RADIUS_M;
+        let step_m = MEAN_RADIUS_M * (sigma.sin() * angle.cos()).atan2(sigma.cos());
+        let next_m = (foot.along_m + step_m).clamp(0.0, length_m);
+        let moved_m = (next_m - foot.along_m).abs();
+        // Azimuths carry rounding of about 1e-15 rad, i.e. `1e-15 d` metres of noise in the
+        // step: stop below that, or once tiny steps stop shrinking.
+        let tolerance_m =
+            STEP_TOLERANCE_M + 1e-12 * foot.distance_m + 8.0 * f64::EPSILON * length_m;
+        if moved_m <= tolerance_m || (moved_m < NOISE_STEP_M && moved_m >= 0.5 * last_step_m) {
+            if next_m != foot.along_m && (next_m == 0.0 || next_m == length_m) {
+                // A last tiny step onto a vertex: take the vertex itself when no farther.
+                let end = walker.at(next_m);
+                if end.distance_m <= foot.distance_m {
+                    return Some(end);
+                }
+            }
+            return Some(foot);
+        }
+        last_step_m = moved_m;
+        foot = walker.at(next_m);
+    }
+    None
+}
+
+fn bracket(walker: &Walker<'_>) -> Foot {
+    let length_m = walker.edge.length_m;
+    let step_m = length_m / SAMPLES as f64;
+    let mut best = walker.at(0.0);
+    let mut best_i = 0usize;
+    for i in 1..=SAMPLES {
+        let f = walker.at(if i == SAMPLES {
+            length_m
+        } else {
+            i as f64 * step_m
+        });
+        if f.distance_m < best.distance_m {
+            best = f;
+            best_i = i;
+        }
+    }
+    // Polish from the best sample: the intercept iteration converges to the minimum of the
+    // bracket around it; golden-section search is the last resort.
+    if let Some(f) = intercept(walker, best.along_m) {
+        if f.distance_m <= best.distance_m {
+            return f;
+        }
+    }
+    let mut lo = best_i.saturating_sub(1) as f64 * step_m;
+    let mut hi = ((best_i + 1).min(SAMPLES) as f64 * step_m).min(length_m);
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    let mut x1 = hi - ratio * (hi - lo);
+    let mut x2 = lo + ratio * (hi - lo);
+    let mut f1 = walker.at(x1);
+    let mut f2 = walker.at(x2);
+    while hi - lo > STEP_TOLERANCE_M + 8.0 * f64::EPSILON * length_m {
+        if f1.distance_m <= f2.distance_m {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - ratio * (hi - lo);
+            f1 = walker.at(x1);
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + ratio * (hi - lo);
+            f2 = walker.at(x2);
+        }
+    }
+    for f in [f1, f2] {
+        if f.distance_m < best.distance_m {
+            best = f;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulge_contains_midpoint_of_long_edge() {
+        let geod = Geodesic::wgs84();
+        let (lon1, lat1, lon2, lat2) = (10.0, 0.0, 19.0, 0.0);
+        let (len, azi1, _) = inverse(&geod, lon1, lat1, lon2, lat2);
+        let chord = Chord::new(ecef(lon1, lat1), ecef(lon2, lat2), len);
+        let mid = ecef(14.5, 0.0);
+        // The midpoint of the equatorial arc lies above the chord by its sagitta.
+        assert!(chord.lower_bound_m(mid) == 0.0);
+        let line = GeodesicLine::new(&geod, lat1, lon1, azi1, None, None, None);
+        for k in 0..=20 {
+            let (_a, lat, lon, ..) = line._gen_position(
+                false,
+                len * k as f64 / 20.0,
+                caps::LATITUDE | caps::LONGITUDE,
+            );
+            let q = ecef(lon, lat);
+            let (lo, hi) = chord.envelope();
+            for i in 0..3 {
+                assert!(lo[i] <= q[i] && q[i] <= hi[i]);
+            }
+        }
+    }
+
+    #[test]
+    fn normalize_keeps_half_open_range() {
+        assert_eq!(normalize_deg(-180.0), 180.0);
+        assert_eq!(normalize_deg(540.0), 180.0);
+        assert_eq!(normalize_deg(-190.0), 170.0);
+    }
+}
