@@ -27,7 +27,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let status = timelines.at(i, date.span());
         let provenance = match &status.delimitation {
             Resolved::Known { since: Some(e), .. } => {
-                let ins = e.by.instrument_id.as_deref().and_then(|id| data.instrument(id));
+                let ins =
+                    e.by.instrument_id
+                        .as_deref()
+                        .and_then(|id| data.instrument(id));
                 match ins {
                     Some(ins) => format!("since {} by {:?}", e.effective, ins.title),
                     None => format!("since {}", e.effective),

@@ -1,11 +1,13 @@
 //! Questions asked of a dataset: status as of a date, statistics, histories.
 
 mod history;
+mod locate;
 mod stats;
 mod status;
 mod timeline;
 
 pub use history::{history, HistoryEntry};
+pub use locate::{BorderIndex, IncidentMatch, IncidentQuery, Located};
 pub use stats::{dyad_stats, DyadStats};
 pub use status::{SegmentStatus, StatusOf, StatusTimelines};
 pub use timeline::{Event, Resolved, Timeline};

@@ -44,6 +44,28 @@ pub enum Command {
   bordertrack history --dyad KAZ-UZB
   bordertrack history KAZ-UZB-03 --basis signed")]
     History(HistoryArgs),
+    /// Incidents that fall on border stretches, with each stretch's status at the incident's
+    /// date.
+    ///
+    /// FILE is a CSV (plain `id,date,lat,lon[,precision_m,kind,summary,fatalities,source]`,
+    /// an ACLED export or a UCDP GED table, recognised from the header; `,` `;` or tab
+    /// separated) or a GeoJSON FeatureCollection of points; `-` reads stdin; without FILE, the
+    /// dataset's own incidents. An incident falls on a segment when its geodesic distance
+    /// (WGS84) is at most --within plus its own location precision; among those, the nearest
+    /// segment whose status matches --on is reported. Bad rows are reported on stderr with
+    /// their line and skipped (--strict: the first one stops the run, exit 1).
+    #[command(after_help = "Examples:
+  bordertrack incidents --on undelimited,undemarcated
+  bordertrack incidents acled.csv --within 5km --dyad KAZ-UZB --format geojson -o on-border.geojson
+  bordertrack incidents ged.csv --on disputed --as-of 2002-01-01 --all
+  cat events.csv | bordertrack incidents - --within 500m")]
+    Incidents(IncidentsArgs),
+    /// Where a point lies: nearest segment, geodesic distance, chainage along its dyad, the
+    /// country on the point's side, and the status as of a date.
+    #[command(after_help = "Examples:
+  bordertrack locate 69.16667 41.46667 --as-of 2006-04-19
+  bordertrack locate 69.2 41.5 --within 50km --format json")]
+    Locate(LocateArgs),
     /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise).
     #[command(after_help = "Examples:
   bordertrack validate
@@ -130,6 +152,55 @@ pub struct HistoryArgs {
     pub out: OutArgs,
 }
 
+/// `incidents` options.
+#[derive(Debug, Args)]
+pub struct IncidentsArgs {
+    /// Incident table (CSV or GeoJSON; `-` for stdin). Default: the dataset's incidents.
+    pub file: Option<PathBuf>,
+    /// Only incidents on stretches whose status matches one of these words (comma = or):
+    /// disputed, undelimited, delimited, undemarcated, demarcating, demarcated.
+    #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
+    pub on: Option<StatusFilter>,
+    /// Distance from the line within which an incident counts as on it, before its own
+    /// location precision is added: a number with unit m, km, mi or nmi (plain number =
+    /// metres).
+    #[arg(long, value_name = "DIST", default_value = "1km", value_parser = parse_distance)]
+    pub within: f64,
+    #[command(flatten)]
+    pub when: WhenArgs,
+    /// Only segments of this dyad.
+    #[arg(long, value_parser = parse_dyad)]
+    pub dyad: Option<Dyad>,
+    /// Also list incidents that match nothing, with empty segment fields.
+    #[arg(long)]
+    pub all: bool,
+    /// Stop at the first bad row (exit 1, no output written).
+    #[arg(long)]
+    pub strict: bool,
+    /// Do not check for repeated incident ids (the check keeps every id in memory).
+    #[arg(long)]
+    pub no_id_check: bool,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// `locate` options.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct LocateArgs {
+    /// Longitude, WGS84 degrees (-180..180).
+    pub lon: f64,
+    /// Latitude, WGS84 degrees (-90..90).
+    pub lat: f64,
+    /// List every segment within this distance, nearest first, instead of the nearest only.
+    #[arg(long, value_name = "DIST", value_parser = parse_distance)]
+    pub within: Option<f64>,
+    #[command(flatten)]
+    pub when: WhenArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
 /// `validate` options.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {}
@@ -187,6 +258,10 @@ pub enum Step {
 
 fn parse_date(s: &str) -> Result<PartialDate, String> {
     s.parse::<PartialDate>().map_err(|e| e.to_string())
+}
+
+fn parse_distance(s: &str) -> Result<f64, String> {
+    bordertrack::io::parse_distance_m(s).map_err(|e| e.to_string())
 }
 
 fn parse_dyad(s: &str) -> Result<Dyad, String> {

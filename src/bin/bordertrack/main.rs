@@ -19,6 +19,8 @@ pub enum Failure {
     Problems(usize),
     /// The dataset is invalid; its problems are printed to stderr (exit 1).
     Invalid(Vec<bordertrack::Problem>),
+    /// Bad input rows under `--strict`: the first one ends the run (exit 1).
+    BadRows(u64),
     /// A request that cannot be carried out as asked (exit 2).
     Usage(String),
     /// Reading or writing failed (exit 2; a broken pipe exits 0 quietly).
@@ -58,6 +60,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Stats(a) => cmd::stats::run(data, a),
         Command::History(a) => cmd::history::run(data, a),
         Command::Validate(_) => cmd::validate::run(data),
+        Command::Incidents(a) => cmd::incidents::run(data, a),
+        Command::Locate(a) => cmd::locate::run(data, a),
     }
 }
 
@@ -92,6 +96,13 @@ fn main() -> ExitCode {
                 err,
                 "bordertrack: the dataset has {n} problem{}; run `bordertrack validate` for the list",
                 if n == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        Err(Failure::BadRows(_)) => {
+            let _ = writeln!(
+                err,
+                "bordertrack: stopped at the first bad row (--strict); no output written"
             );
             ExitCode::from(1)
         }

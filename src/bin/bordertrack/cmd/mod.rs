@@ -1,6 +1,8 @@
 //! One module per subcommand; each exposes `run`.
 
 pub mod history;
+pub mod incidents;
+pub mod locate;
 pub mod segments;
 pub mod stats;
 pub mod validate;
