@@ -14,9 +14,17 @@ const MEAN_RADIUS_M: f64 = 6_371_008.8;
 /// point rounding in Earth-centred coordinates (whose unit in the last place is about 1e-9 m).
 const ROUNDING_SLACK_M: f64 = 1e-6;
 /// The intercept iteration stops when its step along the edge is below this, in metres (or below
-/// a few units in the last place of the distance along the edge, on very long edges). The
-/// distance is stationary at the foot, so its error is smaller still.
+/// a few units in the last place of the distance along the edge, on very long edges), plus
+/// [`RELATIVE_STEP`] of the distance to the point.
 const STEP_TOLERANCE_M: f64 = 1e-9;
+/// Part of the stop tolerance that grows with the distance `d` from the point: `1e-7 d`, at most
+/// [`MAX_RELATIVE_STEP_M`]. The distance is stationary at the foot, so a foot `s` off changes it
+/// by about `s² / 2d`: at most `5e-15 d`, far below a micrometre; the measure along the line is
+/// off by at most `s` (0.5 mm at 5 km, never more than 0.2 mm beyond). Most queries then stop
+/// after one evaluation instead of two or three.
+const RELATIVE_STEP: f64 = 1e-7;
+/// Cap of the distance-relative part of the stop tolerance, in metres.
+const MAX_RELATIVE_STEP_M: f64 = 2e-4;
 /// The intercept iteration falls back to the bracketing search after this many steps.
 const MAX_STEPS: usize = 40;
 /// Cosine of 80°: beyond this geocentric angle from the query point an edge may hold more than
@@ -128,6 +136,14 @@ impl Chord {
     /// First guess of the arc fraction (0..=1) of the foot of `p`: the angle, about the Earth's
     /// centre, of `p`'s projection on the plane of the chord and the centre.
     fn guess_fraction(&self, p: [f64; 3]) -> f64 {
+        let ab = sub(self.b, self.a);
+        let ab2 = dot(ab, ab);
+        if ab2 > 0.0 && ab2 < 1.0e10 {
+            // Edges under 100 km: project on the chord in 3-D. The chord is nearly level, so
+            // this is the projection in the local horizontal plane, within millimetres of the
+            // geodesic foot for points a few kilometres away.
+            return (dot(sub(p, self.a), ab) / ab2).clamp(0.0, 1.0);
+        }
         let n = cross(self.a, self.b);
         let nn = dot(n, n);
         if nn <= 0.0 {
@@ -304,8 +320,10 @@ fn intercept(walker: &Walker<'_>, start_m: f64) -> Option<Foot> {
         let moved_m = (next_m - foot.along_m).abs();
         // Azimuths carry rounding of about 1e-15 rad, i.e. `1e-15 d` metres of noise in the
         // step: stop below that, or once tiny steps stop shrinking.
-        let tolerance_m =
-            STEP_TOLERANCE_M + 1e-12 * foot.distance_m + 8.0 * f64::EPSILON * length_m;
+        let tolerance_m = STEP_TOLERANCE_M
+            + (RELATIVE_STEP * foot.distance_m).min(MAX_RELATIVE_STEP_M)
+            + 1e-12 * foot.distance_m
+            + 8.0 * f64::EPSILON * length_m;
         if moved_m <= tolerance_m || (moved_m < NOISE_STEP_M && moved_m >= 0.5 * last_step_m) {
             if next_m != foot.along_m && (next_m == 0.0 || next_m == length_m) {
                 // A last tiny step onto a vertex: take the vertex itself when no farther.

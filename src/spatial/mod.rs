@@ -90,6 +90,7 @@ use std::cmp::Ordering;
 
 use geo_types::{LineString, Point};
 use geographiclib_rs::Geodesic;
+use rstar::primitives::CachedEnvelope;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 
 use edge::{ecef, inverse, solve, Chord, Edge, Foot};
@@ -165,6 +166,10 @@ impl RTreeObject for TreeEdge {
     }
 }
 
+/// The tree's objects: edges with their envelope computed once (rstar asks for it at every
+/// visit of a leaf).
+type CachedEdge = CachedEnvelope<TreeEdge>;
+
 impl PointDistance for TreeEdge {
     /// The squared lower bound of the geodesic distance; never below the squared distance to the
     /// envelope (the envelope contains the chord grown by the bulge), as the tree requires.
@@ -193,7 +198,7 @@ thread_local! {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     geod: Geodesic,
-    tree: RTree<TreeEdge>,
+    tree: RTree<CachedEdge>,
     edges: Vec<EdgeInfo>,
     line_count: usize,
 }
@@ -298,10 +303,12 @@ impl LineIndex {
         let tree_edges = edges
             .iter()
             .enumerate()
-            .map(|(id, e)| TreeEdge {
-                chord: e.chord,
-                // Edge ids fit in u32: 4 billion edges would not fit in memory anyway.
-                id: u32::try_from(id).unwrap_or(u32::MAX),
+            .map(|(id, e)| {
+                CachedEnvelope::new(TreeEdge {
+                    chord: e.chord,
+                    // Edge ids fit in u32: 4 billion edges would not fit in memory anyway.
+                    id: u32::try_from(id).unwrap_or(u32::MAX),
+                })
             })
             .collect();
         Ok(LineIndex {
