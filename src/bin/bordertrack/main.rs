@@ -7,6 +7,7 @@ mod output;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
@@ -21,6 +22,8 @@ pub enum Failure {
     Invalid(Vec<bordertrack::Problem>),
     /// Bad input rows under `--strict`: the first one ends the run (exit 1).
     BadRows(u64),
+    /// Interrupted by Ctrl-C or SIGTERM: no output file was written (exit 130).
+    Interrupted,
     /// A request that cannot be carried out as asked (exit 2).
     Usage(String),
     /// Reading or writing failed (exit 2; a broken pipe exits 0 quietly).
@@ -65,7 +68,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     }
 }
 
+/// Set by Ctrl-C (or SIGTERM): long commands stop between batches, so that `-o FILE` is never
+/// left half written (the temporary file is removed as the output is dropped).
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
 fn main() -> ExitCode {
+    // Without a handler, a signal would kill the process before the temporary output file is
+    // removed. If the handler cannot be set, signals keep their default effect.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -105,6 +115,10 @@ fn main() -> ExitCode {
                 "bordertrack: stopped at the first bad row (--strict); no output written"
             );
             ExitCode::from(1)
+        }
+        Err(Failure::Interrupted) => {
+            let _ = writeln!(err, "bordertrack: interrupted; no output written");
+            ExitCode::from(130)
         }
         Err(Failure::Usage(m)) => {
             let _ = writeln!(err, "bordertrack: {m}");

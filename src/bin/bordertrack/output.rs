@@ -8,10 +8,14 @@ use bordertrack::report::Format;
 use crate::args::OutArgs;
 
 /// An open output: stdout, or a temporary file beside the target renamed into place by
-/// [`Output::commit`].
+/// [`Output::commit`] (so an interrupted run never leaves a half-written file), or a special
+/// file such as `/dev/null` written in place.
 pub enum Output {
     /// Standard output, buffered.
     Stdout(io::BufWriter<io::StdoutLock<'static>>),
+    /// An existing target that is not a regular file (`/dev/null`, a named pipe, a
+    /// terminal): written in place, since it cannot be replaced atomically.
+    Special(io::BufWriter<std::fs::File>),
     /// A temporary file in the target's directory.
     File {
         /// The buffered temporary file.
@@ -42,6 +46,18 @@ impl Output {
                 ));
             }
         }
+        if let Ok(meta) = std::fs::metadata(target) {
+            if !meta.is_file() {
+                if meta.is_dir() {
+                    return Err(format!("{}: is a directory", target.display()));
+                }
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(target)
+                    .map_err(|e| format!("{}: cannot open output: {e}", target.display()))?;
+                return Ok(Output::Special(io::BufWriter::with_capacity(1 << 16, f)));
+            }
+        }
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -62,6 +78,7 @@ impl Output {
     pub fn commit(self) -> io::Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush(),
+            Output::Special(mut w) => w.flush(),
             Output::File { file, target } => {
                 let tmp = file.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all()?;
@@ -76,18 +93,21 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Output::Stdout(w) => w.write(buf),
+            Output::Special(w) => w.write(buf),
             Output::File { file, .. } => file.write(buf),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.write_all(buf),
+            Output::Special(w) => w.write_all(buf),
             Output::File { file, .. } => file.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
+            Output::Special(w) => w.flush(),
             Output::File { file, .. } => file.flush(),
         }
     }
