@@ -4,6 +4,8 @@
 //! results, a geometry per row. [`RowWriter`] streams them in the chosen [`Format`]; only the
 //! text table buffers (it needs every width before printing).
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::str::FromStr;
 
@@ -40,9 +42,9 @@ impl FromStr for Format {
 
 /// One value of a row.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     /// Text.
-    Text(String),
+    Text(Cow<'a, str>),
     /// A whole number.
     Int(i64),
     /// A number written with a fixed number of decimals (so output is reproducible).
@@ -51,9 +53,9 @@ pub enum Cell {
     Empty,
 }
 
-impl Cell {
+impl<'a> Cell<'a> {
     /// A text cell; empty text becomes [`Cell::Empty`].
-    pub fn text(s: impl Into<String>) -> Cell {
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         let s = s.into();
         if s.is_empty() {
             Cell::Empty
@@ -62,18 +64,25 @@ impl Cell {
         }
     }
 
-    fn to_text(&self) -> String {
+    /// Writes the cell's text form into `buf` (cleared first).
+    fn text_into<'b>(&'b self, buf: &'b mut String) -> &'b str {
+        buf.clear();
         match self {
-            Cell::Text(s) => s.clone(),
-            Cell::Int(i) => i.to_string(),
-            Cell::Float(x, d) => format!("{x:.d$}"),
-            Cell::Empty => String::new(),
+            Cell::Text(s) => return s,
+            Cell::Int(i) => {
+                let _ = write!(buf, "{i}");
+            }
+            Cell::Float(x, d) => {
+                let _ = write!(buf, "{x:.d$}");
+            }
+            Cell::Empty => {}
         }
+        buf
     }
 
     fn to_json(&self) -> Value {
         match self {
-            Cell::Text(s) => Value::String(s.clone()),
+            Cell::Text(s) => Value::String(s.to_string()),
             Cell::Int(i) => Value::from(*i),
             Cell::Float(x, d) => {
                 // Round through the fixed-decimal text so JSON matches the CSV figures.
@@ -88,79 +97,65 @@ impl Cell {
     }
 }
 
-/// Streams rows in one [`Format`].
-///
-/// # Examples
-/// ```
-/// use bordertrack::report::{Cell, Format, RowWriter};
-/// let mut w = RowWriter::new(Vec::new(), Format::Csv, &["id", "length_km"]).unwrap();
-/// w.write(&[Cell::text("KAZ-UZB-01"), Cell::Float(12.3456, 3)], None).unwrap();
-/// let out = String::from_utf8(w.finish().unwrap()).unwrap();
-/// assert_eq!(out, "id,length_km\nKAZ-UZB-01,12.346\n");
-/// ```
-pub struct RowWriter<W: Write> {
+/// Encodes rows in one [`Format`] into bytes, independently of where they go, so that rows can
+/// be encoded on several threads and written in order by one [`RowWriter`].
+#[derive(Clone, Debug)]
+pub struct RowEncoder {
     format: Format,
     columns: Vec<String>,
-    out: Option<csv::Writer<W>>,
-    raw: Option<W>,
-    table: Vec<Vec<String>>,
-    rows: u64,
 }
 
-impl<W: Write> RowWriter<W> {
-    /// A writer of rows with these `columns` to `w`; writes the header (CSV) or the opening of
-    /// the collection (JSON, GeoJSON) at once.
-    ///
-    /// # Errors
-    /// Any write error of `w`.
-    pub fn new(w: W, format: Format, columns: &[&str]) -> io::Result<Self> {
-        let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
-        let mut me = RowWriter {
+/// Rows encoded by a [`RowEncoder`], ready for [`RowWriter::write_chunk`].
+#[derive(Debug, Default)]
+pub struct Chunk {
+    csv: Option<csv::Writer<Vec<u8>>>,
+    bytes: Vec<u8>,
+    rows: u64,
+    table: Vec<Vec<String>>,
+    scratch: String,
+}
+
+impl Chunk {
+    /// How many rows it holds.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+}
+
+impl RowEncoder {
+    /// An encoder of rows with these `columns`.
+    pub fn new(format: Format, columns: &[&str]) -> RowEncoder {
+        RowEncoder {
             format,
-            columns,
-            out: None,
-            raw: None,
-            table: Vec::new(),
-            rows: 0,
-        };
-        match format {
-            Format::Csv => {
-                let mut c = csv::WriterBuilder::new()
-                    .terminator(csv::Terminator::Any(b'\n'))
-                    .from_writer(w);
-                c.write_record(&me.columns).map_err(csv_io)?;
-                me.out = Some(c);
-            }
-            Format::Json => {
-                let mut w = w;
-                w.write_all(b"[")?;
-                me.raw = Some(w);
-            }
-            Format::GeoJson => {
-                let mut w = w;
-                w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
-                me.raw = Some(w);
-            }
-            Format::Table => me.raw = Some(w),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
         }
-        Ok(me)
     }
 
-    /// Writes one row; `geometry` is used by GeoJSON only (`null` geometry when `None`).
-    ///
-    /// # Errors
-    /// Any write error, including a closed pipe.
-    pub fn write(&mut self, cells: &[Cell], geometry: Option<&Geometry<f64>>) -> io::Result<()> {
-        let first = self.rows == 0;
-        self.rows += 1;
+    /// Appends one row to `chunk`; `geometry` is used by GeoJSON only (`null` when `None`).
+    pub fn encode(&self, chunk: &mut Chunk, cells: &[Cell<'_>], geometry: Option<&Geometry<f64>>) {
+        chunk.rows += 1;
         match self.format {
             Format::Csv => {
-                if let Some(c) = self.out.as_mut() {
-                    c.write_record(cells.iter().map(Cell::to_text))
-                        .map_err(csv_io)?;
+                let w = chunk.csv.get_or_insert_with(|| {
+                    csv::WriterBuilder::new()
+                        .terminator(csv::Terminator::Any(b'\n'))
+                        .from_writer(Vec::new())
+                });
+                // Writing into a Vec cannot fail.
+                for c in cells {
+                    let _ = w.write_field(c.text_into(&mut chunk.scratch));
                 }
+                let _ = w.write_record(None::<&[u8]>);
             }
-            Format::Table => self.table.push(cells.iter().map(Cell::to_text).collect()),
+            Format::Table => {
+                let mut scratch = String::new();
+                chunk.table.push(
+                    cells
+                        .iter()
+                        .map(|c| c.text_into(&mut scratch).to_string())
+                        .collect(),
+                );
+            }
             Format::Json | Format::GeoJson => {
                 let mut props = Map::new();
                 for (c, v) in self.columns.iter().zip(cells) {
@@ -181,12 +176,119 @@ impl<W: Write> RowWriter<W> {
                     f.insert("properties".into(), Value::Object(props));
                     Value::Object(f)
                 };
-                if let Some(w) = self.raw.as_mut() {
-                    w.write_all(if first { b"\n" } else { b",\n" })?;
-                    serde_json::to_writer(&mut *w, &value).map_err(io::Error::from)?;
+                if chunk.rows > 1 {
+                    chunk.bytes.extend_from_slice(b",\n");
                 }
+                // Writing a `Value` into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut chunk.bytes, &value);
             }
         }
+    }
+}
+
+/// Streams rows in one [`Format`].
+///
+/// # Examples
+/// ```
+/// use bordertrack::report::{Cell, Format, RowWriter};
+/// let mut w = RowWriter::new(Vec::new(), Format::Csv, &["id", "length_km"]).unwrap();
+/// w.write(&[Cell::text("KAZ-UZB-01"), Cell::Float(12.3456, 3)], None).unwrap();
+/// let out = String::from_utf8(w.finish().unwrap()).unwrap();
+/// assert_eq!(out, "id,length_km\nKAZ-UZB-01,12.346\n");
+/// ```
+pub struct RowWriter<W: Write> {
+    encoder: RowEncoder,
+    out: W,
+    table: Vec<Vec<String>>,
+    rows: u64,
+    scratch: Chunk,
+}
+
+impl<W: Write> RowWriter<W> {
+    /// A writer of rows with these `columns` to `w`; writes the header (CSV) or the opening of
+    /// the collection (JSON, GeoJSON) at once.
+    ///
+    /// # Errors
+    /// Any write error of `w`.
+    pub fn new(mut w: W, format: Format, columns: &[&str]) -> io::Result<Self> {
+        let encoder = RowEncoder::new(format, columns);
+        match format {
+            Format::Csv => {
+                let header: Vec<Cell<'_>> = columns.iter().map(|c| Cell::text(*c)).collect();
+                let mut chunk = Chunk::default();
+                encoder.encode(&mut chunk, &header, None);
+                if let Some(c) = chunk.csv.take() {
+                    let bytes = c
+                        .into_inner()
+                        .map_err(|e| io::Error::other(e.error().to_string()))?;
+                    w.write_all(&bytes)?;
+                }
+            }
+            Format::Json => w.write_all(b"[")?,
+            Format::GeoJson => w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?,
+            Format::Table => {}
+        }
+        Ok(RowWriter {
+            encoder,
+            out: w,
+            table: Vec::new(),
+            rows: 0,
+            scratch: Chunk::default(),
+        })
+    }
+
+    /// The encoder of this writer's format and columns, for encoding rows elsewhere.
+    pub fn encoder(&self) -> &RowEncoder {
+        &self.encoder
+    }
+
+    /// Writes one row; `geometry` is used by GeoJSON only (`null` geometry when `None`).
+    ///
+    /// # Errors
+    /// Any write error, including a closed pipe.
+    pub fn write(
+        &mut self,
+        cells: &[Cell<'_>],
+        geometry: Option<&Geometry<f64>>,
+    ) -> io::Result<()> {
+        let mut chunk = std::mem::take(&mut self.scratch);
+        chunk.bytes.clear();
+        chunk.rows = 0;
+        self.encoder.encode(&mut chunk, cells, geometry);
+        let r = self.write_chunk(&mut chunk);
+        self.scratch = chunk;
+        r
+    }
+
+    /// Writes rows encoded by [`RowWriter::encoder`] (possibly on another thread), in order,
+    /// and empties `chunk` for reuse.
+    ///
+    /// # Errors
+    /// Any write error, including a closed pipe.
+    pub fn write_chunk(&mut self, chunk: &mut Chunk) -> io::Result<()> {
+        if let Some(w) = chunk.csv.take() {
+            let mut bytes = w
+                .into_inner()
+                .map_err(|e| io::Error::other(e.error().to_string()))?;
+            self.out.write_all(&bytes)?;
+            bytes.clear();
+            chunk.csv = Some(
+                csv::WriterBuilder::new()
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_writer(bytes),
+            );
+        }
+        if chunk.rows > 0 {
+            if matches!(self.encoder.format, Format::Json | Format::GeoJson) {
+                self.out
+                    .write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
+            }
+            self.out.write_all(&chunk.bytes)?;
+            self.table.append(&mut chunk.table);
+            self.rows += chunk.rows;
+        }
+        chunk.bytes.clear();
+        chunk.rows = 0;
         Ok(())
     }
 
@@ -200,35 +302,21 @@ impl<W: Write> RowWriter<W> {
     /// # Errors
     /// Any write error.
     pub fn finish(mut self) -> io::Result<W> {
-        if let Some(c) = self.out.take() {
-            return c
-                .into_inner()
-                .map_err(|e| io::Error::new(e.error().kind(), e.error().to_string()));
-        }
-        let Some(mut w) = self.raw.take() else {
-            return Err(io::Error::other("writer already finished"));
-        };
-        match self.format {
+        match self.encoder.format {
             Format::Json | Format::GeoJson => {
-                w.write_all(if self.rows == 0 { b"" } else { b"\n" })?;
-                w.write_all(if self.format == Format::Json {
+                self.out
+                    .write_all(if self.rows == 0 { b"" } else { b"\n" })?;
+                self.out.write_all(if self.encoder.format == Format::Json {
                     b"]\n"
                 } else {
                     b"]}\n"
                 })?;
             }
-            Format::Table => write_table(&mut w, &self.columns, &self.table)?,
+            Format::Table => write_table(&mut self.out, &self.encoder.columns, &self.table)?,
             Format::Csv => {}
         }
-        w.flush()?;
-        Ok(w)
-    }
-}
-
-fn csv_io(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
+        self.out.flush()?;
+        Ok(self.out)
     }
 }
 

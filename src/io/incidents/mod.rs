@@ -124,4 +124,4 @@ mod reader;
 mod tests;
 
 pub use layout::Layout;
-pub use reader::{IncidentReader, Records};
+pub use reader::{IncidentReader, RawRow, RawRows, Records, RowParser};

@@ -222,6 +222,169 @@ impl<R: Read> IncidentReader<R> {
     }
 }
 
+/// One row read but not yet converted, so that conversion can run on several threads: see
+/// [`IncidentReader::read_raw`].
+#[derive(Debug)]
+pub enum RawRow {
+    /// A CSV record, to convert with [`RowParser::parse`].
+    Csv(ByteRecord),
+    /// A row already converted (GeoJSON features, read errors).
+    Ready(Result<Incident, Problem>),
+}
+
+/// A reusable batch of [`RawRow`]s; record buffers are kept between batches.
+#[derive(Debug, Default)]
+pub struct RawRows {
+    rows: Vec<RawRow>,
+    len: usize,
+}
+
+impl RawRows {
+    /// An empty batch.
+    pub fn new() -> RawRows {
+        RawRows::default()
+    }
+
+    /// The rows of the last [`IncidentReader::read_raw`] call.
+    pub fn as_slice(&self) -> &[RawRow] {
+        self.rows.get(..self.len).unwrap_or(&[])
+    }
+
+    /// The CSV record buffer for the next row, reusing an old one where possible.
+    fn next_record(&mut self) -> &mut ByteRecord {
+        if self.len == self.rows.len() {
+            self.rows.push(RawRow::Csv(ByteRecord::new()));
+        }
+        let i = self.len;
+        self.len += 1;
+        if !matches!(self.rows[i], RawRow::Csv(_)) {
+            self.rows[i] = RawRow::Csv(ByteRecord::new());
+        }
+        match &mut self.rows[i] {
+            RawRow::Csv(r) => r,
+            RawRow::Ready(_) => unreachable!("set to Csv just above"),
+        }
+    }
+
+    /// Forgets the rows (keeping their buffers).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Appends a row that is already converted.
+    pub fn push_ready(&mut self, r: Result<Incident, Problem>) {
+        if self.len == self.rows.len() {
+            self.rows.push(RawRow::Ready(r));
+        } else {
+            self.rows[self.len] = RawRow::Ready(r);
+        }
+        self.len += 1;
+    }
+}
+
+/// Converts [`RawRow`]s into incidents; shareable between threads.
+#[derive(Clone, Copy)]
+pub struct RowParser<'a> {
+    name: &'a str,
+    csv: Option<(&'a Columns, &'a [String])>,
+}
+
+impl RowParser<'_> {
+    /// The incident of `row`, or the row's problem (file, line, every fault found).
+    pub fn parse(&self, row: &RawRow) -> Result<Incident, Problem> {
+        match (row, self.csv) {
+            (RawRow::Ready(r), _) => r.clone(),
+            (RawRow::Csv(rec), Some((columns, names))) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                columns
+                    .incident(rec, names)
+                    .map_err(|m| Problem::new(self.name, Location::Line(line), m))
+            }
+            (RawRow::Csv(rec), None) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                Err(Problem::new(
+                    self.name,
+                    Location::Line(line),
+                    "not a CSV input",
+                ))
+            }
+        }
+    }
+}
+
+impl<R: Read> IncidentReader<R> {
+    /// Reads up to `max` rows into `rows` without converting them, and returns how many were
+    /// read (0 at the end). Convert them with [`IncidentReader::parser`], on as many threads as
+    /// wanted, then pass each good incident to [`IncidentReader::check_id`] in order when
+    /// duplicate ids are checked. [`records`](IncidentReader::records) does all of this on one
+    /// thread.
+    pub fn read_raw(&mut self, rows: &mut RawRows, max: usize) -> usize {
+        rows.len = 0;
+        while rows.len < max && !self.done {
+            match &mut self.source {
+                Source::Csv(src) => {
+                    let rec = rows.next_record();
+                    match src.reader.read_byte_record(rec) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            rows.len -= 1;
+                            self.done = true;
+                        }
+                        Err(e) => {
+                            rows.len -= 1;
+                            self.done = true;
+                            let line = e.position().map_or(0, |p| p.line());
+                            let msg = match e.kind() {
+                                csv::ErrorKind::Io(io) => format!("read error: {io}"),
+                                _ => format!("unreadable CSV: {e}"),
+                            };
+                            rows.push_ready(Err(Problem::new(
+                                self.name.clone(),
+                                Location::Line(line),
+                                msg,
+                            )));
+                        }
+                    }
+                }
+                Source::GeoJson(_) => match self.next_record() {
+                    Some(r) => rows.push_ready(r),
+                    None => self.done = true,
+                },
+            }
+        }
+        rows.len
+    }
+
+    /// The converter for rows read by [`IncidentReader::read_raw`].
+    pub fn parser(&self) -> RowParser<'_> {
+        RowParser {
+            name: &self.name,
+            csv: match &self.source {
+                Source::Csv(src) => Some((&src.columns, &src.names)),
+                Source::GeoJson(_) => None,
+            },
+        }
+    }
+
+    /// With duplicate checking on: a problem when `incident` (converted from `row`) repeats an
+    /// earlier id. GeoJSON rows are already checked by `read_raw`.
+    pub fn check_id(&mut self, row: &RawRow, incident: &Incident) -> Option<Problem> {
+        let RawRow::Csv(rec) = row else {
+            return None;
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        let first = self.seen.as_mut()?.first_seen(&incident.id, line)?;
+        Some(Problem::new(
+            self.name.clone(),
+            Location::Line(line),
+            format!(
+                "duplicate id {:?} (first used at line {first})",
+                incident.id
+            ),
+        ))
+    }
+}
+
 /// The iterator returned by [`IncidentReader::records`].
 pub struct Records<'a, R: Read> {
     reader: &'a mut IncidentReader<R>,

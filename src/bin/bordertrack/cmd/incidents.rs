@@ -1,14 +1,19 @@
 //! `bordertrack incidents`: which incidents fall on which stretches, with the status at their
-//! date. Streams: rows are read in batches, classified on every core, and written in input
-//! order, so memory stays flat however long the input is.
+//! date.
+//!
+//! Streams: rows are read in batches on the main thread; converting, classifying and encoding
+//! them runs on every core; the encoded chunks are written in input order. Memory stays flat
+//! however long the input is (unless `--check-ids` keeps every id to find repeats).
 
-use std::io::IsTerminal;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
-use bordertrack::io::IncidentReader;
+use bordertrack::io::{IncidentReader, RawRows};
 use bordertrack::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
-use bordertrack::report::{Cell, RowWriter};
-use bordertrack::{Incident, Problem};
+use bordertrack::report::{Cell, Chunk, RowWriter};
+use bordertrack::{Error, Incident, Problem};
 use geo::Geometry;
 use rayon::prelude::*;
 
@@ -33,18 +38,19 @@ pub const COLUMNS: &[&str] = &[
     "ambiguity",
 ];
 
-/// Rows read and classified together; large enough to keep both cores busy, small enough to
-/// keep memory flat.
-const BATCH: usize = 1 << 14;
+/// Rows read per batch: large enough to keep both cores busy, small enough to keep memory flat.
+const BATCH: usize = 1 << 15;
+/// Rows per unit of parallel work within a batch.
+const CHUNK: usize = 1 << 10;
 
 /// The cells of one output row; `m` is `None` for an incident that matched nothing (`--all`).
-pub fn cells(
-    incident_id: &str,
+pub fn cells<'a>(
+    incident_id: &'a str,
     date: String,
     lon: f64,
     lat: f64,
-    m: Option<&IncidentMatch<'_>>,
-) -> Vec<Cell> {
+    m: Option<&IncidentMatch<'a>>,
+) -> Vec<Cell<'a>> {
     let mut c = vec![
         Cell::text(incident_id),
         Cell::text(date),
@@ -56,15 +62,18 @@ pub fn cells(
             let l = &m.located;
             let since = m.status.since();
             c.extend([
-                Cell::text(&l.segment.id),
+                Cell::text(l.segment.id.as_str()),
                 Cell::text(l.segment.dyad.to_string()),
                 Cell::Float(l.distance_m, 1),
                 Cell::Float(l.chainage_m / 1000.0, 3),
-                l.side.map_or(Cell::text("on"), |s| Cell::text(s.as_str())),
+                Cell::text(
+                    l.side
+                        .map_or(Cow::Borrowed("on"), |s| Cow::Owned(s.to_string())),
+                ),
                 Cell::text(m.status.delimitation_word()),
                 Cell::text(m.status.demarcation_word()),
                 since
-                    .and_then(|e| e.by.instrument_id.clone())
+                    .and_then(|e| e.by.instrument_id.as_deref())
                     .map_or(Cell::Empty, Cell::text),
                 Cell::text(m.status.ambiguity()),
             ]);
@@ -72,6 +81,26 @@ pub fn cells(
         None => c.extend(std::iter::repeat_n(Cell::Empty, COLUMNS.len() - 4)),
     }
     c
+}
+
+/// Opens FILE (`-` = stdin) as an incident reader.
+fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
+    if path.as_os_str() == "-" {
+        return IncidentReader::from_reader(Box::new(std::io::stdin().lock()), "<stdin>");
+    }
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    IncidentReader::from_reader(Box::new(file), &path.display().to_string())
+}
+
+/// What one chunk of a batch produced: encoded rows and the problems met, in input order.
+struct Done {
+    chunk: Chunk,
+    problems: Vec<Problem>,
+    read: u64,
+    matched: u64,
 }
 
 /// Runs the command.
@@ -92,94 +121,124 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         filter: args.on.clone().unwrap_or_default(),
         dyad: args.dyad,
     };
-
-    let check_ids = !args.no_id_check;
-    let mut file_reader = None;
-    let mut stdin_reader = None;
-    match &args.file {
-        Some(p) if p.as_os_str() == "-" => {
-            let r = IncidentReader::from_reader(std::io::stdin().lock(), "<stdin>")?;
-            stdin_reader = Some(r.check_duplicate_ids(check_ids));
-        }
-        Some(p) => file_reader = Some(IncidentReader::from_path(p)?.check_duplicate_ids(check_ids)),
-        None => {}
-    }
-    let mut rows: Box<dyn Iterator<Item = Result<Incident, Problem>> + '_> =
-        match (&mut file_reader, &mut stdin_reader) {
-            (Some(r), _) => Box::new(r.records()),
-            (None, Some(r)) => Box::new(r.records()),
-            (None, None) => Box::new(data.incidents().iter().cloned().map(Ok)),
-        };
+    let mut reader = match &args.file {
+        Some(p) => Some(open(p)?.check_duplicate_ids(args.check_ids)),
+        None => None,
+    };
+    let mut embedded = data.incidents().iter();
 
     let mut inputs = super::inputs(data_dir);
     inputs.extend(args.file.clone());
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let mut out = Output::open(&args.out, &inputs)?;
     let mut w = RowWriter::new(&mut out, output::format(&args.out), COLUMNS)?;
+    let encoder = w.encoder().clone();
 
     let progress = (args.file.is_some() && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_message("incidents read");
+        pb.set_message("rows read");
         pb
     });
+    let say = |p: &Problem| match &progress {
+        Some(pb) => pb.suspend(|| eprintln!("{p}")),
+        None => eprintln!("{p}"),
+    };
     let (mut read, mut matched, mut bad) = (0u64, 0u64, 0u64);
-    let mut batch: Vec<Result<Incident, Problem>> = Vec::with_capacity(BATCH);
+    let mut raw = RawRows::new();
+    let mut parsed: Vec<Result<Incident, Problem>> = Vec::with_capacity(BATCH);
     loop {
-        batch.clear();
-        batch.extend(rows.by_ref().take(BATCH));
-        if batch.is_empty() {
-            break;
+        if crate::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Failure::Interrupted);
         }
-        let results: Vec<Result<Option<IncidentMatch<'_>>, String>> = batch
-            .par_iter()
-            .map_init(Vec::new, |buf, r| match r {
-                Ok(inc) => index
-                    .classify(&timelines, inc, &query, buf)
-                    .map_err(|e| e.to_string()),
-                Err(_) => Ok(None),
+        // 1. Read a batch (main thread), 2. convert it (all cores).
+        parsed.clear();
+        match &mut reader {
+            Some(r) => {
+                if r.read_raw(&mut raw, BATCH) == 0 {
+                    break;
+                }
+                let parser = r.parser();
+                raw.as_slice()
+                    .par_iter()
+                    .map(|row| parser.parse(row))
+                    .collect_into_vec(&mut parsed);
+                // 3. Repeated ids, in input order (only with --check-ids).
+                if args.check_ids {
+                    for (row, p) in raw.as_slice().iter().zip(parsed.iter_mut()) {
+                        if let Ok(inc) = p {
+                            if let Some(problem) = r.check_id(row, inc) {
+                                *p = Err(problem);
+                            }
+                        }
+                    }
+                }
+            }
+            None => {
+                parsed.extend(embedded.by_ref().take(BATCH).cloned().map(Ok));
+                if parsed.is_empty() {
+                    break;
+                }
+            }
+        }
+        // 4. Classify and encode (all cores), 5. write in order (main thread).
+        let done: Vec<Done> = parsed
+            .par_chunks(CHUNK)
+            .map_init(Vec::new, |buf, rows| {
+                let mut d = Done {
+                    chunk: Chunk::default(),
+                    problems: Vec::new(),
+                    read: 0,
+                    matched: 0,
+                };
+                for r in rows {
+                    let inc = match r {
+                        Ok(inc) => inc,
+                        Err(p) => {
+                            d.problems.push(p.clone());
+                            continue;
+                        }
+                    };
+                    d.read += 1;
+                    let m = match index.classify(&timelines, inc, &query, buf) {
+                        Ok(m) => m,
+                        Err(e) => {
+                            d.read -= 1;
+                            d.problems.push(Problem::new(
+                                "input",
+                                bordertrack::Location::File,
+                                format!("incident {:?}: {e}", inc.id),
+                            ));
+                            continue;
+                        }
+                    };
+                    if m.is_some() {
+                        d.matched += 1;
+                    } else if !args.all {
+                        continue;
+                    }
+                    let row = cells(
+                        &inc.id,
+                        inc.date.to_string(),
+                        inc.point.x(),
+                        inc.point.y(),
+                        m.as_ref(),
+                    );
+                    encoder.encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
+                }
+                d
             })
             .collect();
-        for (r, res) in batch.iter().zip(&results) {
-            let inc = match r {
-                Ok(inc) => inc,
-                Err(problem) => {
-                    bad += 1;
-                    if let Some(pb) = &progress {
-                        pb.suspend(|| eprintln!("{problem}"));
-                    } else {
-                        eprintln!("{problem}");
-                    }
-                    if args.strict {
-                        return Err(Failure::BadRows(bad));
-                    }
-                    continue;
+        for mut d in done {
+            for p in &d.problems {
+                bad += 1;
+                say(p);
+                if args.strict {
+                    return Err(Failure::BadRows(bad));
                 }
-            };
-            read += 1;
-            let m = match res {
-                Ok(m) => m.as_ref(),
-                Err(e) => {
-                    bad += 1;
-                    eprintln!("incident {:?}: {e}", inc.id);
-                    if args.strict {
-                        return Err(Failure::BadRows(bad));
-                    }
-                    continue;
-                }
-            };
-            if m.is_some() {
-                matched += 1;
-            } else if !args.all {
-                continue;
             }
-            let row = cells(
-                &inc.id,
-                inc.date.to_string(),
-                inc.point.x(),
-                inc.point.y(),
-                m,
-            );
-            w.write(&row, Some(&Geometry::Point(inc.point)))?;
+            read += d.read;
+            matched += d.matched;
+            w.write_chunk(&mut d.chunk)?;
         }
         if let Some(pb) = &progress {
             pb.set_position(read + bad);
