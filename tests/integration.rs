@@ -1,6 +1,7 @@
 //! Integration tests of the `bordertrack` command and of dataset loading, in one test binary.
 //!
 //! - `cli`: every command through the binary on small fixture datasets.
+//! - `incidents`: `incidents` and `locate` on the embedded and synthetic datasets.
 //! - `dataset_errors`: the library's problem lists, unreadable files, fuzzing regressions.
 //! - `spatial`: the geodesic index against a brute-force oracle and GeographicLib values.
 //! - `bad_inputs`: the catalogue of broken datasets in `tests/fixtures/bad/`, each with the
@@ -11,4 +12,5 @@ mod util;
 mod bad_inputs;
 mod cli;
 mod dataset_errors;
+mod incidents;
 mod spatial;

@@ -1,0 +1,453 @@
+//! `bordertrack incidents` and `bordertrack locate`: matching, statuses at the incident's date,
+//! input layouts, bad rows, output formats, determinism and interrupted runs.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bordertrack::Dataset;
+use geo::{Distance, Geodesic, InterpolatePoint, Point};
+use serde_json::Value;
+
+use crate::util::{cell, csv_rows, num, stdout_of, tiny, BoxError, Row, TestResult, Workdir};
+
+const INCIDENTS_HEADER: &str = "incident_id,date,lon,lat,segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity";
+
+/// Runs `incidents` and returns its CSV rows keyed by incident id.
+fn incidents(dir: &Workdir, args: &[&str]) -> Result<HashMap<String, Row>, BoxError> {
+    let mut all = vec!["incidents", "--format", "csv"];
+    all.extend_from_slice(args);
+    let text = stdout_of(&mut dir.bordertrack(&all))?;
+    assert_eq!(text.lines().next(), Some(INCIDENTS_HEADER));
+    let (_, rows) = csv_rows(&text)?;
+    let mut by_id = HashMap::new();
+    for r in rows {
+        by_id.insert(cell(&r, "incident_id")?.to_string(), r);
+    }
+    Ok(by_id)
+}
+
+/// The distance from `p` to the tiny dataset's line (69°E from 41°N to 42°N), found here by
+/// dense sampling along the geodesic, independently of the index.
+fn oracle_distance_m(p: Point<f64>) -> f64 {
+    let (a, b) = (Point::new(69.0, 41.0), Point::new(69.0, 42.0));
+    let mut best = f64::INFINITY;
+    let mut best_t = 0.0;
+    for i in 0..=20_000 {
+        let t = i as f64 / 20_000.0;
+        let d = Geodesic.distance(p, Geodesic.point_at_ratio_between(a, b, t));
+        if d < best {
+            best = d;
+            best_t = t;
+        }
+    }
+    // Refine around the best sample.
+    let (mut lo, mut hi) = ((best_t - 1e-4).max(0.0), (best_t + 1e-4).min(1.0));
+    for _ in 0..100 {
+        let m1 = lo + (hi - lo) / 3.0;
+        let m2 = hi - (hi - lo) / 3.0;
+        let f = |t| Geodesic.distance(p, Geodesic.point_at_ratio_between(a, b, t));
+        if f(m1) < f(m2) {
+            hi = m2;
+        } else {
+            lo = m1;
+        }
+    }
+    best.min(Geodesic.distance(p, Geodesic.point_at_ratio_between(a, b, (lo + hi) / 2.0)))
+}
+
+#[test]
+fn kuanshy_2006_is_on_a_delimited_but_undemarcated_kaz_uzb_stretch() -> TestResult {
+    let dir = Workdir::new()?;
+    let rows = incidents(&dir, &[])?;
+    let k = rows
+        .get("kaz-uzb-2006-04-19-kuanshy")
+        .ok_or("the Kuanshy incident is not reported")?;
+    assert_eq!(cell(k, "date")?, "2006-04-19");
+    assert_eq!(cell(k, "dyad")?, "KAZ-UZB");
+    assert_eq!(cell(k, "delimitation")?, "delimited");
+    assert_eq!(cell(k, "demarcation")?, "in_progress");
+    assert_eq!(cell(k, "side")?, "KAZ");
+    // It is among the incidents on undemarcated stretches, and not on demarcated ones.
+    assert!(incidents(&dir, &["--on", "undemarcated"])?.contains_key("kaz-uzb-2006-04-19-kuanshy"));
+    assert!(!incidents(&dir, &["--on", "demarcated"])?.contains_key("kaz-uzb-2006-04-19-kuanshy"));
+    Ok(())
+}
+
+/// A point on the Bagys section (KAZ-UZB-06), one of the four left open in 2001.
+fn bagys_point() -> Result<Point<f64>, BoxError> {
+    let data = Dataset::embedded()?;
+    let seg = data.segment("KAZ-UZB-06").ok_or("no KAZ-UZB-06")?;
+    assert!(seg.name.contains("Bagys"), "KAZ-UZB-06 is {:?}", seg.name);
+    let c = seg.line.0[seg.line.0.len() / 2];
+    Ok(Point::from(c))
+}
+
+#[test]
+fn an_open_section_is_disputed_before_the_2002_agreement_takes_effect() -> TestResult {
+    let dir = Workdir::new()?;
+    let p = bagys_point()?;
+    let body = format!(
+        "id,date,lat,lon\nbefore,2002-01-15,{y},{x}\nafter,2004-01-15,{y},{x}\nyear,2003,{y},{x}\nsigned,2002-10-01,{y},{x}\n",
+        x = p.x(),
+        y = p.y()
+    );
+    dir.write("in.csv", body)?;
+    let rows = incidents(&dir, &["in.csv"])?;
+    let r = |id: &str| rows.get(id).ok_or(format!("{id} not reported"));
+    assert_eq!(cell(r("before")?, "segment_id")?, "KAZ-UZB-06");
+    assert_eq!(cell(r("before")?, "delimitation")?, "disputed");
+    assert_eq!(cell(r("before")?, "instrument_id")?, "kaz-uzb-2001-treaty");
+    assert_eq!(cell(r("after")?, "delimitation")?, "delimited");
+    // 2003 straddles the entry into force (2003-09-05): ambiguous, never guessed.
+    assert_eq!(cell(r("year")?, "delimitation")?, "ambiguous");
+    assert!(cell(r("year")?, "ambiguity")?.contains("disputed|delimited"));
+    // Counted from entry into force, 1 October 2002 is still disputed; from signature, not.
+    assert_eq!(cell(r("signed")?, "delimitation")?, "disputed");
+    let signed = incidents(&dir, &["in.csv", "--basis", "signed"])?;
+    assert_eq!(cell(&signed["signed"], "delimitation")?, "delimited");
+    // --on undelimited (undelimited or disputed) keeps the early one only.
+    let open = incidents(&dir, &["in.csv", "--on", "undelimited"])?;
+    assert!(open.contains_key("before") && !open.contains_key("after"));
+    assert!(
+        open.contains_key("year"),
+        "an ambiguous status that may match is kept"
+    );
+    Ok(())
+}
+
+#[test]
+fn distance_chainage_and_side_match_an_independent_computation() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    // East of the line (which runs north along 69°E, XAA on the left, XBB on the right) and
+    // west of it; one beyond the end, nearest to the last vertex.
+    let pts = [
+        ("east", 69.01, 41.5),
+        ("west", 68.98, 41.95),
+        ("north", 69.0, 42.003),
+    ];
+    let mut body = String::from("id,date,lat,lon\n");
+    for (id, x, y) in pts {
+        body.push_str(&format!("{id},2010-01-01,{y},{x}\n"));
+    }
+    dir.write("in.csv", body)?;
+    let rows = incidents(&dir, &["in.csv", "--data", &data, "--within", "5km"])?;
+    for (id, x, y) in pts {
+        let r = rows.get(id).ok_or(format!("{id} not reported"))?;
+        let expected = oracle_distance_m(Point::new(x, y));
+        let got = num(r, "distance_m")?;
+        assert!(
+            (got - expected).abs() <= 0.06,
+            "{id}: {got} m vs {expected} m"
+        );
+    }
+    assert_eq!(cell(&rows["east"], "side")?, "XBB");
+    assert_eq!(cell(&rows["west"], "side")?, "XAA");
+    assert_eq!(cell(&rows["west"], "segment_id")?, "XAA-XBB-2");
+    // Chainage runs on across segments: the end of the dyad is at its full length.
+    let full_km = crate::util::geodesic_km(&[(69.0, 41.0), (69.0, 42.0)]);
+    assert!((num(&rows["north"], "chainage_km")? - full_km).abs() < 0.0005);
+    // The east point's chainage is the length from the start to its foot (~41.5°N).
+    let foot_km = crate::util::geodesic_km(&[(69.0, 41.0), (69.0, 41.5)]);
+    assert!((num(&rows["east"], "chainage_km")? - foot_km).abs() < 0.01);
+    Ok(())
+}
+
+#[test]
+fn within_plus_location_precision_decides_a_match() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    // ~1.7 km east of the line.
+    dir.write(
+        "in.csv",
+        "id,date,lat,lon,precision_m\nexact,2010-01-01,41.5,69.02,0\nvague,2010-01-01,41.5,69.02,1000\n",
+    )?;
+    let rows = incidents(&dir, &["in.csv", "--data", &data, "--within", "1km"])?;
+    assert!(!rows.contains_key("exact"));
+    assert!(rows.contains_key("vague"));
+    let all = incidents(
+        &dir,
+        &["in.csv", "--data", &data, "--within", "1km", "--all"],
+    )?;
+    assert_eq!(cell(&all["exact"], "segment_id")?, "");
+    assert_eq!(cell(&all["exact"], "delimitation")?, "");
+    Ok(())
+}
+
+#[test]
+fn acled_and_ucdp_layouts_are_recognised_with_their_precision_codes() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    // 0.2° east of the line is about 16.8 km: matched only through geo_precision 2 (25 km).
+    dir.write(
+        "acled.csv",
+        "event_id_cnty,event_date,year,time_precision,event_type,latitude,longitude,geo_precision,source,notes,fatalities\n\
+         KAZ1,19 April 2006,2006,3,Battles,41.5,69.2,2,Paper,note,1\n\
+         KAZ2,19 April 2006,2006,1,Battles,41.5,69.2,1,Paper,note,0\n",
+    )?;
+    let rows = incidents(&dir, &["acled.csv", "--data", &data])?;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        cell(&rows["KAZ1"], "date")?,
+        "2006-04",
+        "time_precision 3 is the month"
+    );
+    dir.write(
+        "ged.csv",
+        "id,year,type_of_violence,latitude,longitude,where_prec,date_prec,date_start,date_end,best\n\
+         7,2006,1,41.5,69.01,1,1,2006-04-19 00:00:00.000,2006-04-21 00:00:00.000,2\n",
+    )?;
+    let rows = incidents(&dir, &["ged.csv", "--data", &data])?;
+    assert_eq!(cell(&rows["7"], "date")?, "2006-04-19/2006-04-21");
+    Ok(())
+}
+
+#[test]
+fn bad_rows_are_reported_with_their_line_and_skipped_or_fatal_under_strict() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write(
+        "in.csv",
+        "id,date,lat,lon\ngood,2010-01-01,41.5,69.001\nbad,19/04/2006,41.5,69.001\nswap,2010-01-01,120.5,41.5\n",
+    )?;
+    let out = dir
+        .bordertrack(["incidents", "in.csv", "--data", &data, "--format", "csv"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("in.csv:3: date 19/04/2006 not understood"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in.csv:4:") && stderr.contains("swapped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 incidents read, 1 on a matching stretch, 2 bad rows skipped"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8(out.stdout)?.lines().count(), 2);
+
+    let out = dir
+        .bordertrack([
+            "incidents",
+            "in.csv",
+            "--data",
+            &data,
+            "--strict",
+            "-o",
+            "out.csv",
+        ])
+        .output()?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr)?.contains("in.csv:3:"));
+    assert!(
+        !dir.join("out.csv").exists(),
+        "no output under --strict failure"
+    );
+    let leftovers = std::fs::read_dir(dir.path())?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".bordertrack-"))
+        .count();
+    assert_eq!(leftovers, 0, "temporary output removed");
+    Ok(())
+}
+
+#[test]
+fn repeated_ids_are_reported_with_check_ids() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write(
+        "in.csv",
+        "id,date,lat,lon\nA,2010-01-01,41.5,69.001\nA,2010-01-02,41.6,69.001\n",
+    )?;
+    let out = dir
+        .bordertrack([
+            "incidents",
+            "in.csv",
+            "--data",
+            &data,
+            "--check-ids",
+            "--format",
+            "csv",
+        ])
+        .output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("in.csv:3: duplicate id \"A\" (first used at line 2)"),
+        "{stderr}"
+    );
+    Ok(())
+}
+
+#[test]
+fn geojson_output_is_points_with_the_same_properties() -> TestResult {
+    let dir = Workdir::new()?;
+    let text = stdout_of(&mut dir.bordertrack(["incidents", "--format", "geojson"]))?;
+    let v: Value = serde_json::from_str(&text)?;
+    assert_eq!(v["type"], "FeatureCollection");
+    let features = v["features"].as_array().ok_or("no features")?;
+    assert!(!features.is_empty());
+    for f in features {
+        assert_eq!(f["geometry"]["type"], "Point");
+        let props = f["properties"].as_object().ok_or("no properties")?;
+        for c in INCIDENTS_HEADER.split(',') {
+            assert!(props.contains_key(c), "missing {c}");
+        }
+        assert!(props["distance_m"].is_number());
+    }
+    Ok(())
+}
+
+/// `n` deterministic incidents scattered around the tiny dataset's line.
+fn scattered(n: usize) -> String {
+    let mut s = String::from("id,date,lat,lon,precision_m\n");
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for i in 0..n {
+        let lat = 40.9 + 1.2 * next();
+        let lon = 68.8 + 0.4 * next();
+        let year = 1995 + (next() * 30.0) as u32;
+        s.push_str(&format!(
+            "i{i},{year}-06,{lat:.6},{lon:.6},{}\n",
+            (next() * 3.0) as u32 * 500
+        ));
+    }
+    s
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_thread_counts() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write("in.csv", scattered(70_000))?;
+    let run = |threads: &str| -> Result<Vec<u8>, BoxError> {
+        let out = dir
+            .bordertrack([
+                "incidents",
+                "in.csv",
+                "--data",
+                &data,
+                "--within",
+                "3km",
+                "--all",
+                "--format",
+                "csv",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()?;
+        assert!(out.status.success());
+        Ok(out.stdout)
+    };
+    let one = run("1")?;
+    assert_eq!(one, run("2")?);
+    assert_eq!(one, run("3")?);
+    assert_eq!(String::from_utf8(one)?.lines().count(), 70_001);
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn writing_to_dev_null_leaves_it_a_device() -> TestResult {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = Workdir::new()?;
+    let out = dir.bordertrack(["incidents", "-o", "/dev/null"]).output()?;
+    assert!(out.status.success());
+    assert!(std::fs::metadata("/dev/null")?.file_type().is_char_device());
+    Ok(())
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    let out = dir
+        .bordertrack(["incidents", "-", "--data", &data, "--format", "csv"])
+        .write_stdin("id,date,lat,lon\nS,2010-01-01,41.5,69.001\n")
+        .output()?;
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout)?.contains("\nS,2010-01-01,"));
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_output_file() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write("big.csv", scattered(1_500_000))?;
+    let mut child = std::process::Command::new(crate::util::bin_path())
+        .current_dir(dir.path())
+        .args(["incidents", "big.csv", "--data", &data, "-o", "out.csv"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()?;
+    assert!(killed.success());
+    let status = child.wait()?;
+    if status.success() {
+        // Finished before the signal arrived: nothing to check on this machine.
+        eprintln!("note: run finished before the interrupt; test inconclusive");
+        return Ok(());
+    }
+    assert_eq!(status.code(), Some(130));
+    assert!(!dir.join("out.csv").exists());
+    let leftovers = std::fs::read_dir(dir.path())?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".bordertrack-"))
+        .count();
+    assert_eq!(leftovers, 0);
+    Ok(())
+}
+
+#[test]
+fn locate_reports_the_nearest_segment_side_and_status() -> TestResult {
+    let dir = Workdir::new()?;
+    // Saryagash (lon, lat).
+    let text = stdout_of(&mut dir.bordertrack([
+        "locate",
+        "69.16667",
+        "41.46667",
+        "--as-of",
+        "2006-04-19",
+        "--format",
+        "csv",
+    ]))?;
+    let (header, rows) = csv_rows(&text)?;
+    assert_eq!(header.join(","), INCIDENTS_HEADER);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(cell(&rows[0], "dyad")?, "KAZ-UZB");
+    assert_eq!(cell(&rows[0], "side")?, "KAZ");
+    assert_eq!(cell(&rows[0], "date")?, "2006-04-19");
+    assert_eq!(cell(&rows[0], "demarcation")?, "in_progress");
+    // Every segment within 50 km, nearest first.
+    let text = stdout_of(&mut dir.bordertrack([
+        "locate", "69.16667", "41.46667", "--within", "50km", "--format", "csv",
+    ]))?;
+    let (_, rows) = csv_rows(&text)?;
+    assert!(rows.len() >= 2);
+    let d: Vec<f64> = rows
+        .iter()
+        .map(|r| num(r, "distance_m"))
+        .collect::<Result<_, _>>()?;
+    assert!(d.windows(2).all(|w| w[0] <= w[1]));
+    // Negative coordinates are numbers, not flags; out-of-range latitude is a usage error.
+    let data = tiny();
+    assert!(dir
+        .bordertrack(["locate", "--data", &data, "-69.0", "-41.0"])
+        .output()?
+        .status
+        .success());
+    let out = dir.bordertrack(["locate", "69.0", "95.0"]).output()?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    Ok(())
+}
