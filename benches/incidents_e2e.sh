@@ -30,5 +30,5 @@ for i in $(seq "$runs"); do
   user=$(grep 'User time' "$dir/time.log" | awk '{print $NF}')
   sys=$(grep 'System time' "$dir/time.log" | awk '{print $NF}')
   rss=$(grep 'Maximum resident set size' "$dir/time.log" | awk '{print $NF}')
-  echo "run $i: wall ${wall} s, user ${user} s, sys ${sys} s, peak RSS ${rss} KB"
+  echo "run $i: wall ${wall} (m:ss), user ${user} s, sys ${sys} s, peak RSS ${rss} KB"
 done

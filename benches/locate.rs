@@ -1,6 +1,8 @@
 //! Locating points against border lines: `nearest` and `within(5 km)` per point.
 //!
 //! Line sets:
+//! - `central_asia_embedded`: the segments of the embedded dataset (Natural Earth 1:10m as
+//!   shipped in `world-atlas`).
 //! - `central_asia_synthetic`: a deterministic random-walk stand-in for the Central Asia borders
 //!   (30 lines, 2,000 vertices each, about 1 km apart, in lon 46–88 / lat 35–56).
 //! - `world_synthetic`: the same generator at world land-border size (300 lines × 850 vertices,
@@ -202,6 +204,14 @@ fn locate(c: &mut Criterion) {
         lon: (46.0, 88.0),
         lat: (35.0, 56.0),
     };
+    match bordertrack::Dataset::embedded() {
+        Ok(data) => {
+            let lines: Vec<LineString<f64>> =
+                data.segments().iter().map(|s| s.line.clone()).collect();
+            bench_set(c, "central_asia_embedded", &lines, central_asia);
+        }
+        Err(e) => eprintln!("central_asia_embedded: skipped, {e}"),
+    }
     bench_set(
         c,
         "central_asia_synthetic",

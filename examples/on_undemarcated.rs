@@ -1,0 +1,58 @@
+//! Embed the spatial engine: classify the incidents of a CSV file and print those that fell on
+//! stretches not yet demarcated at the time, with the stretch and its status.
+//!
+//! ```text
+//! cargo run --example on_undemarcated -- incidents.csv            # embedded dataset
+//! cargo run --example on_undemarcated -- incidents.csv my-dataset 5km
+//! ```
+//!
+//! The CSV may be plain (`id,date,lat,lon[,precision_m,…]`), an ACLED export or a UCDP GED
+//! table. Bad rows are reported on stderr and skipped.
+
+use bordertrack::io::{parse_distance_m, IncidentReader};
+use bordertrack::query::{BorderIndex, IncidentQuery, StatusTimelines};
+use bordertrack::{Basis, Dataset, StatusFilter};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let file = args.next().ok_or("usage: on_undemarcated FILE.csv [DATASET_DIR] [DISTANCE]")?;
+    let data = match args.next() {
+        Some(dir) => Dataset::load(dir)?,
+        None => Dataset::embedded()?,
+    };
+    let within_m = parse_distance_m(args.next().as_deref().unwrap_or("1km"))?;
+
+    let index = BorderIndex::new(&data)?;
+    let timelines = StatusTimelines::new(&data, Basis::InForce);
+    let query = IncidentQuery {
+        within_m,
+        as_of: None, // each incident at its own date
+        filter: "undemarcated".parse::<StatusFilter>()?,
+        dyad: None,
+    };
+    let mut reader = IncidentReader::from_path(&file)?;
+    let mut scratch = Vec::new();
+    for row in reader.records() {
+        let incident = match row {
+            Ok(i) => i,
+            Err(problem) => {
+                eprintln!("{problem}");
+                continue;
+            }
+        };
+        if let Some(m) = index.classify(&timelines, &incident, &query, &mut scratch)? {
+            println!(
+                "{} {} on {} ({}) {:.0} m away, km {:.1}: {} / {}",
+                incident.id,
+                incident.date,
+                m.located.segment.id,
+                m.located.segment.name,
+                m.located.distance_m,
+                m.located.chainage_m / 1000.0,
+                m.status.delimitation_word(),
+                m.status.demarcation_word()
+            );
+        }
+    }
+    Ok(())
+}
