@@ -15,7 +15,9 @@ use bordertrack::{Basis, Dataset, StatusFilter};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let file = args.next().ok_or("usage: on_undemarcated FILE.csv [DATASET_DIR] [DISTANCE]")?;
+    let file = args
+        .next()
+        .ok_or("usage: on_undemarcated FILE.csv [DATASET_DIR] [DISTANCE]")?;
     let data = match args.next() {
         Some(dir) => Dataset::load(dir)?,
         None => Dataset::embedded()?,

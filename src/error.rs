@@ -105,14 +105,5 @@ impl Error {
     }
 }
 
-impl From<csv::Error> for Error {
-    fn from(e: csv::Error) -> Error {
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::Write(io),
-            other => Error::Write(io::Error::other(format!("{other:?}"))),
-        }
-    }
-}
-
 /// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;

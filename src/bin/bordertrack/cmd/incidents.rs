@@ -126,6 +126,11 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         None => None,
     };
     let mut embedded = data.incidents().iter();
+    let source_name = match &args.file {
+        Some(p) if p.as_os_str() == "-" => "<stdin>".to_string(),
+        Some(p) => p.display().to_string(),
+        None => "incidents.csv".to_string(),
+    };
 
     let mut inputs = super::inputs(data_dir);
     inputs.extend(args.file.clone());
@@ -204,7 +209,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                         Err(e) => {
                             d.read -= 1;
                             d.problems.push(Problem::new(
-                                "input",
+                                source_name.as_str(),
                                 bordertrack::Location::File,
                                 format!("incident {:?}: {e}", inc.id),
                             ));
