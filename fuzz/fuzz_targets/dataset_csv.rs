@@ -9,32 +9,9 @@
 use bordertrack::{Dataset, Error};
 use libfuzzer_sys::fuzz_target;
 
-const TINY: [(&str, &[u8]); 6] = [
-    (
-        "sources.csv",
-        include_bytes!("../../tests/fixtures/tiny/sources.csv"),
-    ),
-    (
-        "instruments.csv",
-        include_bytes!("../../tests/fixtures/tiny/instruments.csv"),
-    ),
-    (
-        "segments.geojson",
-        include_bytes!("../../tests/fixtures/tiny/segments.geojson"),
-    ),
-    (
-        "status.csv",
-        include_bytes!("../../tests/fixtures/tiny/status.csv"),
-    ),
-    (
-        "places.geojson",
-        include_bytes!("../../tests/fixtures/tiny/places.geojson"),
-    ),
-    (
-        "incidents.csv",
-        include_bytes!("../../tests/fixtures/tiny/incidents.csv"),
-    ),
-];
+#[path = "tiny.rs"]
+mod tiny;
+use tiny::TINY;
 const CSV: [&str; 4] = [
     "sources.csv",
     "instruments.csv",

@@ -7,32 +7,9 @@ use bordertrack::query::{dyad_stats, StatusTimelines};
 use bordertrack::{Basis, Dataset, Error, PartialDate};
 use libfuzzer_sys::fuzz_target;
 
-const TINY: [(&str, &[u8]); 6] = [
-    (
-        "sources.csv",
-        include_bytes!("../../tests/fixtures/tiny/sources.csv"),
-    ),
-    (
-        "instruments.csv",
-        include_bytes!("../../tests/fixtures/tiny/instruments.csv"),
-    ),
-    (
-        "segments.geojson",
-        include_bytes!("../../tests/fixtures/tiny/segments.geojson"),
-    ),
-    (
-        "status.csv",
-        include_bytes!("../../tests/fixtures/tiny/status.csv"),
-    ),
-    (
-        "places.geojson",
-        include_bytes!("../../tests/fixtures/tiny/places.geojson"),
-    ),
-    (
-        "incidents.csv",
-        include_bytes!("../../tests/fixtures/tiny/incidents.csv"),
-    ),
-];
+#[path = "tiny.rs"]
+mod tiny;
+use tiny::TINY;
 
 fuzz_target!(|input: &[u8]| {
     let Some((&mode, rest)) = input.split_first() else {
