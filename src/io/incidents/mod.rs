@@ -113,7 +113,7 @@
 //! by default; this keeps every id in memory, see
 //! [`IncidentReader::check_duplicate_ids`].
 //!
-//! The same rules, for users, are in `docs/input-formats.md`.
+//! The same rules, for users, are in the README section "Incident table formats".
 
 mod fields;
 mod geojson;
