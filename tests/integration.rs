@@ -6,9 +6,13 @@
 //! - `spatial`: the geodesic index against a brute-force oracle and GeographicLib values.
 //! - `bad_inputs`: the catalogue of broken datasets in `tests/fixtures/bad/`, each with the
 //!   exact lines `bordertrack validate` must print.
+//! - `bad_incidents`: the catalogue of broken incident tables in
+//!   `tests/fixtures/bad/incidents/`, each with the exact messages `bordertrack incidents`
+//!   must print and its exit status.
 
 mod util;
 
+mod bad_incidents;
 mod bad_inputs;
 mod cli;
 mod dataset_errors;

@@ -20,6 +20,9 @@ pub enum Failure {
     Problems(usize),
     /// The dataset is invalid; its problems are printed to stderr (exit 1).
     Invalid(Vec<bordertrack::Problem>),
+    /// An input file that cannot be read as a whole (empty, no usable header, not a
+    /// FeatureCollection, ...); its problems are printed to stderr (exit 1).
+    BadInput(Vec<bordertrack::Problem>),
     /// Bad input rows under `--strict`: the first one ends the run (exit 1).
     BadRows(u64),
     /// Interrupted by Ctrl-C or SIGTERM: no output file was written (exit 130).
@@ -106,6 +109,16 @@ fn main() -> ExitCode {
                 err,
                 "bordertrack: the dataset has {n} problem{}; run `bordertrack validate` for the list",
                 if n == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        Err(Failure::BadInput(problems)) => {
+            for p in &problems {
+                let _ = writeln!(err, "{p}");
+            }
+            let _ = writeln!(
+                err,
+                "bordertrack: the input file cannot be read; no output written"
             );
             ExitCode::from(1)
         }

@@ -243,7 +243,10 @@ impl Columns {
             ));
         }
         let mut errors: Vec<String> = Vec::new();
-        let mut text = |i: usize| field(rec, names, i, &mut errors);
+        // Columns whose bytes are not UTF-8: already reported, so the checks that read them
+        // (which would see an empty field) add nothing more.
+        let mut not_utf8: Vec<usize> = Vec::new();
+        let mut text = |i: usize| field(rec, names, i, &mut errors, &mut not_utf8);
         let id = text(self.id);
         let date = text(self.date);
         let date_end = if self.layout == Layout::UcdpGed {
@@ -283,6 +286,19 @@ impl Columns {
             }
             _ => Ok(kind),
         };
+        let reported = |cols: &[Option<usize>]| cols.iter().flatten().any(|c| not_utf8.contains(c));
+        let (acled, ucdp) = (self.layout == Layout::Acled, self.layout == Layout::UcdpGed);
+        let checks = [
+            reported(&[
+                Some(self.date),
+                ucdp.then_some(self.date_end),
+                acled.then_some(self.time_precision),
+            ]),
+            reported(&[Some(self.lat), Some(self.lon)]),
+            reported(&[self.precision]),
+            reported(&[self.fatalities]),
+            reported(&[self.kind]),
+        ];
         match (date_span, point, precision_m, fatalities, kind) {
             (Ok(date), Ok(point), Ok(precision_m), Ok(fatalities), Ok(kind))
                 if errors.is_empty() =>
@@ -302,7 +318,8 @@ impl Columns {
                 errors.extend(
                     [d.err(), p.err(), pr.err(), f.err(), k.err()]
                         .into_iter()
-                        .flatten(),
+                        .zip(checks)
+                        .filter_map(|(e, skip)| e.filter(|_| !skip)),
                 );
                 Err(errors.join("; "))
             }
@@ -359,9 +376,15 @@ impl Columns {
     }
 }
 
-/// Field `i` of `rec` as UTF-8 text without surrounding ASCII whitespace; an invalid field is recorded in `errors` and read
-/// as empty.
-fn field<'r>(rec: &'r ByteRecord, names: &[String], i: usize, errors: &mut Vec<String>) -> &'r str {
+/// Field `i` of `rec` as UTF-8 text without surrounding ASCII whitespace; an invalid field is
+/// recorded in `errors` (and its index in `not_utf8`) and read as empty.
+fn field<'r>(
+    rec: &'r ByteRecord,
+    names: &[String],
+    i: usize,
+    errors: &mut Vec<String>,
+    not_utf8: &mut Vec<usize>,
+) -> &'r str {
     let Some(bytes) = rec.get(i) else {
         return "";
     };
@@ -373,6 +396,7 @@ fn field<'r>(rec: &'r ByteRecord, names: &[String], i: usize, errors: &mut Vec<S
             if let Err(e) = fields::utf8(bytes, name) {
                 errors.push(e);
             }
+            not_utf8.push(i);
             ""
         }
     }

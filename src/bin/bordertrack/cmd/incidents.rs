@@ -122,7 +122,15 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         dyad: args.dyad,
     };
     let mut reader = match &args.file {
-        Some(p) => Some(open(p)?.check_duplicate_ids(args.check_ids)),
+        Some(p) => Some(
+            open(p)
+                .map_err(|e| match e {
+                    // The input file, not the dataset, is at fault.
+                    Error::Invalid(problems) => Failure::BadInput(problems),
+                    other => Failure::from(other),
+                })?
+                .check_duplicate_ids(args.check_ids),
+        ),
         None => None,
     };
     let mut embedded = data.incidents().iter();

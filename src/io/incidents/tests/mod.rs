@@ -192,6 +192,38 @@ fn non_utf8_in_a_row_is_a_row_problem() {
     assert_eq!(incident(&rows, 1).id, "B");
 }
 
+#[test]
+fn a_non_utf8_field_is_reported_once_not_also_as_empty() {
+    // The undecodable field is not then reported as empty by the check that reads it, while
+    // other columns' faults are still all listed.
+    let rows = rows_bytes(
+        b"id,date,lat,lon,fatalities\nA,2006-04-\xff19,1,2,\nB,2006,\xe91,2,-3\nC,2006,1,\xe9,x\n",
+    );
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv:2: column date is not valid UTF-8 (byte 0xFF at offset 8 of the field); \
+         save the file as UTF-8"
+    );
+    assert_eq!(
+        problem(&rows, 1),
+        "in.csv:3: column lat is not valid UTF-8 (byte 0xE9 at offset 0 of the field); \
+         save the file as UTF-8; fatalities -3 is negative"
+    );
+    assert!(
+        !problem(&rows, 2).contains("empty"),
+        "{}",
+        problem(&rows, 2)
+    );
+    let acled = b"event_id_cnty,event_date,time_precision,latitude,longitude,geo_precision\n\
+                  K1,19 April 2006,\xff,41.5,69.0,1\n";
+    let rows = rows_bytes(acled);
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv:2: column time_precision is not valid UTF-8 (byte 0xFF at offset 0 of the \
+         field); save the file as UTF-8"
+    );
+}
+
 fn rows_bytes(input: &[u8]) -> Rows {
     read(input).expect("header accepted").1
 }
