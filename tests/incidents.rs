@@ -224,7 +224,7 @@ fn bad_rows_are_reported_with_their_line_and_skipped_or_fatal_under_strict() -> 
         "{stderr}"
     );
     assert!(
-        stderr.contains("1 incidents read, 1 on a matching stretch, 2 bad rows skipped"),
+        stderr.contains("1 incident read, 1 on a matching stretch, 2 bad rows skipped"),
         "{stderr}"
     );
     assert_eq!(String::from_utf8(out.stdout)?.lines().count(), 2);

@@ -23,6 +23,8 @@ pub enum Failure {
     /// An input file that cannot be read as a whole (empty, no usable header, not a
     /// FeatureCollection, ...); its problems are printed to stderr (exit 1).
     BadInput(Vec<bordertrack::Problem>),
+    /// The input could not be read to its end (exit 1): with `-o`, nothing is written.
+    Incomplete,
     /// Bad input rows under `--strict`: the first one ends the run (exit 1).
     BadRows(u64),
     /// Interrupted by Ctrl-C or SIGTERM: no output file was written (exit 130).
@@ -119,6 +121,13 @@ fn main() -> ExitCode {
             let _ = writeln!(
                 err,
                 "bordertrack: the input file cannot be read; no output written"
+            );
+            ExitCode::from(1)
+        }
+        Err(Failure::Incomplete) => {
+            let _ = writeln!(
+                err,
+                "bordertrack: the input could not be read to its end; results are incomplete (with -o, no file was written)"
             );
             ExitCode::from(1)
         }

@@ -47,6 +47,8 @@ pub struct IncidentReader<R: Read> {
     /// Ids seen so far and where (line, or feature index), when duplicates are checked.
     seen: Option<SeenIds>,
     done: bool,
+    /// Whether reading ended at an error before the end of the input.
+    failed: bool,
 }
 
 enum Source<R: Read> {
@@ -126,6 +128,7 @@ impl<R: Read> IncidentReader<R> {
             source,
             seen: Some(SeenIds::default()),
             done: false,
+            failed: false,
         })
     }
 
@@ -137,6 +140,12 @@ impl<R: Read> IncidentReader<R> {
     pub fn check_duplicate_ids(mut self, check: bool) -> IncidentReader<R> {
         self.seen = check.then(SeenIds::default);
         self
+    }
+
+    /// Whether reading ended at an error (a read error, broken CSV quoting or broken JSON
+    /// structure) before the end of the input: the rows after it were not read.
+    pub fn stopped_early(&self) -> bool {
+        self.failed
     }
 
     /// The layout recognised from the header or first byte.
@@ -173,16 +182,8 @@ impl<R: Read> IncidentReader<R> {
                 }
                 Err(e) => {
                     self.done = true;
-                    let line = e.position().map_or(0, |p| p.line());
-                    let msg = match e.kind() {
-                        csv::ErrorKind::Io(io) => format!("read error: {io}"),
-                        _ => format!("unreadable CSV: {e}"),
-                    };
-                    return Some(Err(Problem::new(
-                        self.name.clone(),
-                        Location::Line(line),
-                        msg,
-                    )));
+                    self.failed = true;
+                    return Some(Err(csv_read_problem(&self.name, &e)));
                 }
             },
             Source::GeoJson(src) => match src.next_feature()? {
@@ -193,10 +194,11 @@ impl<R: Read> IncidentReader<R> {
                 ),
                 Err((line, msg)) => {
                     self.done = true;
+                    self.failed = true;
                     return Some(Err(Problem::new(
                         self.name.clone(),
                         Location::Line(line),
-                        msg,
+                        format!("{msg}; {NOT_READ}"),
                     )));
                 }
             },
@@ -333,16 +335,8 @@ impl<R: Read> IncidentReader<R> {
                         Err(e) => {
                             rows.len -= 1;
                             self.done = true;
-                            let line = e.position().map_or(0, |p| p.line());
-                            let msg = match e.kind() {
-                                csv::ErrorKind::Io(io) => format!("read error: {io}"),
-                                _ => format!("unreadable CSV: {e}"),
-                            };
-                            rows.push_ready(Err(Problem::new(
-                                self.name.clone(),
-                                Location::Line(line),
-                                msg,
-                            )));
+                            self.failed = true;
+                            rows.push_ready(Err(csv_read_problem(&self.name, &e)));
                         }
                     }
                 }
@@ -396,6 +390,19 @@ impl<R: Read> Iterator for Records<'_, R> {
     fn next(&mut self) -> Option<Self::Item> {
         self.reader.next_record()
     }
+}
+
+/// Added to the message of an error that ends the reading of a file.
+const NOT_READ: &str = "reading stopped here: the rest of the file was not read";
+
+/// The problem of a CSV read error, which ends the reading of the file.
+fn csv_read_problem(name: &str, e: &csv::Error) -> Problem {
+    let line = e.position().map_or(0, |p| p.line());
+    let msg = match e.kind() {
+        csv::ErrorKind::Io(io) => format!("read error: {io}"),
+        _ => format!("unreadable CSV: {e}"),
+    };
+    Problem::new(name, Location::Line(line), format!("{msg}; {NOT_READ}"))
 }
 
 /// The UTF-8 byte order mark that some tools write at the start of a file.

@@ -260,11 +260,17 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    if reader.as_ref().is_some_and(|r| r.stopped_early()) {
+        // The rows after the break were never read: the result is incomplete, so the output
+        // file is not written (it is dropped here) and the run fails.
+        return Err(Failure::Incomplete);
+    }
     w.finish()?;
     out.commit()?;
     if bad > 0 || std::io::stderr().is_terminal() {
         eprintln!(
-            "bordertrack: {read} incidents read, {matched} on a matching stretch, {bad} bad row{} skipped",
+            "bordertrack: {read} incident{} read, {matched} on a matching stretch, {bad} bad row{} skipped",
+            if read == 1 { "" } else { "s" },
             if bad == 1 { "" } else { "s" }
         );
     }

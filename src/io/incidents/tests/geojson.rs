@@ -94,21 +94,24 @@ fn geojson_structure_problems() {
     let rows = rows(&input);
     assert_eq!(rows.len(), 2);
     assert_eq!(incident(&rows, 0).id, "G1");
-    assert_eq!(problem(&rows, 1), "in.csv:4: invalid JSON: expected value");
+    assert_eq!(problem(&rows, 1), "in.csv:4: invalid JSON: expected value; reading stopped here: the rest of the file was not read");
     let rows = rows_bytes(b"{\"features\": [], \"x\": 1}");
     assert_eq!(
         problem(&rows, 0),
-        "in.csv:1: GeoJSON object has no \"type\": \"FeatureCollection\" member"
+        "in.csv:1: GeoJSON object has no \"type\": \"FeatureCollection\" member; reading \
+         stopped here: the rest of the file was not read"
     );
     let rows = rows_bytes(geo("").replace("]}", "]} x").as_bytes());
     assert_eq!(
         problem(&rows, 0),
-        "in.csv:1: invalid GeoJSON: data after the end of the FeatureCollection"
+        "in.csv:1: invalid GeoJSON: data after the end of the FeatureCollection; reading stopped \
+         here: the rest of the file was not read"
     );
     let rows = rows_bytes(geo("5").as_bytes());
     assert_eq!(
         problem(&rows, 0),
-        "in.csv:1: invalid GeoJSON: feature 0 is not a JSON object"
+        "in.csv:1: invalid GeoJSON: feature 0 is not a JSON object; reading stopped here: the \
+         rest of the file was not read"
     );
 }
 
@@ -131,6 +134,6 @@ fn geojson_bad_coordinates() {
     let rows = rows_bytes(geo(&feature("[1e400, 2]")).as_bytes());
     assert_eq!(
         problem(&rows, 0),
-        "in.csv:1: invalid JSON: number out of range"
+        "in.csv:1: invalid JSON: number out of range; reading stopped here: the rest of the file was not read"
     );
 }
