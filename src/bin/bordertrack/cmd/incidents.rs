@@ -83,6 +83,24 @@ pub fn cells<'a>(
     c
 }
 
+/// The position of `p` along a Z-order (Morton) curve over lon/lat: points close on the curve
+/// are close on the ground, so classifying in this order keeps the index's nodes in cache.
+fn morton(p: geo::Point<f64>) -> u64 {
+    /// Spreads the 32 bits of `x` to the even bits of a u64.
+    fn spread(x: u32) -> u64 {
+        let mut v = u64::from(x);
+        v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF;
+        v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF;
+        v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+        v = (v | (v << 2)) & 0x3333_3333_3333_3333;
+        (v | (v << 1)) & 0x5555_5555_5555_5555
+    }
+    // Coordinates were checked in range by the reader; `as` saturates in any case.
+    let x = ((p.x() + 180.0) / 360.0 * f64::from(u32::MAX)) as u32;
+    let y = ((p.y() + 90.0) / 180.0 * f64::from(u32::MAX)) as u32;
+    spread(x) | (spread(y) << 1)
+}
+
 /// Opens FILE (`-` = stdin) as an incident reader.
 fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
     if path.as_os_str() == "-" {
@@ -159,6 +177,8 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     let (mut read, mut matched, mut bad) = (0u64, 0u64, 0u64);
     let mut raw = RawRows::new();
     let mut parsed: Vec<Result<Incident, Problem>> = Vec::with_capacity(BATCH);
+    let mut order: Vec<(u64, u32)> = Vec::with_capacity(BATCH);
+    let mut matches: Vec<Option<Result<Option<IncidentMatch<'_>>, String>>> = Vec::new();
     loop {
         if crate::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Failure::Interrupted);
@@ -193,17 +213,47 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                 }
             }
         }
-        // 4. Classify and encode (all cores), 5. write in order (main thread).
+        // 4. Classify (all cores), in the order of a space-filling curve so that successive
+        // queries touch the same parts of the index, then put the answers back in input order.
+        order.clear();
+        order.par_extend(parsed.par_iter().enumerate().filter_map(|(i, r)| {
+            let inc = r.as_ref().ok()?;
+            Some((morton(inc.point), u32::try_from(i).ok()?))
+        }));
+        order.par_sort_unstable();
+        let found: Vec<(u32, Result<Option<IncidentMatch<'_>>, String>)> = order
+            .par_chunks(CHUNK)
+            .map_init(Vec::new, |buf, chunk| {
+                chunk
+                    .iter()
+                    .filter_map(|&(_, i)| {
+                        let inc = parsed.get(i as usize)?.as_ref().ok()?;
+                        let m = index.classify(&timelines, inc, &query, buf);
+                        Some((i, m.map_err(|e| e.to_string())))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .flatten()
+            .collect();
+        matches.clear();
+        matches.resize_with(parsed.len(), || None);
+        for (i, m) in found {
+            if let Some(slot) = matches.get_mut(i as usize) {
+                *slot = Some(m);
+            }
+        }
+        // 5. Encode in input order (all cores), 6. write in order (main thread).
         let done: Vec<Done> = parsed
             .par_chunks(CHUNK)
-            .map_init(Vec::new, |buf, rows| {
+            .zip(matches.par_chunks(CHUNK))
+            .map(|(rows, found)| {
                 let mut d = Done {
                     chunk: Chunk::default(),
                     problems: Vec::new(),
                     read: 0,
                     matched: 0,
                 };
-                for r in rows {
+                for (r, m) in rows.iter().zip(found) {
                     let inc = match r {
                         Ok(inc) => inc,
                         Err(p) => {
@@ -211,11 +261,9 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                             continue;
                         }
                     };
-                    d.read += 1;
-                    let m = match index.classify(&timelines, inc, &query, buf) {
-                        Ok(m) => m,
-                        Err(e) => {
-                            d.read -= 1;
+                    let m = match m {
+                        Some(Ok(m)) => m,
+                        Some(Err(e)) => {
                             d.problems.push(Problem::new(
                                 source_name.as_str(),
                                 bordertrack::Location::File,
@@ -223,7 +271,16 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                             ));
                             continue;
                         }
+                        None => {
+                            d.problems.push(Problem::new(
+                                source_name.as_str(),
+                                bordertrack::Location::File,
+                                format!("incident {:?}: not classified", inc.id),
+                            ));
+                            continue;
+                        }
                     };
+                    d.read += 1;
                     if m.is_some() {
                         d.matched += 1;
                     } else if !args.all {
