@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Without --data, the embedded Central Asia dataset is used. Data goes to stdout (or -o FILE);
 /// messages go to stderr. Exit status: 0 success, 1 problems found (validate, an invalid
-/// dataset, bad rows under --strict), 2 usage or I/O error.
+/// dataset, an unreadable or broken-off incident file, a bad row under --strict), 2 usage or
+/// I/O error, 130 interrupted.
 #[derive(Debug, Parser)]
 #[command(name = "bordertrack", version, propagate_version = true)]
 pub struct Cli {
@@ -154,6 +155,11 @@ pub struct HistoryArgs {
 
 /// `incidents` options.
 #[derive(Debug, Args)]
+#[command(mut_arg("as_of", |a| a.help(
+    "Evaluate every status at this date (YYYY, YYYY-MM or YYYY-MM-DD) instead of at each \
+     incident's own date, which is the default; a partial date is a span, and a status that \
+     changed inside it is reported as ambiguous"
+)))]
 pub struct IncidentsArgs {
     /// Incident table (CSV or GeoJSON; `-` for stdin). Default: the dataset's incidents.
     pub file: Option<PathBuf>,
