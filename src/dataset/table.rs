@@ -1,5 +1,6 @@
 //! Reading the dataset's CSV tables: header checks, line numbers, per-row access by column name.
 
+use crate::io::incidents::sniff_delimiter;
 use crate::{Location, Problem};
 
 /// A CSV table read into memory, with the physical line number of every row.
@@ -15,20 +16,6 @@ pub(crate) struct Row<'a> {
     record: &'a csv::StringRecord,
     /// The row's first physical line (header = 1).
     pub line: u64,
-}
-
-/// Picks the field delimiter from the header line: `,` unless the header has more `;` or tabs.
-pub(crate) fn sniff_delimiter(text: &[u8]) -> u8 {
-    let first = text.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let count = |c| first.iter().filter(|&&b| b == c).count();
-    let (comma, semi, tab) = (count(b','), count(b';'), count(b'\t'));
-    if semi > comma && semi >= tab {
-        b';'
-    } else if tab > comma && tab > semi {
-        b'\t'
-    } else {
-        b','
-    }
 }
 
 impl Table {
@@ -53,7 +40,9 @@ impl Table {
             return None;
         }
         let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(sniff_delimiter(bytes))
+            .delimiter(sniff_delimiter(
+                bytes.split(|&b| b == b'\n').next().unwrap_or(&[]),
+            ))
             .flexible(true)
             .from_reader(bytes);
         let mut lines = Lines::new(bytes);

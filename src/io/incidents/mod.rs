@@ -124,4 +124,5 @@ mod reader;
 mod tests;
 
 pub use layout::Layout;
+pub(crate) use reader::sniff_delimiter;
 pub use reader::{IncidentReader, RawRow, RawRows, Records, RowParser};

@@ -436,8 +436,8 @@ fn read_prefix<R: Read>(input: &mut R) -> std::io::Result<Vec<u8>> {
 }
 
 /// Picks the delimiter from the header line: whichever of `,` `;` and tab occurs most often
-/// outside double quotes (`,` on a tie or when none occurs).
-fn sniff_delimiter(header: &[u8]) -> u8 {
+/// outside double quotes (`,` on a tie or when none occurs). Used for dataset tables too.
+pub(crate) fn sniff_delimiter(header: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &b in header {
