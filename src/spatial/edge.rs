@@ -258,11 +258,13 @@ impl Walker<'_> {
 /// foot `X` on the edge, solve the inverse problem `X → p` for distance `d` and azimuth, take the
 /// angle `A` between it and the edge's azimuth at `X`, move along the edge by the spherical
 /// right-triangle leg `R·atan2(sin(d/R)·cos A, cos(d/R))`, clamped to the edge, until the move is
-/// below a nanometre. The fixed point has `cos A = 0` (the geodesic to `p` meets the edge at a right
+/// below the stop tolerance ([`STEP_TOLERANCE_M`] plus [`RELATIVE_STEP`] of the distance, at most
+/// 0.2 mm). The fixed point has `cos A = 0` (the geodesic to `p` meets the edge at a right
 /// angle, the first-order condition of a minimum) or sits at a vertex with the step pointing
 /// outwards. Positions along the edge come from the direct problem on the edge's
-/// [`GeodesicLine`], distances from the inverse problem (Karney 2013), so the result is exact to
-/// the accuracy of those solutions (nanometres), not of the sphere used to scale the step.
+/// [`GeodesicLine`], distances from the inverse problem (Karney 2013), so the distance is exact to
+/// the accuracy of those solutions (nanometres) plus the stop tolerance's second-order effect, not
+/// to that of the sphere used to scale the step.
 ///
 /// Uniqueness: on a sphere the distance from `p` to the points of a great-circle arc has a
 /// single local minimum unless the arc comes within the hemisphere opposite `p`. When either

@@ -43,7 +43,9 @@
 //! The closest point of an edge is found by the intercept iteration of Baselga and
 //! Martínez-Llario (2018): from a point on the edge, solve the inverse problem to the query
 //! point, and move along the edge (direct problem on its geodesic) by the spherical
-//! right-triangle correction until the move is below a nanometre; the foot is clamped to the edge, so a
+//! right-triangle correction until the move is below a tolerance (1 nm plus 1e-7 of the
+//! distance, at most 0.2 mm: the distance is stationary at the foot, so its error stays far
+//! below a micrometre, and the measure along the line within 0.2 mm); the foot is clamped to the edge, so a
 //! vertex is the answer when the perpendicular foot falls outside. Edges whose vertices are more
 //! than 80° from the query point (where several local minima are possible) are sampled and
 //! refined by golden-section search instead.
