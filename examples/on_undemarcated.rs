@@ -33,7 +33,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dyad: None,
     };
     let mut reader = IncidentReader::from_path(&file)?;
-    let mut scratch = Vec::new();
     for row in reader.records() {
         let incident = match row {
             Ok(i) => i,
@@ -42,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 continue;
             }
         };
-        if let Some(m) = index.classify(&timelines, &incident, &query, &mut scratch)? {
+        if let Some(m) = index.classify(&timelines, &incident, &query)? {
             println!(
                 "{} {} on {} ({}) {:.0} m away, km {:.1}: {} / {}",
                 incident.id,

@@ -143,7 +143,7 @@ impl<'a> BorderIndex<'a> {
 
     /// The segment an incident falls on: the nearest segment within `query.within_m` plus the
     /// incident's location precision whose status (at the incident's date, or `query.as_of`)
-    /// may match the filter. `buf` is scratch space reused across calls.
+    /// may match the filter.
     ///
     /// # Errors
     /// When the incident's position is invalid or the distance is negative or not finite.
@@ -152,24 +152,22 @@ impl<'a> BorderIndex<'a> {
         timelines: &StatusTimelines<'a>,
         incident: &Incident,
         query: &IncidentQuery,
-        buf: &mut Vec<LineMatch>,
     ) -> std::result::Result<Option<IncidentMatch<'a>>, QueryError> {
         let reach = query.within_m + incident.precision_m;
-        self.index.within_into(incident.point, reach, buf)?;
         let at = query.as_of.unwrap_or(incident.date);
-        for m in buf.iter() {
-            let seg = &self.data.segments()[m.line];
-            if query.dyad.is_some_and(|d| d != seg.dyad) {
-                continue;
-            }
-            let status = timelines.at(m.line, at);
-            if status.may_match(&query.filter) {
-                return Ok(Some(IncidentMatch {
-                    located: self.located(m),
-                    status,
-                }));
-            }
-        }
-        Ok(None)
+        let segments = self.data.segments();
+        let accept = |line: usize| {
+            segments.get(line).is_some_and(|seg| {
+                query.dyad.is_none_or(|d| d == seg.dyad)
+                    && timelines.at(line, at).may_match(&query.filter)
+            })
+        };
+        Ok(self
+            .index
+            .nearest_within(incident.point, reach, accept)?
+            .map(|m| IncidentMatch {
+                located: self.located(&m),
+                status: timelines.at(m.line, at),
+            }))
     }
 }

@@ -6,7 +6,7 @@ use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 /// WGS84 equatorial radius, in metres.
 const WGS84_A_M: f64 = 6_378_137.0;
 /// WGS84 flattening.
-const WGS84_F: f64 = 1.0 / 298.257_223_563;
+pub(crate) const WGS84_F: f64 = 1.0 / 298.257_223_563;
 /// Mean radius used only to scale the intercept step (any positive radius gives the same fixed
 /// point; this one makes the step nearly exact).
 const MEAN_RADIUS_M: f64 = 6_371_008.8;
@@ -48,11 +48,11 @@ pub(crate) fn ecef(lon: f64, lat: f64) -> [f64; 3] {
     ]
 }
 
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+pub(crate) fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
 }
 
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+pub(crate) fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
@@ -272,6 +272,9 @@ impl Walker<'_> {
 /// from a sphere — the edge is instead sampled at 64 points (and both vertices) and the iteration
 /// started from the best sample, with golden-section search of the best bracket as the last
 /// resort; the same fallback catches any iteration that fails to settle.
+///
+/// The iteration starts at `start_m` along the edge when given (a foot estimated elsewhere),
+/// otherwise at the projection of `p` on the chord.
 pub(crate) fn solve(
     geod: &Geodesic,
     edge: &Edge,
@@ -279,6 +282,7 @@ pub(crate) fn solve(
     p_lon: f64,
     p_lat: f64,
     p: [f64; 3],
+    start_m: Option<f64>,
 ) -> Foot {
     let line = GeodesicLine::new(
         geod,
@@ -300,11 +304,40 @@ pub(crate) fn solve(
     let far = dot(p, chord.a) < COS_FAR * p_norm * dot(chord.a, chord.a).sqrt()
         || dot(p, chord.b) < COS_FAR * p_norm * dot(chord.b, chord.b).sqrt();
     if !far {
-        if let Some(foot) = intercept(&walker, chord.guess_fraction(p) * edge.length_m) {
+        let start_m = start_m.unwrap_or_else(|| chord.guess_fraction(p) * edge.length_m);
+        if let Some(foot) = intercept(&walker, start_m) {
             return foot;
         }
     }
     bracket(&walker)
+}
+
+/// One step of the intercept iteration from `foot` on an edge of length `length_m`: where it
+/// goes (clamped to the edge), how far that is, and the tolerance below which the iteration
+/// stops.
+pub(crate) fn intercept_step(foot: &Foot, length_m: f64) -> (f64, f64, f64) {
+    let angle = (foot.azi_to_point - foot.azi_edge).to_radians();
+    let sigma = foot.distance_m / MEAN_RADIUS_M;
+    let step_m = MEAN_RADIUS_M * (sigma.sin() * angle.cos()).atan2(sigma.cos());
+    let next_m = (foot.along_m + step_m).clamp(0.0, length_m);
+    let moved_m = (next_m - foot.along_m).abs();
+    // Azimuths carry rounding of about 1e-15 rad, i.e. `1e-15 d` metres of noise in the
+    // step: stop below that.
+    let tolerance_m = STEP_TOLERANCE_M
+        + (RELATIVE_STEP * foot.distance_m).min(MAX_RELATIVE_STEP_M)
+        + 1e-12 * foot.distance_m
+        + 8.0 * f64::EPSILON * length_m;
+    (next_m, moved_m, tolerance_m)
+}
+
+/// Whether `foot` is a fixed point of the intercept iteration: the point is on the edge, or the
+/// next step is below its tolerance and does not end on a vertex the foot is not at.
+pub(crate) fn settled(foot: &Foot, length_m: f64) -> bool {
+    if foot.distance_m == 0.0 {
+        return true;
+    }
+    let (next_m, moved_m, tolerance_m) = intercept_step(foot, length_m);
+    moved_m <= tolerance_m && (next_m == foot.along_m || (next_m != 0.0 && next_m != length_m))
 }
 
 fn intercept(walker: &Walker<'_>, start_m: f64) -> Option<Foot> {
@@ -315,17 +348,8 @@ fn intercept(walker: &Walker<'_>, start_m: f64) -> Option<Foot> {
         if foot.distance_m == 0.0 {
             return Some(foot);
         }
-        let angle = (foot.azi_to_point - foot.azi_edge).to_radians();
-        let sigma = foot.distance_m / MEAN_RADIUS_M;
-        let step_m = MEAN_RADIUS_M * (sigma.sin() * angle.cos()).atan2(sigma.cos());
-        let next_m = (foot.along_m + step_m).clamp(0.0, length_m);
-        let moved_m = (next_m - foot.along_m).abs();
-        // Azimuths carry rounding of about 1e-15 rad, i.e. `1e-15 d` metres of noise in the
-        // step: stop below that, or once tiny steps stop shrinking.
-        let tolerance_m = STEP_TOLERANCE_M
-            + (RELATIVE_STEP * foot.distance_m).min(MAX_RELATIVE_STEP_M)
-            + 1e-12 * foot.distance_m
-            + 8.0 * f64::EPSILON * length_m;
+        let (next_m, moved_m, tolerance_m) = intercept_step(&foot, length_m);
+        // Stop below the tolerance, or once tiny steps stop shrinking.
         if moved_m <= tolerance_m || (moved_m < NOISE_STEP_M && moved_m >= 0.5 * last_step_m) {
             if next_m != foot.along_m && (next_m == 0.0 || next_m == length_m) {
                 // A last tiny step onto a vertex: take the vertex itself when no farther.

@@ -17,38 +17,56 @@
 //!
 //! # Why nothing within the distance is missed (proof sketch)
 //! Every vertex and query point is also placed in Earth-centred, Earth-fixed (ECEF) coordinates.
+//! Each edge is cut into **pieces** of at most 5 km (the edge's geodesic between points given by
+//! Karney's direct solution); the R-tree holds the pieces.
 //! 1. A straight 3-D chord is never longer than any surface path between its ends, so the chord
 //!    distance `|p - q|` is a lower bound of the geodesic distance from `p` to `q`.
-//! 2. Every point `q` of an edge's geodesic of length `L` between vertices `a`, `b` satisfies
-//!    `|q - a| + |q - b| <= L` (by 1, applied to the two parts of the edge), so it lies in the
+//! 2. Every point `q` of a piece's geodesic of length `L` between its ends `a`, `b` satisfies
+//!    `|q - a| + |q - b| <= L` (by 1, applied to the two parts of the piece), so it lies in the
 //!    solid ellipsoid of revolution with foci `a`, `b` and major axis `L`, and therefore within
 //!    that ellipsoid's semi-minor axis `h = sqrt(L² - |a - b|²) / 2` of the chord segment `ab`.
-//!    (`h` is about 2 cm for a 1 km edge, 2 m for a 10 km edge; a micrometre is added to absorb
-//!    rounding.)
+//!    (`h` is about 2 cm for a 1 km piece, 0.6 m for a 5 km piece; a micrometre is added to
+//!    absorb rounding.)
 //! 3. Hence `max(0, dist(p, segment ab) - h)` is a lower bound of the geodesic distance from `p`
-//!    to the edge, and the axis-aligned box of `ab` grown by `h` contains the whole geodesic —
+//!    to the piece, and the axis-aligned box of `ab` grown by `h` contains the whole geodesic —
 //!    including its poleward bulge and across the antimeridian or a pole, which need no special
 //!    case in ECEF.
-//! 4. `within(p, d)`: an edge at geodesic distance `<= d` has a point within chord `d` of `p`
+//! 4. `within(p, d)`: a piece at geodesic distance `<= d` has a point within chord `d` of `p`
 //!    (1), inside its box (3), so its box meets the cube `p ± d`; the R-tree returns every such
-//!    box. Edges whose lower bound (3) exceeds `d`, or exceeds the best exact distance already
-//!    found on the same line, cannot hold the line's closest point and are skipped; every other
-//!    edge is solved exactly.
-//! 5. `nearest(p)`: the R-tree yields edges in increasing order of the lower bound (3) (its node
-//!    boxes bound their edges' lower bounds from below); the search stops at the first edge
-//!    whose lower bound exceeds the best exact distance found, since every later edge is at
-//!    least that far.
+//!    box, and pieces whose lower bound (3) exceeds `d` are dropped.
+//! 5. `nearest(p)`: the R-tree yields pieces in increasing order of the lower bound (3) (its node
+//!    boxes bound their pieces' lower bounds from below).
+//! 6. Ranking, then exact answers. Each remaining piece gets an **estimate** of its closest point
+//!    and distance (below), accurate to micrometres near the line and within the margin
+//!    `1 mm + 1e-7 d` up to 50 km; pieces whose lower bound is beyond 50 km are solved exactly
+//!    on their edge instead. Pieces whose lower bound exceeds the best estimate plus the margin
+//!    cannot hold the closest point and are skipped; lines whose best estimate exceeds the
+//!    distance asked plus the margin cannot be within it. Every other candidate — the best, and
+//!    any within twice the margin of it — is **solved exactly** (next section), and only exact
+//!    distances decide what is returned and in which order.
 //!
 //! # Exact distance to an edge
-//! The closest point of an edge is found by the intercept iteration of Baselga and
-//! Martínez-Llario (2018): from a point on the edge, solve the inverse problem to the query
-//! point, and move along the edge (direct problem on its geodesic) by the spherical
-//! right-triangle correction until the move is below a tolerance (1 nm plus 1e-7 of the
-//! distance, at most 0.2 mm: the distance is stationary at the foot, so its error stays far
-//! below a micrometre, and the measure along the line within 0.2 mm); the foot is clamped to the edge, so a
-//! vertex is the answer when the perpendicular foot falls outside. Edges whose vertices are more
-//! than 80° from the query point (where several local minima are possible) are sampled and
-//! refined by golden-section search instead.
+//! A foot is accepted only as a fixed point of the intercept iteration of Baselga and
+//! Martínez-Llario (2018): solve the inverse problem (Karney 2013) from the foot to the query
+//! point, and compute the spherical right-triangle correction `R·atan2(sin(d/R)·cos A, cos(d/R))`
+//! from the angle `A` between that geodesic and the edge at the foot; the foot is accepted when
+//! the correction is below a tolerance (1 nm plus 1e-7 of the distance, at most 0.2 mm: the
+//! distance is stationary at the foot, so its error stays far below a micrometre, and the
+//! measure along the line within 0.2 mm), or points off the edge from one of its vertices. The
+//! distance reported is that inverse solution's.
+//!
+//! The estimated foot is checked first, which takes one inverse solution; when the check fails
+//! the iteration continues from there, moving along the edge by the correction (direct problem on
+//! the edge's geodesic) until it settles. Edges whose vertices are more than 80° from the query
+//! point (where several local minima are possible) are sampled and refined by golden-section
+//! search instead.
+//!
+//! # Estimates
+//! A piece is represented by the cubic that matches its geodesic's end points and end directions
+//! (Hermite interpolation in ECEF; within 6 nm of the geodesic for a 5 km piece). The estimated
+//! foot is the point of the cubic where the chord to the query point is perpendicular to it
+//! (Newton's method), and the estimated distance is that chord `c` lengthened to an arc,
+//! `c (1 + c² / 24R²)` with `R` the mean radius of curvature.
 //!
 //! # Side
 //! [`Side`] is decided from geodesic azimuths at the closest point: the azimuth of the line's
@@ -86,17 +104,19 @@
 
 mod edge;
 mod error;
+mod piece;
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
 
 use geo_types::{LineString, Point};
-use geographiclib_rs::Geodesic;
+use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 use rstar::primitives::CachedEnvelope;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 
-use edge::{ecef, inverse, solve, Chord, Edge, Foot};
+use edge::{dot, ecef, inverse, normalize_deg, settled, solve, Chord, Edge, Foot};
 pub use error::{InvalidLines, LineProblem, QueryError};
+use piece::{lon_lat, margin_m, north_east, Piece, NEAR_M};
 
 /// Longest edge accepted, in metres (10,000 km, a quarter of a meridian). Longer edges join
 /// nearly antipodal vertices, whose geodesic is ill-conditioned; in border data they are errors.
@@ -142,7 +162,7 @@ struct EdgeInfo {
     edge: usize,
     /// Length along the line to the edge's start vertex, metres.
     measure_start_m: f64,
-    /// ECEF chord and bulge.
+    /// ECEF chord and bulge of the whole edge.
     chord: Chord,
     /// The previous non-degenerate edge of the line, if any: its index and its azimuth at its
     /// end vertex (this edge's start vertex).
@@ -152,14 +172,14 @@ struct EdgeInfo {
     next_azi: Option<f64>,
 }
 
-/// An edge as the R-tree sees it.
+/// A piece as the R-tree sees it.
 #[derive(Clone, Copy, Debug)]
-struct TreeEdge {
+struct TreePiece {
     chord: Chord,
     id: u32,
 }
 
-impl RTreeObject for TreeEdge {
+impl RTreeObject for TreePiece {
     type Envelope = AABB<[f64; 3]>;
 
     fn envelope(&self) -> Self::Envelope {
@@ -168,11 +188,11 @@ impl RTreeObject for TreeEdge {
     }
 }
 
-/// The tree's objects: edges with their envelope computed once (rstar asks for it at every
+/// The tree's objects: pieces with their envelope computed once (rstar asks for it at every
 /// visit of a leaf).
-type CachedEdge = CachedEnvelope<TreeEdge>;
+type CachedPiece = CachedEnvelope<TreePiece>;
 
-impl PointDistance for TreeEdge {
+impl PointDistance for TreePiece {
     /// The squared lower bound of the geodesic distance; never below the squared distance to the
     /// envelope (the envelope contains the chord grown by the bulge), as the tree requires.
     fn distance_2(&self, point: &[f64; 3]) -> f64 {
@@ -181,7 +201,7 @@ impl PointDistance for TreeEdge {
     }
 }
 
-/// A candidate edge of a `within` query.
+/// A candidate piece of a `within` query.
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
     line: usize,
@@ -189,9 +209,57 @@ struct Candidate {
     id: u32,
 }
 
+/// A possible closest point of one line: estimated on a piece, or solved exactly on an edge.
+#[derive(Clone, Copy, Debug)]
+enum Contender {
+    /// Estimated on piece `piece` at cubic parameter `t`.
+    Estimated {
+        distance_m: f64,
+        piece: u32,
+        t: f64,
+        foot: [f64; 3],
+    },
+    /// Solved exactly.
+    Exact(LineMatch),
+}
+
+impl Contender {
+    fn distance_m(&self) -> f64 {
+        match self {
+            Contender::Estimated { distance_m, .. } => *distance_m,
+            Contender::Exact(m) => m.distance_m,
+        }
+    }
+}
+
+/// The contenders of one line: `contenders[range]`, with the least estimate among them.
+#[derive(Clone, Debug)]
+struct Group {
+    line: usize,
+    best_m: f64,
+    range: std::ops::Range<usize>,
+}
+
+/// Buffers reused by every query on a thread.
+#[derive(Debug, Default)]
+struct Scratch {
+    candidates: Vec<Candidate>,
+    contenders: Vec<Contender>,
+    groups: Vec<Group>,
+    solved: Vec<u32>,
+}
+
 thread_local! {
-    /// Candidate buffer reused by every `within` query on this thread.
-    static CANDIDATES: RefCell<Vec<Candidate>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones if they are in use, as in a nested
+/// query from inside a callback).
+fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut Scratch::default()),
+    })
 }
 
 /// Index over the edges of a set of lines, answering nearest-line and within-distance queries
@@ -200,13 +268,14 @@ thread_local! {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     geod: Geodesic,
-    tree: RTree<CachedEdge>,
+    tree: RTree<CachedPiece>,
     edges: Vec<EdgeInfo>,
+    pieces: Vec<Piece>,
     line_count: usize,
 }
 
 impl LineIndex {
-    /// Builds the index (one bulk load over every non-degenerate edge).
+    /// Builds the index (one bulk load over every piece of every non-degenerate edge).
     ///
     /// Repeated consecutive vertices are allowed (their zero-length edge is skipped but keeps its
     /// index).
@@ -302,21 +371,50 @@ impl LineIndex {
         if !problems.is_empty() {
             return Err(InvalidLines { problems });
         }
-        let tree_edges = edges
+        let mut pieces = Vec::with_capacity(edges.len());
+        for (id, e) in edges.iter().enumerate() {
+            let g = &e.geo;
+            let line = GeodesicLine::new(
+                &geod,
+                g.lat1,
+                g.lon1,
+                g.azi1,
+                Some(caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH | caps::DISTANCE_IN),
+                None,
+                None,
+            );
+            piece::cut(
+                // Edge ids fit in u32: 4 billion edges would not fit in memory anyway.
+                u32::try_from(id).unwrap_or(u32::MAX),
+                (g.lon1, g.lat1, g.azi1),
+                (g.lon2, g.lat2, g.azi2),
+                g.length_m,
+                |s| {
+                    let (_a12, lat, lon, azi, ..) = line._gen_position(
+                        false,
+                        s,
+                        caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH,
+                    );
+                    (normalize_deg(lon), lat, azi)
+                },
+                &mut pieces,
+            );
+        }
+        let tree_pieces = pieces
             .iter()
             .enumerate()
-            .map(|(id, e)| {
-                CachedEnvelope::new(TreeEdge {
-                    chord: e.chord,
-                    // Edge ids fit in u32: 4 billion edges would not fit in memory anyway.
+            .map(|(id, p)| {
+                CachedEnvelope::new(TreePiece {
+                    chord: p.chord,
                     id: u32::try_from(id).unwrap_or(u32::MAX),
                 })
             })
             .collect();
         Ok(LineIndex {
             geod,
-            tree: RTree::bulk_load(tree_edges),
+            tree: RTree::bulk_load(tree_pieces),
             edges,
+            pieces,
             line_count: lines.len(),
         })
     }
@@ -337,22 +435,22 @@ impl LineIndex {
     /// # Errors
     /// [`QueryError::InvalidPoint`] when `p` is not finite or out of range.
     pub fn nearest(&self, p: Point<f64>) -> Result<Option<LineMatch>, QueryError> {
-        let (lon, lat, p3) = check_point(p)?;
-        let mut best: Option<LineMatch> = None;
-        for (t, lb2) in self.tree.nearest_neighbor_iter_with_distance_2(&p3) {
-            if let Some(b) = &best {
-                if lb2.sqrt() > b.distance_m {
+        let q = check_point(p)?;
+        Ok(with_scratch(|s| {
+            s.contenders.clear();
+            s.solved.clear();
+            let mut best_m = f64::INFINITY;
+            for (t, lb2) in self.tree.nearest_neighbor_iter_with_distance_2(&q.p3) {
+                if lb2.sqrt() > best_m + margin_m(best_m) {
                     break;
                 }
+                if let Some(c) = self.contend(t.id, lb2.sqrt(), &q, &mut s.solved) {
+                    best_m = best_m.min(c.distance_m());
+                    s.contenders.push(c);
+                }
             }
-            let Some(m) = self.solve(t.id, lon, lat, p3) else {
-                continue;
-            };
-            if best.as_ref().is_none_or(|b| better(&m, b)) {
-                best = Some(m);
-            }
-        }
-        Ok(best)
+            self.settle(&mut s.contenders, &q)
+        }))
     }
 
     /// Every line whose geodesic distance from `p` is at most `max_m` metres, one match per line
@@ -379,63 +477,20 @@ impl LineIndex {
         out: &mut Vec<LineMatch>,
     ) -> Result<(), QueryError> {
         out.clear();
-        let (lon, lat, p3) = check_point(p)?;
-        if !(max_m.is_finite() && max_m >= 0.0) {
-            return Err(QueryError::InvalidDistance { max_m });
-        }
-        // Step 4 of the proof: the cube `p ± max_m` holds every chord within `max_m`.
-        let r = max_m + 1.0;
-        let query = AABB::from_corners(
-            [p3[0] - r, p3[1] - r, p3[2] - r],
-            [p3[0] + r, p3[1] + r, p3[2] + r],
-        );
-        CANDIDATES.with(|cell| {
-            let mut guard = cell.try_borrow_mut();
-            let mut local = Vec::new();
-            let cands: &mut Vec<Candidate> = match guard.as_deref_mut() {
-                Ok(v) => v,
-                Err(_) => &mut local,
-            };
-            cands.clear();
-            for t in self.tree.locate_in_envelope_intersecting(&query) {
-                let lower_bound_m = t.chord.lower_bound_m(p3);
-                if lower_bound_m <= max_m {
-                    let line = self.edges.get(t.id as usize).map_or(usize::MAX, |e| e.line);
-                    cands.push(Candidate {
-                        line,
-                        lower_bound_m,
-                        id: t.id,
-                    });
+        let q = check_point(p)?;
+        check_distance(max_m)?;
+        with_scratch(|s| {
+            self.groups(&q, max_m, |_| true, s);
+            for g in &s.groups {
+                if g.best_m > max_m + margin_m(max_m) {
+                    continue;
                 }
-            }
-            cands.sort_unstable_by(|a, b| {
-                a.line
-                    .cmp(&b.line)
-                    .then(a.lower_bound_m.total_cmp(&b.lower_bound_m))
-                    .then(a.id.cmp(&b.id))
-            });
-            for group in cands.chunk_by(|a, b| a.line == b.line) {
-                let mut best: Option<LineMatch> = None;
-                for c in group {
-                    if let Some(b) = &best {
-                        if c.lower_bound_m > b.distance_m {
-                            break;
-                        }
-                    }
-                    let Some(m) = self.solve(c.id, lon, lat, p3) else {
-                        continue;
-                    };
-                    if best.as_ref().is_none_or(|b| better(&m, b)) {
-                        best = Some(m);
-                    }
-                }
-                if let Some(b) = best {
-                    if b.distance_m <= max_m {
-                        out.push(b);
+                if let Some(m) = self.settle(&mut s.contenders[g.range.clone()], &q) {
+                    if m.distance_m <= max_m {
+                        out.push(m);
                     }
                 }
             }
-            cands.clear();
         });
         out.sort_unstable_by(|a, b| {
             a.distance_m
@@ -445,10 +500,248 @@ impl LineIndex {
         Ok(())
     }
 
-    /// The exact closest point of edge `id` to the query point.
-    fn solve(&self, id: u32, lon: f64, lat: f64, p3: [f64; 3]) -> Option<LineMatch> {
-        let info = self.edges.get(id as usize)?;
-        let foot = solve(&self.geod, &info.geo, &info.chord, lon, lat, p3);
+    /// The nearest line within `max_m` metres of `p` among the lines for which `accept(line)`
+    /// holds, at its closest point; `None` when there is none. Equivalent to the first match of
+    /// [`LineIndex::within`] that `accept` takes, but solves only the lines that can be it.
+    ///
+    /// # Errors
+    /// As [`LineIndex::within`].
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::spatial::LineIndex;
+    /// use geo_types::{line_string, Point};
+    ///
+    /// let lines = vec![
+    ///     line_string![(x: 66.0, y: 40.0), (x: 66.0, y: 41.0)],
+    ///     line_string![(x: 66.1, y: 40.0), (x: 66.1, y: 41.0)],
+    /// ];
+    /// let index = LineIndex::new(&lines)?;
+    /// let p = Point::new(66.04, 40.5);
+    /// assert_eq!(index.nearest_within(p, 10_000.0, |_| true)?.map(|m| m.line), Some(0));
+    /// assert_eq!(index.nearest_within(p, 10_000.0, |l| l == 1)?.map(|m| m.line), Some(1));
+    /// assert_eq!(index.nearest_within(p, 1_000.0, |_| true)?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn nearest_within(
+        &self,
+        p: Point<f64>,
+        max_m: f64,
+        accept: impl FnMut(usize) -> bool,
+    ) -> Result<Option<LineMatch>, QueryError> {
+        let q = check_point(p)?;
+        check_distance(max_m)?;
+        Ok(with_scratch(|s| {
+            self.groups(&q, max_m, accept, s);
+            s.groups
+                .sort_unstable_by(|a, b| a.best_m.total_cmp(&b.best_m).then(a.line.cmp(&b.line)));
+            let mut best: Option<LineMatch> = None;
+            for g in &s.groups {
+                let bound = best.map_or(max_m, |b| b.distance_m);
+                if g.best_m > bound + 2.0 * margin_m(bound) {
+                    break;
+                }
+                if let Some(m) = self.settle(&mut s.contenders[g.range.clone()], &q) {
+                    if m.distance_m <= max_m && best.as_ref().is_none_or(|b| better(&m, b)) {
+                        best = Some(m);
+                    }
+                }
+            }
+            best
+        }))
+    }
+
+    /// Fills `s.groups` and `s.contenders` with the contenders of every accepted line with a
+    /// piece within `max_m` of `q` (steps 4 and 6 of the module documentation).
+    fn groups(
+        &self,
+        q: &Query,
+        max_m: f64,
+        mut accept: impl FnMut(usize) -> bool,
+        s: &mut Scratch,
+    ) {
+        // Step 4 of the proof: the cube `p ± max_m` holds every chord within `max_m`.
+        let r = max_m + 1.0;
+        let p3 = q.p3;
+        let query = AABB::from_corners(
+            [p3[0] - r, p3[1] - r, p3[2] - r],
+            [p3[0] + r, p3[1] + r, p3[2] + r],
+        );
+        s.candidates.clear();
+        s.contenders.clear();
+        s.groups.clear();
+        for t in self.tree.locate_in_envelope_intersecting(&query) {
+            let lower_bound_m = t.chord.lower_bound_m(p3);
+            if lower_bound_m <= max_m {
+                let line = self
+                    .pieces
+                    .get(t.id as usize)
+                    .and_then(|pc| self.edges.get(pc.edge as usize))
+                    .map_or(usize::MAX, |e| e.line);
+                s.candidates.push(Candidate {
+                    line,
+                    lower_bound_m,
+                    id: t.id,
+                });
+            }
+        }
+        s.candidates.sort_unstable_by(|a, b| {
+            a.line
+                .cmp(&b.line)
+                .then(a.lower_bound_m.total_cmp(&b.lower_bound_m))
+                .then(a.id.cmp(&b.id))
+        });
+        for group in s.candidates.chunk_by(|a, b| a.line == b.line) {
+            let line = group.first().map_or(usize::MAX, |c| c.line);
+            if !accept(line) {
+                continue;
+            }
+            let start = s.contenders.len();
+            s.solved.clear();
+            let mut best_m = f64::INFINITY;
+            for c in group {
+                if c.lower_bound_m > best_m + margin_m(best_m) {
+                    break;
+                }
+                if let Some(k) = self.contend(c.id, c.lower_bound_m, q, &mut s.solved) {
+                    best_m = best_m.min(k.distance_m());
+                    s.contenders.push(k);
+                }
+            }
+            if start < s.contenders.len() {
+                s.groups.push(Group {
+                    line,
+                    best_m,
+                    range: start..s.contenders.len(),
+                });
+            }
+        }
+    }
+
+    /// The contender of piece `id` at lower bound `lower_bound_m`: its estimate when near, or
+    /// its edge solved exactly (once per edge: `solved` lists the edges done).
+    fn contend(
+        &self,
+        id: u32,
+        lower_bound_m: f64,
+        q: &Query,
+        solved: &mut Vec<u32>,
+    ) -> Option<Contender> {
+        let piece = self.pieces.get(id as usize)?;
+        if lower_bound_m <= NEAR_M {
+            if let Some(e) = piece.estimate(q.p3) {
+                return Some(Contender::Estimated {
+                    distance_m: e.distance_m,
+                    piece: id,
+                    t: e.t,
+                    foot: e.foot,
+                });
+            }
+        }
+        if solved.contains(&piece.edge) {
+            return None;
+        }
+        solved.push(piece.edge);
+        let info = self.edges.get(piece.edge as usize)?;
+        let foot = solve(&self.geod, &info.geo, &info.chord, q.lon, q.lat, q.p3, None);
+        Some(Contender::Exact(self.matched(info, &foot)))
+    }
+
+    /// The exact best of `contenders` (step 6): every contender within twice the margin of the
+    /// least estimate is solved exactly, and the best exact match wins.
+    fn settle(&self, contenders: &mut [Contender], q: &Query) -> Option<LineMatch> {
+        let least = contenders
+            .iter()
+            .map(Contender::distance_m)
+            .fold(f64::INFINITY, f64::min);
+        let limit = least + 2.0 * margin_m(least);
+        let mut best: Option<LineMatch> = None;
+        let mut last_foot: Option<(f64, f64, f64)> = None;
+        for c in contenders.iter() {
+            if c.distance_m() > limit {
+                continue;
+            }
+            let m = match *c {
+                Contender::Exact(m) => m,
+                Contender::Estimated { piece, t, foot, .. } => {
+                    match self.exact_at(piece, t, foot, q, &mut last_foot) {
+                        Some(m) => m,
+                        None => continue,
+                    }
+                }
+            };
+            if best.as_ref().is_none_or(|b| better(&m, b)) {
+                best = Some(m);
+            }
+        }
+        best
+    }
+
+    /// The exact closest point of the edge holding piece `id`, from the estimated foot at `t`
+    /// (`foot` in ECEF): checked with one inverse solution, or solved from there when the check
+    /// fails. `None` when the foot is the same vertex as `last` (already solved).
+    fn exact_at(
+        &self,
+        id: u32,
+        t: f64,
+        foot: [f64; 3],
+        q: &Query,
+        last: &mut Option<(f64, f64, f64)>,
+    ) -> Option<LineMatch> {
+        let piece = self.pieces.get(id as usize)?;
+        let info = self.edges.get(piece.edge as usize)?;
+        let g = &info.geo;
+        let (lon, lat, azi_edge, at_end, along_m) = if t <= 0.0 && piece.first {
+            (g.lon1, g.lat1, g.azi1, Some(false), 0.0)
+        } else if t >= 1.0 && piece.last {
+            (g.lon2, g.lat2, g.azi2, Some(true), g.length_m)
+        } else {
+            let (lon, lat) = lon_lat(foot);
+            let (n, e) = north_east(lon, lat);
+            let d = piece.direction(t);
+            let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
+            let along = (piece.start_m + piece.along_m(t, foot)).clamp(0.0, g.length_m);
+            (lon, lat, azi, None, along)
+        };
+        if at_end.is_some() {
+            // The same vertex reached from the next edge (same place, same measure along the
+            // line): same answer. A line that comes back to a place is another vertex.
+            let here = (lon, lat, info.measure_start_m + along_m);
+            if *last == Some(here) {
+                return None;
+            }
+            *last = Some(here);
+        }
+        let (distance_m, azi_to_point, _) = inverse(&self.geod, lon, lat, q.lon, q.lat);
+        let mut f = Foot {
+            along_m,
+            lon,
+            lat,
+            distance_m,
+            azi_edge,
+            azi_to_point,
+            at_end,
+        };
+        if at_end.is_none() && distance_m < ON_LINE_M {
+            // Within a millimetre the cubic's nanometres matter: points on the line are solved
+            // on the edge's own geodesic from the start, so that they come out at distance 0.
+            f = solve(&self.geod, g, &info.chord, q.lon, q.lat, q.p3, None);
+        } else if !settled(&f, g.length_m) {
+            f = solve(
+                &self.geod,
+                g,
+                &info.chord,
+                q.lon,
+                q.lat,
+                q.p3,
+                Some(along_m),
+            );
+        }
+        Some(self.matched(info, &f))
+    }
+
+    /// The match of an exact foot on edge `info`.
+    fn matched(&self, info: &EdgeInfo, foot: &Foot) -> LineMatch {
         let (edge, azi_in, azi_out) = match foot.at_end {
             None => (info.edge, foot.azi_edge, foot.azi_edge),
             Some(false) => match info.prev {
@@ -461,14 +754,14 @@ impl LineIndex {
                 info.next_azi.unwrap_or(info.geo.azi2),
             ),
         };
-        Some(LineMatch {
+        LineMatch {
             line: info.line,
             edge,
             distance_m: foot.distance_m,
             closest: Point::new(foot.lon, foot.lat),
             measure_m: info.measure_start_m + foot.along_m,
-            side: side(azi_in, azi_out, &foot),
-        })
+            side: side(azi_in, azi_out, foot),
+        }
     }
 }
 
@@ -481,17 +774,38 @@ fn better(a: &LineMatch, b: &LineMatch) -> bool {
     }
 }
 
-/// Validates a query point; returns its longitude, latitude and ECEF position.
-fn check_point(p: Point<f64>) -> Result<(f64, f64, [f64; 3]), QueryError> {
+/// A validated query point.
+#[derive(Clone, Copy, Debug)]
+struct Query {
+    lon: f64,
+    lat: f64,
+    p3: [f64; 3],
+}
+
+/// Validates a query point.
+fn check_point(p: Point<f64>) -> Result<Query, QueryError> {
     let (lon, lat) = (p.x(), p.y());
     if lon.is_finite()
         && lat.is_finite()
         && (-180.0..=180.0).contains(&lon)
         && (-90.0..=90.0).contains(&lat)
     {
-        Ok((lon, lat, ecef(lon, lat)))
+        Ok(Query {
+            lon,
+            lat,
+            p3: ecef(lon, lat),
+        })
     } else {
         Err(QueryError::InvalidPoint { lon, lat })
+    }
+}
+
+/// Validates a query distance.
+fn check_distance(max_m: f64) -> Result<(), QueryError> {
+    if max_m.is_finite() && max_m >= 0.0 {
+        Ok(())
+    } else {
+        Err(QueryError::InvalidDistance { max_m })
     }
 }
 

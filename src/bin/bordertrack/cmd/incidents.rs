@@ -223,12 +223,12 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         order.par_sort_unstable();
         let found: Vec<(u32, Result<Option<IncidentMatch<'_>>, String>)> = order
             .par_chunks(CHUNK)
-            .map_init(Vec::new, |buf, chunk| {
+            .map(|chunk| {
                 chunk
                     .iter()
                     .filter_map(|&(_, i)| {
                         let inc = parsed.get(i as usize)?.as_ref().ok()?;
-                        let m = index.classify(&timelines, inc, &query, buf);
+                        let m = index.classify(&timelines, inc, &query);
                         Some((i, m.map_err(|e| e.to_string())))
                     })
                     .collect::<Vec<_>>()
