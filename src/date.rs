@@ -249,7 +249,27 @@ impl fmt::Display for PartialDate {
         match self {
             PartialDate::Year(y) => write!(f, "{y:04}"),
             PartialDate::Month(y, m) => write!(f, "{y:04}-{m:02}"),
-            PartialDate::Day(d) => write!(f, "{d}"),
+            PartialDate::Day(d) => match u16::try_from(d.year()) {
+                // The common case, written without the general formatter.
+                Ok(y @ 1000..=9999) => {
+                    let (m, day) = (d.month().unsigned_abs(), d.day().unsigned_abs());
+                    let digit = |n: u16| b'0' + (n % 10) as u8;
+                    let text = [
+                        digit(y / 1000),
+                        digit(y / 100),
+                        digit(y / 10),
+                        digit(y),
+                        b'-',
+                        digit(u16::from(m) / 10),
+                        digit(u16::from(m)),
+                        b'-',
+                        digit(u16::from(day) / 10),
+                        digit(u16::from(day)),
+                    ];
+                    f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
+                }
+                _ => write!(f, "{d}"),
+            },
         }
     }
 }
@@ -318,6 +338,26 @@ mod tests {
         let odd = DateSpan::new(Date::constant(2006, 4, 3), Date::constant(2006, 4, 9)).unwrap();
         assert_eq!(odd.to_string(), "2006-04-03/2006-04-09");
         assert!(DateSpan::new(Date::constant(2006, 4, 9), Date::constant(2006, 4, 3)).is_none());
+    }
+
+    #[test]
+    fn day_display_matches_jiff() {
+        let mut days: Vec<Date> = (0..3 * 366)
+            .filter_map(|n| {
+                Date::constant(1999, 1, 1)
+                    .checked_add(jiff::Span::new().days(n))
+                    .ok()
+            })
+            .collect();
+        days.extend([
+            Date::constant(1000, 1, 1),
+            Date::constant(9999, 12, 31),
+            Date::constant(999, 12, 31),
+            Date::constant(-5, 3, 4),
+        ]);
+        for d in days {
+            assert_eq!(PartialDate::Day(d).to_string(), d.to_string());
+        }
     }
 
     #[test]

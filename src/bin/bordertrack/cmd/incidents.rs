@@ -5,7 +5,7 @@
 //! them runs on every core; the encoded chunks are written in input order. Memory stays flat
 //! however long the input is (unless `--check-ids` keeps every id to find repeats).
 
-use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use bordertrack::io::{IncidentReader, RawRows};
 use bordertrack::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
 use bordertrack::report::{Cell, Chunk, RowWriter};
-use bordertrack::{Error, Incident, Problem};
+use bordertrack::{CountryCode, Dataset, Error, Incident, Problem};
 use geo::Geometry;
 use rayon::prelude::*;
 
@@ -43,44 +43,67 @@ const BATCH: usize = 1 << 15;
 /// Rows per unit of parallel work within a batch.
 const CHUNK: usize = 1 << 10;
 
+/// The text of each segment's dyad, made once so that rows borrow it.
+pub struct DyadNames(Vec<String>);
+
+impl DyadNames {
+    /// The dyads of `data`'s segments, in segment order.
+    pub fn new(data: &Dataset) -> DyadNames {
+        DyadNames(data.segments().iter().map(|s| s.dyad.to_string()).collect())
+    }
+
+    fn get(&self, segment_index: usize) -> &str {
+        self.0.get(segment_index).map_or("", String::as_str)
+    }
+}
+
 /// The cells of one output row; `m` is `None` for an incident that matched nothing (`--all`).
-pub fn cells<'a>(
-    incident_id: &'a str,
-    date: String,
+pub fn cells<'b>(
+    incident_id: &'b str,
+    date: &'b str,
     lon: f64,
     lat: f64,
-    m: Option<&IncidentMatch<'a>>,
-) -> Vec<Cell<'a>> {
-    let mut c = vec![
-        Cell::text(incident_id),
-        Cell::text(date),
-        Cell::Float(lon, 6),
-        Cell::Float(lat, 6),
-    ];
-    match m {
-        Some(m) => {
-            let l = &m.located;
-            let since = m.status.since();
-            c.extend([
-                Cell::text(l.segment.id.as_str()),
-                Cell::text(l.segment.dyad.to_string()),
-                Cell::Float(l.distance_m, 1),
-                Cell::Float(l.chainage_m / 1000.0, 3),
-                Cell::text(
-                    l.side
-                        .map_or(Cow::Borrowed("on"), |s| Cow::Owned(s.to_string())),
-                ),
-                Cell::text(m.status.delimitation_word()),
-                Cell::text(m.status.demarcation_word()),
-                since
-                    .and_then(|e| e.by.instrument_id.as_deref())
-                    .map_or(Cell::Empty, Cell::text),
-                Cell::text(m.status.ambiguity()),
-            ]);
-        }
-        None => c.extend(std::iter::repeat_n(Cell::Empty, COLUMNS.len() - 4)),
-    }
-    c
+    m: Option<&'b IncidentMatch<'b>>,
+    dyads: &'b DyadNames,
+) -> [Cell<'b>; 13] {
+    let (id, date) = (Cell::text(incident_id), Cell::text(date));
+    let (lon, lat) = (Cell::Float(lon, 6), Cell::Float(lat, 6));
+    let Some(m) = m else {
+        return [
+            id,
+            date,
+            lon,
+            lat,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+        ];
+    };
+    let l = &m.located;
+    [
+        id,
+        date,
+        lon,
+        lat,
+        Cell::text(l.segment.id.as_str()),
+        Cell::text(dyads.get(l.segment_index)),
+        Cell::Float(l.distance_m, 1),
+        Cell::Float(l.chainage_m / 1000.0, 3),
+        Cell::text(l.side.as_ref().map_or("on", CountryCode::as_str)),
+        Cell::text(m.status.delimitation_word()),
+        Cell::text(m.status.demarcation_word()),
+        m.status
+            .since()
+            .and_then(|e| e.by.instrument_id.as_deref())
+            .map_or(Cell::Empty, Cell::text),
+        Cell::text(m.status.ambiguity()),
+    ]
 }
 
 /// The position of `p` along a Z-order (Morton) curve over lon/lat: points close on the curve
@@ -132,6 +155,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         }
     }
     let index = BorderIndex::new(&data)?;
+    let dyads = DyadNames::new(&data);
     let timelines = StatusTimelines::new(&data, args.when.basis.into());
     let query = IncidentQuery {
         within_m: args.within,
@@ -247,6 +271,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
             .par_chunks(CHUNK)
             .zip(matches.par_chunks(CHUNK))
             .map(|(rows, found)| {
+                let mut date = String::new();
                 let mut d = Done {
                     chunk: Chunk::default(),
                     problems: Vec::new(),
@@ -286,12 +311,15 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                     } else if !args.all {
                         continue;
                     }
+                    date.clear();
+                    let _ = write!(date, "{}", inc.date);
                     let row = cells(
                         &inc.id,
-                        inc.date.to_string(),
+                        &date,
                         inc.point.x(),
                         inc.point.y(),
                         m.as_ref(),
+                        &dyads,
                     );
                     encoder.encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
                 }

@@ -6,7 +6,7 @@ use bordertrack::query::{BorderIndex, IncidentMatch, StatusTimelines};
 use bordertrack::report::RowWriter;
 use geo::{Geometry, Point};
 
-use super::incidents::{cells, COLUMNS};
+use super::incidents::{cells, DyadNames, COLUMNS};
 use crate::args::LocateArgs;
 use crate::output::{self, Output};
 use crate::Failure;
@@ -16,6 +16,7 @@ use crate::Failure;
 pub fn run(data_dir: Option<&Path>, args: &LocateArgs) -> Result<(), Failure> {
     let data = super::load(data_dir)?;
     let index = BorderIndex::new(&data)?;
+    let dyads = DyadNames::new(&data);
     let timelines = StatusTimelines::new(&data, args.when.basis.into());
     let at = super::as_of(&args.when);
     let p = Point::new(args.lon, args.lat);
@@ -33,7 +34,8 @@ pub fn run(data_dir: Option<&Path>, args: &LocateArgs) -> Result<(), Failure> {
             status: timelines.at(located.segment_index, at),
             located,
         };
-        let row = cells("", at.to_string(), args.lon, args.lat, Some(&m));
+        let date = at.to_string();
+        let row = cells("", &date, args.lon, args.lat, Some(&m), &dyads);
         w.write(&row, Some(&Geometry::Point(p)))?;
     }
     w.finish()?;

@@ -4,6 +4,8 @@
 //! results, a geometry per row. [`RowWriter`] streams them in the chosen [`Format`]; only the
 //! text table buffers (it needs every width before printing).
 
+mod fixed;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -72,9 +74,7 @@ impl<'a> Cell<'a> {
             Cell::Int(i) => {
                 let _ = write!(buf, "{i}");
             }
-            Cell::Float(x, d) => {
-                let _ = write!(buf, "{x:.d$}");
-            }
+            Cell::Float(x, d) => fixed::write_fixed(buf, *x, *d),
             Cell::Empty => {}
         }
         buf
@@ -86,7 +86,8 @@ impl<'a> Cell<'a> {
             Cell::Int(i) => Value::from(*i),
             Cell::Float(x, d) => {
                 // Round through the fixed-decimal text so JSON matches the CSV figures.
-                let t = format!("{x:.d$}");
+                let mut t = String::new();
+                fixed::write_fixed(&mut t, *x, *d);
                 t.parse::<f64>()
                     .ok()
                     .and_then(serde_json::Number::from_f64)
@@ -108,7 +109,6 @@ pub struct RowEncoder {
 /// Rows encoded by a [`RowEncoder`], ready for [`RowWriter::write_chunk`].
 #[derive(Debug, Default)]
 pub struct Chunk {
-    csv: Option<csv::Writer<Vec<u8>>>,
     bytes: Vec<u8>,
     rows: u64,
     table: Vec<Vec<String>>,
@@ -136,16 +136,17 @@ impl RowEncoder {
         chunk.rows += 1;
         match self.format {
             Format::Csv => {
-                let w = chunk.csv.get_or_insert_with(|| {
-                    csv::WriterBuilder::new()
-                        .terminator(csv::Terminator::Any(b'\n'))
-                        .from_writer(Vec::new())
-                });
-                // Writing into a Vec cannot fail.
-                for c in cells {
-                    let _ = w.write_field(c.text_into(&mut chunk.scratch));
+                for (i, c) in cells.iter().enumerate() {
+                    if i > 0 {
+                        chunk.bytes.push(b',');
+                    }
+                    csv_field(&mut chunk.bytes, c.text_into(&mut chunk.scratch));
                 }
-                let _ = w.write_record(None::<&[u8]>);
+                if let [Cell::Empty] = cells {
+                    // A lone empty field, quoted so that the row is not a blank line.
+                    chunk.bytes.extend_from_slice(b"\"\"");
+                }
+                chunk.bytes.push(b'\n');
             }
             Format::Table => {
                 let mut scratch = String::new();
@@ -217,12 +218,7 @@ impl<W: Write> RowWriter<W> {
                 let header: Vec<Cell<'_>> = columns.iter().map(|c| Cell::text(*c)).collect();
                 let mut chunk = Chunk::default();
                 encoder.encode(&mut chunk, &header, None);
-                if let Some(c) = chunk.csv.take() {
-                    let bytes = c
-                        .into_inner()
-                        .map_err(|e| io::Error::other(e.error().to_string()))?;
-                    w.write_all(&bytes)?;
-                }
+                w.write_all(&chunk.bytes)?;
             }
             Format::Json => w.write_all(b"[")?,
             Format::GeoJson => w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?,
@@ -266,18 +262,6 @@ impl<W: Write> RowWriter<W> {
     /// # Errors
     /// Any write error, including a closed pipe.
     pub fn write_chunk(&mut self, chunk: &mut Chunk) -> io::Result<()> {
-        if let Some(w) = chunk.csv.take() {
-            let mut bytes = w
-                .into_inner()
-                .map_err(|e| io::Error::other(e.error().to_string()))?;
-            self.out.write_all(&bytes)?;
-            bytes.clear();
-            chunk.csv = Some(
-                csv::WriterBuilder::new()
-                    .terminator(csv::Terminator::Any(b'\n'))
-                    .from_writer(bytes),
-            );
-        }
         if chunk.rows > 0 {
             if matches!(self.encoder.format, Format::Json | Format::GeoJson) {
                 self.out
@@ -320,6 +304,27 @@ impl<W: Write> RowWriter<W> {
     }
 }
 
+/// Appends one CSV field as the `csv` crate writes it (RFC 4180, `QuoteStyle::Necessary`):
+/// quoted, with quotes doubled, when it holds a comma, a quote or a line break.
+fn csv_field(out: &mut Vec<u8>, field: &str) {
+    let bytes = field.as_bytes();
+    if bytes
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.push(b'"');
+        for &b in bytes {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(bytes);
+    }
+}
+
 fn write_table(w: &mut impl Write, columns: &[String], rows: &[Vec<String>]) -> io::Result<()> {
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
@@ -352,4 +357,37 @@ fn write_table(w: &mut impl Write, columns: &[String], rows: &[Vec<String>]) -> 
         line(w, r)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The same record written by the `csv` crate's writer.
+    fn by_csv_crate(fields: &[String]) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        w.write_record(fields).expect("writing into a Vec");
+        w.into_inner().expect("flushing into a Vec")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        /// CSV rows are byte for byte what the `csv` crate writes.
+        #[test]
+        fn csv_rows_match_the_csv_crate(
+            fields in prop::collection::vec("[a-c,\"\r\n ;\t\u{e9}]{0,6}", 1..5)
+        ) {
+            let cells: Vec<Cell<'_>> = fields.iter().map(|f| Cell::text(f.as_str())).collect();
+            let mut chunk = Chunk::default();
+            RowEncoder::new(Format::Csv, &["x"]).encode(&mut chunk, &cells, None);
+            let want = by_csv_crate(&fields);
+            prop_assert_eq!(
+                String::from_utf8_lossy(&chunk.bytes),
+                String::from_utf8_lossy(&want)
+            );
+        }
+    }
 }

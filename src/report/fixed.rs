@@ -1,0 +1,140 @@
+//! Numbers written with a fixed number of decimals, fast, and exactly as `format!("{x:.d$}")`
+//! writes them: the exact binary value rounded to `d` decimals, ties to even.
+
+use std::fmt::Write as _;
+
+/// Powers of ten exactly representable as `f64`.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// Largest scaled value handled by the fast path: below 2^52 every float is a multiple of
+/// half a unit, so the distance to the next integer is exact.
+const FAST_LIMIT: f64 = 4_503_599_627_370_496.0;
+
+/// Appends `x` with `decimals` digits after the point to `out`, byte for byte as
+/// `write!(out, "{x:.decimals$}")` would.
+pub(crate) fn write_fixed(out: &mut String, x: f64, decimals: usize) {
+    let Some(&scale) = POW10.get(decimals) else {
+        let _ = write!(out, "{x:.decimals$}");
+        return;
+    };
+    let a = x.abs();
+    let hi = a * scale;
+    if hi.is_nan() || hi >= FAST_LIMIT {
+        // Large, infinite or NaN: the standard formatter.
+        let _ = write!(out, "{x:.decimals$}");
+        return;
+    }
+    // `a * scale` exactly is `hi + lo`; `hi - floor(hi)` is exact.
+    let floor = hi.floor();
+    let rest = hi - floor;
+    let up = if rest > 0.5 {
+        true
+    } else if rest < 0.5 {
+        false
+    } else {
+        // The rounded product sits on a half: the exact product's remainder decides, and an
+        // exact tie goes to the even neighbour.
+        let lo = a.mul_add(scale, -hi);
+        if lo != 0.0 {
+            lo > 0.0
+        } else {
+            floor % 2.0 != 0.0
+        }
+    };
+    // `floor + 1 <= 2^52` fits in u64 exactly.
+    let n = floor as u64 + u64::from(up);
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        // `v % 10` is below 10.
+        digits[len] = b'0' + (v % 10) as u8;
+        len += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // At least one digit before the point.
+    while len < decimals + 1 {
+        digits[len] = b'0';
+        len += 1;
+    }
+    // Most significant first; the point goes before the last `decimals` digits.
+    for (i, &digit) in digits[..len].iter().enumerate().rev() {
+        out.push(char::from(digit));
+        if i == decimals && decimals > 0 {
+            out.push('.');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fixed(x: f64, d: usize) -> String {
+        let mut s = String::new();
+        write_fixed(&mut s, x, d);
+        s
+    }
+
+    #[test]
+    fn matches_the_standard_formatter_on_edge_cases() {
+        let cases = [
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.25,
+            0.125,
+            0.35,
+            1e-300,
+            -1e-300,
+            0.05,
+            0.15,
+            9.995,
+            99.95,
+            123_456.789_5,
+            4.5e15,
+            4.6e15,
+            1e300,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            2_186_000.000_5,
+            0.000_5,
+            0.000_499_999,
+        ];
+        for x in cases {
+            for d in 0..=17 {
+                assert_eq!(fixed(x, d), format!("{x:.d$}"), "{x:e} with {d} decimals");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn matches_the_standard_formatter(x in prop_oneof![
+            any::<f64>(),
+            -1e7..1e7f64,
+            (-100_000_000i64..100_000_000i64, 0..7u32).prop_map(|(n, k)| {
+                // Decimal halves and near-halves: `n / 10^k` and its neighbours.
+                n as f64 / 10f64.powi(k as i32) + 5.0 / 10f64.powi(k as i32 + 1)
+            }),
+        ], d in 0usize..10) {
+            prop_assert_eq!(fixed(x, d), format!("{x:.d$}"));
+        }
+    }
+}
