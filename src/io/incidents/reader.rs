@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Chain, Cursor, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use csv::ByteRecord;
 
@@ -58,9 +59,15 @@ enum Source<R: Read> {
 
 struct CsvSource<R: Read> {
     reader: csv::Reader<Input<R>>,
+    header: Arc<CsvHeader>,
+    record: ByteRecord,
+}
+
+/// What a CSV row is converted with: the header's names and the columns they map to.
+#[derive(Debug)]
+struct CsvHeader {
     names: Vec<String>,
     columns: Columns,
-    record: ByteRecord,
 }
 
 impl IncidentReader<File> {
@@ -120,7 +127,7 @@ impl<R: Read> IncidentReader<R> {
             ));
         } else {
             let src = CsvSource::open(stream).map_err(|(line, msg)| fatal(line, msg))?;
-            (src.columns.layout(), Source::Csv(Box::new(src)))
+            (src.header.columns.layout(), Source::Csv(Box::new(src)))
         };
         Ok(IncidentReader {
             name: name.to_string(),
@@ -177,7 +184,7 @@ impl<R: Read> IncidentReader<R> {
                 }
                 Ok(true) => {
                     let line = src.record.position().map_or(0, |p| p.line());
-                    let result = src.columns.incident(&src.record, &src.names);
+                    let result = src.header.columns.incident(&src.record, &src.header.names);
                     (result, Location::Line(line), line)
                 }
                 Err(e) => {
@@ -284,28 +291,30 @@ impl RawRows {
     }
 }
 
-/// Converts [`RawRow`]s into incidents; shareable between threads.
-#[derive(Clone, Copy)]
-pub struct RowParser<'a> {
-    name: &'a str,
-    csv: Option<(&'a Columns, &'a [String])>,
+/// Converts [`RawRow`]s into incidents; cheap to clone, and shareable between threads
+/// independently of the reader (which can go on reading meanwhile).
+#[derive(Clone, Debug)]
+pub struct RowParser {
+    name: Arc<str>,
+    csv: Option<Arc<CsvHeader>>,
 }
 
-impl RowParser<'_> {
+impl RowParser {
     /// The incident of `row`, or the row's problem (file, line, every fault found).
     pub fn parse(&self, row: &RawRow) -> Result<Incident, Problem> {
-        match (row, self.csv) {
+        match (row, &self.csv) {
             (RawRow::Ready(r), _) => r.clone(),
-            (RawRow::Csv(rec), Some((columns, names))) => {
+            (RawRow::Csv(rec), Some(header)) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                columns
-                    .incident(rec, names)
-                    .map_err(|m| Problem::new(self.name, Location::Line(line), m))
+                header
+                    .columns
+                    .incident(rec, &header.names)
+                    .map_err(|m| Problem::new(&*self.name, Location::Line(line), m))
             }
             (RawRow::Csv(rec), None) => {
                 let line = rec.position().map_or(0, |p| p.line());
                 Err(Problem::new(
-                    self.name,
+                    &*self.name,
                     Location::Line(line),
                     "not a CSV input",
                 ))
@@ -350,11 +359,11 @@ impl<R: Read> IncidentReader<R> {
     }
 
     /// The converter for rows read by [`IncidentReader::read_raw`].
-    pub fn parser(&self) -> RowParser<'_> {
+    pub fn parser(&self) -> RowParser {
         RowParser {
-            name: &self.name,
+            name: Arc::from(self.name.as_str()),
             csv: match &self.source {
-                Source::Csv(src) => Some((&src.columns, &src.names)),
+                Source::Csv(src) => Some(Arc::clone(&src.header)),
                 Source::GeoJson(_) => None,
             },
         }
@@ -517,8 +526,7 @@ impl<R: Read> CsvSource<R> {
                 Ok(columns) => {
                     return Ok(CsvSource {
                         reader,
-                        names,
-                        columns,
+                        header: Arc::new(CsvHeader { names, columns }),
                         record: ByteRecord::new(),
                     })
                 }

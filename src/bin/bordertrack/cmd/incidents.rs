@@ -2,17 +2,19 @@
 //! date.
 //!
 //! Streams: rows are read in batches on the main thread; converting, classifying and encoding
-//! them runs on every core; the encoded chunks are written in input order. Memory stays flat
-//! however long the input is (unless `--check-ids` keeps every id to find repeats).
+//! them runs on every core meanwhile (batch `k` is processed while batch `k + 1` is read and
+//! batch `k - 1` written); the encoded chunks are written in input order. Memory stays flat
+//! however long the input is (three batches at most, unless `--check-ids` keeps every id to
+//! find repeats).
 
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
-use bordertrack::io::{IncidentReader, RawRows};
+use bordertrack::io::{IncidentReader, RawRow, RawRows};
 use bordertrack::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
-use bordertrack::report::{Cell, Chunk, RowWriter};
+use bordertrack::report::{Cell, Chunk, RowEncoder, RowWriter};
 use bordertrack::{CountryCode, Dataset, Error, Incident, Problem};
 use geo::Geometry;
 use rayon::prelude::*;
@@ -40,8 +42,9 @@ pub const COLUMNS: &[&str] = &[
 
 /// Rows read per batch: large enough to keep both cores busy, small enough to keep memory flat.
 const BATCH: usize = 1 << 15;
-/// Rows per unit of parallel work within a batch.
-const CHUNK: usize = 1 << 10;
+/// Rows per unit of parallel work within a batch, classified in space-filling-curve order
+/// (larger units share more of the index between successive queries).
+const CHUNK: usize = 1 << 12;
 
 /// The text of each segment's dyad, made once so that rows borrow it.
 pub struct DyadNames(Vec<String>);
@@ -144,6 +147,137 @@ struct Done {
     matched: u64,
 }
 
+/// Everything that converts, classifies and encodes a batch, shared by the worker threads.
+struct Classifier<'a> {
+    index: &'a BorderIndex<'a>,
+    timelines: &'a StatusTimelines<'a>,
+    query: &'a IncidentQuery,
+    dyads: &'a DyadNames,
+    encoder: &'a RowEncoder,
+    source_name: &'a str,
+    all: bool,
+}
+
+impl<'a> Classifier<'a> {
+    /// Classifies and encodes converted rows, on every core; the chunks come back in input
+    /// order.
+    fn batch(&self, parsed: &[Result<Incident, Problem>]) -> Vec<Done> {
+        parsed
+            .par_chunks(CHUNK)
+            .map_init(
+                || (Vec::new(), Vec::new(), String::new()),
+                |(order, found, date), rows| self.chunk(rows, order, found, date),
+            )
+            .collect()
+    }
+
+    /// One chunk: classified in the order of a space-filling curve, so that successive
+    /// queries touch the same parts of the index, then encoded in input order.
+    fn chunk(
+        &self,
+        rows: &[Result<Incident, Problem>],
+        order: &mut Vec<(u64, u32)>,
+        found: &mut Vec<Option<Result<Option<IncidentMatch<'a>>, String>>>,
+        date: &mut String,
+    ) -> Done {
+        order.clear();
+        order.extend(rows.iter().enumerate().filter_map(|(i, r)| {
+            let inc = r.as_ref().ok()?;
+            Some((morton(inc.point), u32::try_from(i).ok()?))
+        }));
+        order.sort_unstable();
+        found.clear();
+        found.resize_with(rows.len(), || None);
+        for &(_, i) in order.iter() {
+            let Some(Ok(inc)) = rows.get(i as usize) else {
+                continue;
+            };
+            let m = self
+                .index
+                .classify(self.timelines, inc, self.query)
+                .map_err(|e| e.to_string());
+            if let Some(slot) = found.get_mut(i as usize) {
+                *slot = Some(m);
+            }
+        }
+        let mut d = Done {
+            chunk: Chunk::default(),
+            problems: Vec::new(),
+            read: 0,
+            matched: 0,
+        };
+        for (r, m) in rows.iter().zip(found.iter()) {
+            let inc = match r {
+                Ok(inc) => inc,
+                Err(p) => {
+                    d.problems.push(p.clone());
+                    continue;
+                }
+            };
+            let m = match m {
+                Some(Ok(m)) => m,
+                Some(Err(e)) => {
+                    d.problems.push(Problem::new(
+                        self.source_name,
+                        bordertrack::Location::File,
+                        format!("incident {:?}: {e}", inc.id),
+                    ));
+                    continue;
+                }
+                None => {
+                    d.problems.push(Problem::new(
+                        self.source_name,
+                        bordertrack::Location::File,
+                        format!("incident {:?}: not classified", inc.id),
+                    ));
+                    continue;
+                }
+            };
+            d.read += 1;
+            if m.is_some() {
+                d.matched += 1;
+            } else if !self.all {
+                continue;
+            }
+            date.clear();
+            let _ = write!(date, "{}", inc.date);
+            let row = cells(
+                &inc.id,
+                date,
+                inc.point.x(),
+                inc.point.y(),
+                m.as_ref(),
+                self.dyads,
+            );
+            self.encoder
+                .encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
+        }
+        d
+    }
+}
+
+/// Where the rows come from: an incident file, or the dataset's own incidents.
+enum Rows<'a> {
+    File(IncidentReader<Box<dyn Read>>),
+    Embedded(std::slice::Iter<'a, Incident>),
+}
+
+impl Rows<'_> {
+    /// Reads the next batch into `raw`; returns how many rows it holds (0 at the end).
+    fn fill(&mut self, raw: &mut RawRows) -> usize {
+        match self {
+            Rows::File(r) => r.read_raw(raw, BATCH),
+            Rows::Embedded(it) => {
+                raw.clear();
+                for inc in it.by_ref().take(BATCH) {
+                    raw.push_ready(Ok(inc.clone()));
+                }
+                raw.as_slice().len()
+            }
+        }
+    }
+}
+
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure> {
     let data = super::load(data_dir)?;
@@ -163,19 +297,20 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         filter: args.on.clone().unwrap_or_default(),
         dyad: args.dyad,
     };
-    let mut reader = match &args.file {
-        Some(p) => Some(
-            open(p)
+    let (mut rows, parser) = match &args.file {
+        Some(p) => {
+            let r = open(p)
                 .map_err(|e| match e {
                     // The input file, not the dataset, is at fault.
                     Error::Invalid(problems) => Failure::BadInput(problems),
                     other => Failure::from(other),
                 })?
-                .check_duplicate_ids(args.check_ids),
-        ),
-        None => None,
+                .check_duplicate_ids(args.check_ids);
+            let parser = r.parser();
+            (Rows::File(r), Some(parser))
+        }
+        None => (Rows::Embedded(data.incidents().iter()), None),
     };
-    let mut embedded = data.incidents().iter();
     let source_name = match &args.file {
         Some(p) if p.as_os_str() == "-" => "<stdin>".to_string(),
         Some(p) => p.display().to_string(),
@@ -188,6 +323,15 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     let mut out = Output::open(&args.out, &inputs)?;
     let mut w = RowWriter::new(&mut out, output::format(&args.out), COLUMNS)?;
     let encoder = w.encoder().clone();
+    let classifier = Classifier {
+        index: &index,
+        timelines: &timelines,
+        query: &query,
+        dyads: &dyads,
+        encoder: &encoder,
+        source_name: &source_name,
+        all: args.all,
+    };
 
     let progress = (args.file.is_some() && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
@@ -199,133 +343,9 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         None => eprintln!("{p}"),
     };
     let (mut read, mut matched, mut bad) = (0u64, 0u64, 0u64);
-    let mut raw = RawRows::new();
-    let mut parsed: Vec<Result<Incident, Problem>> = Vec::with_capacity(BATCH);
-    let mut order: Vec<(u64, u32)> = Vec::with_capacity(BATCH);
-    let mut matches: Vec<Option<Result<Option<IncidentMatch<'_>>, String>>> = Vec::new();
-    loop {
-        if crate::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(Failure::Interrupted);
-        }
-        // 1. Read a batch (main thread), 2. convert it (all cores).
-        parsed.clear();
-        match &mut reader {
-            Some(r) => {
-                if r.read_raw(&mut raw, BATCH) == 0 {
-                    break;
-                }
-                let parser = r.parser();
-                raw.as_slice()
-                    .par_iter()
-                    .map(|row| parser.parse(row))
-                    .collect_into_vec(&mut parsed);
-                // 3. Repeated ids, in input order (only with --check-ids).
-                if args.check_ids {
-                    for (row, p) in raw.as_slice().iter().zip(parsed.iter_mut()) {
-                        if let Ok(inc) = p {
-                            if let Some(problem) = r.check_id(row, inc) {
-                                *p = Err(problem);
-                            }
-                        }
-                    }
-                }
-            }
-            None => {
-                parsed.extend(embedded.by_ref().take(BATCH).cloned().map(Ok));
-                if parsed.is_empty() {
-                    break;
-                }
-            }
-        }
-        // 4. Classify (all cores), in the order of a space-filling curve so that successive
-        // queries touch the same parts of the index, then put the answers back in input order.
-        order.clear();
-        order.par_extend(parsed.par_iter().enumerate().filter_map(|(i, r)| {
-            let inc = r.as_ref().ok()?;
-            Some((morton(inc.point), u32::try_from(i).ok()?))
-        }));
-        order.par_sort_unstable();
-        let found: Vec<(u32, Result<Option<IncidentMatch<'_>>, String>)> = order
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .filter_map(|&(_, i)| {
-                        let inc = parsed.get(i as usize)?.as_ref().ok()?;
-                        let m = index.classify(&timelines, inc, &query);
-                        Some((i, m.map_err(|e| e.to_string())))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .flatten()
-            .collect();
-        matches.clear();
-        matches.resize_with(parsed.len(), || None);
-        for (i, m) in found {
-            if let Some(slot) = matches.get_mut(i as usize) {
-                *slot = Some(m);
-            }
-        }
-        // 5. Encode in input order (all cores), 6. write in order (main thread).
-        let done: Vec<Done> = parsed
-            .par_chunks(CHUNK)
-            .zip(matches.par_chunks(CHUNK))
-            .map(|(rows, found)| {
-                let mut date = String::new();
-                let mut d = Done {
-                    chunk: Chunk::default(),
-                    problems: Vec::new(),
-                    read: 0,
-                    matched: 0,
-                };
-                for (r, m) in rows.iter().zip(found) {
-                    let inc = match r {
-                        Ok(inc) => inc,
-                        Err(p) => {
-                            d.problems.push(p.clone());
-                            continue;
-                        }
-                    };
-                    let m = match m {
-                        Some(Ok(m)) => m,
-                        Some(Err(e)) => {
-                            d.problems.push(Problem::new(
-                                source_name.as_str(),
-                                bordertrack::Location::File,
-                                format!("incident {:?}: {e}", inc.id),
-                            ));
-                            continue;
-                        }
-                        None => {
-                            d.problems.push(Problem::new(
-                                source_name.as_str(),
-                                bordertrack::Location::File,
-                                format!("incident {:?}: not classified", inc.id),
-                            ));
-                            continue;
-                        }
-                    };
-                    d.read += 1;
-                    if m.is_some() {
-                        d.matched += 1;
-                    } else if !args.all {
-                        continue;
-                    }
-                    date.clear();
-                    let _ = write!(date, "{}", inc.date);
-                    let row = cells(
-                        &inc.id,
-                        &date,
-                        inc.point.x(),
-                        inc.point.y(),
-                        m.as_ref(),
-                        &dyads,
-                    );
-                    encoder.encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
-                }
-                d
-            })
-            .collect();
+    // Writes one batch's chunks in order and counts them; fails at the first bad row under
+    // --strict.
+    let mut write = |done: Vec<Done>| -> Result<(), Failure> {
         for mut d in done {
             for p in &d.problems {
                 bad += 1;
@@ -341,11 +361,92 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         if let Some(pb) = &progress {
             pb.set_position(read + bad);
         }
+        Ok(())
+    };
+
+    // Batch k is converted, classified and encoded on the worker threads while this thread
+    // reads batch k + 1 and writes batch k - 1. Checking repeated ids needs the reader between
+    // conversion and classification, so with --check-ids the steps take turns instead.
+    let mut current = RawRows::new();
+    let mut next = RawRows::new();
+    let mut parsed: Vec<Result<Incident, Problem>> = Vec::with_capacity(BATCH);
+    let mut written: Option<Vec<Done>> = None;
+    let mut filled = rows.fill(&mut current);
+    while filled > 0 {
+        if crate::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Failure::Interrupted);
+        }
+        let convert = |row: &RawRow| match &parser {
+            Some(p) => p.parse(row),
+            None => match row {
+                RawRow::Ready(r) => r.clone(),
+                RawRow::Csv(_) => Err(Problem::new(
+                    source_name.as_str(),
+                    bordertrack::Location::File,
+                    "not an incident",
+                )),
+            },
+        };
+        let done;
+        let mut pending = written.take();
+        let mut write_result = Ok(());
+        if args.check_ids {
+            current
+                .as_slice()
+                .par_iter()
+                .map(convert)
+                .collect_into_vec(&mut parsed);
+            if let Rows::File(r) = &mut rows {
+                for (row, p) in current.as_slice().iter().zip(parsed.iter_mut()) {
+                    if let Ok(inc) = p {
+                        if let Some(problem) = r.check_id(row, inc) {
+                            *p = Err(problem);
+                        }
+                    }
+                }
+            }
+            done = classifier.batch(&parsed);
+            if let Some(prev) = pending.take() {
+                write_result = write(prev);
+            }
+            filled = rows.fill(&mut next);
+        } else {
+            let (result, next_filled) = std::thread::scope(|s| {
+                let worker = s.spawn(|| {
+                    current
+                        .as_slice()
+                        .par_iter()
+                        .map(convert)
+                        .collect_into_vec(&mut parsed);
+                    classifier.batch(&parsed)
+                });
+                if let Some(prev) = pending.take() {
+                    write_result = write(prev);
+                }
+                let next_filled = if write_result.is_ok() {
+                    rows.fill(&mut next)
+                } else {
+                    0
+                };
+                match worker.join() {
+                    Ok(result) => (result, next_filled),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+            done = result;
+            filled = next_filled;
+        }
+        write_result?;
+        written = Some(done);
+        std::mem::swap(&mut current, &mut next);
+    }
+    if let Some(last) = written.take() {
+        write(last)?;
     }
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
-    if reader.as_ref().is_some_and(|r| r.stopped_early()) {
+    if matches!(&rows, Rows::File(r) if r.stopped_early()) {
         // The rows after the break were never read: the result is incomplete, so the output
         // file is not written (it is dropped here) and the run fails.
         return Err(Failure::Incomplete);
