@@ -159,7 +159,7 @@ impl<'a> BorderIndex<'a> {
         let accept = |line: usize| {
             segments.get(line).is_some_and(|seg| {
                 query.dyad.is_none_or(|d| d == seg.dyad)
-                    && timelines.at(line, at).may_match(&query.filter)
+                    && (query.filter.is_empty() || timelines.at(line, at).may_match(&query.filter))
             })
         };
         Ok(self

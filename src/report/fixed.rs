@@ -44,34 +44,35 @@ pub(crate) fn write_fixed(out: &mut String, x: f64, decimals: usize) {
         }
     };
     // `floor + 1 <= 2^52` fits in u64 exactly.
-    let n = floor as u64 + u64::from(up);
-    if x.is_sign_negative() {
-        out.push('-');
+    let mut n = floor as u64 + u64::from(up);
+    // Digits from the right: the decimals, the point, the whole part (at least one digit),
+    // the sign. 16 significant digits at most, 15 decimals, so 34 bytes always suffice.
+    let mut text = [0u8; 40];
+    let mut at = text.len();
+    let mut put = |b: u8| {
+        at -= 1;
+        text[at] = b;
+    };
+    for _ in 0..decimals {
+        // `n % 10` is below 10.
+        put(b'0' + (n % 10) as u8);
+        n /= 10;
     }
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    let mut v = n;
+    if decimals > 0 {
+        put(b'.');
+    }
     loop {
-        // `v % 10` is below 10.
-        digits[len] = b'0' + (v % 10) as u8;
-        len += 1;
-        v /= 10;
-        if v == 0 {
+        put(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
             break;
         }
     }
-    // At least one digit before the point.
-    while len < decimals + 1 {
-        digits[len] = b'0';
-        len += 1;
+    if x.is_sign_negative() {
+        put(b'-');
     }
-    // Most significant first; the point goes before the last `decimals` digits.
-    for (i, &digit) in digits[..len].iter().enumerate().rev() {
-        out.push(char::from(digit));
-        if i == decimals && decimals > 0 {
-            out.push('.');
-        }
-    }
+    // Only ASCII digits, the point and the sign were written.
+    out.push_str(std::str::from_utf8(&text[at..]).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -116,6 +116,14 @@ pub struct Chunk {
 }
 
 impl Chunk {
+    /// An empty chunk with room for `bytes` bytes of encoded rows.
+    pub fn with_capacity(bytes: usize) -> Chunk {
+        Chunk {
+            bytes: Vec::with_capacity(bytes),
+            ..Chunk::default()
+        }
+    }
+
     /// How many rows it holds.
     pub fn rows(&self) -> u64 {
         self.rows

@@ -177,6 +177,8 @@ struct EdgeInfo {
 struct TreePiece {
     chord: Chord,
     id: u32,
+    /// The piece's line, kept here so that filtering candidates reads nothing else.
+    line: u32,
 }
 
 impl RTreeObject for TreePiece {
@@ -407,6 +409,10 @@ impl LineIndex {
                 CachedEnvelope::new(TreePiece {
                     chord: p.chord,
                     id: u32::try_from(id).unwrap_or(u32::MAX),
+                    line: edges
+                        .get(p.edge as usize)
+                        .and_then(|e| u32::try_from(e.line).ok())
+                        .unwrap_or(u32::MAX),
                 })
             })
             .collect();
@@ -573,13 +579,8 @@ impl LineIndex {
         for t in self.tree.locate_in_envelope_intersecting(&query) {
             let lower_bound_m = t.chord.lower_bound_m(p3);
             if lower_bound_m <= max_m {
-                let line = self
-                    .pieces
-                    .get(t.id as usize)
-                    .and_then(|pc| self.edges.get(pc.edge as usize))
-                    .map_or(usize::MAX, |e| e.line);
                 s.candidates.push(Candidate {
-                    line,
+                    line: t.line as usize,
                     lower_bound_m,
                     id: t.id,
                 });

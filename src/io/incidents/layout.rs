@@ -246,7 +246,17 @@ impl Columns {
         // Columns whose bytes are not UTF-8: already reported, so the checks that read them
         // (which would see an empty field) add nothing more.
         let mut not_utf8: Vec<usize> = Vec::new();
-        let mut text = |i: usize| field(rec, names, i, &mut errors, &mut not_utf8);
+        // One validation of the whole record instead of one per field; a field is then its
+        // slice of it when that falls on character boundaries (it always does unless the row
+        // splits a character with a delimiter, which the per-field check reports).
+        let whole = std::str::from_utf8(rec.as_slice()).ok();
+        let mut text = |i: usize| {
+            let valid = whole.zip(rec.range(i)).and_then(|(w, r)| w.get(r));
+            match valid {
+                Some(t) => t.trim_ascii(),
+                None => field(rec, names, i, &mut errors, &mut not_utf8),
+            }
+        };
         let id = text(self.id);
         let date = text(self.date);
         let date_end = if self.layout == Layout::UcdpGed {

@@ -201,7 +201,8 @@ impl<'a> Classifier<'a> {
             }
         }
         let mut d = Done {
-            chunk: Chunk::default(),
+            // Room for typical CSV rows of matches, so that the buffer rarely grows.
+            chunk: Chunk::with_capacity(rows.len() * 64),
             problems: Vec::new(),
             read: 0,
             matched: 0,
