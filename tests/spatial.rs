@@ -275,6 +275,15 @@ proptest! {
                 }
             }
 
+            // nearest_within: the first match of `within` among the lines accepted, here the
+            // lines of even index, then all lines.
+            let even = index
+                .nearest_within(pt, max_m, |l| l % 2 == 0)
+                .expect("valid query");
+            prop_assert_eq!(even, found.iter().find(|f| f.line % 2 == 0).copied());
+            let any = index.nearest_within(pt, max_m, |_| true).expect("valid query");
+            prop_assert_eq!(any, found.first().copied());
+
             // Right at the limit: a line at distance d is found with max d(1 + 1e-9) (plus 0.1 µm,
             // the scale of the geodesic solutions' own accuracy, for points on the line), and is
             // not with max d(1 - 1e-9) when that is a clear micrometre short.
