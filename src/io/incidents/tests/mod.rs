@@ -193,6 +193,19 @@ fn non_utf8_in_a_row_is_a_row_problem() {
 }
 
 #[test]
+fn a_character_split_by_a_delimiter_is_not_utf8_in_either_field() {
+    // `é` is C3 A9: split by the comma, the record's bytes taken together are valid UTF-8 but
+    // neither field is.
+    let rows = rows_bytes(b"id,date,lat,lon\nA,2006,41.5\xc3,\xa969.0\n");
+    assert_eq!(
+        problem(&rows, 0),
+        "in.csv:2: column lat is not valid UTF-8 (byte 0xC3 at offset 4 of the field); \
+         save the file as UTF-8; column lon is not valid UTF-8 (byte 0xA9 at offset 0 of the \
+         field); save the file as UTF-8"
+    );
+}
+
+#[test]
 fn a_non_utf8_field_is_reported_once_not_also_as_empty() {
     // The undecodable field is not then reported as empty by the check that reads it, while
     // other columns' faults are still all listed.
