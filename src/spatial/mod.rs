@@ -33,7 +33,10 @@
 //!    case in ECEF.
 //! 4. `within(p, d)`: a piece at geodesic distance `<= d` has a point within chord `d` of `p`
 //!    (1), inside its box (3), so its box meets the cube `p ± d`; the R-tree returns every such
-//!    box, and pieces whose lower bound (3) exceeds `d` are dropped.
+//!    box, and pieces whose lower bound (3) exceeds `d` are dropped. For `d` up to 16 km a hash
+//!    grid of 16 km cubes does the same with a few lookups: each piece is listed in every cell
+//!    its box (rounded outwards to `f32`) meets, so the cells the cube meets list every piece
+//!    whose box meets the cube.
 //! 5. `nearest(p)`: the R-tree yields pieces in increasing order of the lower bound (3) (its node
 //!    boxes bound their pieces' lower bounds from below).
 //! 6. Ranking, then exact answers. Each remaining piece gets an **estimate** of its closest point
@@ -104,6 +107,7 @@
 
 mod edge;
 mod error;
+mod grid;
 mod piece;
 
 use std::cell::RefCell;
@@ -116,6 +120,7 @@ use rstar::{PointDistance, RTree, RTreeObject, AABB};
 
 use edge::{dot, ecef, inverse, normalize_deg, settled, solve, Chord, Edge, Foot};
 pub use error::{InvalidLines, LineProblem, QueryError};
+use grid::{Grid, CELL_M};
 use piece::{lon_lat, margin_m, north_east, Piece, NEAR_M};
 
 /// Longest edge accepted, in metres (10,000 km, a quarter of a meridian). Longer edges join
@@ -271,6 +276,10 @@ fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
 pub struct LineIndex {
     geod: Geodesic,
     tree: RTree<CachedPiece>,
+    /// The tree's objects again, by piece id, for the grid's answers.
+    items: Vec<TreePiece>,
+    /// Pieces by cell, for range queries smaller than a cell.
+    grid: Grid,
     edges: Vec<EdgeInfo>,
     pieces: Vec<Piece>,
     line_count: usize,
@@ -402,23 +411,23 @@ impl LineIndex {
                 &mut pieces,
             );
         }
-        let tree_pieces = pieces
+        let items: Vec<TreePiece> = pieces
             .iter()
             .enumerate()
-            .map(|(id, p)| {
-                CachedEnvelope::new(TreePiece {
-                    chord: p.chord,
-                    id: u32::try_from(id).unwrap_or(u32::MAX),
-                    line: edges
-                        .get(p.edge as usize)
-                        .and_then(|e| u32::try_from(e.line).ok())
-                        .unwrap_or(u32::MAX),
-                })
+            .map(|(id, p)| TreePiece {
+                chord: p.chord,
+                id: u32::try_from(id).unwrap_or(u32::MAX),
+                line: edges
+                    .get(p.edge as usize)
+                    .and_then(|e| u32::try_from(e.line).ok())
+                    .unwrap_or(u32::MAX),
             })
             .collect();
         Ok(LineIndex {
             geod,
-            tree: RTree::bulk_load(tree_pieces),
+            tree: RTree::bulk_load(items.iter().map(|&i| CachedEnvelope::new(i)).collect()),
+            grid: Grid::new(items.iter().map(|i| i.chord.envelope())),
+            items,
             edges,
             pieces,
             line_count: lines.len(),
@@ -576,7 +585,7 @@ impl LineIndex {
         s.candidates.clear();
         s.contenders.clear();
         s.groups.clear();
-        for t in self.tree.locate_in_envelope_intersecting(&query) {
+        let mut consider = |t: &TreePiece| {
             let lower_bound_m = t.chord.lower_bound_m(p3);
             if lower_bound_m <= max_m {
                 s.candidates.push(Candidate {
@@ -584,6 +593,19 @@ impl LineIndex {
                     lower_bound_m,
                     id: t.id,
                 });
+            }
+        };
+        if r <= CELL_M {
+            // At most two cells per axis: a few hash lookups instead of a walk down the tree.
+            let items = &self.items;
+            self.grid.query(query.lower(), query.upper(), |id| {
+                if let Some(t) = items.get(id as usize) {
+                    consider(t);
+                }
+            });
+        } else {
+            for t in self.tree.locate_in_envelope_intersecting(&query) {
+                consider(t);
             }
         }
         s.candidates.sort_unstable_by(|a, b| {

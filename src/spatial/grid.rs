@@ -1,0 +1,178 @@
+//! A hash grid of Earth-centred space: the pieces whose bounding box meets each cube cell, for
+//! range queries smaller than a cell (one to eight lookups instead of a walk down the R-tree).
+
+use std::ops::Range;
+
+use hashbrown::HashMap;
+
+/// Side of a cell, in metres.
+pub(crate) const CELL_M: f64 = 16_000.0;
+
+/// Bits per axis in a cell key: cell coordinates are offset by `2^(BITS-1)`, which covers
+/// ±16,000 km at 16 km cells (the Earth is 6,400 km in radius).
+const BITS: u32 = 21;
+const OFFSET: i64 = 1 << (BITS - 1);
+
+/// The cell holding a coordinate, per axis, offset to be positive. Any non-decreasing
+/// function of the coordinate keeps the grid exact (a box's cells then hold every point of the
+/// box); this one avoids a call to `floor`: the offset makes the value positive, where the
+/// cast truncates down. Coordinates within ±16,000 km stay in range.
+fn cell(x: f64) -> i64 {
+    (x * (1.0 / CELL_M) + OFFSET as f64) as i64
+}
+
+fn key(c: [i64; 3]) -> u64 {
+    let part = |v: i64| (v as u64) & ((1 << BITS) - 1);
+    (part(c[0]) << (2 * BITS)) | (part(c[1]) << BITS) | part(c[2])
+}
+
+/// One box in one cell: its corners rounded outwards to `f32` (so that the filter stays
+/// conservative) kept beside the id, so that a query scans one cell's entries in order.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    lo: [f32; 3],
+    hi: [f32; 3],
+    id: u32,
+}
+
+/// `x` as an `f32` no greater (`down`) or no less than it: moved by a metre first, more than
+/// the `f32` rounding error (half of 0.5 m) of any coordinate within 8,000 km of the centre.
+fn round_f32(x: f64, down: bool) -> f32 {
+    if down {
+        (x - 1.0) as f32
+    } else {
+        (x + 1.0) as f32
+    }
+}
+
+/// Boxes by cell.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Grid {
+    cells: HashMap<u64, Range<u32>, foldhash::fast::FixedState>,
+    entries: Vec<Entry>,
+}
+
+impl Grid {
+    /// Buckets boxes (`lo`, `hi` corners, by id) into every cell they meet.
+    pub fn new(boxes: impl Iterator<Item = ([f64; 3], [f64; 3])>) -> Grid {
+        let mut all: Vec<(u64, Entry)> = Vec::new();
+        for (id, (lo, hi)) in boxes.enumerate() {
+            let e = Entry {
+                lo: lo.map(|x| round_f32(x, true)),
+                hi: hi.map(|x| round_f32(x, false)),
+                id: u32::try_from(id).unwrap_or(u32::MAX),
+            };
+            let (a, b) = (
+                e.lo.map(|x| cell(f64::from(x))),
+                e.hi.map(|x| cell(f64::from(x))),
+            );
+            for i in a[0]..=b[0] {
+                for j in a[1]..=b[1] {
+                    for k in a[2]..=b[2] {
+                        all.push((key([i, j, k]), e));
+                    }
+                }
+            }
+        }
+        all.sort_unstable_by_key(|(k, e)| (*k, e.id));
+        let mut cells = HashMap::with_hasher(foldhash::fast::FixedState::default());
+        let mut entries = Vec::with_capacity(all.len());
+        for group in all.chunk_by(|x, y| x.0 == y.0) {
+            let start = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+            entries.extend(group.iter().map(|e| e.1));
+            let end = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+            if let Some(first) = group.first() {
+                cells.insert(first.0, start..end);
+            }
+        }
+        Grid { cells, entries }
+    }
+
+    /// Calls `f(id)` once for every box that meets the query box `lo..hi` (boxes are compared
+    /// with their corners rounded outwards to `f32`, so a few that miss it by less than that
+    /// rounding may be reported too); a box in several cells is reported from one cell only
+    /// (the cell holding the lower corner of its intersection with the query box).
+    pub fn query(&self, lo: [f64; 3], hi: [f64; 3], mut f: impl FnMut(u32)) {
+        let (a, b) = (lo.map(cell), hi.map(cell));
+        for i in a[0]..=b[0] {
+            for j in a[1]..=b[1] {
+                for k in a[2]..=b[2] {
+                    let Some(range) = self.cells.get(&key([i, j, k])) else {
+                        continue;
+                    };
+                    let entries = self
+                        .entries
+                        .get(range.start as usize..range.end as usize)
+                        .unwrap_or(&[]);
+                    let here = [i, j, k];
+                    for e in entries {
+                        let meets = (0..3)
+                            .all(|a| f64::from(e.lo[a]) <= hi[a] && lo[a] <= f64::from(e.hi[a]));
+                        if meets && (0..3).all(|a| cell(f64::from(e.lo[a]).max(lo[a])) == here[a]) {
+                            f(e.id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every box meeting the query is reported exactly once, whatever the cells it spans (and
+    /// boxes missing it by more than the `f32` rounding are not).
+    #[test]
+    fn reports_each_meeting_box_once() {
+        let mut boxes = Vec::new();
+        let mut s: u64 = 7;
+        let mut next = || {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..2_000 {
+            let c = [
+                6.0e6 + 100_000.0 * next(),
+                -50_000.0 + 100_000.0 * next(),
+                -50_000.0 + 100_000.0 * next(),
+            ];
+            let h = [30_000.0 * next(), 5_000.0 * next(), 100.0 * next()];
+            boxes.push((
+                [c[0] - h[0], c[1] - h[1], c[2] - h[2]],
+                [c[0] + h[0], c[1] + h[1], c[2] + h[2]],
+            ));
+        }
+        let grid = Grid::new(boxes.iter().copied());
+        for _ in 0..300 {
+            let p = [
+                6.0e6 + 100_000.0 * next(),
+                -50_000.0 + 100_000.0 * next(),
+                -50_000.0 + 100_000.0 * next(),
+            ];
+            let r = 20_000.0 * next();
+            let (lo, hi) = (
+                [p[0] - r, p[1] - r, p[2] - r],
+                [p[0] + r, p[1] + r, p[2] + r],
+            );
+            let mut got = Vec::new();
+            grid.query(lo, hi, |id| got.push(id));
+            got.sort_unstable();
+            let mut sorted = got.clone();
+            sorted.dedup();
+            assert_eq!(got, sorted, "a box reported twice");
+            let meets = |(blo, bhi): &([f64; 3], [f64; 3]), slack: f64| {
+                (0..3).all(|a| blo[a] - slack <= hi[a] && lo[a] <= bhi[a] + slack)
+            };
+            for (id, b) in boxes.iter().enumerate() {
+                let reported = got.contains(&(id as u32));
+                if meets(b, 0.0) {
+                    assert!(reported, "box {id} meets the query but was not reported");
+                } else if !meets(b, 2.0) {
+                    assert!(!reported, "box {id} misses the query but was reported");
+                }
+            }
+        }
+    }
+}
