@@ -46,11 +46,11 @@ impl<T: Copy + PartialEq, R: Copy> Resolved<T, R> {
         }
     }
 
-    /// Every value the attribute may have had in the span.
-    pub fn values(&self) -> Vec<T> {
+    /// Every value the attribute may have had in the span (borrowed: no allocation).
+    pub fn values(&self) -> &[T] {
         match self {
-            Resolved::Known { value, .. } => vec![*value],
-            Resolved::Ambiguous { values, .. } => values.clone(),
+            Resolved::Known { value, .. } => std::slice::from_ref(value),
+            Resolved::Ambiguous { values, .. } => values,
         }
     }
 }
