@@ -238,9 +238,31 @@ impl Walker<'_> {
             );
             (normalize_deg(lon), lat, azi, None)
         };
-        let (distance_m, azi_to_point, _) = inverse(self.geod, lon, lat, self.p_lon, self.p_lat);
+        Foot::towards(
+            self.geod,
+            along_m.clamp(0.0, e.length_m),
+            (lon, lat),
+            azi_edge,
+            at_end,
+            (self.p_lon, self.p_lat),
+        )
+    }
+}
+
+impl Foot {
+    /// The foot at `(lon, lat)`, `along_m` along its edge (whose azimuth there is `azi_edge`),
+    /// with the inverse solution from there to the query point `p`.
+    pub(crate) fn towards(
+        geod: &Geodesic,
+        along_m: f64,
+        (lon, lat): (f64, f64),
+        azi_edge: f64,
+        at_end: Option<bool>,
+        p: (f64, f64),
+    ) -> Foot {
+        let (distance_m, azi_to_point, _) = inverse(geod, lon, lat, p.0, p.1);
         Foot {
-            along_m: along_m.clamp(0.0, e.length_m),
+            along_m,
             lon,
             lat,
             distance_m,

@@ -735,17 +735,15 @@ impl LineIndex {
             }
             *last = Some(here);
         }
-        let (distance_m, azi_to_point, _) = inverse(&self.geod, lon, lat, q.lon, q.lat);
-        let mut f = Foot {
+        let mut f = Foot::towards(
+            &self.geod,
             along_m,
-            lon,
-            lat,
-            distance_m,
+            (lon, lat),
             azi_edge,
-            azi_to_point,
             at_end,
-        };
-        if at_end.is_none() && distance_m < ON_LINE_M {
+            (q.lon, q.lat),
+        );
+        if at_end.is_none() && f.distance_m < ON_LINE_M {
             // Within a millimetre the cubic's nanometres matter: points on the line are solved
             // on the edge's own geodesic from the start, so that they come out at distance 0.
             f = solve(&self.geod, g, &info.chord, q.lon, q.lat, q.p3, None);
