@@ -7,9 +7,10 @@ use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 const WGS84_A_M: f64 = 6_378_137.0;
 /// WGS84 flattening.
 pub(crate) const WGS84_F: f64 = 1.0 / 298.257_223_563;
-/// Mean radius used only to scale the intercept step (any positive radius gives the same fixed
-/// point; this one makes the step nearly exact).
-const MEAN_RADIUS_M: f64 = 6_371_008.8;
+/// Mean radius of the ellipsoid (IUGG R1): scales the intercept step (any positive radius gives
+/// the same fixed point; this one makes the step nearly exact) and the pieces' chord-to-arc
+/// estimate.
+pub(crate) const MEAN_RADIUS_M: f64 = 6_371_008.8;
 /// Slack added to every bulge and removed from every lower bound, in metres, to absorb floating
 /// point rounding in Earth-centred coordinates (whose unit in the last place is about 1e-9 m).
 const ROUNDING_SLACK_M: f64 = 1e-6;

@@ -16,7 +16,7 @@
 //! `c³ |κ² - 1/R²| / 24` of the geodesic distance, about 1.5 µm at 5 km and 1.5 mm at 50 km,
 //! inside the ranking margin [`margin_m`].
 
-use super::edge::{dot, ecef, sub, Chord, WGS84_F};
+use super::edge::{dot, ecef, sub, Chord, MEAN_RADIUS_M, WGS84_F};
 
 /// Longest piece, in metres. Every edge longer than this is cut into equal pieces.
 pub(crate) const PIECE_M: f64 = 5_000.0;
@@ -24,9 +24,6 @@ pub(crate) const PIECE_M: f64 = 5_000.0;
 /// The estimate is used for points whose lower bound to the piece is at most this, in metres;
 /// farther pieces are solved exactly on their edge.
 pub(crate) const NEAR_M: f64 = 50_000.0;
-
-/// Mean radius of the normal curvature, in metres, for the chord-to-arc series.
-const MEAN_RADIUS_M: f64 = 6_371_008.8;
 
 /// Foot estimates stop when the parameter moves less than this many metres.
 const NEWTON_TOLERANCE_M: f64 = 1e-7;
