@@ -1,6 +1,6 @@
 //! Checks shared by the incident-reader targets.
 
-use bordertrack::io::{IncidentReader, RawRows};
+use bordertrack::io::IncidentReader;
 use bordertrack::{Error, Incident, Problem};
 
 /// Opens `input`; `None` when the reader rejects it as a whole, after checking that the
@@ -55,34 +55,27 @@ pub fn via_records(input: &[u8]) -> Option<Vec<Result<Incident, Problem>>> {
     Some(items)
 }
 
-/// All items through the batch API the command line uses (`read_raw`, `parser().parse`,
-/// `check_id`), `batch` rows at a time.
+/// All items through the block API the command line uses (`read_block`,
+/// `parser().parse_block`, `check_id`), in blocks of about `batch * 16` bytes of CSV or
+/// `batch` GeoJSON features.
 pub fn via_batches(input: &[u8], batch: usize) -> Option<Vec<Result<Incident, Problem>>> {
     let mut reader = open(input)?;
-    let mut raw = RawRows::new();
+    let parser = reader.parser();
     let mut items = Vec::new();
-    loop {
-        let n = reader.read_raw(&mut raw, batch);
-        if n == 0 {
-            break;
-        }
-        assert_eq!(n, raw.as_slice().len());
-        let parser = reader.parser();
-        let parsed: Vec<_> = raw.as_slice().iter().map(|r| parser.parse(r)).collect();
-        for (row, p) in raw.as_slice().iter().zip(parsed) {
-            items.push(match p {
-                Ok(inc) => match reader.check_id(row, &inc) {
-                    Some(problem) => Err(problem),
-                    None => Ok(inc),
-                },
-                Err(e) => Err(e),
-            });
+    let mut rows = Vec::new();
+    while let Some(block) = reader.read_block(batch * 16, batch) {
+        rows.clear();
+        parser.parse_block(block, &mut rows);
+        assert!(!rows.is_empty(), "a block without rows");
+        for mut row in rows.drain(..) {
+            reader.check_id(&mut row);
+            items.push(row.incident);
         }
     }
     Some(items)
 }
 
-/// `records()` and the batch API agree item for item.
+/// `records()` and the block API agree item for item.
 pub fn same_both_ways(input: &[u8], batch: usize) {
     let one = via_records(input);
     let two = via_batches(input, batch);
@@ -92,13 +85,13 @@ pub fn same_both_ways(input: &[u8], batch: usize) {
             assert_eq!(
                 a.len(),
                 b.len(),
-                "records() and read_raw() disagree on the count"
+                "records() and read_block() disagree on the count"
             );
             for (x, y) in a.iter().zip(&b) {
                 match (x, y) {
                     (Ok(i), Ok(j)) => assert_eq!(i, j),
                     (Err(p), Err(q)) => assert_eq!(p.to_string(), q.to_string()),
-                    _ => panic!("records() gave {x:?}, read_raw() gave {y:?}"),
+                    _ => panic!("records() gave {x:?}, read_block() gave {y:?}"),
                 }
             }
         }

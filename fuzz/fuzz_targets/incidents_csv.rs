@@ -1,10 +1,10 @@
 //! Arbitrary bytes as an incident table through `IncidentReader`: never a panic; every item is
 //! an incident with finite in-range coordinates, a finite non-negative precision and a
-//! non-empty date span, or a problem with a message; `records()` and the batch API the
-//! command line uses (`read_raw` + `parser().parse` + `check_id`) give the same items.
+//! non-empty date span, or a problem with a message; `records()` and the block API the
+//! command line uses (`read_block` + `parser().parse_block` + `check_id`) give the same items.
 //!
 //! The first byte picks the mode: a plain, ACLED or UCDP GED header followed by the rest of
-//! the input, or (mode 3) the rest alone. Its high bits pick the batch size.
+//! the input, or (mode 3) the rest alone. Its high bits pick the block size.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -8,5 +8,5 @@
 pub mod incidents;
 mod units;
 
-pub use incidents::{IncidentReader, Layout, RawRow, RawRows, Records, RowParser};
+pub use incidents::{Block, IncidentReader, Layout, Records, Row, RowParser};
 pub use units::{parse_distance_m, DistanceParseError};

@@ -115,6 +115,7 @@
 //!
 //! The same rules, for users, are in the README section "Incident table formats".
 
+mod block;
 mod fields;
 mod geojson;
 mod ids;
@@ -125,4 +126,4 @@ mod tests;
 
 pub use layout::Layout;
 pub(crate) use reader::sniff_delimiter;
-pub use reader::{IncidentReader, RawRow, RawRows, Records, RowParser};
+pub use reader::{Block, IncidentReader, Records, Row, RowParser};

@@ -1,6 +1,6 @@
 //! [`IncidentReader`]: format detection and the streaming record iterator.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{Chain, Cursor, Read};
 use std::path::Path;
@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use csv::ByteRecord;
 
+use super::block;
 use super::geojson::GeoJsonSource;
 use super::ids::SeenIds;
 use super::layout::{Columns, Layout};
@@ -42,11 +43,13 @@ const MAX_HEADER_BYTES: usize = 1 << 20;
 /// );
 /// ```
 pub struct IncidentReader<R: Read> {
-    name: String,
+    name: Arc<str>,
     layout: Layout,
     source: Source<R>,
     /// Ids seen so far and where (line, or feature index), when duplicates are checked.
     seen: Option<SeenIds>,
+    /// CSV rows converted but not yet yielded by [`records`](IncidentReader::records).
+    queue: VecDeque<Row>,
     done: bool,
     /// Whether reading ended at an error before the end of the input.
     failed: bool,
@@ -57,10 +60,19 @@ enum Source<R: Read> {
     GeoJson(Box<GeoJsonSource<R>>),
 }
 
+/// A CSV input after its header: bytes are read ahead and handed out in blocks of whole
+/// records (see the `block` module).
 struct CsvSource<R: Read> {
-    reader: csv::Reader<Input<R>>,
+    input: R,
     header: Arc<CsvHeader>,
-    record: ByteRecord,
+    /// Bytes read but not yet handed out: the start of the next block.
+    pending: Vec<u8>,
+    /// The line `pending` starts on.
+    line: u64,
+    /// Whether `input` has ended.
+    at_end: bool,
+    /// A read error, reported once the whole records read before it are handed out.
+    error: Option<std::io::Error>,
 }
 
 /// What a CSV row is converted with: the header's names and the columns they map to.
@@ -68,6 +80,7 @@ struct CsvSource<R: Read> {
 struct CsvHeader {
     names: Vec<String>,
     columns: Columns,
+    delimiter: u8,
 }
 
 impl IncidentReader<File> {
@@ -103,7 +116,7 @@ impl<R: Read> IncidentReader<R> {
             path: name.into(),
             source,
         };
-        let mut prefix = read_prefix(&mut input).map_err(io_error)?;
+        let (mut prefix, at_end) = read_prefix(&mut input).map_err(io_error)?;
         if prefix.starts_with(&BOM) {
             prefix.drain(..BOM.len());
         }
@@ -114,8 +127,8 @@ impl<R: Read> IncidentReader<R> {
                 fatal(0, "empty file".into())
             });
         };
-        let stream = Cursor::new(prefix).chain(input);
         let (layout, source) = if first == b'{' {
+            let stream = Cursor::new(prefix).chain(input);
             let src = GeoJsonSource::open(stream).map_err(|(line, msg)| fatal(line, msg))?;
             (Layout::GeoJson, Source::GeoJson(Box::new(src)))
         } else if first == b'[' {
@@ -126,14 +139,18 @@ impl<R: Read> IncidentReader<R> {
                     .into(),
             ));
         } else {
-            let src = CsvSource::open(stream).map_err(|(line, msg)| fatal(line, msg))?;
+            let src = CsvSource::open(prefix, at_end, input).map_err(|e| match e {
+                Opening::Invalid(line, msg) => fatal(line, msg),
+                Opening::Io(e) => io_error(e),
+            })?;
             (src.header.columns.layout(), Source::Csv(Box::new(src)))
         };
         Ok(IncidentReader {
-            name: name.to_string(),
+            name: Arc::from(name),
             layout,
             source,
             seen: Some(SeenIds::default()),
+            queue: VecDeque::new(),
             done: false,
             failed: false,
         })
@@ -173,125 +190,196 @@ impl<R: Read> IncidentReader<R> {
     }
 
     fn next_record(&mut self) -> Option<Result<Incident, Problem>> {
+        if matches!(self.source, Source::GeoJson(_)) {
+            return self.next_feature();
+        }
+        loop {
+            if let Some(mut row) = self.queue.pop_front() {
+                self.check_id(&mut row);
+                return Some(row.incident);
+            }
+            let block = self.read_block(QUEUE_BYTES, QUEUE_BYTES)?;
+            let mut rows = Vec::new();
+            self.parser().parse_block(block, &mut rows);
+            self.queue.extend(rows);
+        }
+    }
+
+    /// The next GeoJSON feature, its id checked.
+    fn next_feature(&mut self) -> Option<Result<Incident, Problem>> {
         if self.done {
             return None;
         }
-        let (result, location, at) = match &mut self.source {
-            Source::Csv(src) => match src.reader.read_byte_record(&mut src.record) {
-                Ok(false) => {
-                    self.done = true;
-                    return None;
-                }
-                Ok(true) => {
-                    let line = src.record.position().map_or(0, |p| p.line());
-                    let result = src.header.columns.incident(&src.record, &src.header.names);
-                    (result, Location::Line(line), line)
-                }
-                Err(e) => {
-                    self.done = true;
-                    self.failed = true;
-                    return Some(Err(csv_read_problem(&self.name, &e)));
-                }
-            },
-            Source::GeoJson(src) => match src.next_feature()? {
-                Ok((index, id, result)) => (
-                    result,
-                    Location::Feature { index, id },
-                    u64::try_from(index).unwrap_or(u64::MAX),
-                ),
-                Err((line, msg)) => {
-                    self.done = true;
-                    self.failed = true;
-                    return Some(Err(Problem::new(
-                        self.name.clone(),
-                        Location::Line(line),
-                        format!("{msg}; {NOT_READ}"),
-                    )));
-                }
-            },
+        let Source::GeoJson(src) = &mut self.source else {
+            return None;
         };
-        let problem = |msg: String| Problem::new(self.name.clone(), location.clone(), msg);
+        let (index, id, result) = match src.next_feature() {
+            None => {
+                self.done = true;
+                return None;
+            }
+            Some(Ok(v)) => v,
+            Some(Err((line, msg))) => {
+                self.done = true;
+                self.failed = true;
+                return Some(Err(Problem::new(
+                    &*self.name,
+                    Location::Line(line),
+                    format!("{msg}; {NOT_READ}"),
+                )));
+            }
+        };
+        let location = Location::Feature { index, id };
         let incident = match result {
             Ok(i) => i,
-            Err(msg) => return Some(Err(problem(msg))),
+            Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
         };
         if let Some(seen) = &mut self.seen {
+            let at = u64::try_from(index).unwrap_or(u64::MAX);
             if let Some(first) = seen.first_seen(&incident.id, at) {
-                let where_ = match self.layout {
-                    Layout::GeoJson => format!("feature {first}"),
-                    _ => format!("line {first}"),
-                };
-                return Some(Err(problem(format!(
-                    "duplicate id {:?} (first used at {where_})",
-                    incident.id
-                ))));
+                return Some(Err(Problem::new(
+                    &*self.name,
+                    location,
+                    format!(
+                        "duplicate id {:?} (first used at feature {first})",
+                        incident.id
+                    ),
+                )));
             }
         }
         Some(Ok(incident))
     }
+
+    /// Reads the next block of rows without converting them: whole CSV records of about
+    /// `max_bytes` bytes (more when one record is longer), or up to `max_rows` GeoJSON
+    /// features (already converted, as GeoJSON is parsed to find where a feature ends).
+    /// `None` at the end of the input.
+    ///
+    /// Convert blocks with [`RowParser::parse_block`] (from [`IncidentReader::parser`]) on
+    /// any thread while this reader goes on reading; then, when duplicate ids are checked,
+    /// pass the rows to [`IncidentReader::check_id`] in input order.
+    /// [`records`](IncidentReader::records) does all of this on one thread.
+    ///
+    /// A read error ends the input: the whole records read before it come first, then a
+    /// block holding one problem that names the first line not read.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    /// let csv = "id,date,lat,lon\nI1,2006-04,41.3,69.2\nI2,2006-04,41.3,69.2\nI3,2006,x,69.2\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv").unwrap();
+    /// let parser = reader.parser();
+    /// let mut rows = Vec::new();
+    /// while let Some(block) = reader.read_block(16, 100) {
+    ///     parser.parse_block(block, &mut rows);
+    /// }
+    /// assert_eq!(rows.len(), 3);
+    /// assert_eq!(rows[1].line, 3);
+    /// assert_eq!(rows[2].incident.as_ref().unwrap_err().to_string(),
+    ///            "mine.csv:4: latitude \"x\" is not a number");
+    /// ```
+    pub fn read_block(&mut self, max_bytes: usize, max_rows: usize) -> Option<Block> {
+        if self.done {
+            return None;
+        }
+        let src = match &mut self.source {
+            Source::Csv(src) => src,
+            Source::GeoJson(_) => {
+                let mut rows = Vec::new();
+                while rows.len() < max_rows.max(1) {
+                    match self.next_feature() {
+                        Some(incident) => rows.push(Row { line: 0, incident }),
+                        None => break,
+                    }
+                }
+                return (!rows.is_empty()).then_some(Block(BlockKind::Rows(rows)));
+            }
+        };
+        match src.next_block(max_bytes) {
+            Ok(Some(block)) => Some(block),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err((line, e)) => {
+                self.done = true;
+                self.failed = true;
+                let problem = Problem::new(
+                    &*self.name,
+                    Location::Line(line),
+                    format!("read error: {e}; {NOT_READ}"),
+                );
+                Some(Block(BlockKind::Rows(vec![Row {
+                    line,
+                    incident: Err(problem),
+                }])))
+            }
+        }
+    }
+
+    /// The converter for blocks read by [`IncidentReader::read_block`].
+    pub fn parser(&self) -> RowParser {
+        RowParser {
+            name: Arc::clone(&self.name),
+            csv: match &self.source {
+                Source::Csv(src) => Some(Arc::clone(&src.header)),
+                Source::GeoJson(_) => None,
+            },
+        }
+    }
+
+    /// With duplicate checking on: turns `row` (converted from a CSV block) into a problem
+    /// when its id repeats an earlier row's. Rows must be passed in input order. GeoJSON
+    /// features are already checked by [`read_block`](IncidentReader::read_block).
+    pub fn check_id(&mut self, row: &mut Row) {
+        let (Source::Csv(_), Some(seen), Ok(incident)) =
+            (&self.source, self.seen.as_mut(), &row.incident)
+        else {
+            return;
+        };
+        if let Some(first) = seen.first_seen(&incident.id, row.line) {
+            let msg = format!(
+                "duplicate id {:?} (first used at line {first})",
+                incident.id
+            );
+            row.incident = Err(Problem::new(&*self.name, Location::Line(row.line), msg));
+        }
+    }
 }
 
-/// One row read but not yet converted, so that conversion can run on several threads: see
-/// [`IncidentReader::read_raw`].
+/// How many bytes [`IncidentReader::records`] reads and converts at a time.
+const QUEUE_BYTES: usize = 64 * 1024;
+
+/// Rows read by [`IncidentReader::read_block`] and not yet converted: whole CSV records, or
+/// GeoJSON features (converted as they are read).
 #[derive(Debug)]
-pub enum RawRow {
-    /// A CSV record, to convert with [`RowParser::parse`].
-    Csv(ByteRecord),
-    /// A row already converted (GeoJSON features, read errors).
-    Ready(Result<Incident, Problem>),
+pub struct Block(BlockKind);
+
+#[derive(Debug)]
+enum BlockKind {
+    Csv { bytes: Vec<u8>, first_line: u64 },
+    Rows(Vec<Row>),
 }
 
-/// A reusable batch of [`RawRow`]s; record buffers are kept between batches.
-#[derive(Debug, Default)]
-pub struct RawRows {
-    rows: Vec<RawRow>,
-    len: usize,
-}
-
-impl RawRows {
-    /// An empty batch.
-    pub fn new() -> RawRows {
-        RawRows::default()
-    }
-
-    /// The rows of the last [`IncidentReader::read_raw`] call.
-    pub fn as_slice(&self) -> &[RawRow] {
-        self.rows.get(..self.len).unwrap_or(&[])
-    }
-
-    /// The CSV record buffer for the next row, reusing an old one where possible.
-    fn next_record(&mut self) -> &mut ByteRecord {
-        if self.len == self.rows.len() {
-            self.rows.push(RawRow::Csv(ByteRecord::new()));
-        }
-        let i = self.len;
-        self.len += 1;
-        if !matches!(self.rows[i], RawRow::Csv(_)) {
-            self.rows[i] = RawRow::Csv(ByteRecord::new());
-        }
-        match &mut self.rows[i] {
-            RawRow::Csv(r) => r,
-            RawRow::Ready(_) => unreachable!("set to Csv just above"),
-        }
-    }
-
-    /// Forgets the rows (keeping their buffers).
-    pub fn clear(&mut self) {
-        self.len = 0;
-    }
-
-    /// Appends a row that is already converted.
-    pub fn push_ready(&mut self, r: Result<Incident, Problem>) {
-        if self.len == self.rows.len() {
-            self.rows.push(RawRow::Ready(r));
-        } else {
-            self.rows[self.len] = RawRow::Ready(r);
-        }
-        self.len += 1;
+impl Block {
+    /// A block of rows already converted (from another source than a file, say), so that
+    /// every source can go through the same pipeline.
+    pub fn from_rows(rows: Vec<Row>) -> Block {
+        Block(BlockKind::Rows(rows))
     }
 }
 
-/// Converts [`RawRow`]s into incidents; cheap to clone, and shareable between threads
+/// One row of an incident table, converted.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The line the CSV row starts on (the header being line 1); 0 for GeoJSON features,
+    /// whose problems name the feature instead.
+    pub line: u64,
+    /// The incident, or the row's problem (file, line or feature, every fault found).
+    pub incident: Result<Incident, Problem>,
+}
+
+/// Converts [`Block`]s into rows; cheap to clone, and shareable between threads
 /// independently of the reader (which can go on reading meanwhile).
 #[derive(Clone, Debug)]
 pub struct RowParser {
@@ -300,91 +388,75 @@ pub struct RowParser {
 }
 
 impl RowParser {
-    /// The incident of `row`, or the row's problem (file, line, every fault found).
-    pub fn parse(&self, row: &RawRow) -> Result<Incident, Problem> {
-        match (row, &self.csv) {
-            (RawRow::Ready(r), _) => r.clone(),
-            (RawRow::Csv(rec), Some(header)) => {
-                let line = rec.position().map_or(0, |p| p.line());
-                header
-                    .columns
-                    .incident(rec, &header.names)
-                    .map_err(|m| Problem::new(&*self.name, Location::Line(line), m))
+    /// Appends the rows of `block` to `rows`, in input order.
+    pub fn parse_block(&self, block: Block, rows: &mut Vec<Row>) {
+        let (bytes, first_line) = match block.0 {
+            BlockKind::Rows(r) => {
+                rows.extend(r);
+                return;
             }
-            (RawRow::Csv(rec), None) => {
-                let line = rec.position().map_or(0, |p| p.line());
-                Err(Problem::new(
-                    &*self.name,
-                    Location::Line(line),
-                    "not a CSV input",
-                ))
-            }
+            BlockKind::Csv { bytes, first_line } => (bytes, first_line),
+        };
+        let problem = |line, msg| Problem::new(&*self.name, Location::Line(line), msg);
+        let Some(header) = &self.csv else {
+            rows.push(Row {
+                line: first_line,
+                incident: Err(problem(first_line, "not a CSV input".to_string())),
+            });
+            return;
+        };
+        let result = block_records(&bytes, first_line, header.delimiter, |record, line| {
+            let incident = header
+                .columns
+                .incident(record, &header.names)
+                .map_err(|m| problem(line, m));
+            rows.push(Row { line, incident });
+        });
+        if let Err((line, e)) = result {
+            // Byte records read from memory by a flexible reader have no error to give;
+            // should one arrive all the same, the rest of the block is said to be lost
+            // rather than skipped in silence.
+            let msg = format!(
+                "unreadable CSV: {e}; the rows after it up to line {} were not read",
+                first_line + block::line_feeds(&bytes)
+            );
+            rows.push(Row {
+                line,
+                incident: Err(problem(line, msg)),
+            });
         }
     }
 }
 
-impl<R: Read> IncidentReader<R> {
-    /// Reads up to `max` rows into `rows` without converting them, and returns how many were
-    /// read (0 at the end). Convert them with [`IncidentReader::parser`], on as many threads as
-    /// wanted, then pass each good incident to [`IncidentReader::check_id`] in order when
-    /// duplicate ids are checked. [`records`](IncidentReader::records) does all of this on one
-    /// thread.
-    pub fn read_raw(&mut self, rows: &mut RawRows, max: usize) -> usize {
-        rows.len = 0;
-        while rows.len < max && !self.done {
-            match &mut self.source {
-                Source::Csv(src) => {
-                    let rec = rows.next_record();
-                    match src.reader.read_byte_record(rec) {
-                        Ok(true) => {}
-                        Ok(false) => {
-                            rows.len -= 1;
-                            self.done = true;
-                        }
-                        Err(e) => {
-                            rows.len -= 1;
-                            self.done = true;
-                            self.failed = true;
-                            rows.push_ready(Err(csv_read_problem(&self.name, &e)));
-                        }
-                    }
-                }
-                Source::GeoJson(_) => match self.next_record() {
-                    Some(r) => rows.push_ready(r),
-                    None => self.done = true,
-                },
+/// Calls `f` with each record of a CSV block that starts on `first_line`, and the line the
+/// record starts on.
+fn block_records(
+    bytes: &[u8],
+    first_line: u64,
+    delimiter: u8,
+    mut f: impl FnMut(&ByteRecord, u64),
+) -> Result<(), (u64, csv::Error)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = first_line + reader.position().line().saturating_sub(1);
+                return Err((line, e));
             }
         }
-        rows.len
-    }
-
-    /// The converter for rows read by [`IncidentReader::read_raw`].
-    pub fn parser(&self) -> RowParser {
-        RowParser {
-            name: Arc::from(self.name.as_str()),
-            csv: match &self.source {
-                Source::Csv(src) => Some(Arc::clone(&src.header)),
-                Source::GeoJson(_) => None,
-            },
-        }
-    }
-
-    /// With duplicate checking on: a problem when `incident` (converted from `row`) repeats an
-    /// earlier id. GeoJSON rows are already checked by `read_raw`.
-    pub fn check_id(&mut self, row: &RawRow, incident: &Incident) -> Option<Problem> {
-        let RawRow::Csv(rec) = row else {
-            return None;
-        };
-        let line = rec.position().map_or(0, |p| p.line());
-        let first = self.seen.as_mut()?.first_seen(&incident.id, line)?;
-        Some(Problem::new(
-            self.name.clone(),
-            Location::Line(line),
-            format!(
-                "duplicate id {:?} (first used at line {first})",
-                incident.id
-            ),
-        ))
+        let (offset, line) = record.position().map_or((0, 1), |p| (p.byte(), p.line()));
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        f(
+            &record,
+            block::record_line(bytes, offset, first_line + line.saturating_sub(1)),
+        );
     }
 }
 
@@ -404,44 +476,48 @@ impl<R: Read> Iterator for Records<'_, R> {
 /// Added to the message of an error that ends the reading of a file.
 const NOT_READ: &str = "reading stopped here: the rest of the file was not read";
 
-/// The problem of a CSV read error, which ends the reading of the file.
-fn csv_read_problem(name: &str, e: &csv::Error) -> Problem {
-    let line = e.position().map_or(0, |p| p.line());
-    let msg = match e.kind() {
-        csv::ErrorKind::Io(io) => format!("read error: {io}"),
-        _ => format!("unreadable CSV: {e}"),
-    };
-    Problem::new(name, Location::Line(line), format!("{msg}; {NOT_READ}"))
-}
-
 /// The UTF-8 byte order mark that some tools write at the start of a file.
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// Reads until the first non-whitespace byte (after a possible BOM) and the end of its line
-/// are in the buffer, or the input ends, or [`MAX_HEADER_BYTES`] have been read.
-fn read_prefix<R: Read>(input: &mut R) -> std::io::Result<Vec<u8>> {
+/// are in the buffer, or the input ends, or [`MAX_HEADER_BYTES`] have been read. Also says
+/// whether the input ended.
+fn read_prefix<R: Read>(input: &mut R) -> std::io::Result<(Vec<u8>, bool)> {
     let mut buf = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 8192];
     loop {
         let content = buf.strip_prefix(&BOM[..]).unwrap_or(&buf);
         if let Some(first) = content.iter().position(|b| !b.is_ascii_whitespace()) {
             let rest = content.get(first..).unwrap_or(&[]);
             if rest.first() == Some(&b'{') || rest.contains(&b'\n') {
-                break;
+                return Ok((buf, false));
             }
         }
         if buf.len() > MAX_HEADER_BYTES {
-            break;
+            return Ok((buf, false));
         }
-        let n = match input.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+        if read_more(input, &mut buf, 8192)? == 0 {
+            return Ok((buf, true));
+        }
     }
-    Ok(buf)
+}
+
+/// Appends up to `n` bytes read from `input` to `buf`; returns how many (0 at the end).
+fn read_more<R: Read>(input: &mut R, buf: &mut Vec<u8>, n: usize) -> std::io::Result<usize> {
+    let len = buf.len();
+    buf.resize(len + n, 0);
+    loop {
+        match input.read(buf.get_mut(len..).unwrap_or(&mut [])) {
+            Ok(k) => {
+                buf.truncate(len + k);
+                return Ok(k);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(len);
+                return Err(e);
+            }
+        }
+    }
 }
 
 /// Picks the delimiter from the header line: whichever of `,` `;` and tab occurs most often
@@ -467,9 +543,17 @@ pub(crate) fn sniff_delimiter(header: &[u8]) -> u8 {
     best.0
 }
 
+/// Why a CSV input could not be opened.
+enum Opening {
+    /// The header is unusable: its line and what is wrong.
+    Invalid(u64, String),
+    Io(std::io::Error),
+}
+
 impl<R: Read> CsvSource<R> {
-    fn open(stream: Input<R>) -> Result<CsvSource<R>, (u64, String)> {
-        let prefix = stream.get_ref().0.get_ref();
+    /// Reads the header from `prefix` (the first bytes of the input, read by [`read_prefix`])
+    /// and more of `input` when the header goes on beyond it.
+    fn open(mut prefix: Vec<u8>, mut at_end: bool, mut input: R) -> Result<CsvSource<R>, Opening> {
         let start = prefix
             .iter()
             .position(|b| !b.is_ascii_whitespace())
@@ -477,22 +561,32 @@ impl<R: Read> CsvSource<R> {
         let rest = prefix.get(start..).unwrap_or(&[]);
         let header_line = rest.split(|&b| b == b'\n').next().unwrap_or(&[]);
         if !rest.contains(&b'\n') && prefix.len() > MAX_HEADER_BYTES {
-            return Err((1, "header line longer than 1 MiB: not a CSV table?".into()));
+            return Err(Opening::Invalid(
+                1,
+                "header line longer than 1 MiB: not a CSV table?".into(),
+            ));
         }
         let delimiter = sniff_delimiter(header_line);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(stream);
-        let header = match reader.byte_headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
+        // The header is read from the bytes in hand; it is whole when the reader stopped
+        // before their end (a quoted name may span lines) or the input has ended.
+        let (header, line, consumed, next_line) = loop {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(prefix.as_slice());
+            let mut header = ByteRecord::new();
+            if let Err(e) = reader.read_byte_record(&mut header) {
                 let line = e.position().map_or(1, |p| p.line());
-                return Err((line, format!("unreadable header: {e}")));
+                return Err(Opening::Invalid(line, format!("unreadable header: {e}")));
             }
+            let consumed = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+            if consumed < prefix.len() || at_end || prefix.len() > MAX_HEADER_BYTES {
+                let line = block::record_line(&prefix, 0, 1);
+                break (header, line, consumed, reader.position().line());
+            }
+            at_end = read_more(&mut input, &mut prefix, 8192).map_err(Opening::Io)? == 0;
         };
-        let line = header.position().map_or(1, |p| p.line());
         let mut names = Vec::with_capacity(header.len());
         let mut problems = Vec::new();
         for (i, raw) in header.iter().enumerate() {
@@ -524,22 +618,206 @@ impl<R: Read> CsvSource<R> {
         if problems.is_empty() {
             match Columns::recognise(&names) {
                 Ok(columns) => {
+                    prefix.drain(..consumed.min(prefix.len()));
                     return Ok(CsvSource {
-                        reader,
-                        header: Arc::new(CsvHeader { names, columns }),
-                        record: ByteRecord::new(),
-                    })
+                        input,
+                        header: Arc::new(CsvHeader {
+                            names,
+                            columns,
+                            delimiter,
+                        }),
+                        pending: prefix,
+                        line: next_line,
+                        at_end,
+                        error: None,
+                    });
                 }
                 Err(e) => problems.push(e),
             }
         }
-        Err((line, problems.join("; ")))
+        Err(Opening::Invalid(line, problems.join("; ")))
+    }
+
+    /// The next block of whole records, of at least `max_bytes` bytes unless the input ends
+    /// first (see the `block` module); `Err` with the first line not read at a read error.
+    fn next_block(&mut self, max_bytes: usize) -> Result<Option<Block>, (u64, std::io::Error)> {
+        let mut want = max_bytes.max(1);
+        loop {
+            let ended = self.at_end || self.error.is_some();
+            if self.pending.len() >= want || ended {
+                // After a read error only whole records are handed out: a row cut short by
+                // the error must not pass for a complete one.
+                let at_end = self.at_end && self.error.is_none();
+                if let Some(n) = block::cut(&self.pending, self.header.delimiter, at_end) {
+                    let mut rest = Vec::with_capacity(max_bytes.max(self.pending.len() - n));
+                    rest.extend_from_slice(self.pending.get(n..).unwrap_or(&[]));
+                    self.pending.truncate(n);
+                    let bytes = std::mem::replace(&mut self.pending, rest);
+                    let first_line = self.line;
+                    self.line += block::line_feeds(&bytes);
+                    return Ok(Some(Block(BlockKind::Csv { bytes, first_line })));
+                }
+                if let Some(e) = self.error.take() {
+                    self.pending.clear();
+                    return Err((self.line, e));
+                }
+                if self.at_end {
+                    return Ok(None);
+                }
+                // One record longer than the block: read on until it ends.
+                want = want.max(self.pending.len()).saturating_mul(2);
+            }
+            let room = want.saturating_sub(self.pending.len()).max(READ_BYTES);
+            match read_more(&mut self.input, &mut self.pending, room) {
+                Ok(0) => self.at_end = true,
+                Ok(_) => {}
+                Err(e) => self.error = Some(e),
+            }
+        }
     }
 }
+
+/// The least that one read asks of the input.
+const READ_BYTES: usize = 64 * 1024;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Gives the input in pieces of the sizes listed, in turn, as pipes do; fails after
+    /// `fail_after` bytes when set.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        sizes: Vec<usize>,
+        turn: usize,
+        fail_after: Option<usize>,
+        given: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.fail_after.is_some_and(|n| self.given >= n) {
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let size = self.sizes.get(self.turn % self.sizes.len()).copied();
+            self.turn += 1;
+            let mut n = size.unwrap_or(1).min(buf.len()).min(self.bytes.len());
+            if let Some(limit) = self.fail_after {
+                n = n.min(limit - self.given);
+            }
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            self.given += n;
+            Ok(n)
+        }
+    }
+
+    fn trickle(bytes: &[u8], sizes: Vec<usize>, fail_after: Option<usize>) -> Trickle<'_> {
+        Trickle {
+            bytes,
+            sizes,
+            turn: 0,
+            fail_after,
+            given: 0,
+        }
+    }
+
+    type Records = Vec<(Vec<Vec<u8>>, u64)>;
+
+    /// The records after the header by one `csv` reader over the whole input, each with the
+    /// line its first byte is on.
+    fn whole(input: &[u8]) -> Records {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut record = ByteRecord::new();
+        let mut out = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let at = record.position().unwrap().byte() as usize;
+            let blank = input[at..]
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            let line = 1 + input[..at + blank].iter().filter(|&&b| b == b'\n').count() as u64;
+            out.push((record.iter().map(<[u8]>::to_vec).collect(), line));
+        }
+        out.remove(0);
+        out
+    }
+
+    /// The same, by blocks of about `max_bytes` read from a trickle of `sizes`.
+    fn by_blocks(input: &[u8], max_bytes: usize, sizes: Vec<usize>) -> Records {
+        let mut reader = IncidentReader::from_reader(trickle(input, sizes, None), "t").unwrap();
+        let mut out = Vec::new();
+        while let Some(Block(kind)) = reader.read_block(max_bytes, 10) {
+            let BlockKind::Csv { bytes, first_line } = kind else {
+                panic!("a CSV input gave converted rows");
+            };
+            block_records(&bytes, first_line, b',', |r, line| {
+                out.push((r.iter().map(<[u8]>::to_vec).collect(), line));
+            })
+            .unwrap();
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn blocks_hold_the_records_and_lines_of_one_whole_read(
+            body in proptest::collection::vec(
+                prop::sample::select(b"a,\"\n\r ;".to_vec()), 0..400),
+            max_bytes in 1usize..80,
+            sizes in proptest::collection::vec(1usize..50, 1..8),
+        ) {
+            let mut input = b"id,date,lat,lon\n".to_vec();
+            input.extend_from_slice(&body);
+            prop_assert_eq!(by_blocks(&input, max_bytes, sizes), whole(&input));
+        }
+    }
+
+    #[test]
+    fn crlf_rows_are_reported_on_their_own_lines() {
+        let input = b"id,date,lat,lon\r\nA,2006,1,2\r\n\r\nB,2006,x,2\r\n";
+        assert_eq!(by_blocks(input, 4, vec![3])[1].1, 4);
+        let mut r = IncidentReader::from_reader(&input[..], "t.csv").unwrap();
+        let rows: Vec<_> = r.records().collect();
+        assert_eq!(
+            rows[1].as_ref().unwrap_err().to_string(),
+            "t.csv:4: latitude \"x\" is not a number"
+        );
+    }
+
+    #[test]
+    fn a_read_error_ends_the_rows_at_the_last_whole_record() {
+        let input = b"id,date,lat,lon\nA,2006,1,2\nB,2006,1,2\nC,2006,1,23\n";
+        // The error comes in the middle of C's row: C must not be read as "C,2006,1,2".
+        let fail_after = input.len() - 2;
+        let reader = trickle(input, vec![7], Some(fail_after));
+        let mut r = IncidentReader::from_reader(reader, "t.csv").unwrap();
+        let rows: Vec<_> = r.records().collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].as_ref().unwrap().id, "B");
+        assert_eq!(
+            rows[2].as_ref().unwrap_err().to_string(),
+            format!("t.csv:4: read error: disk on fire; {NOT_READ}")
+        );
+        assert!(r.stopped_early());
+    }
+
+    #[test]
+    fn a_header_longer_than_the_first_read_is_read_whole() {
+        let mut input = b"id,date,lat,lon,\"summary\nof it\"\n".to_vec();
+        input.extend_from_slice(b"A,2006,1,2,\"x\"\n");
+        let r = IncidentReader::from_reader(trickle(&input, vec![5], None), "t.csv");
+        let mut r = r.unwrap();
+        let rows: Vec<_> = r.records().collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].as_ref().unwrap().id, "A");
+    }
 
     #[test]
     fn sniffs_delimiters() {

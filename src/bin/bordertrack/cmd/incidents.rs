@@ -1,23 +1,26 @@
 //! `bordertrack incidents`: which incidents fall on which stretches, with the status at their
 //! date.
 //!
-//! Streams: rows are read in batches on the main thread; converting, classifying and encoding
-//! them runs on every core meanwhile (batch `k` is processed while batch `k + 1` is read and
-//! batch `k - 1` written); the encoded chunks are written in input order. Memory stays flat
-//! however long the input is (three batches at most, unless `--check-ids` keeps every id to
-//! find repeats).
+//! Streams: the main thread reads the input in blocks of whole rows and hands each block to
+//! a worker on the thread pool, which converts, classifies and encodes it; the main thread
+//! writes the encoded blocks in input order as they come back. Memory stays flat however long
+//! the input is (a few blocks per worker at most, unless `--check-ids` keeps every id to find
+//! repeats). With `--check-ids` the rows of each block come back to the main thread once
+//! converted, to be checked in input order, and go out again to be classified.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
 
-use bordertrack::io::{IncidentReader, RawRow, RawRows};
+use bordertrack::io::{Block, IncidentReader, Row, RowParser};
 use bordertrack::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
 use bordertrack::report::{Cell, Chunk, RowEncoder, RowWriter};
 use bordertrack::{CountryCode, Dataset, Error, Incident, Problem};
 use geo::Geometry;
-use rayon::prelude::*;
 
 use crate::args::IncidentsArgs;
 use crate::output::{self, Output};
@@ -40,11 +43,14 @@ pub const COLUMNS: &[&str] = &[
     "ambiguity",
 ];
 
-/// Rows read per batch: large enough to keep both cores busy, small enough to keep memory flat.
-const BATCH: usize = 1 << 15;
-/// Rows per unit of parallel work within a batch, classified in space-filling-curve order
-/// (larger units share more of the index between successive queries).
-const CHUNK: usize = 1 << 12;
+/// CSV bytes per block, the unit of work of one thread: large enough that the hand-over costs
+/// nothing and that successive queries share the index's nodes (a block is classified in
+/// space-filling-curve order), small enough to keep memory flat.
+const BLOCK_BYTES: usize = 256 * 1024;
+/// Rows per block of GeoJSON features or of the dataset's own incidents.
+const BLOCK_ROWS: usize = 4096;
+/// Blocks handed out and not yet written, per worker thread.
+const IN_FLIGHT_PER_THREAD: usize = 3;
 
 /// The text of each segment's dyad, made once so that rows borrow it.
 pub struct DyadNames(Vec<String>);
@@ -139,7 +145,7 @@ fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
     IncidentReader::from_reader(Box::new(file), &path.display().to_string())
 }
 
-/// What one chunk of a batch produced: encoded rows and the problems met, in input order.
+/// What one block produced: encoded rows and the problems met, in input order.
 struct Done {
     chunk: Chunk,
     problems: Vec<Problem>,
@@ -147,49 +153,110 @@ struct Done {
     matched: u64,
 }
 
-/// Everything that converts, classifies and encodes a batch, shared by the worker threads.
+/// One unit of work for a worker thread.
+enum Work {
+    /// Rows to convert, then classify unless they must come back to have their ids checked.
+    Block(Block),
+    /// Rows converted, to classify.
+    Rows(Vec<Row>),
+}
+
+/// What a worker hands back.
+enum Handed {
+    Done(Done),
+    /// Rows converted, for the main thread to check their ids.
+    Converted(Vec<Row>),
+}
+
+/// Everything that converts, classifies and encodes a block, shared by the worker threads.
 struct Classifier<'a> {
     index: &'a BorderIndex<'a>,
     timelines: &'a StatusTimelines<'a>,
     query: &'a IncidentQuery,
     dyads: &'a DyadNames,
     encoder: &'a RowEncoder,
+    parser: Option<&'a RowParser>,
     source_name: &'a str,
     all: bool,
+    check_ids: bool,
+    /// Buffers kept for reuse between blocks (a block's buffers take a few hundred KiB,
+    /// which the allocator would otherwise hand out as fresh pages each time).
+    spare: Mutex<Spare<'a>>,
+}
+
+/// A classification of one row: `None` until classified.
+type Found<'a> = Option<Result<Option<IncidentMatch<'a>>, String>>;
+
+/// Buffers for reuse, see [`Classifier::spare`].
+#[derive(Default)]
+struct Spare<'a> {
+    rows: Vec<Vec<Row>>,
+    order: Vec<Vec<(u64, u32)>>,
+    found: Vec<Vec<Found<'a>>>,
+    chunks: Vec<Chunk>,
 }
 
 impl<'a> Classifier<'a> {
-    /// Classifies and encodes converted rows, on every core; the chunks come back in input
-    /// order.
-    fn batch(&self, parsed: &[Result<Incident, Problem>]) -> Vec<Done> {
-        parsed
-            .par_chunks(CHUNK)
-            .map_init(
-                || (Vec::new(), Vec::new(), String::new()),
-                |(order, found, date), rows| self.chunk(rows, order, found, date),
-            )
-            .collect()
+    /// Takes spare buffers (or new ones) with `f`.
+    fn spare<T: Default>(&self, f: impl FnOnce(&mut Spare<'a>) -> Option<T>) -> T {
+        self.spare
+            .lock()
+            .ok()
+            .and_then(|mut s| f(&mut s))
+            .unwrap_or_default()
     }
 
-    /// One chunk: classified in the order of a space-filling curve, so that successive
-    /// queries touch the same parts of the index, then encoded in input order.
-    fn chunk(
-        &self,
-        rows: &[Result<Incident, Problem>],
-        order: &mut Vec<(u64, u32)>,
-        found: &mut Vec<Option<Result<Option<IncidentMatch<'a>>, String>>>,
-        date: &mut String,
-    ) -> Done {
-        order.clear();
+    /// Keeps buffers for reuse.
+    fn keep(&self, f: impl FnOnce(&mut Spare<'a>)) {
+        if let Ok(mut s) = self.spare.lock() {
+            f(&mut s);
+        }
+    }
+
+    /// Does one unit of work.
+    fn work(&self, work: Work) -> Handed {
+        let rows = match work {
+            Work::Rows(rows) => rows,
+            Work::Block(block) => {
+                let mut rows = self.spare(|s| s.rows.pop());
+                match self.parser {
+                    Some(p) => p.parse_block(block, &mut rows),
+                    None => rows.push(Row {
+                        line: 0,
+                        incident: Err(Problem::new(
+                            self.source_name,
+                            bordertrack::Location::File,
+                            "a block of rows without a converter (a bug: please report it)",
+                        )),
+                    }),
+                }
+                if self.check_ids {
+                    return Handed::Converted(rows);
+                }
+                rows
+            }
+        };
+        let done = self.classify(&rows);
+        let mut rows = rows;
+        rows.clear();
+        self.keep(|s| s.rows.push(rows));
+        Handed::Done(done)
+    }
+
+    /// Classifies and encodes converted rows: classified in the order of a space-filling
+    /// curve, so that successive queries touch the same parts of the index, then encoded in
+    /// input order.
+    fn classify(&self, rows: &[Row]) -> Done {
+        let mut order = self.spare(|s| s.order.pop());
         order.extend(rows.iter().enumerate().filter_map(|(i, r)| {
-            let inc = r.as_ref().ok()?;
+            let inc = r.incident.as_ref().ok()?;
             Some((morton(inc.point), u32::try_from(i).ok()?))
         }));
         order.sort_unstable();
-        found.clear();
+        let mut found = self.spare(|s| s.found.pop());
         found.resize_with(rows.len(), || None);
-        for &(_, i) in order.iter() {
-            let Some(Ok(inc)) = rows.get(i as usize) else {
+        for &(_, i) in &order {
+            let Some(Ok(inc)) = rows.get(i as usize).map(|r| &r.incident) else {
                 continue;
             };
             let m = self
@@ -200,15 +267,16 @@ impl<'a> Classifier<'a> {
                 *slot = Some(m);
             }
         }
+        let chunk = self.spare(|s| s.chunks.pop());
         let mut d = Done {
-            // Room for typical CSV rows of matches, so that the buffer rarely grows.
-            chunk: Chunk::with_capacity(rows.len() * 64),
+            chunk,
             problems: Vec::new(),
             read: 0,
             matched: 0,
         };
+        let mut date = String::new();
         for (r, m) in rows.iter().zip(found.iter()) {
-            let inc = match r {
+            let inc = match &r.incident {
                 Ok(inc) => inc,
                 Err(p) => {
                     d.problems.push(p.clone());
@@ -244,7 +312,7 @@ impl<'a> Classifier<'a> {
             let _ = write!(date, "{}", inc.date);
             let row = cells(
                 &inc.id,
-                date,
+                &date,
                 inc.point.x(),
                 inc.point.y(),
                 m.as_ref(),
@@ -253,6 +321,12 @@ impl<'a> Classifier<'a> {
             self.encoder
                 .encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
         }
+        order.clear();
+        found.clear();
+        self.keep(|s| {
+            s.order.push(order);
+            s.found.push(found);
+        });
         d
     }
 }
@@ -264,16 +338,20 @@ enum Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// Reads the next batch into `raw`; returns how many rows it holds (0 at the end).
-    fn fill(&mut self, raw: &mut RawRows) -> usize {
+    /// The next block of rows, `None` at the end.
+    fn next(&mut self) -> Option<Work> {
         match self {
-            Rows::File(r) => r.read_raw(raw, BATCH),
+            Rows::File(r) => r.read_block(BLOCK_BYTES, BLOCK_ROWS).map(Work::Block),
             Rows::Embedded(it) => {
-                raw.clear();
-                for inc in it.by_ref().take(BATCH) {
-                    raw.push_ready(Ok(inc.clone()));
-                }
-                raw.as_slice().len()
+                let rows: Vec<Row> = it
+                    .by_ref()
+                    .take(BLOCK_ROWS)
+                    .map(|inc| Row {
+                        line: 0,
+                        incident: Ok(inc.clone()),
+                    })
+                    .collect();
+                (!rows.is_empty()).then_some(Work::Rows(rows))
             }
         }
     }
@@ -330,8 +408,11 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         query: &query,
         dyads: &dyads,
         encoder: &encoder,
+        parser: parser.as_ref(),
         source_name: &source_name,
         all: args.all,
+        check_ids: args.check_ids,
+        spare: Mutex::default(),
     };
 
     let progress = (args.file.is_some() && std::io::stderr().is_terminal()).then(|| {
@@ -344,106 +425,89 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         None => eprintln!("{p}"),
     };
     let (mut read, mut matched, mut bad) = (0u64, 0u64, 0u64);
-    // Writes one batch's chunks in order and counts them; fails at the first bad row under
-    // --strict.
-    let mut write = |done: Vec<Done>| -> Result<(), Failure> {
-        for mut d in done {
-            for p in &d.problems {
-                bad += 1;
-                say(p);
-                if args.strict {
-                    return Err(Failure::BadRows(bad));
-                }
+    // Writes one block's rows and counts them; fails at the first bad row under --strict.
+    let mut write = |mut d: Done| -> Result<(), Failure> {
+        for p in &d.problems {
+            bad += 1;
+            say(p);
+            if args.strict {
+                return Err(Failure::BadRows(bad));
             }
-            read += d.read;
-            matched += d.matched;
-            w.write_chunk(&mut d.chunk)?;
         }
+        read += d.read;
+        matched += d.matched;
+        w.write_chunk(&mut d.chunk)?;
+        classifier.keep(|s| s.chunks.push(d.chunk));
         if let Some(pb) = &progress {
             pb.set_position(read + bad);
         }
         Ok(())
     };
 
-    // Batch k is converted, classified and encoded on the worker threads while this thread
-    // reads batch k + 1 and writes batch k - 1. Checking repeated ids needs the reader between
-    // conversion and classification, so with --check-ids the steps take turns instead.
-    let mut current = RawRows::new();
-    let mut next = RawRows::new();
-    let mut parsed: Vec<Result<Incident, Problem>> = Vec::with_capacity(BATCH);
-    let mut written: Option<Vec<Done>> = None;
-    let mut filled = rows.fill(&mut current);
-    while filled > 0 {
-        if crate::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(Failure::Interrupted);
-        }
-        let convert = |row: &RawRow| match &parser {
-            Some(p) => p.parse(row),
-            None => match row {
-                RawRow::Ready(r) => r.clone(),
-                RawRow::Csv(_) => Err(Problem::new(
-                    source_name.as_str(),
-                    bordertrack::Location::File,
-                    "not an incident",
-                )),
-            },
+    // The main thread reads blocks and hands them to the pool, keeping a few per thread in
+    // flight, and handles what comes back in the order the blocks were handed out.
+    let in_flight = IN_FLIGHT_PER_THREAD * rayon::current_num_threads().max(1);
+    rayon::in_place_scope(|scope| -> Result<(), Failure> {
+        let (tx, rx) = mpsc::channel::<(u64, std::thread::Result<Handed>)>();
+        let classifier = &classifier;
+        let spawn = |seq: u64, work: Work| {
+            let tx = tx.clone();
+            scope.spawn(move |_| {
+                let out = catch_unwind(AssertUnwindSafe(|| classifier.work(work)));
+                // The receiver is gone only when the run has already failed.
+                let _ = tx.send((seq, out));
+            });
         };
-        let done;
-        let mut pending = written.take();
-        let mut write_result = Ok(());
-        if args.check_ids {
-            current
-                .as_slice()
-                .par_iter()
-                .map(convert)
-                .collect_into_vec(&mut parsed);
-            if let Rows::File(r) = &mut rows {
-                for (row, p) in current.as_slice().iter().zip(parsed.iter_mut()) {
-                    if let Ok(inc) = p {
-                        if let Some(problem) = r.check_id(row, inc) {
-                            *p = Err(problem);
-                        }
+        let (mut handed, mut handled) = (0u64, 0u64);
+        let mut back: BTreeMap<u64, std::thread::Result<Handed>> = BTreeMap::new();
+        let mut input_left = true;
+        loop {
+            if crate::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(Failure::Interrupted);
+            }
+            while input_left && handed - handled < in_flight as u64 {
+                match rows.next() {
+                    Some(work) => {
+                        spawn(handed, work);
+                        handed += 1;
+                    }
+                    None => input_left = false,
+                }
+            }
+            if handled == handed {
+                return Ok(());
+            }
+            let out = loop {
+                if let Some(out) = back.remove(&handled) {
+                    break out;
+                }
+                match rx.recv() {
+                    Ok((seq, out)) => {
+                        back.insert(seq, out);
+                    }
+                    Err(_) => {
+                        return Err(Failure::Io(std::io::Error::other(
+                            "a worker thread ended without its result",
+                        )))
                     }
                 }
-            }
-            done = classifier.batch(&parsed);
-            if let Some(prev) = pending.take() {
-                write_result = write(prev);
-            }
-            filled = rows.fill(&mut next);
-        } else {
-            let (result, next_filled) = std::thread::scope(|s| {
-                let worker = s.spawn(|| {
-                    current
-                        .as_slice()
-                        .par_iter()
-                        .map(convert)
-                        .collect_into_vec(&mut parsed);
-                    classifier.batch(&parsed)
-                });
-                if let Some(prev) = pending.take() {
-                    write_result = write(prev);
+            };
+            handled += 1;
+            match out {
+                Ok(Handed::Done(d)) => write(d)?,
+                Ok(Handed::Converted(mut converted)) => {
+                    if let Rows::File(r) = &mut rows {
+                        for row in &mut converted {
+                            r.check_id(row);
+                        }
+                    }
+                    spawn(handed, Work::Rows(converted));
+                    handed += 1;
                 }
-                let next_filled = if write_result.is_ok() {
-                    rows.fill(&mut next)
-                } else {
-                    0
-                };
-                match worker.join() {
-                    Ok(result) => (result, next_filled),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            });
-            done = result;
-            filled = next_filled;
+                Err(panic) => resume_unwind(panic),
+            }
         }
-        write_result?;
-        written = Some(done);
-        std::mem::swap(&mut current, &mut next);
-    }
-    if let Some(last) = written.take() {
-        write(last)?;
-    }
+    })?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
