@@ -106,6 +106,11 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
                 break;
             }
         }
+        if uncertain.iter().all(|e| e.value == value) {
+            // Nothing that may take effect within the span changes the value (and nothing is
+            // allocated for the common case).
+            return Resolved::Known { value, since };
+        }
         let mut values = vec![value];
         for e in &uncertain {
             if values.last() != Some(&e.value) {

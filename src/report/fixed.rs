@@ -1,7 +1,7 @@
 //! Numbers written with a fixed number of decimals, fast, and exactly as `format!("{x:.d$}")`
 //! writes them: the exact binary value rounded to `d` decimals, ties to even.
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// Powers of ten exactly representable as `f64`.
 const POW10: [f64; 16] = [
@@ -12,9 +12,17 @@ const POW10: [f64; 16] = [
 /// half a unit, so the distance to the next integer is exact.
 const FAST_LIMIT: f64 = 4_503_599_627_370_496.0;
 
+/// Appends `x` with `decimals` digits after the point to `out`, as [`write_fixed`] does.
+pub(crate) fn push_fixed(out: &mut String, x: f64, decimals: usize) {
+    let mut bytes = Vec::with_capacity(24);
+    write_fixed(&mut bytes, x, decimals);
+    // Digits, a point, a sign, or the standard formatter's `NaN` and `inf`: all ASCII.
+    out.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
+}
+
 /// Appends `x` with `decimals` digits after the point to `out`, byte for byte as
-/// `write!(out, "{x:.decimals$}")` would.
-pub(crate) fn write_fixed(out: &mut String, x: f64, decimals: usize) {
+/// `write!(out, "{x:.decimals$}")` would. The text never needs quoting in CSV.
+pub(crate) fn write_fixed(out: &mut Vec<u8>, x: f64, decimals: usize) {
     let Some(&scale) = POW10.get(decimals) else {
         let _ = write!(out, "{x:.decimals$}");
         return;
@@ -71,8 +79,7 @@ pub(crate) fn write_fixed(out: &mut String, x: f64, decimals: usize) {
     if x.is_sign_negative() {
         put(b'-');
     }
-    // Only ASCII digits, the point and the sign were written.
-    out.push_str(std::str::from_utf8(&text[at..]).unwrap_or_default());
+    out.extend_from_slice(text.get(at..).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -82,7 +89,10 @@ mod tests {
 
     fn fixed(x: f64, d: usize) -> String {
         let mut s = String::new();
-        write_fixed(&mut s, x, d);
+        push_fixed(&mut s, x, d);
+        let mut bytes = Vec::new();
+        write_fixed(&mut bytes, x, d);
+        assert_eq!(s.as_bytes(), bytes);
         s
     }
 

@@ -74,7 +74,7 @@ impl<'a> Cell<'a> {
             Cell::Int(i) => {
                 let _ = write!(buf, "{i}");
             }
-            Cell::Float(x, d) => fixed::write_fixed(buf, *x, *d),
+            Cell::Float(x, d) => fixed::push_fixed(buf, *x, *d),
             Cell::Empty => {}
         }
         buf
@@ -87,7 +87,7 @@ impl<'a> Cell<'a> {
             Cell::Float(x, d) => {
                 // Round through the fixed-decimal text so JSON matches the CSV figures.
                 let mut t = String::new();
-                fixed::write_fixed(&mut t, *x, *d);
+                fixed::push_fixed(&mut t, *x, *d);
                 t.parse::<f64>()
                     .ok()
                     .and_then(serde_json::Number::from_f64)
@@ -148,7 +148,11 @@ impl RowEncoder {
                     if i > 0 {
                         chunk.bytes.push(b',');
                     }
-                    csv_field(&mut chunk.bytes, c.text_into(&mut chunk.scratch));
+                    match c {
+                        // Numbers never need quoting.
+                        Cell::Float(x, d) => fixed::write_fixed(&mut chunk.bytes, *x, *d),
+                        _ => csv_field(&mut chunk.bytes, c.text_into(&mut chunk.scratch)),
+                    }
                 }
                 if let [Cell::Empty] = cells {
                     // A lone empty field, quoted so that the row is not a blank line.

@@ -36,9 +36,55 @@ pub(crate) fn utf8<'a>(bytes: &'a [u8], column: &str) -> Result<&'a str, String>
     })
 }
 
+/// Powers of ten up to 10^22, all exactly representable as `f64`.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The value of a plain decimal such as `-41.305` (optional sign, digits, optionally a point
+/// and more digits) with at most 15 digits; `None` for anything else.
+///
+/// The digits make an integer below 2^53 and the divisor is a power of ten up to 10^22, both
+/// exact as `f64`, so the one correctly rounded division gives the correctly rounded value of
+/// the decimal: the same `f64` as `str::parse` (Clinger's fast path; property-tested), in a
+/// fraction of its time for the coordinates of million-row tables.
+fn plain_decimal(s: &str) -> Option<f64> {
+    let bytes = s.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, bytes),
+    };
+    let (mut n, mut count, mut decimals, mut point) = (0u64, 0usize, 0usize, false);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                n = n * 10 + u64::from(b - b'0');
+                count += 1;
+                decimals += usize::from(point);
+                if count > 15 {
+                    return None;
+                }
+            }
+            b'.' if !point && count > 0 => point = true,
+            _ => return None,
+        }
+    }
+    if count == 0 || (point && decimals == 0) {
+        return None;
+    }
+    // At most 15 digits: `n` < 10^15 < 2^53 converts exactly.
+    let v = n as f64 / POW10.get(decimals).copied()?;
+    Some(if negative { -v } else { v })
+}
+
 /// A finite number, or a message such as `latitude "abc" is not a number`.
 fn finite(s: &str, what: &str) -> Result<f64, String> {
-    // Fast path: most fields arrive trimmed and well formed.
+    if let Some(v) = plain_decimal(s) {
+        return Ok(v);
+    }
+    // Most fields arrive trimmed and well formed.
     if let Ok(v) = s.parse::<f64>() {
         if v.is_finite() {
             return Ok(v);
@@ -293,6 +339,49 @@ pub(crate) fn acled_date(s: &str, column: &str) -> Result<Date, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn plain_decimals_parse_as_the_standard_parser_does(
+            s in "[+-]?[0-9]{0,17}(\\.[0-9]{0,17})?",
+        ) {
+            if let Some(v) = plain_decimal(&s) {
+                let want: f64 = s.parse().unwrap();
+                prop_assert_eq!(v.to_bits(), want.to_bits(), "{}", s);
+            }
+        }
+
+        #[test]
+        fn other_text_is_left_to_the_standard_parser(s in "\\PC{0,12}") {
+            if let Some(v) = plain_decimal(&s) {
+                prop_assert_eq!(Ok(v.to_bits()), s.parse::<f64>().map(f64::to_bits));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_decimals() {
+        assert_eq!(plain_decimal("41.305"), Some(41.305));
+        assert_eq!(plain_decimal("-0"), Some(-0.0));
+        assert_eq!(plain_decimal("0.1"), Some(0.1));
+        assert_eq!(plain_decimal("123456789012345"), Some(123456789012345.0));
+        for other in [
+            "1234567890123456",
+            "1.",
+            ".5",
+            "1e5",
+            " 1",
+            "",
+            "-",
+            "1.2.3",
+            "nan",
+        ] {
+            assert_eq!(plain_decimal(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn coordinates() {
