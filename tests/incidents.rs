@@ -352,6 +352,83 @@ fn output_is_byte_identical_across_runs_and_thread_counts() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn repeated_ids_are_found_across_blocks_whatever_the_thread_count() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    // About 1.2 MB: several blocks, the repeat of line 7's id in the last one.
+    let mut text = scattered(30_000);
+    text.push_str("i5,2010-01,41.5,69.0,0\n");
+    dir.write("in.csv", text)?;
+    let run = |threads: &str| -> Result<(Vec<u8>, String), BoxError> {
+        let out = dir
+            .bordertrack([
+                "incidents",
+                "in.csv",
+                "--data",
+                &data,
+                "--check-ids",
+                "--all",
+                "--format",
+                "csv",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()?;
+        Ok((out.stdout, String::from_utf8(out.stderr)?))
+    };
+    let (one, stderr) = run("1")?;
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert_eq!(
+        lines[0],
+        "in.csv:30002: duplicate id \"i5\" (first used at line 7)"
+    );
+    assert!(lines[1].starts_with("bordertrack: 30000 incidents read, "));
+    assert!(lines[1].ends_with(", 1 bad row skipped"), "{stderr}");
+    assert_eq!(String::from_utf8(one.clone())?.lines().count(), 30_001);
+    assert_eq!((one, stderr), run("2")?);
+    Ok(())
+}
+
+#[test]
+fn a_quoted_field_longer_than_a_block_is_read_whole() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    // A summary of 600,000 bytes over 20,000 lines, then a bad row: its line must count them.
+    let summary = "some words,\n".repeat(20_000);
+    dir.write(
+        "in.csv",
+        format!(
+            "id,date,lat,lon,summary\nA,2010-01,41.5,69.0,\"{summary}\"\nB,2010-01,x,69.0,\n\
+             C,2010-01,41.5,69.0,\n"
+        ),
+    )?;
+    let out = dir
+        .bordertrack([
+            "incidents",
+            "in.csv",
+            "--data",
+            &data,
+            "--all",
+            "--format",
+            "csv",
+        ])
+        .output()?;
+    let stdout = String::from_utf8(out.stdout)?;
+    let ids: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(ids, ["A", "C"]);
+    assert_eq!(
+        String::from_utf8(out.stderr)?,
+        "in.csv:20003: latitude \"x\" is not a number\n\
+         bordertrack: 2 incidents read, 2 on a matching stretch, 1 bad row skipped\n"
+    );
+    Ok(())
+}
+
 #[cfg(unix)]
 #[test]
 fn writing_to_dev_null_leaves_it_a_device() -> TestResult {

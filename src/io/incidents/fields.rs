@@ -51,27 +51,34 @@ const POW10: [f64; 23] = [
 /// fraction of its time for the coordinates of million-row tables.
 fn plain_decimal(s: &str) -> Option<f64> {
     let bytes = s.as_bytes();
-    let (negative, digits) = match bytes.split_first() {
+    let (negative, text) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         Some((b'+', rest)) => (false, rest),
         _ => (false, bytes),
     };
-    let (mut n, mut count, mut decimals, mut point) = (0u64, 0usize, 0usize, false);
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                n = n * 10 + u64::from(b - b'0');
-                count += 1;
-                decimals += usize::from(point);
-                if count > 15 {
-                    return None;
-                }
-            }
-            b'.' if !point && count > 0 => point = true,
-            _ => return None,
-        }
+    // 15 digits and a point at most, so that `n` below stays under 10^15.
+    if text.len() > 16 {
+        return None;
     }
-    if count == 0 || (point && decimals == 0) {
+    let mut n = 0u64;
+    let mut digits = |part: &[u8]| -> Option<usize> {
+        for &b in part {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            n = n * 10 + u64::from(d);
+        }
+        Some(part.len())
+    };
+    let (whole, decimals) = match text.iter().position(|&b| b == b'.') {
+        Some(at) => {
+            let (w, f) = (text.get(..at)?, text.get(at + 1..)?);
+            (digits(w)?, digits(f).filter(|&k| k > 0)?)
+        }
+        None => (digits(text)?, 0),
+    };
+    if whole == 0 || whole + decimals > 15 {
         return None;
     }
     // At most 15 digits: `n` < 10^15 < 2^53 converts exactly.
@@ -106,6 +113,11 @@ fn finite(s: &str, what: &str) -> Result<f64, String> {
 /// A WGS84 point from latitude and longitude text (note the argument order: as the columns
 /// are usually written, latitude first). Both are checked, and every problem is reported.
 pub(crate) fn lat_lon(lat: &str, lon: &str) -> Result<Point<f64>, String> {
+    if let (Some(y), Some(x)) = (plain_decimal(lat), plain_decimal(lon)) {
+        if (-90.0..=90.0).contains(&y) && (-180.0..=180.0).contains(&x) {
+            return Ok(Point::new(x, y));
+        }
+    }
     let la = finite(lat, "latitude");
     let lo = finite(lon, "longitude");
     let mut errors = Vec::new();
