@@ -4,7 +4,7 @@
 use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 
 /// WGS84 equatorial radius, in metres.
-const WGS84_A_M: f64 = 6_378_137.0;
+pub(crate) const WGS84_A_M: f64 = 6_378_137.0;
 /// WGS84 flattening.
 pub(crate) const WGS84_F: f64 = 1.0 / 298.257_223_563;
 /// Mean radius of the ellipsoid (IUGG R1): scales the intercept step (any positive radius gives

@@ -58,11 +58,20 @@
 //! measure along the line within 0.2 mm), or points off the edge from one of its vertices. The
 //! distance reported is that inverse solution's.
 //!
-//! The estimated foot is checked first, which takes one inverse solution; when the check fails
-//! the iteration continues from there, moving along the edge by the correction (direct problem on
-//! the edge's geodesic) until it settles. Edges whose vertices are more than 80° from the query
-//! point (where several local minima are possible) are sampled and refined by golden-section
-//! search instead.
+//! An estimated foot inside its edge, at least a metre from the query point, is first
+//! corrected by one **perpendicular shot** (the `shot` module): the geodesic leaving the edge at
+//! a right angle there is followed for the estimated distance (Karney's direct solution); where
+//! it lands within 1 cm of the point, the miss, split along and across that geodesic, gives the
+//! distance still to go and how far the foot moves along the edge, to first order, with terms
+//! left out below 1e-10 m. The distance reported is then the direct solution's length plus
+//! that correction, exact to nanometres like an inverse solution, and the foot is the exact
+//! perpendicular foot (not one within the 0.2 mm tolerance). Otherwise (a vertex, a point
+//! nearer than a metre, a miss beyond 1 cm, a foot that would leave the edge) the estimated
+//! foot is checked with one inverse solution and, when the check fails, the iteration
+//! continues from there, moving along the edge by the correction (direct problem on the edge's
+//! geodesic) until it settles. Edges whose vertices are more than 80° from the query point
+//! (where several local minima are possible) are sampled and refined by golden-section search
+//! instead.
 //!
 //! # Estimates
 //! A piece is represented by the cubic that matches its geodesic's end points and end directions
@@ -109,6 +118,7 @@ mod edge;
 mod error;
 mod grid;
 mod piece;
+mod shot;
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -686,12 +696,15 @@ impl LineIndex {
             }
             let m = match *c {
                 Contender::Exact(m) => m,
-                Contender::Estimated { piece, t, foot, .. } => {
-                    match self.exact_at(piece, t, foot, q, &mut last_foot) {
-                        Some(m) => m,
-                        None => continue,
-                    }
-                }
+                Contender::Estimated {
+                    piece,
+                    t,
+                    foot,
+                    distance_m,
+                } => match self.exact_at(piece, (t, foot, distance_m), q, &mut last_foot) {
+                    Some(m) => m,
+                    None => continue,
+                },
             };
             if best.as_ref().is_none_or(|b| better(&m, b)) {
                 best = Some(m);
@@ -701,13 +714,13 @@ impl LineIndex {
     }
 
     /// The exact closest point of the edge holding piece `id`, from the estimated foot at `t`
-    /// (`foot` in ECEF): checked with one inverse solution, or solved from there when the check
-    /// fails. `None` when the foot is the same vertex as `last` (already solved).
+    /// (`foot` in ECEF) and distance `estimate_m`: by a perpendicular shot, or else checked
+    /// with one inverse solution and solved from there when the check fails. `None` when the
+    /// foot is the same vertex as `last` (already solved).
     fn exact_at(
         &self,
         id: u32,
-        t: f64,
-        foot: [f64; 3],
+        (t, foot, estimate_m): (f64, [f64; 3], f64),
         q: &Query,
         last: &mut Option<(f64, f64, f64)>,
     ) -> Option<LineMatch> {
@@ -724,6 +737,18 @@ impl LineIndex {
             let d = piece.direction(t);
             let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
             let along = (piece.start_m + piece.along_m(t, foot)).clamp(0.0, g.length_m);
+            let shot = shot::shot(
+                &self.geod,
+                (lon, lat),
+                azi,
+                along,
+                g.length_m,
+                estimate_m,
+                q.p3,
+            );
+            if let Some(f) = shot {
+                return Some(self.matched(info, &f));
+            }
             (lon, lat, azi, None, along)
         };
         if at_end.is_some() {
