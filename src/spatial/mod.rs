@@ -737,17 +737,21 @@ impl LineIndex {
             let d = piece.direction(t);
             let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
             let along = (piece.start_m + piece.along_m(t, foot)).clamp(0.0, g.length_m);
-            let shot = shot::shot(
-                &self.geod,
-                (lon, lat),
-                azi,
-                along,
-                g.length_m,
-                estimate_m,
-                q.p3,
-            );
-            if let Some(f) = shot {
-                return Some(self.matched(info, &f));
+            let (de, dn) = (dot(d, e), dot(d, n));
+            let norm = de.hypot(dn);
+            if norm > 0.0 {
+                let estimate = shot::Estimate {
+                    lon_lat: (lon, lat),
+                    p3: foot,
+                    north_east: (n, e),
+                    azi,
+                    sin_cos_azi: (de / norm, dn / norm),
+                    along_m: along,
+                    distance_m: estimate_m,
+                };
+                if let Some(f) = shot::shot(&self.geod, &estimate, g.length_m, q.p3) {
+                    return Some(self.matched(info, &f));
+                }
             }
             (lon, lat, azi, None, along)
         };

@@ -20,8 +20,8 @@
 
 use geographiclib_rs::{capability as caps, Geodesic};
 
-use super::edge::{dot, ecef, normalize_deg, sub, Foot, MEAN_RADIUS_M, WGS84_A_M, WGS84_F};
-use super::piece::{north_east, NEAR_M};
+use super::edge::{dot, normalize_deg, sub, Foot, MEAN_RADIUS_M, WGS84_A_M, WGS84_F};
+use super::piece::NEAR_M;
 
 /// The largest miss that is corrected; a larger one means the estimate was poor.
 pub(crate) const MAX_MISS_M: f64 = 0.01;
@@ -30,28 +30,41 @@ pub(crate) const MAX_MISS_M: f64 = 0.01;
 /// the point is better found by the iteration (and points on the line need it).
 const MIN_DISTANCE_M: f64 = 1.0;
 
-/// The foot on an edge of length `length_m` near the estimated foot at `(lon, lat)`, `along_m`
-/// from the edge's start, where the edge's azimuth is `azi_edge`, for the point `p3`
-/// (Earth-centred) estimated `estimate_m` away; `None` when the shot misses by more than
-/// [`MAX_MISS_M`] or the foot would leave the edge.
-pub(crate) fn shot(
-    geod: &Geodesic,
-    (lon, lat): (f64, f64),
-    azi_edge: f64,
-    along_m: f64,
-    length_m: f64,
-    estimate_m: f64,
-    p3: [f64; 3],
-) -> Option<Foot> {
+/// Where an estimated foot is and which way the edge runs there.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Estimate {
+    /// Longitude and latitude, degrees.
+    pub lon_lat: (f64, f64),
+    /// Earth-centred position (on the edge's cubic, within nanometres of the surface).
+    pub p3: [f64; 3],
+    /// Unit vectors north and east there.
+    pub north_east: ([f64; 3], [f64; 3]),
+    /// The edge's azimuth there, degrees.
+    pub azi: f64,
+    /// Its sine and cosine.
+    pub sin_cos_azi: (f64, f64),
+    /// Distance from the edge's start, metres.
+    pub along_m: f64,
+    /// Estimated distance to the query point, metres.
+    pub distance_m: f64,
+}
+
+/// The foot on an edge of length `length_m` near the estimated one, for the point `p3`
+/// (Earth-centred); `None` when the shot misses by more than [`MAX_MISS_M`] or the foot would
+/// leave the edge.
+pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) -> Option<Foot> {
+    let estimate_m = at.distance_m;
     if !(MIN_DISTANCE_M..=NEAR_M).contains(&estimate_m) {
         return None;
     }
-    let (north, east) = north_east(lon, lat);
-    let to_p = sub(p3, ecef(lon, lat));
-    let (sin_a, cos_a) = azi_edge.to_radians().sin_cos();
+    let (lon, lat) = at.lon_lat;
+    let (north, east) = at.north_east;
+    let (sin_a, cos_a) = at.sin_cos_azi;
+    let to_p = sub(p3, at.p3);
     // The point is to the right of the edge's direction when this is positive.
     let right = dot(to_p, east) * cos_a - dot(to_p, north) * sin_a;
     let turn = if right >= 0.0 { 90.0 } else { -90.0 };
+    let azi_edge = at.azi;
     let azi_to_point = azi_edge + turn;
     let (_arc, lat2, lon2, azi2, ..) = geod._gen_direct(
         lat,
@@ -61,32 +74,33 @@ pub(crate) fn shot(
         estimate_m,
         caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH,
     );
-    let miss = sub(p3, ecef(lon2, lat2));
+    let landed = Frame::at(lon2, lat2);
+    let miss = sub(p3, landed.p3);
     let miss2 = dot(miss, miss);
     if miss2.is_nan() || miss2 > MAX_MISS_M * MAX_MISS_M {
         return None;
     }
-    let (north2, east2) = north_east(lon2, lat2);
     let (sin2, cos2) = azi2.to_radians().sin_cos();
-    let ahead = dot(miss, north2) * cos2 + dot(miss, east2) * sin2;
-    let across = dot(miss, east2) * cos2 - dot(miss, north2) * sin2;
+    let ahead = dot(miss, landed.north) * cos2 + dot(miss, landed.east) * sin2;
+    let across = dot(miss, landed.east) * cos2 - dot(miss, landed.north) * sin2;
     // The edge runs to the left of the shot when it turns right, to the right otherwise;
     // moving the foot along the edge moves the landing point that way, scaled by the
     // geodesic scale.
     let scale = (estimate_m / MEAN_RADIUS_M).cos();
     let shift = (if turn > 0.0 { -across } else { across }) / scale;
-    let along = along_m + shift;
+    let along = at.along_m + shift;
     if !(along > 0.0 && along < length_m) {
         return None;
     }
-    // The foot moved along the edge, to first order in the radii of curvature there.
-    let e2 = WGS84_F * (2.0 - WGS84_F);
-    let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
+    // The foot moved along the edge, to first order in the radii of curvature there (the
+    // north vector's height is the cosine of the latitude).
+    let cos_lat = north[2];
     if cos_lat < 1e-6 {
         // At a pole longitude says nothing: left to the iteration.
         return None;
     }
-    let w2 = 1.0 - e2 * sin_lat * sin_lat;
+    let e2 = WGS84_F * (2.0 - WGS84_F);
+    let w2 = 1.0 - e2 * (1.0 - cos_lat * cos_lat);
     let prime_vertical = WGS84_A_M / w2.sqrt();
     let meridian = prime_vertical * (1.0 - e2) / w2;
     let dlat = (shift * cos_a / meridian).to_degrees();
@@ -102,11 +116,61 @@ pub(crate) fn shot(
     })
 }
 
+/// A surface point's Earth-centred position and its north and east unit vectors, from one
+/// pair of sines and cosines.
+struct Frame {
+    p3: [f64; 3],
+    north: [f64; 3],
+    east: [f64; 3],
+}
+
+impl Frame {
+    fn at(lon: f64, lat: f64) -> Frame {
+        let e2 = WGS84_F * (2.0 - WGS84_F);
+        let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
+        let (sin_lon, cos_lon) = lon.to_radians().sin_cos();
+        let n = WGS84_A_M / (1.0 - e2 * sin_lat * sin_lat).sqrt();
+        Frame {
+            p3: [
+                n * cos_lat * cos_lon,
+                n * cos_lat * sin_lon,
+                n * (1.0 - e2) * sin_lat,
+            ],
+            north: [-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat],
+            east: [-sin_lon, cos_lon, 0.0],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spatial::edge::ecef;
+    use crate::spatial::piece::north_east;
     use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
     use proptest::prelude::*;
+
+    /// `shot` from a foot given by its position, the edge's azimuth, along and estimate.
+    fn shoot(
+        geod: &Geodesic,
+        (lon, lat): (f64, f64),
+        azi: f64,
+        along_m: f64,
+        length_m: f64,
+        distance_m: f64,
+        p3: [f64; 3],
+    ) -> Option<Foot> {
+        let at = Estimate {
+            lon_lat: (lon, lat),
+            p3: ecef(lon, lat),
+            north_east: north_east(lon, lat),
+            azi,
+            sin_cos_azi: azi.to_radians().sin_cos(),
+            along_m,
+            distance_m,
+        };
+        shot(geod, &at, length_m, p3)
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2_000))]
@@ -129,7 +193,7 @@ mod tests {
             let p3 = ecef(plon, plat);
             // The estimated foot: off along the edge, with the edge's azimuth there.
             let (elat, elon, eazi): (f64, f64, f64) = geod.direct(lat, lon, azi, s0 + foot_off);
-            let f = shot(
+            let f = shoot(
                 &geod, (normalize_deg(elon), elat), eazi, s0 + foot_off, len,
                 d + distance_off, p3,
             );
@@ -138,7 +202,8 @@ mod tests {
             prop_assert!((f.along_m - s0).abs() < 1e-6, "along {} vs {}", f.along_m, s0);
             let off: f64 = geod.inverse(f.lat, f.lon, lat0, lon0);
             prop_assert!(off < 1e-6, "foot {off} m from the true one");
-            prop_assert_eq!(f.azi_to_point, eazi + turn);
+            let turned = normalize_deg(f.azi_to_point - eazi - turn);
+            prop_assert!(turned.abs() < 1e-9, "turned {} instead of {}", f.azi_to_point - eazi, turn);
         }
     }
 
@@ -149,17 +214,17 @@ mod tests {
         let (flat, flon): (f64, f64) = geod.direct(41.0, 69.0, 0.0, 0.5);
         let (plat, plon): (f64, f64) = geod.direct(flat, flon, 90.0, 1_000.0);
         let p3 = ecef(plon, plat);
-        let near = shot(&geod, (flon, flat), 0.0, 0.5, 10.0, 1_000.0, p3);
+        let near = shoot(&geod, (flon, flat), 0.0, 0.5, 10.0, 1_000.0, p3);
         assert!(near.is_some_and(|f| (f.along_m - 0.5).abs() < 1e-6));
         // 1 m off in the distance: more than the largest miss corrected.
-        assert!(shot(&geod, (flon, flat), 0.0, 0.5, 10.0, 1_001.0, p3).is_none());
+        assert!(shoot(&geod, (flon, flat), 0.0, 0.5, 10.0, 1_001.0, p3).is_none());
         // The true foot 2 mm before the edge's start: not inside the edge.
         let (blat, blon): (f64, f64) = geod.direct(41.0, 69.0, 0.0, -0.002);
         let (qlat, qlon): (f64, f64) = geod.direct(blat, blon, 90.0, 1_000.0);
         let (slat, slon): (f64, f64) = geod.direct(41.0, 69.0, 0.0, 0.001);
         let q3 = ecef(qlon, qlat);
-        assert!(shot(&geod, (slon, slat), 0.0, 0.001, 10.0, 1_000.0, q3).is_none());
+        assert!(shoot(&geod, (slon, slat), 0.0, 0.001, 10.0, 1_000.0, q3).is_none());
         // Too near the line for the shot.
-        assert!(shot(&geod, (flon, flat), 0.0, 0.5, 10.0, 0.5, p3).is_none());
+        assert!(shoot(&geod, (flon, flat), 0.0, 0.5, 10.0, 0.5, p3).is_none());
     }
 }
