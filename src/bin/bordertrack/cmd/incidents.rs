@@ -44,10 +44,9 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// CSV bytes per block, the unit of work of one thread: large enough that the hand-over costs
-/// nothing and that successive queries share the index's nodes (a block is classified in
-/// space-filling-curve order), small enough that a block's rows stay in cache between being
-/// converted, classified and encoded (64 KiB ran a little faster than 128 and 256 KiB on the
-/// benchmark, and keeps memory lower).
+/// nothing, small enough that a block's rows stay in cache between being converted and
+/// classified (64 KiB ran a little faster than 128 and 256 KiB on the benchmark, and keeps
+/// memory lower).
 const BLOCK_BYTES: usize = 64 * 1024;
 /// Rows per block of GeoJSON features or of the dataset's own incidents.
 const BLOCK_ROWS: usize = 4096;
@@ -117,24 +116,6 @@ pub fn cells<'b>(
     ]
 }
 
-/// The position of `p` along a Z-order (Morton) curve over lon/lat: points close on the curve
-/// are close on the ground, so classifying in this order keeps the index's nodes in cache.
-fn morton(p: geo::Point<f64>) -> u64 {
-    /// Spreads the 32 bits of `x` to the even bits of a u64.
-    fn spread(x: u32) -> u64 {
-        let mut v = u64::from(x);
-        v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF;
-        v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF;
-        v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
-        v = (v | (v << 2)) & 0x3333_3333_3333_3333;
-        (v | (v << 1)) & 0x5555_5555_5555_5555
-    }
-    // Coordinates were checked in range by the reader; `as` saturates in any case.
-    let x = ((p.x() + 180.0) / 360.0 * f64::from(u32::MAX)) as u32;
-    let y = ((p.y() + 90.0) / 180.0 * f64::from(u32::MAX)) as u32;
-    spread(x) | (spread(y) << 1)
-}
-
 /// Opens FILE (`-` = stdin) as an incident reader.
 fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
     if path.as_os_str() == "-" {
@@ -183,24 +164,19 @@ struct Classifier<'a> {
     check_ids: bool,
     /// Buffers kept for reuse between blocks (a block's buffers take a few hundred KiB,
     /// which the allocator would otherwise hand out as fresh pages each time).
-    spare: Mutex<Spare<'a>>,
+    spare: Mutex<Spare>,
 }
-
-/// A classification of one row: `None` until classified.
-type Found<'a> = Option<Result<Option<IncidentMatch<'a>>, String>>;
 
 /// Buffers for reuse, see [`Classifier::spare`].
 #[derive(Default)]
-struct Spare<'a> {
+struct Spare {
     rows: Vec<Vec<Row>>,
-    order: Vec<Vec<(u64, u32)>>,
-    found: Vec<Vec<Found<'a>>>,
     chunks: Vec<Chunk>,
 }
 
 impl<'a> Classifier<'a> {
     /// Takes spare buffers (or new ones) with `f`.
-    fn spare<T: Default>(&self, f: impl FnOnce(&mut Spare<'a>) -> Option<T>) -> T {
+    fn spare<T: Default>(&self, f: impl FnOnce(&mut Spare) -> Option<T>) -> T {
         self.spare
             .lock()
             .ok()
@@ -209,7 +185,7 @@ impl<'a> Classifier<'a> {
     }
 
     /// Keeps buffers for reuse.
-    fn keep(&self, f: impl FnOnce(&mut Spare<'a>)) {
+    fn keep(&self, f: impl FnOnce(&mut Spare)) {
         if let Ok(mut s) = self.spare.lock() {
             f(&mut s);
         }
@@ -245,30 +221,10 @@ impl<'a> Classifier<'a> {
         Handed::Done(done)
     }
 
-    /// Classifies and encodes converted rows: classified in the order of a space-filling
-    /// curve, so that successive queries touch the same parts of the index, then encoded in
-    /// input order.
+    /// Classifies and encodes converted rows, in input order. (Classifying a block in the
+    /// order of a space-filling curve, for the index's sake, made no measurable difference on
+    /// the benchmark and was dropped.)
     fn classify(&self, rows: &[Row]) -> Done {
-        let mut order = self.spare(|s| s.order.pop());
-        order.extend(rows.iter().enumerate().filter_map(|(i, r)| {
-            let inc = r.incident.as_ref().ok()?;
-            Some((morton(inc.point), u32::try_from(i).ok()?))
-        }));
-        order.sort_unstable();
-        let mut found = self.spare(|s| s.found.pop());
-        found.resize_with(rows.len(), || None);
-        for &(_, i) in &order {
-            let Some(Ok(inc)) = rows.get(i as usize).map(|r| &r.incident) else {
-                continue;
-            };
-            let m = self
-                .index
-                .classify(self.timelines, inc, self.query)
-                .map_err(|e| e.to_string());
-            if let Some(slot) = found.get_mut(i as usize) {
-                *slot = Some(m);
-            }
-        }
         let chunk = self.spare(|s| s.chunks.pop());
         let mut d = Done {
             chunk,
@@ -277,7 +233,7 @@ impl<'a> Classifier<'a> {
             matched: 0,
         };
         let mut date = String::new();
-        for (r, m) in rows.iter().zip(found.iter()) {
+        for r in rows {
             let inc = match &r.incident {
                 Ok(inc) => inc,
                 Err(p) => {
@@ -285,21 +241,13 @@ impl<'a> Classifier<'a> {
                     continue;
                 }
             };
-            let m = match m {
-                Some(Ok(m)) => m,
-                Some(Err(e)) => {
+            let m = match self.index.classify(self.timelines, inc, self.query) {
+                Ok(m) => m,
+                Err(e) => {
                     d.problems.push(Problem::new(
                         self.source_name,
                         bordertrack::Location::File,
                         format!("incident {:?}: {e}", inc.id),
-                    ));
-                    continue;
-                }
-                None => {
-                    d.problems.push(Problem::new(
-                        self.source_name,
-                        bordertrack::Location::File,
-                        format!("incident {:?}: not classified", inc.id),
                     ));
                     continue;
                 }
@@ -323,12 +271,6 @@ impl<'a> Classifier<'a> {
             self.encoder
                 .encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
         }
-        order.clear();
-        found.clear();
-        self.keep(|s| {
-            s.order.push(order);
-            s.found.push(found);
-        });
         d
     }
 }
