@@ -57,28 +57,27 @@ fn plain_decimal(s: &str) -> Option<f64> {
         _ => (false, bytes),
     };
     // 15 digits and a point at most, so that `n` below stays under 10^15.
-    if text.len() > 16 {
+    if text.is_empty() || text.len() > 16 {
         return None;
     }
-    let mut n = 0u64;
-    let mut digits = |part: &[u8]| -> Option<usize> {
-        for &b in part {
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                return None;
-            }
+    let (mut n, mut point) = (0u64, None);
+    for (i, &b) in text.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d <= 9 {
             n = n * 10 + u64::from(d);
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
         }
-        Some(part.len())
+    }
+    let decimals = match point {
+        // Digits on both sides of the point.
+        Some(at) if at > 0 && at + 1 < text.len() => text.len() - at - 1,
+        Some(_) => return None,
+        None => 0,
     };
-    let (whole, decimals) = match text.iter().position(|&b| b == b'.') {
-        Some(at) => {
-            let (w, f) = (text.get(..at)?, text.get(at + 1..)?);
-            (digits(w)?, digits(f).filter(|&k| k > 0)?)
-        }
-        None => (digits(text)?, 0),
-    };
-    if whole == 0 || whole + decimals > 15 {
+    if text.len() - usize::from(point.is_some()) > 15 {
         return None;
     }
     // At most 15 digits: `n` < 10^15 < 2^53 converts exactly.

@@ -442,7 +442,17 @@ fn block_records(
         // delimiter ends a field: the records the `csv` reader gives (property-tested against
         // it), at a fraction of the cost of its state machine.
         let (mut start, mut line) = (0, first_line);
-        let stops = memchr::memchr3_iter(delimiter, b'\n', b'\r', bytes).chain(Some(bytes.len()));
+        // Stops come every few bytes: a table lookup per byte beats a vectorised search
+        // restarted at each one.
+        let mut stop_at = [false; 256];
+        for b in [delimiter, b'\n', b'\r'] {
+            stop_at[usize::from(b)] = true;
+        }
+        let stops = bytes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &b)| stop_at[usize::from(b)].then_some(i))
+            .chain(Some(bytes.len()));
         for at in stops {
             let field = bytes.get(start..at).unwrap_or(&[]);
             let stop = bytes.get(at).copied();
