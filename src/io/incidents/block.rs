@@ -11,6 +11,9 @@
 //! - a block with a double quote is run through the reader's own state machine
 //!   ([`csv_core::Reader`]) and ends where its last whole record does, since a line break
 //!   inside a quoted field does not end a record.
+//!
+//! A fresh `csv` reader drops a UTF-8 byte order mark at the start of its input, which in the
+//! middle of a file is data: readers started on a block are first given a blank line.
 
 use csv_core::ReadRecordResult;
 
@@ -38,6 +41,9 @@ fn quoted_cut(bytes: &[u8], delimiter: u8) -> Option<usize> {
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let mut fields = vec![0u8; 4096];
     let mut ends = [0usize; 64];
+    // A fresh reader drops a byte order mark at the start of its input; this block is not the
+    // start of the input, so the reader is first given a blank line.
+    let _ = reader.read_record(b"\n", &mut fields, &mut ends);
     let (mut at, mut last) = (0, None);
     loop {
         let input = bytes.get(at..).unwrap_or(&[]);
