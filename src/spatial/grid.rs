@@ -47,6 +47,20 @@ fn round_f32(x: f64, down: bool) -> f32 {
     }
 }
 
+/// A box with its corners rounded outwards to `f32`, and the cells of those corners.
+#[allow(clippy::type_complexity)]
+fn rounded(lo: [f64; 3], hi: [f64; 3]) -> ([f32; 3], [f32; 3], [i64; 3], [i64; 3]) {
+    let (lo, hi) = (
+        lo.map(|x| round_f32(x, true)),
+        hi.map(|x| round_f32(x, false)),
+    );
+    let (a, b) = (
+        lo.map(|x| cell(f64::from(x))),
+        hi.map(|x| cell(f64::from(x))),
+    );
+    (lo, hi, a, b)
+}
+
 /// Boxes by cell.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Grid {
@@ -59,14 +73,7 @@ impl Grid {
     pub fn new(boxes: impl Iterator<Item = ([f64; 3], [f64; 3])>) -> Grid {
         let mut all: Vec<(u64, Entry)> = Vec::new();
         for (id, (lo, hi)) in boxes.enumerate() {
-            let (lo, hi) = (
-                lo.map(|x| round_f32(x, true)),
-                hi.map(|x| round_f32(x, false)),
-            );
-            let (a, b) = (
-                lo.map(|x| cell(f64::from(x))),
-                hi.map(|x| cell(f64::from(x))),
-            );
+            let (lo, hi, a, b) = rounded(lo, hi);
             let e = Entry {
                 lo,
                 hi,
@@ -103,14 +110,7 @@ impl Grid {
     pub fn query(&self, lo: [f64; 3], hi: [f64; 3], mut f: impl FnMut(u32)) {
         // The query box rounded outwards to `f32` too: compared with the entries' corners
         // without conversions, and still conservative.
-        let (lo, hi) = (
-            lo.map(|x| round_f32(x, true)),
-            hi.map(|x| round_f32(x, false)),
-        );
-        let (a, b) = (
-            lo.map(|x| cell(f64::from(x))),
-            hi.map(|x| cell(f64::from(x))),
-        );
+        let (lo, hi, a, b) = rounded(lo, hi);
         for i in a[0]..=b[0] {
             for j in a[1]..=b[1] {
                 for k in a[2]..=b[2] {
