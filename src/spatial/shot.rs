@@ -20,8 +20,8 @@
 
 use geographiclib_rs::{capability as caps, Geodesic};
 
-use super::edge::{dot, normalize_deg, sub, Foot, MEAN_RADIUS_M, WGS84_A_M, WGS84_F};
-use super::piece::NEAR_M;
+use super::edge::{dot, ecef, normalize_deg, sub, Foot, MEAN_RADIUS_M, WGS84_A_M, WGS84_F};
+use super::piece::{north_east, NEAR_M};
 
 /// The largest miss that is corrected; a larger one means the estimate was poor.
 pub(crate) const MAX_MISS_M: f64 = 0.01;
@@ -74,15 +74,15 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
         estimate_m,
         caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH,
     );
-    let landed = Frame::at(lon2, lat2);
-    let miss = sub(p3, landed.p3);
+    let miss = sub(p3, ecef(lon2, lat2));
     let miss2 = dot(miss, miss);
     if miss2.is_nan() || miss2 > MAX_MISS_M * MAX_MISS_M {
         return None;
     }
+    let (north2, east2) = north_east(lon2, lat2);
     let (sin2, cos2) = azi2.to_radians().sin_cos();
-    let ahead = dot(miss, landed.north) * cos2 + dot(miss, landed.east) * sin2;
-    let across = dot(miss, landed.east) * cos2 - dot(miss, landed.north) * sin2;
+    let ahead = dot(miss, north2) * cos2 + dot(miss, east2) * sin2;
+    let across = dot(miss, east2) * cos2 - dot(miss, north2) * sin2;
     // The edge runs to the left of the shot when it turns right, to the right otherwise;
     // moving the foot along the edge moves the landing point that way, scaled by the
     // geodesic scale.
@@ -116,37 +116,9 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
     })
 }
 
-/// A surface point's Earth-centred position and its north and east unit vectors, from one
-/// pair of sines and cosines.
-struct Frame {
-    p3: [f64; 3],
-    north: [f64; 3],
-    east: [f64; 3],
-}
-
-impl Frame {
-    fn at(lon: f64, lat: f64) -> Frame {
-        let e2 = WGS84_F * (2.0 - WGS84_F);
-        let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
-        let (sin_lon, cos_lon) = lon.to_radians().sin_cos();
-        let n = WGS84_A_M / (1.0 - e2 * sin_lat * sin_lat).sqrt();
-        Frame {
-            p3: [
-                n * cos_lat * cos_lon,
-                n * cos_lat * sin_lon,
-                n * (1.0 - e2) * sin_lat,
-            ],
-            north: [-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat],
-            east: [-sin_lon, cos_lon, 0.0],
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spatial::edge::ecef;
-    use crate::spatial::piece::north_east;
     use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
     use proptest::prelude::*;
 
