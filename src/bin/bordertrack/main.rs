@@ -73,7 +73,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     }
 }
 
-/// Set by Ctrl-C (or SIGTERM): long commands stop between batches, so that `-o FILE` is never
+/// Set by Ctrl-C (or SIGTERM): long commands stop between blocks of rows, so that `-o FILE` is never
 /// left half written (the temporary file is removed as the output is dropped).
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
