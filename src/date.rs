@@ -90,6 +90,31 @@ impl DateSpan {
         None
     }
 
+    /// Appends the span to `out` as its [`Display`](fmt::Display) writes it; a single day of
+    /// the years 1000–9999 (the usual case) without the general formatter, for callers that
+    /// write many rows.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::{DateSpan, PartialDate};
+    /// let mut out = String::new();
+    /// let day: DateSpan = "2006-04-19".parse::<PartialDate>().unwrap().span();
+    /// day.push_to(&mut out);
+    /// out.push(' ');
+    /// "2006-04".parse::<PartialDate>().unwrap().span().push_to(&mut out);
+    /// assert_eq!(out, "2006-04-19 2006-04");
+    /// ```
+    pub fn push_to(&self, out: &mut String) {
+        if self.first == self.last {
+            if let Some(text) = day_text(self.first) {
+                // Digits and dashes: ASCII.
+                out.push_str(std::str::from_utf8(&text).unwrap_or_default());
+                return;
+            }
+        }
+        let _ = fmt::Write::write_fmt(out, format_args!("{self}"));
+    }
+
     /// Whether `day` lies in the span.
     pub fn contains(&self, day: Date) -> bool {
         self.first <= day && day <= self.last
@@ -249,29 +274,35 @@ impl fmt::Display for PartialDate {
         match self {
             PartialDate::Year(y) => write!(f, "{y:04}"),
             PartialDate::Month(y, m) => write!(f, "{y:04}-{m:02}"),
-            PartialDate::Day(d) => match u16::try_from(d.year()) {
+            PartialDate::Day(d) => match day_text(*d) {
                 // The common case, written without the general formatter.
-                Ok(y @ 1000..=9999) => {
-                    let (m, day) = (d.month().unsigned_abs(), d.day().unsigned_abs());
-                    let digit = |n: u16| b'0' + (n % 10) as u8;
-                    let text = [
-                        digit(y / 1000),
-                        digit(y / 100),
-                        digit(y / 10),
-                        digit(y),
-                        b'-',
-                        digit(u16::from(m) / 10),
-                        digit(u16::from(m)),
-                        b'-',
-                        digit(u16::from(day) / 10),
-                        digit(u16::from(day)),
-                    ];
-                    f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
-                }
-                _ => write!(f, "{d}"),
+                Some(text) => f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?),
+                None => write!(f, "{d}"),
             },
         }
     }
+}
+
+/// `YYYY-MM-DD` for a day of the years 1000–9999 (`None` for others, which the general
+/// formatter writes).
+fn day_text(d: Date) -> Option<[u8; 10]> {
+    let y = u16::try_from(d.year())
+        .ok()
+        .filter(|y| (1000..=9999).contains(y))?;
+    let (m, day) = (d.month().unsigned_abs(), d.day().unsigned_abs());
+    let digit = |n: u16| b'0' + (n % 10) as u8;
+    Some([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(u16::from(m) / 10),
+        digit(u16::from(m)),
+        b'-',
+        digit(u16::from(day) / 10),
+        digit(u16::from(day)),
+    ])
 }
 
 impl serde::Serialize for PartialDate {
@@ -357,6 +388,36 @@ mod tests {
         ]);
         for d in days {
             assert_eq!(PartialDate::Day(d).to_string(), d.to_string());
+        }
+    }
+
+    #[test]
+    fn push_to_writes_what_display_writes() {
+        let mut firsts: Vec<Date> = (0..800)
+            .filter_map(|n| {
+                Date::constant(2003, 11, 20)
+                    .checked_add(jiff::Span::new().days(n))
+                    .ok()
+            })
+            .collect();
+        firsts.extend([
+            Date::constant(1000, 1, 1),
+            Date::constant(9999, 12, 31),
+            Date::constant(999, 12, 31),
+            Date::constant(-5, 3, 4),
+        ]);
+        let mut out = String::new();
+        for first in firsts {
+            for days in [0, 1, 6, 27, 28, 29, 30, 364, 365] {
+                let Ok(last) = first.checked_add(jiff::Span::new().days(days)) else {
+                    continue;
+                };
+                let span = DateSpan { first, last };
+                out.clear();
+                out.push('x');
+                span.push_to(&mut out);
+                assert_eq!(out, format!("x{span}"));
+            }
         }
     }
 

@@ -34,8 +34,11 @@ pub(crate) fn write_fixed(out: &mut Vec<u8>, x: f64, decimals: usize) {
         let _ = write!(out, "{x:.decimals$}");
         return;
     }
-    // `a * scale` exactly is `hi + lo`; `hi - floor(hi)` is exact.
-    let floor = hi.floor();
+    // `a * scale` exactly is `hi + lo`. `hi` is below 2^52, so truncating it is its floor
+    // and fits in `i64` (one conversion instruction, no call to `floor`); `hi - floor` is
+    // exact.
+    let whole = hi as i64;
+    let floor = whole as f64;
     let rest = hi - floor;
     let up = if rest > 0.5 {
         true
@@ -48,38 +51,32 @@ pub(crate) fn write_fixed(out: &mut Vec<u8>, x: f64, decimals: usize) {
         if lo != 0.0 {
             lo > 0.0
         } else {
-            floor % 2.0 != 0.0
+            whole % 2 != 0
         }
     };
-    // `floor + 1 <= 2^52` fits in u64 exactly.
-    let mut n = floor as u64 + u64::from(up);
-    // Digits from the right: the decimals, the point, the whole part (at least one digit),
-    // the sign. 16 significant digits at most, 15 decimals, so 34 bytes always suffice.
-    let mut text = [0u8; 40];
-    let mut at = text.len();
-    let mut put = |b: u8| {
-        at -= 1;
-        text[at] = b;
-    };
-    for _ in 0..decimals {
-        // `n % 10` is below 10.
-        put(b'0' + (n % 10) as u8);
-        n /= 10;
-    }
-    if decimals > 0 {
-        put(b'.');
-    }
-    loop {
-        put(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    // `whole + 1 <= 2^52`: the scaled value, rounded, as an integer.
+    let n = whole.unsigned_abs() + u64::from(up);
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n).as_bytes();
     if x.is_sign_negative() {
-        put(b'-');
+        out.push(b'-');
     }
-    out.extend_from_slice(text.get(at..).unwrap_or_default());
+    // The digits with the point `decimals` from the right, and at least one digit before it.
+    match digits.len().checked_sub(decimals) {
+        Some(w) if w > 0 => {
+            let (int, frac) = digits.split_at(w);
+            out.extend_from_slice(int);
+            if decimals > 0 {
+                out.push(b'.');
+                out.extend_from_slice(frac);
+            }
+        }
+        _ => {
+            out.extend_from_slice(b"0.");
+            out.resize(out.len() + (decimals - digits.len()), b'0');
+            out.extend_from_slice(digits);
+        }
+    }
 }
 
 #[cfg(test)]

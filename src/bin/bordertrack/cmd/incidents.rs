@@ -9,7 +9,6 @@
 //! converted, to be checked in input order, and go out again to be classified.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -259,7 +258,7 @@ impl<'a> Classifier<'a> {
                 continue;
             }
             date.clear();
-            let _ = write!(date, "{}", inc.date);
+            inc.date.push_to(&mut date);
             let row = cells(
                 &inc.id,
                 &date,
