@@ -181,6 +181,10 @@ pub(crate) fn fatalities(s: &str, column: &str) -> Result<Option<u32>, String> {
 
 /// A precision radius in metres: empty means exact (0); otherwise finite and not negative.
 pub(crate) fn precision_m(s: &str, column: &str) -> Result<f64, String> {
+    // The usual field, a plain non-negative number, read without trimming.
+    if let Some(v) = plain_decimal(s).filter(|v| *v >= 0.0) {
+        return Ok(v);
+    }
     if s.trim().is_empty() {
         return Ok(0.0);
     }

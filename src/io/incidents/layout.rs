@@ -3,6 +3,7 @@
 //! See the [module documentation](super) for the tables of columns and precision codes.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use csv::ByteRecord;
 use jiff::civil::Date;
@@ -91,6 +92,47 @@ fn ucdp_kind(code: u8) -> Result<&'static str, String> {
         other => Err(format!(
             "type_of_violence {other} is not a UCDP code (expected 1, 2 or 3)"
         )),
+    }
+}
+
+/// One row's fields: where each lies in the bytes of the row (which may hold delimiters
+/// between them, or not).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields<'a> {
+    bytes: &'a [u8],
+    spans: &'a [Range<usize>],
+}
+
+impl<'a> Fields<'a> {
+    /// Fields at `spans` of `bytes`.
+    pub fn new(bytes: &'a [u8], spans: &'a [Range<usize>]) -> Fields<'a> {
+        Fields { bytes, spans }
+    }
+
+    /// The fields of a `csv` record (`spans` is filled with their ranges).
+    pub fn of_record(rec: &'a ByteRecord, spans: &'a mut Vec<Range<usize>>) -> Fields<'a> {
+        spans.clear();
+        spans.extend((0..rec.len()).filter_map(|i| rec.range(i)));
+        Fields {
+            bytes: rec.as_slice(),
+            spans,
+        }
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Field `i`'s bytes.
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        self.bytes.get(self.spans.get(i)?.clone())
+    }
+
+    /// Every field's bytes, in order.
+    #[cfg(test)]
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
     }
 }
 
@@ -233,7 +275,7 @@ impl Columns {
     }
 
     /// Converts one record; on failure, every problem found in the row, joined by `; `.
-    pub(crate) fn incident(&self, rec: &ByteRecord, names: &[String]) -> Result<Incident, String> {
+    pub(crate) fn incident(&self, rec: Fields<'_>, names: &[String]) -> Result<Incident, String> {
         if rec.len() != self.width {
             return Err(format!(
                 "row has {} field{} but the header has {} (a stray delimiter or quote?)",
@@ -249,9 +291,11 @@ impl Columns {
         // One validation of the whole record instead of one per field; a field is then its
         // slice of it when that falls on character boundaries (it always does unless the row
         // splits a character with a delimiter, which the per-field check reports).
-        let whole = std::str::from_utf8(rec.as_slice()).ok();
+        let whole = std::str::from_utf8(rec.bytes).ok();
         let mut text = |i: usize| {
-            let valid = whole.zip(rec.range(i)).and_then(|(w, r)| w.get(r));
+            let valid = whole
+                .zip(rec.spans.get(i))
+                .and_then(|(w, r)| w.get(r.clone()));
             match valid {
                 Some(t) => t.trim_ascii(),
                 None => field(rec, names, i, &mut errors, &mut not_utf8),
@@ -389,7 +433,7 @@ impl Columns {
 /// Field `i` of `rec` as UTF-8 text without surrounding ASCII whitespace; an invalid field is
 /// recorded in `errors` (and its index in `not_utf8`) and read as empty.
 fn field<'r>(
-    rec: &'r ByteRecord,
+    rec: Fields<'r>,
     names: &[String],
     i: usize,
     errors: &mut Vec<String>,

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{Chain, Cursor, Read};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use csv::ByteRecord;
 use super::block;
 use super::geojson::GeoJsonSource;
 use super::ids::SeenIds;
-use super::layout::{Columns, Layout};
+use super::layout::{Columns, Fields, Layout};
 use crate::{Error, Incident, Location, Problem};
 
 /// The bytes read ahead to detect the format, followed by the rest of the input.
@@ -434,14 +435,16 @@ fn block_records(
     bytes: &[u8],
     first_line: u64,
     delimiter: u8,
-    mut f: impl FnMut(&ByteRecord, u64),
+    mut f: impl FnMut(Fields<'_>, u64),
 ) -> Result<(), (u64, csv::Error)> {
-    let mut record = ByteRecord::new();
+    // Where each field of the current record lies, from the record's first byte.
+    let mut spans: Vec<Range<usize>> = Vec::new();
     if memchr::memchr(b'"', bytes).is_none() {
         // Without quotes every line end ends a record (or a blank line, skipped) and every
         // delimiter ends a field: the records the `csv` reader gives (property-tested against
-        // it), at a fraction of the cost of its state machine.
-        let (mut start, mut line) = (0, first_line);
+        // it), at a fraction of the cost of its state machine. Fields are not copied: each is
+        // its range of the block.
+        let (mut start, mut line, mut record_start) = (0, first_line, 0);
         // Stops come every few bytes: a table lookup per byte beats a vectorised search
         // restarted at each one.
         let mut stop_at = [false; 256];
@@ -454,23 +457,28 @@ fn block_records(
             .filter_map(|(i, &b)| stop_at[usize::from(b)].then_some(i))
             .chain(Some(bytes.len()));
         for at in stops {
-            let field = bytes.get(start..at).unwrap_or(&[]);
             let stop = bytes.get(at).copied();
+            if spans.is_empty() {
+                record_start = start;
+            }
+            let field = start - record_start..at - record_start;
             start = at + 1;
             if stop == Some(delimiter) {
-                record.push_field(field);
+                spans.push(field);
                 continue;
             }
             // A line end, or the end of the block: a record ends unless the line is blank.
-            if !record.is_empty() || !field.is_empty() {
-                record.push_field(field);
-                f(&record, line);
-                record.clear();
+            if !spans.is_empty() || !field.is_empty() {
+                spans.push(field);
+                let record = bytes.get(record_start..at).unwrap_or(&[]);
+                f(Fields::new(record, &spans), line);
+                spans.clear();
             }
             line += u64::from(stop == Some(b'\n'));
         }
         return Ok(());
     }
+    let mut record = ByteRecord::new();
     // A blank line first, so that the reader does not take a byte order mark at the start of
     // the block for the start of a file (see the `block` module); lines and offsets below are
     // in this framed copy, which starts a line early.
@@ -495,7 +503,7 @@ fn block_records(
         let (offset, line) = record.position().map_or((0, 1), |p| (p.byte(), p.line()));
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
         f(
-            &record,
+            Fields::of_record(&record, &mut spans),
             block::record_line(bytes, offset, first_line + line.saturating_sub(1)),
         );
     }
