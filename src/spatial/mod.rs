@@ -122,6 +122,7 @@ mod shot;
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 use geo_types::{LineString, Point};
 use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
@@ -131,7 +132,7 @@ use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use edge::{dot, ecef, inverse, normalize_deg, settled, solve, Chord, Edge, Foot};
 pub use error::{InvalidLines, LineProblem, QueryError};
 use grid::{Grid, CELL_M};
-use piece::{lon_lat, margin_m, north_east, Piece, NEAR_M};
+use piece::{margin_m, surface_frame, Piece, NEAR_M};
 
 /// Longest edge accepted, in metres (10,000 km, a quarter of a meridian). Longer edges join
 /// nearly antipodal vertices, whose geodesic is ill-conditioned; in border data they are errors.
@@ -285,14 +286,16 @@ fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     geod: Geodesic,
-    tree: RTree<CachedPiece>,
+    /// Built on first use: range queries within a grid cell never need it.
+    tree: OnceLock<RTree<CachedPiece>>,
     /// The tree's objects again, by piece id, for the grid's answers.
     items: Vec<TreePiece>,
     /// Pieces by cell, for range queries smaller than a cell.
     grid: Grid,
     edges: Vec<EdgeInfo>,
     pieces: Vec<Piece>,
-    line_count: usize,
+    /// Geodesic length of each line, metres.
+    lengths_m: Vec<f64>,
 }
 
 impl LineIndex {
@@ -309,7 +312,9 @@ impl LineIndex {
         let geod = Geodesic::wgs84();
         let mut problems = Vec::new();
         let mut edges = Vec::new();
+        let mut lengths_m = Vec::with_capacity(lines.len());
         for (line, ls) in lines.iter().enumerate() {
+            lengths_m.push(0.0);
             let mut ok = true;
             for (vertex, c) in ls.0.iter().enumerate() {
                 if !(c.x.is_finite() && c.y.is_finite()) {
@@ -367,6 +372,9 @@ impl LineIndex {
                     });
                     measure_m += length_m;
                 }
+            }
+            if let Some(l) = lengths_m.last_mut() {
+                *l = measure_m;
             }
             let distinct = edges.len() - first;
             if distinct == 0 {
@@ -435,18 +443,45 @@ impl LineIndex {
             .collect();
         Ok(LineIndex {
             geod,
-            tree: RTree::bulk_load(items.iter().map(|&i| CachedEnvelope::new(i)).collect()),
+            tree: OnceLock::new(),
             grid: Grid::new(items.iter().map(|i| i.chord.envelope())),
             items,
             edges,
             pieces,
-            line_count: lines.len(),
+            lengths_m,
+        })
+    }
+
+    /// The R-tree of the pieces (one bulk load, the first time it is asked for).
+    fn tree(&self) -> &RTree<CachedPiece> {
+        self.tree.get_or_init(|| {
+            RTree::bulk_load(self.items.iter().map(|&i| CachedEnvelope::new(i)).collect())
         })
     }
 
     /// Number of lines given to [`LineIndex::new`].
     pub fn line_count(&self) -> usize {
-        self.line_count
+        self.lengths_m.len()
+    }
+
+    /// Geodesic length of line `line` on the WGS84 ellipsoid, in metres: the sum of its
+    /// edges' lengths (Karney's inverse solution), the measure at its last vertex; `None` for
+    /// a line index out of range.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::spatial::LineIndex;
+    /// use geo_types::line_string;
+    ///
+    /// let index = LineIndex::new(&[line_string![(x: 66.0, y: 40.0), (x: 66.0, y: 41.0)]])?;
+    /// // One degree of latitude at 40.5° N is about 111.05 km.
+    /// let l = index.line_length_m(0).unwrap();
+    /// assert!((l - 111_050.0).abs() < 50.0);
+    /// assert_eq!(index.line_length_m(1), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn line_length_m(&self, line: usize) -> Option<f64> {
+        self.lengths_m.get(line).copied()
     }
 
     /// Number of indexed (non-degenerate) edges.
@@ -465,7 +500,7 @@ impl LineIndex {
             s.contenders.clear();
             s.solved.clear();
             let mut best_m = f64::INFINITY;
-            for (t, lb2) in self.tree.nearest_neighbor_iter_with_distance_2(&q.p3) {
+            for (t, lb2) in self.tree().nearest_neighbor_iter_with_distance_2(&q.p3) {
                 if lb2.sqrt() > best_m + margin_m(best_m) {
                     break;
                 }
@@ -614,7 +649,7 @@ impl LineIndex {
                 }
             });
         } else {
-            for t in self.tree.locate_in_envelope_intersecting(&query) {
+            for t in self.tree().locate_in_envelope_intersecting(&query) {
                 consider(t);
             }
         }
@@ -732,8 +767,7 @@ impl LineIndex {
         } else if t >= 1.0 && piece.last {
             (g.lon2, g.lat2, g.azi2, Some(true), g.length_m)
         } else {
-            let (lon, lat) = lon_lat(foot);
-            let (n, e) = north_east(lon, lat);
+            let ((lon, lat), (n, e)) = surface_frame(foot);
             let d = piece.direction(t);
             let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
             let along = (piece.start_m + piece.along_m(t, foot)).clamp(0.0, g.length_m);

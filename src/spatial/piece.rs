@@ -107,6 +107,30 @@ pub(crate) fn lon_lat(q: [f64; 3]) -> (f64, f64) {
     )
 }
 
+/// [`lon_lat`] of `q` and [`north_east`] there, the vectors from `q`'s coordinates rather than
+/// from sines and cosines of its angles: the longitude's are `x / p` and `y / p` (`p` the
+/// distance from the axis) and the latitude's those of the direction `(z, (1 - e²) p)`, the same
+/// to rounding. Within a metre of the axis, where the longitude is ill-defined, from the angles.
+pub(crate) fn surface_frame(q: [f64; 3]) -> ((f64, f64), ([f64; 3], [f64; 3])) {
+    let (lon, lat) = lon_lat(q);
+    let one_minus_e2 = (1.0 - WGS84_F) * (1.0 - WGS84_F);
+    let p = q[0].hypot(q[1]);
+    if p < 1.0 {
+        return ((lon, lat), north_east(lon, lat));
+    }
+    let (cos_lon, sin_lon) = (q[0] / p, q[1] / p);
+    let (z, w) = (q[2], one_minus_e2 * p);
+    let r = z.hypot(w);
+    let (sin_lat, cos_lat) = (z / r, w / r);
+    (
+        (lon, lat),
+        (
+            [-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat],
+            [-sin_lon, cos_lon, 0.0],
+        ),
+    )
+}
+
 /// Geodesic length of an arc of chord `chord_m` (metres) on a curve of mean curvature
 /// `1 / MEAN_RADIUS_M`: `c + c³ / 24R²`. See the module documentation for its accuracy.
 pub(crate) fn arc_from_chord(chord_m: f64) -> f64 {
@@ -256,6 +280,35 @@ mod tests {
 
     fn norm(a: [f64; 3]) -> f64 {
         dot(a, a).sqrt()
+    }
+
+    /// The frame from coordinates is the frame from angles, anywhere from the equator to the
+    /// poles and across the antimeridian.
+    #[test]
+    fn surface_frame_matches_the_angles() {
+        let mut lats: Vec<f64> = (-900..=900).map(|i| f64::from(i) / 10.0).collect();
+        lats.extend([89.999_999_9, -89.999_999_9, 1e-9, -1e-9]);
+        for (k, &lat) in lats.iter().enumerate() {
+            let lon = -180.0 + (k as f64 * 37.7) % 360.0;
+            let ((lo, la), (n, e)) = surface_frame(ecef(lon, lat));
+            let (n0, e0) = north_east(lo, la);
+            assert!((la - lat).abs() < 1e-9, "{lon} {lat}: latitude {la}");
+            if lat.abs() < 89.9 {
+                let dlon = (lo - lon + 540.0).rem_euclid(360.0) - 180.0;
+                assert!(dlon.abs() < 1e-9, "{lon} {lat}: longitude {lo}");
+            }
+            for i in 0..3 {
+                assert!(
+                    (n[i] - n0[i]).abs() < 1e-12,
+                    "{lon} {lat}: north {n:?} {n0:?}"
+                );
+                assert!(
+                    (e[i] - e0[i]).abs() < 1e-12,
+                    "{lon} {lat}: east {e:?} {e0:?}"
+                );
+            }
+            assert!((norm(n) - 1.0).abs() < 1e-14 && (norm(e) - 1.0).abs() < 1e-14);
+        }
     }
 
     /// Pieces of edges in many places and directions: points of the geodesic (from Karney's
