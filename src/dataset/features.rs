@@ -200,23 +200,30 @@ impl<'a> FeatureCtx<'a> {
     /// A position: longitude and latitude in range; a third and fourth value (Z, M) are
     /// accepted and dropped.
     fn position(&mut self, v: &Value, at: Option<usize>) -> Option<Coord<f64>> {
-        let here = at.map_or(String::from("coordinate"), |i| {
-            format!("coordinate at index {i}")
-        });
+        // Named only when something is wrong with it (most positions are fine).
+        let here = || {
+            at.map_or(String::from("coordinate"), |i| {
+                format!("coordinate at index {i}")
+            })
+        };
         let Some(a) = v.as_array() else {
-            self.problem(format!("{here} is not an array of numbers"));
+            self.problem(format!("{} is not an array of numbers", here()));
             return None;
         };
         if !(2..=4).contains(&a.len()) {
-            self.problem(format!("{here} has {} values (expected 2 to 4)", a.len()));
+            self.problem(format!(
+                "{} has {} values (expected 2 to 4)",
+                here(),
+                a.len()
+            ));
             return None;
         }
         let (Some(x), Some(y)) = (a[0].as_f64(), a[1].as_f64()) else {
-            self.problem(format!("{here} is not numeric"));
+            self.problem(format!("{} is not numeric", here()));
             return None;
         };
         if !x.is_finite() || !y.is_finite() {
-            self.problem(format!("{here} is not finite"));
+            self.problem(format!("{} is not finite", here()));
             return None;
         }
         if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
@@ -226,7 +233,8 @@ impl<'a> FeatureCtx<'a> {
                 ""
             };
             self.problem(format!(
-                "{here} [{x}, {y}] is out of range (lon -180..180, lat -90..90){hint}"
+                "{} [{x}, {y}] is out of range (lon -180..180, lat -90..90){hint}",
+                here()
             ));
             return None;
         }

@@ -80,13 +80,15 @@ impl<'a> BorderIndex<'a> {
         let index = LineIndex::new(&lines).map_err(|e| Error::Request(e.to_string()))?;
         let mut chainage_start_m = Vec::with_capacity(lines.len());
         let mut prev: Option<(Dyad, f64)> = None;
-        for s in data.segments() {
+        for (i, s) in data.segments().iter().enumerate() {
             let start = match prev {
                 Some((d, end)) if d == s.dyad => end,
                 _ => 0.0,
             };
             chainage_start_m.push(start);
-            prev = Some((s.dyad, start + s.length_m()));
+            // The index measured every line already (the same geodesic lengths).
+            let length_m = index.line_length_m(i).unwrap_or_else(|| s.length_m());
+            prev = Some((s.dyad, start + length_m));
         }
         Ok(BorderIndex {
             data,
