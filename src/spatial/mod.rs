@@ -772,7 +772,9 @@ impl LineIndex {
             let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
             let along = (piece.start_m + piece.along_m(t, foot)).clamp(0.0, g.length_m);
             let (de, dn) = (dot(d, e), dot(d, n));
-            let norm = de.hypot(dn);
+            // Components of a tangent of the cubic (metres per unit of its parameter, up to
+            // thousands): no overflow or underflow in the squares.
+            let norm = (de * de + dn * dn).sqrt();
             if norm > 0.0 {
                 let estimate = shot::Estimate {
                     lon_lat: (lon, lat),

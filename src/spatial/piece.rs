@@ -100,7 +100,9 @@ pub(crate) fn tangent(lon: f64, lat: f64, azi: f64) -> [f64; 3] {
 /// `h` changes the latitude by about `e² h / a` radians.
 pub(crate) fn lon_lat(q: [f64; 3]) -> (f64, f64) {
     let one_minus_e2 = (1.0 - WGS84_F) * (1.0 - WGS84_F);
-    let p = q[0].hypot(q[1]);
+    // Coordinates of metres to thousands of kilometres: the squares neither overflow nor
+    // underflow, and `hypot`'s care for that is not needed.
+    let p = (q[0] * q[0] + q[1] * q[1]).sqrt();
     (
         q[1].atan2(q[0]).to_degrees(),
         q[2].atan2(one_minus_e2 * p).to_degrees(),
@@ -114,13 +116,13 @@ pub(crate) fn lon_lat(q: [f64; 3]) -> (f64, f64) {
 pub(crate) fn surface_frame(q: [f64; 3]) -> ((f64, f64), ([f64; 3], [f64; 3])) {
     let (lon, lat) = lon_lat(q);
     let one_minus_e2 = (1.0 - WGS84_F) * (1.0 - WGS84_F);
-    let p = q[0].hypot(q[1]);
+    let p = (q[0] * q[0] + q[1] * q[1]).sqrt();
     if p < 1.0 {
         return ((lon, lat), north_east(lon, lat));
     }
     let (cos_lon, sin_lon) = (q[0] / p, q[1] / p);
     let (z, w) = (q[2], one_minus_e2 * p);
-    let r = z.hypot(w);
+    let r = (z * z + w * w).sqrt();
     let (sin_lat, cos_lat) = (z / r, w / r);
     (
         (lon, lat),
