@@ -371,14 +371,10 @@ mod tests {
         assert!(DateSpan::new(Date::constant(2006, 4, 9), Date::constant(2006, 4, 3)).is_none());
     }
 
-    #[test]
-    fn day_display_matches_jiff() {
-        let mut days: Vec<Date> = (0..3 * 366)
-            .filter_map(|n| {
-                Date::constant(1999, 1, 1)
-                    .checked_add(jiff::Span::new().days(n))
-                    .ok()
-            })
+    /// `n` consecutive days from `first`, then the years' edges the fast paths stop at.
+    fn days(first: Date, n: i64) -> Vec<Date> {
+        let mut days: Vec<Date> = (0..n)
+            .filter_map(|k| first.checked_add(jiff::Span::new().days(k)).ok())
             .collect();
         days.extend([
             Date::constant(1000, 1, 1),
@@ -386,26 +382,19 @@ mod tests {
             Date::constant(999, 12, 31),
             Date::constant(-5, 3, 4),
         ]);
-        for d in days {
+        days
+    }
+
+    #[test]
+    fn day_display_matches_jiff() {
+        for d in days(Date::constant(1999, 1, 1), 3 * 366) {
             assert_eq!(PartialDate::Day(d).to_string(), d.to_string());
         }
     }
 
     #[test]
     fn push_to_writes_what_display_writes() {
-        let mut firsts: Vec<Date> = (0..800)
-            .filter_map(|n| {
-                Date::constant(2003, 11, 20)
-                    .checked_add(jiff::Span::new().days(n))
-                    .ok()
-            })
-            .collect();
-        firsts.extend([
-            Date::constant(1000, 1, 1),
-            Date::constant(9999, 12, 31),
-            Date::constant(999, 12, 31),
-            Date::constant(-5, 3, 4),
-        ]);
+        let firsts = days(Date::constant(2003, 11, 20), 800);
         let mut out = String::new();
         for first in firsts {
             for days in [0, 1, 6, 27, 28, 29, 30, 364, 365] {
