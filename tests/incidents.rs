@@ -12,6 +12,13 @@ use crate::util::{cell, csv_rows, num, stdout_of, tiny, BoxError, Row, TestResul
 
 const INCIDENTS_HEADER: &str = "incident_id,date,lon,lat,segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity";
 
+/// `bordertrack incidents in.csv --data DATA ARGS…`, run in `dir`.
+fn on_in_csv(dir: &Workdir, data: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut all = vec!["incidents", "in.csv", "--data", data];
+    all.extend_from_slice(args);
+    dir.bordertrack(all)
+}
+
 /// Runs `incidents` and returns its CSV rows keyed by incident id.
 fn incidents(dir: &Workdir, args: &[&str]) -> Result<HashMap<String, Row>, BoxError> {
     let mut all = vec!["incidents", "--format", "csv"];
@@ -210,9 +217,7 @@ fn bad_rows_are_reported_with_their_line_and_skipped_or_fatal_under_strict() -> 
         "in.csv",
         "id,date,lat,lon\ngood,2010-01-01,41.5,69.001\nbad,19/04/2006,41.5,69.001\nswap,2010-01-01,120.5,41.5\n",
     )?;
-    let out = dir
-        .bordertrack(["incidents", "in.csv", "--data", &data, "--format", "csv"])
-        .output()?;
+    let out = on_in_csv(&dir, &data, &["--format", "csv"]).output()?;
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr)?;
     assert!(
@@ -229,17 +234,7 @@ fn bad_rows_are_reported_with_their_line_and_skipped_or_fatal_under_strict() -> 
     );
     assert_eq!(String::from_utf8(out.stdout)?.lines().count(), 2);
 
-    let out = dir
-        .bordertrack([
-            "incidents",
-            "in.csv",
-            "--data",
-            &data,
-            "--strict",
-            "-o",
-            "out.csv",
-        ])
-        .output()?;
+    let out = on_in_csv(&dir, &data, &["--strict", "-o", "out.csv"]).output()?;
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stderr)?.contains("in.csv:3:"));
     assert!(
@@ -262,17 +257,7 @@ fn repeated_ids_are_reported_with_check_ids() -> TestResult {
         "in.csv",
         "id,date,lat,lon\nA,2010-01-01,41.5,69.001\nA,2010-01-02,41.6,69.001\n",
     )?;
-    let out = dir
-        .bordertrack([
-            "incidents",
-            "in.csv",
-            "--data",
-            &data,
-            "--check-ids",
-            "--format",
-            "csv",
-        ])
-        .output()?;
+    let out = on_in_csv(&dir, &data, &["--check-ids", "--format", "csv"]).output()?;
     let stderr = String::from_utf8(out.stderr)?;
     assert!(
         stderr.contains("in.csv:3: duplicate id \"A\" (first used at line 2)"),
@@ -328,20 +313,13 @@ fn output_is_byte_identical_across_runs_and_thread_counts() -> TestResult {
     let data = tiny();
     dir.write("in.csv", scattered(70_000))?;
     let run = |threads: &str| -> Result<Vec<u8>, BoxError> {
-        let out = dir
-            .bordertrack([
-                "incidents",
-                "in.csv",
-                "--data",
-                &data,
-                "--within",
-                "3km",
-                "--all",
-                "--format",
-                "csv",
-            ])
-            .env("RAYON_NUM_THREADS", threads)
-            .output()?;
+        let out = on_in_csv(
+            &dir,
+            &data,
+            &["--within", "3km", "--all", "--format", "csv"],
+        )
+        .env("RAYON_NUM_THREADS", threads)
+        .output()?;
         assert!(out.status.success());
         Ok(out.stdout)
     };
@@ -361,17 +339,7 @@ fn repeated_ids_are_found_across_blocks_whatever_the_thread_count() -> TestResul
     text.push_str("i5,2010-01,41.5,69.0,0\n");
     dir.write("in.csv", text)?;
     let run = |threads: &str| -> Result<(Vec<u8>, String), BoxError> {
-        let out = dir
-            .bordertrack([
-                "incidents",
-                "in.csv",
-                "--data",
-                &data,
-                "--check-ids",
-                "--all",
-                "--format",
-                "csv",
-            ])
+        let out = on_in_csv(&dir, &data, &["--check-ids", "--all", "--format", "csv"])
             .env("RAYON_NUM_THREADS", threads)
             .output()?;
         Ok((out.stdout, String::from_utf8(out.stderr)?))
@@ -403,17 +371,7 @@ fn a_quoted_field_longer_than_a_block_is_read_whole() -> TestResult {
              C,2010-01,41.5,69.0,\n"
         ),
     )?;
-    let out = dir
-        .bordertrack([
-            "incidents",
-            "in.csv",
-            "--data",
-            &data,
-            "--all",
-            "--format",
-            "csv",
-        ])
-        .output()?;
+    let out = on_in_csv(&dir, &data, &["--all", "--format", "csv"]).output()?;
     let stdout = String::from_utf8(out.stdout)?;
     let ids: Vec<&str> = stdout
         .lines()
