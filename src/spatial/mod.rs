@@ -129,7 +129,7 @@ use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 use rstar::primitives::CachedEnvelope;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 
-use edge::{dot, ecef, inverse, normalize_deg, settled, solve, Chord, Edge, Foot};
+use edge::{dot, ecef, inverse, normalize_deg, rem_360, settled, solve, Chord, Edge, Foot};
 pub use error::{InvalidLines, LineProblem, QueryError};
 use grid::{Grid, CELL_M};
 use piece::{margin_m, surface_frame, Piece, NEAR_M};
@@ -901,7 +901,7 @@ fn side(azi_in: f64, azi_out: f64, foot: &Foot) -> Side {
     if foot.distance_m < ON_LINE_M {
         return Side::On;
     }
-    let ccw = |x: f64| (azi_out - x).rem_euclid(360.0);
+    let ccw = |x: f64| rem_360(azi_out - x);
     let limit = ccw(azi_in + 180.0);
     let c = ccw(foot.azi_to_point);
     if c > 0.0 && c < limit {

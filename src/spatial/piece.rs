@@ -16,7 +16,7 @@
 //! `c³ |κ² - 1/R²| / 24` of the geodesic distance, about 1.5 µm at 5 km and 1.5 mm at 50 km,
 //! inside the ranking margin [`margin_m`].
 
-use super::edge::{dot, ecef, sub, Chord, MEAN_RADIUS_M, WGS84_F};
+use super::edge::{dot, ecef, sub, Chord, SinCos, MEAN_RADIUS_M, WGS84_F};
 
 /// Longest piece, in metres. Every edge longer than this is cut into equal pieces.
 pub(crate) const PIECE_M: f64 = 5_000.0;
@@ -75,11 +75,14 @@ pub(crate) struct Estimate {
 /// Unit vectors pointing north and east at a surface point given by its geodetic latitude and
 /// longitude in degrees.
 pub(crate) fn north_east(lon: f64, lat: f64) -> ([f64; 3], [f64; 3]) {
-    let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
-    let (sin_lon, cos_lon) = lon.to_radians().sin_cos();
+    north_east_of(&SinCos::of(lon, lat))
+}
+
+/// [`north_east`] of a point given by its sines and cosines.
+pub(crate) fn north_east_of(a: &SinCos) -> ([f64; 3], [f64; 3]) {
     (
-        [-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat],
-        [-sin_lon, cos_lon, 0.0],
+        [-a.sin_lat * a.cos_lon, -a.sin_lat * a.sin_lon, a.cos_lat],
+        [-a.sin_lon, a.cos_lon, 0.0],
     )
 }
 

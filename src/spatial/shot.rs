@@ -20,8 +20,10 @@
 
 use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 
-use super::edge::{dot, ecef, normalize_deg, sub, Foot, MEAN_RADIUS_M, WGS84_A_M, WGS84_F};
-use super::piece::{north_east, NEAR_M};
+use super::edge::{
+    dot, ecef_of, normalize_deg, sub, Foot, SinCos, MEAN_RADIUS_M, WGS84_A_M, WGS84_F,
+};
+use super::piece::{north_east_of, NEAR_M};
 
 /// The largest miss that is corrected; a larger one means the estimate was poor.
 pub(crate) const MAX_MISS_M: f64 = 0.01;
@@ -84,12 +86,15 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
         Some(cos_shot),
     );
     let (_arc, lat2, lon2, azi2, ..) = line._gen_position(false, estimate_m, mask);
-    let miss = sub(p3, ecef(lon2, lat2));
+    // One evaluation of the landing point's sines and cosines serves its position and its
+    // north and east.
+    let landing = SinCos::of(lon2, lat2);
+    let miss = sub(p3, ecef_of(&landing));
     let miss2 = dot(miss, miss);
     if miss2.is_nan() || miss2 > MAX_MISS_M * MAX_MISS_M {
         return None;
     }
-    let (north2, east2) = north_east(lon2, lat2);
+    let (north2, east2) = north_east_of(&landing);
     let (sin2, cos2) = azi2.to_radians().sin_cos();
     let ahead = dot(miss, north2) * cos2 + dot(miss, east2) * sin2;
     let across = dot(miss, east2) * cos2 - dot(miss, north2) * sin2;
@@ -132,6 +137,8 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spatial::edge::ecef;
+    use crate::spatial::piece::north_east;
     use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
     use proptest::prelude::*;
 
