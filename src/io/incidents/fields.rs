@@ -49,8 +49,8 @@ const POW10: [f64; 23] = [
 /// exact as `f64`, so the one correctly rounded division gives the correctly rounded value of
 /// the decimal: the same `f64` as `str::parse` (Clinger's fast path; property-tested), in a
 /// fraction of its time for the coordinates of million-row tables.
-fn plain_decimal(s: &str) -> Option<f64> {
-    let bytes = s.as_bytes();
+pub(crate) fn plain_decimal(s: impl AsRef<[u8]>) -> Option<f64> {
+    let bytes = s.as_ref();
     let (negative, text) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         Some((b'+', rest)) => (false, rest),
@@ -223,8 +223,8 @@ pub(crate) fn partial_date_span(s: &str, column: &str) -> Result<DateSpan, Strin
 /// Fast path for the common `YYYY-MM-DD`: the day, when `s` is exactly that and valid (the
 /// same rule as [`PartialDate`]'s parser: years 1000–9999, real days only); `None` sends the
 /// caller to the general parser, which also words the message.
-fn iso_day(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
+pub(crate) fn iso_day(s: impl AsRef<[u8]>) -> Option<Date> {
+    let b = s.as_ref();
     if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }

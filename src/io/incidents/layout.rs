@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use csv::ByteRecord;
+use geo::Point;
 use jiff::civil::Date;
 use jiff::ToSpan;
 
@@ -101,22 +102,34 @@ fn ucdp_kind(code: u8) -> Result<&'static str, String> {
 pub(crate) struct Fields<'a> {
     bytes: &'a [u8],
     spans: &'a [Range<usize>],
+    /// The same bytes as text, when they are valid UTF-8.
+    text: Option<&'a str>,
 }
 
 impl<'a> Fields<'a> {
-    /// Fields at `spans` of `bytes`.
+    /// Fields at `spans` of `bytes` (checked for UTF-8 once, as a whole).
     pub fn new(bytes: &'a [u8], spans: &'a [Range<usize>]) -> Fields<'a> {
-        Fields { bytes, spans }
+        Fields {
+            bytes,
+            spans,
+            text: std::str::from_utf8(bytes).ok(),
+        }
+    }
+
+    /// Fields at `spans` of `text`, known to be UTF-8 (a row of a block checked as a whole).
+    pub fn of_text(text: &'a str, spans: &'a [Range<usize>]) -> Fields<'a> {
+        Fields {
+            bytes: text.as_bytes(),
+            spans,
+            text: Some(text),
+        }
     }
 
     /// The fields of a `csv` record (`spans` is filled with their ranges).
     pub fn of_record(rec: &'a ByteRecord, spans: &'a mut Vec<Range<usize>>) -> Fields<'a> {
         spans.clear();
         spans.extend((0..rec.len()).filter_map(|i| rec.range(i)));
-        Fields {
-            bytes: rec.as_slice(),
-            spans,
-        }
+        Fields::new(rec.as_slice(), spans)
     }
 
     /// Number of fields.
@@ -127,6 +140,12 @@ impl<'a> Fields<'a> {
     /// Field `i`'s bytes.
     pub fn get(&self, i: usize) -> Option<&'a [u8]> {
         self.bytes.get(self.spans.get(i)?.clone())
+    }
+
+    /// Field `i` as text without surrounding ASCII whitespace; `None` when the row is not
+    /// UTF-8 or the field splits a character.
+    pub fn text(&self, i: usize) -> Option<&'a str> {
+        Some(self.text?.get(self.spans.get(i)?.clone())?.trim_ascii())
     }
 
     /// Every field's bytes, in order.
@@ -276,6 +295,16 @@ impl Columns {
 
     /// Converts one record; on failure, every problem found in the row, joined by `; `.
     pub(crate) fn incident(&self, rec: Fields<'_>, names: &[String]) -> Result<Incident, String> {
+        if self.layout == Layout::Plain {
+            if let Some(incident) = self.plain_incident(rec) {
+                return Ok(incident);
+            }
+        }
+        self.any_incident(rec, names)
+    }
+
+    /// [`Columns::incident`] the general way, for any row of any layout.
+    fn any_incident(&self, rec: Fields<'_>, names: &[String]) -> Result<Incident, String> {
         if rec.len() != self.width {
             return Err(format!(
                 "row has {} field{} but the header has {} (a stray delimiter or quote?)",
@@ -291,7 +320,7 @@ impl Columns {
         // One validation of the whole record instead of one per field; a field is then its
         // slice of it when that falls on character boundaries (it always does unless the row
         // splits a character with a delimiter, which the per-field check reports).
-        let whole = std::str::from_utf8(rec.bytes).ok();
+        let whole = rec.text;
         let mut text = |i: usize| {
             let valid = whole
                 .zip(rec.spans.get(i))
@@ -380,6 +409,49 @@ impl Columns {
         }
     }
 
+    /// The usual plain row, converted straight from its bytes: a `YYYY-MM-DD` date, plain
+    /// decimal coordinates in range, a plain precision, UTF-8 text. `None` for anything else,
+    /// which [`Columns::incident`] then converts (or reports) the general way; where both
+    /// convert a row they give the same incident (tested).
+    fn plain_incident(&self, rec: Fields<'_>) -> Option<Incident> {
+        if rec.len() != self.width {
+            return None;
+        }
+        let id = rec.text(self.id).filter(|id| !id.is_empty())?;
+        let date = fields::iso_day(rec.get(self.date)?)?;
+        let lat = fields::plain_decimal(rec.get(self.lat)?)?;
+        let lon = fields::plain_decimal(rec.get(self.lon)?)?;
+        if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)) {
+            return None;
+        }
+        let precision_m = match self.precision.map(|i| rec.get(i)) {
+            None => 0.0,
+            Some(b) => {
+                let b = b?;
+                if b.is_empty() {
+                    0.0
+                } else {
+                    fields::plain_decimal(b).filter(|v| *v >= 0.0)?
+                }
+            }
+        };
+        let text = |column: Option<usize>| column.map_or(Some(""), |i| rec.text(i));
+        let fatalities = match self.fatalities {
+            None => None,
+            Some(i) => fields::fatalities(rec.text(i)?, "fatalities").ok()?,
+        };
+        Some(Incident {
+            id: id.to_string(),
+            date: DateSpan::day(date),
+            point: Point::new(lon, lat),
+            precision_m,
+            kind: text(self.kind)?.to_string(),
+            summary: text(self.summary)?.to_string(),
+            fatalities,
+            source_id: text(self.source)?.to_string(),
+        })
+    }
+
     fn date_span(
         &self,
         date: &str,
@@ -453,5 +525,97 @@ fn field<'r>(
             not_utf8.push(i);
             ""
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Some text for a field: usual values, values the fast path leaves to the general one
+    /// (spaces, other date forms, numbers out of range or not plain), and broken ones.
+    fn any_field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "-?[0-9]{1,3}\\.[0-9]{1,7}",
+            "[0-9]{1,2}",
+            "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-[0-3][0-9]",
+            "(19|20)[0-9]{2}(-[01][0-9])?",
+            " ?[A-Za-z0-9]{0,6} ?",
+            "-?[0-9]\\.?[0-9]?e[0-9]",
+            Just(String::new()),
+            "\\PC{0,5}",
+        ]
+    }
+
+    /// Text for the column `name`: mostly a usual value of that column, else any field.
+    fn field_of(name: &str) -> BoxedStrategy<String> {
+        let usual: BoxedStrategy<String> = match name {
+            "date" => "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-[0-3][0-9]".boxed(),
+            "lat" => "-?[0-9]{1,2}\\.[0-9]{1,7}".boxed(),
+            "lon" => "-?1?[0-9]{1,2}\\.[0-9]{1,7}".boxed(),
+            "precision_m" => "[0-9]{0,5}(\\.[0-9])?".boxed(),
+            "fatalities" => "[0-9]{0,3}(\\.0)?".boxed(),
+            _ => " ?[A-Za-z0-9é]{0,6} ?".boxed(),
+        };
+        prop_oneof![4 => usual, 1 => any_field()].boxed()
+    }
+
+    /// A plain header and a row for it.
+    fn header_and_row() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+        prop::sample::select(vec![
+            "id,date,lat,lon",
+            "id,date,lat,lon,precision_m",
+            "lon,lat,date,id,precision_m,kind,summary,fatalities,source",
+            "id,date,lat,lon,source_id,fatalities",
+        ])
+        .prop_flat_map(|header| {
+            let names: Vec<String> = header.split(',').map(str::to_string).collect();
+            let row: Vec<BoxedStrategy<String>> = names.iter().map(|n| field_of(n)).collect();
+            (Just(names), row)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4_000))]
+
+        /// Wherever the fast path converts a row, the general way converts it to the same
+        /// incident.
+        #[test]
+        fn the_fast_path_agrees_with_the_general_way((names, values) in header_and_row()) {
+            let columns = Columns::recognise(&names).expect("a plain header");
+            let row = values.join(",");
+            let mut spans = Vec::new();
+            let mut start = 0;
+            for part in row.split(',') {
+                spans.push(start..start + part.len());
+                start += part.len() + 1;
+            }
+            let rec = Fields::of_text(&row, &spans);
+            if let Some(fast) = columns.plain_incident(rec) {
+                prop_assert_eq!(Ok(fast), columns.any_incident(rec, &names));
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_the_usual_row() {
+        let names: Vec<String> = ["id", "date", "lat", "lon", "precision_m"]
+            .map(str::to_string)
+            .to_vec();
+        let columns = Columns::recognise(&names).expect("a plain header");
+        let row = "G1,2011-05-10,42.628282,72.827633,0";
+        let spans = [0..2, 3..13, 14..23, 24..33, 34..35];
+        let got = columns.plain_incident(Fields::of_text(row, &spans));
+        assert_eq!(
+            got.map(|i| (i.id, i.point.x())),
+            Some(("G1".to_string(), 72.827633))
+        );
+        // A swapped row is left to the general way, which explains it.
+        let row = "G1,2011-05-10,172.62828,42.827633,0";
+        let spans = [0..2, 3..13, 14..23, 24..33, 34..35];
+        assert!(columns
+            .plain_incident(Fields::of_text(row, &spans))
+            .is_none());
     }
 }

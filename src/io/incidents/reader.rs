@@ -451,6 +451,9 @@ fn block_records(
         for b in [delimiter, b'\n', b'\r'] {
             stop_at[usize::from(b)] = true;
         }
+        // One UTF-8 check of the whole block instead of one per row: a row of valid text
+        // starts and ends next to a line end, on character boundaries.
+        let text = std::str::from_utf8(bytes).ok();
         let stops = bytes
             .iter()
             .enumerate()
@@ -470,8 +473,13 @@ fn block_records(
             // A line end, or the end of the block: a record ends unless the line is blank.
             if !spans.is_empty() || !field.is_empty() {
                 spans.push(field);
-                let record = bytes.get(record_start..at).unwrap_or(&[]);
-                f(Fields::new(record, &spans), line);
+                match text.and_then(|t| t.get(record_start..at)) {
+                    Some(record) => f(Fields::of_text(record, &spans), line),
+                    None => f(
+                        Fields::new(bytes.get(record_start..at).unwrap_or(&[]), &spans),
+                        line,
+                    ),
+                }
                 spans.clear();
             }
             line += u64::from(stop == Some(b'\n'));
