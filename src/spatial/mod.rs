@@ -114,6 +114,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod direct;
 mod edge;
 mod error;
 mod grid;
@@ -132,7 +133,7 @@ use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use edge::{dot, ecef, inverse, normalize_deg, rem_360, settled, solve, Chord, Edge, Foot};
 pub use error::{InvalidLines, LineProblem, QueryError};
 use grid::{Grid, CELL_M};
-use piece::{margin_m, surface_frame, Piece, NEAR_M};
+use piece::{margin_m, north_east_of, surface_frame, Piece, NEAR_M};
 
 /// Longest edge accepted, in metres (10,000 km, a quarter of a meridian). Longer edges join
 /// nearly antipodal vertices, whose geodesic is ill-conditioned; in border data they are errors.
@@ -767,7 +768,8 @@ impl LineIndex {
         } else if t >= 1.0 && piece.last {
             (g.lon2, g.lat2, g.azi2, Some(true), g.length_m)
         } else {
-            let ((lon, lat), (n, e)) = surface_frame(foot);
+            let ((lon, lat), frame) = surface_frame(foot);
+            let (n, e) = north_east_of(&frame);
             let d = piece.direction(t);
             let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
             let along = (piece.start_m + piece.along_m(t, foot)).clamp(0.0, g.length_m);
@@ -779,6 +781,7 @@ impl LineIndex {
                 let estimate = shot::Estimate {
                     lon_lat: (lon, lat),
                     p3: foot,
+                    sin_cos: frame,
                     north_east: (n, e),
                     azi,
                     sin_cos_azi: (de / norm, dn / norm),

@@ -112,27 +112,27 @@ pub(crate) fn lon_lat(q: [f64; 3]) -> (f64, f64) {
     )
 }
 
-/// [`lon_lat`] of `q` and [`north_east`] there, the vectors from `q`'s coordinates rather than
-/// from sines and cosines of its angles: the longitude's are `x / p` and `y / p` (`p` the
-/// distance from the axis) and the latitude's those of the direction `(z, (1 - e²) p)`, the same
-/// to rounding. Within a metre of the axis, where the longitude is ill-defined, from the angles.
-pub(crate) fn surface_frame(q: [f64; 3]) -> ((f64, f64), ([f64; 3], [f64; 3])) {
+/// [`lon_lat`] of `q` and the sines and cosines of those angles, from `q`'s coordinates rather
+/// than from the angles: the longitude's are `y / p` and `x / p` (`p` the distance from the
+/// axis) and the latitude's those of the direction `(z, (1 - e²) p)`, the same to rounding.
+/// Within a metre of the axis, where the longitude is ill-defined, from the angles.
+pub(crate) fn surface_frame(q: [f64; 3]) -> ((f64, f64), SinCos) {
     let (lon, lat) = lon_lat(q);
     let one_minus_e2 = (1.0 - WGS84_F) * (1.0 - WGS84_F);
     let p = (q[0] * q[0] + q[1] * q[1]).sqrt();
     if p < 1.0 {
-        return ((lon, lat), north_east(lon, lat));
+        return ((lon, lat), SinCos::of(lon, lat));
     }
-    let (cos_lon, sin_lon) = (q[0] / p, q[1] / p);
     let (z, w) = (q[2], one_minus_e2 * p);
     let r = (z * z + w * w).sqrt();
-    let (sin_lat, cos_lat) = (z / r, w / r);
     (
         (lon, lat),
-        (
-            [-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat],
-            [-sin_lon, cos_lon, 0.0],
-        ),
+        SinCos {
+            sin_lat: z / r,
+            cos_lat: w / r,
+            sin_lon: q[1] / p,
+            cos_lon: q[0] / p,
+        },
     )
 }
 
@@ -295,7 +295,8 @@ mod tests {
         lats.extend([89.999_999_9, -89.999_999_9, 1e-9, -1e-9]);
         for (k, &lat) in lats.iter().enumerate() {
             let lon = -180.0 + (k as f64 * 37.7) % 360.0;
-            let ((lo, la), (n, e)) = surface_frame(ecef(lon, lat));
+            let ((lo, la), frame) = surface_frame(ecef(lon, lat));
+            let (n, e) = north_east_of(&frame);
             let (n0, e0) = north_east(lo, la);
             assert!((la - lat).abs() < 1e-9, "{lon} {lat}: latitude {la}");
             if lat.abs() < 89.9 {

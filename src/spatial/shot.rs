@@ -13,13 +13,15 @@
 //! of a millimetre, so the shot nearly always lands; when it does not, or the foot would leave
 //! the edge, the caller solves the foot by the intercept iteration instead.
 //!
-//! One direct solution costs about half an inverse solution, which would otherwise be needed
-//! to check the estimated foot; the distance comes out exact to the accuracy of Karney's
+//! One direct solution (the `direct` module: Karney's, kept in sines and cosines) costs about
+//! a quarter of an inverse solution, which would otherwise be needed to check the estimated
+//! foot; the distance comes out exact to the accuracy of Karney's
 //! solution (nanometres) and of the cubic that placed the foot (within 8 nm of the edge), and
 //! the foot's distance along the edge too (the inverse check left it up to 0.2 mm off).
 
-use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
+use geographiclib_rs::Geodesic;
 
+use super::direct;
 use super::edge::{
     dot, ecef_of, normalize_deg, sub, Foot, SinCos, MEAN_RADIUS_M, WGS84_A_M, WGS84_F,
 };
@@ -39,6 +41,8 @@ pub(crate) struct Estimate {
     pub lon_lat: (f64, f64),
     /// Earth-centred position (on the edge's cubic, within nanometres of the surface).
     pub p3: [f64; 3],
+    /// Sines and cosines of its latitude and longitude.
+    pub sin_cos: SinCos,
     /// Unit vectors north and east there.
     pub north_east: ([f64; 3], [f64; 3]),
     /// The edge's azimuth there, degrees.
@@ -75,27 +79,15 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
     } else {
         (-cos_a, sin_a)
     };
-    let mask = caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH | caps::DISTANCE_IN;
-    let line = GeodesicLine::new(
-        geod,
-        lat,
-        lon,
-        azi_to_point,
-        Some(mask),
-        Some(sin_shot),
-        Some(cos_shot),
-    );
-    let (_arc, lat2, lon2, azi2, ..) = line._gen_position(false, estimate_m, mask);
-    // One evaluation of the landing point's sines and cosines serves its position and its
-    // north and east.
-    let landing = SinCos::of(lon2, lat2);
-    let miss = sub(p3, ecef_of(&landing));
+    // Karney's direct solution, in sines and cosines from start to end (the `direct` module).
+    let landing = direct::landing(geod, &at.sin_cos, (sin_shot, cos_shot), estimate_m);
+    let miss = sub(p3, ecef_of(&landing.at));
     let miss2 = dot(miss, miss);
     if miss2.is_nan() || miss2 > MAX_MISS_M * MAX_MISS_M {
         return None;
     }
-    let (north2, east2) = north_east_of(&landing);
-    let (sin2, cos2) = azi2.to_radians().sin_cos();
+    let (north2, east2) = north_east_of(&landing.at);
+    let (sin2, cos2) = (landing.sin_azi, landing.cos_azi);
     let ahead = dot(miss, north2) * cos2 + dot(miss, east2) * sin2;
     let across = dot(miss, east2) * cos2 - dot(miss, north2) * sin2;
     // The edge runs to the left of the shot when it turns right, to the right otherwise;
@@ -155,6 +147,7 @@ mod tests {
         let at = Estimate {
             lon_lat: (lon, lat),
             p3: ecef(lon, lat),
+            sin_cos: SinCos::of(lon, lat),
             north_east: north_east(lon, lat),
             azi,
             sin_cos_azi: azi.to_radians().sin_cos(),
