@@ -293,17 +293,23 @@ impl Columns {
         self.layout
     }
 
-    /// Converts one record; on failure, every problem found in the row, joined by `; `.
-    pub(crate) fn incident(&self, rec: Fields<'_>, names: &[String]) -> Result<Incident, String> {
-        if self.layout == Layout::Plain {
-            if let Some(incident) = self.plain_incident(rec) {
-                return Ok(incident);
-            }
+    /// Converts one record into `out`, reusing its text buffers (so that converting rows one
+    /// after another into one incident allocates nothing in the usual case); on failure, every
+    /// problem found in the row, joined by `; `, and `out` holds no meaningful incident.
+    pub(crate) fn incident_into(
+        &self,
+        rec: Fields<'_>,
+        names: &[String],
+        out: &mut Incident,
+    ) -> Result<(), String> {
+        if self.layout == Layout::Plain && self.plain_into(rec, out).is_some() {
+            return Ok(());
         }
-        self.any_incident(rec, names)
+        *out = self.any_incident(rec, names)?;
+        Ok(())
     }
 
-    /// [`Columns::incident`] the general way, for any row of any layout.
+    /// [`Columns::incident_into`] the general way, for any row of any layout.
     fn any_incident(&self, rec: Fields<'_>, names: &[String]) -> Result<Incident, String> {
         if rec.len() != self.width {
             return Err(format!(
@@ -409,11 +415,12 @@ impl Columns {
         }
     }
 
-    /// The usual plain row, converted straight from its bytes: a `YYYY-MM-DD` date, plain
-    /// decimal coordinates in range, a plain precision, UTF-8 text. `None` for anything else,
-    /// which [`Columns::incident`] then converts (or reports) the general way; where both
-    /// convert a row they give the same incident (tested).
-    fn plain_incident(&self, rec: Fields<'_>) -> Option<Incident> {
+    /// The usual plain row, converted straight from its bytes into `out`: a `YYYY-MM-DD` date,
+    /// plain decimal coordinates in range, a plain precision, UTF-8 text. `None` for anything
+    /// else (leaving `out` partly written), which [`Columns::incident_into`] then converts (or
+    /// reports) the general way; where both convert a row they give the same incident
+    /// (tested).
+    fn plain_into(&self, rec: Fields<'_>, out: &mut Incident) -> Option<()> {
         if rec.len() != self.width {
             return None;
         }
@@ -440,16 +447,20 @@ impl Columns {
             None => None,
             Some(i) => fields::fatalities(rec.text(i)?, "fatalities").ok()?,
         };
-        Some(Incident {
-            id: id.to_string(),
-            date: DateSpan::day(date),
-            point: Point::new(lon, lat),
-            precision_m,
-            kind: text(self.kind)?.to_string(),
-            summary: text(self.summary)?.to_string(),
-            fatalities,
-            source_id: text(self.source)?.to_string(),
-        })
+        let (kind, summary, source) = (text(self.kind)?, text(self.summary)?, text(self.source)?);
+        let set = |buf: &mut String, s: &str| {
+            buf.clear();
+            buf.push_str(s);
+        };
+        set(&mut out.id, id);
+        set(&mut out.kind, kind);
+        set(&mut out.summary, summary);
+        set(&mut out.source_id, source);
+        out.date = DateSpan::day(date);
+        out.point = Point::new(lon, lat);
+        out.precision_m = precision_m;
+        out.fatalities = fatalities;
+        Some(())
     }
 
     fn date_span(
@@ -499,6 +510,20 @@ impl Columns {
             }
             Layout::UcdpGed => ucdp_where_prec_m(fields::code(s, "where_prec")?),
         }
+    }
+}
+
+/// An incident with empty text, for conversions to fill in.
+pub(crate) fn blank_incident() -> Incident {
+    Incident {
+        id: String::new(),
+        date: DateSpan::day(Date::constant(2000, 1, 1)),
+        point: Point::new(0.0, 0.0),
+        precision_m: 0.0,
+        kind: String::new(),
+        summary: String::new(),
+        fatalities: None,
+        source_id: String::new(),
     }
 }
 
@@ -576,6 +601,22 @@ mod tests {
         })
     }
 
+    /// The fast path's incident, written over one left by an earlier row (so that a field
+    /// it forgets to set shows).
+    fn plain(columns: &Columns, rec: Fields<'_>) -> Option<Incident> {
+        let mut out = Incident {
+            id: "earlier".into(),
+            date: DateSpan::day(Date::constant(1999, 9, 9)),
+            point: Point::new(9.0, 9.0),
+            precision_m: 99.0,
+            kind: "kind".into(),
+            summary: "summary".into(),
+            fatalities: Some(9),
+            source_id: "source".into(),
+        };
+        columns.plain_into(rec, &mut out).map(|()| out)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4_000))]
 
@@ -592,7 +633,7 @@ mod tests {
                 start += part.len() + 1;
             }
             let rec = Fields::of_text(&row, &spans);
-            if let Some(fast) = columns.plain_incident(rec) {
+            if let Some(fast) = plain(&columns, rec) {
                 prop_assert_eq!(Ok(fast), columns.any_incident(rec, &names));
             }
         }
@@ -606,7 +647,7 @@ mod tests {
         let columns = Columns::recognise(&names).expect("a plain header");
         let row = "G1,2011-05-10,42.628282,72.827633,0";
         let spans = [0..2, 3..13, 14..23, 24..33, 34..35];
-        let got = columns.plain_incident(Fields::of_text(row, &spans));
+        let got = plain(&columns, Fields::of_text(row, &spans));
         assert_eq!(
             got.map(|i| (i.id, i.point.x())),
             Some(("G1".to_string(), 72.827633))
@@ -614,8 +655,6 @@ mod tests {
         // A swapped row is left to the general way, which explains it.
         let row = "G1,2011-05-10,172.62828,42.827633,0";
         let spans = [0..2, 3..13, 14..23, 24..33, 34..35];
-        assert!(columns
-            .plain_incident(Fields::of_text(row, &spans))
-            .is_none());
+        assert!(plain(&columns, Fields::of_text(row, &spans)).is_none());
     }
 }

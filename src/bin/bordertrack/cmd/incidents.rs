@@ -192,85 +192,79 @@ impl<'a> Classifier<'a> {
 
     /// Does one unit of work.
     fn work(&self, work: Work) -> Handed {
-        let rows = match work {
-            Work::Rows(rows) => rows,
-            Work::Block(block) => {
-                let mut rows = self.spare(|s| s.rows.pop());
-                match self.parser {
-                    Some(p) => p.parse_block(block, &mut rows),
-                    None => rows.push(Row {
-                        line: 0,
-                        incident: Err(Problem::new(
-                            self.source_name,
-                            bordertrack::Location::File,
-                            "a block of rows without a converter (a bug: please report it)",
-                        )),
-                    }),
-                }
-                if self.check_ids {
-                    return Handed::Converted(rows);
-                }
-                rows
-            }
-        };
-        let done = self.classify(&rows);
-        let mut rows = rows;
-        rows.clear();
-        self.keep(|s| s.rows.push(rows));
-        Handed::Done(done)
-    }
-
-    /// Classifies and encodes converted rows, in input order. (Classifying a block in the
-    /// order of a space-filling curve, for the index's sake, made no measurable difference on
-    /// the benchmark and was dropped.)
-    fn classify(&self, rows: &[Row]) -> Done {
-        let chunk = self.spare(|s| s.chunks.pop());
         let mut d = Done {
-            chunk,
+            chunk: self.spare(|s| s.chunks.pop()),
             problems: Vec::new(),
             read: 0,
             matched: 0,
         };
         let mut date = String::new();
-        for r in rows {
-            let inc = match &r.incident {
-                Ok(inc) => inc,
-                Err(p) => {
-                    d.problems.push(p.clone());
-                    continue;
+        match work {
+            Work::Rows(mut rows) => {
+                for r in &rows {
+                    match &r.incident {
+                        Ok(inc) => self.classify(inc, &mut d, &mut date),
+                        Err(p) => d.problems.push(p.clone()),
+                    }
                 }
-            };
-            let m = match self.index.classify(self.timelines, inc, self.query) {
-                Ok(m) => m,
-                Err(e) => {
+                rows.clear();
+                self.keep(|s| s.rows.push(rows));
+            }
+            Work::Block(block) => {
+                let Some(parser) = self.parser else {
                     d.problems.push(Problem::new(
                         self.source_name,
                         bordertrack::Location::File,
-                        format!("incident {:?}: {e}", inc.id),
+                        "a block of rows without a converter (a bug: please report it)",
                     ));
-                    continue;
+                    return Handed::Done(d);
+                };
+                if self.check_ids {
+                    let mut rows = self.spare(|s| s.rows.pop());
+                    parser.parse_block(block, &mut rows);
+                    return Handed::Converted(rows);
                 }
-            };
-            d.read += 1;
-            if m.is_some() {
-                d.matched += 1;
-            } else if !self.all {
-                continue;
+                // Each row is classified as it is converted, from one reused incident.
+                parser.each_row(block, |_, row| match row {
+                    Ok(inc) => self.classify(inc, &mut d, &mut date),
+                    Err(p) => d.problems.push(p),
+                });
             }
-            date.clear();
-            inc.date.push_to(&mut date);
-            let row = cells(
-                &inc.id,
-                &date,
-                inc.point.x(),
-                inc.point.y(),
-                m.as_ref(),
-                self.dyads,
-            );
-            self.encoder
-                .encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
         }
-        d
+        Handed::Done(d)
+    }
+
+    /// Classifies and encodes one incident into `d` (`date` is a buffer for its date's text).
+    fn classify(&self, inc: &Incident, d: &mut Done, date: &mut String) {
+        let m = match self.index.classify(self.timelines, inc, self.query) {
+            Ok(m) => m,
+            Err(e) => {
+                d.problems.push(Problem::new(
+                    self.source_name,
+                    bordertrack::Location::File,
+                    format!("incident {:?}: {e}", inc.id),
+                ));
+                return;
+            }
+        };
+        d.read += 1;
+        if m.is_some() {
+            d.matched += 1;
+        } else if !self.all {
+            return;
+        }
+        date.clear();
+        inc.date.push_to(date);
+        let row = cells(
+            &inc.id,
+            date,
+            inc.point.x(),
+            inc.point.y(),
+            m.as_ref(),
+            self.dyads,
+        );
+        self.encoder
+            .encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
     }
 }
 
