@@ -782,7 +782,6 @@ impl LineIndex {
                     lon_lat: (lon, lat),
                     p3: foot,
                     sin_cos: frame,
-                    north_east: (n, e),
                     azi,
                     sin_cos_azi: (de / norm, dn / norm),
                     along_m: along,

@@ -43,8 +43,6 @@ pub(crate) struct Estimate {
     pub p3: [f64; 3],
     /// Sines and cosines of its latitude and longitude.
     pub sin_cos: SinCos,
-    /// Unit vectors north and east there.
-    pub north_east: ([f64; 3], [f64; 3]),
     /// The edge's azimuth there, degrees.
     pub azi: f64,
     /// Its sine and cosine.
@@ -64,7 +62,7 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
         return None;
     }
     let (lon, lat) = at.lon_lat;
-    let (north, east) = at.north_east;
+    let (north, east) = north_east_of(&at.sin_cos);
     let (sin_a, cos_a) = at.sin_cos_azi;
     let to_p = sub(p3, at.p3);
     // The point is to the right of the edge's direction when this is positive.
@@ -102,9 +100,8 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
     if !(along > 0.0 && along < length_m) {
         return None;
     }
-    // The foot moved along the edge, to first order in the radii of curvature there (the
-    // north vector's height is the cosine of the latitude).
-    let cos_lat = north[2];
+    // The foot moved along the edge, to first order in the radii of curvature there.
+    let cos_lat = at.sin_cos.cos_lat;
     if cos_lat < 1e-6 {
         // At a pole longitude says nothing: left to the iteration.
         return None;
@@ -130,7 +127,6 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
 mod tests {
     use super::*;
     use crate::spatial::edge::ecef;
-    use crate::spatial::piece::north_east;
     use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
     use proptest::prelude::*;
 
@@ -148,7 +144,6 @@ mod tests {
             lon_lat: (lon, lat),
             p3: ecef(lon, lat),
             sin_cos: SinCos::of(lon, lat),
-            north_east: north_east(lon, lat),
             azi,
             sin_cos_azi: azi.to_radians().sin_cos(),
             along_m,
