@@ -609,7 +609,8 @@ fn usage_errors_exit_2_with_a_message_and_no_output() {
         ),
         (
             vec!["segments", "--on", "disputed,Demarcated"],
-            "\"Demarcated\"",
+            "\"Demarcated\" (expected one of: disputed, undelimited, delimited, undemarcated, \
+             demarcating, demarcated; status words are lower-case: \"demarcated\")",
         ),
         (
             vec!["segments", "--dyad", "XAA-XCC"],

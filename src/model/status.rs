@@ -29,9 +29,21 @@ pub enum Demarcation {
     Demarcated,
 }
 
-/// A status word that is not one of the known ones.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} status {word:?} (expected one of: {expected})")]
+/// A status word that is not one of the known ones. Its message lists the accepted words, and
+/// names the one meant when only the letter case differs (status words are lower-case).
+///
+/// # Examples
+/// ```
+/// use bordertrack::Demarcation;
+///
+/// let e = "Demarcated".parse::<Demarcation>().unwrap_err();
+/// assert_eq!(
+///     e.to_string(),
+///     "unknown demarcation status \"Demarcated\" (expected one of: unknown, none, \
+///      in_progress, demarcated; status words are lower-case: \"demarcated\")"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusParseError {
     /// `delimitation`, `demarcation` or `filter`.
     pub what: &'static str,
@@ -40,6 +52,23 @@ pub struct StatusParseError {
     /// The accepted words.
     pub expected: &'static str,
 }
+
+impl std::fmt::Display for StatusParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown {} status {:?} (expected one of: {}",
+            self.what, self.word, self.expected
+        )?;
+        let lower = self.word.to_lowercase();
+        if lower != self.word && self.expected.split(", ").any(|w| w == lower) {
+            write!(f, "; status words are lower-case: {lower:?}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl std::error::Error for StatusParseError {}
 
 impl Delimitation {
     /// Every value, in order.
