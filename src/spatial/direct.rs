@@ -165,14 +165,14 @@ pub(crate) fn landing(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spatial::edge::{ecef, ecef_of, sub};
+    use crate::spatial::edge::{dot, ecef, ecef_of, sub};
     use geographiclib_rs::DirectGeodesic;
     use proptest::prelude::*;
 
     /// Distance in metres between two Earth-centred points.
     fn apart(a: [f64; 3], b: [f64; 3]) -> f64 {
         let d = sub(a, b);
-        (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt()
+        dot(d, d).sqrt()
     }
 
     /// The landing point and azimuth agree with `geographiclib-rs`'s direct solution.
