@@ -368,6 +368,25 @@ impl Block {
     pub fn from_rows(rows: Vec<Row>) -> Block {
         Block(BlockKind::Rows(rows))
     }
+
+    /// How many bytes of CSV text the block holds (0 for a block of converted rows), so that
+    /// a caller who knows the input's size can tell how much is left to read.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    /// let csv = "id,date,lat,lon\nI1,2006-04,41.3,69.2\nI2,2006-04,41.3,69.2\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv")?;
+    /// let block = reader.read_block(1 << 20, 100).unwrap();
+    /// assert_eq!(block.byte_len(), csv.len() - "id,date,lat,lon\n".len());
+    /// # Ok::<(), bordertrack::Error>(())
+    /// ```
+    pub fn byte_len(&self) -> usize {
+        match &self.0 {
+            BlockKind::Csv { bytes, .. } => bytes.len(),
+            BlockKind::Rows(_) => 0,
+        }
+    }
 }
 
 /// One row of an incident table, converted.
