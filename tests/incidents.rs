@@ -334,8 +334,8 @@ fn output_is_byte_identical_across_runs_and_thread_counts() -> TestResult {
 fn repeated_ids_are_found_across_blocks_whatever_the_thread_count() -> TestResult {
     let dir = Workdir::new()?;
     let data = tiny();
-    // About 1.2 MB: several blocks, the repeat of line 7's id in the last one.
-    let mut text = scattered(30_000);
+    // About 2.4 MB: several blocks of at most 1 MiB, the repeat of line 7's id in the last.
+    let mut text = scattered(60_000);
     text.push_str("i5,2010-01,41.5,69.0,0\n");
     dir.write("in.csv", text)?;
     let run = |threads: &str| -> Result<(Vec<u8>, String), BoxError> {
@@ -349,11 +349,11 @@ fn repeated_ids_are_found_across_blocks_whatever_the_thread_count() -> TestResul
     assert_eq!(lines.len(), 2, "{stderr}");
     assert_eq!(
         lines[0],
-        "in.csv:30002: duplicate id \"i5\" (first used at line 7)"
+        "in.csv:60002: duplicate id \"i5\" (first used at line 7)"
     );
-    assert!(lines[1].starts_with("bordertrack: 30000 incidents read, "));
+    assert!(lines[1].starts_with("bordertrack: 60000 incidents read, "));
     assert!(lines[1].ends_with(", 1 bad row skipped"), "{stderr}");
-    assert_eq!(String::from_utf8(one.clone())?.lines().count(), 30_001);
+    assert_eq!(String::from_utf8(one.clone())?.lines().count(), 60_001);
     assert_eq!((one, stderr), run("2")?);
     Ok(())
 }
@@ -362,8 +362,9 @@ fn repeated_ids_are_found_across_blocks_whatever_the_thread_count() -> TestResul
 fn a_quoted_field_longer_than_a_block_is_read_whole() -> TestResult {
     let dir = Workdir::new()?;
     let data = tiny();
-    // A summary of 600,000 bytes over 20,000 lines, then a bad row: its line must count them.
-    let summary = "some words,\n".repeat(20_000);
+    // A summary of 1.2 MB over 100,000 lines (more than the largest block, 1 MiB), then a
+    // bad row: its line must count them.
+    let summary = "some words,\n".repeat(100_000);
     dir.write(
         "in.csv",
         format!(
@@ -381,7 +382,7 @@ fn a_quoted_field_longer_than_a_block_is_read_whole() -> TestResult {
     assert_eq!(ids, ["A", "C"]);
     assert_eq!(
         String::from_utf8(out.stderr)?,
-        "in.csv:20003: latitude \"x\" is not a number\n\
+        "in.csv:100003: latitude \"x\" is not a number\n\
          bordertrack: 2 incidents read, 2 on a matching stretch, 1 bad row skipped\n"
     );
     Ok(())

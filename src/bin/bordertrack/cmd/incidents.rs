@@ -8,6 +8,7 @@
 //! repeats). With `--check-ids` the rows of each block come back to the main thread once
 //! converted, to be checked in input order, and go out again to be classified.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
@@ -18,6 +19,7 @@ use std::sync::{mpsc, Mutex};
 use bordertrack::io::{Block, IncidentReader, Row, RowParser};
 use bordertrack::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
 use bordertrack::report::{Cell, Chunk, RowEncoder, RowWriter};
+use bordertrack::spatial::QueryError;
 use bordertrack::{CountryCode, Dataset, Error, Incident, Problem};
 use geo::Geometry;
 
@@ -42,13 +44,17 @@ pub const COLUMNS: &[&str] = &[
     "ambiguity",
 ];
 
-/// CSV bytes per block, the unit of work of one thread: large enough that the hand-over costs
-/// nothing, small enough that a block's rows stay in cache between being converted and
-/// classified (64 KiB ran a little faster than 128 and 256 KiB on the benchmark, and keeps
-/// memory lower).
-const BLOCK_BYTES: usize = 64 * 1024;
+/// CSV bytes per block, the unit of work of one thread: large enough that nearby incidents of
+/// a table spread over a region meet in one block, whose incidents are searched for together
+/// in an order that keeps them close ([`BorderIndex::classify_each`]). On the benchmark
+/// (about 25,000 rows per block) 1 MiB ran faster than 256 and 512 KiB, and 2 MiB no faster.
+const BLOCK_BYTES: usize = 1024 * 1024;
+/// The least CSV bytes per block. Near the end of a file of known size blocks shrink to a
+/// share of what is left, so that the threads run out of work at nearly the same time rather
+/// than one finishing a large last block alone.
+const MIN_BLOCK_BYTES: usize = 64 * 1024;
 /// Rows per block of GeoJSON features or of the dataset's own incidents.
-const BLOCK_ROWS: usize = 4096;
+const BLOCK_ROWS: usize = 16_384;
 /// Blocks handed out and not yet written, per worker thread.
 const IN_FLIGHT_PER_THREAD: usize = 3;
 
@@ -169,6 +175,7 @@ struct Classifier<'a> {
 /// Buffers for reuse, see [`Classifier::spare`].
 #[derive(Default)]
 struct Spare {
+    incidents: Vec<Vec<Incident>>,
     rows: Vec<Vec<Row>>,
     chunks: Vec<Chunk>,
 }
@@ -201,12 +208,21 @@ impl<'a> Classifier<'a> {
         let mut date = String::new();
         match work {
             Work::Rows(mut rows) => {
-                for r in &rows {
-                    match &r.incident {
-                        Ok(inc) => self.classify(inc, &mut d, &mut date),
-                        Err(p) => d.problems.push(p.clone()),
+                let incidents: Vec<&Incident> = rows
+                    .iter()
+                    .filter_map(|r| r.incident.as_ref().ok())
+                    .collect();
+                // Each problem with the number of incidents before it.
+                let mut before = 0;
+                let problems = rows.iter().filter_map(|r| match &r.incident {
+                    Ok(_) => {
+                        before += 1;
+                        None
                     }
-                }
+                    Err(p) => Some((before, p.clone())),
+                });
+                self.classify(&incidents, problems, &mut d, &mut date);
+                drop(incidents);
                 rows.clear();
                 self.keep(|s| s.rows.push(rows));
             }
@@ -224,19 +240,61 @@ impl<'a> Classifier<'a> {
                     parser.parse_block(block, &mut rows);
                     return Handed::Converted(rows);
                 }
-                // Each row is classified as it is converted, from one reused incident.
+                // The rows are converted into incidents kept from block to block (their text
+                // buffers reused), then classified together.
+                let mut incidents = self.spare(|s| s.incidents.pop());
+                let (mut n, mut problems) = (0, Vec::new());
                 parser.each_row(block, |_, row| match row {
-                    Ok(inc) => self.classify(inc, &mut d, &mut date),
-                    Err(p) => d.problems.push(p),
+                    Ok(inc) => {
+                        match incidents.get_mut(n) {
+                            Some(slot) => slot.clone_from(inc),
+                            None => incidents.push(inc.clone()),
+                        }
+                        n += 1;
+                    }
+                    Err(p) => problems.push((n, p)),
                 });
+                let converted = incidents.get(..n).unwrap_or(&[]);
+                self.classify(converted, problems.into_iter(), &mut d, &mut date);
+                self.keep(|s| s.incidents.push(incidents));
             }
         }
         Handed::Done(d)
     }
 
-    /// Classifies and encodes one incident into `d` (`date` is a buffer for its date's text).
-    fn classify(&self, inc: &Incident, d: &mut Done, date: &mut String) {
-        let m = match self.index.classify(self.timelines, inc, self.query) {
+    /// Classifies and encodes `incidents` into `d` in their order, with `problems` (each
+    /// after as many incidents as it says) among them; `date` is a buffer for dates' text.
+    /// The incidents are searched for together, in an order that keeps nearby ones together
+    /// ([`BorderIndex::classify_each`]).
+    fn classify<I: Borrow<Incident>>(
+        &self,
+        incidents: &[I],
+        problems: impl Iterator<Item = (usize, Problem)>,
+        d: &mut Done,
+        date: &mut String,
+    ) {
+        let mut problems = problems.peekable();
+        self.index
+            .classify_each(self.timelines, incidents, self.query, |i, m| {
+                while let Some((_, p)) = problems.next_if(|(before, _)| *before <= i) {
+                    d.problems.push(p);
+                }
+                if let Some(inc) = incidents.get(i) {
+                    self.emit(inc.borrow(), m, d, date);
+                }
+            });
+        d.problems.extend(problems.map(|(_, p)| p));
+    }
+
+    /// Encodes one incident and its answer into `d` (`date` is a buffer for its date's text).
+    fn emit(
+        &self,
+        inc: &Incident,
+        m: Result<Option<IncidentMatch<'_>>, QueryError>,
+        d: &mut Done,
+        date: &mut String,
+    ) {
+        let m = match m {
             Ok(m) => m,
             Err(e) => {
                 d.problems.push(Problem::new(
@@ -268,17 +326,25 @@ impl<'a> Classifier<'a> {
     }
 }
 
-/// Where the rows come from: an incident file, or the dataset's own incidents.
+/// Where the rows come from: an incident file (with the bytes of it not yet read, when its
+/// size is known), or the dataset's own incidents.
 enum Rows<'a> {
-    File(IncidentReader<Box<dyn Read>>),
+    File(IncidentReader<Box<dyn Read>>, Option<u64>),
     Embedded(std::slice::Iter<'a, Incident>),
 }
 
 impl Rows<'_> {
-    /// The next block of rows, `None` at the end.
-    fn next(&mut self) -> Option<Work> {
+    /// The next block of rows for a pool of `threads` threads, `None` at the end.
+    fn next(&mut self, threads: usize) -> Option<Work> {
         match self {
-            Rows::File(r) => r.read_block(BLOCK_BYTES, BLOCK_ROWS).map(Work::Block),
+            Rows::File(r, left) => {
+                let bytes = block_bytes(*left, threads);
+                let block = r.read_block(bytes, BLOCK_ROWS)?;
+                if let Some(left) = left {
+                    *left = left.saturating_sub(block.byte_len() as u64);
+                }
+                Some(Work::Block(block))
+            }
             Rows::Embedded(it) => {
                 let rows: Vec<Row> = it
                     .by_ref()
@@ -292,6 +358,19 @@ impl Rows<'_> {
             }
         }
     }
+}
+
+/// The size of the next CSV block with `left` bytes of the input not yet read (`None`:
+/// unknown) and `threads` threads: [`BLOCK_BYTES`], or near the end half of each thread's
+/// share of what is left, down to [`MIN_BLOCK_BYTES`].
+fn block_bytes(left: Option<u64>, threads: usize) -> usize {
+    let Some(left) = left else {
+        return BLOCK_BYTES;
+    };
+    let share = left / (2 * threads.max(1) as u64);
+    usize::try_from(share)
+        .unwrap_or(BLOCK_BYTES)
+        .clamp(MIN_BLOCK_BYTES, BLOCK_BYTES)
 }
 
 /// Runs the command.
@@ -323,7 +402,13 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                 })?
                 .check_duplicate_ids(args.check_ids);
             let parser = r.parser();
-            (Rows::File(r), Some(parser))
+            // The size of a regular file, to shrink the last blocks (not of a pipe or stdin).
+            let size = (p.as_os_str() != "-")
+                .then(|| std::fs::metadata(p).ok())
+                .flatten()
+                .filter(std::fs::Metadata::is_file)
+                .map(|m| m.len());
+            (Rows::File(r, size), Some(parser))
         }
         None => (Rows::Embedded(data.incidents().iter()), None),
     };
@@ -383,7 +468,8 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
 
     // The main thread reads blocks and hands them to the pool, keeping a few per thread in
     // flight, and handles what comes back in the order the blocks were handed out.
-    let in_flight = IN_FLIGHT_PER_THREAD * rayon::current_num_threads().max(1);
+    let threads = rayon::current_num_threads().max(1);
+    let in_flight = IN_FLIGHT_PER_THREAD * threads;
     rayon::in_place_scope(|scope| -> Result<(), Failure> {
         let (tx, rx) = mpsc::channel::<(u64, std::thread::Result<Handed>)>();
         let classifier = &classifier;
@@ -403,7 +489,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                 return Err(Failure::Interrupted);
             }
             while input_left && handed - handled < in_flight as u64 {
-                match rows.next() {
+                match rows.next(threads) {
                     Some(work) => {
                         spawn(handed, work);
                         handed += 1;
@@ -433,7 +519,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
             match out {
                 Ok(Handed::Done(d)) => write(d)?,
                 Ok(Handed::Converted(mut converted)) => {
-                    if let Rows::File(r) = &mut rows {
+                    if let Rows::File(r, _) = &mut rows {
                         for row in &mut converted {
                             r.check_id(row);
                         }
@@ -448,7 +534,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
-    if matches!(&rows, Rows::File(r) if r.stopped_early()) {
+    if matches!(&rows, Rows::File(r, _) if r.stopped_early()) {
         // The rows after the break were never read: the result is incomplete, so the output
         // file is not written (it is dropped here) and the run fails.
         return Err(Failure::Incomplete);
@@ -463,4 +549,21 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_shrink_near_the_end_of_a_file_of_known_size() {
+        assert_eq!(block_bytes(None, 2), BLOCK_BYTES);
+        assert_eq!(block_bytes(Some(100 << 20), 2), BLOCK_BYTES);
+        // 2 MiB left for two threads: half of each one's share.
+        assert_eq!(block_bytes(Some(2 << 20), 2), 512 * 1024);
+        assert_eq!(block_bytes(Some(2 << 20), 0), BLOCK_BYTES);
+        assert_eq!(block_bytes(Some(1000), 2), MIN_BLOCK_BYTES);
+        assert_eq!(block_bytes(Some(0), 64), MIN_BLOCK_BYTES);
+        assert_eq!(block_bytes(Some(u64::MAX), 1), BLOCK_BYTES);
+    }
 }
