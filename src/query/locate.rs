@@ -249,22 +249,21 @@ impl<'a> BorderIndex<'a> {
                         .map(|(inc, i)| (morton(inc.borrow().point) << 32) | u64::from(i)),
                 );
                 b.order.sort_unstable();
-                // The searches read their inputs from one array in search order, and write
-                // their answers to another, rather than reaching into the incidents at random.
+                // The searches read their inputs from one array, gathered in search order in a
+                // pass of its own: reaching into the incidents at random between searches
+                // cost more than the gathering (their answers are written to their places).
                 b.pending.clear();
                 b.pending.extend(b.order.iter().filter_map(|&k| {
                     let i = (k & u64::from(u32::MAX)) as u32;
                     part.get(i as usize)
                         .map(|inc| Pending::of(inc.borrow(), query, i))
                 }));
-                b.searched.clear();
-                b.searched
-                    .extend(b.pending.iter().map(|q| self.find(timelines, q, query)));
                 b.found.clear();
                 b.found.resize(part.len(), Ok(None));
-                for (q, m) in b.pending.iter().zip(&b.searched) {
+                for q in &b.pending {
+                    let m = self.find(timelines, q, query);
                     if let Some(slot) = b.found.get_mut(q.position as usize) {
-                        *slot = *m;
+                        *slot = m;
                     }
                 }
                 for (i, (inc, m)) in part.iter().zip(&b.found).enumerate() {
@@ -345,8 +344,6 @@ struct Batch {
     order: Vec<u64>,
     /// The incidents' searches, in key order.
     pending: Vec<Pending>,
-    /// Their answers, in the same order.
-    searched: Vec<std::result::Result<Option<LineMatch>, QueryError>>,
     /// The answers in the incidents' order.
     found: Vec<std::result::Result<Option<LineMatch>, QueryError>>,
 }
