@@ -2,10 +2,11 @@
 //! date.
 //!
 //! Streams: the main thread reads the input in blocks of whole rows and hands each block to
-//! a worker on the thread pool, which converts, classifies and encodes it; the main thread
-//! writes the encoded blocks in input order as they come back. Memory stays flat however long
-//! the input is (a few blocks per worker at most, unless `--check-ids` keeps every id to find
-//! repeats). With `--check-ids` the rows of each block come back to the main thread once
+//! a worker on the thread pool, which converts it, classifies its incidents together (in an
+//! order that keeps nearby ones together, [`BorderIndex::classify_each`]) and encodes them in
+//! input order; the main thread writes the encoded blocks in input order as they come back.
+//! Memory stays flat however long the input is (a few blocks per worker at most, unless
+//! `--check-ids` keeps every id to find repeats). With `--check-ids` the rows of each block come back to the main thread once
 //! converted, to be checked in input order, and go out again to be classified.
 
 use std::borrow::Borrow;
