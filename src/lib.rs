@@ -44,6 +44,7 @@ pub mod io;
 mod model;
 pub mod query;
 pub mod report;
+mod reuse;
 pub mod spatial;
 
 pub use dataset::Dataset;

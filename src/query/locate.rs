@@ -352,13 +352,9 @@ thread_local! {
     static BATCH: RefCell<Batch> = RefCell::new(Batch::default());
 }
 
-/// Runs `f` with this thread's batch buffers (fresh ones if they are in use, as in a nested
-/// call from inside a callback).
+/// Runs `f` with this thread's batch buffers (fresh ones in a nested call).
 fn with_batch<T>(f: impl FnOnce(&mut Batch) -> T) -> T {
-    BATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut b) => f(&mut b),
-        Err(_) => f(&mut Batch::default()),
-    })
+    crate::reuse::with_reused(&BATCH, f)
 }
 
 /// A key that orders positions along a Z-shaped curve: the bits of the longitude and latitude,

@@ -272,13 +272,9 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Runs `f` with this thread's scratch buffers (fresh ones if they are in use, as in a nested
-/// query from inside a callback).
+/// Runs `f` with this thread's scratch buffers (fresh ones in a nested query).
 fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut s) => f(&mut s),
-        Err(_) => f(&mut Scratch::default()),
-    })
+    crate::reuse::with_reused(&SCRATCH, f)
 }
 
 /// Index over the edges of a set of lines, answering nearest-line and within-distance queries
