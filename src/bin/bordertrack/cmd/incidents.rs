@@ -6,8 +6,9 @@
 //! order that keeps nearby ones together, [`BorderIndex::classify_each`]) and encodes them in
 //! input order; the main thread writes the encoded blocks in input order as they come back.
 //! Memory stays flat however long the input is (a few blocks per worker at most, unless
-//! `--check-ids` keeps every id to find repeats). With `--check-ids` the rows of each block come back to the main thread once
-//! converted, to be checked in input order, and go out again to be classified.
+//! `--check-ids` keeps every id to find repeats). With `--check-ids` the rows of each block
+//! come back to the main thread once converted, to be checked in input order, and go out
+//! again to be classified.
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
