@@ -15,6 +15,7 @@
 use geographiclib_rs::Geodesic;
 
 use super::edge::SinCos;
+use super::trig::sin_cos_small;
 
 /// Number of terms of the series.
 const ORDER: usize = 6;
@@ -34,29 +35,6 @@ pub(crate) struct Landing {
 fn unit(x: f64, y: f64) -> (f64, f64) {
     let r = (x * x + y * y).sqrt();
     (x / r, y / r)
-}
-
-/// The largest angle, in radians, whose sine and cosine [`sin_cos`] takes from their series.
-const SERIES_MAX: f64 = 1.0 / 64.0;
-
-/// `x.sin_cos()`, by the Taylor series for angles up to [`SERIES_MAX`] (the shot's angles:
-/// arcs of at most 50 km, their series corrections, longitude steps), which need no argument
-/// reduction. Up to `2^-6` radians the first term left out (`x⁹/9!` for the sine, `x⁸/8!`
-/// for the cosine) is below `10^-19` relative: the result is within an ulp of the
-/// library's, as the tests check.
-fn sin_cos(x: f64) -> (f64, f64) {
-    if x.abs() > SERIES_MAX || x.is_nan() {
-        return x.sin_cos();
-    }
-    if x == 0.0 {
-        // The sign of a zero sine, as the library keeps it.
-        return (x, 1.0);
-    }
-    let x2 = x * x;
-    (
-        x + x * x2 * (-1.0 / 6.0 + x2 * (1.0 / 120.0 - x2 * (1.0 / 5040.0))),
-        1.0 + x2 * (-0.5 + x2 * (1.0 / 24.0 - x2 * (1.0 / 720.0))),
-    )
 }
 
 /// `Σ c[l] sin(2lσ)` for `l` from 1, from `sin σ` and `cos σ` (Clenshaw summation).
@@ -141,14 +119,14 @@ pub(crate) fn landing(
     let a1m1 = a1m1(eps);
     let c1a = c1(eps);
     let b11 = sin_series(&c1a, ssig1, csig1);
-    let (s, c) = sin_cos(b11);
+    let (s, c) = sin_cos_small(b11);
     let stau1 = ssig1 * c + csig1 * s;
     let ctau1 = csig1 * c - ssig1 * s;
     let tau12 = s12 / (geod._b * (1.0 + a1m1));
-    let (s, c) = sin_cos(tau12);
+    let (s, c) = sin_cos_small(tau12);
     let b12 = -sin_series(&c1p(eps), stau1 * c + ctau1 * s, ctau1 * c - stau1 * s);
     let sig12 = tau12 - (b12 - b11);
-    let (ssig12, csig12) = sin_cos(sig12);
+    let (ssig12, csig12) = sin_cos_small(sig12);
     let ssig2 = ssig1 * csig12 + csig1 * ssig12;
     let mut csig2 = csig1 * csig12 - ssig1 * ssig12;
 
@@ -170,7 +148,7 @@ pub(crate) fn landing(
     let comg2 = csig2;
     let omg12 = (somg2 * comg1 - comg2 * somg1).atan2(comg2 * comg1 + somg2 * somg1);
     let lam12 = omg12 + a3c * (sig12 + (sin_series(&c3a, ssig2, csig2) - b31));
-    let (sin_lam, cos_lam) = sin_cos(lam12);
+    let (sin_lam, cos_lam) = sin_cos_small(lam12);
 
     let (sin_lat, cos_lat) = unit(sbet2, f1 * cbet2);
     Landing {
@@ -233,18 +211,6 @@ mod tests {
             agrees(lon, lat, azi, s12)?;
         }
 
-        /// The series give the library's sine and cosine to within an ulp.
-        #[test]
-        fn small_angles_sines_and_cosines_are_the_library_s(
-            x in prop_oneof![-SERIES_MAX..=SERIES_MAX, -1e-6..1e-6f64, -1.0..1.0f64],
-        ) {
-            let (s, c) = sin_cos(x);
-            let (s0, c0) = x.sin_cos();
-            let ulp = |v: f64| f64::EPSILON * v.abs().max(f64::MIN_POSITIVE);
-            prop_assert!((s - s0).abs() <= ulp(s0), "sin {x}: {s} vs {s0}");
-            prop_assert!((c - c0).abs() <= ulp(c0), "cos {x}: {c} vs {c0}");
-        }
-
         #[test]
         fn long_geodesics_too(
             lon in -180.0..180.0f64, lat in -89.0..89.0f64, azi in -180.0..180.0f64,
@@ -252,23 +218,6 @@ mod tests {
         ) {
             agrees(lon, lat, azi, s12)?;
         }
-    }
-
-    #[test]
-    fn small_angle_sines_and_cosines_at_the_ends() {
-        for x in [
-            0.0,
-            -0.0,
-            SERIES_MAX,
-            -SERIES_MAX,
-            1e-300,
-            f64::MIN_POSITIVE,
-        ] {
-            let ((s, c), (s0, c0)) = (sin_cos(x), x.sin_cos());
-            assert_eq!((s.to_bits(), c), (s0.to_bits(), c0), "{x}");
-        }
-        assert!(sin_cos(f64::NAN).0.is_nan());
-        assert_eq!(sin_cos(0.5), 0.5f64.sin_cos());
     }
 
     #[test]

@@ -120,6 +120,7 @@ mod error;
 mod grid;
 mod piece;
 mod shot;
+mod trig;
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
