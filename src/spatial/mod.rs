@@ -65,11 +65,13 @@
 //! distance still to go and how far the foot moves along the edge, to first order, with terms
 //! left out below 1e-10 m. The distance reported is then the direct solution's length plus
 //! that correction, exact to nanometres like an inverse solution, and the foot is the exact
-//! perpendicular foot (not one within the 0.2 mm tolerance). Otherwise (a vertex, a point
-//! nearer than a metre, a miss beyond 1 cm, a foot that would leave the edge) the estimated
-//! foot is checked with one inverse solution and, when the check fails, the iteration
-//! continues from there, moving along the edge by the correction (direct problem on the edge's
-//! geodesic) until it settles. Edges whose vertices are more than 80° from the query point
+//! perpendicular foot (not one within the 0.2 mm tolerance). An estimated foot at a vertex
+//! gets its distance and azimuth to the point the same way: one direct solution from the
+//! vertex towards the point, corrected by its miss. Otherwise (a point nearer than a metre, a
+//! miss beyond 1 cm, a foot that would leave the edge) the estimated foot is checked with one
+//! inverse solution. When the check fails (at a vertex: when the point is not beyond it), the
+//! iteration continues from there, moving along the edge by the correction (direct problem on
+//! the edge's geodesic) until it settles. Edges whose vertices are more than 80° from the query point
 //! (where several local minima are possible) are sampled and refined by golden-section search
 //! instead.
 //!
@@ -131,7 +133,7 @@ use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 use rstar::primitives::CachedEnvelope;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 
-use edge::{dot, ecef, inverse, normalize_deg, rem_360, settled, solve, Chord, Edge, Foot};
+use edge::{dot, ecef, inverse, normalize_deg, rem_360, settled, solve, Chord, Edge, Foot, SinCos};
 pub use error::{InvalidLines, LineProblem, QueryError};
 use grid::{Grid, CELL_M};
 use piece::{margin_m, north_east_of, surface_frame, Piece, NEAR_M};
@@ -799,14 +801,32 @@ impl LineIndex {
             }
             *last = Some(here);
         }
-        let mut f = Foot::towards(
-            &self.geod,
-            along_m,
-            (lon, lat),
-            azi_edge,
-            at_end,
-            (q.lon, q.lat),
-        );
+        let at_vertex = match at_end {
+            Some(end) => {
+                let v3 = if end { info.chord.b } else { info.chord.a };
+                shot::to_vertex(&self.geod, &SinCos::of(lon, lat), v3, q.p3)
+            }
+            None => None,
+        };
+        let mut f = match at_vertex {
+            Some((distance_m, azi_to_point)) => Foot {
+                along_m,
+                lon,
+                lat,
+                distance_m,
+                azi_edge,
+                azi_to_point,
+                at_end,
+            },
+            None => Foot::towards(
+                &self.geod,
+                along_m,
+                (lon, lat),
+                azi_edge,
+                at_end,
+                (q.lon, q.lat),
+            ),
+        };
         if at_end.is_none() && f.distance_m < ON_LINE_M {
             // Within a millimetre the cubic's nanometres matter: points on the line are solved
             // on the edge's own geodesic from the start, so that they come out at distance 0.
