@@ -199,6 +199,131 @@ impl RowEncoder {
     }
 }
 
+impl RowEncoder {
+    /// Appends one row to `chunk`, its cells given one by one by `row` on a [`CellWriter`],
+    /// in column order: the same bytes as [`RowEncoder::encode`] of the same cells, without
+    /// building them first (CSV is written straight into the chunk).
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::report::{Cell, Chunk, Format, RowEncoder};
+    /// let encoder = RowEncoder::new(Format::Csv, &["id", "length_km", "note"]);
+    /// let (mut a, mut b) = (Chunk::default(), Chunk::default());
+    /// encoder.encode_with(&mut a, None, |w| {
+    ///     w.text("KAZ-UZB-01");
+    ///     w.float(12.3456, 3);
+    ///     w.text("agreed, 2002");
+    /// });
+    /// let cells = [Cell::text("KAZ-UZB-01"), Cell::Float(12.3456, 3), Cell::text("agreed, 2002")];
+    /// encoder.encode(&mut b, &cells, None);
+    /// assert_eq!(a.rows(), 1);
+    /// assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    /// ```
+    pub fn encode_with(
+        &self,
+        chunk: &mut Chunk,
+        geometry: Option<&Geometry<f64>>,
+        row: impl FnOnce(&mut CellWriter<'_>),
+    ) {
+        if self.format == Format::Csv {
+            chunk.rows += 1;
+            let mut w = CellWriter(Sink::Csv {
+                bytes: &mut chunk.bytes,
+                cells: 0,
+                last_empty: false,
+            });
+            row(&mut w);
+            if let Sink::Csv {
+                bytes,
+                cells,
+                last_empty,
+            } = w.0
+            {
+                if cells == 1 && last_empty {
+                    // A lone empty field, quoted so that the row is not a blank line.
+                    bytes.extend_from_slice(b"\"\"");
+                }
+                bytes.push(b'\n');
+            }
+        } else {
+            let mut w = CellWriter(Sink::Cells(Vec::new()));
+            row(&mut w);
+            if let Sink::Cells(cells) = w.0 {
+                self.encode(chunk, &cells, geometry);
+            }
+        }
+    }
+}
+
+/// The cells of one row, given in column order to [`RowEncoder::encode_with`].
+#[derive(Debug)]
+pub struct CellWriter<'c>(Sink<'c>);
+
+#[derive(Debug)]
+enum Sink<'c> {
+    /// CSV bytes, written as the cells come.
+    Csv {
+        bytes: &'c mut Vec<u8>,
+        cells: usize,
+        last_empty: bool,
+    },
+    /// The cells, for the other formats.
+    Cells(Vec<Cell<'static>>),
+}
+
+impl CellWriter<'_> {
+    /// The CSV bytes after the separator of a new cell, or the cells to push it to.
+    fn next(&mut self, empty: bool) -> Result<&mut Vec<u8>, &mut Vec<Cell<'static>>> {
+        match &mut self.0 {
+            Sink::Csv {
+                bytes,
+                cells,
+                last_empty,
+            } => {
+                if *cells > 0 {
+                    bytes.push(b',');
+                }
+                *cells += 1;
+                *last_empty = empty;
+                Ok(bytes)
+            }
+            Sink::Cells(cells) => Err(cells),
+        }
+    }
+
+    /// A text cell, as [`Cell::text`] (empty text is an empty cell).
+    pub fn text(&mut self, s: &str) {
+        match self.next(s.is_empty()) {
+            Ok(bytes) => csv_field(bytes, s),
+            Err(cells) => cells.push(Cell::text(s.to_string())),
+        }
+    }
+
+    /// A number with `decimals` decimals, as [`Cell::Float`].
+    pub fn float(&mut self, x: f64, decimals: usize) {
+        match self.next(false) {
+            Ok(bytes) => fixed::write_fixed(bytes, x, decimals),
+            Err(cells) => cells.push(Cell::Float(x, decimals)),
+        }
+    }
+
+    /// A whole number, as [`Cell::Int`].
+    pub fn int(&mut self, i: i64) {
+        match self.next(false) {
+            Ok(bytes) => bytes.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+            Err(cells) => cells.push(Cell::Int(i)),
+        }
+    }
+
+    /// An empty cell, as [`Cell::Empty`].
+    pub fn empty(&mut self) {
+        match self.next(true) {
+            Ok(_) => {}
+            Err(cells) => cells.push(Cell::Empty),
+        }
+    }
+}
+
 /// Streams rows in one [`Format`].
 ///
 /// # Examples
@@ -263,6 +388,24 @@ impl<W: Write> RowWriter<W> {
         chunk.bytes.clear();
         chunk.rows = 0;
         self.encoder.encode(&mut chunk, cells, geometry);
+        let r = self.write_chunk(&mut chunk);
+        self.scratch = chunk;
+        r
+    }
+
+    /// Writes one row given cell by cell, as [`RowEncoder::encode_with`].
+    ///
+    /// # Errors
+    /// Any write error, including a closed pipe.
+    pub fn write_with(
+        &mut self,
+        geometry: Option<&Geometry<f64>>,
+        row: impl FnOnce(&mut CellWriter<'_>),
+    ) -> io::Result<()> {
+        let mut chunk = std::mem::take(&mut self.scratch);
+        chunk.bytes.clear();
+        chunk.rows = 0;
+        self.encoder.encode_with(&mut chunk, geometry, row);
         let r = self.write_chunk(&mut chunk);
         self.scratch = chunk;
         r
@@ -400,6 +543,45 @@ mod tests {
                 String::from_utf8_lossy(&chunk.bytes),
                 String::from_utf8_lossy(&want)
             );
+        }
+
+        /// Cells given one by one encode to the same bytes as the same cells built first, in
+        /// every format.
+        #[test]
+        fn rows_given_cell_by_cell_encode_as_built_cells(
+            row in prop::collection::vec(
+                prop_oneof![
+                    "[a-c,\"\r\n ;\t\u{e9}]{0,6}".prop_map(Cell::text),
+                    (any::<f64>(), 0usize..20).prop_map(|(x, d)| Cell::Float(x, d)),
+                    (-1e7..1e7f64, 0usize..7).prop_map(|(x, d)| Cell::Float(x, d)),
+                    any::<i64>().prop_map(Cell::Int),
+                    Just(Cell::Empty),
+                ],
+                1..6,
+            ),
+            rows in 1usize..3,
+        ) {
+            for format in [Format::Csv, Format::Json, Format::GeoJson, Format::Table] {
+                let encoder = RowEncoder::new(format, &["a", "b", "c", "d", "e", "f"]);
+                let point = Geometry::Point(geo::Point::new(69.1, 41.4));
+                let (mut built, mut given) = (Chunk::default(), Chunk::default());
+                for _ in 0..rows {
+                    encoder.encode(&mut built, &row, Some(&point));
+                    encoder.encode_with(&mut given, Some(&point), |w| {
+                        for c in &row {
+                            match c {
+                                Cell::Text(t) => w.text(t),
+                                Cell::Float(x, d) => w.float(*x, *d),
+                                Cell::Int(i) => w.int(*i),
+                                Cell::Empty => w.empty(),
+                            }
+                        }
+                    });
+                }
+                prop_assert_eq!(&given.bytes, &built.bytes, "{:?}", format);
+                prop_assert_eq!(given.rows, built.rows);
+                prop_assert_eq!(&given.table, &built.table);
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ use std::sync::{mpsc, Mutex};
 
 use bordertrack::io::{Block, IncidentReader, Row, RowParser};
 use bordertrack::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
-use bordertrack::report::{Cell, Chunk, RowEncoder, RowWriter};
+use bordertrack::report::{CellWriter, Chunk, RowEncoder, RowWriter};
 use bordertrack::spatial::QueryError;
 use bordertrack::{CountryCode, Dataset, Error, Incident, Problem};
 use geo::Geometry;
@@ -74,53 +74,39 @@ impl DyadNames {
     }
 }
 
-/// The cells of one output row; `m` is `None` for an incident that matched nothing (`--all`).
-pub fn cells<'b>(
-    incident_id: &'b str,
-    date: &'b str,
-    lon: f64,
-    lat: f64,
-    m: Option<&'b IncidentMatch<'b>>,
-    dyads: &'b DyadNames,
-) -> [Cell<'b>; 13] {
-    let (id, date) = (Cell::text(incident_id), Cell::text(date));
-    let (lon, lat) = (Cell::Float(lon, 6), Cell::Float(lat, 6));
+/// Writes the cells of one output row, in [`COLUMNS`] order; `m` is `None` for an incident
+/// that matched nothing (`--all`).
+pub fn write_row(
+    w: &mut CellWriter<'_>,
+    incident_id: &str,
+    date: &str,
+    (lon, lat): (f64, f64),
+    m: Option<&IncidentMatch<'_>>,
+    dyads: &DyadNames,
+) {
+    w.text(incident_id);
+    w.text(date);
+    w.float(lon, 6);
+    w.float(lat, 6);
     let Some(m) = m else {
-        return [
-            id,
-            date,
-            lon,
-            lat,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
-        ];
+        for _ in 4..COLUMNS.len() {
+            w.empty();
+        }
+        return;
     };
     let l = &m.located;
-    [
-        id,
-        date,
-        lon,
-        lat,
-        Cell::text(l.segment.id.as_str()),
-        Cell::text(dyads.get(l.segment_index)),
-        Cell::Float(l.distance_m, 1),
-        Cell::Float(l.chainage_m / 1000.0, 3),
-        Cell::text(l.side.as_ref().map_or("on", CountryCode::as_str)),
-        Cell::text(m.status.delimitation_word()),
-        Cell::text(m.status.demarcation_word()),
-        m.status
-            .since()
-            .and_then(|e| e.by.instrument_id.as_deref())
-            .map_or(Cell::Empty, Cell::text),
-        Cell::text(m.status.ambiguity()),
-    ]
+    w.text(l.segment.id.as_str());
+    w.text(dyads.get(l.segment_index));
+    w.float(l.distance_m, 1);
+    w.float(l.chainage_m / 1000.0, 3);
+    w.text(l.side.as_ref().map_or("on", CountryCode::as_str));
+    w.text(m.status.delimitation_word());
+    w.text(m.status.demarcation_word());
+    match m.status.since().and_then(|e| e.by.instrument_id.as_deref()) {
+        Some(id) => w.text(id),
+        None => w.empty(),
+    }
+    w.text(&m.status.ambiguity());
 }
 
 /// Opens FILE (`-` = stdin) as an incident reader.
@@ -315,16 +301,10 @@ impl<'a> Classifier<'a> {
         }
         date.clear();
         inc.date.push_to(date);
-        let row = cells(
-            &inc.id,
-            date,
-            inc.point.x(),
-            inc.point.y(),
-            m.as_ref(),
-            self.dyads,
-        );
-        self.encoder
-            .encode(&mut d.chunk, &row, Some(&Geometry::Point(inc.point)));
+        let point = Geometry::Point(inc.point);
+        self.encoder.encode_with(&mut d.chunk, Some(&point), |w| {
+            write_row(w, &inc.id, date, inc.point.x_y(), m.as_ref(), self.dyads);
+        });
     }
 }
 

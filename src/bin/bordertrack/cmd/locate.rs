@@ -6,7 +6,7 @@ use bordertrack::query::{BorderIndex, IncidentMatch, StatusTimelines};
 use bordertrack::report::RowWriter;
 use geo::{Geometry, Point};
 
-use super::incidents::{cells, DyadNames, COLUMNS};
+use super::incidents::{write_row, DyadNames, COLUMNS};
 use crate::args::LocateArgs;
 use crate::output::{self, Output};
 use crate::Failure;
@@ -35,8 +35,9 @@ pub fn run(data_dir: Option<&Path>, args: &LocateArgs) -> Result<(), Failure> {
             located,
         };
         let date = at.to_string();
-        let row = cells("", &date, args.lon, args.lat, Some(&m), &dyads);
-        w.write(&row, Some(&Geometry::Point(p)))?;
+        w.write_with(Some(&Geometry::Point(p)), |w| {
+            write_row(w, "", &date, (args.lon, args.lat), Some(&m), &dyads);
+        })?;
     }
     w.finish()?;
     out.commit()?;
