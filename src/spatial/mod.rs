@@ -653,12 +653,10 @@ impl LineIndex {
                 consider(t);
             }
         }
-        s.candidates.sort_unstable_by(|a, b| {
-            a.line
-                .cmp(&b.line)
-                .then(a.lower_bound_m.total_cmp(&b.lower_bound_m))
-                .then(a.id.cmp(&b.id))
-        });
+        // By line, then lower bound, then piece: the bounds are not negative (nor NaN: those
+        // were not kept), so their bits, a zero's made positive, sort as their values.
+        s.candidates
+            .sort_unstable_by_key(|c| (c.line, (c.lower_bound_m + 0.0).to_bits(), c.id));
         for group in s.candidates.chunk_by(|a, b| a.line == b.line) {
             let line = group.first().map_or(usize::MAX, |c| c.line);
             if !accept(line) {
