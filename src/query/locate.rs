@@ -259,15 +259,22 @@ impl<'a> BorderIndex<'a> {
                     part.get(i as usize)
                         .map(|inc| Pending::of(inc.borrow(), query, i))
                 }));
+                // Answers other than "nothing" are kept in search order; each incident's place
+                // says where its answer is (a small array: its writes at random stay in cache).
                 b.found.clear();
-                b.found.resize(part.len(), Ok(None));
+                b.answer_of.clear();
+                b.answer_of.resize(part.len(), NOTHING);
                 for q in &b.pending {
                     let m = self.find(timelines, q, query);
-                    if let Some(slot) = b.found.get_mut(q.position as usize) {
-                        *slot = m;
+                    if !matches!(m, Ok(None)) {
+                        if let Some(slot) = b.answer_of.get_mut(q.position as usize) {
+                            *slot = u32::try_from(b.found.len()).unwrap_or(NOTHING);
+                            b.found.push(m);
+                        }
                     }
                 }
-                for (i, (inc, m)) in part.iter().zip(&b.found).enumerate() {
+                for (i, (inc, &a)) in part.iter().zip(&b.answer_of).enumerate() {
+                    let m = b.found.get(a as usize).copied().unwrap_or(Ok(None));
                     let at = query.as_of.unwrap_or(inc.borrow().date);
                     f(
                         start + i,
@@ -345,9 +352,15 @@ struct Batch {
     order: Vec<u64>,
     /// The incidents' searches, in key order.
     pending: Vec<Pending>,
-    /// The answers in the incidents' order.
+    /// The answers other than "nothing", in search order.
     found: Vec<std::result::Result<Option<LineMatch>, QueryError>>,
+    /// Where in `found` each incident's answer is ([`NOTHING`]: nothing found), in the
+    /// incidents' order.
+    answer_of: Vec<u32>,
 }
+
+/// No answer in `found`: the incident falls on no segment.
+const NOTHING: u32 = u32::MAX;
 
 thread_local! {
     static BATCH: RefCell<Batch> = RefCell::new(Batch::default());
