@@ -440,13 +440,65 @@ impl RowParser {
     /// assert_eq!((ids, problems), (vec!["A".to_string()], 1));
     /// # Ok::<(), bordertrack::Error>(())
     /// ```
-    pub fn each_row(&self, block: Block, mut f: impl FnMut(u64, Result<&Incident, Problem>)) {
+    pub fn each_row(&self, block: Block, f: impl FnMut(u64, Result<&Incident, Problem>)) {
+        self.convert(
+            block,
+            &mut Lend {
+                incident: super::layout::blank_incident(),
+                f,
+            },
+        );
+    }
+
+    /// Converts the rows of `block` into `incidents` from its start, in input order, reusing
+    /// the incidents already there (their text buffers) as [`RowParser::each_row`] reuses
+    /// its one: returns how many rows were incidents. Each row that is not is given to
+    /// `problem` with the number of incidents converted before it. Incidents past the count
+    /// returned are left over from earlier blocks (or blank).
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    ///
+    /// let csv = "id,date,lat,lon\nA,2006-04-19,41.1,69.2\nB,2006-13-01,41.2,69.3\nC,2006,41,69\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?;
+    /// let parser = reader.parser();
+    /// let (mut incidents, mut problems) = (Vec::new(), Vec::new());
+    /// let block = reader.read_block(64 * 1024, 4096).unwrap();
+    /// let n = parser.convert_into(block, &mut incidents, |before, p| problems.push((before, p)));
+    /// assert_eq!(n, 2);
+    /// assert_eq!((incidents[0].id.as_str(), incidents[1].id.as_str()), ("A", "C"));
+    /// assert_eq!(problems.len(), 1);
+    /// assert_eq!(problems[0].0, 1); // after one incident
+    /// # Ok::<(), bordertrack::Error>(())
+    /// ```
+    pub fn convert_into(
+        &self,
+        block: Block,
+        incidents: &mut Vec<Incident>,
+        problem: impl FnMut(usize, Problem),
+    ) -> usize {
+        let mut sink = Fill {
+            incidents,
+            n: 0,
+            problem,
+        };
+        self.convert(block, &mut sink);
+        sink.n
+    }
+
+    /// Converts each row of `block` into `sink`'s next incident, in input order, and tells it
+    /// how that went.
+    fn convert(&self, block: Block, sink: &mut impl RowSink) {
         let (bytes, first_line) = match block.0 {
             BlockKind::Rows(rows) => {
                 for row in rows {
                     match row.incident {
-                        Ok(incident) => f(row.line, Ok(&incident)),
-                        Err(p) => f(row.line, Err(p)),
+                        Ok(incident) => {
+                            *sink.slot() = incident;
+                            sink.row(row.line, Ok(()));
+                        }
+                        Err(p) => sink.row(row.line, Err(p)),
                     }
                 }
                 return;
@@ -455,25 +507,18 @@ impl RowParser {
         };
         let problem = |line, msg| Problem::new(&*self.name, Location::Line(line), msg);
         let Some(header) = &self.csv else {
-            f(
+            sink.row(
                 first_line,
                 Err(problem(first_line, "not a CSV input".to_string())),
             );
             return;
         };
-        let mut incident = super::layout::blank_incident();
-        let result = block_records(
-            &bytes,
-            first_line,
-            header.delimiter,
-            |record, line| match header
+        let result = block_records(&bytes, first_line, header.delimiter, |record, line| {
+            let converted = header
                 .columns
-                .incident_into(record, &header.names, &mut incident)
-            {
-                Ok(()) => f(line, Ok(&incident)),
-                Err(m) => f(line, Err(problem(line, m))),
-            },
-        );
+                .incident_into(record, &header.names, sink.slot());
+            sink.row(line, converted.map_err(|m| problem(line, m)));
+        });
         if let Err((line, e)) = result {
             // Byte records read from memory by a flexible reader have no error to give;
             // should one arrive all the same, the rest of the block is said to be lost
@@ -482,7 +527,58 @@ impl RowParser {
                 "unreadable CSV: {e}; the rows after it up to line {} were not read",
                 first_line + block::line_feeds(&bytes)
             );
-            f(line, Err(problem(line, msg)));
+            sink.row(line, Err(problem(line, msg)));
+        }
+    }
+}
+
+/// Where [`RowParser::convert`] puts rows: the incident to convert the next row into, and what
+/// becomes of it once converted (or not).
+trait RowSink {
+    /// The incident the next row is converted into (overwritten whole when it converts).
+    fn slot(&mut self) -> &mut Incident;
+    /// The row starting on `line` converted into the slot, or its problem.
+    fn row(&mut self, line: u64, converted: Result<(), Problem>);
+}
+
+/// One incident lent to `f` row after row ([`RowParser::each_row`]).
+struct Lend<F> {
+    incident: Incident,
+    f: F,
+}
+
+impl<F: FnMut(u64, Result<&Incident, Problem>)> RowSink for Lend<F> {
+    fn slot(&mut self) -> &mut Incident {
+        &mut self.incident
+    }
+
+    fn row(&mut self, line: u64, converted: Result<(), Problem>) {
+        (self.f)(line, converted.map(|()| &self.incident));
+    }
+}
+
+/// The incidents of a vector filled in order ([`RowParser::convert_into`]).
+struct Fill<'v, P> {
+    incidents: &'v mut Vec<Incident>,
+    /// How many are converted.
+    n: usize,
+    problem: P,
+}
+
+impl<P: FnMut(usize, Problem)> RowSink for Fill<'_, P> {
+    fn slot(&mut self) -> &mut Incident {
+        if self.incidents.len() <= self.n {
+            self.incidents.push(super::layout::blank_incident());
+        }
+        // Not empty now, and `n` below its length: the index is in range.
+        let last = self.incidents.len().saturating_sub(1);
+        &mut self.incidents[self.n.min(last)]
+    }
+
+    fn row(&mut self, _line: u64, converted: Result<(), Problem>) {
+        match converted {
+            Ok(()) => self.n += 1,
+            Err(p) => (self.problem)(self.n, p),
         }
     }
 }

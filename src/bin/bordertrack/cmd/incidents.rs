@@ -231,16 +231,9 @@ impl<'a> Classifier<'a> {
                 // The rows are converted into incidents kept from block to block (their text
                 // buffers reused), then classified together.
                 let mut incidents = self.spare(|s| s.incidents.pop());
-                let (mut n, mut problems) = (0, Vec::new());
-                parser.each_row(block, |_, row| match row {
-                    Ok(inc) => {
-                        match incidents.get_mut(n) {
-                            Some(slot) => slot.clone_from(inc),
-                            None => incidents.push(inc.clone()),
-                        }
-                        n += 1;
-                    }
-                    Err(p) => problems.push((n, p)),
+                let mut problems = Vec::new();
+                let n = parser.convert_into(block, &mut incidents, |before, p| {
+                    problems.push((before, p));
                 });
                 let converted = incidents.get(..n).unwrap_or(&[]);
                 self.classify(converted, problems.into_iter(), &mut d, &mut date);
