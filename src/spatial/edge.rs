@@ -310,6 +310,24 @@ impl Foot {
         p: (f64, f64),
     ) -> Foot {
         let (distance_m, azi_to_point, _) = inverse(geod, lon, lat, p.0, p.1);
+        Foot::at(
+            along_m,
+            (lon, lat),
+            azi_edge,
+            at_end,
+            (distance_m, azi_to_point),
+        )
+    }
+
+    /// The foot at `(lon, lat)`, `along_m` along its edge (whose azimuth there is `azi_edge`),
+    /// with the distance and azimuth from there to the query point already known.
+    pub(crate) fn at(
+        along_m: f64,
+        (lon, lat): (f64, f64),
+        azi_edge: f64,
+        at_end: Option<bool>,
+        (distance_m, azi_to_point): (f64, f64),
+    ) -> Foot {
         Foot {
             along_m,
             lon,

@@ -807,15 +807,7 @@ impl LineIndex {
             None => None,
         };
         let mut f = match at_vertex {
-            Some((distance_m, azi_to_point)) => Foot {
-                along_m,
-                lon,
-                lat,
-                distance_m,
-                azi_edge,
-                azi_to_point,
-                at_end,
-            },
+            Some(to_point) => Foot::at(along_m, (lon, lat), azi_edge, at_end, to_point),
             None => Foot::towards(
                 &self.geod,
                 along_m,

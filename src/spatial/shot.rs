@@ -86,17 +86,7 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
     } else {
         (-cos_a, sin_a)
     };
-    // Karney's direct solution, in sines and cosines from start to end (the `direct` module).
-    let landing = direct::landing(geod, &at.sin_cos, (sin_shot, cos_shot), estimate_m);
-    let miss = sub(p3, ecef_of(&landing.at));
-    let miss2 = dot(miss, miss);
-    if miss2.is_nan() || miss2 > MAX_MISS_M * MAX_MISS_M {
-        return None;
-    }
-    let (north2, east2) = north_east_of(&landing.at);
-    let (sin2, cos2) = (landing.sin_azi, landing.cos_azi);
-    let ahead = dot(miss, north2) * cos2 + dot(miss, east2) * sin2;
-    let across = dot(miss, east2) * cos2 - dot(miss, north2) * sin2;
+    let (ahead, across) = miss(geod, &at.sin_cos, (sin_shot, cos_shot), estimate_m, p3)?;
     // The edge runs to the left of the shot when it turns right, to the right otherwise;
     // moving the foot along the edge moves the landing point that way, scaled by the
     // geodesic scale.
@@ -132,6 +122,32 @@ pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) 
     })
 }
 
+/// How far the point `p3` lies ahead of and across (positive to the right, where azimuths
+/// are larger) the end of the geodesic that leaves `from` with azimuth sine and cosine
+/// `sin_cos` and runs `s` metres (Karney's direct solution, in sines and cosines: the `direct`
+/// module), read in the surface's frame there; `None` when it misses by more than
+/// [`MAX_MISS_M`].
+fn miss(
+    geod: &Geodesic,
+    from: &SinCos,
+    sin_cos: (f64, f64),
+    s: f64,
+    p3: [f64; 3],
+) -> Option<(f64, f64)> {
+    let landing = direct::landing(geod, from, sin_cos, s);
+    let miss = sub(p3, ecef_of(&landing.at));
+    let miss2 = dot(miss, miss);
+    if miss2.is_nan() || miss2 > MAX_MISS_M * MAX_MISS_M {
+        return None;
+    }
+    let (north, east) = north_east_of(&landing.at);
+    let (sin, cos) = (landing.sin_azi, landing.cos_azi);
+    Some((
+        dot(miss, north) * cos + dot(miss, east) * sin,
+        dot(miss, east) * cos - dot(miss, north) * sin,
+    ))
+}
+
 /// The geodesic distance and the azimuth (degrees) from a vertex at `vertex` (its sines and
 /// cosines) and `v3` (Earth-centred) to the point `p3`, by one direct solution (see the
 /// module documentation); `None` when the point is nearer than [`MIN_DISTANCE_M`] or farther
@@ -162,17 +178,8 @@ pub(crate) fn to_vertex(
         return None;
     }
     let (sin_a, cos_a) = (e / level_m, n / level_m);
-    let landing = direct::landing(geod, vertex, (sin_a, cos_a), estimate_m);
-    let miss = sub(p3, ecef_of(&landing.at));
-    let miss2 = dot(miss, miss);
-    if miss2.is_nan() || miss2 > MAX_MISS_M * MAX_MISS_M {
-        return None;
-    }
-    let (north2, east2) = north_east_of(&landing.at);
-    let (sin2, cos2) = (landing.sin_azi, landing.cos_azi);
-    let ahead = estimate_m + dot(miss, north2) * cos2 + dot(miss, east2) * sin2;
-    // Positive to the right of the shot, where azimuths are larger.
-    let across = dot(miss, east2) * cos2 - dot(miss, north2) * sin2;
+    let (ahead, across) = miss(geod, vertex, (sin_a, cos_a), estimate_m, p3)?;
+    let ahead = estimate_m + ahead;
     let distance_m = (ahead * ahead + across * across).sqrt();
     // Seen from the vertex, a step across subtends its length over the reduced length
     // `m ≈ s (1 - s² / 6R²)`, not over `s` (5e-8 m aside at 50 km with a 5 mm miss).
