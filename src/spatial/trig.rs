@@ -42,9 +42,9 @@ const DEG_MAX: f64 = 720.0;
 /// them. Multiples of 90° come out exact (`sin 180° = 0`, not `1.2e-16` as from `π` rounded),
 /// the sine of a zero keeps its sign and a zero cosine is positive.
 ///
-/// About a third of the cost of the library's `sin_cos` of `x.to_radians()`, which must reduce
-/// a radian argument against a many-digit `π`; within two ulps of it for `|x| <= 45` and
-/// closer to the true value beyond (the conversion of `x` to radians is not exact).
+/// About half the instructions of the library's `sin_cos` of `x.to_radians()` (which must
+/// reduce a radian argument against a many-digit `π`); within two ulps of it for `|x| <= 45`
+/// and closer to the true value beyond (the conversion of `x` to radians is not exact).
 pub(crate) fn sin_cos_deg(x: f64) -> (f64, f64) {
     if x.is_nan() || x.abs() > DEG_MAX {
         return x.to_radians().sin_cos();
