@@ -3,11 +3,12 @@
 use bordertrack::io::IncidentReader;
 use bordertrack::{Error, Incident, Problem};
 
-/// Opens `input`; `None` when the reader rejects it as a whole, after checking that the
-/// rejection is an `Invalid` error listing problems with messages.
-pub fn open(input: &[u8]) -> Option<IncidentReader<&[u8]>> {
+/// Opens `input`, checking duplicate ids or not; `None` when the reader rejects it as a
+/// whole, after checking that the rejection is an `Invalid` error listing problems with
+/// messages.
+pub fn open(input: &[u8], check_ids: bool) -> Option<IncidentReader<&[u8]>> {
     match IncidentReader::from_reader(input, "fuzz.in") {
-        Ok(r) => Some(r),
+        Ok(r) => Some(r.check_duplicate_ids(check_ids)),
         Err(Error::Invalid(problems)) => {
             assert!(!problems.is_empty(), "a rejection without problems");
             for p in &problems {
@@ -48,8 +49,8 @@ pub fn check_item(item: &Result<Incident, Problem>) {
 }
 
 /// All items through `records()`, checked.
-pub fn via_records(input: &[u8]) -> Option<Vec<Result<Incident, Problem>>> {
-    let mut reader = open(input)?;
+pub fn via_records(input: &[u8], check_ids: bool) -> Option<Vec<Result<Incident, Problem>>> {
+    let mut reader = open(input, check_ids)?;
     let items: Vec<_> = reader.records().collect();
     items.iter().for_each(check_item);
     Some(items)
@@ -59,7 +60,7 @@ pub fn via_records(input: &[u8]) -> Option<Vec<Result<Incident, Problem>>> {
 /// `parser().parse_block`, `check_id`), in blocks of about `batch * 16` bytes of CSV or
 /// `batch` GeoJSON features.
 pub fn via_batches(input: &[u8], batch: usize) -> Option<Vec<Result<Incident, Problem>>> {
-    let mut reader = open(input)?;
+    let mut reader = open(input, true)?;
     let parser = reader.parser();
     let mut items = Vec::new();
     let mut rows = Vec::new();
@@ -75,10 +76,48 @@ pub fn via_batches(input: &[u8], batch: usize) -> Option<Vec<Result<Incident, Pr
     Some(items)
 }
 
-/// `records()` and the block API agree item for item.
+/// All items through the path the command line takes without the duplicate-id check
+/// (`read_block`, `parser().convert_into`, incidents reused from block to block), in blocks
+/// as [`via_batches`] reads them.
+pub fn via_conversion(input: &[u8], batch: usize) -> Option<Vec<Result<Incident, Problem>>> {
+    let mut reader = open(input, false)?;
+    let parser = reader.parser();
+    let mut items = Vec::new();
+    let mut incidents = Vec::new();
+    while let Some(block) = reader.read_block(batch * 16, batch) {
+        let mut problems = Vec::new();
+        let n = parser.convert_into(block, &mut incidents, |before, p| {
+            problems.push((before, p))
+        });
+        assert!(
+            n <= incidents.len(),
+            "{n} incidents claimed, {} held",
+            incidents.len()
+        );
+        let mut problems = problems.into_iter().peekable();
+        for (i, incident) in incidents.iter().take(n).enumerate() {
+            while let Some((_, p)) = problems.next_if(|(before, _)| *before <= i) {
+                items.push(Err(p));
+            }
+            items.push(Ok(incident.clone()));
+        }
+        for (before, p) in problems {
+            assert!(before <= n, "a problem after {before} of {n} incidents");
+            items.push(Err(p));
+        }
+    }
+    Some(items)
+}
+
+/// `records()` and the block APIs agree item for item: with the duplicate-id check, the
+/// rows of `parse_block`; without it, the incidents of `convert_into`.
 pub fn same_both_ways(input: &[u8], batch: usize) {
-    let one = via_records(input);
-    let two = via_batches(input, batch);
+    same(via_records(input, true), via_batches(input, batch));
+    same(via_records(input, false), via_conversion(input, batch));
+}
+
+/// Both readings opened the input or neither did, and they give the same items.
+fn same(one: Option<Vec<Result<Incident, Problem>>>, two: Option<Vec<Result<Incident, Problem>>>) {
     match (one, two) {
         (None, None) => {}
         (Some(a), Some(b)) => {

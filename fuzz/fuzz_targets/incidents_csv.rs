@@ -1,7 +1,8 @@
 //! Arbitrary bytes as an incident table through `IncidentReader`: never a panic; every item is
 //! an incident with finite in-range coordinates, a finite non-negative precision and a
 //! non-empty date span, or a problem with a message; `records()` and the block API the
-//! command line uses (`read_block` + `parser().parse_block` + `check_id`) give the same items.
+//! command line uses (`read_block` + `parser().parse_block` + `check_id`, or without the
+//! duplicate-id check `read_block` + `parser().convert_into`) give the same items.
 //!
 //! The first byte picks the mode: a plain, ACLED or UCDP GED header followed by the rest of
 //! the input, or (mode 3) the rest alone. Its high bits pick the block size.

@@ -1,6 +1,7 @@
 //! Arbitrary bytes as a GeoJSON incident file through `IncidentReader`: never a panic; every
 //! item is an incident with finite in-range coordinates, a finite non-negative precision and a
-//! non-empty date span, or a problem with a message; `records()` and the block API agree.
+//! non-empty date span, or a problem with a message; `records()` and the block APIs
+//! (`parse_block`, `convert_into`) agree.
 //!
 //! The first byte picks the mode: the rest of the input as it is, or (odd bytes) the rest
 //! placed inside `{"type":"FeatureCollection","features":[` … `]}`, so that mutations reach
