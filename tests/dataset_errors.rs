@@ -138,6 +138,23 @@ fn a_data_path_that_is_a_file_is_not_a_directory() {
 }
 
 #[test]
+fn a_data_path_that_does_not_exist_is_named_missing() -> TestResult {
+    let dir = Workdir::new()?;
+    let path = dir.path().join("no-such-dataset");
+    let err = Dataset::load(&path).err();
+    let problems: Vec<Problem> = err.iter().flat_map(|e| e.problems().to_vec()).collect();
+    assert_eq!(
+        problems,
+        [Problem::new(
+            path.display().to_string(),
+            Location::File,
+            "no such directory"
+        )]
+    );
+    Ok(())
+}
+
+#[test]
 fn an_unreadable_file_is_reported_not_skipped() -> TestResult {
     use std::os::unix::fs::PermissionsExt;
     let dir = Workdir::new()?;

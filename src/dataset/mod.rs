@@ -88,11 +88,19 @@ impl Dataset {
                 }
             }
         });
-        if !dir.is_dir() {
+        let not_a_directory = match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => None,
+            Ok(_) => Some("not a directory".to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some("no such directory".to_string())
+            }
+            Err(e) => Some(format!("cannot read: {e}")),
+        };
+        if let Some(msg) = not_a_directory {
             return Err(Error::Invalid(vec![Problem::new(
                 dir.display().to_string(),
                 Location::File,
-                "not a directory",
+                msg,
             )]));
         }
         Dataset::from_raw(Raw { names, bytes }, problems)
