@@ -123,34 +123,22 @@ fn load_and_from_memory_report_the_same_problems() -> TestResult {
 }
 
 #[test]
-fn a_data_path_that_is_a_file_is_not_a_directory() {
-    let path = fixture("tiny").join("status.csv");
-    let err = Dataset::load(&path).err();
-    let problems: Vec<Problem> = err.iter().flat_map(|e| e.problems().to_vec()).collect();
-    assert_eq!(
-        problems,
-        [Problem::new(
-            path.display().to_string(),
-            Location::File,
-            "not a directory"
-        )]
-    );
-}
-
-#[test]
-fn a_data_path_that_does_not_exist_is_named_missing() -> TestResult {
+fn a_data_path_that_is_no_directory_says_why() -> TestResult {
     let dir = Workdir::new()?;
-    let path = dir.path().join("no-such-dataset");
-    let err = Dataset::load(&path).err();
-    let problems: Vec<Problem> = err.iter().flat_map(|e| e.problems().to_vec()).collect();
-    assert_eq!(
-        problems,
-        [Problem::new(
-            path.display().to_string(),
-            Location::File,
-            "no such directory"
-        )]
-    );
+    let file = fixture("tiny").join("status.csv");
+    let missing = dir.path().join("no-such-dataset");
+    for (path, why) in [(file, "not a directory"), (missing, "no such directory")] {
+        let err = Dataset::load(&path).err();
+        let problems: Vec<Problem> = err.iter().flat_map(|e| e.problems().to_vec()).collect();
+        assert_eq!(
+            problems,
+            [Problem::new(
+                path.display().to_string(),
+                Location::File,
+                why
+            )]
+        );
+    }
     Ok(())
 }
 
