@@ -901,7 +901,7 @@ impl<R: Read> CsvSource<R> {
     }
 }
 
-/// The least that one read asks of the input.
+/// The least that one fill of the pending bytes ([`fill_more`]) asks of the input.
 const READ_BYTES: usize = 64 * 1024;
 
 #[cfg(test)]
