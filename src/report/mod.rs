@@ -384,13 +384,7 @@ impl<W: Write> RowWriter<W> {
         cells: &[Cell<'_>],
         geometry: Option<&Geometry<f64>>,
     ) -> io::Result<()> {
-        let mut chunk = std::mem::take(&mut self.scratch);
-        chunk.bytes.clear();
-        chunk.rows = 0;
-        self.encoder.encode(&mut chunk, cells, geometry);
-        let r = self.write_chunk(&mut chunk);
-        self.scratch = chunk;
-        r
+        self.write_encoded(|encoder, chunk| encoder.encode(chunk, cells, geometry))
     }
 
     /// Writes one row given cell by cell, as [`RowEncoder::encode_with`].
@@ -402,10 +396,15 @@ impl<W: Write> RowWriter<W> {
         geometry: Option<&Geometry<f64>>,
         row: impl FnOnce(&mut CellWriter<'_>),
     ) -> io::Result<()> {
+        self.write_encoded(|encoder, chunk| encoder.encode_with(chunk, geometry, row))
+    }
+
+    /// Writes the row that `encode` puts into the (emptied) scratch chunk.
+    fn write_encoded(&mut self, encode: impl FnOnce(&RowEncoder, &mut Chunk)) -> io::Result<()> {
         let mut chunk = std::mem::take(&mut self.scratch);
         chunk.bytes.clear();
         chunk.rows = 0;
-        self.encoder.encode_with(&mut chunk, geometry, row);
+        encode(&self.encoder, &mut chunk);
         let r = self.write_chunk(&mut chunk);
         self.scratch = chunk;
         r
