@@ -6,6 +6,7 @@
 //! - `spatial`: the geodesic index against a brute-force oracle and GeographicLib values.
 //! - `bad_inputs`: the catalogue of broken datasets in `tests/fixtures/bad/`, each with the
 //!   exact lines `bordertrack validate` must print.
+//! - `readme`: every sample in the README's tour, run and compared with what it shows.
 //! - `bad_incidents`: the catalogue of broken incident tables in
 //!   `tests/fixtures/bad/incidents/`, each with the exact messages `bordertrack incidents`
 //!   must print and its exit status.
@@ -17,4 +18,5 @@ mod bad_inputs;
 mod cli;
 mod dataset_errors;
 mod incidents;
+mod readme;
 mod spatial;
