@@ -4,7 +4,7 @@
 //! results, a geometry per row. [`RowWriter`] streams them in the chosen [`Format`]; only the
 //! text table buffers (it needs every width before printing).
 
-mod fixed;
+mod fixed_decimal;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -74,7 +74,7 @@ impl<'a> Cell<'a> {
             Cell::Int(i) => {
                 let _ = write!(buf, "{i}");
             }
-            Cell::Float(x, d) => fixed::push_fixed(buf, *x, *d),
+            Cell::Float(x, d) => fixed_decimal::push_fixed(buf, *x, *d),
             Cell::Empty => {}
         }
         buf
@@ -87,7 +87,7 @@ impl<'a> Cell<'a> {
             Cell::Float(x, d) => {
                 // Round through the fixed-decimal text so JSON matches the CSV figures.
                 let mut t = String::new();
-                fixed::push_fixed(&mut t, *x, *d);
+                fixed_decimal::push_fixed(&mut t, *x, *d);
                 t.parse::<f64>()
                     .ok()
                     .and_then(serde_json::Number::from_f64)
@@ -150,7 +150,7 @@ impl RowEncoder {
                     }
                     match c {
                         // Numbers never need quoting.
-                        Cell::Float(x, d) => fixed::write_fixed(&mut chunk.bytes, *x, *d),
+                        Cell::Float(x, d) => fixed_decimal::write_fixed(&mut chunk.bytes, *x, *d),
                         _ => csv_field(&mut chunk.bytes, c.text_into(&mut chunk.scratch)),
                     }
                 }
@@ -302,7 +302,7 @@ impl CellWriter<'_> {
     /// A number with `decimals` decimals, as [`Cell::Float`].
     pub fn float(&mut self, x: f64, decimals: usize) {
         match self.next(false) {
-            Ok(bytes) => fixed::write_fixed(bytes, x, decimals),
+            Ok(bytes) => fixed_decimal::write_fixed(bytes, x, decimals),
             Err(cells) => cells.push(Cell::Float(x, decimals)),
         }
     }
