@@ -83,11 +83,9 @@ fn every_readme_sample_prints_what_the_readme_shows() -> TestResult {
         .parent()
         .ok_or("the binary has no directory")?
         .to_path_buf();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
-    )?;
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))?;
     let mut failures = Vec::new();
     for s in ours {
         let out = Command::new("sh")
