@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
 
+use assert_cmd::assert::OutputAssertExt;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -726,5 +727,145 @@ fn the_long_dataset_is_valid() -> TestResult {
         .assert()
         .success()
         .stderr(predicate::str::contains("5000 segments"));
+    Ok(())
+}
+
+/// Runs `bordertrack args` in `dir` with `input` on stdin and stderr a pipe whose reader is
+/// closed before the run writes anything (stdin is written only after the reader is gone);
+/// returns the exit status and stdout.
+fn run_with_stderr_closed(
+    dir: &Workdir,
+    args: &[&str],
+    input: &str,
+) -> Result<(std::process::ExitStatus, String), BoxError> {
+    let mut child = std::process::Command::new(crate::util::bin_path())
+        .current_dir(dir.path())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    drop(child.stderr.take());
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    std::io::Write::write_all(&mut stdin, input.as_bytes())?;
+    drop(stdin);
+    let out = child.wait_with_output()?;
+    Ok((out.status, String::from_utf8(out.stdout)?))
+}
+
+#[test]
+fn a_closed_stderr_changes_neither_the_output_nor_the_exit_status() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    let input = "id,date,lat,lon\nA,2010-01-01,41.5,69.001\nB,2010-01-01,x,69.0\n\
+                 C,2010-01-01,41.95,69.0\nD,bad,41.5,69.0\n";
+    let expected = stdout_of(
+        dir.bordertrack(["incidents", "-", "--data", &data, "--format", "csv"])
+            .write_stdin(input),
+    )?;
+    // The bad rows' messages and the summary go to the closed pipe: the output file is still
+    // written and the run still succeeds.
+    let args = ["incidents", "-", "--data", &data, "-o", "out.csv"];
+    let (status, stdout) = run_with_stderr_closed(&dir, &args, input)?;
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(stdout, "");
+    assert_eq!(std::fs::read_to_string(dir.join("out.csv"))?, expected);
+    // A failing run keeps its status: --strict stops at the first bad row (exit 1) and writes
+    // nothing; a broken dataset is still exit 1.
+    let args = [
+        "incidents",
+        "-",
+        "--data",
+        &data,
+        "--strict",
+        "-o",
+        "strict.csv",
+    ];
+    let (status, _) = run_with_stderr_closed(&dir, &args, input)?;
+    assert_eq!(status.code(), Some(1), "{status}");
+    assert!(!dir.join("strict.csv").exists());
+    let broken = fixture("bad/several-problems").display().to_string();
+    let (status, _) = run_with_stderr_closed(&dir, &["segments", "--data", &broken], "")?;
+    assert_eq!(status.code(), Some(1), "{status}");
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn an_input_reached_by_another_path_is_never_overwritten() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    let input = "id,date,lat,lon\nA,2010-01-01,41.5,69.001\n";
+    dir.write("in.csv", input)?;
+    std::fs::hard_link(dir.join("in.csv"), dir.join("hard.csv"))?;
+    std::os::unix::fs::symlink("in.csv", dir.join("soft.csv"))?;
+    dir.copy_dir(&fixture("tiny"), "data")?;
+    std::os::unix::fs::symlink("data", dir.join("data-link"))?;
+    std::os::unix::fs::symlink("data/status.csv", dir.join("status-link.csv"))?;
+    // A plain process, so that stdin and stdout can be files.
+    let command = |args: &[&str]| {
+        let mut c = std::process::Command::new(crate::util::bin_path());
+        c.current_dir(dir.path()).args(args);
+        c
+    };
+    let refused = |args: &[&str], stdin: Option<&str>| -> TestResult {
+        let mut cmd = command(args);
+        if let Some(name) = stdin {
+            cmd.stdin(std::fs::File::open(dir.join(name))?);
+        }
+        cmd.output()?
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("refusing to overwrite"));
+        Ok(())
+    };
+    // Stdin redirected from the target.
+    refused(
+        &["incidents", "-", "--data", &data, "-o", "in.csv"],
+        Some("in.csv"),
+    )?;
+    // A hard link or a symbolic link to the incident file.
+    refused(
+        &["incidents", "in.csv", "--data", &data, "-o", "hard.csv"],
+        None,
+    )?;
+    refused(
+        &["incidents", "soft.csv", "--data", &data, "-o", "in.csv"],
+        None,
+    )?;
+    refused(
+        &["incidents", "in.csv", "--data", &data, "-o", "soft.csv"],
+        None,
+    )?;
+    // A dataset file through a link to it, or through a link to the dataset directory.
+    refused(
+        &["segments", "--data", "data", "-o", "status-link.csv"],
+        None,
+    )?;
+    refused(
+        &["stats", "--data", "data-link", "-o", "data/status.csv"],
+        None,
+    )?;
+    // Standard output appended to the input.
+    let append = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("in.csv"))?;
+    command(&["incidents", "in.csv", "--data", &data])
+        .stdout(append)
+        .output()?
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("standard output is an input file"));
+    assert_eq!(std::fs::read_to_string(dir.join("in.csv"))?, input);
+    let status = std::fs::read(fixture("tiny").join("status.csv"))?;
+    assert_eq!(std::fs::read(dir.join("data/status.csv"))?, status);
+    // Reading stdin from one file and writing another is fine.
+    command(&["incidents", "-", "--data", &data, "-o", "out.csv"])
+        .stdin(std::fs::File::open(dir.join("in.csv"))?)
+        .output()?
+        .assert()
+        .success();
+    assert!(dir.join("out.csv").exists());
     Ok(())
 }

@@ -3,15 +3,17 @@
 
 mod args;
 mod cmd;
+mod inputs;
 mod output;
 
-use std::io::{self, Write};
+use std::io;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
 use args::{Cli, Command};
+use output::say;
 
 /// Why a command did not succeed, and so which exit status it gets.
 #[derive(Debug)]
@@ -90,13 +92,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let mut err = io::stderr().lock();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Problems(n)) => {
-            let _ = writeln!(
-                err,
+            say!(
                 "bordertrack: {n} problem{} found",
                 if n == 1 { "" } else { "s" }
             );
@@ -104,11 +104,10 @@ fn main() -> ExitCode {
         }
         Err(Failure::Invalid(problems)) => {
             for p in &problems {
-                let _ = writeln!(err, "{p}");
+                say!("{p}");
             }
             let n = problems.len();
-            let _ = writeln!(
-                err,
+            say!(
                 "bordertrack: the dataset has {n} problem{}; run `bordertrack validate` for the list",
                 if n == 1 { "" } else { "s" }
             );
@@ -116,38 +115,32 @@ fn main() -> ExitCode {
         }
         Err(Failure::BadInput(problems)) => {
             for p in &problems {
-                let _ = writeln!(err, "{p}");
+                say!("{p}");
             }
-            let _ = writeln!(
-                err,
-                "bordertrack: the input file cannot be read; no output written"
-            );
+            say!("bordertrack: the input file cannot be read; no output written");
             ExitCode::from(1)
         }
         Err(Failure::Incomplete) => {
-            let _ = writeln!(
-                err,
-                "bordertrack: the input could not be read to its end; results are incomplete (with -o, no file was written)"
+            say!(
+                "bordertrack: the input could not be read to its end; results are incomplete \
+                 (with -o, no file was written)"
             );
             ExitCode::from(1)
         }
         Err(Failure::BadRows(_)) => {
-            let _ = writeln!(
-                err,
-                "bordertrack: stopped at the first bad row (--strict); no output written"
-            );
+            say!("bordertrack: stopped at the first bad row (--strict); no output written");
             ExitCode::from(1)
         }
         Err(Failure::Interrupted) => {
-            let _ = writeln!(err, "bordertrack: interrupted; no output written");
+            say!("bordertrack: interrupted; no output written");
             ExitCode::from(130)
         }
         Err(Failure::Usage(m)) => {
-            let _ = writeln!(err, "bordertrack: {m}");
+            say!("bordertrack: {m}");
             ExitCode::from(2)
         }
         Err(Failure::Io(e)) => {
-            let _ = writeln!(err, "bordertrack: {e}");
+            say!("bordertrack: {e}");
             ExitCode::from(2)
         }
     }

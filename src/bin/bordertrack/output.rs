@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use bordertrack::report::Format;
 
 use crate::args::OutArgs;
+use crate::inputs::InputFiles;
 
 /// An open output: stdout, or a temporary file beside the target renamed into place by
 /// [`Output::commit`] (so an interrupted run never leaves a half-written file), or a special
@@ -26,25 +27,31 @@ pub enum Output {
 }
 
 impl Output {
-    /// Opens the output named by `args`, refusing to overwrite any of `inputs`.
+    /// Opens the output named by `args`, refusing to overwrite any of `inputs` (paths of files
+    /// the run reads, `-` for stdin): they are compared as files, not as paths, so another
+    /// path, a symbolic or hard link to an input, or stdin redirected from the target, is
+    /// refused too. Standard output that is redirected to an input file is refused as well.
     pub fn open(args: &OutArgs, inputs: &[&Path]) -> Result<Output, String> {
-        let Some(target) = &args.output else {
-            return Ok(Output::Stdout(io::BufWriter::with_capacity(
-                1 << 16,
-                io::stdout().lock(),
-            )));
-        };
-        if target.as_os_str() == "-" {
-            return Ok(Output::Stdout(io::BufWriter::new(io::stdout().lock())));
-        }
-        let canon = |p: &Path| std::fs::canonicalize(p).ok();
-        if let Some(t) = canon(target) {
-            if inputs.iter().any(|i| canon(i) == Some(t.clone())) {
-                return Err(format!(
-                    "{}: refusing to overwrite an input file",
-                    target.display()
-                ));
+        let inputs = InputFiles::new(inputs);
+        let target = match &args.output {
+            Some(t) if t.as_os_str() != "-" => t,
+            _ => {
+                if inputs.contains_stdout() {
+                    return Err(
+                        "standard output is an input file: refusing to overwrite it".to_string()
+                    );
+                }
+                return Ok(Output::Stdout(io::BufWriter::with_capacity(
+                    1 << 16,
+                    io::stdout().lock(),
+                )));
             }
+        };
+        if inputs.contains_path(target) {
+            return Err(format!(
+                "{}: refusing to overwrite an input file",
+                target.display()
+            ));
         }
         if let Ok(meta) = std::fs::metadata(target) {
             if !meta.is_file() {
@@ -134,3 +141,19 @@ pub fn format(args: &OutArgs) -> Format {
         Format::Csv
     }
 }
+
+/// Writes one line of `message` to stderr. A message that cannot be written (stderr closed,
+/// or a pipe whose reader has gone) is dropped quietly: messages never change a run's result
+/// or its exit status. Every message of the binary goes through here (by [`say!`]), never
+/// through `eprintln!`, which panics when stderr is a closed pipe.
+pub fn say_line(message: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
+/// `say!("format", args…)`: one line to stderr through [`say_line`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::say_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;

@@ -26,7 +26,7 @@ use bordertrack::{CountryCode, Dataset, Error, Incident, Problem};
 use geo::Geometry;
 
 use crate::args::IncidentsArgs;
-use crate::output::{self, Output};
+use crate::output::{self, say, Output};
 use crate::Failure;
 
 /// The columns written, in order.
@@ -418,8 +418,8 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         pb
     });
     let say = |p: &Problem| match &progress {
-        Some(pb) => pb.suspend(|| eprintln!("{p}")),
-        None => eprintln!("{p}"),
+        Some(pb) => pb.suspend(|| say!("{p}")),
+        None => say!("{p}"),
     };
     let (mut read, mut matched, mut bad) = (0u64, 0u64, 0u64);
     // Writes one block's rows and counts them; fails at the first bad row under --strict.
@@ -517,7 +517,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     w.finish()?;
     out.commit()?;
     if bad > 0 || std::io::stderr().is_terminal() {
-        eprintln!(
+        say!(
             "bordertrack: {read} incident{} read, {matched} on a matching stretch, {bad} bad row{} skipped",
             if read == 1 { "" } else { "s" },
             if bad == 1 { "" } else { "s" }

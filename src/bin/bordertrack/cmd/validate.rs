@@ -5,6 +5,7 @@ use std::path::Path;
 
 use bordertrack::{Dataset, Error};
 
+use crate::output::say;
 use crate::Failure;
 
 /// Runs the command: prints nothing and succeeds for a clean dataset; prints each problem on
@@ -16,7 +17,7 @@ pub fn run(data_dir: Option<&Path>) -> Result<(), Failure> {
     };
     match result {
         Ok(data) => {
-            eprintln!(
+            say!(
                 "bordertrack: dataset is valid: {} segments, {} status changes, {} instruments, {} sources, {} places, {} incidents",
                 data.segments().len(),
                 data.changes().len(),
