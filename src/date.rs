@@ -48,7 +48,21 @@ pub struct DateSpan {
     pub last: Date,
 }
 
+/// The first day a date may name: `PartialDate` reads and writes years 1000–9999.
+pub(crate) const FIRST_DAY: Date = Date::constant(1000, 1, 1);
+/// The last day a date may name.
+pub(crate) const LAST_DAY: Date = Date::constant(9999, 12, 31);
+
 impl DateSpan {
+    /// The days from `days` before `day` to `days` after it; `None` when that reaches outside
+    /// [`FIRST_DAY`]`..=`[`LAST_DAY`], the days that can be read and written back.
+    pub(crate) fn around(day: Date, days: i32) -> Option<DateSpan> {
+        let span = jiff::Span::new().try_days(days).ok()?;
+        let first = day.checked_sub(span).ok()?;
+        let last = day.checked_add(span).ok()?;
+        (FIRST_DAY <= first && last <= LAST_DAY).then_some(DateSpan { first, last })
+    }
+
     /// A span of one day.
     pub fn day(date: Date) -> DateSpan {
         DateSpan {
@@ -408,6 +422,20 @@ mod tests {
                 assert_eq!(out, format!("x{span}"));
             }
         }
+    }
+
+    #[test]
+    fn spans_around_a_day_stay_in_the_years_that_can_be_written() {
+        let around = |y, m, d| DateSpan::around(Date::constant(y, m, d), 3);
+        let span = around(2006, 4, 19).unwrap();
+        assert_eq!(span.to_string(), "2006-04-16/2006-04-22");
+        assert_eq!(around(1000, 1, 4).unwrap().first, FIRST_DAY);
+        assert_eq!(around(9999, 12, 28).unwrap().last, LAST_DAY);
+        // Past the ends: year 999 or 10000 (which jiff cannot even represent).
+        assert_eq!(around(1000, 1, 3), None);
+        assert_eq!(around(9999, 12, 29), None);
+        assert_eq!(around(9999, 12, 31), None);
+        assert_eq!(DateSpan::around(Date::constant(-9999, 1, 1), 3), None);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::util::{fixture, tiny, TestResult, Workdir};
 /// Cases that must exist, so that a deleted directory cannot pass unnoticed.
 const REQUIRED: &[&str] = &[
     "acled-bad-codes",
+    "acled-week-at-calendar-ends",
     "bad-dates",
     "bad-fatalities",
     "bom",
@@ -29,6 +30,7 @@ const REQUIRED: &[&str] = &[
     "empty-file",
     "empty-id",
     "extra-columns",
+    "fatalities-notations",
     "geojson-3d-point",
     "geojson-invalid-json",
     "geojson-linestring",
@@ -36,6 +38,7 @@ const REQUIRED: &[&str] = &[
     "geojson-null-geometry",
     "geojson-top-level-array",
     "geojson-truncated",
+    "gzip",
     "header-only",
     "lat-lon-swapped",
     "longitude-out-of-range",

@@ -9,4 +9,4 @@ pub mod incidents;
 mod units;
 
 pub use incidents::{Block, IncidentReader, Layout, Records, Row, RowParser};
-pub use units::{parse_distance_m, DistanceParseError};
+pub use units::{parse_distance_m, DistanceParseError, LONGEST_DISTANCE_M};

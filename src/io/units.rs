@@ -15,10 +15,14 @@ const METRES_PER_MILE: f64 = 1609.344;
 /// Metres in one international nautical mile, by definition.
 const METRES_PER_NAUTICAL_MILE: f64 = 1852.0;
 
+/// The longest distance on Earth: half a meridian of the WGS84 ellipsoid, between the poles
+/// (20 003.93 km), rounded up. No two points are farther apart along the ellipsoid.
+pub const LONGEST_DISTANCE_M: f64 = 20_004_000.0;
+
 /// Parses a distance and returns it in metres.
 ///
-/// Accepted: a non-negative decimal number, optionally followed (with or without spaces) by a
-/// unit, case-insensitive:
+/// Accepted: a non-negative decimal number (plain, `0.5`, or with an exponent, `1e3`),
+/// optionally followed (with or without spaces) by a unit, case-insensitive:
 ///
 /// | unit | meaning |
 /// |------|---------|
@@ -28,8 +32,9 @@ const METRES_PER_NAUTICAL_MILE: f64 = 1852.0;
 /// | `mi` | international statute miles (1 609.344 m) |
 /// | `nmi` | international nautical miles (1 852 m) |
 ///
-/// Rejected: empty text, negative numbers, NaN, infinities, exponents that overflow, any other
-/// unit (`ft`, `M`… are not guessed at).
+/// Rejected: empty text, negative numbers, NaN, infinities, distances longer than
+/// [`LONGEST_DISTANCE_M`] (no two points on Earth are farther apart), any other unit (`ft`,
+/// `M`… are not guessed at).
 ///
 /// # Examples
 /// ```
@@ -37,7 +42,9 @@ const METRES_PER_NAUTICAL_MILE: f64 = 1852.0;
 /// assert_eq!(parse_distance_m("5km").unwrap(), 5000.0);
 /// assert_eq!(parse_distance_m("500 m").unwrap(), 500.0);
 /// assert_eq!(parse_distance_m("5000").unwrap(), 5000.0);
+/// assert_eq!(parse_distance_m("1e3").unwrap(), 1000.0);
 /// assert!(parse_distance_m("-1km").is_err());
+/// assert_eq!(parse_distance_m("1e9km").unwrap_err().reason, "is too large");
 /// ```
 pub fn parse_distance_m(s: &str) -> Result<f64, DistanceParseError> {
     let err = |reason| DistanceParseError {
@@ -48,11 +55,7 @@ pub fn parse_distance_m(s: &str) -> Result<f64, DistanceParseError> {
     if t.is_empty() {
         return Err(err("is empty"));
     }
-    // The number is the longest prefix of digits, '.' and '-'; the rest is the
-    // unit. Only plain decimal notation is accepted: "1e3" is rejected as an unknown unit "e3".
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-        .unwrap_or(t.len());
+    let split = number_len(t);
     let (number, unit) = t.split_at(split);
     if number.is_empty() {
         return Err(err("does not start with a number"));
@@ -61,9 +64,6 @@ pub fn parse_distance_m(s: &str) -> Result<f64, DistanceParseError> {
         return Err(err("is negative"));
     }
     let value: f64 = number.parse().map_err(|_| err("is not a number"))?;
-    if !value.is_finite() {
-        return Err(err("is not finite"));
-    }
     let factor = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "m" => 1.0,
         "km" => 1000.0,
@@ -71,11 +71,41 @@ pub fn parse_distance_m(s: &str) -> Result<f64, DistanceParseError> {
         "nmi" => METRES_PER_NAUTICAL_MILE,
         _ => return Err(err("has an unknown unit")),
     };
+    // An exponent too large for f64 reads as infinity: too large as well.
     let metres = value * factor;
-    if !metres.is_finite() {
+    if metres > LONGEST_DISTANCE_M {
         return Err(err("is too large"));
     }
     Ok(metres)
+}
+
+/// The length of the number at the start of `t`: digits, `.` and `-`, then an exponent (`e`
+/// or `E`, an optional sign, digits) when one follows; the rest is the unit.
+fn number_len(t: &str) -> usize {
+    let bytes = t.as_bytes();
+    let mantissa = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_digit() || b == b'.' || b == b'-'))
+        .unwrap_or(bytes.len());
+    if !matches!(bytes.get(mantissa), Some(b'e' | b'E')) {
+        return mantissa;
+    }
+    let mut at = mantissa + 1;
+    if matches!(bytes.get(at), Some(b'+' | b'-')) {
+        at += 1;
+    }
+    let digits = bytes
+        .get(at..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    // `5em` is five of the unit "em", not an exponent.
+    if digits == 0 {
+        mantissa
+    } else {
+        at + digits
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +126,10 @@ mod tests {
             ("2 nmi", 3704.0),
             ("0", 0.0),
             (".5km", 500.0),
+            ("1e3", 1000.0),
+            ("2.5E-1 km", 250.0),
+            ("1e+1mi", 16093.44),
+            ("20004km", LONGEST_DISTANCE_M),
         ];
         for (s, want) in cases {
             assert_eq!(parse_distance_m(s), Ok(want), "{s:?}");
@@ -114,7 +148,11 @@ mod tests {
             ("inf", "does not start with a number"),
             ("5ft", "has an unknown unit"),
             ("5 k m", "has an unknown unit"),
-            ("1e3", "has an unknown unit"),
+            ("1e9km", "is too large"),
+            ("20004.001km", "is too large"),
+            ("1e999", "is too large"),
+            ("5em", "has an unknown unit"),
+            ("1e", "has an unknown unit"),
             ("5..0km", "is not a number"),
             ("5-3", "is not a number"),
             ("+5", "does not start with a number"),
@@ -124,7 +162,7 @@ mod tests {
             assert_eq!(e.reason, reason, "{s:?}");
         }
         let huge = format!("{}km", "9".repeat(400));
-        assert!(parse_distance_m(&huge).is_err());
+        assert_eq!(parse_distance_m(&huge).unwrap_err().reason, "is too large");
     }
 
     #[test]

@@ -149,34 +149,110 @@ pub(crate) fn lon_lat_values(lon: f64, lat: f64) -> Result<Point<f64>, String> {
     lat_lon(&lat.to_string(), &lon.to_string())
 }
 
-/// A count of deaths: empty means unknown (`None`). Whole numbers written with a zero
-/// fraction (`3.0`, as spreadsheet tools often write them) are accepted.
+/// A count of deaths: empty means unknown (`None`).
+///
+/// Any decimal notation of a whole number from 0 to 4 294 967 295 is accepted: `3`, `3.0`
+/// (as spreadsheet tools often write counts), `1e2` (100), `+3`, and `-0` (0). The check is
+/// exact, on the digits as written, not on a rounded floating-point value: `1.0000000000000001`
+/// is not a whole number.
 pub(crate) fn fatalities(s: &str, column: &str) -> Result<Option<u32>, String> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    if t.bytes().all(|b| b.is_ascii_digit()) {
-        return t
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{column} {} is too large", shown(t)));
+    if t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit()) {
+        // The usual count: fewer than ten digits always fit.
+        return Ok(t.parse().ok());
     }
-    let digits = match t.split_once('.') {
-        Some((whole, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => whole,
-        _ => t,
+    match whole_number(t) {
+        Some(Whole::Value(v)) => Ok(Some(v)),
+        Some(Whole::Negative) => Err(format!("{column} {} is negative", shown(t))),
+        Some(Whole::Fraction) => Err(format!("{column} {} is not a whole number", shown(t))),
+        Some(Whole::TooLarge) => Err(format!("{column} {} is too large", shown(t))),
+        None => Err(format!("{column} {:?} is not a number", shown(t))),
+    }
+}
+
+/// What a decimal number written as text is, as a count.
+#[derive(Debug, PartialEq, Eq)]
+enum Whole {
+    /// A whole number from 0 to `u32::MAX`.
+    Value(u32),
+    /// Below zero (`-0` is zero, not negative).
+    Negative,
+    /// Not a whole number.
+    Fraction,
+    /// A whole number above `u32::MAX`.
+    TooLarge,
+}
+
+/// Reads `[+-]digits[.digits][(e|E)[+-]digits]` exactly (no rounding): `None` when the text
+/// is not of that form.
+fn whole_number(t: &str) -> Option<Whole> {
+    let (negative, rest) = match t.as_bytes().first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
     };
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return digits
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{column} {} is too large", shown(t)));
+    let (mantissa, exponent) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
+        None => (rest, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return None;
     }
-    match t.parse::<f64>() {
-        Ok(v) if v < 0.0 => Err(format!("{column} {} is negative", shown(t))),
-        Ok(v) if v.is_finite() => Err(format!("{column} {} is not a whole number", shown(t))),
-        _ => Err(format!("{column} {:?} is not a number", shown(t))),
+    let frac = frac.unwrap_or("");
+    let exponent: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let unsigned = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if !digits(unsigned) {
+                return None;
+            }
+            // An exponent this long moves any digits out of a count's range (or to zero).
+            if unsigned.len() > 6 {
+                let all_zero = int.bytes().chain(frac.bytes()).all(|b| b == b'0');
+                return Some(match (all_zero, e.starts_with('-')) {
+                    (true, _) => Whole::Value(0),
+                    (false, true) => Whole::Fraction,
+                    (false, false) if negative => Whole::Negative,
+                    (false, false) => Whole::TooLarge,
+                });
+            }
+            e.parse().ok()?
+        }
+    };
+    // The value is `significant` × 10^`scale`, `significant` without leading or trailing zeros.
+    let all = format!("{int}{frac}");
+    let significant = all.trim_start_matches('0');
+    let trimmed = significant.trim_end_matches('0');
+    if trimmed.is_empty() {
+        return Some(Whole::Value(0));
     }
+    if negative {
+        return Some(Whole::Negative);
+    }
+    let frac_len = i64::try_from(frac.len()).ok()?;
+    let trailing = i64::try_from(significant.len() - trimmed.len()).ok()?;
+    let scale = exponent - frac_len + trailing;
+    if scale < 0 {
+        return Some(Whole::Fraction);
+    }
+    // u32::MAX has 10 digits.
+    let len = i64::try_from(trimmed.len()).ok()?;
+    if len + scale > 10 {
+        return Some(Whole::TooLarge);
+    }
+    let mut value: u64 = trimmed.parse().ok()?;
+    for _ in 0..scale {
+        value *= 10;
+    }
+    Some(u32::try_from(value).map_or(Whole::TooLarge, Whole::Value))
 }
 
 /// A precision radius in metres: empty means exact (0); otherwise finite and not negative.
@@ -449,6 +525,45 @@ mod tests {
         assert!(fatalities("NaN", "fatalities").is_err());
         assert!(fatalities("3.", "fatalities").is_err());
         assert!(fatalities("many", "fatalities").is_err());
+    }
+
+    /// Every notation of a whole number is a count, as `3.0` is (issue 15): `-0` is 0 and
+    /// `1e2` is 100; a value is judged on its digits, not on a rounded float.
+    #[test]
+    fn counts_in_any_decimal_notation() {
+        for (text, want) in [
+            ("-0", 0),
+            ("+0.000", 0),
+            ("0e999999999", 0),
+            ("1e2", 100),
+            ("1E+2", 100),
+            ("+3", 3),
+            ("1.5e3", 1500),
+            ("250e-1", 25),
+            ("4294967295", u32::MAX),
+            ("4.294967295e9", u32::MAX),
+            ("0000000000000012", 12),
+        ] {
+            assert_eq!(fatalities(text, "fatalities"), Ok(Some(want)), "{text}");
+        }
+        for (text, reason) in [
+            ("-1e2", "is negative"),
+            ("-0.5", "is negative"),
+            ("1e-2", "is not a whole number"),
+            ("1.0000000000000001", "is not a whole number"),
+            ("4294967296", "is too large"),
+            ("1e10", "is too large"),
+            ("1e400", "is too large"),
+            ("1e99999999999", "is too large"),
+            ("1e-99999999999", "is not a whole number"),
+        ] {
+            let e = fatalities(text, "fatalities").unwrap_err();
+            assert_eq!(e, format!("fatalities {text} {reason}"));
+        }
+        for text in ["1e", "e2", "1.e2", ".5", "1e2.5", "--1", "0x10", "1_000"] {
+            let e = fatalities(text, "fatalities").unwrap_err();
+            assert!(e.ends_with("is not a number"), "{text}: {e}");
+        }
     }
 
     #[test]

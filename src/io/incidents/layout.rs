@@ -8,7 +8,6 @@ use std::ops::Range;
 use csv::ByteRecord;
 use geo::Point;
 use jiff::civil::Date;
-use jiff::ToSpan;
 
 use super::fields;
 use crate::{DateSpan, Incident};
@@ -69,11 +68,13 @@ pub(crate) fn ucdp_where_prec_m(code: u8) -> Result<f64, String> {
 pub(crate) fn acled_time_span(code: u8, date: Date) -> Result<DateSpan, String> {
     match code {
         1 => Ok(DateSpan::day(date)),
-        2 => {
-            let first = date.checked_sub(3.days()).map_err(|e| e.to_string())?;
-            let last = date.checked_add(3.days()).map_err(|e| e.to_string())?;
-            Ok(DateSpan { first, last })
-        }
+        2 => DateSpan::around(date, 3).ok_or_else(|| {
+            let (first, last) = (crate::date::FIRST_DAY, crate::date::LAST_DAY);
+            format!(
+                "event_date {date} with time_precision 2 means 3 days either side, which reaches \
+                 outside the days that can be handled ({first} to {last})"
+            )
+        }),
         3 => Ok(DateSpan {
             first: date.first_of_month(),
             last: date.last_of_month(),

@@ -121,6 +121,15 @@ impl<R: Read> IncidentReader<R> {
         if prefix.starts_with(&BOM) {
             prefix.drain(..BOM.len());
         }
+        if let Some(format) = compressed_format(&prefix) {
+            return Err(fatal(
+                0,
+                format!(
+                    "the file looks {format}-compressed (it starts with the {format} signature); \
+                     decompress it first"
+                ),
+            ));
+        }
         let Some(&first) = prefix.iter().find(|b| !b.is_ascii_whitespace()) else {
             return Err(if prefix.len() > MAX_HEADER_BYTES {
                 fatal(0, "nothing but whitespace in the first 1 MiB".into())
@@ -712,6 +721,28 @@ fn read_prefix<R: Read>(input: &mut R) -> std::io::Result<(Vec<u8>, bool)> {
     }
 }
 
+/// The compressed formats recognised by their first bytes, so that a compressed file is not
+/// read as broken text: `(signature, name)`.
+const COMPRESSED: [(&[u8], &str); 4] = [
+    (b"\x1f\x8b", "gzip"),
+    (b"PK\x03\x04", "zip"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+];
+
+/// The name of the compressed format `prefix` starts with, if any (bzip2: `BZh`, a block size
+/// digit, then the block signature).
+fn compressed_format(prefix: &[u8]) -> Option<&'static str> {
+    if let Some((_, name)) = COMPRESSED.iter().find(|(sig, _)| prefix.starts_with(sig)) {
+        return Some(name);
+    }
+    let bzip2 = prefix.len() >= 10
+        && prefix.starts_with(b"BZh")
+        && (b'1'..=b'9').contains(&prefix[3])
+        && prefix[4..10] == *b"\x31\x41\x59\x26\x53\x59";
+    bzip2.then_some("bzip2")
+}
+
 /// Appends up to `n` bytes read from `input` to `buf` by one read; returns how many (0 at the
 /// end).
 fn read_more<R: Read>(input: &mut R, buf: &mut Vec<u8>, n: usize) -> std::io::Result<usize> {
@@ -813,18 +844,29 @@ impl<R: Read> CsvSource<R> {
         };
         let mut names = Vec::with_capacity(header.len());
         let mut problems = Vec::new();
+        // Columns that are not UTF-8: the first with where it goes wrong, the others by number
+        // (one message, not one per column).
+        let mut not_utf8: Vec<(usize, usize)> = Vec::new();
         for (i, raw) in header.iter().enumerate() {
             match std::str::from_utf8(raw) {
                 Ok(s) => names.push(s.trim().to_lowercase()),
                 Err(e) => {
-                    problems.push(format!(
-                        "header is not valid UTF-8 (column {}, byte offset {}); save the file as UTF-8",
-                        i + 1,
-                        e.valid_up_to()
-                    ));
+                    not_utf8.push((i + 1, e.valid_up_to()));
                     names.push(String::new());
                 }
             }
+        }
+        if let Some(&(column, offset)) = not_utf8.first() {
+            let others: Vec<String> = not_utf8.iter().skip(1).map(|c| c.0.to_string()).collect();
+            let also = match others.len() {
+                0 => String::new(),
+                1 => format!("; also column {}", others[0]),
+                _ => format!("; also columns {}", others.join(", ")),
+            };
+            problems.push(format!(
+                "header is not valid UTF-8 (column {column}, byte offset {offset}{also}); save \
+                 the file as UTF-8"
+            ));
         }
         if problems.is_empty() {
             let mut first_at: HashMap<&str, usize> = HashMap::new();
@@ -1079,6 +1121,36 @@ mod tests {
         let rows: Vec<_> = r.records().collect();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].as_ref().unwrap().id, "A");
+    }
+
+    fn fatal(input: &[u8]) -> String {
+        match IncidentReader::from_reader(input, "in.csv") {
+            Ok(_) => panic!("read"),
+            Err(e) => e.problems().iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn a_header_with_several_columns_not_utf8_gets_one_message() {
+        assert_eq!(
+            fatal(b"id,\xff,date,\xfe\xfe,lat,\xe9,lon\nA,x,2006,y,1,z,2\n"),
+            "in.csv:1: header is not valid UTF-8 (column 2, byte offset 0; also columns 4, 6); \
+             save the file as UTF-8"
+        );
+    }
+
+    #[test]
+    fn compressed_files_are_named_once() {
+        let gzip = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03,\xc3,\xff\n";
+        assert_eq!(
+            fatal(gzip),
+            "in.csv: the file looks gzip-compressed (it starts with the gzip signature); \
+             decompress it first"
+        );
+        assert!(fatal(b"BZh91AY&SY\x00\x01").contains("bzip2-compressed"));
+        assert!(fatal(b"PK\x03\x04\x14\x00").contains("zip-compressed"));
+        // A header that merely starts like a signature is read as a header.
+        assert!(IncidentReader::from_reader(&b"BZh,id,date,lat,lon\n"[..], "t").is_ok());
     }
 
     #[test]
