@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let query = IncidentQuery {
         within_m,
         as_of: None, // each incident at its own date
-        filter: "undemarcated".parse::<StatusFilter>()?,
+        filter: "not_demarcated".parse::<StatusFilter>()?,
         dyad: None,
     };
     let mut reader = IncidentReader::from_path(&file)?;

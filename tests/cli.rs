@@ -124,31 +124,65 @@ fn segments_dyad_filter_accepts_either_order() -> TestResult {
 }
 
 #[test]
-fn on_undelimited_covers_disputed() -> TestResult {
+fn on_undelimited_is_exactly_undelimited_and_not_delimited_covers_disputed() -> TestResult {
     // 2002-01-01: XAA-XBB-1 delimited, XAA-XBB-2 disputed.
-    let (_, rows) = segments(&["--as-of", "2002-01-01", "--on", "undelimited"])?;
+    let (header, rows) = segments(&["--as-of", "2002-01-01", "--on", "undelimited"])?;
+    assert!(rows.is_empty(), "{rows:?}");
+    assert_eq!(header.join(","), SEGMENTS_HEADER);
+    let (_, rows) = segments(&["--as-of", "2002-01-01", "--on", "not_delimited"])?;
     assert_eq!(ids(&rows), ["XAA-XBB-2"]);
     let (_, rows) = segments(&["--as-of", "2002-01-01", "--on", "disputed"])?;
     assert_eq!(ids(&rows), ["XAA-XBB-2"]);
     let (_, rows) = segments(&["--as-of", "2002-01-01", "--on", "delimited"])?;
     assert_eq!(ids(&rows), ["XAA-XBB-1"]);
     // 1995: both undelimited, neither disputed.
-    let (_, rows) = segments(&["--as-of", "1995", "--on", "undelimited"])?;
-    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
-    let (header, rows) = segments(&["--as-of", "1995", "--on", "disputed"])?;
+    for word in ["undelimited", "not_delimited"] {
+        let (_, rows) = segments(&["--as-of", "1995", "--on", word])?;
+        assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"], "{word}");
+    }
+    let (_, rows) = segments(&["--as-of", "1995", "--on", "disputed"])?;
     assert!(rows.is_empty(), "{rows:?}");
-    assert_eq!(header.join(","), SEGMENTS_HEADER);
+    // Before the record starts (1991-12) nothing is known: only the unknown words match.
+    for word in [
+        "undelimited",
+        "not_delimited",
+        "undemarcated",
+        "not_demarcated",
+    ] {
+        let (_, rows) = segments(&["--as-of", "1991-06", "--on", word])?;
+        assert!(rows.is_empty(), "{word}: {rows:?}");
+    }
     Ok(())
 }
 
 #[test]
-fn on_undemarcated_is_anything_but_demarcated() -> TestResult {
-    // 2010: demarcation in progress on both; 2024: both demarcated.
+fn on_unknown_lists_the_segments_with_no_known_status() -> TestResult {
+    for word in ["unknown", "delimitation_unknown", "demarcation_unknown"] {
+        let (_, rows) = segments(&["--as-of", "1991-06", "--on", word])?;
+        assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"], "{word}");
+        let r = &rows["XAA-XBB-1"];
+        assert_eq!(cell(r, "delimitation")?, "unknown");
+        assert_eq!(cell(r, "demarcation")?, "unknown");
+        let (_, rows) = segments(&["--as-of", "1995", "--on", word])?;
+        assert!(rows.is_empty(), "{word}: {rows:?}");
+    }
+    Ok(())
+}
+
+#[test]
+fn on_undemarcated_is_exactly_none_and_not_demarcated_covers_in_progress() -> TestResult {
+    // 2002: demarcation none on both; 2010: in progress on both; 2024: both demarcated.
+    let (_, rows) = segments(&["--as-of", "2002", "--on", "undemarcated"])?;
+    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
     let (_, rows) = segments(&["--as-of", "2010", "--on", "undemarcated"])?;
+    assert!(rows.is_empty(), "{rows:?}");
+    for word in ["not_demarcated", "in_progress"] {
+        let (_, rows) = segments(&["--as-of", "2010", "--on", word])?;
+        assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"], "{word}");
+    }
+    let (_, rows) = segments(&["--as-of", "2002", "--on", "not_demarcated"])?;
     assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
-    let (_, rows) = segments(&["--as-of", "2010", "--on", "demarcating"])?;
-    assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
-    let (_, rows) = segments(&["--as-of", "2024", "--on", "undemarcated"])?;
+    let (_, rows) = segments(&["--as-of", "2024", "--on", "not_demarcated"])?;
     assert!(rows.is_empty(), "{rows:?}");
     let (_, rows) = segments(&["--as-of", "2024", "--on", "demarcated"])?;
     assert_eq!(ids(&rows), ["XAA-XBB-1", "XAA-XBB-2"]);
@@ -341,7 +375,8 @@ fn stats_percentages_are_shares_of_the_geodesic_length() -> TestResult {
     let pct = 100.0 * l1 / (l1 + l2);
     assert_eq!(cell(&r, "delimited_pct")?, format!("{pct:.2}"));
     assert_eq!(cell(&r, "demarcated_pct")?, "0.00");
-    assert_eq!(cell(&r, "ambiguous_km")?, "0.000");
+    assert_eq!(cell(&r, "delimitation_ambiguous_km")?, "0.000");
+    assert_eq!(cell(&r, "demarcation_ambiguous_km")?, "0.000");
     Ok(())
 }
 
@@ -349,9 +384,42 @@ fn stats_percentages_are_shares_of_the_geodesic_length() -> TestResult {
 fn stats_counts_ambiguous_lengths_apart() -> TestResult {
     // Over the year 2003 XAA-XBB-2 went from disputed to delimited.
     let r = stats_at("2003", "in-force")?;
-    assert_km(&r, "ambiguous_km", seg2_km())?;
+    assert_km(&r, "delimitation_ambiguous_km", seg2_km())?;
     assert_km(&r, "delimited_km", seg1_km())?;
     assert_km(&r, "disputed_km", 0.0)?;
+    // Its demarcation did not change in 2003: it still counts, as undemarcated.
+    assert_km(&r, "demarcation_ambiguous_km", 0.0)?;
+    assert_km(&r, "undemarcated_km", seg1_km() + seg2_km())?;
+    Ok(())
+}
+
+#[test]
+fn stats_count_each_dimension_on_its_own() -> TestResult {
+    let total = seg1_km() + seg2_km();
+    // Field work began in 2004-04: demarcation is ambiguous over 2004, delimitation is not.
+    let r = stats_at("2004", "in-force")?;
+    assert_km(&r, "demarcation_ambiguous_km", total)?;
+    assert_km(&r, "delimited_km", total)?;
+    assert_km(&r, "delimitation_ambiguous_km", 0.0)?;
+    assert_eq!(cell(&r, "delimited_pct")?, "100.00");
+    Ok(())
+}
+
+#[test]
+fn stats_count_unknown_apart() -> TestResult {
+    let total = seg1_km() + seg2_km();
+    // The record starts in 1991-12: before it both dimensions are unknown, and unknown is
+    // neither undelimited nor undemarcated.
+    let r = stats_at("1991-06", "in-force")?;
+    assert_km(&r, "delimitation_unknown_km", total)?;
+    assert_km(&r, "demarcation_unknown_km", total)?;
+    assert_km(&r, "undelimited_km", 0.0)?;
+    assert_km(&r, "undemarcated_km", 0.0)?;
+    let r = stats_at("1995", "in-force")?;
+    assert_km(&r, "delimitation_unknown_km", 0.0)?;
+    assert_km(&r, "demarcation_unknown_km", 0.0)?;
+    assert_km(&r, "undelimited_km", total)?;
+    assert_km(&r, "undemarcated_km", total)?;
     Ok(())
 }
 
@@ -610,8 +678,9 @@ fn usage_errors_exit_2_with_a_message_and_no_output() {
         ),
         (
             vec!["segments", "--on", "disputed,Demarcated"],
-            "\"Demarcated\" (expected one of: disputed, undelimited, delimited, undemarcated, \
-             demarcating, demarcated; status words are lower-case: \"demarcated\")",
+            "\"Demarcated\" (expected one of: delimited, disputed, undelimited, not_delimited, \
+             delimitation_unknown, demarcated, in_progress, undemarcated, not_demarcated, \
+             demarcation_unknown, unknown; status words are lower-case: \"demarcated\")",
         ),
         (
             vec!["segments", "--dyad", "XAA-XCC"],
@@ -867,5 +936,35 @@ fn an_input_reached_by_another_path_is_never_overwritten() -> TestResult {
         .assert()
         .success();
     assert!(dir.join("out.csv").exists());
+    Ok(())
+}
+
+/// Issue 14: demarcation changed in 2023 (the treaty in force on 4 July) and in 2004-04 (field
+/// work, dated to the month); delimitation was settled in 2003 and stays 100%.
+#[test]
+fn kaz_uzb_stays_delimited_while_its_demarcation_changes() -> TestResult {
+    let text = stdout_of(&mut bordertrack([
+        "stats", "--dyad", "KAZ-UZB", "--as-of", "2023", "--format", "csv",
+    ]))?;
+    let (_, rows) = csv_rows(&text)?;
+    let r = rows.first().ok_or("no row")?;
+    assert_eq!(cell(r, "delimited_pct")?, "100.00");
+    assert_eq!(cell(r, "delimitation_ambiguous_km")?, "0.000");
+    assert_eq!(cell(r, "demarcation_ambiguous_km")?, cell(r, "length_km")?);
+    let text = stdout_of(&mut bordertrack([
+        "stats", "--dyad", "KAZ-UZB", "--from", "2004-01", "--to", "2004-12", "--step", "month",
+        "--format", "csv",
+    ]))?;
+    let (_, rows) = csv_rows(&text)?;
+    assert_eq!(rows.len(), 12);
+    for r in &rows {
+        assert_eq!(cell(r, "delimited_pct")?, "100.00", "{r:?}");
+    }
+    let april = rows.get(3).ok_or("no April")?;
+    assert_eq!(cell(april, "as_of")?, "2004-04-01");
+    assert_eq!(
+        cell(april, "demarcation_ambiguous_km")?,
+        cell(april, "length_km")?
+    );
     Ok(())
 }

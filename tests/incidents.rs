@@ -74,8 +74,12 @@ fn kuanshy_2006_is_on_a_delimited_but_undemarcated_kaz_uzb_stretch() -> TestResu
     assert_eq!(cell(k, "delimitation")?, "delimited");
     assert_eq!(cell(k, "demarcation")?, "in_progress");
     assert_eq!(cell(k, "side")?, "KAZ");
-    // It is among the incidents on undemarcated stretches, and not on demarcated ones.
-    assert!(incidents(&dir, &["--on", "undemarcated"])?.contains_key("kaz-uzb-2006-04-19-kuanshy"));
+    // It is among the incidents on stretches not (yet) demarcated, and not on demarcated ones
+    // nor on unmarked ones (`undemarcated`: demarcation none).
+    assert!(
+        incidents(&dir, &["--on", "not_demarcated"])?.contains_key("kaz-uzb-2006-04-19-kuanshy")
+    );
+    assert!(!incidents(&dir, &["--on", "undemarcated"])?.contains_key("kaz-uzb-2006-04-19-kuanshy"));
     assert!(!incidents(&dir, &["--on", "demarcated"])?.contains_key("kaz-uzb-2006-04-19-kuanshy"));
     Ok(())
 }
@@ -112,8 +116,8 @@ fn an_open_section_is_disputed_before_the_2002_agreement_takes_effect() -> TestR
     assert_eq!(cell(r("signed")?, "delimitation")?, "disputed");
     let signed = incidents(&dir, &["in.csv", "--basis", "signed"])?;
     assert_eq!(cell(&signed["signed"], "delimitation")?, "delimited");
-    // --on undelimited (undelimited or disputed) keeps the early one only.
-    let open = incidents(&dir, &["in.csv", "--on", "undelimited"])?;
+    // --on not_delimited (undelimited or disputed) keeps the early one only.
+    let open = incidents(&dir, &["in.csv", "--on", "not_delimited"])?;
     assert!(open.contains_key("before") && !open.contains_key("after"));
     assert!(
         open.contains_key("year"),

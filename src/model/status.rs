@@ -1,4 +1,4 @@
-//! Delimitation and demarcation statuses, and the `--on` filter words built on them.
+//! Delimitation and demarcation statuses, and the filter words built on them.
 
 use std::fmt;
 use std::str::FromStr;
@@ -157,67 +157,154 @@ impl fmt::Display for Demarcation {
     }
 }
 
-/// One word of the `--on` filter.
+/// One word of a [`StatusFilter`]: a named set of statuses of one dimension (or, for
+/// [`StatusWord::Unknown`], of either).
+///
+/// Each word means the same set wherever it is used: in a filter, as the name of a length in
+/// [`crate::query::DyadStats`] (`undelimited` → `undelimited_m`) and in the documents.
+///
+/// | word | dimension | statuses |
+/// |---|---|---|
+/// | `delimited` | delimitation | `delimited` |
+/// | `disputed` | delimitation | `disputed` |
+/// | `undelimited` | delimitation | `undelimited` |
+/// | `not_delimited` | delimitation | `undelimited`, `disputed` |
+/// | `delimitation_unknown` | delimitation | `unknown` |
+/// | `demarcated` | demarcation | `demarcated` |
+/// | `in_progress` | demarcation | `in_progress` |
+/// | `undemarcated` | demarcation | `none` |
+/// | `not_demarcated` | demarcation | `none`, `in_progress` |
+/// | `demarcation_unknown` | demarcation | `unknown` |
+/// | `unknown` | either | `unknown` delimitation or `unknown` demarcation |
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StatusWord {
-    /// Delimitation is `disputed`.
-    Disputed,
-    /// Delimitation is `undelimited` or `disputed`.
-    Undelimited,
     /// Delimitation is `delimited`.
     Delimited,
-    /// Demarcation is anything but `demarcated`.
-    Undemarcated,
-    /// Demarcation is `in_progress`.
-    Demarcating,
+    /// Delimitation is `disputed`.
+    Disputed,
+    /// Delimitation is `undelimited` (no line agreed, no competing claims recorded).
+    Undelimited,
+    /// Delimitation is known and not `delimited`: `undelimited` or `disputed`.
+    NotDelimited,
+    /// Delimitation is `unknown`.
+    DelimitationUnknown,
     /// Demarcation is `demarcated`.
     Demarcated,
+    /// Demarcation is `in_progress`.
+    InProgress,
+    /// Demarcation is `none` (not marked, no marking under way).
+    Undemarcated,
+    /// Demarcation is known and not `demarcated`: `none` or `in_progress`.
+    NotDemarcated,
+    /// Demarcation is `unknown`.
+    DemarcationUnknown,
+    /// Delimitation or demarcation (or both) is `unknown`.
+    Unknown,
 }
 
 impl StatusWord {
+    /// Every word, in the order of the table above.
+    pub const ALL: [StatusWord; 11] = [
+        StatusWord::Delimited,
+        StatusWord::Disputed,
+        StatusWord::Undelimited,
+        StatusWord::NotDelimited,
+        StatusWord::DelimitationUnknown,
+        StatusWord::Demarcated,
+        StatusWord::InProgress,
+        StatusWord::Undemarcated,
+        StatusWord::NotDemarcated,
+        StatusWord::DemarcationUnknown,
+        StatusWord::Unknown,
+    ];
+
+    /// The word as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusWord::Delimited => "delimited",
+            StatusWord::Disputed => "disputed",
+            StatusWord::Undelimited => "undelimited",
+            StatusWord::NotDelimited => "not_delimited",
+            StatusWord::DelimitationUnknown => "delimitation_unknown",
+            StatusWord::Demarcated => "demarcated",
+            StatusWord::InProgress => "in_progress",
+            StatusWord::Undemarcated => "undemarcated",
+            StatusWord::NotDemarcated => "not_demarcated",
+            StatusWord::DemarcationUnknown => "demarcation_unknown",
+            StatusWord::Unknown => "unknown",
+        }
+    }
+
     /// Whether a status pair matches this word.
     pub fn matches(self, del: Delimitation, dem: Demarcation) -> bool {
         match self {
+            StatusWord::Delimited => del == Delimitation::Delimited,
             StatusWord::Disputed => del == Delimitation::Disputed,
-            StatusWord::Undelimited => {
+            StatusWord::Undelimited => del == Delimitation::Undelimited,
+            StatusWord::NotDelimited => {
                 matches!(del, Delimitation::Undelimited | Delimitation::Disputed)
             }
-            StatusWord::Delimited => del == Delimitation::Delimited,
-            StatusWord::Undemarcated => dem != Demarcation::Demarcated,
-            StatusWord::Demarcating => dem == Demarcation::InProgress,
+            StatusWord::DelimitationUnknown => del == Delimitation::Unknown,
             StatusWord::Demarcated => dem == Demarcation::Demarcated,
+            StatusWord::InProgress => dem == Demarcation::InProgress,
+            StatusWord::Undemarcated => dem == Demarcation::None,
+            StatusWord::NotDemarcated => matches!(dem, Demarcation::None | Demarcation::InProgress),
+            StatusWord::DemarcationUnknown => dem == Demarcation::Unknown,
+            StatusWord::Unknown => del == Delimitation::Unknown || dem == Demarcation::Unknown,
         }
+    }
+
+    /// The word that names exactly one delimitation status (the length of that status in
+    /// [`crate::query::DyadStats`] carries the same name).
+    pub fn of_delimitation(status: Delimitation) -> StatusWord {
+        match status {
+            Delimitation::Unknown => StatusWord::DelimitationUnknown,
+            Delimitation::Undelimited => StatusWord::Undelimited,
+            Delimitation::Disputed => StatusWord::Disputed,
+            Delimitation::Delimited => StatusWord::Delimited,
+        }
+    }
+
+    /// The word that names exactly one demarcation status.
+    pub fn of_demarcation(status: Demarcation) -> StatusWord {
+        match status {
+            Demarcation::Unknown => StatusWord::DemarcationUnknown,
+            Demarcation::None => StatusWord::Undemarcated,
+            Demarcation::InProgress => StatusWord::InProgress,
+            Demarcation::Demarcated => StatusWord::Demarcated,
+        }
+    }
+}
+
+impl fmt::Display for StatusWord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 impl FromStr for StatusWord {
     type Err = StatusParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.trim() {
-            "disputed" => StatusWord::Disputed,
-            "undelimited" => StatusWord::Undelimited,
-            "delimited" => StatusWord::Delimited,
-            "undemarcated" => StatusWord::Undemarcated,
-            "demarcating" => StatusWord::Demarcating,
-            "demarcated" => StatusWord::Demarcated,
-            w => {
-                return Err(StatusParseError {
-                    what: "filter",
-                    word: w.chars().take(40).collect(),
-                    expected:
-                        "disputed, undelimited, delimited, undemarcated, demarcating, demarcated",
-                })
-            }
-        })
+        let w = s.trim();
+        StatusWord::ALL
+            .into_iter()
+            .find(|v| v.as_str() == w)
+            .ok_or_else(|| StatusParseError {
+                what: "filter",
+                word: w.chars().take(40).collect(),
+                expected: "delimited, disputed, undelimited, not_delimited, \
+                           delimitation_unknown, demarcated, in_progress, undemarcated, \
+                           not_demarcated, demarcation_unknown, unknown",
+            })
     }
 }
 
-/// A set of [`StatusWord`]s joined by "or", as given to `--on disputed,undemarcated`.
+/// A set of [`StatusWord`]s joined by "or", written with commas: `disputed,undemarcated`.
 ///
 /// # Examples
 /// ```
 /// use bordertrack::{Delimitation, Demarcation, StatusFilter};
-/// let f: StatusFilter = "disputed,demarcating".parse().unwrap();
+/// let f: StatusFilter = "disputed,in_progress".parse().unwrap();
 /// assert!(f.matches(Delimitation::Delimited, Demarcation::InProgress));
 /// assert!(!f.matches(Delimitation::Delimited, Demarcation::Demarcated));
 /// ```
@@ -271,20 +358,74 @@ mod tests {
     }
 
     #[test]
-    fn undelimited_includes_disputed() {
-        let f: StatusFilter = "undelimited".parse().unwrap();
-        assert!(f.matches(Delimitation::Disputed, Demarcation::None));
-        assert!(f.matches(Delimitation::Undelimited, Demarcation::None));
-        assert!(!f.matches(Delimitation::Delimited, Demarcation::None));
-        assert!(!f.matches(Delimitation::Unknown, Demarcation::None));
+    fn every_word_round_trips() {
+        for w in StatusWord::ALL {
+            assert_eq!(w.as_str().parse::<StatusWord>(), Ok(w));
+        }
+        assert!("demarcating".parse::<StatusWord>().is_err());
+        assert!("fenced".parse::<StatusFilter>().is_err());
+    }
+
+    /// The statuses each word covers, for every pair of statuses: the table in the docs.
+    #[test]
+    fn words_cover_exactly_their_statuses() {
+        use Delimitation as L;
+        use Demarcation as M;
+        let del_words = [
+            ("delimited", vec![L::Delimited]),
+            ("disputed", vec![L::Disputed]),
+            ("undelimited", vec![L::Undelimited]),
+            ("not_delimited", vec![L::Undelimited, L::Disputed]),
+            ("delimitation_unknown", vec![L::Unknown]),
+        ];
+        let dem_words = [
+            ("demarcated", vec![M::Demarcated]),
+            ("in_progress", vec![M::InProgress]),
+            ("undemarcated", vec![M::None]),
+            ("not_demarcated", vec![M::None, M::InProgress]),
+            ("demarcation_unknown", vec![M::Unknown]),
+        ];
+        for del in L::ALL {
+            for dem in M::ALL {
+                for (word, set) in &del_words {
+                    let f: StatusFilter = word.parse().unwrap();
+                    assert_eq!(
+                        f.matches(del, dem),
+                        set.contains(&del),
+                        "{word} {del} {dem}"
+                    );
+                }
+                for (word, set) in &dem_words {
+                    let f: StatusFilter = word.parse().unwrap();
+                    assert_eq!(
+                        f.matches(del, dem),
+                        set.contains(&dem),
+                        "{word} {del} {dem}"
+                    );
+                }
+                let unknown: StatusFilter = "unknown".parse().unwrap();
+                assert_eq!(
+                    unknown.matches(del, dem),
+                    del == L::Unknown || dem == M::Unknown
+                );
+            }
+        }
     }
 
     #[test]
-    fn undemarcated_is_anything_but_demarcated() {
-        let f: StatusFilter = "undemarcated".parse().unwrap();
-        assert!(f.matches(Delimitation::Delimited, Demarcation::InProgress));
-        assert!(f.matches(Delimitation::Delimited, Demarcation::Unknown));
-        assert!(!f.matches(Delimitation::Delimited, Demarcation::Demarcated));
-        assert!("fenced".parse::<StatusFilter>().is_err());
+    fn each_status_has_its_own_word() {
+        for d in Delimitation::ALL {
+            let w = StatusWord::of_delimitation(d);
+            assert!(w.matches(d, Demarcation::Unknown));
+            for other in Delimitation::ALL.into_iter().filter(|&o| o != d) {
+                assert!(!w.matches(other, Demarcation::Unknown), "{w} {other}");
+            }
+        }
+        for d in Demarcation::ALL {
+            let w = StatusWord::of_demarcation(d);
+            for other in Demarcation::ALL.into_iter().filter(|&o| o != d) {
+                assert!(!w.matches(Delimitation::Unknown, other), "{w} {other}");
+            }
+        }
     }
 }

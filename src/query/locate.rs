@@ -466,7 +466,7 @@ mod tests {
             ),
             chunk in 1usize..40,
             within_m in prop_oneof![Just(0.0), 0.0..20_000.0f64],
-            filter in prop::sample::select(vec!["", "undemarcated", "disputed,undelimited"]),
+            filter in prop::sample::select(vec!["", "undemarcated", "disputed,undelimited", "not_demarcated,unknown"]),
             dyad in prop::option::of(0usize..100),
             as_of in prop::option::of(0i64..12_000),
             basis in prop::sample::select(vec![Basis::InForce, Basis::Signed]),

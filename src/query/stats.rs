@@ -5,35 +5,57 @@ use crate::{Dataset, DateSpan, Delimitation, Demarcation, Dyad};
 
 /// Geodesic lengths of one dyad by status, in metres.
 ///
-/// A segment whose status is ambiguous over the requested span (it changed inside it) is
-/// counted in `ambiguous_m` only, never guessed into a status.
+/// Delimitation and demarcation are counted each on its own: every segment's length is in
+/// exactly one delimitation field and exactly one demarcation field. A segment whose
+/// delimitation changed within the requested span counts in `delimitation_ambiguous_m` only
+/// (never guessed into a status), and still counts under its demarcation when that is certain;
+/// the same holds the other way round. Each field is named after the [`crate::StatusWord`] whose
+/// statuses it counts (`undelimited_m`: the `undelimited` status only, not `disputed`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DyadStats {
     /// Total geodesic length.
     pub length_m: f64,
-    /// Delimited.
+    /// Delimitation `delimited`.
     pub delimited_m: f64,
-    /// Disputed.
+    /// Delimitation `disputed`.
     pub disputed_m: f64,
-    /// Undelimited (not counting disputed).
+    /// Delimitation `undelimited` (not counting `disputed`).
     pub undelimited_m: f64,
-    /// Demarcated.
+    /// Delimitation `unknown`: the sources say nothing.
+    pub delimitation_unknown_m: f64,
+    /// Delimitation changed, or may have changed, within the span.
+    pub delimitation_ambiguous_m: f64,
+    /// Demarcation `demarcated`.
     pub demarcated_m: f64,
-    /// Demarcation in progress.
+    /// Demarcation `in_progress`.
     pub in_progress_m: f64,
-    /// Status changed within the span, so it cannot be attributed.
-    pub ambiguous_m: f64,
+    /// Demarcation `none` (the word `undemarcated`).
+    pub undemarcated_m: f64,
+    /// Demarcation `unknown`.
+    pub demarcation_unknown_m: f64,
+    /// Demarcation changed, or may have changed, within the span.
+    pub demarcation_ambiguous_m: f64,
 }
 
 impl DyadStats {
-    /// Share of the length that is delimited, in percent (0 for an empty dyad).
+    /// Share of the length that is certainly delimited, in percent (0 for an empty dyad).
     pub fn delimited_pct(&self) -> f64 {
         pct(self.delimited_m, self.length_m)
     }
 
-    /// Share of the length that is demarcated, in percent.
+    /// Share of the length that is certainly demarcated, in percent (0 for an empty dyad).
     pub fn demarcated_pct(&self) -> f64 {
         pct(self.demarcated_m, self.length_m)
+    }
+
+    /// Share of the length whose delimitation is `unknown`, in percent.
+    pub fn delimitation_unknown_pct(&self) -> f64 {
+        pct(self.delimitation_unknown_m, self.length_m)
+    }
+
+    /// Share of the length whose demarcation is `unknown`, in percent.
+    pub fn demarcation_unknown_pct(&self) -> f64 {
+        pct(self.demarcation_unknown_m, self.length_m)
     }
 }
 
@@ -76,21 +98,95 @@ pub fn dyad_stats(
         let len = lengths_m.get(i).copied().unwrap_or_else(|| seg.length_m());
         s.length_m += len;
         let st = timelines.at(i, at);
-        if st.is_ambiguous() {
-            s.ambiguous_m += len;
-            continue;
-        }
-        match st.delimitation.known() {
-            Some(Delimitation::Delimited) => s.delimited_m += len,
-            Some(Delimitation::Disputed) => s.disputed_m += len,
-            Some(Delimitation::Undelimited) => s.undelimited_m += len,
-            _ => {}
-        }
-        match st.demarcation.known() {
-            Some(Demarcation::Demarcated) => s.demarcated_m += len,
-            Some(Demarcation::InProgress) => s.in_progress_m += len,
-            _ => {}
-        }
+        *match st.delimitation.known() {
+            Some(Delimitation::Delimited) => &mut s.delimited_m,
+            Some(Delimitation::Disputed) => &mut s.disputed_m,
+            Some(Delimitation::Undelimited) => &mut s.undelimited_m,
+            Some(Delimitation::Unknown) => &mut s.delimitation_unknown_m,
+            None => &mut s.delimitation_ambiguous_m,
+        } += len;
+        *match st.demarcation.known() {
+            Some(Demarcation::Demarcated) => &mut s.demarcated_m,
+            Some(Demarcation::InProgress) => &mut s.in_progress_m,
+            Some(Demarcation::None) => &mut s.undemarcated_m,
+            Some(Demarcation::Unknown) => &mut s.demarcation_unknown_m,
+            None => &mut s.demarcation_ambiguous_m,
+        } += len;
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Basis, PartialDate};
+
+    fn stats(dyad: &str, at: &str) -> DyadStats {
+        let data = Dataset::embedded().unwrap();
+        let lengths: Vec<f64> = data.segments().iter().map(|s| s.length_m()).collect();
+        let t = StatusTimelines::new(&data, Basis::InForce);
+        let at = at.parse::<PartialDate>().unwrap().span();
+        dyad_stats(&data, &t, &lengths, dyad.parse().unwrap(), at)
+    }
+
+    fn assert_partitions(s: &DyadStats) {
+        let del = s.delimited_m
+            + s.disputed_m
+            + s.undelimited_m
+            + s.delimitation_unknown_m
+            + s.delimitation_ambiguous_m;
+        let dem = s.demarcated_m
+            + s.in_progress_m
+            + s.undemarcated_m
+            + s.demarcation_unknown_m
+            + s.demarcation_ambiguous_m;
+        assert!((del - s.length_m).abs() < 1e-6, "{s:?}");
+        assert!((dem - s.length_m).abs() < 1e-6, "{s:?}");
+    }
+
+    /// 2023: the demarcation treaty came into force on 4 July, so demarcation is ambiguous
+    /// over the year; delimitation was settled in 2003 and is counted whole.
+    #[test]
+    fn an_ambiguous_demarcation_keeps_its_certain_delimitation() {
+        let s = stats("KAZ-UZB", "2023");
+        assert_partitions(&s);
+        assert!((s.delimited_pct() - 100.0).abs() < 1e-9, "{s:?}");
+        assert!(
+            (s.demarcation_ambiguous_m - s.length_m).abs() < 1e-6,
+            "{s:?}"
+        );
+        assert_eq!(s.delimitation_ambiguous_m, 0.0);
+        assert_eq!(s.demarcated_m, 0.0);
+    }
+
+    /// Field work began in April 2004 (a month, so its days are ambiguous for demarcation);
+    /// every month of 2004 is 100% delimited.
+    #[test]
+    fn a_monthly_series_of_2004_stays_delimited() {
+        for month in 1..=12 {
+            let s = stats("KAZ-UZB", &format!("2004-{month:02}"));
+            assert_partitions(&s);
+            assert!(
+                (s.delimited_pct() - 100.0).abs() < 1e-9,
+                "2004-{month:02}: {s:?}"
+            );
+        }
+        let april = stats("KAZ-UZB", "2004-04-15");
+        assert!(april.demarcation_ambiguous_m > 0.0, "{april:?}");
+    }
+
+    /// Before the 2001 treaty nothing is recorded: all unknown, and counted as such.
+    #[test]
+    fn unknown_has_its_own_length() {
+        let s = stats("KAZ-UZB", "2000-06-01");
+        assert_partitions(&s);
+        assert!(
+            (s.delimitation_unknown_m - s.length_m).abs() < 1e-6,
+            "{s:?}"
+        );
+        assert!((s.demarcation_unknown_m - s.length_m).abs() < 1e-6, "{s:?}");
+        assert!((s.delimitation_unknown_pct() - 100.0).abs() < 1e-9);
+        assert_eq!(s.undemarcated_m, 0.0);
+        assert_eq!(s.undelimited_m, 0.0);
+    }
 }

@@ -31,7 +31,8 @@ pub enum Command {
     /// List segments with their status as of a date.
     #[command(after_help = "Examples:
   bordertrack segments --dyad KAZ-UZB --as-of 2002-01-01
-  bordertrack segments --on disputed,undelimited --as-of 2002
+  bordertrack segments --on not_delimited --as-of 2002
+  bordertrack segments --on unknown
   bordertrack segments --format geojson -o segments-2006.geojson --as-of 2006-04-19")]
     Segments(SegmentsArgs),
     /// Per-dyad lengths by status (geodesic, WGS84), as of a date or as a yearly series.
@@ -56,7 +57,7 @@ pub enum Command {
     /// segment whose status matches --on is reported. Bad rows are reported on stderr with
     /// their line and skipped (--strict: the first one stops the run, exit 1).
     #[command(after_help = "Examples:
-  bordertrack incidents --on undelimited,undemarcated
+  bordertrack incidents --on not_delimited,not_demarcated
   bordertrack incidents acled.csv --within 5km --dyad KAZ-UZB --format geojson -o on-border.geojson
   bordertrack incidents ged.csv --on disputed --as-of 2002-01-01 --all
   cat events.csv | bordertrack incidents - --within 500m")]
@@ -107,9 +108,10 @@ pub struct SegmentsArgs {
     /// Only this dyad (two ISO alpha-3 codes, e.g. KAZ-UZB; either order).
     #[arg(long, value_parser = parse_dyad)]
     pub dyad: Option<Dyad>,
-    /// Only segments whose status matches one of these words (comma = or): disputed,
-    /// undelimited (undelimited or disputed), delimited, undemarcated (not demarcated),
-    /// demarcating (in progress), demarcated.
+    /// Only segments whose status matches one of these words (comma = or). Delimitation:
+    /// delimited, disputed, undelimited, not_delimited (undelimited or disputed),
+    /// delimitation_unknown. Demarcation: demarcated, in_progress, undemarcated (status none),
+    /// not_demarcated (none or in_progress), demarcation_unknown. Either: unknown.
     #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
     pub on: Option<StatusFilter>,
     #[command(flatten)]
@@ -163,8 +165,11 @@ pub struct HistoryArgs {
 pub struct IncidentsArgs {
     /// Incident table (CSV or GeoJSON; `-` for stdin). Default: the dataset's incidents.
     pub file: Option<PathBuf>,
-    /// Only incidents on stretches whose status matches one of these words (comma = or):
-    /// disputed, undelimited, delimited, undemarcated, demarcating, demarcated.
+    /// Only incidents on stretches whose status matches one of these words (comma = or).
+    /// Delimitation: delimited, disputed, undelimited, not_delimited (undelimited or
+    /// disputed), delimitation_unknown. Demarcation: demarcated, in_progress, undemarcated
+    /// (status none), not_demarcated (none or in_progress), demarcation_unknown. Either:
+    /// unknown.
     #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
     pub on: Option<StatusFilter>,
     /// Distance from the line within which an incident counts as on it, before its own

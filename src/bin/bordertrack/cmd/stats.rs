@@ -11,18 +11,23 @@ use crate::args::{StatsArgs, Step};
 use crate::output::{self, Output};
 use crate::Failure;
 
-/// The columns written, in order (a series adds `as_of` in front).
+/// The columns written, in order (a series adds `as_of` in front). Each dimension's `_km`
+/// columns add up to `length_km`; a status word in a column name means what it means in `--on`.
 pub const COLUMNS: &[&str] = &[
     "dyad",
     "length_km",
     "delimited_km",
     "disputed_km",
     "undelimited_km",
+    "delimitation_unknown_km",
+    "delimitation_ambiguous_km",
     "demarcated_km",
     "in_progress_km",
+    "undemarcated_km",
+    "demarcation_unknown_km",
+    "demarcation_ambiguous_km",
     "delimited_pct",
     "demarcated_pct",
-    "ambiguous_km",
 ];
 
 /// The dates of a series from `from` to `to` by `step`, each as the span it names.
@@ -92,11 +97,15 @@ pub fn run(data_dir: Option<&Path>, args: &StatsArgs) -> Result<(), Failure> {
                 km(s.delimited_m),
                 km(s.disputed_m),
                 km(s.undelimited_m),
+                km(s.delimitation_unknown_m),
+                km(s.delimitation_ambiguous_m),
                 km(s.demarcated_m),
                 km(s.in_progress_m),
+                km(s.undemarcated_m),
+                km(s.demarcation_unknown_m),
+                km(s.demarcation_ambiguous_m),
                 Cell::Float(s.delimited_pct(), 2),
                 Cell::Float(s.demarcated_pct(), 2),
-                km(s.ambiguous_m),
             ]);
             w.write(&cells, None)?;
         }
