@@ -10,22 +10,20 @@
 //! table. Bad rows are reported on stderr and skipped.
 
 use bordertrack::io::{parse_distance_m, IncidentReader};
-use bordertrack::query::{BorderIndex, IncidentQuery, StatusTimelines};
-use bordertrack::{Basis, Dataset, StatusFilter};
+use bordertrack::query::IncidentQuery;
+use bordertrack::{Basis, Borders, StatusFilter};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let file = args
         .next()
         .ok_or("usage: on_undemarcated FILE.csv [DATASET_DIR] [DISTANCE]")?;
-    let data = match args.next() {
-        Some(dir) => Dataset::load(dir)?,
-        None => Dataset::embedded()?,
+    let borders = match args.next() {
+        Some(dir) => Borders::load(dir)?,
+        None => Borders::embedded()?,
     };
     let within_m = parse_distance_m(args.next().as_deref().unwrap_or("1km"))?;
 
-    let index = BorderIndex::new(&data)?;
-    let timelines = StatusTimelines::new(&data, Basis::InForce);
     let query = IncidentQuery {
         within_m,
         as_of: None, // each incident at its own date
@@ -41,13 +39,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 continue;
             }
         };
-        if let Some(m) = index.classify(&timelines, &incident, &query)? {
+        if let Some(m) = borders.classify(&incident, &query, Basis::InForce)? {
+            let segment = borders
+                .segment(m.located.segment_index)
+                .ok_or("a match names a segment of the dataset")?;
             println!(
                 "{} {} on {} ({}) {:.0} m away, km {:.1}: {} / {}",
                 incident.id,
                 incident.date,
-                m.located.segment.id,
-                m.located.segment.name,
+                segment.id,
+                segment.name,
                 m.located.distance_m,
                 m.located.chainage_m / 1000.0,
                 m.status.delimitation_word(),

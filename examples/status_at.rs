@@ -6,31 +6,31 @@
 //! cargo run --example status_at -- XAA-XBB 2002 tests/fixtures/tiny
 //! ```
 
-use bordertrack::query::{Resolved, StatusTimelines};
-use bordertrack::{Basis, Dataset, Dyad, PartialDate};
+use bordertrack::query::Resolved;
+use bordertrack::{Basis, Borders, Dyad, PartialDate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dyad: Dyad = args.next().as_deref().unwrap_or("KAZ-UZB").parse()?;
     let date: PartialDate = args.next().as_deref().unwrap_or("2002-01-01").parse()?;
-    let data = match args.next() {
-        Some(dir) => Dataset::load(dir)?,
-        None => Dataset::embedded()?,
+    let borders = match args.next() {
+        Some(dir) => Borders::load(dir)?,
+        None => Borders::embedded()?,
     };
+    let data = borders.dataset();
 
-    let timelines = StatusTimelines::new(&data, Basis::InForce);
     println!("{dyad} as of {date} (changes counted from entry into force):");
     for (i, seg) in data.segments().iter().enumerate() {
         if seg.dyad != dyad {
             continue;
         }
-        let status = timelines.at(i, date.span());
+        let status = borders.status(i, date.span(), Basis::InForce);
         let provenance = match &status.delimitation {
             Resolved::Known { since: Some(e), .. } => {
-                let ins =
-                    e.by.instrument_id
-                        .as_deref()
-                        .and_then(|id| data.instrument(id));
+                let ins = borders
+                    .change(e.by)
+                    .and_then(|c| c.instrument_id.as_deref())
+                    .and_then(|id| data.instrument(id));
                 match ins {
                     Some(ins) => format!("since {} by {:?}", e.effective, ins.title),
                     None => format!("since {}", e.effective),

@@ -15,8 +15,14 @@
 //! - [`Place`], [`Sovereignty`], [`Incident`]: what lies and happens near the lines.
 //! - [`PartialDate`], [`DateSpan`]: dates known to the year, month or day.
 //!
+//! ## Start here
+//! - [`Borders`]: a dataset with its spatial index and status timelines, in one value without
+//!   lifetimes, to keep and share between threads: locate points, classify incidents (one, or
+//!   a whole table through the parallel pipeline), read statuses, statistics and histories.
+//!
 //! ## Dataset
-//! - [`Dataset`]: loads and validates a dataset directory, or the embedded Central Asia data.
+//! - [`Dataset`]: loads and validates a dataset directory, or the embedded Central Asia data;
+//!   [`DatasetBuilder`] makes one from values, validated the same way.
 //!
 //! ## Input
 //! - [`io`]: streaming readers for incident tables (plain CSV, ACLED, UCDP GED, GeoJSON) and
@@ -37,6 +43,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod borders;
 pub mod dataset;
 mod date;
 mod error;
@@ -47,7 +54,8 @@ pub mod report;
 mod reuse;
 pub mod spatial;
 
-pub use dataset::Dataset;
+pub use borders::Borders;
+pub use dataset::{Dataset, DatasetBuilder};
 pub use date::{DateParseError, DatePrecision, DateSpan, PartialDate};
 pub use error::{Error, Location, Problem, Result};
 pub use model::*;

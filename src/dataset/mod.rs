@@ -6,10 +6,13 @@
 //! finds, each as `file:line: message` (GeoJSON: `file: feature N (id "X"): message`).
 //! [`Dataset::embedded`] gives the Central Asia dataset compiled into the crate.
 
+mod builder;
 mod features;
 mod records;
 mod table;
 mod validate;
+
+pub use builder::DatasetBuilder;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -277,6 +280,14 @@ impl Dataset {
             .into_iter()
             .flatten()
             .map(|&i| &self.changes[i])
+    }
+
+    /// The positions in [`Dataset::changes`] of the changes of the segment at
+    /// `segment_index`, in file order.
+    pub(crate) fn change_positions_of(&self, segment_index: usize) -> &[usize] {
+        self.changes_by_segment
+            .get(segment_index)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The dyads present, sorted.

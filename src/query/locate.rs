@@ -8,9 +8,13 @@ use geo::Point;
 
 use super::status::{SegmentStatus, StatusTimelines};
 use crate::spatial::{LineIndex, LineMatch, QueryError, Side};
-use crate::{CountryCode, Dataset, DateSpan, Dyad, Error, Incident, Result, Segment, StatusFilter};
+use crate::{CountryCode, Dataset, DateSpan, Dyad, Error, Incident, Result, StatusFilter};
 
 /// A spatial index over every segment of a dataset, with chainage along each dyad.
+///
+/// It owns everything it needs (it does not borrow the dataset): its answers name segments
+/// by their position in [`Dataset::segments`]. [`crate::Borders`] keeps one beside its
+/// dataset.
 ///
 /// # Examples
 /// ```
@@ -21,23 +25,25 @@ use crate::{CountryCode, Dataset, DateSpan, Dyad, Error, Incident, Result, Segme
 /// let index = BorderIndex::new(&data).unwrap();
 /// // Saryagash (Kazakhstan), lon/lat.
 /// let here = index.locate(Point::new(69.16667, 41.46667)).unwrap().unwrap();
-/// assert_eq!(here.segment.dyad.to_string(), "KAZ-UZB");
+/// assert_eq!(here.dyad.to_string(), "KAZ-UZB");
+/// assert!(data.segments()[here.segment_index].id.starts_with("KAZ-UZB"));
 /// assert_eq!(here.side.map(|c| c.to_string()).as_deref(), Some("KAZ"));
 /// ```
 #[derive(Debug)]
-pub struct BorderIndex<'a> {
-    data: &'a Dataset,
+pub struct BorderIndex {
+    /// Each segment's dyad and its left and right countries, in dataset order.
+    sides: Vec<(Dyad, CountryCode, CountryCode)>,
     index: LineIndex,
     chainage_start_m: Vec<f64>,
 }
 
 /// Where a point lies relative to one segment.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Located<'a> {
+pub struct Located {
     /// Position of the segment in [`Dataset::segments`].
     pub segment_index: usize,
-    /// The segment.
-    pub segment: &'a Segment,
+    /// The segment's dyad.
+    pub dyad: Dyad,
     /// Geodesic distance from the point to the segment on WGS84, in metres.
     pub distance_m: f64,
     /// Distance along the dyad's line, from the start of its first segment to the point's
@@ -65,20 +71,20 @@ pub struct IncidentQuery {
 
 /// An incident matched to a segment, with the segment's status at the incident's date.
 #[derive(Clone, Debug, PartialEq)]
-pub struct IncidentMatch<'a> {
+pub struct IncidentMatch {
     /// Where the incident lies relative to the segment.
-    pub located: Located<'a>,
-    /// The segment's status over the incident's date span (or `--as-of`).
-    pub status: SegmentStatus<'a>,
+    pub located: Located,
+    /// The segment's status over the incident's date span (or the query's `as_of`).
+    pub status: SegmentStatus,
 }
 
-impl<'a> BorderIndex<'a> {
+impl BorderIndex {
     /// Indexes every segment of `data`.
     ///
     /// # Errors
     /// [`Error::Request`] if a segment's geometry cannot be indexed (a validated dataset's
     /// always can).
-    pub fn new(data: &'a Dataset) -> Result<BorderIndex<'a>> {
+    pub fn new(data: &Dataset) -> Result<BorderIndex> {
         let lines: Vec<_> = data.segments().iter().map(|s| s.line.clone()).collect();
         let index = LineIndex::new(&lines).map_err(|e| Error::Request(e.to_string()))?;
         let mut chainage_start_m = Vec::with_capacity(lines.len());
@@ -94,39 +100,50 @@ impl<'a> BorderIndex<'a> {
             prev = Some((s.dyad, start + length_m));
         }
         Ok(BorderIndex {
-            data,
+            sides: data
+                .segments()
+                .iter()
+                .map(|s| (s.dyad, s.left, s.right))
+                .collect(),
             index,
             chainage_start_m,
         })
     }
 
-    /// The dataset indexed.
-    pub fn data(&self) -> &'a Dataset {
-        self.data
+    /// How many segments are indexed.
+    pub fn len(&self) -> usize {
+        self.sides.len()
     }
 
-    fn located(&self, m: &LineMatch) -> Located<'a> {
-        let segment = &self.data.segments()[m.line];
-        Located {
+    /// Whether no segment is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.sides.is_empty()
+    }
+
+    /// The answer for line match `m` (`None` only for a line the index does not hold, which a
+    /// match of this index never names).
+    fn located(&self, m: &LineMatch) -> Option<Located> {
+        let &(dyad, left, right) = self.sides.get(m.line)?;
+        Some(Located {
             segment_index: m.line,
-            segment,
+            dyad,
             distance_m: m.distance_m,
             chainage_m: self.chainage_start_m.get(m.line).copied().unwrap_or(0.0) + m.measure_m,
             closest: m.closest,
             side: match m.side {
-                Side::Left => Some(segment.left),
-                Side::Right => Some(segment.right),
+                Side::Left => Some(left),
+                Side::Right => Some(right),
                 Side::On => None,
             },
-        }
+        })
     }
 
     /// The nearest segment to `p` (lon/lat); `None` for an empty dataset.
     ///
     /// # Errors
     /// When `p` is not a valid lon/lat position.
-    pub fn locate(&self, p: Point<f64>) -> std::result::Result<Option<Located<'a>>, QueryError> {
-        Ok(self.index.nearest(p)?.map(|m| self.located(&m)))
+    pub fn locate(&self, p: Point<f64>) -> std::result::Result<Option<Located>, QueryError> {
+        Ok(self.index.nearest(p)?.and_then(|m| self.located(&m)))
     }
 
     /// Every segment within `max_m` metres of `p`, nearest first.
@@ -137,12 +154,12 @@ impl<'a> BorderIndex<'a> {
         &self,
         p: Point<f64>,
         max_m: f64,
-    ) -> std::result::Result<Vec<Located<'a>>, QueryError> {
+    ) -> std::result::Result<Vec<Located>, QueryError> {
         Ok(self
             .index
             .within(p, max_m)?
             .iter()
-            .map(|m| self.located(m))
+            .filter_map(|m| self.located(m))
             .collect())
     }
 
@@ -156,14 +173,14 @@ impl<'a> BorderIndex<'a> {
     /// When the incident's position is invalid or the distance is negative or not finite.
     pub fn classify(
         &self,
-        timelines: &StatusTimelines<'a>,
+        timelines: &StatusTimelines,
         incident: &Incident,
         query: &IncidentQuery,
-    ) -> std::result::Result<Option<IncidentMatch<'a>>, QueryError> {
+    ) -> std::result::Result<Option<IncidentMatch>, QueryError> {
         let q = Pending::of(incident, query, 0);
         Ok(self
             .find(timelines, &q, query)?
-            .map(|m| self.matched(timelines, &m, q.at)))
+            .and_then(|m| self.matched(timelines, &m, q.at)))
     }
 
     /// [`BorderIndex::classify`] of every incident of `incidents`: calls `f(i, answer)` for
@@ -209,7 +226,7 @@ impl<'a> BorderIndex<'a> {
     /// let incidents = [near("A", 69.16667, 41.46667), near("B", 50.0, 42.0)];
     /// let mut found = Vec::new();
     /// index.classify_each(&timelines, &incidents, &query, |i, answer| {
-    ///     let dyad = answer.ok().flatten().map(|m| m.located.segment.dyad.to_string());
+    ///     let dyad = answer.ok().flatten().map(|m| m.located.dyad.to_string());
     ///     found.push((incidents[i].id.clone(), dyad));
     /// });
     /// assert_eq!(
@@ -220,10 +237,10 @@ impl<'a> BorderIndex<'a> {
     /// ```
     pub fn classify_each<I: Borrow<Incident>>(
         &self,
-        timelines: &StatusTimelines<'a>,
+        timelines: &StatusTimelines,
         incidents: &[I],
         query: &IncidentQuery,
-        f: impl FnMut(usize, std::result::Result<Option<IncidentMatch<'a>>, QueryError>),
+        f: impl FnMut(usize, std::result::Result<Option<IncidentMatch>, QueryError>),
     ) {
         self.classify_each_by(ORDER_CHUNK, timelines, incidents, query, f);
     }
@@ -232,10 +249,10 @@ impl<'a> BorderIndex<'a> {
     fn classify_each_by<I: Borrow<Incident>>(
         &self,
         chunk: usize,
-        timelines: &StatusTimelines<'a>,
+        timelines: &StatusTimelines,
         incidents: &[I],
         query: &IncidentQuery,
-        mut f: impl FnMut(usize, std::result::Result<Option<IncidentMatch<'a>>, QueryError>),
+        mut f: impl FnMut(usize, std::result::Result<Option<IncidentMatch>, QueryError>),
     ) {
         // Chunks of at most `ORDER_CHUNK` (32,768): positions in a chunk fit in `u32`.
         let chunk = chunk.clamp(1, ORDER_CHUNK);
@@ -278,7 +295,7 @@ impl<'a> BorderIndex<'a> {
                     let at = query.as_of.unwrap_or(inc.borrow().date);
                     f(
                         start + i,
-                        m.map(|m| m.map(|m| self.matched(timelines, &m, at))),
+                        m.map(|m| m.and_then(|m| self.matched(timelines, &m, at))),
                     );
                 }
             });
@@ -288,14 +305,13 @@ impl<'a> BorderIndex<'a> {
     /// The nearest line that `q` falls on (step one of [`BorderIndex::classify`]).
     fn find(
         &self,
-        timelines: &StatusTimelines<'a>,
+        timelines: &StatusTimelines,
         q: &Pending,
         query: &IncidentQuery,
     ) -> std::result::Result<Option<LineMatch>, QueryError> {
-        let segments = self.data.segments();
         let accept = |line: usize| {
-            segments.get(line).is_some_and(|seg| {
-                query.dyad.is_none_or(|d| d == seg.dyad)
+            self.sides.get(line).is_some_and(|&(dyad, _, _)| {
+                query.dyad.is_none_or(|d| d == dyad)
                     && (query.filter.is_empty()
                         || timelines.at(line, q.at).may_match(&query.filter))
             })
@@ -306,14 +322,14 @@ impl<'a> BorderIndex<'a> {
     /// The incident match of line match `m` at `at` (step two of [`BorderIndex::classify`]).
     fn matched(
         &self,
-        timelines: &StatusTimelines<'a>,
+        timelines: &StatusTimelines,
         m: &LineMatch,
         at: DateSpan,
-    ) -> IncidentMatch<'a> {
-        IncidentMatch {
-            located: self.located(m),
+    ) -> Option<IncidentMatch> {
+        Some(IncidentMatch {
+            located: self.located(m)?,
             status: timelines.at(m.line, at),
-        }
+        })
     }
 }
 
@@ -405,8 +421,8 @@ mod tests {
         })
     }
 
-    fn index() -> &'static BorderIndex<'static> {
-        static INDEX: OnceLock<BorderIndex<'static>> = OnceLock::new();
+    fn index() -> &'static BorderIndex {
+        static INDEX: OnceLock<BorderIndex> = OnceLock::new();
         INDEX.get_or_init(|| match BorderIndex::new(data()) {
             Ok(i) => i,
             Err(e) => panic!("the embedded dataset indexes: {e}"),

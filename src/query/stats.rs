@@ -85,7 +85,7 @@ fn pct(part: f64, whole: f64) -> f64 {
 /// ```
 pub fn dyad_stats(
     data: &Dataset,
-    timelines: &StatusTimelines<'_>,
+    timelines: &StatusTimelines,
     lengths_m: &[f64],
     dyad: Dyad,
     at: DateSpan,

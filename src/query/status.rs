@@ -1,13 +1,15 @@
 //! Segment status as of a date: delimitation and demarcation, each with the change that set it.
 
 use super::timeline::{Event, Resolved, Timeline};
-use crate::{Basis, Dataset, DateSpan, Delimitation, Demarcation, StatusChange, StatusFilter};
+use crate::{Basis, Dataset, DateSpan, Delimitation, Demarcation, StatusFilter};
 
-/// One resolved attribute of a segment: the value and the change (status.csv row) that set it.
-pub type StatusOf<'a, T> = Resolved<T, &'a StatusChange>;
+/// One resolved attribute of a segment: the value and the change that set it, as its position
+/// in [`Dataset::changes`] (a row of `status.csv`).
+pub type StatusOf<T> = Resolved<T, usize>;
 
 /// The delimitation and demarcation timelines of every segment of a dataset under one
-/// [`Basis`], built once and queried many times.
+/// [`Basis`], built once and queried many times. It owns its data (the changes are referred
+/// to by their position in [`Dataset::changes`]), so it can be kept beside the dataset.
 ///
 /// # Examples
 /// ```
@@ -20,30 +22,33 @@ pub type StatusOf<'a, T> = Resolved<T, &'a StatusChange>;
 /// assert_eq!(status.delimitation.known(), Some(Delimitation::Delimited));
 /// ```
 #[derive(Clone, Debug)]
-pub struct StatusTimelines<'a> {
+pub struct StatusTimelines {
     basis: Basis,
-    delimitation: Vec<Timeline<Delimitation, &'a StatusChange>>,
-    demarcation: Vec<Timeline<Demarcation, &'a StatusChange>>,
+    delimitation: Vec<Timeline<Delimitation, usize>>,
+    demarcation: Vec<Timeline<Demarcation, usize>>,
 }
 
 /// The status of one segment over a span of days.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SegmentStatus<'a> {
+pub struct SegmentStatus {
     /// Delimitation over the span.
-    pub delimitation: StatusOf<'a, Delimitation>,
+    pub delimitation: StatusOf<Delimitation>,
     /// Demarcation over the span.
-    pub demarcation: StatusOf<'a, Demarcation>,
+    pub demarcation: StatusOf<Demarcation>,
 }
 
-impl<'a> StatusTimelines<'a> {
+impl StatusTimelines {
     /// Builds the timelines of every segment of `data`, dating each change under `basis`.
-    pub fn new(data: &'a Dataset, basis: Basis) -> Self {
+    pub fn new(data: &Dataset, basis: Basis) -> Self {
         let mut delimitation = Vec::with_capacity(data.segments().len());
         let mut demarcation = Vec::with_capacity(data.segments().len());
         for i in 0..data.segments().len() {
             let mut del = Vec::new();
             let mut dem = Vec::new();
-            for c in data.changes_of(i) {
+            for &by in data.change_positions_of(i) {
+                let Some(c) = data.changes().get(by) else {
+                    continue;
+                };
                 let ins = c
                     .instrument_id
                     .as_deref()
@@ -57,14 +62,14 @@ impl<'a> StatusTimelines<'a> {
                     del.push(Event {
                         effective,
                         value: v,
-                        by: c,
+                        by,
                     });
                 }
                 if let Some(v) = c.demarcation {
                     dem.push(Event {
                         effective,
                         value: v,
-                        by: c,
+                        by,
                     });
                 }
             }
@@ -88,7 +93,7 @@ impl<'a> StatusTimelines<'a> {
     /// # Panics
     /// Never for an index taken from the same dataset; an index out of range gives the
     /// `unknown` status.
-    pub fn at(&self, segment_index: usize, at: DateSpan) -> SegmentStatus<'a> {
+    pub fn at(&self, segment_index: usize, at: DateSpan) -> SegmentStatus {
         let unknown_del = Timeline::new(Delimitation::Unknown, Vec::new());
         let unknown_dem = Timeline::new(Demarcation::Unknown, Vec::new());
         SegmentStatus {
@@ -106,7 +111,7 @@ impl<'a> StatusTimelines<'a> {
     }
 }
 
-impl<'a> SegmentStatus<'a> {
+impl SegmentStatus {
     /// Whether either attribute changed, or may have changed, within the span.
     pub fn is_ambiguous(&self) -> bool {
         self.delimitation.known().is_none() || self.demarcation.known().is_none()
@@ -121,9 +126,10 @@ impl<'a> SegmentStatus<'a> {
     }
 
     /// The change after which the current pair of statuses holds: the later of the changes
-    /// that set the delimitation and the demarcation; `None` when ambiguous or never set.
-    pub fn since(&self) -> Option<Event<(), &'a StatusChange>> {
-        let pick = |r: Option<(DateSpan, &'a StatusChange)>| r;
+    /// that set the delimitation and the demarcation (`by` is its position in
+    /// [`Dataset::changes`]); `None` when ambiguous or never set.
+    pub fn since(&self) -> Option<Event<(), usize>> {
+        let pick = |r: Option<(DateSpan, usize)>| r;
         let a = match &self.delimitation {
             Resolved::Known { since: Some(e), .. } => pick(Some((e.effective, e.by))),
             _ => None,

@@ -60,17 +60,38 @@ const BLOCK_ROWS: usize = 16_384;
 /// Blocks handed out and not yet written, per worker thread.
 const IN_FLIGHT_PER_THREAD: usize = 3;
 
-/// The text of each segment's dyad, made once so that rows borrow it.
-pub struct DyadNames(Vec<String>);
+/// The text of each segment's id and dyad and of each change's instrument, made once so that
+/// rows borrow it.
+pub struct DyadNames {
+    segments: Vec<(String, String)>,
+    instruments: Vec<Option<String>>,
+}
 
 impl DyadNames {
-    /// The dyads of `data`'s segments, in segment order.
+    /// The names of `data`'s segments, in segment order, and its changes' instruments.
     pub fn new(data: &Dataset) -> DyadNames {
-        DyadNames(data.segments().iter().map(|s| s.dyad.to_string()).collect())
+        DyadNames {
+            segments: data
+                .segments()
+                .iter()
+                .map(|s| (s.id.clone(), s.dyad.to_string()))
+                .collect(),
+            instruments: data
+                .changes()
+                .iter()
+                .map(|c| c.instrument_id.clone())
+                .collect(),
+        }
     }
 
-    fn get(&self, segment_index: usize) -> &str {
-        self.0.get(segment_index).map_or("", String::as_str)
+    fn segment(&self, segment_index: usize) -> (&str, &str) {
+        self.segments
+            .get(segment_index)
+            .map_or(("", ""), |(id, dyad)| (id.as_str(), dyad.as_str()))
+    }
+
+    fn instrument(&self, change: usize) -> Option<&str> {
+        self.instruments.get(change).and_then(|i| i.as_deref())
     }
 }
 
@@ -81,7 +102,7 @@ pub fn write_row(
     incident_id: &str,
     date: &str,
     (lon, lat): (f64, f64),
-    m: Option<&IncidentMatch<'_>>,
+    m: Option<&IncidentMatch>,
     dyads: &DyadNames,
 ) {
     w.text(incident_id);
@@ -95,14 +116,15 @@ pub fn write_row(
         return;
     };
     let l = &m.located;
-    w.text(l.segment.id.as_str());
-    w.text(dyads.get(l.segment_index));
+    let (segment_id, dyad) = dyads.segment(l.segment_index);
+    w.text(segment_id);
+    w.text(dyad);
     w.float(l.distance_m, 1);
     w.float(l.chainage_m / 1000.0, 3);
     w.text(l.side.as_ref().map_or("on", CountryCode::as_str));
     w.text(m.status.delimitation_word());
     w.text(m.status.demarcation_word());
-    match m.status.since().and_then(|e| e.by.instrument_id.as_deref()) {
+    match m.status.since().and_then(|e| dyads.instrument(e.by)) {
         Some(id) => w.text(id),
         None => w.empty(),
     }
@@ -146,8 +168,8 @@ enum Handed {
 
 /// Everything that converts, classifies and encodes a block, shared by the worker threads.
 struct Classifier<'a> {
-    index: &'a BorderIndex<'a>,
-    timelines: &'a StatusTimelines<'a>,
+    index: &'a BorderIndex,
+    timelines: &'a StatusTimelines,
     query: &'a IncidentQuery,
     dyads: &'a DyadNames,
     encoder: &'a RowEncoder,
@@ -271,7 +293,7 @@ impl<'a> Classifier<'a> {
     fn emit(
         &self,
         inc: &Incident,
-        m: Result<Option<IncidentMatch<'_>>, QueryError>,
+        m: Result<Option<IncidentMatch>, QueryError>,
         d: &mut Done,
         date: &mut String,
     ) {

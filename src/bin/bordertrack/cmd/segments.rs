@@ -64,7 +64,8 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
             Cell::text(st.demarcation_word()),
             since.map_or(Cell::Empty, |e| Cell::text(e.effective.to_string())),
             since
-                .and_then(|e| e.by.instrument_id.clone())
+                .and_then(|e| data.changes().get(e.by))
+                .and_then(|c| c.instrument_id.clone())
                 .map_or(Cell::Empty, Cell::text),
             Cell::text(seg.extent.as_str()),
             Cell::text(st.ambiguity()),

@@ -1,0 +1,223 @@
+//! [`Borders`]: a dataset with its spatial index and status timelines, owned in one value that
+//! an embedder (a Python binding, a plugin, a server) can keep for as long as it likes and
+//! share between threads.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use geo::Point;
+
+use crate::query::{
+    dyad_stats, history, BorderIndex, DyadStats, HistoryEntry, IncidentMatch, IncidentQuery,
+    Located, SegmentStatus, StatusTimelines,
+};
+use crate::spatial::QueryError;
+use crate::{Basis, Dataset, DateSpan, Dyad, Incident, Result, Segment, StatusChange};
+
+/// A dataset, its spatial index and its status timelines: everything needed to answer
+/// questions about the borders, in one value without lifetimes.
+///
+/// `Borders` is `Send + Sync + 'static`; its answers are owned values that name segments and
+/// status changes by their position ([`Located::segment_index`], the `by` of a status event),
+/// to be looked up with [`Borders::segment`] and [`Borders::change`]. The dataset is shared
+/// ([`Arc`]), so cloning a `Borders` is cheap. The timelines of each [`Basis`] are built on
+/// first use and kept.
+///
+/// # Examples
+/// ```
+/// use bordertrack::{Basis, Borders, PartialDate};
+/// use geo::Point;
+///
+/// let borders = Borders::embedded()?;
+/// // Saryagash (Kazakhstan), lon/lat.
+/// let here = borders.locate(Point::new(69.16667, 41.46667))?.expect("a segment");
+/// assert_eq!(here.dyad.to_string(), "KAZ-UZB");
+/// let at = "2024-01-01".parse::<PartialDate>()?.span();
+/// let status = borders.status(here.segment_index, at, Basis::InForce);
+/// assert_eq!(status.delimitation_word(), "delimited");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Borders {
+    data: Arc<Dataset>,
+    index: Arc<BorderIndex>,
+    in_force: Arc<OnceLock<StatusTimelines>>,
+    signed: Arc<OnceLock<StatusTimelines>>,
+}
+
+impl Borders {
+    /// Indexes `data` (a [`Dataset`] or an `Arc<Dataset>` shared with others).
+    ///
+    /// # Errors
+    /// [`crate::Error::Request`] if a segment's geometry cannot be indexed (a validated
+    /// dataset's always can).
+    pub fn new(data: impl Into<Arc<Dataset>>) -> Result<Borders> {
+        let data = data.into();
+        let index = Arc::new(BorderIndex::new(&data)?);
+        Ok(Borders {
+            data,
+            index,
+            in_force: Arc::default(),
+            signed: Arc::default(),
+        })
+    }
+
+    /// The Central Asia dataset compiled into the crate, indexed.
+    ///
+    /// # Errors
+    /// As [`Dataset::embedded`].
+    pub fn embedded() -> Result<Borders> {
+        Borders::new(Dataset::embedded()?)
+    }
+
+    /// The dataset in directory `dir`, loaded, validated and indexed.
+    ///
+    /// # Errors
+    /// As [`Dataset::load`]: [`crate::Error::Invalid`] with every problem found.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Borders> {
+        Borders::new(Dataset::load(dir)?)
+    }
+
+    /// The dataset.
+    pub fn dataset(&self) -> &Dataset {
+        &self.data
+    }
+
+    /// The dataset, shared.
+    pub fn shared_dataset(&self) -> Arc<Dataset> {
+        Arc::clone(&self.data)
+    }
+
+    /// The spatial index over the dataset's segments.
+    pub fn index(&self) -> &BorderIndex {
+        &self.index
+    }
+
+    /// The status timelines of every segment under `basis` (built on first use).
+    pub fn timelines(&self, basis: Basis) -> &StatusTimelines {
+        let cell = match basis {
+            Basis::InForce => &self.in_force,
+            Basis::Signed => &self.signed,
+        };
+        cell.get_or_init(|| StatusTimelines::new(&self.data, basis))
+    }
+
+    /// The segment at `segment_index` in [`Dataset::segments`] (as named by
+    /// [`Located::segment_index`]).
+    pub fn segment(&self, segment_index: usize) -> Option<&Segment> {
+        self.data.segments().get(segment_index)
+    }
+
+    /// The status change at `position` in [`Dataset::changes`] (as named by the `by` of a
+    /// status event).
+    pub fn change(&self, position: usize) -> Option<&StatusChange> {
+        self.data.changes().get(position)
+    }
+
+    /// The id of the instrument of the change after which `status` holds, if any.
+    pub fn instrument_id_of(&self, status: &SegmentStatus) -> Option<&str> {
+        status
+            .since()
+            .and_then(|e| self.change(e.by))
+            .and_then(|c| c.instrument_id.as_deref())
+    }
+
+    /// The nearest segment to `p` (lon/lat); `None` for a dataset without segments.
+    ///
+    /// # Errors
+    /// When `p` is not a valid lon/lat position.
+    pub fn locate(&self, p: Point<f64>) -> std::result::Result<Option<Located>, QueryError> {
+        self.index.locate(p)
+    }
+
+    /// Every segment within `max_m` metres (geodesic) of `p`, nearest first.
+    ///
+    /// # Errors
+    /// When `p` is not a valid position or `max_m` is negative or not finite.
+    pub fn within(
+        &self,
+        p: Point<f64>,
+        max_m: f64,
+    ) -> std::result::Result<Vec<Located>, QueryError> {
+        self.index.within(p, max_m)
+    }
+
+    /// The status of the segment at `segment_index` over the days of `at`, with changes dated
+    /// under `basis`.
+    pub fn status(&self, segment_index: usize, at: DateSpan, basis: Basis) -> SegmentStatus {
+        self.timelines(basis).at(segment_index, at)
+    }
+
+    /// The segment one incident falls on, with its status, as
+    /// [`BorderIndex::classify`]; changes are dated under `basis`.
+    ///
+    /// # Errors
+    /// When the incident's position is invalid or the distance is negative or not finite.
+    pub fn classify(
+        &self,
+        incident: &Incident,
+        query: &IncidentQuery,
+        basis: Basis,
+    ) -> std::result::Result<Option<IncidentMatch>, QueryError> {
+        self.index.classify(self.timelines(basis), incident, query)
+    }
+
+    /// The statistics of `dyad` over the span `at` under `basis`.
+    pub fn stats(&self, dyad: Dyad, at: DateSpan, basis: Basis) -> DyadStats {
+        let lengths: Vec<f64> = self.data.segments().iter().map(Segment::length_m).collect();
+        dyad_stats(&self.data, self.timelines(basis), &lengths, dyad, at)
+    }
+
+    /// Every change of the segments selected by `keep`, in date order under `basis`.
+    pub fn history(&self, basis: Basis, keep: impl Fn(&Segment) -> bool) -> Vec<HistoryEntry<'_>> {
+        history(&self.data, basis, keep)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PartialDate;
+
+    fn is_shareable<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn borders_and_its_answers_can_be_held_and_shared() {
+        is_shareable::<Borders>();
+        is_shareable::<Located>();
+        is_shareable::<IncidentMatch>();
+        is_shareable::<SegmentStatus>();
+        is_shareable::<StatusTimelines>();
+    }
+
+    #[test]
+    fn answers_outlive_the_borders_they_came_from() -> Result<()> {
+        let (located, status) = {
+            let borders = Borders::embedded()?;
+            let p = Point::new(69.16667, 41.46667);
+            let located = borders.locate(p).ok().flatten();
+            let at = "2024-01-01"
+                .parse::<PartialDate>()
+                .map_err(|e| crate::Error::Request(e.to_string()))?;
+            let status = located.map(|l| borders.status(l.segment_index, at.span(), Basis::Signed));
+            (located, status)
+        };
+        assert_eq!(
+            located.map(|l| l.dyad.to_string()).as_deref(),
+            Some("KAZ-UZB")
+        );
+        assert_eq!(status.map(|s| s.delimitation_word()), Some("delimited"));
+        Ok(())
+    }
+
+    #[test]
+    fn timelines_are_built_once_per_basis() -> Result<()> {
+        let borders = Borders::embedded()?;
+        let a: *const StatusTimelines = borders.timelines(Basis::Signed);
+        let b: *const StatusTimelines = borders.clone().timelines(Basis::Signed);
+        assert_eq!(a, b);
+        assert_eq!(borders.timelines(Basis::InForce).basis(), Basis::InForce);
+        assert_eq!(borders.timelines(Basis::Signed).basis(), Basis::Signed);
+        Ok(())
+    }
+}
