@@ -159,8 +159,9 @@ mod tests {
         assert_eq!(s.demarcated_m, 0.0);
     }
 
-    /// Field work began in April 2004 (a month, so its days are ambiguous for demarcation);
-    /// every month of 2004 is 100% delimited.
+    /// Field work began on 1 April 2004 (a day, per the source that gives one): every month of
+    /// 2004 is 100% delimited; March is wholly undemarcated, April wholly in progress, and only
+    /// a span that straddles 1 April (the year 2004) is ambiguous for demarcation.
     #[test]
     fn a_monthly_series_of_2004_stays_delimited() {
         for month in 1..=12 {
@@ -171,8 +172,18 @@ mod tests {
                 "2004-{month:02}: {s:?}"
             );
         }
-        let april = stats("KAZ-UZB", "2004-04-15");
-        assert!(april.demarcation_ambiguous_m > 0.0, "{april:?}");
+        let march = stats("KAZ-UZB", "2004-03");
+        assert!(
+            (march.undemarcated_m - march.length_m).abs() < 1e-6,
+            "{march:?}"
+        );
+        let april = stats("KAZ-UZB", "2004-04");
+        assert!(
+            (april.in_progress_m - april.length_m).abs() < 1e-6,
+            "{april:?}"
+        );
+        let year = stats("KAZ-UZB", "2004");
+        assert!(year.demarcation_ambiguous_m > 0.0, "{year:?}");
     }
 
     /// Before the 2001 treaty nothing is recorded: all unknown, and counted as such.
