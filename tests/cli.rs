@@ -968,3 +968,144 @@ fn kaz_uzb_stays_delimited_while_its_demarcation_changes() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn output_format_follows_the_extension_in_any_letter_case() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    let segments = |extra: &[&str]| {
+        let mut args = vec!["segments", "--data", &data, "--as-of", "2002"];
+        args.extend_from_slice(extra);
+        dir.bordertrack(args)
+    };
+    segments(&["-o", "upper.CSV"]).assert().success();
+    assert!(std::fs::read_to_string(dir.join("upper.CSV"))?.starts_with(SEGMENTS_HEADER));
+    segments(&["-o", "mixed.GeoJSON"]).assert().success();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("mixed.GeoJSON"))?)?;
+    assert_eq!(v["type"], "FeatureCollection");
+    // A name without an extension is CSV; an explicit --format decides for any other
+    // extension, and GeoJSON may be written to .json.
+    segments(&["-o", "plain"]).assert().success();
+    assert!(std::fs::read_to_string(dir.join("plain"))?.starts_with(SEGMENTS_HEADER));
+    segments(&["-o", "list.txt", "--format", "json"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(dir.join("list.txt"))?.starts_with('['));
+    segments(&["-o", "layer.json", "--format", "geojson"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("layer.json"))?)?;
+    assert_eq!(v["type"], "FeatureCollection");
+    // Extensions it does not write are refused, with the list of those it does, before
+    // anything is read (a missing dataset is not even noticed) or written.
+    for name in ["out.gpkg", "out.kml", "out.shp", "out.KML"] {
+        dir.bordertrack(["segments", "--data", "no-such-dir", "-o", name])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "bordertrack: {name}: -o does not write .{} files; it writes .csv, .json, \
+                 .geojson (or give --format to write one of those under this name anyway)\n",
+                name.trim_start_matches("out.")
+            ));
+    }
+    // A --format that contradicts a known extension is refused.
+    segments(&["-o", "wrong.csv", "--format", "geojson"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "wrong.csv: --format geojson does not match the extension .csv",
+        ));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "layer.json",
+            "list.txt",
+            "mixed.GeoJSON",
+            "plain",
+            "upper.CSV"
+        ]
+    );
+    Ok(())
+}
+
+/// `bordertrack args` run in `dir` through `sh` after `setup` (shell commands such as
+/// `umask 027`).
+#[cfg(unix)]
+fn bordertrack_after(dir: &Workdir, setup: &str, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new("sh");
+    c.current_dir(dir.path())
+        .arg("-c")
+        .arg(format!("{setup}; exec \"$0\" \"$@\""))
+        .arg(crate::util::bin_path())
+        .args(args);
+    c
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_get_the_usual_mode_and_an_existing_file_keeps_its_own() -> TestResult {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Workdir::new()?;
+    let data = tiny();
+    let mode = |name: &str| -> Result<u32, BoxError> {
+        Ok(std::fs::metadata(dir.join(name))?.permissions().mode() & 0o777)
+    };
+    let segments = |umask: &str, name: &str| -> TestResult {
+        let args = ["segments", "--data", &data, "--as-of", "2002", "-o", name];
+        let status = bordertrack_after(&dir, &format!("umask {umask}"), &args).status()?;
+        assert!(status.success(), "{status}");
+        Ok(())
+    };
+    segments("022", "new.csv")?;
+    assert_eq!(mode("new.csv")?, 0o644);
+    segments("027", "private.csv")?;
+    assert_eq!(mode("private.csv")?, 0o640);
+    // An existing file keeps its mode, whatever the umask, and gets the new content.
+    dir.write("shared.csv", "old\n")?;
+    std::fs::set_permissions(
+        dir.join("shared.csv"),
+        std::fs::Permissions::from_mode(0o664),
+    )?;
+    segments("077", "shared.csv")?;
+    assert_eq!(mode("shared.csv")?, 0o664);
+    assert!(std::fs::read_to_string(dir.join("shared.csv"))?.starts_with(SEGMENTS_HEADER));
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_error_names_the_target_not_the_temporary_file() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    // A file size limit of one block makes the first write of a long series fail (SIGXFSZ
+    // ignored, so the write returns an error instead).
+    let args = [
+        "stats",
+        "--data",
+        &data,
+        "--from",
+        "1000",
+        "--to",
+        "9000",
+        "--step",
+        "month",
+        "-o",
+        "series.csv",
+    ];
+    let out = bordertrack_after(&dir, "trap '' XFSZ; ulimit -f 1", &args).output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("bordertrack: series.csv: "),
+        "stderr: {stderr}"
+    );
+    assert!(!stderr.contains(".bordertrack-"), "stderr: {stderr}");
+    // Nothing is left: neither the target nor the temporary file.
+    assert_eq!(std::fs::read_dir(dir.path())?.count(), 0);
+    Ok(())
+}

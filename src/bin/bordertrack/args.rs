@@ -75,6 +75,20 @@ pub enum Command {
     Validate(ValidateArgs),
 }
 
+impl Command {
+    /// Where and how the command writes its results (`validate` writes none).
+    pub fn out(&self) -> Option<&OutArgs> {
+        match self {
+            Command::Segments(a) => Some(&a.out),
+            Command::Stats(a) => Some(&a.out),
+            Command::History(a) => Some(&a.out),
+            Command::Incidents(a) => Some(&a.out),
+            Command::Locate(a) => Some(&a.out),
+            Command::Validate(_) => None,
+        }
+    }
+}
+
 /// Options shared by commands that evaluate status at a date.
 #[derive(Debug, Args)]
 pub struct WhenArgs {
@@ -91,11 +105,16 @@ pub struct WhenArgs {
 /// Where and how to write results.
 #[derive(Debug, Args)]
 pub struct OutArgs {
-    /// Output format. Default: table on a terminal, otherwise csv (or from -o's extension:
-    /// .csv, .json, .geojson).
+    /// Output format. Default: from -o's extension (.csv, .json, .geojson, in any letter
+    /// case; CSV for a name without one), else table on a terminal and csv otherwise. Given
+    /// with -o, it must agree with those extensions (geojson may go to .json); any other
+    /// extension is written in the format given.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// Write to FILE instead of stdout (atomically: the file appears complete or not at all).
+    /// Write to FILE instead of stdout, atomically: the file appears complete or not at all.
+    /// An extension other than .csv, .json or .geojson is refused unless --format is given.
+    /// A new file gets the usual mode for new files (umask applied); an existing one keeps
+    /// its mode. An input file is never overwritten.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -64,6 +64,10 @@ impl From<String> for Failure {
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
+    // An output format that cannot be written is a usage error found before any file is read.
+    if let Some(out) = cli.command.out() {
+        output::format(out)?;
+    }
     let data = cli.data.as_deref();
     match &cli.command {
         Command::Segments(a) => cmd::segments::run(data, a),

@@ -4,6 +4,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use bordertrack::report::Format;
+use clap::ValueEnum;
 
 use crate::args::OutArgs;
 use crate::inputs::InputFiles;
@@ -19,8 +20,10 @@ pub enum Output {
     Special(io::BufWriter<std::fs::File>),
     /// A temporary file in the target's directory.
     File {
-        /// The buffered temporary file.
-        file: io::BufWriter<tempfile::NamedTempFile>,
+        /// The temporary file, buffered.
+        file: io::BufWriter<std::fs::File>,
+        /// Its path, removed when dropped unless it was moved into place.
+        temp: tempfile::TempPath,
         /// Where it goes on success.
         target: PathBuf,
     },
@@ -69,76 +72,154 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".bordertrack-")
-            .suffix(".tmp")
+        // An existing file keeps its mode; a new one gets the ordinary mode for new files
+        // (0666 less the umask, as open(2) applies it), not the temporary file's 0600.
+        let existing = std::fs::metadata(target)
+            .ok()
+            .filter(std::fs::Metadata::is_file);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".bordertrack-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let cannot_create =
+            |e: io::Error| format!("{}: cannot create output: {e}", target.display());
+        // The file and its path apart: a `NamedTempFile` names its own path in its errors,
+        // which would then name the temporary file instead of the target.
+        let (file, temp) = builder
             .tempfile_in(&dir)
-            .map_err(|e| format!("{}: cannot create output: {e}", target.display()))?;
+            // Its error names the temporary file: keep only what went wrong.
+            .map_err(|e| cannot_create(io::Error::from(e.kind())))?
+            .into_parts();
+        if let Some(meta) = existing {
+            file.set_permissions(meta.permissions())
+                .map_err(cannot_create)?;
+        }
         Ok(Output::File {
-            file: io::BufWriter::with_capacity(1 << 16, tmp),
+            file: io::BufWriter::with_capacity(1 << 16, file),
+            temp,
             target: target.clone(),
         })
     }
 
     /// Flushes, and for a file moves it into place. Without a call to `commit` (an error, a
-    /// signal), the temporary file is removed and the target is untouched.
+    /// signal), the temporary file is removed and the target is untouched. Errors name the
+    /// target, not the temporary file.
     pub fn commit(self) -> io::Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush(),
             Output::Special(mut w) => w.flush(),
-            Output::File { file, target } => {
-                let tmp = file.into_inner().map_err(|e| e.into_error())?;
-                tmp.as_file().sync_all()?;
-                tmp.persist(&target).map_err(|e| e.error)?;
+            Output::File { file, temp, target } => {
+                let named = |e: io::Error| naming(&target, e);
+                let file = file.into_inner().map_err(|e| named(e.into_error()))?;
+                file.sync_all().map_err(named)?;
+                drop(file);
+                temp.persist(&target).map_err(|e| named(e.error))?;
                 Ok(())
             }
         }
     }
+
+    /// `e`, named after the output file when there is one.
+    fn name_error(&self, e: io::Error) -> io::Error {
+        match self {
+            Output::File { target, .. } => naming(target, e),
+            Output::Stdout(_) | Output::Special(_) => e,
+        }
+    }
+}
+
+/// An error of the output file `target`, named after it.
+fn naming(target: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", target.display()))
 }
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
+        let written = match self {
             Output::Stdout(w) => w.write(buf),
             Output::Special(w) => w.write(buf),
             Output::File { file, .. } => file.write(buf),
-        }
+        };
+        written.map_err(|e| self.name_error(e))
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
+        let written = match self {
             Output::Stdout(w) => w.write_all(buf),
             Output::Special(w) => w.write_all(buf),
             Output::File { file, .. } => file.write_all(buf),
-        }
+        };
+        written.map_err(|e| self.name_error(e))
     }
     fn flush(&mut self) -> io::Result<()> {
-        match self {
+        let flushed = match self {
             Output::Stdout(w) => w.flush(),
             Output::Special(w) => w.flush(),
             Output::File { file, .. } => file.flush(),
-        }
+        };
+        flushed.map_err(|e| self.name_error(e))
     }
 }
 
-/// The format asked for, else guessed from -o's extension, else table on a terminal and CSV
-/// otherwise.
-pub fn format(args: &OutArgs) -> Format {
-    if let Some(f) = args.format {
-        return f.into();
-    }
-    if let Some(p) = &args.output {
-        match p.extension().and_then(|e| e.to_str()) {
-            Some("geojson") => return Format::GeoJson,
-            Some("json") => return Format::Json,
-            Some("csv") => return Format::Csv,
-            _ => {}
-        }
-        return Format::Csv;
-    }
-    if io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Csv
+/// The extensions `-o` writes without `--format`, and their formats (compared without regard
+/// to letter case).
+const EXTENSIONS: &[(&str, Format)] = &[
+    ("csv", Format::Csv),
+    ("json", Format::Json),
+    ("geojson", Format::GeoJson),
+];
+
+/// The format to write: `--format` when given, else the one `-o`'s extension names (CSV for a
+/// name without one), else table on a terminal and CSV otherwise.
+///
+/// An extension that is not one of [`EXTENSIONS`] (`.gpkg`, `.kml`, `.shp`, …) is refused
+/// unless `--format` says what to write. An explicit `--format` must agree with an extension
+/// of [`EXTENSIONS`] (GeoJSON may be written to `.json`, since it is JSON); with any other
+/// extension it is written as asked.
+pub fn format(args: &OutArgs) -> Result<Format, String> {
+    let asked: Option<Format> = args.format.map(Into::into);
+    let Some(target) = args.output.as_deref().filter(|t| t.as_os_str() != "-") else {
+        let terminal = || io::stdout().is_terminal();
+        return Ok(asked.unwrap_or_else(|| {
+            if terminal() {
+                Format::Table
+            } else {
+                Format::Csv
+            }
+        }));
+    };
+    let Some(extension) = target.extension() else {
+        return Ok(asked.unwrap_or(Format::Csv));
+    };
+    let extension = extension.to_string_lossy();
+    let named = EXTENSIONS
+        .iter()
+        .find(|(e, _)| e.eq_ignore_ascii_case(&extension))
+        .map(|&(_, f)| f);
+    let listed = || {
+        let names: Vec<String> = EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect();
+        names.join(", ")
+    };
+    match (asked, named) {
+        (None, Some(f)) => Ok(f),
+        (None, None) => Err(format!(
+            "{}: -o does not write .{extension} files; it writes {} (or give --format to \
+             write one of those under this name anyway)",
+            target.display(),
+            listed()
+        )),
+        (Some(a), Some(n)) if a == n || (a, n) == (Format::GeoJson, Format::Json) => Ok(a),
+        (Some(_), Some(_)) => Err(format!(
+            "{}: --format {} does not match the extension .{extension} (leave out --format, \
+             or give the file the format's extension)",
+            target.display(),
+            args.format
+                .and_then(|f| f.to_possible_value())
+                .map_or_else(String::new, |v| v.get_name().to_string())
+        )),
+        (Some(a), None) => Ok(a),
     }
 }
 

@@ -52,7 +52,7 @@ pub fn run(data_dir: Option<&Path>, args: &HistoryArgs) -> Result<(), Failure> {
     let inputs = super::inputs(data_dir);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let mut out = Output::open(&args.out, &inputs)?;
-    let mut w = RowWriter::new(&mut out, output::format(&args.out), COLUMNS)?;
+    let mut w = RowWriter::new(&mut out, output::format(&args.out)?, COLUMNS)?;
     for e in entries {
         let ins = e.instrument;
         let cells = [

@@ -419,7 +419,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     inputs.extend(args.file.clone());
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let mut out = Output::open(&args.out, &inputs)?;
-    let mut w = RowWriter::new(&mut out, output::format(&args.out), COLUMNS)?;
+    let mut w = RowWriter::new(&mut out, output::format(&args.out)?, COLUMNS)?;
     let encoder = w.encoder().clone();
     let classifier = Classifier {
         index: &index,

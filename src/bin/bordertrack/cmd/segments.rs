@@ -41,7 +41,7 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
     let inputs = super::inputs(data_dir);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let mut out = Output::open(&args.out, &inputs)?;
-    let mut w = RowWriter::new(&mut out, output::format(&args.out), COLUMNS)?;
+    let mut w = RowWriter::new(&mut out, output::format(&args.out)?, COLUMNS)?;
     for (i, seg) in data.segments().iter().enumerate() {
         if args.dyad.is_some_and(|d| d != seg.dyad) {
             continue;

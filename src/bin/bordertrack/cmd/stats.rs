@@ -82,7 +82,7 @@ pub fn run(data_dir: Option<&Path>, args: &StatsArgs) -> Result<(), Failure> {
     let inputs = super::inputs(data_dir);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let mut out = Output::open(&args.out, &inputs)?;
-    let mut w = RowWriter::new(&mut out, output::format(&args.out), &columns)?;
+    let mut w = RowWriter::new(&mut out, output::format(&args.out)?, &columns)?;
     let km = |m: f64| Cell::Float(m / 1000.0, 3);
     for at in &dates {
         for &d in &dyads {
