@@ -491,3 +491,56 @@ fn locate_reports_the_nearest_segment_side_and_status() -> TestResult {
     assert!(out.stdout.is_empty());
     Ok(())
 }
+
+/// Issue 14: an incident that names its dyad is searched for on that dyad's segments only. The
+/// 27 Kazakh nationals detained in 2009 are placed at Nukus (precision 400 km), nearer the
+/// Turkmen–Uzbek line than the Kazakh–Uzbek one.
+#[test]
+fn an_incident_naming_its_dyad_is_placed_on_that_dyad_or_on_none() -> TestResult {
+    let dir = Workdir::new()?;
+    let rows = incidents(&dir, &["--all"])?;
+    let detained = rows
+        .get("kaz-uzb-2009-02-27-detained")
+        .ok_or("the detention of the 27 is not listed")?;
+    let dyad = cell(detained, "dyad")?;
+    assert!(dyad == "KAZ-UZB" || dyad.is_empty(), "{detained:?}");
+    // The same point in a plain table: with its dyad named (either order), on KAZ-UZB; with the
+    // column empty, every line is searched and the nearest is the Turkmen–Uzbek one.
+    dir.write(
+        "in.csv",
+        "id,date,lat,lon,precision_m,dyad\n\
+         named,2009-02,42.46472,59.60222,400000,UZB-KAZ\n\
+         unnamed,2009-02,42.46472,59.60222,400000,\n\
+         elsewhere,2009-02,42.46472,59.60222,400000,KAZ-CHN\n",
+    )?;
+    let rows = incidents(&dir, &["in.csv", "--all"])?;
+    let row = |id: &str| rows.get(id).ok_or(format!("{id} not listed"));
+    assert_eq!(cell(row("named")?, "dyad")?, "KAZ-UZB");
+    assert_eq!(cell(row("unnamed")?, "dyad")?, "TKM-UZB");
+    // A dyad whose line is 1,000 km away: on no line.
+    assert_eq!(cell(row("elsewhere")?, "segment_id")?, "");
+    Ok(())
+}
+
+#[test]
+fn a_bad_dyad_is_a_bad_row() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write(
+        "in.csv",
+        "id,date,lat,lon,dyad\ngood,2010-01-01,41.5,69.001,XAA-XBB\nsame,2010-01-01,41.5,69.001,XAA-XAA\nnot,2010-01-01,41.5,69.001,XAAXBB\n",
+    )?;
+    let out = on_in_csv(&dir, &data, &["--format", "csv"]).output()?;
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("in.csv:3: dyad \"XAA-XAA\"")
+            && stderr.contains("in.csv:4: dyad \"XAAXBB\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 incident read, 1 on a matching stretch, 2 bad rows skipped"),
+        "{stderr}"
+    );
+    Ok(())
+}

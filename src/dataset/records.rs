@@ -289,6 +289,7 @@ pub(crate) fn incidents(t: &Table, out: &mut Vec<Problem>) -> Vec<(u64, Incident
                     .map_err(|_| format!("not a whole number >= 0: {s:?}"))
             });
             let source_id = f.required("source_id");
+            let dyad = f.parsed("dyad", |s| s.parse::<Dyad>().map_err(|e| e.to_string()));
             let (Some(date), Some(lat), Some(lon)) = (date, lat, lon) else {
                 out.extend(f.problems);
                 return None;
@@ -302,6 +303,7 @@ pub(crate) fn incidents(t: &Table, out: &mut Vec<Problem>) -> Vec<(u64, Incident
                 summary: f.text("summary"),
                 fatalities,
                 source_id,
+                dyad,
             };
             f.finish((row.line, i), out)
         })

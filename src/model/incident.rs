@@ -2,7 +2,7 @@
 
 use geo::Point;
 
-use crate::DateSpan;
+use crate::{DateSpan, Dyad};
 
 /// A dated point event: a shooting, detention, trespass, protest, clash, …
 #[derive(Clone, Debug, PartialEq)]
@@ -24,4 +24,8 @@ pub struct Incident {
     pub fatalities: Option<u32>,
     /// The source (an id in `sources.csv`, or free text in imported tables).
     pub source_id: String,
+    /// The border the sources place it on, when they name one (a `dyad` column): only that
+    /// dyad's segments are searched for it, so an incident near a tripoint is never put on a
+    /// neighbouring border. `None`: every segment is searched.
+    pub dyad: Option<Dyad>,
 }

@@ -165,7 +165,8 @@ impl BorderIndex {
 
     /// The segment an incident falls on: the nearest segment within `query.within_m` plus the
     /// incident's location precision whose status (at the incident's date, or `query.as_of`)
-    /// may match the filter.
+    /// may match the filter, among the segments of the incident's own dyad when it names one
+    /// ([`Incident::dyad`]).
     ///
     /// For a table of incidents, [`BorderIndex::classify_each`] gives the same answers faster.
     ///
@@ -221,6 +222,7 @@ impl BorderIndex {
     ///     summary: String::new(),
     ///     fatalities: None,
     ///     source_id: String::new(),
+    ///     dyad: None,
     /// };
     /// // Saryagash, by the Kazakhstan–Uzbekistan border, and a point in the Caspian Sea.
     /// let incidents = [near("A", 69.16667, 41.46667), near("B", 50.0, 42.0)];
@@ -312,6 +314,7 @@ impl BorderIndex {
         let accept = |line: usize| {
             self.sides.get(line).is_some_and(|&(dyad, _, _)| {
                 query.dyad.is_none_or(|d| d == dyad)
+                    && q.dyad.is_none_or(|d| d == dyad)
                     && (query.filter.is_empty()
                         || timelines.at(line, q.at).may_match(&query.filter))
             })
@@ -348,6 +351,8 @@ struct Pending {
     reach_m: f64,
     /// When its status is taken.
     at: DateSpan,
+    /// The dyad the incident names, whose segments alone are searched.
+    dyad: Option<Dyad>,
 }
 
 impl Pending {
@@ -357,6 +362,7 @@ impl Pending {
             point: incident.point,
             reach_m: query.within_m + incident.precision_m,
             at: query.as_of.unwrap_or(incident.date),
+            dyad: incident.dyad,
         }
     }
 }
@@ -464,6 +470,7 @@ mod tests {
             summary: String::new(),
             fatalities: None,
             source_id: String::new(),
+            dyad: None,
         }
     }
 

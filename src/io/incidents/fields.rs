@@ -7,7 +7,7 @@
 use geo::Point;
 use jiff::civil::{Date, Time};
 
-use crate::{DateSpan, PartialDate};
+use crate::{DateSpan, Dyad, PartialDate};
 
 /// At most this many characters of a bad value are quoted in a message.
 const SHOWN_CHARS: usize = 40;
@@ -269,6 +269,18 @@ pub(crate) fn precision_m(s: &str, column: &str) -> Result<f64, String> {
         return Err(format!("{column} {} is negative", shown(s)));
     }
     Ok(v)
+}
+
+/// The border an incident is placed on: empty means none named; otherwise two alpha-3 codes
+/// (`KAZ-UZB`, either order).
+pub(crate) fn dyad(s: &str) -> Result<Option<Dyad>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<Dyad>()
+        .map(Some)
+        .map_err(|e| format!("dyad {:?}: {e}", shown(t)))
 }
 
 /// A small integer code such as ACLED's `geo_precision` (`1`, `2`, `3`; `2.0` is accepted).

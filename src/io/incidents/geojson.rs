@@ -308,6 +308,18 @@ fn incident(value: Value) -> Result<Incident, String> {
     let kind = text("kind", None);
     let summary = text("summary", None);
     let source_id = text("source_id", Some("source"));
+    let dyad = text("dyad", None);
+    let dyad = if dyad.is_empty() {
+        None
+    } else {
+        match dyad.parse::<crate::Dyad>() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(format!("dyad: {e}"));
+                None
+            }
+        }
+    };
     let date = match props.get("date") {
         Some(Value::String(s)) => fields::partial_date_span(s, "date"),
         None | Some(Value::Null) => Err("no date property".to_string()),
@@ -357,6 +369,7 @@ fn incident(value: Value) -> Result<Incident, String> {
                 summary,
                 fatalities,
                 source_id,
+                dyad,
             })
         }
         (id, date, point, precision, fatalities) => {

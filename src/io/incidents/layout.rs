@@ -177,6 +177,8 @@ pub(crate) struct Columns {
     summary: Option<usize>,
     fatalities: Option<usize>,
     source: Option<usize>,
+    /// Plain: `dyad`.
+    dyad: Option<usize>,
 }
 
 /// The column names required by each layout, in the order they are listed in messages.
@@ -242,6 +244,7 @@ impl Columns {
             summary: None,
             fatalities: None,
             source: None,
+            dyad: None,
         };
         match layout {
             Layout::Plain => {
@@ -259,6 +262,7 @@ impl Columns {
                 c.summary = get("summary");
                 c.fatalities = get("fatalities");
                 c.source = get("source_id").or_else(|| get("source"));
+                c.dyad = get("dyad");
             }
             Layout::Acled => {
                 c.id = req("event_id_cnty");
@@ -356,6 +360,7 @@ impl Columns {
         let summary = self.summary.map(&mut text).unwrap_or("");
         let fatalities = self.fatalities.map(&mut text).unwrap_or("");
         let source = self.source.map(&mut text).unwrap_or("");
+        let dyad = self.dyad.map(&mut text).unwrap_or("");
 
         if id.is_empty() && rec.get(self.id).is_some_and(|b| b.trim_ascii().is_empty()) {
             let name = names.get(self.id).map(String::as_str).unwrap_or("id");
@@ -370,6 +375,7 @@ impl Columns {
             .map(String::as_str)
             .unwrap_or("fatalities");
         let fatalities = fields::fatalities(fatalities, fatalities_col);
+        let dyad = fields::dyad(dyad);
         let kind = match self.layout {
             Layout::UcdpGed if !kind.is_empty() => {
                 fields::code(kind, "type_of_violence").and_then(ucdp_kind)
@@ -388,9 +394,10 @@ impl Columns {
             reported(&[self.precision]),
             reported(&[self.fatalities]),
             reported(&[self.kind]),
+            reported(&[self.dyad]),
         ];
-        match (date_span, point, precision_m, fatalities, kind) {
-            (Ok(date), Ok(point), Ok(precision_m), Ok(fatalities), Ok(kind))
+        match (date_span, point, precision_m, fatalities, kind, dyad) {
+            (Ok(date), Ok(point), Ok(precision_m), Ok(fatalities), Ok(kind), Ok(dyad))
                 if errors.is_empty() =>
             {
                 Ok(Incident {
@@ -402,11 +409,12 @@ impl Columns {
                     summary: summary.to_string(),
                     fatalities,
                     source_id: source.to_string(),
+                    dyad,
                 })
             }
-            (d, p, pr, f, k) => {
+            (d, p, pr, f, k, y) => {
                 errors.extend(
-                    [d.err(), p.err(), pr.err(), f.err(), k.err()]
+                    [d.err(), p.err(), pr.err(), f.err(), k.err(), y.err()]
                         .into_iter()
                         .zip(checks)
                         .filter_map(|(e, skip)| e.filter(|_| !skip)),
@@ -449,6 +457,7 @@ impl Columns {
             Some(i) => fields::fatalities(rec.text(i)?, "fatalities").ok()?,
         };
         let (kind, summary, source) = (text(self.kind)?, text(self.summary)?, text(self.source)?);
+        let dyad = fields::dyad(text(self.dyad)?).ok()?;
         let set = |buf: &mut String, s: &str| {
             buf.clear();
             buf.push_str(s);
@@ -461,6 +470,7 @@ impl Columns {
         out.point = Point::new(lon, lat);
         out.precision_m = precision_m;
         out.fatalities = fatalities;
+        out.dyad = dyad;
         Some(())
     }
 
@@ -525,6 +535,7 @@ pub(crate) fn blank_incident() -> Incident {
         summary: String::new(),
         fatalities: None,
         source_id: String::new(),
+        dyad: None,
     }
 }
 
@@ -614,6 +625,7 @@ mod tests {
             summary: "summary".into(),
             fatalities: Some(9),
             source_id: "source".into(),
+            dyad: "AAA-BBB".parse().ok(),
         };
         columns.plain_into(rec, &mut out).map(|()| out)
     }
