@@ -939,8 +939,8 @@ fn an_input_reached_by_another_path_is_never_overwritten() -> TestResult {
     Ok(())
 }
 
-/// Issue 14: demarcation changed in 2023 (the treaty in force on 4 July) and in 2004-04 (field
-/// work, dated to the month); delimitation was settled in 2003 and stays 100%.
+/// Issue 14: demarcation changed in 2023 (the treaty in force on 4 July) and on 1 April 2004
+/// (field work); delimitation was settled in 2003 and stays 100%.
 #[test]
 fn kaz_uzb_stays_delimited_while_its_demarcation_changes() -> TestResult {
     let text = stdout_of(&mut bordertrack([
@@ -960,12 +960,12 @@ fn kaz_uzb_stays_delimited_while_its_demarcation_changes() -> TestResult {
     for r in &rows {
         assert_eq!(cell(r, "delimited_pct")?, "100.00", "{r:?}");
     }
+    // Field work began on 1 April 2004: from then the whole line is in progress.
     let april = rows.get(3).ok_or("no April")?;
     assert_eq!(cell(april, "as_of")?, "2004-04-01");
-    assert_eq!(
-        cell(april, "demarcation_ambiguous_km")?,
-        cell(april, "length_km")?
-    );
+    assert_eq!(cell(april, "in_progress_km")?, cell(april, "length_km")?);
+    let march = rows.get(2).ok_or("no March")?;
+    assert_eq!(cell(march, "undemarcated_km")?, cell(march, "length_km")?);
     Ok(())
 }
 
