@@ -7,6 +7,8 @@
 //! - `bad_inputs`: the catalogue of broken datasets in `tests/fixtures/bad/`, each with the
 //!   exact lines `bordertrack validate` must print.
 //! - `readme`: every sample in the README's tour, run and compared with what it shows.
+//! - `bad_long_rows`: a row far longer than the default limit, skipped in bounded memory
+//!   (this binary counts its allocations for it).
 //! - `bad_incidents`: the catalogue of broken incident tables in
 //!   `tests/fixtures/bad/incidents/`, each with the exact messages `bordertrack incidents`
 //!   must print and its exit status.
@@ -15,6 +17,7 @@ mod util;
 
 mod bad_incidents;
 mod bad_inputs;
+mod bad_long_rows;
 mod cli;
 mod dataset_errors;
 mod incidents;

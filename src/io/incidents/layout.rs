@@ -117,7 +117,8 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Fields at `spans` of `text`, known to be UTF-8 (a row of a block checked as a whole).
+    /// Fields at `spans` of `text`, known to be UTF-8.
+    #[cfg(test)]
     pub fn of_text(text: &'a str, spans: &'a [Range<usize>]) -> Fields<'a> {
         Fields {
             bytes: text.as_bytes(),

@@ -106,8 +106,10 @@
 //! [`IncidentReader::from_reader`] as [`Error::Invalid`](crate::Error::Invalid). Problems in a
 //! row are yielded in its place and reading continues; each names the file and line (or
 //! feature) and lists every fault found in the row. Bytes that are not UTF-8 in a field that
-//! is read are a problem for that row only. A read error, or broken JSON structure, ends the
-//! stream after one last problem.
+//! is read are a problem for that row only. A CSV row longer than
+//! [`DEFAULT_MAX_ROW_BYTES`] (16 MiB, or the limit set with
+//! [`IncidentReader::max_row_bytes`]) is a problem for that row, read through without being
+//! kept. A read error, or broken JSON structure, ends the stream after one last problem.
 //!
 //! Duplicate ids are reported (as a problem on the later row, naming the line of the first)
 //! by default; this keeps every id in memory, see
@@ -116,14 +118,17 @@
 //! The same rules, for users, are in the README section "Incident table formats".
 
 mod block;
+mod csv_source;
 mod fields;
 mod geojson;
 mod ids;
 mod layout;
 mod reader;
+mod rows;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use csv_source::sniff_delimiter;
 pub use layout::Layout;
-pub(crate) use reader::sniff_delimiter;
-pub use reader::{Block, IncidentReader, Records, Row, RowParser};
+pub use reader::{IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
+pub use rows::{Block, Row, RowParser};

@@ -1,0 +1,311 @@
+//! Blocks of rows read ahead and their conversion: [`Block`], [`Row`] and [`RowParser`],
+//! which splits a block's CSV records into fields (with the `csv` crate) and converts them on
+//! any thread while the reader goes on reading.
+
+use std::io::Read;
+use std::ops::Range;
+use std::sync::Arc;
+
+use csv::ByteRecord;
+
+use super::block;
+use super::csv_source::CsvHeader;
+use super::layout::Fields;
+#[cfg(doc)]
+use super::IncidentReader;
+use crate::{Incident, Location, Problem};
+
+/// Rows read by [`IncidentReader::read_block`] and not yet converted: whole CSV records, or
+/// GeoJSON features (converted as they are read).
+#[derive(Debug)]
+pub struct Block(pub(super) BlockKind);
+
+#[derive(Debug)]
+pub(super) enum BlockKind {
+    Csv { bytes: Vec<u8>, first_line: u64 },
+    Rows(Vec<Row>),
+}
+
+impl Block {
+    /// A block of rows already converted (from another source than a file, say), so that
+    /// every source can go through the same pipeline.
+    pub fn from_rows(rows: Vec<Row>) -> Block {
+        Block(BlockKind::Rows(rows))
+    }
+
+    /// How many bytes of CSV text the block holds (0 for a block of converted rows), so that
+    /// a caller who knows the input's size can tell how much is left to read.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    /// let csv = "id,date,lat,lon\nI1,2006-04,41.3,69.2\nI2,2006-04,41.3,69.2\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv")?;
+    /// let block = reader.read_block(1 << 20, 100).unwrap();
+    /// assert_eq!(block.byte_len(), csv.len() - "id,date,lat,lon\n".len());
+    /// # Ok::<(), bordertrack::Error>(())
+    /// ```
+    pub fn byte_len(&self) -> usize {
+        match &self.0 {
+            BlockKind::Csv { bytes, .. } => bytes.len(),
+            BlockKind::Rows(_) => 0,
+        }
+    }
+}
+
+/// One row of an incident table, converted.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The line the CSV row starts on (the header being line 1); 0 for GeoJSON features,
+    /// whose problems name the feature instead.
+    pub line: u64,
+    /// The incident, or the row's problem (file, line or feature, every fault found).
+    pub incident: Result<Incident, Problem>,
+}
+
+/// Converts [`Block`]s into rows; cheap to clone, and shareable between threads
+/// independently of the reader (which can go on reading meanwhile).
+#[derive(Clone, Debug)]
+pub struct RowParser {
+    pub(super) name: Arc<str>,
+    pub(super) csv: Option<Arc<CsvHeader>>,
+    /// The longest row converted, in bytes (see [`IncidentReader::max_row_bytes`]).
+    pub(super) max_row_bytes: usize,
+}
+
+impl RowParser {
+    /// Appends the rows of `block` to `rows`, in input order.
+    pub fn parse_block(&self, block: Block, rows: &mut Vec<Row>) {
+        self.each_row(block, |line, incident| {
+            rows.push(Row {
+                line,
+                incident: incident.cloned(),
+            });
+        });
+    }
+
+    /// Calls `f` with each row of `block`, in input order: the line it starts on and its
+    /// incident or problem, as [`RowParser::parse_block`] gives them. The incident is lent:
+    /// one is filled in row after row, reusing its text buffers, so that converting a block
+    /// allocates nothing per row in the usual case.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    ///
+    /// let csv = "id,date,lat,lon\nA,2006-04-19,41.1,69.2\nB,2006-13-01,41.2,69.3\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?;
+    /// let parser = reader.parser();
+    /// let (mut ids, mut problems) = (Vec::new(), 0);
+    /// while let Some(block) = reader.read_block(64 * 1024, 4096) {
+    ///     parser.each_row(block, |_line, row| match row {
+    ///         Ok(incident) => ids.push(incident.id.clone()),
+    ///         Err(_) => problems += 1,
+    ///     });
+    /// }
+    /// assert_eq!((ids, problems), (vec!["A".to_string()], 1));
+    /// # Ok::<(), bordertrack::Error>(())
+    /// ```
+    pub fn each_row(&self, block: Block, f: impl FnMut(u64, Result<&Incident, Problem>)) {
+        self.convert(
+            block,
+            &mut Lend {
+                incident: super::layout::blank_incident(),
+                f,
+            },
+        );
+    }
+
+    /// Converts the rows of `block` into `incidents` from its start, in input order, reusing
+    /// the incidents already there (their text buffers) as [`RowParser::each_row`] reuses
+    /// its one: returns how many rows were incidents. Each row that is not is given to
+    /// `problem` with the number of incidents converted before it. Incidents past the count
+    /// returned are left over from earlier blocks (or blank).
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    ///
+    /// let csv = "id,date,lat,lon\nA,2006-04-19,41.1,69.2\nB,2006-13-01,41.2,69.3\nC,2006,41,69\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?;
+    /// let parser = reader.parser();
+    /// let (mut incidents, mut problems) = (Vec::new(), Vec::new());
+    /// let block = reader.read_block(64 * 1024, 4096).unwrap();
+    /// let n = parser.convert_into(block, &mut incidents, |before, p| problems.push((before, p)));
+    /// assert_eq!(n, 2);
+    /// assert_eq!((incidents[0].id.as_str(), incidents[1].id.as_str()), ("A", "C"));
+    /// assert_eq!(problems.len(), 1);
+    /// assert_eq!(problems[0].0, 1); // after one incident
+    /// # Ok::<(), bordertrack::Error>(())
+    /// ```
+    pub fn convert_into(
+        &self,
+        block: Block,
+        incidents: &mut Vec<Incident>,
+        problem: impl FnMut(usize, Problem),
+    ) -> usize {
+        let mut sink = Fill {
+            incidents,
+            n: 0,
+            problem,
+        };
+        self.convert(block, &mut sink);
+        sink.n
+    }
+
+    /// Converts each row of `block` into `sink`'s next incident, in input order, and tells it
+    /// how that went.
+    fn convert(&self, block: Block, sink: &mut impl RowSink) {
+        let (bytes, first_line) = match block.0 {
+            BlockKind::Rows(rows) => {
+                for row in rows {
+                    match row.incident {
+                        Ok(incident) => {
+                            *sink.slot() = incident;
+                            sink.row(row.line, Ok(()));
+                        }
+                        Err(p) => sink.row(row.line, Err(p)),
+                    }
+                }
+                return;
+            }
+            BlockKind::Csv { bytes, first_line } => (bytes, first_line),
+        };
+        let problem = |line, msg| Problem::new(&*self.name, Location::Line(line), msg);
+        let Some(header) = &self.csv else {
+            sink.row(
+                first_line,
+                Err(problem(first_line, "not a CSV input".to_string())),
+            );
+            return;
+        };
+        let result = block_records(&bytes, first_line, header.delimiter, |record, line, len| {
+            if len > self.max_row_bytes {
+                let msg = super::csv_source::row_too_long(self.max_row_bytes);
+                sink.row(line, Err(problem(line, msg)));
+                return;
+            }
+            let converted = header
+                .columns
+                .incident_into(record, &header.names, sink.slot());
+            sink.row(line, converted.map_err(|m| problem(line, m)));
+        });
+        if let Err((line, e)) = result {
+            // Byte records read from memory by a flexible reader have no error to give;
+            // should one arrive all the same, the rest of the block is said to be lost
+            // rather than skipped in silence.
+            let msg = format!(
+                "unreadable CSV: {e}; the rows after it up to line {} were not read",
+                first_line + block::line_feeds(&bytes)
+            );
+            sink.row(line, Err(problem(line, msg)));
+        }
+    }
+}
+
+/// Where [`RowParser::convert`] puts rows: the incident to convert the next row into, and what
+/// becomes of it once converted (or not).
+trait RowSink {
+    /// The incident the next row is converted into (overwritten whole when it converts).
+    fn slot(&mut self) -> &mut Incident;
+    /// The row starting on `line` converted into the slot, or its problem.
+    fn row(&mut self, line: u64, converted: Result<(), Problem>);
+}
+
+/// One incident lent to `f` row after row ([`RowParser::each_row`]).
+struct Lend<F> {
+    incident: Incident,
+    f: F,
+}
+
+impl<F: FnMut(u64, Result<&Incident, Problem>)> RowSink for Lend<F> {
+    fn slot(&mut self) -> &mut Incident {
+        &mut self.incident
+    }
+
+    fn row(&mut self, line: u64, converted: Result<(), Problem>) {
+        (self.f)(line, converted.map(|()| &self.incident));
+    }
+}
+
+/// The incidents of a vector filled in order ([`RowParser::convert_into`]).
+struct Fill<'v, P> {
+    incidents: &'v mut Vec<Incident>,
+    /// How many are converted.
+    n: usize,
+    problem: P,
+}
+
+impl<P: FnMut(usize, Problem)> RowSink for Fill<'_, P> {
+    fn slot(&mut self) -> &mut Incident {
+        if self.incidents.len() <= self.n {
+            self.incidents.push(super::layout::blank_incident());
+        }
+        // Not empty now, and `n` below its length: the index is in range.
+        let last = self.incidents.len().saturating_sub(1);
+        &mut self.incidents[self.n.min(last)]
+    }
+
+    fn row(&mut self, _line: u64, converted: Result<(), Problem>) {
+        match converted {
+            Ok(()) => self.n += 1,
+            Err(p) => (self.problem)(self.n, p),
+        }
+    }
+}
+
+/// Calls `f` with each record of a CSV block that starts on `first_line`: its fields, the line
+/// it starts on, and its length in bytes (from its first byte to its line end, which is not
+/// counted).
+pub(super) fn block_records(
+    bytes: &[u8],
+    first_line: u64,
+    delimiter: u8,
+    mut f: impl FnMut(Fields<'_>, u64, usize),
+) -> Result<(), (u64, csv::Error)> {
+    // Where each field of the current record lies, from the record's first byte.
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut record = ByteRecord::new();
+    // A blank line first, so that the reader does not take a byte order mark at the start of
+    // the block for the start of a file (see the `block` module); offsets and lines below are
+    // in this framed input, which starts one byte and one line early.
+    let framed = (&b"\n"[..]).chain(bytes);
+    let framed_byte = |i: usize| match i.checked_sub(1) {
+        None => Some(b'\n'),
+        Some(i) => bytes.get(i).copied(),
+    };
+    let first_line = first_line.saturating_sub(1);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(framed);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = first_line + reader.position().line().saturating_sub(1);
+                return Err((line, e));
+            }
+        }
+        let (start, line) = record.position().map_or((0, 1), |p| (p.byte(), p.line()));
+        let start = usize::try_from(start).unwrap_or(usize::MAX);
+        let end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+        // The reader's position before the record is after the previous record's line end:
+        // blank line ends it skipped come first, and are counted as lines.
+        let (mut first, mut line_feeds) = (start, 0);
+        while first < end {
+            match framed_byte(first) {
+                Some(b'\n') => line_feeds += 1,
+                Some(b'\r') => {}
+                _ => break,
+            }
+            first += 1;
+        }
+        let ends_a_line = end > first && matches!(framed_byte(end - 1), Some(b'\n' | b'\r'));
+        let len = end - first - usize::from(ends_a_line);
+        let line = first_line + line.saturating_sub(1) + line_feeds;
+        f(Fields::of_record(&record, &mut spans), line, len);
+    }
+}
