@@ -1,6 +1,6 @@
 //! Karney's direct geodesic problem, from and to sines and cosines.
 //!
-//! The perpendicular shot (the `shot` module) starts where it knows the sines and cosines of
+//! The perpendicular shot (the `foot_correction` module) starts where it knows the sines and cosines of
 //! the latitude, the longitude and the azimuth, and needs those of the landing point and of the
 //! azimuth there. `geographiclib-rs` takes and returns degrees: its direct solution turns the
 //! start into sines and cosines again (with an exact reduction in degrees), and its result
@@ -14,7 +14,7 @@
 
 use geographiclib_rs::Geodesic;
 
-use super::edge::SinCos;
+use super::ecef::SinCos;
 use super::trig::sin_cos_small;
 
 /// Number of terms of the series.
@@ -166,7 +166,7 @@ pub(crate) fn landing(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spatial::edge::{dot, ecef, ecef_of, sub};
+    use crate::spatial::ecef::{dot, ecef, ecef_of, sub};
     use geographiclib_rs::DirectGeodesic;
     use proptest::prelude::*;
 

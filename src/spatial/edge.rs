@@ -3,16 +3,8 @@
 
 use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 
-use super::trig::sin_cos_deg;
+use super::ecef::{cross, dot, normalize_deg, sub, MEAN_RADIUS_M};
 
-/// WGS84 equatorial radius, in metres.
-pub(crate) const WGS84_A_M: f64 = 6_378_137.0;
-/// WGS84 flattening.
-pub(crate) const WGS84_F: f64 = 1.0 / 298.257_223_563;
-/// Mean radius of the ellipsoid (IUGG R1): scales the intercept step (any positive radius gives
-/// the same fixed point; this one makes the step nearly exact) and the pieces' chord-to-arc
-/// estimate.
-pub(crate) const MEAN_RADIUS_M: f64 = 6_371_008.8;
 /// Slack added to every bulge and removed from every lower bound, in metres, to absorb floating
 /// point rounding in Earth-centred coordinates (whose unit in the last place is about 1e-9 m).
 const ROUNDING_SLACK_M: f64 = 1e-6;
@@ -37,91 +29,6 @@ const COS_FAR: f64 = 0.173_648_177_666_930_35;
 const NOISE_STEP_M: f64 = 1e-6;
 /// Number of samples of the bracketing search.
 const SAMPLES: usize = 64;
-
-/// Earth-centred, Earth-fixed coordinates (metres) of a point on the WGS84 ellipsoid.
-pub(crate) fn ecef(lon: f64, lat: f64) -> [f64; 3] {
-    ecef_of(&SinCos::of(lon, lat))
-}
-
-/// The sines and cosines of a point's latitude and longitude.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SinCos {
-    /// Sine of the latitude.
-    pub sin_lat: f64,
-    /// Cosine of the latitude.
-    pub cos_lat: f64,
-    /// Sine of the longitude.
-    pub sin_lon: f64,
-    /// Cosine of the longitude.
-    pub cos_lon: f64,
-}
-
-impl SinCos {
-    /// Of longitude `lon` and latitude `lat`, degrees.
-    pub fn of(lon: f64, lat: f64) -> SinCos {
-        let (sin_lat, cos_lat) = sin_cos_deg(lat);
-        let (sin_lon, cos_lon) = sin_cos_deg(lon);
-        SinCos {
-            sin_lat,
-            cos_lat,
-            sin_lon,
-            cos_lon,
-        }
-    }
-}
-
-/// [`ecef`] of a point given by its sines and cosines.
-pub(crate) fn ecef_of(a: &SinCos) -> [f64; 3] {
-    let e2 = WGS84_F * (2.0 - WGS84_F);
-    let n = WGS84_A_M / (1.0 - e2 * a.sin_lat * a.sin_lat).sqrt();
-    [
-        n * a.cos_lat * a.cos_lon,
-        n * a.cos_lat * a.sin_lon,
-        n * (1.0 - e2) * a.sin_lat,
-    ]
-}
-
-pub(crate) fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-
-pub(crate) fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-/// An angle in degrees reduced to (-180, 180].
-pub(crate) fn normalize_deg(x: f64) -> f64 {
-    let y = rem_360(x);
-    if y > 180.0 {
-        y - 360.0
-    } else {
-        y
-    }
-}
-
-/// `x.rem_euclid(360.0)`, the same value, without the division for `x` strictly between -360
-/// and 720 (angles here are sums and differences of two normalised ones): there one addition
-/// or subtraction gives it (exact for `x >= 360` by Sterbenz's lemma, and the same rounding as
-/// `rem_euclid`'s own for `x < 0`; -360 itself is left to `rem_euclid`, whose answer is -0).
-pub(crate) fn rem_360(x: f64) -> f64 {
-    if (0.0..360.0).contains(&x) {
-        x
-    } else if x > -360.0 && x < 0.0 {
-        x + 360.0
-    } else if (360.0..720.0).contains(&x) {
-        x - 360.0
-    } else {
-        x.rem_euclid(360.0)
-    }
-}
 
 /// The straight chord of an edge in Earth-centred coordinates and how far its geodesic can stray
 /// from it. Every point of the geodesic lies within `bulge_m` of the chord segment.
@@ -511,40 +418,7 @@ fn bracket(walker: &Walker<'_>) -> Foot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(5_000))]
-
-        /// The shortcut gives exactly `rem_euclid`'s value, inside its range and out of it.
-        #[test]
-        fn rem_360_is_rem_euclid(
-            x in prop_oneof![-360.0..720.0f64, -1e6..1e6f64, -1e-300..1e-300f64]
-        ) {
-            prop_assert_eq!(rem_360(x).to_bits(), x.rem_euclid(360.0).to_bits());
-        }
-    }
-
-    #[test]
-    fn rem_360_at_the_edges_of_its_shortcut() {
-        for x in [
-            -720.0,
-            -360.0,
-            -359.999_999_999,
-            -1e-20,
-            -0.0,
-            0.0,
-            1e-20,
-            359.999_999_999,
-            360.0,
-            719.999_999_999,
-            720.0,
-            f64::MIN_POSITIVE,
-            -f64::MIN_POSITIVE,
-        ] {
-            assert_eq!(rem_360(x).to_bits(), x.rem_euclid(360.0).to_bits(), "{x}");
-        }
-    }
+    use crate::spatial::ecef::ecef;
 
     #[test]
     fn bulge_contains_midpoint_of_long_edge() {
@@ -568,12 +442,5 @@ mod tests {
                 assert!(lo[i] <= q[i] && q[i] <= hi[i]);
             }
         }
-    }
-
-    #[test]
-    fn normalize_keeps_half_open_range() {
-        assert_eq!(normalize_deg(-180.0), 180.0);
-        assert_eq!(normalize_deg(540.0), 180.0);
-        assert_eq!(normalize_deg(-190.0), 170.0);
     }
 }

@@ -20,7 +20,7 @@
 //! the foot's distance along the edge too (the inverse check left it up to 0.2 mm off).
 //!
 //! A foot at a **vertex** is known exactly; only the distance and the azimuth to the point are
-//! needed ([`to_vertex`]). The geodesic leaving the vertex in the direction of the point's
+//! needed ([`from_vertex`]). The geodesic leaving the vertex in the direction of the point's
 //! chord (its normal section, within millimetres of the geodesic over 50 km) is followed for
 //! the chord lengthened to an arc, and the miss read at its end gives the rest: the point is
 //! `s + a` ahead and `c` across there, so its distance is `√((s + a)² + c²)` and its azimuth
@@ -31,10 +31,11 @@
 use geographiclib_rs::Geodesic;
 
 use super::direct;
-use super::edge::{
-    dot, ecef_of, normalize_deg, sub, Foot, SinCos, MEAN_RADIUS_M, WGS84_A_M, WGS84_F,
+use super::ecef::{
+    dot, ecef_of, normalize_deg, north_east_of, sub, SinCos, MEAN_RADIUS_M, WGS84_A_M, WGS84_F,
 };
-use super::piece::{north_east_of, NEAR_M};
+use super::edge::Foot;
+use super::edge_piece::NEAR_M;
 
 /// The largest miss that is corrected; a larger one means the estimate was poor.
 pub(crate) const MAX_MISS_M: f64 = 0.01;
@@ -45,7 +46,7 @@ const MIN_DISTANCE_M: f64 = 1.0;
 
 /// Where an estimated foot is and which way the edge runs there.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Estimate {
+pub(crate) struct EstimatedFoot {
     /// Longitude and latitude, degrees.
     pub lon_lat: (f64, f64),
     /// Earth-centred position (on the edge's cubic, within nanometres of the surface).
@@ -65,7 +66,12 @@ pub(crate) struct Estimate {
 /// The foot on an edge of length `length_m` near the estimated one, for the point `p3`
 /// (Earth-centred); `None` when the shot misses by more than [`MAX_MISS_M`] or the foot would
 /// leave the edge.
-pub(crate) fn shot(geod: &Geodesic, at: &Estimate, length_m: f64, p3: [f64; 3]) -> Option<Foot> {
+pub(crate) fn corrected_foot(
+    geod: &Geodesic,
+    at: &EstimatedFoot,
+    length_m: f64,
+    p3: [f64; 3],
+) -> Option<Foot> {
     let estimate_m = at.distance_m;
     if !(MIN_DISTANCE_M..=NEAR_M).contains(&estimate_m) {
         return None;
@@ -153,7 +159,7 @@ fn miss(
 /// module documentation); `None` when the point is nearer than [`MIN_DISTANCE_M`] or farther
 /// than [`NEAR_M`], when the vertex is at a pole, or when the shot misses by more than
 /// [`MAX_MISS_M`].
-pub(crate) fn to_vertex(
+pub(crate) fn from_vertex(
     geod: &Geodesic,
     vertex: &SinCos,
     v3: [f64; 3],
@@ -191,11 +197,11 @@ pub(crate) fn to_vertex(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spatial::edge::ecef;
+    use crate::spatial::ecef::ecef;
     use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
     use proptest::prelude::*;
 
-    /// `shot` from a foot given by its position, the edge's azimuth, along and estimate.
+    /// `corrected_foot` from a foot given by its position, the edge's azimuth, along and estimate.
     fn shoot(
         geod: &Geodesic,
         (lon, lat): (f64, f64),
@@ -205,7 +211,7 @@ mod tests {
         distance_m: f64,
         p3: [f64; 3],
     ) -> Option<Foot> {
-        let at = Estimate {
+        let at = EstimatedFoot {
             lon_lat: (lon, lat),
             p3: ecef(lon, lat),
             sin_cos: SinCos::of(lon, lat),
@@ -214,7 +220,7 @@ mod tests {
             along_m,
             distance_m,
         };
-        shot(geod, &at, length_m, p3)
+        corrected_foot(geod, &at, length_m, p3)
     }
 
     proptest! {
@@ -267,7 +273,7 @@ mod tests {
             let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
             let plon = normalize_deg(plon);
             let (want_m, want_azi, _, _): (f64, f64, f64, f64) = geod.inverse(lat, lon, plat, plon);
-            let (got_m, got_azi) = to_vertex(&geod, &SinCos::of(lon, lat), ecef(lon, lat), ecef(plon, plat))
+            let (got_m, got_azi) = from_vertex(&geod, &SinCos::of(lon, lat), ecef(lon, lat), ecef(plon, plat))
                 .expect("a point within 50 km of a vertex off the poles");
             prop_assert!((got_m - want_m).abs() < 1e-8, "distance {got_m} vs {want_m}");
             let aside_m = normalize_deg(got_azi - want_azi).to_radians().abs() * want_m;
@@ -280,7 +286,7 @@ mod tests {
         let geod = Geodesic::wgs84();
         let at = |lon: f64, lat: f64, azi: f64, d: f64| {
             let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
-            to_vertex(
+            from_vertex(
                 &geod,
                 &SinCos::of(lon, lat),
                 ecef(lon, lat),

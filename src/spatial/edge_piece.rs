@@ -1,7 +1,7 @@
-//! Pieces: each edge's geodesic cut into stretches of at most [`PIECE_M`], each represented in
-//! Earth-centred coordinates by the cubic that matches the geodesic's end points and end
-//! directions (Hermite interpolation), to estimate the foot of a query point without solving
-//! any geodesic problem.
+//! Pieces of edges: each edge's geodesic cut into stretches of at most [`MAX_PIECE_M`], each
+//! represented in Earth-centred coordinates by the cubic that matches the geodesic's end points
+//! and end directions (Hermite interpolation), to estimate the foot of a query point without
+//! solving any geodesic problem.
 //!
 //! The estimate only ranks candidates and starts the exact check: the distance reported for a
 //! foot is always Karney's inverse solution from the foot to the point, and the foot is accepted
@@ -16,10 +16,11 @@
 //! `c³ |κ² - 1/R²| / 24` of the geodesic distance, about 1.5 µm at 5 km and 1.5 mm at 50 km,
 //! inside the ranking margin [`margin_m`].
 
-use super::edge::{dot, ecef, sub, Chord, SinCos, MEAN_RADIUS_M, WGS84_F};
+use super::ecef::{dot, ecef, sub, tangent, MEAN_RADIUS_M};
+use super::edge::Chord;
 
 /// Longest piece, in metres. Every edge longer than this is cut into equal pieces.
-pub(crate) const PIECE_M: f64 = 5_000.0;
+pub(crate) const MAX_PIECE_M: f64 = 5_000.0;
 
 /// The estimate is used for points whose lower bound to the piece is at most this, in metres;
 /// farther pieces are solved exactly on their edge.
@@ -40,7 +41,7 @@ pub(crate) fn margin_m(estimate_m: f64) -> f64 {
 
 /// A stretch of one edge, with its Hermite cubic in Earth-centred coordinates.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Piece {
+pub(crate) struct EdgePiece {
     /// Index of the edge in the index's edge list.
     pub edge: u32,
     /// Whether the piece starts at the edge's start vertex.
@@ -57,13 +58,13 @@ pub(crate) struct Piece {
     pub ta: [f64; 3],
     /// Unit tangent of the geodesic at the end, Earth-centred.
     pub tb: [f64; 3],
-    /// Square of the piece's mean curvature, from its length and chord (see [`Piece::along_m`]).
+    /// Square of the piece's mean curvature, from its length and chord (see [`EdgePiece::along_m`]).
     pub curvature2: f64,
 }
 
 /// Where on a piece a point's foot is estimated to be.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Estimate {
+pub(crate) struct PieceEstimate {
     /// Cubic parameter of the foot, 0 (piece start) to 1 (piece end).
     pub t: f64,
     /// The foot, Earth-centred.
@@ -72,77 +73,13 @@ pub(crate) struct Estimate {
     pub distance_m: f64,
 }
 
-/// Unit vectors pointing north and east at a surface point given by its geodetic latitude and
-/// longitude in degrees.
-pub(crate) fn north_east(lon: f64, lat: f64) -> ([f64; 3], [f64; 3]) {
-    north_east_of(&SinCos::of(lon, lat))
-}
-
-/// [`north_east`] of a point given by its sines and cosines.
-pub(crate) fn north_east_of(a: &SinCos) -> ([f64; 3], [f64; 3]) {
-    (
-        [-a.sin_lat * a.cos_lon, -a.sin_lat * a.sin_lon, a.cos_lat],
-        [-a.sin_lon, a.cos_lon, 0.0],
-    )
-}
-
-/// The unit tangent, Earth-centred, of a direction with azimuth `azi` (degrees clockwise from
-/// north) at a surface point.
-pub(crate) fn tangent(lon: f64, lat: f64, azi: f64) -> [f64; 3] {
-    let (n, e) = north_east(lon, lat);
-    let (s, c) = azi.to_radians().sin_cos();
-    [
-        c * n[0] + s * e[0],
-        c * n[1] + s * e[1],
-        c * n[2] + s * e[2],
-    ]
-}
-
-/// Geodetic longitude and latitude, degrees, of an Earth-centred point on (within micrometres
-/// of) the ellipsoid's surface. On the surface `tan(lat) = z / ((1 - e²) p)` exactly; a height
-/// `h` changes the latitude by about `e² h / a` radians.
-pub(crate) fn lon_lat(q: [f64; 3]) -> (f64, f64) {
-    let one_minus_e2 = (1.0 - WGS84_F) * (1.0 - WGS84_F);
-    // Coordinates of metres to thousands of kilometres: the squares neither overflow nor
-    // underflow, and `hypot`'s care for that is not needed.
-    let p = (q[0] * q[0] + q[1] * q[1]).sqrt();
-    (
-        q[1].atan2(q[0]).to_degrees(),
-        q[2].atan2(one_minus_e2 * p).to_degrees(),
-    )
-}
-
-/// [`lon_lat`] of `q` and the sines and cosines of those angles, from `q`'s coordinates rather
-/// than from the angles: the longitude's are `y / p` and `x / p` (`p` the distance from the
-/// axis) and the latitude's those of the direction `(z, (1 - e²) p)`, the same to rounding.
-/// Within a metre of the axis, where the longitude is ill-defined, from the angles.
-pub(crate) fn surface_frame(q: [f64; 3]) -> ((f64, f64), SinCos) {
-    let (lon, lat) = lon_lat(q);
-    let one_minus_e2 = (1.0 - WGS84_F) * (1.0 - WGS84_F);
-    let p = (q[0] * q[0] + q[1] * q[1]).sqrt();
-    if p < 1.0 {
-        return ((lon, lat), SinCos::of(lon, lat));
-    }
-    let (z, w) = (q[2], one_minus_e2 * p);
-    let r = (z * z + w * w).sqrt();
-    (
-        (lon, lat),
-        SinCos {
-            sin_lat: z / r,
-            cos_lat: w / r,
-            sin_lon: q[1] / p,
-            cos_lon: q[0] / p,
-        },
-    )
-}
-
 /// Geodesic length of an arc of chord `chord_m` (metres) on a curve of mean curvature
 /// `1 / MEAN_RADIUS_M`: `c + c³ / 24R²`. See the module documentation for its accuracy.
 pub(crate) fn arc_from_chord(chord_m: f64) -> f64 {
     chord_m * (1.0 + chord_m * chord_m / (24.0 * MEAN_RADIUS_M * MEAN_RADIUS_M))
 }
 
-impl Piece {
+impl EdgePiece {
     /// The cubic's coefficients `q(t) = c0 + c1 t + c2 t² + c3 t³`.
     fn coefficients(&self) -> [[f64; 3]; 4] {
         let (a, b, l) = (self.chord.a, self.chord.b, self.length_m);
@@ -171,13 +108,13 @@ impl Piece {
 
     /// The tangent (not normalised) of the cubic at parameter `t`.
     pub fn direction(&self, t: f64) -> [f64; 3] {
-        Piece::eval(&self.coefficients(), t).1
+        EdgePiece::eval(&self.coefficients(), t).1
     }
 
     /// Estimates the foot of the Earth-centred surface point `p`: the point of the cubic where
     /// the chord to `p` is perpendicular to the curve (Newton's method from the projection on
     /// the chord, clamped to the piece). `None` if it does not settle.
-    pub fn estimate(&self, p: [f64; 3]) -> Option<Estimate> {
+    pub fn estimate(&self, p: [f64; 3]) -> Option<PieceEstimate> {
         let c = self.coefficients();
         let ab = sub(self.chord.b, self.chord.a);
         let ab2 = dot(ab, ab);
@@ -188,7 +125,7 @@ impl Piece {
         };
         let tolerance = NEWTON_TOLERANCE_M / self.length_m.max(NEWTON_TOLERANCE_M);
         for _ in 0..NEWTON_STEPS {
-            let (q, d1, d2) = Piece::eval(&c, t);
+            let (q, d1, d2) = EdgePiece::eval(&c, t);
             let qp = sub(q, p);
             let g = dot(qp, d1);
             let g1 = dot(d1, d1) + dot(qp, d2);
@@ -204,10 +141,10 @@ impl Piece {
                 } else if t == 1.0 {
                     self.chord.b
                 } else {
-                    Piece::eval(&c, t).0
+                    EdgePiece::eval(&c, t).0
                 };
                 let d = sub(p, foot);
-                return Some(Estimate {
+                return Some(PieceEstimate {
                     t,
                     foot,
                     distance_m: arc_from_chord(dot(d, d).sqrt()),
@@ -231,7 +168,7 @@ impl Piece {
     }
 }
 
-/// Cuts the geodesic of an edge into pieces of at most [`PIECE_M`]. `at(s)` gives the longitude,
+/// Cuts the geodesic of an edge into pieces of at most [`MAX_PIECE_M`]. `at(s)` gives the longitude,
 /// latitude and azimuth of the point at distance `s` along the edge (`0 < s < length_m`).
 pub(crate) fn cut(
     edge: u32,
@@ -239,10 +176,10 @@ pub(crate) fn cut(
     (lon2, lat2, azi2): (f64, f64, f64),
     length_m: f64,
     at: impl Fn(f64) -> (f64, f64, f64),
-    out: &mut Vec<Piece>,
+    out: &mut Vec<EdgePiece>,
 ) {
     // A float count of pieces of a length checked against `MAX_EDGE_M`: at most 2,000.
-    let n = (length_m / PIECE_M).ceil().max(1.0) as usize;
+    let n = (length_m / MAX_PIECE_M).ceil().max(1.0) as usize;
     let step = length_m / n as f64;
     let mut start = (lon1, lat1, azi1);
     for k in 0..n {
@@ -263,7 +200,7 @@ pub(crate) fn cut(
         } else {
             0.0
         };
-        out.push(Piece {
+        out.push(EdgePiece {
             edge,
             first: k == 0,
             last: k + 1 == n,
@@ -281,40 +218,11 @@ pub(crate) fn cut(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spatial::ecef::lon_lat;
     use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 
     fn norm(a: [f64; 3]) -> f64 {
         dot(a, a).sqrt()
-    }
-
-    /// The frame from coordinates is the frame from angles, anywhere from the equator to the
-    /// poles and across the antimeridian.
-    #[test]
-    fn surface_frame_matches_the_angles() {
-        let mut lats: Vec<f64> = (-900..=900).map(|i| f64::from(i) / 10.0).collect();
-        lats.extend([89.999_999_9, -89.999_999_9, 1e-9, -1e-9]);
-        for (k, &lat) in lats.iter().enumerate() {
-            let lon = -180.0 + (k as f64 * 37.7) % 360.0;
-            let ((lo, la), frame) = surface_frame(ecef(lon, lat));
-            let (n, e) = north_east_of(&frame);
-            let (n0, e0) = north_east(lo, la);
-            assert!((la - lat).abs() < 1e-9, "{lon} {lat}: latitude {la}");
-            if lat.abs() < 89.9 {
-                let dlon = (lo - lon + 540.0).rem_euclid(360.0) - 180.0;
-                assert!(dlon.abs() < 1e-9, "{lon} {lat}: longitude {lo}");
-            }
-            for i in 0..3 {
-                assert!(
-                    (n[i] - n0[i]).abs() < 1e-12,
-                    "{lon} {lat}: north {n:?} {n0:?}"
-                );
-                assert!(
-                    (e[i] - e0[i]).abs() < 1e-12,
-                    "{lon} {lat}: east {e:?} {e0:?}"
-                );
-            }
-            assert!((norm(n) - 1.0).abs() < 1e-14 && (norm(e) - 1.0).abs() < 1e-14);
-        }
     }
 
     /// Pieces of edges in many places and directions: points of the geodesic (from Karney's
@@ -342,7 +250,7 @@ mod tests {
                         at,
                         &mut pieces,
                     );
-                    assert_eq!(pieces.len(), (length / PIECE_M).ceil() as usize);
+                    assert_eq!(pieces.len(), (length / MAX_PIECE_M).ceil() as usize);
                     for k in 1..20 {
                         let s = length * k as f64 / 20.0;
                         let (lo, la, _) = at(s);

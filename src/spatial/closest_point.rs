@@ -1,0 +1,361 @@
+//! From the pieces in range of a query point to the exact closest point of each line:
+//! steps 4 to 6 of the [module documentation](super) and the exact solution of the best
+//! candidates (its "Exact distance to an edge" section).
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+
+use geo_types::Point;
+use rstar::AABB;
+
+use super::ecef::{dot, north_east_of, rem_360, surface_frame, SinCos};
+use super::edge::{settled, solve, Foot};
+use super::edge_piece::{margin_m, NEAR_M};
+use super::foot_correction;
+use super::grid::CELL_M;
+use super::line_index::{EdgeInfo, LineIndex, Query, TreePiece};
+use super::{LineMatch, Side, ON_LINE_M};
+
+/// A piece whose lower bound is within the query distance: the line it belongs to, that lower
+/// bound (metres) and the piece's id.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PieceInRange {
+    line: usize,
+    lower_bound_m: f64,
+    id: u32,
+}
+
+/// A candidate for the closest point of one line: estimated on a piece, or solved exactly on
+/// an edge.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum ClosestCandidate {
+    /// Estimated on piece `piece` at cubic parameter `t`.
+    Estimated {
+        distance_m: f64,
+        piece: u32,
+        t: f64,
+        foot: [f64; 3],
+    },
+    /// Solved exactly.
+    Exact(LineMatch),
+}
+
+impl ClosestCandidate {
+    pub(super) fn distance_m(&self) -> f64 {
+        match self {
+            ClosestCandidate::Estimated { distance_m, .. } => *distance_m,
+            ClosestCandidate::Exact(m) => m.distance_m,
+        }
+    }
+}
+
+/// The candidates of one line: `candidates[range]`, with the least estimate among them.
+#[derive(Clone, Debug)]
+pub(super) struct LineCandidates {
+    pub(super) line: usize,
+    pub(super) best_m: f64,
+    pub(super) range: std::ops::Range<usize>,
+}
+
+/// Buffers reused by every query on a thread: the pieces in range, the candidates for each
+/// line's closest point (grouped by line in `lines`), and the edges already solved exactly.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    pub(super) in_range: Vec<PieceInRange>,
+    pub(super) candidates: Vec<ClosestCandidate>,
+    pub(super) lines: Vec<LineCandidates>,
+    pub(super) solved: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones in a nested query).
+pub(super) fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    crate::reuse::with_reused(&SCRATCH, f)
+}
+
+impl LineIndex {
+    /// Fills `s.lines` and `s.candidates` with the candidates of every accepted line with a
+    /// piece within `max_m` of `q` (steps 4 and 6 of the module documentation).
+    pub(super) fn gather_candidates(
+        &self,
+        q: &Query,
+        max_m: f64,
+        mut accept: impl FnMut(usize) -> bool,
+        s: &mut Scratch,
+    ) {
+        // Step 4 of the proof: the cube `p ± max_m` holds every chord within `max_m`.
+        let r = max_m + 1.0;
+        let p3 = q.p3;
+        let query = AABB::from_corners(
+            [p3[0] - r, p3[1] - r, p3[2] - r],
+            [p3[0] + r, p3[1] + r, p3[2] + r],
+        );
+        s.in_range.clear();
+        s.candidates.clear();
+        s.lines.clear();
+        let mut consider = |t: &TreePiece| {
+            let lower_bound_m = t.chord.lower_bound_m(p3);
+            if lower_bound_m <= max_m {
+                s.in_range.push(PieceInRange {
+                    line: t.line as usize,
+                    lower_bound_m,
+                    id: t.id,
+                });
+            }
+        };
+        if r <= CELL_M {
+            // At most two cells per axis: a few hash lookups instead of a walk down the tree.
+            let items = &self.items;
+            self.grid.query(query.lower(), query.upper(), |id| {
+                if let Some(t) = items.get(id as usize) {
+                    consider(t);
+                }
+            });
+        } else {
+            for t in self.tree().locate_in_envelope_intersecting(&query) {
+                consider(t);
+            }
+        }
+        // By line, then lower bound, then piece: the bounds are not negative (nor NaN: those
+        // were not kept), so their bits, a zero's made positive, sort as their values.
+        s.in_range
+            .sort_unstable_by_key(|c| (c.line, (c.lower_bound_m + 0.0).to_bits(), c.id));
+        for of_line in s.in_range.chunk_by(|a, b| a.line == b.line) {
+            let line = of_line.first().map_or(usize::MAX, |c| c.line);
+            if !accept(line) {
+                continue;
+            }
+            let start = s.candidates.len();
+            s.solved.clear();
+            let mut best_m = f64::INFINITY;
+            for c in of_line {
+                if c.lower_bound_m > best_m + margin_m(best_m) {
+                    break;
+                }
+                if let Some(k) = self.closest_candidate(c.id, c.lower_bound_m, q, &mut s.solved) {
+                    best_m = best_m.min(k.distance_m());
+                    s.candidates.push(k);
+                }
+            }
+            if start < s.candidates.len() {
+                s.lines.push(LineCandidates {
+                    line,
+                    best_m,
+                    range: start..s.candidates.len(),
+                });
+            }
+        }
+    }
+
+    /// The candidate of piece `id` at lower bound `lower_bound_m`: its estimate when near, or
+    /// its edge solved exactly (once per edge: `solved` lists the edges done).
+    pub(super) fn closest_candidate(
+        &self,
+        id: u32,
+        lower_bound_m: f64,
+        q: &Query,
+        solved: &mut Vec<u32>,
+    ) -> Option<ClosestCandidate> {
+        let piece = self.pieces.get(id as usize)?;
+        if lower_bound_m <= NEAR_M {
+            if let Some(e) = piece.estimate(q.p3) {
+                return Some(ClosestCandidate::Estimated {
+                    distance_m: e.distance_m,
+                    piece: id,
+                    t: e.t,
+                    foot: e.foot,
+                });
+            }
+        }
+        if solved.contains(&piece.edge) {
+            return None;
+        }
+        solved.push(piece.edge);
+        let info = self.edges.get(piece.edge as usize)?;
+        let foot = solve(&self.geod, &info.geo, &info.chord, q.lon, q.lat, q.p3, None);
+        Some(ClosestCandidate::Exact(self.matched(info, &foot)))
+    }
+
+    /// The exact best of `candidates` (step 6): every candidate within twice the margin of the
+    /// least estimate is solved exactly, and the best exact match wins.
+    pub(super) fn exact_best(
+        &self,
+        candidates: &mut [ClosestCandidate],
+        q: &Query,
+    ) -> Option<LineMatch> {
+        let least = candidates
+            .iter()
+            .map(ClosestCandidate::distance_m)
+            .fold(f64::INFINITY, f64::min);
+        let limit = least + 2.0 * margin_m(least);
+        let mut best: Option<LineMatch> = None;
+        let mut last_foot: Option<(f64, f64, f64)> = None;
+        for c in candidates.iter() {
+            if c.distance_m() > limit {
+                continue;
+            }
+            let m = match *c {
+                ClosestCandidate::Exact(m) => m,
+                ClosestCandidate::Estimated {
+                    piece,
+                    t,
+                    foot,
+                    distance_m,
+                } => match self.exact_at(piece, (t, foot, distance_m), q, &mut last_foot) {
+                    Some(m) => m,
+                    None => continue,
+                },
+            };
+            if best.as_ref().is_none_or(|b| better(&m, b)) {
+                best = Some(m);
+            }
+        }
+        best
+    }
+
+    /// The exact closest point of the edge holding piece `id`, from the estimated foot at `t`
+    /// (`foot` in ECEF) and distance `estimate_m`: by a perpendicular shot, or else checked
+    /// with one inverse solution and solved from there when the check fails. `None` when the
+    /// foot is the same vertex as `last` (already solved).
+    fn exact_at(
+        &self,
+        id: u32,
+        (t, foot, estimate_m): (f64, [f64; 3], f64),
+        q: &Query,
+        last: &mut Option<(f64, f64, f64)>,
+    ) -> Option<LineMatch> {
+        let piece = self.pieces.get(id as usize)?;
+        let info = self.edges.get(piece.edge as usize)?;
+        let g = &info.geo;
+        let (lon, lat, azi_edge, at_end, along_m) = if t <= 0.0 && piece.first {
+            (g.lon1, g.lat1, g.azi1, Some(false), 0.0)
+        } else if t >= 1.0 && piece.last {
+            (g.lon2, g.lat2, g.azi2, Some(true), g.length_m)
+        } else {
+            let ((lon, lat), frame) = surface_frame(foot);
+            let (n, e) = north_east_of(&frame);
+            let d = piece.direction(t);
+            let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
+            let along = (piece.start_m + piece.along_m(t, foot)).clamp(0.0, g.length_m);
+            let (de, dn) = (dot(d, e), dot(d, n));
+            // Components of a tangent of the cubic (metres per unit of its parameter, up to
+            // thousands): no overflow or underflow in the squares.
+            let norm = (de * de + dn * dn).sqrt();
+            if norm > 0.0 {
+                let estimate = foot_correction::EstimatedFoot {
+                    lon_lat: (lon, lat),
+                    p3: foot,
+                    sin_cos: frame,
+                    azi,
+                    sin_cos_azi: (de / norm, dn / norm),
+                    along_m: along,
+                    distance_m: estimate_m,
+                };
+                if let Some(f) =
+                    foot_correction::corrected_foot(&self.geod, &estimate, g.length_m, q.p3)
+                {
+                    return Some(self.matched(info, &f));
+                }
+            }
+            (lon, lat, azi, None, along)
+        };
+        if at_end.is_some() {
+            // The same vertex reached from the next edge (same place, same measure along the
+            // line): same answer. A line that comes back to a place is another vertex.
+            let here = (lon, lat, info.measure_start_m + along_m);
+            if *last == Some(here) {
+                return None;
+            }
+            *last = Some(here);
+        }
+        let at_vertex = match at_end {
+            Some(end) => {
+                let v3 = if end { info.chord.b } else { info.chord.a };
+                foot_correction::from_vertex(&self.geod, &SinCos::of(lon, lat), v3, q.p3)
+            }
+            None => None,
+        };
+        let mut f = match at_vertex {
+            Some(to_point) => Foot::at(along_m, (lon, lat), azi_edge, at_end, to_point),
+            None => Foot::towards(
+                &self.geod,
+                along_m,
+                (lon, lat),
+                azi_edge,
+                at_end,
+                (q.lon, q.lat),
+            ),
+        };
+        if at_end.is_none() && f.distance_m < ON_LINE_M {
+            // Within a millimetre the cubic's nanometres matter: points on the line are solved
+            // on the edge's own geodesic from the start, so that they come out at distance 0.
+            f = solve(&self.geod, g, &info.chord, q.lon, q.lat, q.p3, None);
+        } else if !settled(&f, g.length_m) {
+            f = solve(
+                &self.geod,
+                g,
+                &info.chord,
+                q.lon,
+                q.lat,
+                q.p3,
+                Some(along_m),
+            );
+        }
+        Some(self.matched(info, &f))
+    }
+
+    /// The match of an exact foot on edge `info`.
+    fn matched(&self, info: &EdgeInfo, foot: &Foot) -> LineMatch {
+        let (edge, azi_in, azi_out) = match foot.at_end {
+            None => (info.edge, foot.azi_edge, foot.azi_edge),
+            Some(false) => match info.prev {
+                Some((k, azi)) => (k, azi, info.geo.azi1),
+                None => (info.edge, info.geo.azi1, info.geo.azi1),
+            },
+            Some(true) => (
+                info.edge,
+                info.geo.azi2,
+                info.next_azi.unwrap_or(info.geo.azi2),
+            ),
+        };
+        LineMatch {
+            line: info.line,
+            edge,
+            distance_m: foot.distance_m,
+            closest: Point::new(foot.lon, foot.lat),
+            measure_m: info.measure_start_m + foot.along_m,
+            side: side(azi_in, azi_out, foot),
+        }
+    }
+}
+
+/// Whether `a` is a better match than `b`: nearer, then lower line, then lower edge.
+pub(super) fn better(a: &LineMatch, b: &LineMatch) -> bool {
+    match a.distance_m.total_cmp(&b.distance_m) {
+        Ordering::Less => true,
+        Ordering::Greater => false,
+        Ordering::Equal => (a.line, a.edge) < (b.line, b.edge),
+    }
+}
+
+/// Side of the query point at a foot, given the line's incoming and outgoing azimuths there (the
+/// same azimuth inside an edge). See the module documentation.
+fn side(azi_in: f64, azi_out: f64, foot: &Foot) -> Side {
+    if foot.distance_m < ON_LINE_M {
+        return Side::On;
+    }
+    let ccw = |x: f64| rem_360(azi_out - x);
+    let limit = ccw(azi_in + 180.0);
+    let c = ccw(foot.azi_to_point);
+    if c > 0.0 && c < limit {
+        Side::Left
+    } else if c > limit {
+        Side::Right
+    } else {
+        // Exactly along the line's direction at a vertex: on the line's extension.
+        Side::On
+    }
+}
