@@ -8,13 +8,15 @@
 //! of the shot's cost. This module is the same solution (Karney 2013, "Algorithms for
 //! geodesics", §3–§4, series to sixth order in the third flattening's `ε`, as
 //! `geographiclib-rs` uses) kept in sines and cosines throughout. It uses the library's own
-//! coefficients for the longitude series ([`Geodesic::_C3f`], [`Geodesic::_A3f`]); the
+//! coefficients for the longitude series (`_C3f` and `_A3f`, through the
+//! `geographiclib_adapter` module); the
 //! distance series (eq. 17, 18, 21) are written out below. Tests check it against
 //! `geographiclib-rs` to nanometres.
 
 use geographiclib_rs::Geodesic;
 
 use super::ecef::SinCos;
+use super::geographiclib_adapter::{longitude_series, EllipsoidTerms};
 use super::trig::sin_cos_small;
 
 /// Number of terms of the series.
@@ -98,10 +100,11 @@ pub(crate) fn landing(
     (salp1, calp1): (f64, f64),
     s12: f64,
 ) -> Landing {
-    let f1 = geod._f1;
+    let terms = EllipsoidTerms::of(geod);
+    let f1 = terms.one_minus_f;
     // The reduced latitude β1: tan β = (1 - f) tan φ.
     let (sbet1, cbet1) = unit(f1 * from.sin_lat, from.cos_lat);
-    let cbet1 = cbet1.max(geod.tiny_);
+    let cbet1 = cbet1.max(terms.tiny);
     // The azimuth at the equator crossing, α0, and the arc σ1 from it.
     let salp0 = salp1 * cbet1;
     let calp0 = (calp1 * calp1 + (salp1 * sbet1) * (salp1 * sbet1)).sqrt();
@@ -112,7 +115,7 @@ pub(crate) fn landing(
         1.0
     };
     let (ssig1, csig1) = unit(sbet1, comg1);
-    let k2 = calp0 * calp0 * geod._ep2;
+    let k2 = calp0 * calp0 * terms.second_eccentricity2;
     let eps = k2 / (2.0 * (1.0 + (1.0 + k2).sqrt()) + k2);
 
     // Distance to arc length (eq. 7, 15, 20).
@@ -122,7 +125,7 @@ pub(crate) fn landing(
     let (s, c) = sin_cos_small(b11);
     let stau1 = ssig1 * c + csig1 * s;
     let ctau1 = csig1 * c - ssig1 * s;
-    let tau12 = s12 / (geod._b * (1.0 + a1m1));
+    let tau12 = s12 / (terms.polar_semi_axis_m * (1.0 + a1m1));
     let (s, c) = sin_cos_small(tau12);
     let b12 = -sin_series(&c1p(eps), stau1 * c + ctau1 * s, ctau1 * c - stau1 * s);
     let sig12 = tau12 - (b12 - b11);
@@ -134,15 +137,14 @@ pub(crate) fn landing(
     let sbet2 = calp0 * ssig2;
     let mut cbet2 = (salp0 * salp0 + (calp0 * csig2) * (calp0 * csig2)).sqrt();
     if cbet2 == 0.0 {
-        cbet2 = geod.tiny_;
-        csig2 = geod.tiny_;
+        cbet2 = terms.tiny;
+        csig2 = terms.tiny;
     }
     let (sin_azi, cos_azi) = unit(salp0, calp0 * csig2);
 
     // Longitude: the angle ω on the auxiliary sphere, then λ (eq. 8, 23).
-    let mut c3a = [0.0; ORDER];
-    geod._C3f(eps, &mut c3a);
-    let a3c = -geod.f * salp0 * geod._A3f(eps);
+    let (c3a, a3) = longitude_series(geod, eps);
+    let a3c = -terms.flattening * salp0 * a3;
     let b31 = sin_series(&c3a, ssig1, csig1);
     let somg2 = salp0 * ssig2;
     let comg2 = csig2;

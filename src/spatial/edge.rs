@@ -1,9 +1,10 @@
 //! One edge — the geodesic between two consecutive vertices — with its conservative 3-D bounds
 //! and the exact point-to-edge solver.
 
-use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
+use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine, InverseGeodesic};
 
 use super::ecef::{cross, dot, normalize_deg, sub, MEAN_RADIUS_M};
+use super::geographiclib_adapter;
 
 /// Slack added to every bulge and removed from every lower bound, in metres, to absorb floating
 /// point rounding in Earth-centred coordinates (whose unit in the last place is about 1e-9 m).
@@ -165,8 +166,7 @@ pub(crate) fn inverse(
     lon2: f64,
     lat2: f64,
 ) -> (f64, f64, f64) {
-    let (_a12, s12, azi1, azi2, ..) =
-        geod._gen_inverse_azi(lat1, lon1, lat2, lon2, caps::DISTANCE | caps::AZIMUTH);
+    let (s12, azi1, azi2, _a12): (f64, f64, f64, f64) = geod.inverse(lat1, lon1, lat2, lon2);
     (s12, azi1, azi2)
 }
 
@@ -187,11 +187,7 @@ impl Walker<'_> {
         } else if along_m >= e.length_m {
             (e.lon2, e.lat2, e.azi2, Some(true))
         } else {
-            let (_a12, lat, lon, azi, ..) = self.line._gen_position(
-                false,
-                along_m,
-                caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH,
-            );
+            let (lat, lon, azi) = geographiclib_adapter::position(&self.line, along_m);
             (normalize_deg(lon), lat, azi, None)
         };
         Foot::towards(
@@ -431,11 +427,7 @@ mod tests {
         assert!(chord.lower_bound_m(mid) == 0.0);
         let line = GeodesicLine::new(&geod, lat1, lon1, azi1, None, None, None);
         for k in 0..=20 {
-            let (_a, lat, lon, ..) = line._gen_position(
-                false,
-                len * k as f64 / 20.0,
-                caps::LATITUDE | caps::LONGITUDE,
-            );
+            let (lat, lon, _) = geographiclib_adapter::position(&line, len * k as f64 / 20.0);
             let q = ecef(lon, lat);
             let (lo, hi) = chord.envelope();
             for i in 0..3 {

@@ -14,6 +14,7 @@ use super::ecef::{ecef, normalize_deg};
 use super::edge::{inverse, Chord, Edge};
 use super::edge_piece::{self, margin_m, EdgePiece};
 use super::error::{InvalidLines, LineProblem, QueryError};
+use super::geographiclib_adapter;
 use super::grid::Grid;
 use super::{LineMatch, MAX_EDGE_M};
 
@@ -205,11 +206,7 @@ impl LineIndex {
                 (g.lon2, g.lat2, g.azi2),
                 g.length_m,
                 |s| {
-                    let (_a12, lat, lon, azi, ..) = line._gen_position(
-                        false,
-                        s,
-                        caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH,
-                    );
+                    let (lat, lon, azi) = geographiclib_adapter::position(&line, s);
                     (normalize_deg(lon), lat, azi)
                 },
                 &mut pieces,

@@ -123,6 +123,7 @@ mod edge;
 mod edge_piece;
 mod error;
 mod foot_correction;
+mod geographiclib_adapter;
 mod grid;
 mod line_index;
 mod trig;
