@@ -17,7 +17,6 @@ use geographiclib_rs::Geodesic;
 
 use super::ecef::SinCos;
 use super::geographiclib_adapter::{longitude_series, EllipsoidTerms};
-use super::trig::sin_cos_small;
 
 /// Number of terms of the series.
 const ORDER: usize = 6;
@@ -122,14 +121,14 @@ pub(crate) fn landing(
     let a1m1 = a1m1(eps);
     let c1a = c1(eps);
     let b11 = sin_series(&c1a, ssig1, csig1);
-    let (s, c) = sin_cos_small(b11);
+    let (s, c) = b11.sin_cos();
     let stau1 = ssig1 * c + csig1 * s;
     let ctau1 = csig1 * c - ssig1 * s;
     let tau12 = s12 / (terms.polar_semi_axis_m * (1.0 + a1m1));
-    let (s, c) = sin_cos_small(tau12);
+    let (s, c) = tau12.sin_cos();
     let b12 = -sin_series(&c1p(eps), stau1 * c + ctau1 * s, ctau1 * c - stau1 * s);
     let sig12 = tau12 - (b12 - b11);
-    let (ssig12, csig12) = sin_cos_small(sig12);
+    let (ssig12, csig12) = sig12.sin_cos();
     let ssig2 = ssig1 * csig12 + csig1 * ssig12;
     let mut csig2 = csig1 * csig12 - ssig1 * ssig12;
 
@@ -150,7 +149,7 @@ pub(crate) fn landing(
     let comg2 = csig2;
     let omg12 = (somg2 * comg1 - comg2 * somg1).atan2(comg2 * comg1 + somg2 * somg1);
     let lam12 = omg12 + a3c * (sig12 + (sin_series(&c3a, ssig2, csig2) - b31));
-    let (sin_lam, cos_lam) = sin_cos_small(lam12);
+    let (sin_lam, cos_lam) = lam12.sin_cos();
 
     let (sin_lat, cos_lat) = unit(sbet2, f1 * cbet2);
     Landing {

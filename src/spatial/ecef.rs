@@ -2,8 +2,6 @@
 //! sines and cosines of their latitude and longitude, the local north and east directions,
 //! and the vector arithmetic the index does in them.
 
-use super::trig::sin_cos_deg;
-
 /// WGS84 equatorial radius, in metres.
 pub(crate) const WGS84_A_M: f64 = 6_378_137.0;
 /// WGS84 flattening.
@@ -34,8 +32,8 @@ pub(crate) struct SinCos {
 impl SinCos {
     /// Of longitude `lon` and latitude `lat`, degrees.
     pub fn of(lon: f64, lat: f64) -> SinCos {
-        let (sin_lat, cos_lat) = sin_cos_deg(lat);
-        let (sin_lon, cos_lon) = sin_cos_deg(lon);
+        let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
+        let (sin_lon, cos_lon) = lon.to_radians().sin_cos();
         SinCos {
             sin_lat,
             cos_lat,

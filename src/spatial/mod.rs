@@ -126,7 +126,6 @@ mod foot_correction;
 mod geographiclib_adapter;
 mod grid;
 mod line_index;
-mod trig;
 
 use geo_types::Point;
 
