@@ -10,7 +10,7 @@
 //!
 //! ## Model
 //! - [`Segment`], [`Dyad`], [`CountryCode`], [`Extent`]: the border lines.
-//! - [`Delimitation`], [`Demarcation`], [`StatusFilter`]: statuses and the `--on` filter.
+//! - [`Delimitation`], [`Demarcation`], [`StatusFilter`]: statuses and filters over them.
 //! - [`Instrument`], [`InstrumentKind`], [`Source`], [`StatusChange`], [`Basis`]: provenance.
 //! - [`Place`], [`Sovereignty`], [`Incident`]: what lies and happens near the lines.
 //! - [`PartialDate`], [`DateSpan`]: dates known to the year, month or day.

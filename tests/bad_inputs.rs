@@ -12,7 +12,9 @@
 //! case name as a relative path, so that the file names in the messages are stable.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use bordertrack::{Dataset, Error};
 
 use crate::util::{fixture, TestResult, Workdir};
 
@@ -69,13 +71,12 @@ fn list(path: &Path) -> std::io::Result<Vec<String>> {
     }
 }
 
-/// Builds the dataset of case `name` in `dir` and runs `validate` on it; returns a description
-/// of every mismatch.
-fn run_case(
+/// Builds the dataset of case `name` in `dir`; returns its directory.
+fn build_case(
     dir: &Workdir,
     case: &Path,
     name: &str,
-) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let data = dir.copy_dir(&fixture("tiny"), name)?;
     for entry in fs::read_dir(case)? {
         let entry = entry?;
@@ -91,6 +92,17 @@ fn run_case(
         fs::remove_file(data.join(&f))?;
         fs::create_dir(data.join(&f))?;
     }
+    Ok(data)
+}
+
+/// Builds the dataset of case `name` in `dir` and runs `validate` on it; returns a description
+/// of every mismatch.
+fn run_case(
+    dir: &Workdir,
+    case: &Path,
+    name: &str,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    build_case(dir, case, name)?;
     let expected = fs::read_to_string(case.join("expected.txt"))?;
     let code: i32 = fs::read_to_string(case.join("exit-code"))?.trim().parse()?;
     let out = dir.bordertrack(["validate", "--data", name]).output()?;
@@ -174,5 +186,53 @@ fn each_expected_list_names_only_its_own_case() -> TestResult {
             assert!(line.starts_with(&format!("{name}/")), "{name}: {line}");
         }
     }
+    Ok(())
+}
+
+/// The library speaks of its own values, never of command-line options: no problem the
+/// library finds in a catalogued case names one (`--basis`, `--data` …). The command line
+/// translates: `validate` prints the basis of a history problem as its option (the cases'
+/// `expected.txt`, checked above).
+#[test]
+fn library_problems_name_no_command_line_option() -> TestResult {
+    let root = fixture("bad");
+    let dir = Workdir::new()?;
+    let mut names: Vec<String> = fs::read_dir(&root)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.retain(|n| n != "incidents");
+    names.sort();
+    let mut checked = 0;
+    for name in &names {
+        let data = build_case(&dir, &root.join(name), name)?;
+        let messages: Vec<String> = match Dataset::load(&data) {
+            Ok(_) => Vec::new(),
+            Err(Error::Invalid(problems)) => problems.iter().map(|p| p.message.clone()).collect(),
+            Err(e) => vec![e.to_string()],
+        };
+        for m in &messages {
+            assert!(!m.contains("--"), "{name}: {m}");
+        }
+        checked += messages.len();
+    }
+    assert!(checked > 20, "only {checked} messages checked");
+    // The history problem the command line prints "under either --basis" reads, from the
+    // library, in the library's words.
+    let data = build_case(
+        &dir,
+        &root.join("demarcation-before-delimitation"),
+        "basis-words",
+    )?;
+    let Err(Error::Invalid(problems)) = Dataset::load(&data) else {
+        panic!("the case is rejected");
+    };
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0]
+            .message
+            .ends_with("is delimited (it is undelimited then; delimited only from 2001-11-16) whether changes are dated by signature or by entry into force"),
+        "{}",
+        problems[0].message
+    );
     Ok(())
 }

@@ -15,6 +15,12 @@ use crate::{
 /// the same part of a dyad, in metres.
 pub const GAP_TOLERANCE_M: f64 = 1.0;
 
+/// How a problem of a segment's history says under which [`Basis`] it arises (the message's
+/// last words): under both, under [`Basis::Signed`] only, under [`Basis::InForce`] only.
+const EITHER_BASIS: &str = "whether changes are dated by signature or by entry into force";
+const SIGNED_BASIS: &str = "with changes dated by signature";
+const IN_FORCE_BASIS: &str = "with changes dated by entry into force";
+
 /// Everything read from the files, with where each record came from. A file that could not
 /// be read as a whole is `None`: references into it are not checked (its problem is reported).
 pub(crate) struct Loaded<'a> {
@@ -338,15 +344,15 @@ fn check_history<'a>(
     };
     for (line, message, basis) in &found {
         let which = match basis {
-            Basis::Signed if under(Basis::InForce, *line, message) => "either --basis",
-            Basis::Signed => "--basis signed",
+            Basis::Signed if under(Basis::InForce, *line, message) => EITHER_BASIS,
+            Basis::Signed => SIGNED_BASIS,
             Basis::InForce if under(Basis::Signed, *line, message) => continue,
-            Basis::InForce => "--basis in-force",
+            Basis::InForce => IN_FORCE_BASIS,
         };
         problems.push(Problem::new(
             file,
             Location::Line(*line),
-            format!("{message} under {which}"),
+            format!("{message} {which}"),
         ));
     }
 }

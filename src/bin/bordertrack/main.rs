@@ -108,7 +108,7 @@ fn main() -> ExitCode {
         }
         Err(Failure::Invalid(problems)) => {
             for p in &problems {
-                say!("{p}");
+                say!("{}", cmd::validate::in_cli_terms(p));
             }
             let n = problems.len();
             say!(

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use bordertrack::{Dataset, Error};
+use bordertrack::{Dataset, Error, Problem};
 
 use crate::output::say;
 use crate::Failure;
@@ -31,11 +31,37 @@ pub fn run(data_dir: Option<&Path>) -> Result<(), Failure> {
         Err(Error::Invalid(problems)) => {
             let mut out = std::io::stdout().lock();
             for p in &problems {
-                writeln!(out, "{p}").map_err(Failure::from)?;
+                writeln!(out, "{}", in_cli_terms(p)).map_err(Failure::from)?;
             }
             out.flush().map_err(Failure::from)?;
             Err(Failure::Problems(problems.len()))
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The library's words for a dating basis, at the end of a problem's message, and the option
+/// that chooses it on the command line.
+const BASIS_WORDS: [(&str, &str); 3] = [
+    (
+        " whether changes are dated by signature or by entry into force",
+        " under either --basis",
+    ),
+    (" with changes dated by signature", " under --basis signed"),
+    (
+        " with changes dated by entry into force",
+        " under --basis in-force",
+    ),
+];
+
+/// `problem` as the command line says it: a dating basis named by its `--basis` option.
+pub fn in_cli_terms(problem: &Problem) -> Problem {
+    let mut p = problem.clone();
+    for (words, option) in BASIS_WORDS {
+        if let Some(rest) = p.message.strip_suffix(words) {
+            p.message = format!("{rest}{option}");
+            break;
+        }
+    }
+    p
 }
