@@ -11,7 +11,7 @@ use crate::util::{fixture, TestResult, Workdir};
 fn tiny_files() -> std::io::Result<Vec<(&'static str, Vec<u8>)>> {
     bordertrack::dataset::FILES
         .iter()
-        .map(|f| Ok((*f, fs::read(fixture("tiny").join(f))?)))
+        .map(|f| Ok((f.name, fs::read(fixture("tiny").join(f.name))?)))
         .collect()
 }
 
@@ -43,7 +43,7 @@ fn the_tiny_dataset_loads() -> Result<(), Error> {
 }
 
 #[test]
-fn every_missing_file_is_listed() {
+fn every_missing_required_file_is_listed() {
     let err = Dataset::from_memory("x/", &[]).err();
     let listed: Vec<String> = err
         .iter()
@@ -52,7 +52,8 @@ fn every_missing_file_is_listed() {
         .collect();
     let want: Vec<String> = bordertrack::dataset::FILES
         .iter()
-        .map(|f| format!("x/{f}: file missing from the dataset directory"))
+        .filter(|f| f.required)
+        .map(|f| format!("x/{}: file missing from the dataset directory", f.name))
         .collect();
     assert_eq!(listed, want);
 }
@@ -168,5 +169,104 @@ fn an_unreadable_file_is_reported_not_skipped() -> TestResult {
             status.display()
         )]
     );
+    Ok(())
+}
+
+/// The problems of loading the tiny dataset with `status.csv` replaced by what `make` puts at
+/// the given path, through the command line (with a time limit: a FIFO used to block the load
+/// for ever, and `/dev/zero` to be read until memory ran out).
+fn validate_with_status_replaced(
+    make: impl FnOnce(&std::path::Path) -> std::io::Result<()>,
+) -> Result<(String, std::path::PathBuf), Box<dyn std::error::Error>> {
+    let dir = Workdir::new()?;
+    let data = dir.copy_dir(&fixture("tiny"), "d")?;
+    let status = data.join("status.csv");
+    fs::remove_file(&status)?;
+    make(&status)?;
+    let out = crate::util::bordertrack(["validate", "--data"])
+        .arg(&data)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()?;
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // Keep the directory alive until the command is done.
+    drop(dir);
+    let said = format!(
+        "{}{}",
+        String::from_utf8(out.stdout)?,
+        String::from_utf8(out.stderr)?
+    );
+    Ok((said, status))
+}
+
+#[test]
+fn a_named_pipe_in_a_dataset_is_refused_not_waited_on() -> TestResult {
+    let (said, status) = validate_with_status_replaced(|path| {
+        let made = std::process::Command::new("mkfifo").arg(path).status()?;
+        assert!(made.success(), "mkfifo failed");
+        Ok(())
+    })?;
+    assert!(
+        said.contains(&format!(
+            "{}: not a regular file (a named pipe); a dataset file must be a regular file",
+            status.display()
+        )),
+        "{said}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_link_to_a_device_in_a_dataset_is_refused_not_read() -> TestResult {
+    let (said, status) =
+        validate_with_status_replaced(|path| std::os::unix::fs::symlink("/dev/zero", path))?;
+    assert!(
+        said.contains(&format!(
+            "{}: not a regular file (a device); a dataset file must be a regular file",
+            status.display()
+        )),
+        "{said}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_dataset_file_above_the_size_limit_is_refused_unread() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = dir.copy_dir(&fixture("tiny"), "d")?;
+    let status = data.join("status.csv");
+    // Sparse: no disk space or memory is used unless the file is read.
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&status)?
+        .set_len(bordertrack::dataset::MAX_FILE_BYTES + 1)?;
+    let problems: Vec<String> = match Dataset::load(&data) {
+        Ok(_) => return Err("a file above the limit was accepted".into()),
+        Err(e) => e.problems().iter().map(|p| p.to_string()).collect(),
+    };
+    assert_eq!(
+        problems,
+        [format!(
+            "{}: larger than the 1073741824 bytes (1 GiB) a dataset file may have",
+            status.display()
+        )]
+    );
+    Ok(())
+}
+
+#[test]
+fn optional_files_may_be_absent() -> TestResult {
+    let optional: Vec<&str> = bordertrack::dataset::FILES
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(optional, ["places.geojson", "incidents.csv"]);
+    let mut files = tiny_files()?;
+    // The tiny dataset's incidents name no place, so without places it still validates.
+    files.retain(|(name, _)| !optional.contains(name));
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let data = Dataset::from_memory("mem/", &refs)?;
+    assert!(data.places().is_empty() && data.incidents().is_empty());
+    assert_eq!(data.changes().len(), 9);
     Ok(())
 }

@@ -3,22 +3,26 @@
 
 use geo::{Coord, LineString};
 
+use super::files::ShownNames;
 use super::validate::{self, Loaded, Rejected};
 use super::Dataset;
 use crate::{
     Error, Incident, Instrument, Location, Place, Problem, Result, Segment, Source, StatusChange,
 };
 
-/// The names that messages give to the values of a builder, in the order of
-/// [`super::FILES`].
-const NAMES: [&str; 6] = [
-    "sources",
-    "instruments",
-    "segments",
-    "status changes",
-    "places",
-    "incidents",
-];
+/// The name that messages give to the values of a builder that a dataset reads from the file
+/// `file` of [`super::FILES`].
+fn values_name(file: &str) -> &str {
+    match file {
+        "sources.csv" => "sources",
+        "instruments.csv" => "instruments",
+        "segments.geojson" => "segments",
+        "status.csv" => "status changes",
+        "places.geojson" => "places",
+        "incidents.csv" => "incidents",
+        other => other,
+    }
+}
 
 /// Builds a [`Dataset`] from values rather than files.
 ///
@@ -104,7 +108,7 @@ impl DatasetBuilder {
     /// # Errors
     /// [`Error::Invalid`] with every problem found.
     pub fn build(self) -> Result<Dataset> {
-        let names = NAMES.map(str::to_string);
+        let names = ShownNames::from_fn(|spec| values_name(spec.name).to_string());
         let mut problems = Vec::new();
         let mut rejected = Rejected::default();
         let mut segments = Vec::with_capacity(self.segments.len());
@@ -113,7 +117,7 @@ impl DatasetBuilder {
                 None => segments.push((index, s)),
                 Some(fault) => {
                     problems.push(Problem::new(
-                        NAMES[2],
+                        values_name("segments.geojson"),
                         Location::Feature {
                             index,
                             id: Some(s.id.clone()),

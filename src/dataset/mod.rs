@@ -1,44 +1,52 @@
-//! Datasets: the six files of a dataset directory, loaded and validated together.
+//! Datasets: the files of a dataset directory, loaded and validated together.
 //!
-//! A dataset directory holds `segments.geojson`, `places.geojson`, `instruments.csv`,
-//! `status.csv`, `incidents.csv` and `sources.csv` (the layout is documented in
+//! A dataset directory holds the files listed in [`FILES`]: `segments.geojson`,
+//! `instruments.csv`, `status.csv` and `sources.csv` always, `places.geojson` and
+//! `incidents.csv` when it has places or incidents (the layout is documented in
 //! `geodata/README.md`). [`Dataset::load`] reads them all and reports **every** problem it
 //! finds, each as `file:line: message` (GeoJSON: `file: feature N (id "X"): message`).
 //! [`Dataset::embedded`] gives the Central Asia dataset compiled into the crate.
 
 mod builder;
 mod features;
+mod files;
 mod records;
 mod table;
 mod validate;
 
 pub use builder::DatasetBuilder;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+
+pub use files::{FileSpec, FILES, MAX_FILE_BYTES};
+
+use files::Contents;
 
 use crate::{
     Dyad, Error, Incident, Instrument, Location, Place, Problem, Result, Segment, Source,
     StatusChange,
 };
 
-/// The file names of a dataset directory, in the order they are read.
-pub const FILES: [&str; 6] = [
-    "sources.csv",
-    "instruments.csv",
-    "segments.geojson",
-    "status.csv",
-    "places.geojson",
-    "incidents.csv",
+/// The files of `geodata/`, compiled into the crate.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("sources.csv", include_str!("../../geodata/sources.csv")),
+    (
+        "instruments.csv",
+        include_str!("../../geodata/instruments.csv"),
+    ),
+    (
+        "segments.geojson",
+        include_str!("../../geodata/segments.geojson"),
+    ),
+    ("status.csv", include_str!("../../geodata/status.csv")),
+    (
+        "places.geojson",
+        include_str!("../../geodata/places.geojson"),
+    ),
+    ("incidents.csv", include_str!("../../geodata/incidents.csv")),
 ];
-
-/// The raw contents of a dataset's files, as read from a directory or embedded.
-struct Raw<'a> {
-    /// Name shown in messages for each file (e.g. `mydata/status.csv`).
-    names: [String; 6],
-    /// Contents of each file; `None` when it could not be read (a problem is recorded).
-    bytes: [Option<std::borrow::Cow<'a, [u8]>>; 6],
-}
 
 /// A loaded and validated dataset.
 ///
@@ -66,31 +74,13 @@ pub struct Dataset {
 impl Dataset {
     /// Loads and validates the dataset in directory `dir`.
     ///
+    /// Each file must be a regular file (a symbolic link to one is followed) of at most
+    /// [`MAX_FILE_BYTES`]; a named pipe, a device or a larger file is reported, not read.
+    ///
     /// # Errors
     /// [`Error::Invalid`] with every problem found (missing or unreadable files included).
     pub fn load(dir: impl AsRef<Path>) -> Result<Dataset> {
         let dir = dir.as_ref();
-        let mut problems = Vec::new();
-        let names = FILES.map(|f| dir.join(f).display().to_string());
-        let bytes = FILES.map(|f| {
-            let path = dir.join(f);
-            match std::fs::read(&path) {
-                Ok(b) => Some(std::borrow::Cow::Owned(b)),
-                Err(e) => {
-                    let msg = if e.kind() == std::io::ErrorKind::NotFound {
-                        "file missing from the dataset directory".to_string()
-                    } else {
-                        format!("cannot read: {e}")
-                    };
-                    problems.push(Problem::new(
-                        path.display().to_string(),
-                        Location::File,
-                        msg,
-                    ));
-                    None
-                }
-            }
-        });
         let not_a_directory = match std::fs::metadata(dir) {
             Ok(m) if m.is_dir() => None,
             Ok(_) => Some("not a directory".to_string()),
@@ -106,7 +96,16 @@ impl Dataset {
                 msg,
             )]));
         }
-        Dataset::from_raw(Raw { names, bytes }, problems)
+        let mut problems = Vec::new();
+        let contents = Contents::gather(
+            |spec| {
+                let path = dir.join(spec.name);
+                let got = files::read_file(&path).map(|b| b.map(Cow::Owned));
+                (path.display().to_string(), got)
+            },
+            &mut problems,
+        );
+        Dataset::from_contents(&contents, problems)
     }
 
     /// The Central Asia dataset compiled into the crate (the files of `geodata/`).
@@ -115,24 +114,21 @@ impl Dataset {
     /// Only if the embedded files were edited into an invalid state; the test suite checks
     /// that they load.
     pub fn embedded() -> Result<Dataset> {
-        let text: [&'static str; 6] = [
-            include_str!("../../geodata/sources.csv"),
-            include_str!("../../geodata/instruments.csv"),
-            include_str!("../../geodata/segments.geojson"),
-            include_str!("../../geodata/status.csv"),
-            include_str!("../../geodata/places.geojson"),
-            include_str!("../../geodata/incidents.csv"),
-        ];
-        let raw = Raw {
-            names: FILES.map(|f| format!("geodata/{f}")),
-            bytes: text.map(|t| Some(std::borrow::Cow::Borrowed(t.as_bytes()))),
-        };
-        Dataset::from_raw(raw, Vec::new())
+        let mut problems = Vec::new();
+        let contents = Contents::gather(
+            |spec| {
+                let text = EMBEDDED.iter().find(|(n, _)| *n == spec.name);
+                let got = text.map(|(_, t)| Cow::Borrowed(t.as_bytes()));
+                (format!("geodata/{}", spec.name), Ok(got))
+            },
+            &mut problems,
+        );
+        Dataset::from_contents(&contents, problems)
     }
 
     /// Loads and validates a dataset from file contents held in memory, keyed by the file
-    /// names of [`FILES`]; a missing name is reported like a missing file. `prefix` is put
-    /// before each name in messages (e.g. `"mydata/"`).
+    /// names of [`FILES`]; a missing required name is reported like a missing file. `prefix`
+    /// is put before each name in messages (e.g. `"mydata/"`).
     ///
     /// # Examples
     /// ```
@@ -145,67 +141,53 @@ impl Dataset {
     /// [`Error::Invalid`] with every problem found.
     pub fn from_memory(prefix: &str, files: &[(&str, &[u8])]) -> Result<Dataset> {
         let mut problems = Vec::new();
-        let names = FILES.map(|f| format!("{prefix}{f}"));
-        let bytes = FILES.map(|f| {
-            let found = files.iter().find(|(n, _)| *n == f).map(|(_, b)| *b);
-            if found.is_none() {
-                problems.push(Problem::new(
-                    format!("{prefix}{f}"),
-                    Location::File,
-                    "file missing from the dataset directory",
-                ));
-            }
-            found.map(std::borrow::Cow::Borrowed)
-        });
-        Dataset::from_raw(Raw { names, bytes }, problems)
+        let contents = Contents::gather(
+            |spec| {
+                let found = files.iter().find(|(n, _)| *n == spec.name);
+                let got = found.map(|(_, b)| Cow::Borrowed(*b));
+                (format!("{prefix}{}", spec.name), Ok(got))
+            },
+            &mut problems,
+        );
+        Dataset::from_contents(&contents, problems)
     }
 
-    fn from_raw(raw: Raw<'_>, mut problems: Vec<Problem>) -> Result<Dataset> {
-        let [n_sources, n_instruments, n_segments, n_status, n_places, n_incidents] = &raw.names;
-        let [b_sources, b_instruments, b_segments, b_status, b_places, b_incidents] = &raw.bytes;
+    fn from_contents(files: &Contents<'_>, mut problems: Vec<Problem>) -> Result<Dataset> {
         let mut rejected = validate::Rejected::default();
-        let table = |name: &str,
-                     b: &Option<std::borrow::Cow<'_, [u8]>>,
-                     cols: &[&str],
-                     p: &mut Vec<Problem>| {
-            b.as_ref()
-                .and_then(|b| table::Table::parse(name, b, cols, p))
+        let table = |name: &str, columns: &[&str], problems: &mut Vec<Problem>| {
+            files
+                .bytes(name)
+                .and_then(|b| table::Table::parse(files.shown(name), b, columns, problems))
         };
-        let sources = table(
-            n_sources,
-            b_sources,
-            records::SOURCES_COLUMNS,
-            &mut problems,
-        )
-        .map(|t| records::sources(&t, &mut problems, &mut rejected.sources));
+        let sources = table("sources.csv", records::SOURCES_COLUMNS, &mut problems)
+            .map(|t| records::sources(&t, &mut problems, &mut rejected.sources));
         let instruments = table(
-            n_instruments,
-            b_instruments,
+            "instruments.csv",
             records::INSTRUMENTS_COLUMNS,
             &mut problems,
         )
         .map(|t| records::instruments(&t, &mut problems, &mut rejected.instruments));
-        let segments = b_segments
-            .as_ref()
-            .and_then(|b| features::segments(n_segments, b, &mut problems, &mut rejected));
-        let changes = table(n_status, b_status, records::STATUS_COLUMNS, &mut problems)
+        let segments = files.bytes("segments.geojson").and_then(|b| {
+            features::segments(
+                files.shown("segments.geojson"),
+                b,
+                &mut problems,
+                &mut rejected,
+            )
+        });
+        let changes = table("status.csv", records::STATUS_COLUMNS, &mut problems)
             .map(|t| records::changes(&t, &mut problems, &mut rejected.histories))
             .unwrap_or_default();
-        let places = b_places
-            .as_ref()
-            .map(|b| features::places(n_places, b, &mut problems))
+        let places = files
+            .bytes("places.geojson")
+            .map(|b| features::places(files.shown("places.geojson"), b, &mut problems))
             .unwrap_or_default();
-        let incidents = table(
-            n_incidents,
-            b_incidents,
-            records::INCIDENTS_COLUMNS,
-            &mut problems,
-        )
-        .map(|t| records::incidents(&t, &mut problems))
-        .unwrap_or_default();
+        let incidents = table("incidents.csv", records::INCIDENTS_COLUMNS, &mut problems)
+            .map(|t| records::incidents(&t, &mut problems))
+            .unwrap_or_default();
 
         let loaded = validate::Loaded {
-            names: &raw.names,
+            names: files.names(),
             sources,
             instruments,
             segments,

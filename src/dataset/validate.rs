@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use geo::{Distance, Geodesic, Point};
 
 use super::features::doubles_back;
+use super::files::ShownNames;
 use super::Dataset;
 use crate::{
     Basis, Delimitation, Incident, Instrument, Location, Place, Problem, Segment, Source,
@@ -24,7 +25,7 @@ const IN_FORCE_BASIS: &str = "with changes dated by entry into force";
 /// Everything read from the files, with where each record came from. A file that could not
 /// be read as a whole is `None`: references into it are not checked (its problem is reported).
 pub(crate) struct Loaded<'a> {
-    pub names: &'a [String; 6],
+    pub names: &'a ShownNames,
     pub sources: Option<Vec<(u64, Source)>>,
     pub instruments: Option<Vec<(u64, Instrument)>>,
     pub segments: Option<Vec<(usize, Segment)>>,
@@ -60,7 +61,17 @@ fn feature(index: usize, id: &str) -> Location {
 /// Runs every cross-file check and builds the dataset (which is discarded when problems were
 /// found).
 pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
-    let [n_sources, n_instruments, n_segments, n_status, n_places, n_incidents] = l.names;
+    let name = |file: &'static str| l.names.of(file);
+    let (n_sources, n_instruments, n_segments) = (
+        name("sources.csv"),
+        name("instruments.csv"),
+        name("segments.geojson"),
+    );
+    let (n_status, n_places, n_incidents) = (
+        name("status.csv"),
+        name("places.geojson"),
+        name("incidents.csv"),
+    );
 
     let rejected = &l.rejected;
     let (sources_read, instruments_read, segments_read) = (

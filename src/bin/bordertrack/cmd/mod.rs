@@ -28,7 +28,7 @@ pub fn inputs(data: Option<&Path>) -> Vec<PathBuf> {
     data.map(|d| {
         bordertrack::dataset::FILES
             .iter()
-            .map(|f| d.join(f))
+            .map(|f| d.join(f.name))
             .collect()
     })
     .unwrap_or_default()
