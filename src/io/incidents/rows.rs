@@ -109,7 +109,7 @@ impl RowParser {
     pub fn each_row(&self, block: Block, f: impl FnMut(u64, Result<&Incident, Problem>)) {
         self.convert(
             block,
-            &mut Lend {
+            &mut RowCallback {
                 incident: super::layout::blank_incident(),
                 f,
             },
@@ -212,13 +212,14 @@ trait RowSink {
     fn row(&mut self, line: u64, converted: Result<(), Problem>);
 }
 
-/// One incident lent to `f` row after row ([`RowParser::each_row`]).
-struct Lend<F> {
+/// Calls `f` after each row with the row's incident (one incident, converted into again for
+/// every row: [`RowParser::each_row`]).
+struct RowCallback<F> {
     incident: Incident,
     f: F,
 }
 
-impl<F: FnMut(u64, Result<&Incident, Problem>)> RowSink for Lend<F> {
+impl<F: FnMut(u64, Result<&Incident, Problem>)> RowSink for RowCallback<F> {
     fn slot(&mut self) -> &mut Incident {
         &mut self.incident
     }
