@@ -1,5 +1,12 @@
 //! Numbers written with a fixed number of decimals, fast, and exactly as `format!("{x:.d$}")`
 //! writes them: the exact binary value rounded to `d` decimals, ties to even.
+//!
+//! # Measured gain
+//! It came in with rows written without the `csv` writer (`b5ac22e`) and took its present
+//! form with `itoa` (`9605d6d`); on the README benchmark (1,000,000 incidents within 5 km)
+//! encoding fell from 2,740 to 1,800 instructions per row written between `0141b03` and
+//! `a4a4a94` (callgrind, README), this and the dates written without the general formatter
+//! together. The history holds no end-to-end figure of the formatter alone.
 
 use std::io::Write as _;
 

@@ -1,17 +1,25 @@
 //! Karney's direct geodesic problem, from and to sines and cosines.
 //!
-//! The perpendicular shot (the `foot_correction` module) starts where it knows the sines and cosines of
-//! the latitude, the longitude and the azimuth, and needs those of the landing point and of the
-//! azimuth there. `geographiclib-rs` takes and returns degrees: its direct solution turns the
+//! The perpendicular shot (the `foot_correction` module) starts where it knows the sines and
+//! cosines of the latitude, the longitude and the azimuth, and needs those of the landing point
+//! and of the azimuth there. `geographiclib-rs` takes and returns degrees: its direct solution turns the
 //! start into sines and cosines again (with an exact reduction in degrees), and its result
 //! into degrees by arc tangents, which the shot turned back by sines and cosines: about a third
 //! of the shot's cost. This module is the same solution (Karney 2013, "Algorithms for
 //! geodesics", §3–§4, series to sixth order in the third flattening's `ε`, as
 //! `geographiclib-rs` uses) kept in sines and cosines throughout. It uses the library's own
 //! coefficients for the longitude series (`_C3f` and `_A3f`, through the
-//! `geographiclib_adapter` module); the
-//! distance series (eq. 17, 18, 21) are written out below. Tests check it against
-//! `geographiclib-rs` to nanometres.
+//! `geographiclib_adapter` module); the distance series (eq. 17, 18, 21) are written out
+//! below. Tests check it against `geographiclib-rs` to nanometres.
+//!
+//! # Measured gain
+//! Hand-written code stays only where it buys at least 10% end to end. When this module came
+//! in (`ffa47aa`), a shot took about 1,230 instructions instead of 3,170, and the README
+//! benchmark (1,000,000 incidents within 5 km) makes about 0.4 shots per incident: about 780
+//! fewer instructions per incident, some 12% of the 6,500 it then took (callgrind; README at
+//! `15028de`, 5,730 per incident after this and two smaller changes). Ten alternating runs of
+//! the benchmark at `ffa47aa` against `b26634a` (without this and those two changes) took 14%
+//! less wall time and 15% less CPU time (means 0.60 s against 0.70 s, 1.15 s against 1.35 s).
 
 use geographiclib_rs::Geodesic;
 
