@@ -1109,3 +1109,113 @@ fn an_output_error_names_the_target_not_the_temporary_file() -> TestResult {
     assert_eq!(std::fs::read_dir(dir.path())?.count(), 0);
     Ok(())
 }
+
+/// Sends `signal` (`INT`, `TERM`) to `child` with kill(1).
+#[cfg(unix)]
+fn send_signal(child: &std::process::Child, signal: &str) -> TestResult {
+    let status = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()?;
+    assert!(status.success(), "kill -{signal}: {status}");
+    Ok(())
+}
+
+/// Waits for `child` to exit, for at most a generous minute (a guard against a hang, not a
+/// measure of speed): a child still running then is killed and reported.
+#[cfg(unix)]
+fn exit_status_within_a_minute(
+    child: &mut std::process::Child,
+) -> Result<std::process::ExitStatus, BoxError> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill()?;
+    child.wait()?;
+    Err("still running a minute after the signal".into())
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Workdir) -> Result<Vec<String>, BoxError> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_while_stdin_is_idle_ends_the_run_at_once() -> TestResult {
+    let data = tiny();
+    // Nothing read yet, or a header and a row read and the temporary output file open: stdin
+    // stays open and idle when the signal comes.
+    for (signal, input) in [
+        ("INT", ""),
+        ("TERM", "id,date,lat,lon\nA,2010-01-01,41.5,69.001\n"),
+    ] {
+        let dir = Workdir::new()?;
+        let mut child = std::process::Command::new(crate::util::bin_path())
+            .current_dir(dir.path())
+            .args(["incidents", "-", "--data", &data, "-o", "out.csv"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let mut stdin = child.stdin.take().ok_or("no stdin")?;
+        std::io::Write::write_all(&mut stdin, input.as_bytes())?;
+        std::io::Write::flush(&mut stdin)?;
+        // Wait until the run waits on stdin: with a header, until its temporary file exists.
+        let start = std::time::Instant::now();
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let opened = names_in(&dir)?
+                .iter()
+                .any(|n| n.starts_with(".bordertrack-"));
+            if input.is_empty() || opened || start.elapsed().as_secs() > 30 {
+                break;
+            }
+        }
+        send_signal(&child, signal)?;
+        let status = exit_status_within_a_minute(&mut child)?;
+        drop(stdin);
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .ok_or("no stderr")?
+            .read_to_string(&mut stderr)?;
+        assert_eq!(status.code(), Some(130), "SIG{signal}: {status}, {stderr}");
+        assert!(stderr.contains("bordertrack: interrupted"), "{stderr}");
+        // Neither the output nor the temporary file is left.
+        assert_eq!(names_in(&dir)?, Vec::<String>::new(), "SIG{signal}");
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_while_a_dataset_loads_writes_nothing() -> TestResult {
+    let dir = Workdir::new()?;
+    // 40,000 segments: loading takes a good part of a second or more.
+    write_long_dataset(&dir, "long", 40_000)?;
+    let mut child = std::process::Command::new(crate::util::bin_path())
+        .current_dir(dir.path())
+        .args([
+            "segments", "--data", "long", "--as-of", "2020", "-o", "out.csv",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    send_signal(&child, "TERM")?;
+    let status = exit_status_within_a_minute(&mut child)?;
+    assert_eq!(status.code(), Some(130), "{status}");
+    assert_eq!(names_in(&dir)?, ["long"]);
+    Ok(())
+}

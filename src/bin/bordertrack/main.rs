@@ -4,11 +4,11 @@
 mod args;
 mod cmd;
 mod inputs;
+mod interrupt;
 mod output;
 
 use std::io;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
@@ -79,14 +79,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     }
 }
 
-/// Set by Ctrl-C (or SIGTERM): long commands stop between blocks of rows, so that `-o FILE` is never
-/// left half written (the temporary file is removed as the output is dropped).
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub use interrupt::INTERRUPTED;
 
 fn main() -> ExitCode {
-    // Without a handler, a signal would kill the process before the temporary output file is
-    // removed. If the handler cannot be set, signals keep their default effect.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    // First of all: a signal must never leave a temporary output file behind.
+    interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

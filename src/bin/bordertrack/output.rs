@@ -8,6 +8,7 @@ use clap::ValueEnum;
 
 use crate::args::OutArgs;
 use crate::inputs::InputFiles;
+use crate::interrupt;
 
 /// An open output: stdout, or a temporary file beside the target renamed into place by
 /// [`Output::commit`] (so an interrupted run never leaves a half-written file), or a special
@@ -88,8 +89,7 @@ impl Output {
             |e: io::Error| format!("{}: cannot create output: {e}", target.display());
         // The file and its path apart: a `NamedTempFile` names its own path in its errors,
         // which would then name the temporary file instead of the target.
-        let (file, temp) = builder
-            .tempfile_in(&dir)
+        let (file, temp) = interrupt::create_temporary(|| builder.tempfile_in(&dir))
             // Its error names the temporary file: keep only what went wrong.
             .map_err(|e| cannot_create(io::Error::from(e.kind())))?
             .into_parts();
@@ -116,7 +116,7 @@ impl Output {
                 let file = file.into_inner().map_err(|e| named(e.into_error()))?;
                 file.sync_all().map_err(named)?;
                 drop(file);
-                temp.persist(&target).map_err(|e| named(e.error))?;
+                interrupt::persist(|| temp.persist(&target)).map_err(|e| named(e.error))?;
                 Ok(())
             }
         }
