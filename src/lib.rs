@@ -32,8 +32,13 @@
 //! - [`query`]: status as of a date, per-dyad statistics, histories, where a point lies
 //!   ([`query::BorderIndex`]) and which incidents fall on which stretches.
 //!
+//! ## Tables of incidents
+//! - [`pipeline`]: [`Borders::classify_table`] classifies a whole incident table, streaming,
+//!   in parallel and in input order, into any [`report::LayerSink`].
+//!
 //! ## Output
-//! - [`report`]: result rows as a text table, CSV, JSON or GeoJSON.
+//! - [`report`]: typed layers ([`report::Schema`]) written as a text table, CSV, JSON or
+//!   GeoJSON through one sink trait ([`report::LayerSink`]).
 //!
 //! ## Spatial search
 //! - [`spatial`]: geodesically exact nearest-line and within-distance index over WGS84 lines.
@@ -49,6 +54,7 @@ mod date;
 mod error;
 pub mod io;
 mod model;
+pub mod pipeline;
 pub mod query;
 pub mod report;
 mod reuse;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::util::{cell, csv_rows, num, stdout_of, tiny, BoxError, Row, TestResult, Workdir};
 
-const INCIDENTS_HEADER: &str = "incident_id,date,lon,lat,segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity";
+const INCIDENTS_HEADER: &str = "incident_id,date,date_start,date_end,lon,lat,segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity";
 
 /// `bordertrack incidents in.csv --data DATA ARGS…`, run in `dir`.
 fn on_in_csv(dir: &Workdir, data: &str, args: &[&str]) -> assert_cmd::Command {

@@ -2,6 +2,7 @@
 //!
 //! - `cli`: every command through the binary on small fixture datasets.
 //! - `incidents`: `incidents` and `locate` on the embedded and synthetic datasets.
+//! - `embed`: the library pipeline embedded through the façade gives the command's output.
 //! - `dataset_errors`: the library's problem lists, unreadable files, fuzzing regressions.
 //! - `spatial`: the geodesic index against a brute-force oracle and GeographicLib values.
 //! - `bad_inputs`: the catalogue of broken datasets in `tests/fixtures/bad/`, each with the
@@ -20,6 +21,7 @@ mod bad_inputs;
 mod bad_long_rows;
 mod cli;
 mod dataset_errors;
+mod embed;
 mod incidents;
 mod readme;
 mod spatial;

@@ -1,7 +1,13 @@
 //! Checks shared by the incident-reader targets.
 
+use std::ops::ControlFlow;
+use std::sync::OnceLock;
+
 use bordertrack::io::IncidentReader;
-use bordertrack::{Error, Incident, Problem};
+use bordertrack::pipeline::{IncidentLayer, TableOptions};
+use bordertrack::query::IncidentQuery;
+use bordertrack::report::{Format, RowWriter};
+use bordertrack::{Borders, Error, Incident, Problem, StatusFilter};
 
 /// Opens `input`, checking duplicate ids or not; `None` when the reader rejects it as a
 /// whole, after checking that the rejection is an `Invalid` error listing problems with
@@ -56,84 +62,82 @@ pub fn via_records(input: &[u8], check_ids: bool) -> Option<Vec<Result<Incident,
     Some(items)
 }
 
-/// All items through the block API the command line uses (`read_block`,
-/// `parser().parse_block`, `check_id`), in blocks of about `batch * 16` bytes of CSV or
-/// `batch` GeoJSON features.
-pub fn via_batches(input: &[u8], batch: usize) -> Option<Vec<Result<Incident, Problem>>> {
-    let mut reader = open(input, true)?;
-    let parser = reader.parser();
-    let mut items = Vec::new();
-    let mut rows = Vec::new();
-    while let Some(block) = reader.read_block(batch * 16, batch) {
-        rows.clear();
-        // A block of blank lines holds no rows.
-        parser.parse_block(block, &mut rows);
-        for mut row in rows.drain(..) {
-            reader.check_id(&mut row);
-            items.push(row.incident);
-        }
-    }
-    Some(items)
+/// What the library pipeline (`Borders::classify_table`, every row written) gives for
+/// `input`: the incidents written (id, date text, lon, lat) and the problems handed out, in
+/// order; `None` when the reader rejects the input as a whole.
+pub fn via_pipeline(input: &[u8], check_ids: bool) -> Option<(Vec<[String; 4]>, Vec<String>)> {
+    let mut reader = open(input, check_ids)?;
+    let borders = borders();
+    let query = IncidentQuery {
+        within_m: 1_000.0,
+        as_of: None,
+        filter: StatusFilter::default(),
+        dyad: None,
+    };
+    let options = TableOptions {
+        all_rows: true,
+        ..TableOptions::default()
+    };
+    let mut sink = RowWriter::with_schema(Vec::new(), Format::Json, &IncidentLayer::schema())
+        .expect("writing into a Vec");
+    let mut problems = Vec::new();
+    let summary = borders
+        .classify_table(&mut reader, &query, options, &mut sink, &mut |p| {
+            problems.push(p.to_string());
+            ControlFlow::Continue(())
+        })
+        .expect("the pipeline runs");
+    let out = sink.finish().expect("writing into a Vec");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out).expect("the output is JSON");
+    assert_eq!(summary.read, rows.len() as u64, "rows read and written differ");
+    assert_eq!(summary.bad, problems.len() as u64, "bad rows and problems differ");
+    let text = |r: &serde_json::Value, k: &str| match &r[k] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let written = rows
+        .iter()
+        .map(|r| [text(r, "incident_id"), text(r, "date"), text(r, "lon"), text(r, "lat")])
+        .collect();
+    Some((written, problems))
 }
 
-/// All items through the path the command line takes without the duplicate-id check
-/// (`read_block`, `parser().convert_into`, incidents reused from block to block), in blocks
-/// as [`via_batches`] reads them.
-pub fn via_conversion(input: &[u8], batch: usize) -> Option<Vec<Result<Incident, Problem>>> {
-    let mut reader = open(input, false)?;
-    let parser = reader.parser();
-    let mut items = Vec::new();
-    let mut incidents = Vec::new();
-    while let Some(block) = reader.read_block(batch * 16, batch) {
-        let mut problems = Vec::new();
-        let n = parser.convert_into(block, &mut incidents, |before, p| {
-            problems.push((before, p))
-        });
-        assert!(
-            n <= incidents.len(),
-            "{n} incidents claimed, {} held",
-            incidents.len()
-        );
-        let mut problems = problems.into_iter().peekable();
-        for (i, incident) in incidents.iter().take(n).enumerate() {
-            while let Some((_, p)) = problems.next_if(|(before, _)| *before <= i) {
-                items.push(Err(p));
-            }
-            items.push(Ok(incident.clone()));
-        }
-        for (before, p) in problems {
-            assert!(before <= n, "a problem after {before} of {n} incidents");
-            items.push(Err(p));
-        }
-    }
-    Some(items)
+/// The embedded dataset, indexed once.
+fn borders() -> &'static Borders {
+    static BORDERS: OnceLock<Borders> = OnceLock::new();
+    BORDERS.get_or_init(|| Borders::embedded().expect("the embedded dataset loads"))
 }
 
-/// `records()` and the block APIs agree item for item: with the duplicate-id check, the
-/// rows of `parse_block`; without it, the incidents of `convert_into`.
-pub fn same_both_ways(input: &[u8], batch: usize) {
-    same(via_records(input, true), via_batches(input, batch));
-    same(via_records(input, false), via_conversion(input, batch));
-}
-
-/// Both readings opened the input or neither did, and they give the same items.
-fn same(one: Option<Vec<Result<Incident, Problem>>>, two: Option<Vec<Result<Incident, Problem>>>) {
-    match (one, two) {
-        (None, None) => {}
-        (Some(a), Some(b)) => {
-            assert_eq!(
-                a.len(),
-                b.len(),
-                "records() and read_block() disagree on the count"
-            );
-            for (x, y) in a.iter().zip(&b) {
-                match (x, y) {
-                    (Ok(i), Ok(j)) => assert_eq!(i, j),
-                    (Err(p), Err(q)) => assert_eq!(p.to_string(), q.to_string()),
-                    _ => panic!("records() gave {x:?}, read_block() gave {y:?}"),
+/// `records()` and the library pipeline agree: the same incidents in the same order, and
+/// the same problems in the same order, with and without the duplicate-id check.
+pub fn same_both_ways(input: &[u8]) {
+    for check_ids in [true, false] {
+        let records = via_records(input, check_ids);
+        let pipeline = via_pipeline(input, check_ids);
+        match (records, pipeline) {
+            (None, None) => {}
+            (Some(items), Some((written, problems))) => {
+                let mut want_rows = Vec::new();
+                let mut want_problems = Vec::new();
+                for item in &items {
+                    match item {
+                        Ok(i) => {
+                            let mut date = String::new();
+                            i.date.push_to(&mut date);
+                            want_rows.push([
+                                i.id.clone(),
+                                date,
+                                format!("{:.6}", i.point.x()).parse::<f64>().map_or(String::new(), |x| serde_json::Value::from(x).to_string()),
+                                format!("{:.6}", i.point.y()).parse::<f64>().map_or(String::new(), |y| serde_json::Value::from(y).to_string()),
+                            ]);
+                        }
+                        Err(p) => want_problems.push(p.to_string()),
+                    }
                 }
+                assert_eq!(written, want_rows, "records() and the pipeline disagree on rows");
+                assert_eq!(problems, want_problems, "records() and the pipeline disagree on problems");
             }
+            _ => panic!("the two readings disagree on opening the same input"),
         }
-        _ => panic!("the two readers disagree on opening the same input"),
     }
 }

@@ -1,7 +1,7 @@
 //! Arbitrary bytes as a GeoJSON incident file through `IncidentReader`: never a panic; every
 //! item is an incident with finite in-range coordinates, a finite non-negative precision and a
-//! non-empty date span, or a problem with a message; `records()` and the block APIs
-//! (`parse_block`, `convert_into`) agree.
+//! non-empty date span, or a problem with a message; `records()` and the library pipeline
+//! (`Borders::classify_table`) agree.
 //!
 //! The first byte picks the mode: the rest of the input as it is, or (odd bytes) the rest
 //! placed inside `{"type":"FeatureCollection","features":[` … `]}`, so that mutations reach
@@ -17,7 +17,6 @@ fuzz_target!(|input: &[u8]| {
     let Some((&mode, rest)) = input.split_first() else {
         return;
     };
-    let batch = usize::from(mode >> 1) % 5 + 1;
     let bytes: Vec<u8> = if mode & 1 == 1 {
         [
             &b"{\"type\":\"FeatureCollection\",\"features\":["[..],
@@ -28,5 +27,5 @@ fuzz_target!(|input: &[u8]| {
     } else {
         rest.to_vec()
     };
-    check::same_both_ways(&bytes, batch);
+    check::same_both_ways(&bytes);
 });

@@ -168,7 +168,8 @@ impl BorderIndex {
     /// may match the filter, among the segments of the incident's own dyad when it names one
     /// ([`Incident::dyad`]).
     ///
-    /// For a table of incidents, [`BorderIndex::classify_each`] gives the same answers faster.
+    /// For a table of incidents, [`crate::Borders::classify_table`] gives the same answers
+    /// faster, on every thread.
     ///
     /// # Errors
     /// When the incident's position is invalid or the distance is negative or not finite.
@@ -198,46 +199,7 @@ impl BorderIndex {
     /// `f` may itself classify incidents (the buffers reused between calls are per thread, and
     /// a nested call gets its own).
     ///
-    /// # Examples
-    /// ```
-    /// use bordertrack::query::{BorderIndex, IncidentQuery, StatusTimelines};
-    /// use bordertrack::{Basis, Dataset, DateSpan, Incident, StatusFilter};
-    /// use geo::Point;
-    ///
-    /// let data = Dataset::embedded()?;
-    /// let index = BorderIndex::new(&data)?;
-    /// let timelines = StatusTimelines::new(&data, Basis::InForce);
-    /// let query = IncidentQuery {
-    ///     within_m: 5_000.0,
-    ///     as_of: None,
-    ///     filter: StatusFilter::default(),
-    ///     dyad: None,
-    /// };
-    /// let near = |id: &str, lon, lat| Incident {
-    ///     id: id.to_string(),
-    ///     date: DateSpan::day(jiff::civil::date(2006, 4, 19)),
-    ///     point: Point::new(lon, lat),
-    ///     precision_m: 0.0,
-    ///     kind: String::new(),
-    ///     summary: String::new(),
-    ///     fatalities: None,
-    ///     source_id: String::new(),
-    ///     dyad: None,
-    /// };
-    /// // Saryagash, by the Kazakhstan–Uzbekistan border, and a point in the Caspian Sea.
-    /// let incidents = [near("A", 69.16667, 41.46667), near("B", 50.0, 42.0)];
-    /// let mut found = Vec::new();
-    /// index.classify_each(&timelines, &incidents, &query, |i, answer| {
-    ///     let dyad = answer.ok().flatten().map(|m| m.located.dyad.to_string());
-    ///     found.push((incidents[i].id.clone(), dyad));
-    /// });
-    /// assert_eq!(
-    ///     found,
-    ///     [("A".to_string(), Some("KAZ-UZB".to_string())), ("B".to_string(), None)]
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn classify_each<I: Borrow<Incident>>(
+    pub(crate) fn classify_each<I: Borrow<Incident>>(
         &self,
         timelines: &StatusTimelines,
         incidents: &[I],

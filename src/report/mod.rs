@@ -1,18 +1,29 @@
-//! Writing result rows as a text table, CSV, JSON or GeoJSON, one row at a time.
+//! Writing layers: result rows (features) with typed columns and an optional geometry, as a
+//! text table, CSV, JSON or GeoJSON.
 //!
-//! Every query result in the CLI is a list of rows with fixed columns and, for spatial
-//! results, a geometry per row. [`RowWriter`] streams them in the chosen [`Format`]; only the
-//! text table buffers (it needs every width before printing).
+//! A layer declares its columns once ([`Schema`], [`Column`]); its features are typed values
+//! ([`Value`]) with a geometry. Every output format is a [`LayerSink`]; [`RowWriter`] streams
+//! the four formats here. The text table streams too: its column widths are measured on the
+//! first rows (at least the first [`TABLE_SAMPLE_ROWS`], or the first batch), and later rows
+//! that are wider overflow their column rather than being cut.
 
 mod fixed_decimal;
+mod layer;
+mod table;
+
+pub use layer::{Column, ColumnKind, FeatureEncoder, LayerSink, Schema, Value};
+pub use table::TABLE_SAMPLE_ROWS;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use geo::Geometry;
-use serde_json::{Map, Value};
+use serde_json::Map;
+
+type Json = serde_json::Value;
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +66,22 @@ pub enum Cell<'a> {
     Empty,
 }
 
+impl Cell<'_> {
+    /// The cell of `value` in a column of `kind`.
+    fn of(value: &Value<'_>, kind: Option<&ColumnKind>) -> Cell<'static> {
+        match *value {
+            Value::Text(t) => Cell::text(t.to_string()),
+            Value::Integer(i) => Cell::Int(i),
+            Value::Float(x) => match kind {
+                Some(ColumnKind::Float { decimals, .. }) => Cell::Float(x, *decimals),
+                _ => Cell::Float(x, 6),
+            },
+            Value::Date(d) => Cell::Text(Cow::Owned(d.to_string())),
+            Value::Empty => Cell::Empty,
+        }
+    }
+}
+
 impl<'a> Cell<'a> {
     /// A text cell; empty text becomes [`Cell::Empty`].
     pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
@@ -80,10 +107,10 @@ impl<'a> Cell<'a> {
         buf
     }
 
-    fn to_json(&self) -> Value {
+    fn to_json(&self) -> Json {
         match self {
-            Cell::Text(s) => Value::String(s.to_string()),
-            Cell::Int(i) => Value::from(*i),
+            Cell::Text(s) => Json::String(s.to_string()),
+            Cell::Int(i) => Json::from(*i),
             Cell::Float(x, d) => {
                 // Round through the fixed-decimal text so JSON matches the CSV figures.
                 let mut t = String::new();
@@ -91,9 +118,9 @@ impl<'a> Cell<'a> {
                 t.parse::<f64>()
                     .ok()
                     .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
+                    .map_or(Json::Null, Json::Number)
             }
-            Cell::Empty => Value::Null,
+            Cell::Empty => Json::Null,
         }
     }
 }
@@ -101,30 +128,25 @@ impl<'a> Cell<'a> {
 /// Encodes rows in one [`Format`] into bytes, independently of where they go, so that rows can
 /// be encoded on several threads and written in order by one [`RowWriter`].
 #[derive(Clone, Debug)]
-pub struct RowEncoder {
+pub(crate) struct RowEncoder {
     format: Format,
     columns: Vec<String>,
+    /// Each column's kind, when the layer declared a [`Schema`].
+    kinds: Vec<ColumnKind>,
 }
 
-/// Rows encoded by a [`RowEncoder`], ready for [`RowWriter::write_chunk`].
+/// Features encoded by a [`FeatureEncoder`], ready for [`LayerSink::write_batch`]. Opaque:
+/// made empty with [`Batch::default`], filled by an encoder, emptied by the sink.
 #[derive(Debug, Default)]
-pub struct Chunk {
+pub struct Batch {
     bytes: Vec<u8>,
     rows: u64,
     table: Vec<Vec<String>>,
     scratch: String,
 }
 
-impl Chunk {
-    /// An empty chunk with room for `bytes` bytes of encoded rows.
-    pub fn with_capacity(bytes: usize) -> Chunk {
-        Chunk {
-            bytes: Vec::with_capacity(bytes),
-            ..Chunk::default()
-        }
-    }
-
-    /// How many rows it holds.
+impl Batch {
+    /// How many features it holds.
     pub fn rows(&self) -> u64 {
         self.rows
     }
@@ -132,37 +154,52 @@ impl Chunk {
 
 impl RowEncoder {
     /// An encoder of rows with these `columns`.
-    pub fn new(format: Format, columns: &[&str]) -> RowEncoder {
+    pub(crate) fn new(format: Format, columns: &[&str]) -> RowEncoder {
         RowEncoder {
             format,
             columns: columns.iter().map(|c| c.to_string()).collect(),
+            kinds: Vec::new(),
         }
     }
 
-    /// Appends one row to `chunk`; `geometry` is used by GeoJSON only (`null` when `None`).
-    pub fn encode(&self, chunk: &mut Chunk, cells: &[Cell<'_>], geometry: Option<&Geometry<f64>>) {
-        chunk.rows += 1;
+    /// An encoder of the features of a layer with `schema`.
+    pub(crate) fn of_schema(format: Format, schema: &Schema) -> RowEncoder {
+        RowEncoder {
+            format,
+            columns: schema.names().map(str::to_string).collect(),
+            kinds: schema.columns.iter().map(|c| c.kind.clone()).collect(),
+        }
+    }
+
+    /// Appends one row to `batch`; `geometry` is used by GeoJSON only (`null` when `None`).
+    pub(crate) fn encode(
+        &self,
+        batch: &mut Batch,
+        cells: &[Cell<'_>],
+        geometry: Option<&Geometry<f64>>,
+    ) {
+        batch.rows += 1;
         match self.format {
             Format::Csv => {
                 for (i, c) in cells.iter().enumerate() {
                     if i > 0 {
-                        chunk.bytes.push(b',');
+                        batch.bytes.push(b',');
                     }
                     match c {
                         // Numbers never need quoting.
-                        Cell::Float(x, d) => fixed_decimal::write_fixed(&mut chunk.bytes, *x, *d),
-                        _ => csv_field(&mut chunk.bytes, c.text_into(&mut chunk.scratch)),
+                        Cell::Float(x, d) => fixed_decimal::write_fixed(&mut batch.bytes, *x, *d),
+                        _ => csv_field(&mut batch.bytes, c.text_into(&mut batch.scratch)),
                     }
                 }
                 if let [Cell::Empty] = cells {
                     // A lone empty field, quoted so that the row is not a blank line.
-                    chunk.bytes.extend_from_slice(b"\"\"");
+                    batch.bytes.extend_from_slice(b"\"\"");
                 }
-                chunk.bytes.push(b'\n');
+                batch.bytes.push(b'\n');
             }
             Format::Table => {
                 let mut scratch = String::new();
-                chunk.table.push(
+                batch.table.push(
                     cells
                         .iter()
                         .map(|c| c.text_into(&mut scratch).to_string())
@@ -175,156 +212,77 @@ impl RowEncoder {
                     props.insert(c.clone(), v.to_json());
                 }
                 let value = if self.format == Format::Json {
-                    Value::Object(props)
+                    Json::Object(props)
                 } else {
                     let mut f = Map::new();
-                    f.insert("type".into(), Value::from("Feature"));
-                    let g = geometry.map_or(Value::Null, |g| {
+                    f.insert("type".into(), Json::from("Feature"));
+                    let g = geometry.map_or(Json::Null, |g| {
                         serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(
                             g,
                         )))
-                        .unwrap_or(Value::Null)
+                        .unwrap_or(Json::Null)
                     });
                     f.insert("geometry".into(), g);
-                    f.insert("properties".into(), Value::Object(props));
-                    Value::Object(f)
+                    f.insert("properties".into(), Json::Object(props));
+                    Json::Object(f)
                 };
-                if chunk.rows > 1 {
-                    chunk.bytes.extend_from_slice(b",\n");
+                if batch.rows > 1 {
+                    batch.bytes.extend_from_slice(b",\n");
                 }
-                // Writing a `Value` into a Vec cannot fail.
-                let _ = serde_json::to_writer(&mut chunk.bytes, &value);
+                // Writing a `Json` value into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut batch.bytes, &value);
             }
         }
     }
 }
 
-impl RowEncoder {
-    /// Appends one row to `chunk`, its cells given one by one by `row` on a [`CellWriter`],
-    /// in column order: the same bytes as [`RowEncoder::encode`] of the same cells, without
-    /// building them first (CSV is written straight into the chunk).
-    ///
-    /// # Examples
-    /// ```
-    /// use bordertrack::report::{Cell, Chunk, Format, RowEncoder};
-    /// let encoder = RowEncoder::new(Format::Csv, &["id", "length_km", "note"]);
-    /// let (mut a, mut b) = (Chunk::default(), Chunk::default());
-    /// encoder.encode_with(&mut a, None, |w| {
-    ///     w.text("KAZ-UZB-01");
-    ///     w.float(12.3456, 3);
-    ///     w.text("agreed, 2002");
-    /// });
-    /// let cells = [Cell::text("KAZ-UZB-01"), Cell::Float(12.3456, 3), Cell::text("agreed, 2002")];
-    /// encoder.encode(&mut b, &cells, None);
-    /// assert_eq!(a.rows(), 1);
-    /// assert_eq!(format!("{a:?}"), format!("{b:?}"));
-    /// ```
-    pub fn encode_with(
-        &self,
-        chunk: &mut Chunk,
-        geometry: Option<&Geometry<f64>>,
-        row: impl FnOnce(&mut CellWriter<'_>),
-    ) {
-        if self.format == Format::Csv {
-            chunk.rows += 1;
-            let mut w = CellWriter(Sink::Csv {
-                bytes: &mut chunk.bytes,
-                cells: 0,
-                last_empty: false,
-            });
-            row(&mut w);
-            if let Sink::Csv {
-                bytes,
-                cells,
-                last_empty,
-            } = w.0
-            {
-                if cells == 1 && last_empty {
-                    // A lone empty field, quoted so that the row is not a blank line.
-                    bytes.extend_from_slice(b"\"\"");
+impl FeatureEncoder for RowEncoder {
+    /// CSV is written straight into the batch, values as they come; the other formats go
+    /// through the cells of [`RowEncoder::encode`].
+    fn encode(&self, batch: &mut Batch, geometry: Option<&Geometry<f64>>, values: &[Value<'_>]) {
+        if self.format != Format::Csv {
+            let cells: Vec<Cell<'_>> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Cell::of(v, self.kinds.get(i)))
+                .collect();
+            RowEncoder::encode(self, batch, &cells, geometry);
+            return;
+        }
+        batch.rows += 1;
+        let bytes = &mut batch.bytes;
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                bytes.push(b',');
+            }
+            match *v {
+                Value::Text(t) => csv_field(bytes, t),
+                Value::Integer(n) => {
+                    bytes.extend_from_slice(itoa::Buffer::new().format(n).as_bytes())
                 }
-                bytes.push(b'\n');
-            }
-        } else {
-            let mut w = CellWriter(Sink::Cells(Vec::new()));
-            row(&mut w);
-            if let Sink::Cells(cells) = w.0 {
-                self.encode(chunk, &cells, geometry);
-            }
-        }
-    }
-}
-
-/// The cells of one row, given in column order to [`RowEncoder::encode_with`].
-#[derive(Debug)]
-pub struct CellWriter<'c>(Sink<'c>);
-
-#[derive(Debug)]
-enum Sink<'c> {
-    /// CSV bytes, written as the cells come.
-    Csv {
-        bytes: &'c mut Vec<u8>,
-        cells: usize,
-        last_empty: bool,
-    },
-    /// The cells, for the other formats.
-    Cells(Vec<Cell<'static>>),
-}
-
-impl CellWriter<'_> {
-    /// The CSV bytes after the separator of a new cell, or the cells to push it to.
-    fn next(&mut self, empty: bool) -> Result<&mut Vec<u8>, &mut Vec<Cell<'static>>> {
-        match &mut self.0 {
-            Sink::Csv {
-                bytes,
-                cells,
-                last_empty,
-            } => {
-                if *cells > 0 {
-                    bytes.push(b',');
+                Value::Float(x) => match self.kinds.get(i) {
+                    Some(ColumnKind::Float { decimals, .. }) => {
+                        fixed_decimal::write_fixed(bytes, x, *decimals)
+                    }
+                    _ => {
+                        let _ = std::io::Write::write_fmt(bytes, format_args!("{x}"));
+                    }
+                },
+                Value::Date(d) => {
+                    let _ = std::io::Write::write_fmt(bytes, format_args!("{d}"));
                 }
-                *cells += 1;
-                *last_empty = empty;
-                Ok(bytes)
+                Value::Empty => {}
             }
-            Sink::Cells(cells) => Err(cells),
         }
-    }
-
-    /// A text cell, as [`Cell::text`] (empty text is an empty cell).
-    pub fn text(&mut self, s: &str) {
-        match self.next(s.is_empty()) {
-            Ok(bytes) => csv_field(bytes, s),
-            Err(cells) => cells.push(Cell::text(s.to_string())),
+        if matches!(values, [Value::Empty] | [Value::Text("")]) {
+            // A lone empty field, quoted so that the row is not a blank line.
+            bytes.extend_from_slice(b"\"\"");
         }
-    }
-
-    /// A number with `decimals` decimals, as [`Cell::Float`].
-    pub fn float(&mut self, x: f64, decimals: usize) {
-        match self.next(false) {
-            Ok(bytes) => fixed_decimal::write_fixed(bytes, x, decimals),
-            Err(cells) => cells.push(Cell::Float(x, decimals)),
-        }
-    }
-
-    /// A whole number, as [`Cell::Int`].
-    pub fn int(&mut self, i: i64) {
-        match self.next(false) {
-            Ok(bytes) => bytes.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
-            Err(cells) => cells.push(Cell::Int(i)),
-        }
-    }
-
-    /// An empty cell, as [`Cell::Empty`].
-    pub fn empty(&mut self) {
-        match self.next(true) {
-            Ok(_) => {}
-            Err(cells) => cells.push(Cell::Empty),
-        }
+        bytes.push(b'\n');
     }
 }
 
-/// Streams rows in one [`Format`].
+/// Streams rows in one [`Format`]: the four formats' [`LayerSink`].
 ///
 /// # Examples
 /// ```
@@ -335,44 +293,70 @@ impl CellWriter<'_> {
 /// assert_eq!(out, "id,length_km\nKAZ-UZB-01,12.346\n");
 /// ```
 pub struct RowWriter<W: Write> {
-    encoder: RowEncoder,
+    encoder: Arc<RowEncoder>,
+    schema: Schema,
     out: W,
-    table: Vec<Vec<String>>,
+    table: table::TableWriter,
     rows: u64,
-    scratch: Chunk,
+    scratch: Batch,
+    finished: bool,
 }
 
 impl<W: Write> RowWriter<W> {
-    /// A writer of rows with these `columns` to `w`; writes the header (CSV) or the opening of
-    /// the collection (JSON, GeoJSON) at once.
+    /// A writer of rows with these `columns` (text or numbers as each cell says) to `w`;
+    /// writes the header (CSV) or the opening of the collection (JSON, GeoJSON) at once.
     ///
     /// # Errors
     /// Any write error of `w`.
-    pub fn new(mut w: W, format: Format, columns: &[&str]) -> io::Result<Self> {
-        let encoder = RowEncoder::new(format, columns);
+    pub fn new(w: W, format: Format, columns: &[&str]) -> io::Result<Self> {
+        let schema = Schema {
+            columns: columns
+                .iter()
+                .map(|c| Column {
+                    name: Cow::Owned(c.to_string()),
+                    kind: ColumnKind::Text,
+                })
+                .collect(),
+            has_geometry: true,
+        };
+        RowWriter::open(w, format, RowEncoder::new(format, columns), schema)
+    }
+
+    /// A writer of the features of a layer with `schema` to `w`, in `format`; writes the
+    /// header (CSV) or the opening of the collection (JSON, GeoJSON) at once.
+    ///
+    /// # Errors
+    /// Any write error of `w`.
+    pub fn with_schema(w: W, format: Format, schema: &Schema) -> io::Result<Self> {
+        let encoder = RowEncoder::of_schema(format, schema);
+        RowWriter::open(w, format, encoder, schema.clone())
+    }
+
+    fn open(mut w: W, format: Format, encoder: RowEncoder, schema: Schema) -> io::Result<Self> {
         match format {
             Format::Csv => {
-                let header: Vec<Cell<'_>> = columns.iter().map(|c| Cell::text(*c)).collect();
-                let mut chunk = Chunk::default();
-                encoder.encode(&mut chunk, &header, None);
-                w.write_all(&chunk.bytes)?;
+                let header: Vec<Cell<'_>> = encoder
+                    .columns
+                    .iter()
+                    .map(|c| Cell::text(c.as_str()))
+                    .collect();
+                let mut batch = Batch::default();
+                encoder.encode(&mut batch, &header, None);
+                w.write_all(&batch.bytes)?;
             }
             Format::Json => w.write_all(b"[")?,
             Format::GeoJson => w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?,
             Format::Table => {}
         }
         Ok(RowWriter {
-            encoder,
+            table: table::TableWriter::new(encoder.columns.clone()),
+            encoder: Arc::new(encoder),
+            schema,
             out: w,
-            table: Vec::new(),
             rows: 0,
-            scratch: Chunk::default(),
+            scratch: Batch::default(),
+            finished: false,
         })
-    }
-
-    /// The encoder of this writer's format and columns, for encoding rows elsewhere.
-    pub fn encoder(&self) -> &RowEncoder {
-        &self.encoder
     }
 
     /// Writes one row; `geometry` is used by GeoJSON only (`null` geometry when `None`).
@@ -384,50 +368,31 @@ impl<W: Write> RowWriter<W> {
         cells: &[Cell<'_>],
         geometry: Option<&Geometry<f64>>,
     ) -> io::Result<()> {
-        self.write_encoded(|encoder, chunk| encoder.encode(chunk, cells, geometry))
-    }
-
-    /// Writes one row given cell by cell, as [`RowEncoder::encode_with`].
-    ///
-    /// # Errors
-    /// Any write error, including a closed pipe.
-    pub fn write_with(
-        &mut self,
-        geometry: Option<&Geometry<f64>>,
-        row: impl FnOnce(&mut CellWriter<'_>),
-    ) -> io::Result<()> {
-        self.write_encoded(|encoder, chunk| encoder.encode_with(chunk, geometry, row))
-    }
-
-    /// Writes the row that `encode` puts into the (emptied) scratch chunk.
-    fn write_encoded(&mut self, encode: impl FnOnce(&RowEncoder, &mut Chunk)) -> io::Result<()> {
-        let mut chunk = std::mem::take(&mut self.scratch);
-        chunk.bytes.clear();
-        chunk.rows = 0;
-        encode(&self.encoder, &mut chunk);
-        let r = self.write_chunk(&mut chunk);
-        self.scratch = chunk;
+        let mut batch = std::mem::take(&mut self.scratch);
+        batch.bytes.clear();
+        batch.rows = 0;
+        self.encoder.encode(&mut batch, cells, geometry);
+        let r = self.write_batch(&mut batch);
+        self.scratch = batch;
         r
     }
 
-    /// Writes rows encoded by [`RowWriter::encoder`] (possibly on another thread), in order,
-    /// and empties `chunk` for reuse.
+    /// Writes one feature of typed `values`, in the schema's column order.
     ///
     /// # Errors
     /// Any write error, including a closed pipe.
-    pub fn write_chunk(&mut self, chunk: &mut Chunk) -> io::Result<()> {
-        if chunk.rows > 0 {
-            if matches!(self.encoder.format, Format::Json | Format::GeoJson) {
-                self.out
-                    .write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
-            }
-            self.out.write_all(&chunk.bytes)?;
-            self.table.append(&mut chunk.table);
-            self.rows += chunk.rows;
-        }
-        chunk.bytes.clear();
-        chunk.rows = 0;
-        Ok(())
+    pub fn write_values(
+        &mut self,
+        values: &[Value<'_>],
+        geometry: Option<&Geometry<f64>>,
+    ) -> io::Result<()> {
+        let mut batch = std::mem::take(&mut self.scratch);
+        batch.bytes.clear();
+        batch.rows = 0;
+        FeatureEncoder::encode(&*self.encoder, &mut batch, geometry, values);
+        let r = self.write_batch(&mut batch);
+        self.scratch = batch;
+        r
     }
 
     /// How many rows were written.
@@ -435,11 +400,48 @@ impl<W: Write> RowWriter<W> {
         self.rows
     }
 
-    /// Closes the collection (JSON, GeoJSON), prints the table, flushes, and returns `w`.
+    /// Closes the collection (JSON, GeoJSON), prints the rest of the table, flushes, and
+    /// returns `w`.
     ///
     /// # Errors
     /// Any write error.
     pub fn finish(mut self) -> io::Result<W> {
+        LayerSink::finish(&mut self)?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> LayerSink for RowWriter<W> {
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn encoder(&self) -> Arc<dyn FeatureEncoder> {
+        Arc::clone(&self.encoder) as Arc<dyn FeatureEncoder>
+    }
+
+    fn write_batch(&mut self, batch: &mut Batch) -> io::Result<()> {
+        if batch.rows > 0 {
+            if matches!(self.encoder.format, Format::Json | Format::GeoJson) {
+                self.out
+                    .write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
+            }
+            self.out.write_all(&batch.bytes)?;
+            if self.encoder.format == Format::Table {
+                self.table.write(&mut self.out, &mut batch.table)?;
+            }
+            self.rows += batch.rows;
+        }
+        batch.bytes.clear();
+        batch.table.clear();
+        batch.rows = 0;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if std::mem::replace(&mut self.finished, true) {
+            return Ok(());
+        }
         match self.encoder.format {
             Format::Json | Format::GeoJson => {
                 self.out
@@ -450,11 +452,10 @@ impl<W: Write> RowWriter<W> {
                     b"]}\n"
                 })?;
             }
-            Format::Table => write_table(&mut self.out, &self.encoder.columns, &self.table)?,
+            Format::Table => self.table.finish(&mut self.out)?,
             Format::Csv => {}
         }
-        self.out.flush()?;
-        Ok(self.out)
+        self.out.flush()
     }
 }
 
@@ -479,40 +480,6 @@ fn csv_field(out: &mut Vec<u8>, field: &str) {
     }
 }
 
-fn write_table(w: &mut impl Write, columns: &[String], rows: &[Vec<String>]) -> io::Result<()> {
-    let width = |s: &str| s.chars().count();
-    let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            if let Some(wd) = widths.get_mut(i) {
-                *wd = (*wd).max(width(c).min(60));
-            }
-        }
-    }
-    let line = |w: &mut dyn Write, cells: &[String]| -> io::Result<()> {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            let wd = widths.get(i).copied().unwrap_or(0);
-            let mut c: String = c.chars().take(60).collect();
-            if width(&c) < width(cells.get(i).map_or("", |s| s.as_str())) {
-                c.pop();
-                c.push('…');
-            }
-            if i + 1 < cells.len() {
-                s.push_str(&format!("{c:<wd$}  "));
-            } else {
-                s.push_str(&c);
-            }
-        }
-        writeln!(w, "{}", s.trim_end())
-    };
-    line(w, columns)?;
-    for r in rows {
-        line(w, r)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,7 +502,7 @@ mod tests {
             fields in prop::collection::vec("[a-c,\"\r\n ;\t\u{e9}]{0,6}", 1..5)
         ) {
             let cells: Vec<Cell<'_>> = fields.iter().map(|f| Cell::text(f.as_str())).collect();
-            let mut chunk = Chunk::default();
+            let mut chunk = Batch::default();
             RowEncoder::new(Format::Csv, &["x"]).encode(&mut chunk, &cells, None);
             let want = by_csv_crate(&fields);
             prop_assert_eq!(
@@ -544,38 +511,45 @@ mod tests {
             );
         }
 
-        /// Cells given one by one encode to the same bytes as the same cells built first, in
-        /// every format.
+        /// Typed values encode to the same bytes as the cells they stand for, in every
+        /// format (the decimals of a number coming from its column).
         #[test]
-        fn rows_given_cell_by_cell_encode_as_built_cells(
+        fn values_encode_as_their_cells(
             row in prop::collection::vec(
                 prop_oneof![
-                    "[a-c,\"\r\n ;\t\u{e9}]{0,6}".prop_map(Cell::text),
-                    (any::<f64>(), 0usize..20).prop_map(|(x, d)| Cell::Float(x, d)),
-                    (-1e7..1e7f64, 0usize..7).prop_map(|(x, d)| Cell::Float(x, d)),
-                    any::<i64>().prop_map(Cell::Int),
-                    Just(Cell::Empty),
+                    "[a-c,\"\r\n ;\t\u{e9}]{0,6}".prop_map(|t| (Column::text("t"), Cell::text(t))),
+                    (any::<f64>(), 0usize..20)
+                        .prop_map(|(x, d)| (Column::float("f", d, "m"), Cell::Float(x, d))),
+                    (-1e7..1e7f64, 0usize..7)
+                        .prop_map(|(x, d)| (Column::float("f", d, ""), Cell::Float(x, d))),
+                    any::<i64>().prop_map(|i| (Column::integer("i"), Cell::Int(i))),
+                    Just((Column::word("w"), Cell::Empty)),
                 ],
                 1..6,
             ),
             rows in 1usize..3,
         ) {
+            let schema = Schema {
+                columns: row.iter().map(|(c, _)| c.clone()).collect(),
+                has_geometry: true,
+            };
+            let cells: Vec<Cell<'_>> = row.iter().map(|(_, c)| c.clone()).collect();
+            let values: Vec<Value<'_>> = cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(t) => Value::Text(t),
+                    Cell::Float(x, _) => Value::Float(*x),
+                    Cell::Int(i) => Value::Integer(*i),
+                    Cell::Empty => Value::Empty,
+                })
+                .collect();
             for format in [Format::Csv, Format::Json, Format::GeoJson, Format::Table] {
-                let encoder = RowEncoder::new(format, &["a", "b", "c", "d", "e", "f"]);
+                let encoder = RowEncoder::of_schema(format, &schema);
                 let point = Geometry::Point(geo::Point::new(69.1, 41.4));
-                let (mut built, mut given) = (Chunk::default(), Chunk::default());
+                let (mut built, mut given) = (Batch::default(), Batch::default());
                 for _ in 0..rows {
-                    encoder.encode(&mut built, &row, Some(&point));
-                    encoder.encode_with(&mut given, Some(&point), |w| {
-                        for c in &row {
-                            match c {
-                                Cell::Text(t) => w.text(t),
-                                Cell::Float(x, d) => w.float(*x, *d),
-                                Cell::Int(i) => w.int(*i),
-                                Cell::Empty => w.empty(),
-                            }
-                        }
-                    });
+                    encoder.encode(&mut built, &cells, Some(&point));
+                    FeatureEncoder::encode(&encoder, &mut given, Some(&point), &values);
                 }
                 prop_assert_eq!(&given.bytes, &built.bytes, "{:?}", format);
                 prop_assert_eq!(given.rows, built.rows);

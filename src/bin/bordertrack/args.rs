@@ -109,6 +109,8 @@ pub struct OutArgs {
     /// case; CSV for a name without one), else table on a terminal and csv otherwise. Given
     /// with -o, it must agree with those extensions (geojson may go to .json); any other
     /// extension is written in the format given.
+    /// The table streams: column widths are measured on the first 1,000 rows (or the first
+    /// block of rows), and a wider cell later overflows its column.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// Write to FILE instead of stdout, atomically: the file appears complete or not at all.

@@ -131,4 +131,4 @@ mod tests;
 pub(crate) use csv_source::sniff_delimiter;
 pub use layout::Layout;
 pub use reader::{IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
-pub use rows::{Block, Row, RowParser};
+pub(crate) use rows::{Block, Row, RowParser};

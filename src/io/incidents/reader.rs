@@ -184,6 +184,11 @@ impl<R: Read> IncidentReader<R> {
         self
     }
 
+    /// Whether ids that repeat an earlier row's are reported.
+    pub fn checks_duplicate_ids(&self) -> bool {
+        self.seen.is_some()
+    }
+
     /// Whether reading ended at an error (a read error, broken CSV quoting or broken JSON
     /// structure) before the end of the input: the rows after it were not read.
     pub fn stopped_early(&self) -> bool {
@@ -281,23 +286,7 @@ impl<R: Read> IncidentReader<R> {
     ///
     /// A read error ends the input: the whole records read before it come first, then a
     /// block holding one problem that names the first line not read.
-    ///
-    /// # Examples
-    /// ```
-    /// use bordertrack::io::IncidentReader;
-    /// let csv = "id,date,lat,lon\nI1,2006-04,41.3,69.2\nI2,2006-04,41.3,69.2\nI3,2006,x,69.2\n";
-    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv").unwrap();
-    /// let parser = reader.parser();
-    /// let mut rows = Vec::new();
-    /// while let Some(block) = reader.read_block(16, 100) {
-    ///     parser.parse_block(block, &mut rows);
-    /// }
-    /// assert_eq!(rows.len(), 3);
-    /// assert_eq!(rows[1].line, 3);
-    /// assert_eq!(rows[2].incident.as_ref().unwrap_err().to_string(),
-    ///            "mine.csv:4: latitude \"x\" is not a number");
-    /// ```
-    pub fn read_block(&mut self, max_bytes: usize, max_rows: usize) -> Option<Block> {
+    pub(crate) fn read_block(&mut self, max_bytes: usize, max_rows: usize) -> Option<Block> {
         if self.done {
             return None;
         }
@@ -348,7 +337,7 @@ impl<R: Read> IncidentReader<R> {
     }
 
     /// The converter for blocks read by [`IncidentReader::read_block`].
-    pub fn parser(&self) -> RowParser {
+    pub(crate) fn parser(&self) -> RowParser {
         RowParser {
             name: Arc::clone(&self.name),
             csv: match &self.source {
@@ -362,7 +351,7 @@ impl<R: Read> IncidentReader<R> {
     /// With duplicate checking on: turns `row` (converted from a CSV block) into a problem
     /// when its id repeats an earlier row's. Rows must be passed in input order. GeoJSON
     /// features are already checked by [`read_block`](IncidentReader::read_block).
-    pub fn check_id(&mut self, row: &mut Row) {
+    pub(crate) fn check_id(&mut self, row: &mut Row) {
         let (Source::Csv(_), Some(seen), Ok(incident)) =
             (&self.source, self.seen.as_mut(), &row.incident)
         else {

@@ -18,7 +18,7 @@ use crate::{Incident, Location, Problem};
 /// Rows read by [`IncidentReader::read_block`] and not yet converted: whole CSV records, or
 /// GeoJSON features (converted as they are read).
 #[derive(Debug)]
-pub struct Block(pub(super) BlockKind);
+pub(crate) struct Block(pub(super) BlockKind);
 
 #[derive(Debug)]
 pub(super) enum BlockKind {
@@ -27,25 +27,9 @@ pub(super) enum BlockKind {
 }
 
 impl Block {
-    /// A block of rows already converted (from another source than a file, say), so that
-    /// every source can go through the same pipeline.
-    pub fn from_rows(rows: Vec<Row>) -> Block {
-        Block(BlockKind::Rows(rows))
-    }
-
     /// How many bytes of CSV text the block holds (0 for a block of converted rows), so that
     /// a caller who knows the input's size can tell how much is left to read.
-    ///
-    /// # Examples
-    /// ```
-    /// use bordertrack::io::IncidentReader;
-    /// let csv = "id,date,lat,lon\nI1,2006-04,41.3,69.2\nI2,2006-04,41.3,69.2\n";
-    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv")?;
-    /// let block = reader.read_block(1 << 20, 100).unwrap();
-    /// assert_eq!(block.byte_len(), csv.len() - "id,date,lat,lon\n".len());
-    /// # Ok::<(), bordertrack::Error>(())
-    /// ```
-    pub fn byte_len(&self) -> usize {
+    pub(crate) fn byte_len(&self) -> usize {
         match &self.0 {
             BlockKind::Csv { bytes, .. } => bytes.len(),
             BlockKind::Rows(_) => 0,
@@ -55,7 +39,7 @@ impl Block {
 
 /// One row of an incident table, converted.
 #[derive(Clone, Debug)]
-pub struct Row {
+pub(crate) struct Row {
     /// The line the CSV row starts on (the header being line 1); 0 for GeoJSON features,
     /// whose problems name the feature instead.
     pub line: u64,
@@ -66,7 +50,7 @@ pub struct Row {
 /// Converts [`Block`]s into rows; cheap to clone, and shareable between threads
 /// independently of the reader (which can go on reading meanwhile).
 #[derive(Clone, Debug)]
-pub struct RowParser {
+pub(crate) struct RowParser {
     pub(super) name: Arc<str>,
     pub(super) csv: Option<Arc<CsvHeader>>,
     /// The longest row converted, in bytes (see [`IncidentReader::max_row_bytes`]).
@@ -75,7 +59,7 @@ pub struct RowParser {
 
 impl RowParser {
     /// Appends the rows of `block` to `rows`, in input order.
-    pub fn parse_block(&self, block: Block, rows: &mut Vec<Row>) {
+    pub(crate) fn parse_block(&self, block: Block, rows: &mut Vec<Row>) {
         self.each_row(block, |line, incident| {
             rows.push(Row {
                 line,
@@ -88,25 +72,7 @@ impl RowParser {
     /// incident or problem, as [`RowParser::parse_block`] gives them. The incident is lent:
     /// one is filled in row after row, reusing its text buffers, so that converting a block
     /// allocates nothing per row in the usual case.
-    ///
-    /// # Examples
-    /// ```
-    /// use bordertrack::io::IncidentReader;
-    ///
-    /// let csv = "id,date,lat,lon\nA,2006-04-19,41.1,69.2\nB,2006-13-01,41.2,69.3\n";
-    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?;
-    /// let parser = reader.parser();
-    /// let (mut ids, mut problems) = (Vec::new(), 0);
-    /// while let Some(block) = reader.read_block(64 * 1024, 4096) {
-    ///     parser.each_row(block, |_line, row| match row {
-    ///         Ok(incident) => ids.push(incident.id.clone()),
-    ///         Err(_) => problems += 1,
-    ///     });
-    /// }
-    /// assert_eq!((ids, problems), (vec!["A".to_string()], 1));
-    /// # Ok::<(), bordertrack::Error>(())
-    /// ```
-    pub fn each_row(&self, block: Block, f: impl FnMut(u64, Result<&Incident, Problem>)) {
+    pub(crate) fn each_row(&self, block: Block, f: impl FnMut(u64, Result<&Incident, Problem>)) {
         self.convert(
             block,
             &mut RowCallback {
@@ -121,24 +87,7 @@ impl RowParser {
     /// its one: returns how many rows were incidents. Each row that is not is given to
     /// `problem` with the number of incidents converted before it. Incidents past the count
     /// returned are left over from earlier blocks (or blank).
-    ///
-    /// # Examples
-    /// ```
-    /// use bordertrack::io::IncidentReader;
-    ///
-    /// let csv = "id,date,lat,lon\nA,2006-04-19,41.1,69.2\nB,2006-13-01,41.2,69.3\nC,2006,41,69\n";
-    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?;
-    /// let parser = reader.parser();
-    /// let (mut incidents, mut problems) = (Vec::new(), Vec::new());
-    /// let block = reader.read_block(64 * 1024, 4096).unwrap();
-    /// let n = parser.convert_into(block, &mut incidents, |before, p| problems.push((before, p)));
-    /// assert_eq!(n, 2);
-    /// assert_eq!((incidents[0].id.as_str(), incidents[1].id.as_str()), ("A", "C"));
-    /// assert_eq!(problems.len(), 1);
-    /// assert_eq!(problems[0].0, 1); // after one incident
-    /// # Ok::<(), bordertrack::Error>(())
-    /// ```
-    pub fn convert_into(
+    pub(crate) fn convert_into(
         &self,
         block: Block,
         incidents: &mut Vec<Incident>,

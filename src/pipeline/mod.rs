@@ -1,0 +1,205 @@
+//! Classifying a whole table of incidents: streaming, parallel, in input order, in constant
+//! memory.
+//!
+//! The calling thread reads the input in blocks of whole rows and hands each block to a
+//! worker on rayon's thread pool, which converts it, classifies its incidents together (in an
+//! order that keeps nearby ones together, a Morton order of their positions) and encodes them in
+//! input order with the sink's encoder; the calling thread writes the encoded blocks in input
+//! order as they come back, and hands each block's problems to the caller's handler, in input
+//! order too. Memory stays flat however long the input is and however many rows are bad (a
+//! few blocks per worker at most, unless duplicate ids are checked, which keeps every id).
+//! With duplicate ids checked, the rows of each block come back to the calling thread once
+//! converted, to be checked in input order, and go out again to be classified.
+
+mod layer;
+mod run;
+
+use std::ops::ControlFlow;
+use std::sync::atomic::AtomicBool;
+
+pub use layer::IncidentLayer;
+
+use crate::io::IncidentReader;
+use crate::query::{BorderIndex, IncidentQuery};
+use crate::report::LayerSink;
+use crate::{Basis, Borders, Error, Incident, Problem, Result};
+
+/// How [`Borders::classify_table`] runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableOptions<'a> {
+    /// Write every incident read, with empty match columns when it fell on no stretch;
+    /// otherwise only the incidents that matched.
+    pub all_rows: bool,
+    /// The changes' dates: from signature or from entry into force.
+    pub basis: Basis,
+    /// Stop at the first bad row (the run ends as [`Stop::Problem`]).
+    pub stop_at_first_problem: bool,
+    /// Set from anywhere (a signal handler, another thread) to stop the run soon, between
+    /// blocks; the run ends as [`Stop::Interrupted`].
+    pub interrupt: Option<&'a AtomicBool>,
+    /// The size of the input in bytes, when known (a regular file): the last blocks are made
+    /// smaller so that the threads finish together.
+    pub input_len_bytes: Option<u64>,
+}
+
+/// Why a run of [`Borders::classify_table`] ended before the end of its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The interrupt flag was set.
+    Interrupted,
+    /// A bad row was met and [`TableOptions::stop_at_first_problem`] was set, or the problem
+    /// handler asked to stop.
+    Problem,
+    /// Reading ended at an error (a read error, broken CSV quoting, broken JSON structure):
+    /// the rows after it were never read, and the result is incomplete.
+    InputEndedEarly,
+}
+
+/// What a run of [`Borders::classify_table`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableSummary {
+    /// Incidents read and classified (good rows).
+    pub read: u64,
+    /// Incidents that fell on a matching stretch.
+    pub matched: u64,
+    /// Bad rows, each handed to the problem handler.
+    pub bad: u64,
+    /// Why the run ended early, if it did.
+    pub stopped: Option<Stop>,
+}
+
+impl TableSummary {
+    /// Whether rows were given but none could be read: every row was bad. For a table this is
+    /// the typical sign of a wrong layout or coordinate reference system.
+    pub fn nothing_read(&self) -> bool {
+        self.read == 0 && self.bad > 0
+    }
+}
+
+impl Borders {
+    /// Classifies every incident of `reader` against `query` and writes them to `sink` (made
+    /// for [`IncidentLayer::schema`]), in input order, using every thread of rayon's pool:
+    /// see the [module documentation](crate::pipeline). Each bad row is handed to `problem`,
+    /// in input order; it may return [`ControlFlow::Break`] to stop the run. The sink is not
+    /// finished: the caller finishes it, or drops it when the run stopped early.
+    ///
+    /// # Errors
+    /// [`Error::Request`] when the sink's columns are not the incident layer's;
+    /// [`Error::Write`] when writing to the sink fails.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use bordertrack::io::IncidentReader;
+    /// use bordertrack::pipeline::{IncidentLayer, TableOptions};
+    /// use bordertrack::query::IncidentQuery;
+    /// use bordertrack::report::{Format, RowWriter};
+    /// use bordertrack::{Borders, StatusFilter};
+    ///
+    /// let borders = Borders::embedded()?;
+    /// let csv = "id,date,lat,lon\nA,2006-04-19,41.46667,69.16667\nB,2006,oops,69.2\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv")?;
+    /// let query = IncidentQuery {
+    ///     within_m: 5_000.0,
+    ///     as_of: None,
+    ///     filter: StatusFilter::default(),
+    ///     dyad: None,
+    /// };
+    /// let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &IncidentLayer::schema())?;
+    /// let mut problems = Vec::new();
+    /// let summary = borders.classify_table(
+    ///     &mut reader,
+    ///     &query,
+    ///     TableOptions::default(),
+    ///     &mut sink,
+    ///     &mut |p| {
+    ///         problems.push(p.to_string());
+    ///         ControlFlow::Continue(())
+    ///     },
+    /// )?;
+    /// assert_eq!((summary.read, summary.matched, summary.bad), (1, 1, 1));
+    /// assert_eq!(problems, ["mine.csv:3: latitude \"oops\" is not a number"]);
+    /// let out = String::from_utf8(sink.finish()?).unwrap();
+    /// assert!(out.lines().nth(1).unwrap().starts_with("A,2006-04-19,2006-04-19,2006-04-19,"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn classify_table<R: std::io::Read>(
+        &self,
+        reader: &mut IncidentReader<R>,
+        query: &IncidentQuery,
+        options: TableOptions<'_>,
+        sink: &mut dyn LayerSink,
+        problem: &mut dyn FnMut(&Problem) -> ControlFlow<()>,
+    ) -> Result<TableSummary> {
+        check_schema(sink)?;
+        let name = reader.name().to_string();
+        let mut rows = run::Rows::File(reader, options.input_len_bytes);
+        let mut summary = self.run(&mut rows, &name, query, options, sink, problem)?;
+        if summary.stopped.is_none() {
+            if let run::Rows::File(r, _) = &rows {
+                if r.stopped_early() {
+                    summary.stopped = Some(Stop::InputEndedEarly);
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    /// [`Borders::classify_table`] for incidents already in memory (for example the
+    /// dataset's own, [`crate::Dataset::incidents`]); problems are named after `name`.
+    ///
+    /// # Errors
+    /// As [`Borders::classify_table`].
+    pub fn classify_incidents(
+        &self,
+        incidents: &[Incident],
+        name: &str,
+        query: &IncidentQuery,
+        options: TableOptions<'_>,
+        sink: &mut dyn LayerSink,
+        problem: &mut dyn FnMut(&Problem) -> ControlFlow<()>,
+    ) -> Result<TableSummary> {
+        check_schema(sink)?;
+        let mut rows: run::Rows<'_, &[u8]> = run::Rows::Memory(incidents.iter());
+        self.run(&mut rows, name, query, options, sink, problem)
+    }
+
+    fn run<R: std::io::Read>(
+        &self,
+        rows: &mut run::Rows<'_, R>,
+        name: &str,
+        query: &IncidentQuery,
+        options: TableOptions<'_>,
+        sink: &mut dyn LayerSink,
+        problem: &mut dyn FnMut(&Problem) -> ControlFlow<()>,
+    ) -> Result<TableSummary> {
+        let index: &BorderIndex = self.index();
+        let layer = IncidentLayer::new(self.dataset());
+        let encoder = sink.encoder();
+        let classifier = run::Classifier {
+            index,
+            timelines: self.timelines(options.basis),
+            query,
+            layer: &layer,
+            encoder: &*encoder,
+            parser: rows.parser(),
+            source_name: name,
+            all: options.all_rows,
+            check_ids: rows.checks_ids(),
+            spare: Default::default(),
+        };
+        run::run(&classifier, rows, options, sink, problem)
+    }
+}
+
+/// Refuses a sink whose columns are not the incident layer's.
+fn check_schema(sink: &dyn LayerSink) -> Result<()> {
+    let want = IncidentLayer::schema();
+    if sink.schema().names().eq(want.names()) {
+        Ok(())
+    } else {
+        Err(Error::Request(
+            "the sink was not made for the incident layer's columns".to_string(),
+        ))
+    }
+}

@@ -1,0 +1,394 @@
+//! The machinery of [`Borders::classify_table`](crate::Borders::classify_table): blocks read
+//! on the calling thread, converted, classified and encoded on the pool, written in order.
+
+use std::borrow::Borrow;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Mutex};
+
+use super::{IncidentLayer, Stop, TableOptions, TableSummary};
+use crate::io::incidents::{Block, Row, RowParser};
+use crate::io::IncidentReader;
+use crate::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
+use crate::report::{Batch, FeatureEncoder, LayerSink};
+use crate::spatial::QueryError;
+use crate::{Error, Incident, Location, Problem, Result};
+
+/// CSV bytes per block, the unit of work of one thread: large enough that nearby incidents of
+/// a table spread over a region meet in one block, whose incidents are searched for together
+/// in an order that keeps them close ([`BorderIndex::classify_each`]). On the benchmark
+/// (about 25,000 rows per block) 1 MiB ran faster than 256 and 512 KiB, and 2 MiB no faster.
+const BLOCK_BYTES: usize = 1024 * 1024;
+/// The least CSV bytes per block. Near the end of a file of known size blocks shrink to a
+/// share of what is left, so that the threads run out of work at nearly the same time rather
+/// than one finishing a large last block alone.
+const MIN_BLOCK_BYTES: usize = 64 * 1024;
+/// Rows per block of GeoJSON features or of incidents in memory.
+const BLOCK_ROWS: usize = 16_384;
+/// Blocks handed out and not yet written, per worker thread.
+const IN_FLIGHT_PER_THREAD: usize = 3;
+
+/// What one block produced: encoded features and the problems met, in input order.
+struct Done {
+    batch: Batch,
+    problems: Vec<Problem>,
+    read: u64,
+    matched: u64,
+}
+
+/// One unit of work for a worker thread.
+enum Work {
+    /// Rows to convert, then classify unless they must come back to have their ids checked.
+    Block(Block),
+    /// Rows converted, to classify.
+    Rows(Vec<Row>),
+}
+
+/// What a worker gives back.
+enum WorkResult {
+    Done(Done),
+    /// Rows converted, for the calling thread to check their ids.
+    Converted(Vec<Row>),
+}
+
+/// Everything that converts, classifies and encodes a block, shared by the worker threads.
+pub(super) struct Classifier<'a> {
+    pub index: &'a BorderIndex,
+    pub timelines: &'a StatusTimelines,
+    pub query: &'a IncidentQuery,
+    pub layer: &'a IncidentLayer,
+    pub encoder: &'a dyn FeatureEncoder,
+    pub parser: Option<RowParser>,
+    pub source_name: &'a str,
+    pub all: bool,
+    pub check_ids: bool,
+    /// Buffers kept for reuse between blocks (a block's buffers take a few hundred KiB,
+    /// which the allocator would otherwise hand out as fresh pages each time).
+    pub spare: Mutex<SpareBuffers>,
+}
+
+/// Buffers for reuse, see [`Classifier::spare`].
+#[derive(Default)]
+pub(super) struct SpareBuffers {
+    incidents: Vec<Vec<Incident>>,
+    rows: Vec<Vec<Row>>,
+    batches: Vec<Batch>,
+}
+
+impl Classifier<'_> {
+    /// Takes spare buffers (or new ones) with `f`.
+    fn take_spare<T: Default>(&self, f: impl FnOnce(&mut SpareBuffers) -> Option<T>) -> T {
+        self.spare
+            .lock()
+            .ok()
+            .and_then(|mut s| f(&mut s))
+            .unwrap_or_default()
+    }
+
+    /// Keeps buffers for reuse.
+    fn keep(&self, f: impl FnOnce(&mut SpareBuffers)) {
+        if let Ok(mut s) = self.spare.lock() {
+            f(&mut s);
+        }
+    }
+
+    /// Does one unit of work.
+    fn work(&self, work: Work) -> WorkResult {
+        let mut d = Done {
+            batch: self.take_spare(|s| s.batches.pop()),
+            problems: Vec::new(),
+            read: 0,
+            matched: 0,
+        };
+        let mut date = String::new();
+        match work {
+            Work::Rows(mut rows) => {
+                let incidents: Vec<&Incident> = rows
+                    .iter()
+                    .filter_map(|r| r.incident.as_ref().ok())
+                    .collect();
+                // Each problem with the number of incidents before it.
+                let mut before = 0;
+                let problems = rows.iter().filter_map(|r| match &r.incident {
+                    Ok(_) => {
+                        before += 1;
+                        None
+                    }
+                    Err(p) => Some((before, p.clone())),
+                });
+                self.classify(&incidents, problems, &mut d, &mut date);
+                drop(incidents);
+                rows.clear();
+                self.keep(|s| s.rows.push(rows));
+            }
+            Work::Block(block) => {
+                let Some(parser) = &self.parser else {
+                    d.problems.push(Problem::new(
+                        self.source_name,
+                        Location::File,
+                        "a block of rows without a converter (a bug: please report it)",
+                    ));
+                    return WorkResult::Done(d);
+                };
+                if self.check_ids {
+                    let mut rows = self.take_spare(|s| s.rows.pop());
+                    parser.parse_block(block, &mut rows);
+                    return WorkResult::Converted(rows);
+                }
+                // The rows are converted into incidents kept from block to block (their text
+                // buffers reused), then classified together.
+                let mut incidents = self.take_spare(|s| s.incidents.pop());
+                let mut problems = Vec::new();
+                let n = parser.convert_into(block, &mut incidents, |before, p| {
+                    problems.push((before, p));
+                });
+                let converted = incidents.get(..n).unwrap_or(&[]);
+                self.classify(converted, problems.into_iter(), &mut d, &mut date);
+                self.keep(|s| s.incidents.push(incidents));
+            }
+        }
+        WorkResult::Done(d)
+    }
+
+    /// Classifies and encodes `incidents` into `d` in their order, with `problems` (each
+    /// after as many incidents as it says) among them; `date` is a buffer for dates' text.
+    fn classify<I: Borrow<Incident>>(
+        &self,
+        incidents: &[I],
+        problems: impl Iterator<Item = (usize, Problem)>,
+        d: &mut Done,
+        date: &mut String,
+    ) {
+        let mut problems = problems.peekable();
+        self.index
+            .classify_each(self.timelines, incidents, self.query, |i, m| {
+                while let Some((_, p)) = problems.next_if(|(before, _)| *before <= i) {
+                    d.problems.push(p);
+                }
+                if let Some(inc) = incidents.get(i) {
+                    self.emit(inc.borrow(), m, d, date);
+                }
+            });
+        d.problems.extend(problems.map(|(_, p)| p));
+    }
+
+    /// Encodes one incident and its answer into `d` (`date` is a buffer for its date's text).
+    fn emit(
+        &self,
+        inc: &Incident,
+        m: std::result::Result<Option<IncidentMatch>, QueryError>,
+        d: &mut Done,
+        date: &mut String,
+    ) {
+        let m = match m {
+            Ok(m) => m,
+            Err(e) => {
+                d.problems.push(Problem::new(
+                    self.source_name,
+                    Location::File,
+                    format!("incident {:?}: {e}", inc.id),
+                ));
+                return;
+            }
+        };
+        d.read += 1;
+        if m.is_some() {
+            d.matched += 1;
+        } else if !self.all {
+            return;
+        }
+        date.clear();
+        inc.date.push_to(date);
+        self.layer.encode(
+            self.encoder,
+            &mut d.batch,
+            &inc.id,
+            inc.date,
+            date,
+            inc.point,
+            m.as_ref(),
+        );
+    }
+}
+
+/// Where the rows come from: an incident reader (with the bytes of it not yet read, when its
+/// size is known), or incidents in memory.
+pub(super) enum Rows<'a, R: Read> {
+    File(&'a mut IncidentReader<R>, Option<u64>),
+    Memory(std::slice::Iter<'a, Incident>),
+}
+
+impl<R: Read> Rows<'_, R> {
+    /// The converter of the reader's blocks.
+    pub(super) fn parser(&self) -> Option<RowParser> {
+        match self {
+            Rows::File(r, _) => Some(r.parser()),
+            Rows::Memory(_) => None,
+        }
+    }
+
+    /// Whether the reader checks duplicate ids.
+    pub(super) fn checks_ids(&self) -> bool {
+        match self {
+            Rows::File(r, _) => r.checks_duplicate_ids(),
+            Rows::Memory(_) => false,
+        }
+    }
+
+    /// The next block of rows for a pool of `threads` threads, `None` at the end.
+    fn next(&mut self, threads: usize) -> Option<Work> {
+        match self {
+            Rows::File(r, left) => {
+                let bytes = block_bytes(*left, threads);
+                let block = r.read_block(bytes, BLOCK_ROWS)?;
+                if let Some(left) = left {
+                    *left = left.saturating_sub(block.byte_len() as u64);
+                }
+                Some(Work::Block(block))
+            }
+            Rows::Memory(it) => {
+                let rows: Vec<Row> = it
+                    .by_ref()
+                    .take(BLOCK_ROWS)
+                    .map(|inc| Row {
+                        line: 0,
+                        incident: Ok(inc.clone()),
+                    })
+                    .collect();
+                (!rows.is_empty()).then_some(Work::Rows(rows))
+            }
+        }
+    }
+}
+
+/// The size of the next CSV block with `left` bytes of the input not yet read (`None`:
+/// unknown) and `threads` threads: [`BLOCK_BYTES`], or near the end half of each thread's
+/// share of what is left, down to [`MIN_BLOCK_BYTES`].
+fn block_bytes(left: Option<u64>, threads: usize) -> usize {
+    let Some(left) = left else {
+        return BLOCK_BYTES;
+    };
+    let share = left / (2 * threads.max(1) as u64);
+    usize::try_from(share)
+        .unwrap_or(BLOCK_BYTES)
+        .clamp(MIN_BLOCK_BYTES, BLOCK_BYTES)
+}
+
+/// Runs the pipeline: the calling thread reads blocks and hands them to the pool, keeping a
+/// few per thread in flight, and handles what comes back in the order the blocks were handed
+/// out.
+pub(super) fn run<R: Read>(
+    classifier: &Classifier<'_>,
+    rows: &mut Rows<'_, R>,
+    options: TableOptions<'_>,
+    sink: &mut dyn LayerSink,
+    problem: &mut dyn FnMut(&Problem) -> ControlFlow<()>,
+) -> Result<TableSummary> {
+    let mut summary = TableSummary::default();
+    // Writes one block's features and counts them; `Some(stop)` ends the run.
+    let mut write = |mut d: Done| -> Result<Option<Stop>> {
+        for p in &d.problems {
+            summary.bad += 1;
+            let flow = problem(p);
+            if flow.is_break() || options.stop_at_first_problem {
+                return Ok(Some(Stop::Problem));
+            }
+        }
+        summary.read += d.read;
+        summary.matched += d.matched;
+        sink.write_batch(&mut d.batch).map_err(Error::Write)?;
+        classifier.keep(|s| s.batches.push(d.batch));
+        Ok(None)
+    };
+    let threads = rayon::current_num_threads().max(1);
+    let in_flight = (IN_FLIGHT_PER_THREAD * threads) as u64;
+    let stop = rayon::in_place_scope(|scope| -> Result<Option<Stop>> {
+        let (tx, rx) = mpsc::channel::<(u64, std::thread::Result<WorkResult>)>();
+        let spawn = |seq: u64, work: Work| {
+            let tx = tx.clone();
+            scope.spawn(move |_| {
+                let out = catch_unwind(AssertUnwindSafe(|| classifier.work(work)));
+                // The receiver is gone only when the run has already ended.
+                let _ = tx.send((seq, out));
+            });
+        };
+        let (mut handed, mut handled) = (0u64, 0u64);
+        let mut back: BTreeMap<u64, std::thread::Result<WorkResult>> = BTreeMap::new();
+        let mut input_left = true;
+        loop {
+            if options
+                .interrupt
+                .is_some_and(|flag| flag.load(Ordering::SeqCst))
+            {
+                return Ok(Some(Stop::Interrupted));
+            }
+            while input_left && handed - handled < in_flight {
+                match rows.next(threads) {
+                    Some(work) => {
+                        spawn(handed, work);
+                        handed += 1;
+                    }
+                    None => input_left = false,
+                }
+            }
+            if handled == handed {
+                return Ok(None);
+            }
+            let out = loop {
+                if let Some(out) = back.remove(&handled) {
+                    break out;
+                }
+                match rx.recv() {
+                    Ok((seq, out)) => {
+                        back.insert(seq, out);
+                    }
+                    Err(_) => {
+                        return Err(Error::Write(std::io::Error::other(
+                            "a worker thread ended without its result",
+                        )))
+                    }
+                }
+            };
+            handled += 1;
+            match out {
+                Ok(WorkResult::Done(d)) => {
+                    if let Some(stop) = write(d)? {
+                        return Ok(Some(stop));
+                    }
+                }
+                Ok(WorkResult::Converted(mut converted)) => {
+                    if let Rows::File(r, _) = rows {
+                        for row in &mut converted {
+                            r.check_id(row);
+                        }
+                    }
+                    spawn(handed, Work::Rows(converted));
+                    handed += 1;
+                }
+                Err(panic) => resume_unwind(panic),
+            }
+        }
+    })?;
+    summary.stopped = stop;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_shrink_near_the_end_of_a_file_of_known_size() {
+        assert_eq!(block_bytes(None, 2), BLOCK_BYTES);
+        assert_eq!(block_bytes(Some(100 << 20), 2), BLOCK_BYTES);
+        // 2 MiB left for two threads: half of each one's share.
+        assert_eq!(block_bytes(Some(2 << 20), 2), 512 * 1024);
+        assert_eq!(block_bytes(Some(2 << 20), 0), BLOCK_BYTES);
+        assert_eq!(block_bytes(Some(1000), 2), MIN_BLOCK_BYTES);
+        assert_eq!(block_bytes(Some(0), 64), MIN_BLOCK_BYTES);
+        assert_eq!(block_bytes(Some(u64::MAX), 1), BLOCK_BYTES);
+    }
+}
