@@ -6,9 +6,13 @@
 //! 1,100 instructions instead of 1,900 through the R-tree, and `within(5 km)` per point 1.3 µs
 //! instead of 1.9 µs (`cargo bench --bench locate`, one run each; README at `3394a95`). On the
 //! README benchmark (1,000,000 incidents within 5 km) instructions per incident fell from
-//! 12,400 to 11,500, 7% (callgrind; README at `368cd2f` and `3394a95`). The history holds no
-//! end-to-end timing of the grid alone, and the candidate search is bound more by dependent
-//! memory loads than by instructions (a quarter of the run by `perf`, README at `15028de`).
+//! 12,400 to 11,500, 7% (callgrind; README at `368cd2f` and `3394a95`). Measured alone on the
+//! code of `569c058` (callgrind, one worker thread, the first 50,000 incidents of that
+//! benchmark, the same binary with the grid switched off): 6,560 instructions per incident
+//! after start-up with the grid, 7,850 with the R-tree alone; the whole run 14% fewer
+//! instructions (BENCHMARKS.md). The candidate search is bound more by dependent memory loads
+//! than by instructions (a quarter of the run by `perf`, README at `15028de`); the history
+//! holds no timing of the grid alone.
 
 use std::ops::Range;
 
