@@ -20,6 +20,7 @@ use crate::util::{fixture, TestResult, Workdir};
 
 /// Cases that must exist, so that a deleted directory cannot pass unnoticed.
 const REQUIRED: &[&str] = &[
+    "antimeridian-and-pole",
     "bad-dates",
     "bom",
     "coordinates-z-m",
@@ -29,12 +30,14 @@ const REQUIRED: &[&str] = &[
     "duplicate-ids",
     "empty-csv",
     "empty-geojson",
+    "every-reference",
     "extra-columns",
     "file-missing",
     "gap-and-overlap",
     "header-only-incidents",
     "header-only-instruments",
     "header-only-status",
+    "ids-as-written",
     "invalid-json",
     "lat-lon-swapped",
     "left-right-reversed",
@@ -43,6 +46,7 @@ const REQUIRED: &[&str] = &[
     "not-a-feature-collection",
     "null-geometry",
     "numbers-nan-inf-huge",
+    "one-bad-feature",
     "one-point-segment",
     "quoted-newline",
     "self-overlapping-segment",

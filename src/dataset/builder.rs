@@ -125,6 +125,7 @@ impl DatasetBuilder {
                         fault,
                     ));
                     rejected.segment_features += 1;
+                    rejected.segment_dyads.insert(s.dyad);
                     rejected.segments.insert(s.id);
                 }
             }
@@ -156,13 +157,15 @@ impl DatasetBuilder {
                     ..c
                 })
                 .collect(),
-            places: self.places.into_iter().enumerate().collect(),
+            places: Some(self.places.into_iter().enumerate().collect()),
             incidents: self
                 .incidents
                 .into_iter()
                 .enumerate()
                 .map(|(i, s)| (numbered(i), s))
                 .collect(),
+            // Incidents built from values name no place.
+            incident_places: Vec::new(),
             rejected,
         };
         let data = validate::check(loaded, &mut problems);

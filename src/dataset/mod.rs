@@ -178,13 +178,25 @@ impl Dataset {
         let changes = table("status.csv", records::STATUS_COLUMNS, &mut problems)
             .map(|t| records::changes(&t, &mut problems, &mut rejected.histories))
             .unwrap_or_default();
-        let places = files
-            .bytes("places.geojson")
-            .map(|b| features::places(files.shown("places.geojson"), b, &mut problems))
-            .unwrap_or_default();
-        let incidents = table("incidents.csv", records::INCIDENTS_COLUMNS, &mut problems)
-            .map(|t| records::incidents(&t, &mut problems))
-            .unwrap_or_default();
+        let places = files.bytes("places.geojson").and_then(|b| {
+            features::places(
+                files.shown("places.geojson"),
+                b,
+                &mut problems,
+                &mut rejected,
+            )
+        });
+        let incidents =
+            table("incidents.csv", records::INCIDENTS_COLUMNS, &mut problems).map(|t| {
+                // The places the incidents name, checked against `places.geojson`.
+                let places = t
+                    .rows()
+                    .filter(|row| !row.get("place").is_empty())
+                    .map(|row| (row.line, row.get("place").to_string()))
+                    .collect();
+                (records::incidents(&t, &mut problems), places)
+            });
+        let (incidents, incident_places) = incidents.unwrap_or_default();
 
         let loaded = validate::Loaded {
             names: files.names(),
@@ -194,6 +206,7 @@ impl Dataset {
             changes,
             places,
             incidents,
+            incident_places,
             rejected,
         };
         let data = validate::check(loaded, &mut problems);

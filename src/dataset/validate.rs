@@ -8,7 +8,7 @@ use super::features::doubles_back;
 use super::files::ShownNames;
 use super::Dataset;
 use crate::{
-    Basis, Delimitation, Incident, Instrument, Location, Place, Problem, Segment, Source,
+    Basis, Delimitation, Dyad, Incident, Instrument, Location, Place, Problem, Segment, Source,
     StatusChange,
 };
 
@@ -30,8 +30,10 @@ pub(crate) struct Loaded<'a> {
     pub instruments: Option<Vec<(u64, Instrument)>>,
     pub segments: Option<Vec<(usize, Segment)>>,
     pub changes: Vec<StatusChange>,
-    pub places: Vec<(usize, Place)>,
+    pub places: Option<Vec<(usize, Place)>>,
     pub incidents: Vec<(u64, Incident)>,
+    /// The `place` of each incident row that names one: the row's line and the place id.
+    pub incident_places: Vec<(u64, String)>,
     pub rejected: Rejected,
 }
 
@@ -49,6 +51,12 @@ pub(crate) struct Rejected {
     pub segment_features: usize,
     /// Segment ids with a rejected status row (their history is incomplete).
     pub histories: HashSet<String>,
+    /// Dyads of rejected segment features.
+    pub segment_dyads: HashSet<Dyad>,
+    /// Whether a rejected segment feature's dyad could not be read (any dyad may be it).
+    pub dyad_unread: bool,
+    /// Ids of rejected places.
+    pub places: HashSet<String>,
 }
 
 fn feature(index: usize, id: &str) -> Location {
@@ -181,8 +189,10 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         check_history(n_status, &segs[si].1, &changes, &instrument, problems);
     }
 
+    let places_read = l.places.is_some();
+    let places = l.places.unwrap_or_default();
     let mut place_ids = HashSet::new();
-    for (index, p) in &l.places {
+    for (index, p) in &places {
         let at = |m: String| Problem::new(n_places, feature(*index, &p.id), m);
         if !place_ids.insert(p.id.as_str()) {
             problems.push(at(format!("duplicate place id {:?}", p.id)));
@@ -207,6 +217,20 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
             }
         }
     }
+    let place_of: HashMap<u64, &str> = l
+        .incident_places
+        .iter()
+        .map(|(line, p)| (*line, p.as_str()))
+        .collect();
+    let place_ok =
+        |id: &str| !places_read || place_ids.contains(id) || rejected.places.contains(id);
+    let dyads: HashSet<Dyad> = segs.iter().map(|(_, s)| s.dyad).collect();
+    let dyad_ok = |d: &Dyad| {
+        !segments_read
+            || rejected.dyad_unread
+            || dyads.contains(d)
+            || rejected.segment_dyads.contains(d)
+    };
     let mut incident_ids = HashSet::new();
     for (line, i) in &l.incidents {
         let at = |m: String| Problem::new(n_incidents, Location::Line(*line), m);
@@ -215,6 +239,14 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         }
         if !source_ok(&i.source_id) {
             problems.push(at(format!("unknown source_id {:?}", i.source_id)));
+        }
+        if let Some(place) = place_of.get(line).filter(|p| !place_ok(p)) {
+            problems.push(at(format!("unknown place {place:?}")));
+        }
+        if let Some(dyad) = i.dyad.filter(|d| !dyad_ok(d)) {
+            problems.push(at(format!(
+                "unknown dyad {dyad}: no segment in the dataset is on it"
+            )));
         }
     }
 
@@ -228,7 +260,7 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         instruments: instruments.into_iter().map(|(_, i)| i).collect(),
         segments: segs.into_iter().map(|(_, s)| s).collect(),
         changes: l.changes,
-        places: l.places.into_iter().map(|(_, p)| p).collect(),
+        places: places.into_iter().map(|(_, p)| p).collect(),
         incidents: l.incidents.into_iter().map(|(_, i)| i).collect(),
         segment_by_id,
         instrument_by_id,
