@@ -7,6 +7,9 @@ use bordertrack::{Dataset, Error, Location, Problem};
 
 use crate::util::{fixture, TestResult, Workdir};
 
+/// Dataset files held in memory: name and bytes.
+type Files = Vec<(&'static str, Vec<u8>)>;
+
 /// The files of the tiny dataset, read into memory.
 fn tiny_files() -> std::io::Result<Vec<(&'static str, Vec<u8>)>> {
     bordertrack::dataset::FILES
@@ -268,5 +271,88 @@ fn optional_files_may_be_absent() -> TestResult {
     let data = Dataset::from_memory("mem/", &refs)?;
     assert!(data.places().is_empty() && data.incidents().is_empty());
     assert_eq!(data.changes().len(), 9);
+    Ok(())
+}
+
+/// `n` status rows for segment `XAA-XBB-1` after those of the tiny dataset, one a day from
+/// 2030, demarcation alternating between `in_progress` and `demarcated`.
+fn long_history(n: usize) -> Result<Files, crate::util::BoxError> {
+    use std::fmt::Write as _;
+    let mut files = tiny_files()?;
+    let start = jiff::civil::date(2030, 1, 1);
+    let mut extra = String::new();
+    let mut day = start;
+    for i in 0..n {
+        let word = if i % 2 == 0 {
+            "in_progress"
+        } else {
+            "demarcated"
+        };
+        writeln!(extra, "XAA-XBB-1,{day},,{word},,synthetic,")?;
+        day = day.tomorrow()?;
+    }
+    for (name, bytes) in files.iter_mut() {
+        if *name == "status.csv" {
+            bytes.extend_from_slice(extra.as_bytes());
+        }
+    }
+    Ok(files)
+}
+
+/// A long history of one segment is checked in about linear time (it used to take time
+/// quadratic in its length: 100,000 rows took 10 s, a million did not finish in a minute).
+#[test]
+fn a_long_status_history_loads() -> TestResult {
+    let n = 200_000;
+    let files = long_history(n)?;
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let data = Dataset::from_memory("mem/", &refs)?;
+    assert_eq!(data.changes().len(), 9 + n);
+    let i = data.segment_index("XAA-XBB-1").ok_or("no segment")?;
+    let timelines = bordertrack::query::StatusTimelines::new(&data, bordertrack::Basis::InForce);
+    let day = |s: &str| s.parse::<bordertrack::PartialDate>().map(|d| d.span());
+    // The last row (an odd one: `demarcated`), and the day before it (`in_progress`).
+    let last = jiff::civil::date(2030, 1, 1).checked_add(jiff::Span::new().days(n as i64 - 1))?;
+    let status = timelines.at(i, day(&last.to_string())?);
+    assert_eq!(
+        status.demarcation.known(),
+        Some(bordertrack::Demarcation::Demarcated)
+    );
+    let before = timelines.at(i, day(&last.yesterday()?.to_string())?);
+    assert_eq!(
+        before.demarcation.known(),
+        Some(bordertrack::Demarcation::InProgress)
+    );
+    Ok(())
+}
+
+/// Problems in a long history are all reported, and in time (each problem used to be looked
+/// up among all the others).
+#[test]
+fn a_long_history_with_a_problem_on_every_row_reports_them_all() -> TestResult {
+    let n = 20_000;
+    let mut files = long_history(n)?;
+    // The first appended row makes the segment disputed: every demarcation after it comes
+    // before the segment is delimited again.
+    replace(
+        &mut files,
+        "status.csv",
+        "XAA-XBB-1,2030-01-01,,in_progress",
+        "XAA-XBB-1,2030-01-01,disputed,in_progress",
+    );
+    let problems = problems_of(&files);
+    assert_eq!(
+        problems.len(),
+        n,
+        "{:?}",
+        &problems[..problems.len().min(3)]
+    );
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.contains("before segment \"XAA-XBB-1\" is delimited")),
+        "{:?}",
+        &problems[..3]
+    );
     Ok(())
 }

@@ -349,6 +349,16 @@ fn check_history<'a>(
                 }
             }
         }
+        // For each change, the first later one that delimits the segment: found in one pass
+        // from the end, so that a long history is checked in linear time.
+        let mut next_delimiting = vec![None; changes.len()];
+        let mut after = None;
+        for (i, c) in changes.iter().enumerate().rev() {
+            next_delimiting[i] = after;
+            if c.delimitation == Some(Delimitation::Delimited) {
+                after = Some(i);
+            }
+        }
         let mut delim = Delimitation::Unknown;
         for (i, c) in changes.iter().enumerate() {
             if let Some(d) = c.delimitation {
@@ -357,10 +367,7 @@ fn check_history<'a>(
             let Some(dem) = c.demarcation.filter(|d| d.has_started()) else {
                 continue;
             };
-            let later = changes[i + 1..]
-                .iter()
-                .zip(&dates[i + 1..])
-                .find(|(l, _)| l.delimitation == Some(Delimitation::Delimited));
+            let later = next_delimiting[i].map(|l| (changes[l], &dates[l]));
             let bad = match delim {
                 Delimitation::Undelimited | Delimitation::Disputed => true,
                 Delimitation::Unknown => later.is_some(),
@@ -380,11 +387,12 @@ fn check_history<'a>(
         }
     }
     found.sort_by_key(|f| f.0);
-    let under = |basis: Basis, line: u64, message: &str| {
-        found
-            .iter()
-            .any(|f| f.0 == line && f.1 == message && f.2 == basis)
-    };
+    // Looked up per problem: a set, so that a history with many problems is not quadratic.
+    let keys: HashSet<(u64, &str, Basis)> = found
+        .iter()
+        .map(|(line, message, basis)| (*line, message.as_str(), *basis))
+        .collect();
+    let under = |basis: Basis, line: u64, message: &str| keys.contains(&(line, message, basis));
     for (line, message, basis) in &found {
         let which = match basis {
             Basis::Signed if under(Basis::InForce, *line, message) => EITHER_BASIS,
