@@ -36,6 +36,7 @@ const REQUIRED: &[&str] = &[
     "geojson-linestring",
     "geojson-not-a-feature-collection",
     "geojson-null-geometry",
+    "geojson-one-bad-feature",
     "geojson-top-level-array",
     "geojson-truncated",
     "gzip",

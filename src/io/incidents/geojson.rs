@@ -7,8 +7,11 @@
 
 use std::io::{BufRead, BufReader, Read};
 
+use std::collections::HashMap;
+
 use serde::de::{Deserialize, IgnoredAny};
-use serde_json::Value;
+use serde::Deserialize as DeriveDeserialize;
+use serde_json::value::RawValue;
 
 use super::fields;
 use super::reader::Input;
@@ -232,14 +235,24 @@ impl<R: Read> GeoJsonSource<R> {
         self.state = State::Features { first: false };
         let index = self.index;
         self.index += 1;
-        if self.bytes.peek_token()? != Some(b'{') {
-            return Err(self
-                .bytes
-                .invalid(&format!("feature {index} is not a JSON object")));
+        // The feature's JSON is checked for syntax only here: a value that cannot be read (a
+        // number beyond a float, a lone surrogate escape) or a feature that is not an object is
+        // a problem for this feature, and the next one is read.
+        let scalar = match self.bytes.peek_token()? {
+            Some(b'{' | b'[' | b'"') => None,
+            Some(b't' | b'f') => Some("a boolean"),
+            Some(b'n') => Some("null"),
+            _ => Some("a number"),
+        };
+        if let Some(kind) = scalar {
+            // Not self-delimiting: serde_json would read past its end, so it is skipped here.
+            self.bytes.skip_value()?;
+            let msg = format!("the feature is {kind}, not a JSON object");
+            return Ok(Some((index, None, Err(msg))));
         }
-        let value: Value = self.bytes.parse()?;
-        let id = feature_id(&value);
-        Ok(Some((index, id, incident(value))))
+        let raw: Box<RawValue> = self.bytes.parse()?;
+        let (id, result) = incident(&raw);
+        Ok(Some((index, id, result)))
     }
 
     /// Reads the members after `features` and checks that nothing follows the object.
@@ -262,44 +275,128 @@ impl<R: Read> GeoJsonSource<R> {
     }
 }
 
-/// The feature's id for messages: `properties.id`, else the feature's own `id`.
-fn feature_id(value: &Value) -> Option<String> {
-    let text = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    value
-        .get("properties")
-        .and_then(|p| p.get("id"))
-        .and_then(text)
-        .or_else(|| value.get("id").and_then(text))
+/// One feature read for its structure; its members are parsed when used.
+#[derive(DeriveDeserialize)]
+struct RawFeature<'a> {
+    #[serde(default, borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    properties: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    geometry: Option<&'a RawValue>,
 }
 
-/// Converts one feature; on failure, every problem found, joined by `; `.
-fn incident(value: Value) -> Result<Incident, String> {
-    let feature: geojson::Feature =
-        serde_json::from_value(value).map_err(|e| format!("not a valid GeoJSON Feature: {e}"))?;
-    let mut errors = Vec::new();
-    let point = match feature.geometry.as_ref().map(|g| &g.value) {
-        None => Err("null geometry: an incident needs a Point".to_string()),
-        Some(geojson::GeometryValue::Point { coordinates }) => match coordinates.as_slice() {
-            [lon, lat, ..] => fields::lon_lat_values(*lon, *lat),
-            _ => Err("Point has fewer than two coordinates".to_string()),
-        },
-        Some(other) => Err(format!(
-            "geometry is a {}; an incident needs a Point",
-            other.type_name()
-        )),
+/// The message of a `serde_json` error without its position (the feature is named instead).
+fn json_message(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    if msg.contains("hex escape") || msg.contains("surrogate") {
+        "a \\u escape in it is half of a character (a lone surrogate)".to_string()
+    } else {
+        msg.to_string()
+    }
+}
+
+/// What kind of JSON value the raw text is, for messages.
+fn kind_of(raw: &RawValue) -> &'static str {
+    match raw.get().as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// A property's value as read: absent or null, a string (or the reason it cannot be read), a
+/// number as written, or another kind.
+enum Prop<'a> {
+    Absent,
+    Text(Result<String, String>),
+    Number(&'a str),
+    Other,
+}
+
+fn prop<'a>(raw: Option<&'a RawValue>) -> Prop<'a> {
+    let Some(raw) = raw else {
+        return Prop::Absent;
     };
-    let empty = serde_json::Map::new();
-    let props = feature.properties.as_ref().unwrap_or(&empty);
+    match kind_of(raw) {
+        "null" => Prop::Absent,
+        "a string" => {
+            Prop::Text(serde_json::from_str::<String>(raw.get()).map_err(|e| json_message(&e)))
+        }
+        "a number" => Prop::Number(raw.get()),
+        _ => Prop::Other,
+    }
+}
+
+/// An id as written: a string's text (trimmed), or a number's digits exactly as in the file,
+/// so that `12345678901234567890123` and `1.5e3` stay what they are.
+fn id_text(raw: Option<&RawValue>) -> Option<Result<String, String>> {
+    match prop(raw) {
+        Prop::Text(t) => Some(t.map(|s| s.trim().to_string())),
+        Prop::Number(n) => Some(Ok(n.to_string())),
+        Prop::Absent | Prop::Other => None,
+    }
+}
+
+/// Converts one feature: its id for messages (`properties.id`, else the feature's own `id`)
+/// and the incident or, on failure, every problem found, joined by `; `.
+fn incident(raw: &RawValue) -> (Option<String>, Result<Incident, String>) {
+    let feature: RawFeature<'_> = match serde_json::from_str(raw.get()) {
+        Ok(f) => f,
+        Err(e) => {
+            let why = match kind_of(raw) {
+                "an object" => format!("not a valid GeoJSON Feature: {}", json_message(&e)),
+                other => format!("the feature is {other}, not a JSON object"),
+            };
+            return (None, Err(why));
+        }
+    };
+    let mut errors = Vec::new();
+    let props: HashMap<String, &RawValue> = match feature.properties {
+        None => HashMap::new(),
+        Some(p) if kind_of(p) == "null" => HashMap::new(),
+        Some(p) => serde_json::from_str(p.get()).unwrap_or_else(|_| {
+            errors.push(format!("properties is {}, not an object", kind_of(p)));
+            HashMap::new()
+        }),
+    };
+    let get = |key: &str| props.get(key).copied();
+    let prop_id = id_text(get("id"));
+    let own_id = id_text(feature.id);
+    let shown_id = prop_id
+        .clone()
+        .and_then(Result::ok)
+        .or_else(|| own_id.clone().and_then(Result::ok));
+    let point = match feature.geometry.filter(|g| kind_of(g) != "null") {
+        None => Err("null geometry: an incident needs a Point".to_string()),
+        Some(g) => match serde_json::from_str::<geojson::Geometry>(g.get()) {
+            Err(e) => Err(format!("geometry cannot be read: {}", json_message(&e))),
+            Ok(geometry) => match geometry.value {
+                geojson::GeometryValue::Point { coordinates } => match coordinates.as_slice() {
+                    [lon, lat, ..] => fields::lon_lat_values(*lon, *lat),
+                    _ => Err("Point has fewer than two coordinates".to_string()),
+                },
+                other => Err(format!(
+                    "geometry is a {}; an incident needs a Point",
+                    other.type_name()
+                )),
+            },
+        },
+    };
     let mut text = |key: &str, alias: Option<&str>| -> String {
-        let v = props.get(key).or_else(|| alias.and_then(|a| props.get(a)));
-        match v {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.trim().to_string(),
-            Some(_) => {
+        let raw = get(key).or_else(|| alias.and_then(get));
+        match prop(raw) {
+            Prop::Absent => String::new(),
+            Prop::Text(Ok(s)) => s.trim().to_string(),
+            Prop::Text(Err(e)) => {
+                errors.push(format!("property {key} cannot be read: {e}"));
+                String::new()
+            }
+            Prop::Number(_) | Prop::Other => {
                 errors.push(format!("property {key} is not a string"));
                 String::new()
             }
@@ -320,36 +417,35 @@ fn incident(value: Value) -> Result<Incident, String> {
             }
         }
     };
-    let date = match props.get("date") {
-        Some(Value::String(s)) => fields::partial_date_span(s, "date"),
-        None | Some(Value::Null) => Err("no date property".to_string()),
-        Some(_) => Err("property date is not a string (write \"2006-04-19\")".to_string()),
+    let date = match prop(get("date")) {
+        Prop::Text(Ok(s)) => fields::partial_date_span(&s, "date"),
+        Prop::Text(Err(e)) => Err(format!("property date cannot be read: {e}")),
+        Prop::Absent => Err("no date property".to_string()),
+        Prop::Number(_) | Prop::Other => {
+            Err("property date is not a string (write \"2006-04-19\")".to_string())
+        }
     };
-    let precision_m = match props.get("precision_m") {
-        None | Some(Value::Null) => Ok(0.0),
-        Some(Value::Number(n)) => n
-            .as_f64()
+    let precision_m = match prop(get("precision_m")) {
+        Prop::Absent => Ok(0.0),
+        Prop::Number(n) => n
+            .parse::<f64>()
+            .ok()
             .filter(|v| *v >= 0.0 && v.is_finite())
             .ok_or_else(|| format!("precision_m {n} is negative or not finite")),
-        Some(_) => Err("property precision_m is not a number".to_string()),
+        Prop::Text(_) | Prop::Other => Err("property precision_m is not a number".to_string()),
     };
-    let fatalities = match props.get("fatalities") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => fields::fatalities(&n.to_string(), "fatalities"),
-        Some(_) => Err("property fatalities is not a number".to_string()),
+    let fatalities = match prop(get("fatalities")) {
+        Prop::Absent => Ok(None),
+        Prop::Number(n) => fields::fatalities(n, "fatalities"),
+        Prop::Text(_) | Prop::Other => Err("property fatalities is not a number".to_string()),
     };
-    let prop_id = props.get("id");
-    let id = match (prop_id, &feature.id) {
-        (Some(Value::String(s)), _) => Ok(s.trim().to_string()),
-        (Some(Value::Number(n)), _) => Ok(n.to_string()),
-        (Some(Value::Null) | None, Some(geojson::feature::Id::String(s))) => {
-            Ok(s.trim().to_string())
+    let id = match (prop_id, own_id) {
+        (Some(id), _) => id.map_err(|e| format!("property id cannot be read: {e}")),
+        (None, Some(id)) => id.map_err(|e| format!("the feature's id cannot be read: {e}")),
+        (None, None) if matches!(prop(get("id")), Prop::Other) => {
+            Err("property id is not a string or number".to_string())
         }
-        (Some(Value::Null) | None, Some(geojson::feature::Id::Number(n))) => Ok(n.to_string()),
-        (Some(Value::Null) | None, None) => {
-            Err("no id (neither properties.id nor the feature's id)".to_string())
-        }
-        (Some(_), _) => Err("property id is not a string or number".to_string()),
+        (None, None) => Err("no id (neither properties.id nor the feature's id)".to_string()),
     };
     let id = id.and_then(|s| {
         if s.is_empty() {
@@ -358,7 +454,7 @@ fn incident(value: Value) -> Result<Incident, String> {
             Ok(s)
         }
     });
-    match (id, date, point, precision_m, fatalities) {
+    let result = match (id, date, point, precision_m, fatalities) {
         (Ok(id), Ok(date), Ok(point), Ok(precision_m), Ok(fatalities)) if errors.is_empty() => {
             Ok(Incident {
                 id,
@@ -386,5 +482,6 @@ fn incident(value: Value) -> Result<Incident, String> {
             );
             Err(errors.join("; "))
         }
-    }
+    };
+    (shown_id, result)
 }

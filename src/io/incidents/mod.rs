@@ -96,8 +96,10 @@
 //! is dropped), with properties `id` (string or number; the feature's own `id` is used when
 //! absent), `date` (as in plain CSV), `precision_m`, `kind`, `summary`, `fatalities` and
 //! `source_id` (or `source`). A null or non-Point geometry is a problem for that feature,
-//! reported as `feature N (id "…")`. Features are parsed one at a time: memory holds one
-//! feature, not the collection.
+//! reported as `feature N (id "…")`, and so is a feature with a value that cannot be read (a
+//! number beyond a float, a lone surrogate escape) or that is not an object: the features
+//! after it are read. Ids are kept exactly as written (`1.5e3` stays `1.5e3`). Features are
+//! parsed one at a time: memory holds one feature, not the collection.
 //!
 //! # Problems
 //!

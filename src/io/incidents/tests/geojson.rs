@@ -107,12 +107,13 @@ fn geojson_structure_problems() {
         "in.csv:1: invalid GeoJSON: data after the end of the FeatureCollection; reading stopped \
          here: the rest of the file was not read"
     );
-    let rows = rows_bytes(geo("5").as_bytes());
+    // A feature that is not an object is a problem for that feature; the next is read.
+    let rows = rows_bytes(geo(&format!("5, {POINT}")).as_bytes());
     assert_eq!(
         problem(&rows, 0),
-        "in.csv:1: invalid GeoJSON: feature 0 is not a JSON object; reading stopped here: the \
-         rest of the file was not read"
+        "in.csv: feature 0: the feature is a number, not a JSON object"
     );
+    assert_eq!(incident(&rows, 1).id, "G1");
 }
 
 #[test]
@@ -126,14 +127,58 @@ fn geojson_bad_coordinates() {
     let rows = rows(&geo(&[feature("[1]"), feature("[\"1\", 2]")].join(",")));
     assert_eq!(
         problem(&rows, 0),
-        "in.csv: feature 0 (id \"a\"): not a valid GeoJSON Feature: A position must contain two \
+        "in.csv: feature 0 (id \"a\"): geometry cannot be read: A position must contain two \
          or more elements, but got `1`"
     );
     assert!(problem(&rows, 1).contains("invalid type: string \"1\""));
-    // A number beyond f64 cannot be represented: the JSON itself is rejected.
-    let rows = rows_bytes(geo(&feature("[1e400, 2]")).as_bytes());
+    // A number beyond f64 cannot be represented: a problem for that feature only.
+    let rows = rows_bytes(geo(&format!("{}, {POINT}", feature("[1e400, 2]"))).as_bytes());
     assert_eq!(
         problem(&rows, 0),
-        "in.csv:1: invalid JSON: number out of range; reading stopped here: the rest of the file was not read"
+        "in.csv: feature 0 (id \"a\"): geometry cannot be read: number out of range"
+    );
+    assert_eq!(incident(&rows, 1).id, "G1");
+}
+
+/// Issue 15: well-formed JSON with one bad feature loses only that feature, and ids are kept
+/// exactly as written.
+#[test]
+fn one_bad_feature_loses_only_itself_and_ids_stay_as_written() {
+    let point = |id: &str, props: &str| {
+        format!(
+            r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[70.5,39.8]}},
+                "properties":{{"id":{id},"date":"2006"{props}}}}}"#
+        )
+    };
+    let features = [
+        point("\"A\"", r#","fatalities":1e400"#),
+        point("\"B\"", r#","summary":"broken \ud800 text""#),
+        "\"a bare string\"".to_string(),
+        point("12345678901234567890123", ""),
+        point("1.5e3", r#","precision_m":1e400"#),
+        point("1.5e3", r#","unused":1e400,"fatalities":1e2"#),
+        POINT.to_string(),
+    ]
+    .join(",\n");
+    let rows = rows(&geo(&features));
+    let shown: Vec<String> = rows
+        .iter()
+        .map(|r| match r {
+            Ok(i) => format!("{} {:?}", i.id, i.fatalities),
+            Err(p) => p.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "in.csv: feature 0 (id \"A\"): fatalities 1e400 is too large",
+            "in.csv: feature 1 (id \"B\"): property summary cannot be read: a \\u escape in it \
+             is half of a character (a lone surrogate)",
+            "in.csv: feature 2: the feature is a string, not a JSON object",
+            "12345678901234567890123 None",
+            "in.csv: feature 4 (id \"1.5e3\"): precision_m 1e400 is negative or not finite",
+            "1.5e3 Some(100)",
+            "G1 Some(1)",
+        ]
     );
 }
