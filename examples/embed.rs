@@ -50,6 +50,7 @@ pub fn classify_csv(
         as_of: None, // each incident at its own date
         filter: StatusFilter::default(),
         dyad: None,
+        certain_only: false,
     };
     let mut reader = IncidentReader::from_path(file)?;
     let mut sink = RowWriter::with_schema(out, Format::Csv, &IncidentLayer::schema())?;

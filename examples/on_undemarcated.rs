@@ -28,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         within_m,
         as_of: None, // each incident at its own date
         filter: "not_demarcated".parse::<StatusFilter>()?,
+        certain_only: false,
         dyad: None,
     };
     let mut reader = IncidentReader::from_path(&file)?;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::util::{cell, csv_rows, num, stdout_of, tiny, BoxError, Row, TestResult, Workdir};
 
-const INCIDENTS_HEADER: &str = "incident_id,date,date_start,date_end,lon,lat,segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity";
+const INCIDENTS_HEADER: &str = "incident_id,date,date_start,date_end,lon,lat,segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity,certainty,alternatives";
 
 /// `bordertrack incidents in.csv --data DATA ARGS…`, run in `dir`.
 fn on_in_csv(dir: &Workdir, data: &str, args: &[&str]) -> assert_cmd::Command {
@@ -542,5 +542,72 @@ fn a_bad_dyad_is_a_bad_row() -> TestResult {
         stderr.contains("1 incident read, 1 on a matching stretch, 2 bad rows skipped"),
         "{stderr}"
     );
+    Ok(())
+}
+
+/// Issue 14: the "Bagys republic" protest of December 2001 is placed at Saryagash with a
+/// precision of 45 km. Its nearest stretch is a delimited one 2.9 km away, but the disputed
+/// Bagys section is also within its reach: the match is only possible, and says so.
+#[test]
+fn the_bagys_republic_protest_is_possible_with_the_disputed_section_as_an_alternative() -> TestResult
+{
+    let dir = Workdir::new()?;
+    let rows = incidents(&dir, &[])?;
+    let r = rows
+        .get("kaz-uzb-2001-12-bagys-republic")
+        .ok_or("the Bagys republic protest is not reported")?;
+    assert_eq!(cell(r, "certainty")?, "possible");
+    let alternatives = cell(r, "alternatives")?;
+    let entries: Vec<(&str, &str)> = alternatives
+        .split(';')
+        .filter_map(|e| e.rsplit_once(':'))
+        .collect();
+    assert!(
+        entries.contains(&("KAZ-UZB-06", "disputed/none")),
+        "{alternatives}"
+    );
+    assert_ne!(cell(r, "segment_id")?, "KAZ-UZB-06");
+    // Kept only among possible matches: --certain drops it.
+    assert!(!incidents(&dir, &["--certain"])?.contains_key("kaz-uzb-2001-12-bagys-republic"));
+    Ok(())
+}
+
+#[test]
+fn a_match_is_certain_only_when_both_precisions_and_every_day_fit() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    // XAA-XBB-1 runs along 69°E (stated precision 10 m); 69.001°E at 41.5°N is about 84 m
+    // east of it. Field work began there in 2004-04, so the year 2004 straddles a change.
+    dir.write(
+        "in.csv",
+        "id,date,lat,lon,precision_m\n\
+         exact,2010-01-01,41.5,69.001,\n\
+         vague,2010-01-01,41.5,69.001,2000\n\
+         year,2004,41.5,69.001,\n",
+    )?;
+    let rows = incidents(&dir, &["in.csv", "--data", &data])?;
+    let certainty = |id: &str| -> Result<String, BoxError> {
+        Ok(cell(rows.get(id).ok_or(format!("{id} not listed"))?, "certainty")?.to_string())
+    };
+    assert_eq!(certainty("exact")?, "certain");
+    assert_eq!(certainty("vague")?, "possible");
+    assert_eq!(certainty("year")?, "possible");
+    for id in ["exact", "vague", "year"] {
+        assert_eq!(cell(&rows[id], "alternatives")?, "", "{id}");
+    }
+    // Asked for delimited stretches, the year is certain: its delimitation did not change.
+    let rows = incidents(&dir, &["in.csv", "--data", &data, "--on", "delimited"])?;
+    assert_eq!(cell(&rows["year"], "certainty")?, "certain");
+    // --certain keeps the certain ones only.
+    let kept = incidents(&dir, &["in.csv", "--data", &data, "--certain"])?;
+    let mut ids: Vec<&String> = kept.keys().collect();
+    ids.sort();
+    assert_eq!(ids, ["exact"]);
+    // A wider --within covers the vague one's whole uncertainty.
+    let wide = incidents(
+        &dir,
+        &["in.csv", "--data", &data, "--within", "3km", "--certain"],
+    )?;
+    assert!(wide.contains_key("vague"), "{wide:?}");
     Ok(())
 }

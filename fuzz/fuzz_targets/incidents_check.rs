@@ -73,6 +73,7 @@ pub fn via_pipeline(input: &[u8], check_ids: bool) -> Option<(Vec<[String; 4]>, 
         as_of: None,
         filter: StatusFilter::default(),
         dyad: None,
+        certain_only: false,
     };
     let options = TableOptions {
         all_rows: true,

@@ -2,12 +2,15 @@
 
 use geo::{Geometry, Point};
 
-use crate::query::IncidentMatch;
+use crate::query::{alternatives_text, IncidentMatch};
 use crate::report::{Batch, Column, FeatureEncoder, Schema, Value};
 use crate::{CountryCode, Dataset, DateSpan};
 
+/// How many columns the incident layer has.
+const COLUMN_COUNT: usize = 17;
+
 /// The columns of the incident layer, in order.
-const COLUMNS: [Column; 15] = [
+const COLUMNS: [Column; COLUMN_COUNT] = [
     Column::text("incident_id"),
     Column::text("date"),
     Column::date("date_start"),
@@ -23,6 +26,8 @@ const COLUMNS: [Column; 15] = [
     Column::word("demarcation"),
     Column::text("instrument_id"),
     Column::text("ambiguity"),
+    Column::word("certainty"),
+    Column::text("alternatives"),
 ];
 
 /// Writes classified incidents as features of one layer: a point geometry and the columns of
@@ -34,8 +39,10 @@ const COLUMNS: [Column; 15] = [
 /// `lat` (degrees, WGS84), `segment_id`, `dyad`, `distance_m` (geodesic), `chainage_km`
 /// (along the dyad), `side` (the country on the incident's side, or `on`), `delimitation`,
 /// `demarcation` (a status word, or `ambiguous`), `instrument_id` (of the change after which
-/// the status holds) and `ambiguity` (what an ambiguous status may have been). An incident
-/// that matched nothing has the first six only.
+/// the status holds), `ambiguity` (what an ambiguous status may have been), `certainty`
+/// (`certain` or `possible`, [`crate::query::Certainty`]) and `alternatives` (the other
+/// segments the incident may be on, [`crate::query::alternatives_text`]). An incident that
+/// matched nothing has the first six only.
 #[derive(Debug, Clone)]
 pub struct IncidentLayer {
     segments: Vec<(String, String)>,
@@ -91,7 +98,7 @@ impl IncidentLayer {
         ];
         let geometry = Geometry::Point(point);
         let Some(m) = m else {
-            let mut values = [Value::Empty; 15];
+            let mut values = [Value::Empty; COLUMN_COUNT];
             values[..head.len()].copy_from_slice(&head);
             encoder.encode(batch, Some(&geometry), &values);
             return;
@@ -107,6 +114,9 @@ impl IncidentLayer {
             .and_then(|e| self.instruments.get(e.by))
             .and_then(|i| i.as_deref());
         let ambiguity = m.status.ambiguity();
+        let alternatives = alternatives_text(&m.alternatives, |i| {
+            self.segments.get(i).map_or("", |(id, _)| id.as_str())
+        });
         let [a, b, c, d, e, f] = head;
         let values = [
             a,
@@ -124,6 +134,8 @@ impl IncidentLayer {
             Value::Text(m.status.demarcation_word()),
             instrument.map_or(Value::Empty, Value::Text),
             Value::Text(&ambiguity),
+            Value::Text(m.certainty.as_str()),
+            Value::Text(&alternatives),
         ];
         encoder.encode(batch, Some(&geometry), &values);
     }

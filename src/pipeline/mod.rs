@@ -104,6 +104,7 @@ impl Borders {
     ///     as_of: None,
     ///     filter: StatusFilter::default(),
     ///     dyad: None,
+    ///     certain_only: false,
     /// };
     /// let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &IncidentLayer::schema())?;
     /// let mut problems = Vec::new();

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 
 use geo::Point;
 
+use super::certainty::{Alternative, Certainty};
 use super::status::{SegmentStatus, StatusTimelines};
 use crate::spatial::{LineIndex, LineMatch, QueryError, Side};
 use crate::{CountryCode, Dataset, DateSpan, Dyad, Error, Incident, Result, StatusFilter};
@@ -33,6 +34,8 @@ use crate::{CountryCode, Dataset, DateSpan, Dyad, Error, Incident, Result, Statu
 pub struct BorderIndex {
     /// Each segment's dyad and its left and right countries, in dataset order.
     sides: Vec<(Dyad, CountryCode, CountryCode)>,
+    /// Each segment's stated precision, metres, in dataset order.
+    precision_m: Vec<f64>,
     index: LineIndex,
     chainage_start_m: Vec<f64>,
 }
@@ -67,6 +70,9 @@ pub struct IncidentQuery {
     pub filter: StatusFilter,
     /// Only segments of this dyad.
     pub dyad: Option<Dyad>,
+    /// Keep only [`Certainty::Certain`] matches: an incident whose match is only possible gets
+    /// no answer.
+    pub certain_only: bool,
 }
 
 /// An incident matched to a segment, with the segment's status at the incident's date.
@@ -76,6 +82,12 @@ pub struct IncidentMatch {
     pub located: Located,
     /// The segment's status over the incident's date span (or the query's `as_of`).
     pub status: SegmentStatus,
+    /// How sure the match is, given the incident's location precision, the segment's stated
+    /// precision and the incident's date span.
+    pub certainty: Certainty,
+    /// The other segments within the incident's reach (the query's distance plus its location
+    /// precision, of its own dyad when it names one), whatever their status, nearest first.
+    pub alternatives: Vec<Alternative>,
 }
 
 impl BorderIndex {
@@ -105,6 +117,7 @@ impl BorderIndex {
                 .iter()
                 .map(|s| (s.dyad, s.left, s.right))
                 .collect(),
+            precision_m: data.segments().iter().map(|s| s.precision_m).collect(),
             index,
             chainage_start_m,
         })
@@ -182,7 +195,7 @@ impl BorderIndex {
         let q = Pending::of(incident, query, 0);
         Ok(self
             .find(timelines, &q, query)?
-            .and_then(|m| self.matched(timelines, &m, q.at)))
+            .and_then(|m| self.matched(timelines, &m, &q, query)))
     }
 
     /// [`BorderIndex::classify`] of every incident of `incidents`: calls `f(i, answer)` for
@@ -256,10 +269,10 @@ impl BorderIndex {
                 }
                 for (i, (inc, &a)) in part.iter().zip(&b.answer_of).enumerate() {
                     let m = b.found.get(a as usize).copied().unwrap_or(Ok(None));
-                    let at = query.as_of.unwrap_or(inc.borrow().date);
+                    let q = Pending::of(inc.borrow(), query, 0);
                     f(
                         start + i,
-                        m.map(|m| m.and_then(|m| self.matched(timelines, &m, at))),
+                        m.map(|m| m.and_then(|m| self.matched(timelines, &m, &q, query))),
                     );
                 }
             });
@@ -272,28 +285,96 @@ impl BorderIndex {
         timelines: &StatusTimelines,
         q: &Pending,
         query: &IncidentQuery,
-    ) -> std::result::Result<Option<LineMatch>, QueryError> {
+    ) -> std::result::Result<Option<Found>, QueryError> {
+        // The index offers every line that may lie within reach; when it offers only one of
+        // the incident's dyad, that is the match and there can be no alternative to look for.
+        let mut offered = 0usize;
         let accept = |line: usize| {
             self.sides.get(line).is_some_and(|&(dyad, _, _)| {
-                query.dyad.is_none_or(|d| d == dyad)
-                    && q.dyad.is_none_or(|d| d == dyad)
+                let own_dyad = q.dyad.is_none_or(|d| d == dyad);
+                offered += usize::from(own_dyad);
+                own_dyad
+                    && query.dyad.is_none_or(|d| d == dyad)
                     && (query.filter.is_empty()
                         || timelines.at(line, q.at).may_match(&query.filter))
             })
         };
-        self.index.nearest_within(q.point, q.reach_m, accept)
+        let m = self.index.nearest_within(q.point, q.reach_m, accept)?;
+        Ok(m.map(|line| Found {
+            line,
+            others_near: offered > 1,
+        }))
     }
 
-    /// The incident match of line match `m` at `at` (step two of [`BorderIndex::classify`]).
+    /// The incident match of line match `m` for `q` (step two of [`BorderIndex::classify`]):
+    /// its status, certainty and alternatives; `None` when the query keeps only certain
+    /// matches and this one is not.
     fn matched(
         &self,
         timelines: &StatusTimelines,
-        m: &LineMatch,
-        at: DateSpan,
+        found: &Found,
+        q: &Pending,
+        query: &IncidentQuery,
     ) -> Option<IncidentMatch> {
+        let m = &found.line;
+        let status = timelines.at(m.line, q.at);
+        let certainty = Certainty::of(
+            m.distance_m,
+            q.precision_m,
+            self.precision_m.get(m.line).copied().unwrap_or(0.0),
+            query.within_m,
+            &status,
+            &query.filter,
+        );
+        if query.certain_only && certainty != Certainty::Certain {
+            return None;
+        }
         Some(IncidentMatch {
             located: self.located(m)?,
-            status: timelines.at(m.line, at),
+            status,
+            certainty,
+            alternatives: if found.others_near {
+                self.alternatives(timelines, m.line, q)
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    /// The segments other than `matched` within `q`'s reach, of its dyad when it names one.
+    fn alternatives(
+        &self,
+        timelines: &StatusTimelines,
+        matched: usize,
+        q: &Pending,
+    ) -> Vec<Alternative> {
+        ALTERNATIVES.with(|near| {
+            let Ok(mut near) = near.try_borrow_mut() else {
+                return Vec::new();
+            };
+            // The matched line was found within this reach, so the point and reach are valid.
+            if self
+                .index
+                .within_into(q.point, q.reach_m, &mut near)
+                .is_err()
+            {
+                return Vec::new();
+            }
+            near.iter()
+                .filter(|n| n.line != matched)
+                .filter(|n| {
+                    q.dyad.is_none_or(|d| {
+                        self.sides
+                            .get(n.line)
+                            .is_some_and(|&(dyad, _, _)| dyad == d)
+                    })
+                })
+                .map(|n| Alternative {
+                    segment_index: n.line,
+                    distance_m: n.distance_m,
+                    status: timelines.at(n.line, q.at),
+                })
+                .collect()
         })
     }
 }
@@ -303,6 +384,15 @@ impl BorderIndex {
 /// per incident) to a few megabytes.
 const ORDER_CHUNK: usize = 32_768;
 
+/// The line an incident was found on.
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    line: LineMatch,
+    /// Whether the index offered other lines (of the incident's dyad, when it names one) that
+    /// may lie within reach: only then are alternatives looked for.
+    others_near: bool,
+}
+
 /// What an incident is searched for with.
 #[derive(Clone, Copy, Debug)]
 struct Pending {
@@ -311,6 +401,8 @@ struct Pending {
     point: Point<f64>,
     /// The query's distance plus the incident's location precision, metres.
     reach_m: f64,
+    /// The incident's location precision, metres.
+    precision_m: f64,
     /// When its status is taken.
     at: DateSpan,
     /// The dyad the incident names, whose segments alone are searched.
@@ -323,6 +415,7 @@ impl Pending {
             position,
             point: incident.point,
             reach_m: query.within_m + incident.precision_m,
+            precision_m: incident.precision_m,
             at: query.as_of.unwrap_or(incident.date),
             dyad: incident.dyad,
         }
@@ -337,7 +430,7 @@ struct Batch {
     /// The incidents' searches, in key order.
     pending: Vec<Pending>,
     /// The answers other than "nothing", in search order.
-    found: Vec<std::result::Result<Option<LineMatch>, QueryError>>,
+    found: Vec<std::result::Result<Option<Found>, QueryError>>,
     /// Where in `found` each incident's answer is ([`NOTHING`]: nothing found), in the
     /// incidents' order.
     answer_of: Vec<u32>,
@@ -348,6 +441,8 @@ const NOTHING: u32 = u32::MAX;
 
 thread_local! {
     static BATCH: RefCell<Batch> = RefCell::new(Batch::default());
+    /// The lines near a matched incident, reused from one match to the next.
+    static ALTERNATIVES: RefCell<Vec<LineMatch>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` with this thread's batch buffers (fresh ones in a nested call).
@@ -455,6 +550,7 @@ mod tests {
             dyad in prop::option::of(0usize..100),
             as_of in prop::option::of(0i64..12_000),
             basis in prop::sample::select(vec![Basis::InForce, Basis::Signed]),
+            certain_only in any::<bool>(),
         ) {
             let (data, index) = (data(), index());
             let timelines = StatusTimelines::new(data, basis);
@@ -464,6 +560,7 @@ mod tests {
                 as_of: as_of.map(|d| incident((0, 0, 0.0, 0.0), d, 0.0, 2).date),
                 filter: filter.parse().map_err(|e| TestCaseError::fail(format!("{e}")))?,
                 dyad: dyad.and_then(|d| dyads.get(d % dyads.len().max(1)).copied()),
+                certain_only,
             };
             let incidents: Vec<Incident> = places
                 .iter()
@@ -481,6 +578,48 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        /// A match's alternatives are every other line within the incident's reach (of its
+        /// dyad when it names one), as `within` finds them: skipping the search when the index
+        /// offered one line loses none.
+        #[test]
+        fn alternatives_are_every_other_line_within_reach(
+            place in (0usize..1_000, 0usize..10_000, -0.2..0.2f64, -0.2..0.2f64),
+            day in 0i64..12_000,
+            precision_m in prop_oneof![Just(0.0), 0.0..60_000.0f64],
+            within_m in 0.0..20_000.0f64,
+            named in prop::option::of(0usize..100),
+        ) {
+            let (data, index) = (data(), index());
+            let timelines = StatusTimelines::new(data, Basis::InForce);
+            let dyads = data.dyads();
+            let mut inc = incident(place, day, precision_m, 2);
+            inc.dyad = named.and_then(|d| dyads.get(d % dyads.len().max(1)).copied());
+            let query = IncidentQuery {
+                within_m,
+                as_of: None,
+                filter: StatusFilter::default(),
+                dyad: None,
+                certain_only: false,
+            };
+            let Ok(Some(m)) = index.classify(&timelines, &inc, &query) else {
+                return Ok(());
+            };
+            let want: Vec<usize> = index
+                .within(inc.point, within_m + precision_m)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?
+                .iter()
+                .filter(|l| l.segment_index != m.located.segment_index)
+                .filter(|l| inc.dyad.is_none_or(|d| d == l.dyad))
+                .map(|l| l.segment_index)
+                .collect();
+            let got: Vec<usize> = m.alternatives.iter().map(|a| a.segment_index).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+
     /// A callback may classify incidents itself, with the same answers.
     #[test]
     fn a_nested_call_gets_its_own_buffers() {
@@ -491,6 +630,7 @@ mod tests {
             as_of: None,
             filter: StatusFilter::default(),
             dyad: None,
+            certain_only: false,
         };
         let incidents: Vec<Incident> = (0..50)
             .map(|k| incident((k, 3 * k, 0.01, -0.01), 5_000, 0.0, 2))

@@ -1,11 +1,13 @@
 //! Questions asked of a dataset: status as of a date, statistics, histories.
 
+mod certainty;
 mod history;
 mod locate;
 mod stats;
 mod status;
 mod timeline;
 
+pub use certainty::{alternatives_text, Alternative, Certainty};
 pub use history::{history, HistoryEntry};
 pub use locate::{BorderIndex, IncidentMatch, IncidentQuery, Located};
 pub use stats::{dyad_stats, DyadStats};

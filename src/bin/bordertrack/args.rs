@@ -206,6 +206,11 @@ pub struct IncidentsArgs {
     /// Also list incidents that match nothing, with empty segment fields.
     #[arg(long)]
     pub all: bool,
+    /// Keep only certain matches: the distance plus the incident's and the segment's
+    /// precision is at most --within, and the status asked for holds on every day of the
+    /// incident's date span (the `certainty` column).
+    #[arg(long)]
+    pub certain: bool,
     /// Stop at the first bad row (exit 1, no output written).
     #[arg(long)]
     pub strict: bool,

@@ -44,6 +44,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         as_of: args.when.as_of.map(|d| d.span()),
         filter: args.on.clone().unwrap_or_default(),
         dyad: args.dyad,
+        certain_only: args.certain,
     };
     let mut options = TableOptions {
         all_rows: args.all,

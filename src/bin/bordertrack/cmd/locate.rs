@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use bordertrack::pipeline::IncidentLayer;
-use bordertrack::query::IncidentMatch;
+use bordertrack::query::{Certainty, IncidentMatch};
 use bordertrack::report::{Batch, LayerSink, RowWriter};
-use bordertrack::Borders;
+use bordertrack::{Borders, StatusFilter};
 use geo::Point;
 
 use crate::args::LocateArgs;
@@ -37,9 +37,28 @@ pub fn run(data_dir: Option<&Path>, args: &LocateArgs) -> Result<(), Failure> {
     let mut batch = Batch::default();
     let date = at.to_string();
     for located in found {
+        let status = borders.status(located.segment_index, at, basis);
+        // A point is exact; the line is known to its segment's precision. Without --within
+        // only the status's certainty over the date counts.
+        let segment_precision_m = borders
+            .dataset()
+            .segments()
+            .get(located.segment_index)
+            .map_or(0.0, |s| s.precision_m);
+        let certainty = Certainty::of(
+            located.distance_m,
+            0.0,
+            segment_precision_m,
+            args.within.unwrap_or(f64::INFINITY),
+            &status,
+            &StatusFilter::default(),
+        );
+        // The other segments nearby are rows of their own.
         let m = IncidentMatch {
-            status: borders.status(located.segment_index, at, basis),
+            status,
             located,
+            certainty,
+            alternatives: Vec::new(),
         };
         layer.encode(&*encoder, &mut batch, "", at, &date, p, Some(&m));
     }
