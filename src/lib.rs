@@ -57,8 +57,8 @@ mod model;
 pub mod pipeline;
 pub mod query;
 pub mod report;
-mod reuse;
 pub mod spatial;
+mod thread_buffers;
 
 pub use borders::Borders;
 pub use dataset::{Dataset, DatasetBuilder};

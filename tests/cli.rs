@@ -20,7 +20,7 @@ use crate::util::{
     BoxError, Row, TestResult, Workdir,
 };
 
-const SEGMENTS_HEADER: &str = "segment_id,dyad,left,right,name,length_km,delimitation,demarcation,since,instrument_id,extent,ambiguity";
+const SEGMENTS_HEADER: &str = "segment_id,dyad,left,right,name,length_km,delimitation,demarcation,since,since_start,since_end,instrument_id,extent,ambiguity";
 
 fn seg1_km() -> f64 {
     geodesic_km(&[(69.0, 41.0), (69.0, 41.9)])
@@ -97,6 +97,8 @@ fn segments_rows_before_and_after_the_2002_agreement() -> TestResult {
     assert_eq!(cell(s1, "delimitation")?, "delimited");
     assert_eq!(cell(s1, "demarcation")?, "none");
     assert_eq!(cell(s1, "since")?, "2001-11-16");
+    assert_eq!(cell(s1, "since_start")?, "2001-11-16");
+    assert_eq!(cell(s1, "since_end")?, "2001-11-16");
     assert_eq!(cell(s1, "instrument_id")?, "t-1990");
     assert_eq!(cell(s1, "extent")?, "exact");
     assert_eq!(cell(s1, "ambiguity")?, "");
@@ -1217,5 +1219,43 @@ fn an_interrupt_while_a_dataset_loads_writes_nothing() -> TestResult {
     let status = exit_status_within_a_minute(&mut child)?;
     assert_eq!(status.code(), Some(130), "{status}");
     assert_eq!(names_in(&dir)?, ["long"]);
+    Ok(())
+}
+
+/// `stats` and `history` in GeoJSON carry the dyad's lines (a MultiLineString) or the
+/// segment's line, never a null geometry; history's partial dates get their first and last
+/// day beside them.
+#[test]
+fn stats_and_history_geojson_carry_lines_and_dates_their_days() -> TestResult {
+    let data = tiny();
+    let stats: Value = serde_json::from_str(&stdout_of(&mut bordertrack([
+        "stats", "--data", &data, "--as-of", "2002", "--format", "geojson",
+    ]))?)?;
+    let features = stats["features"].as_array().ok_or("features")?;
+    assert!(!features.is_empty());
+    for f in features {
+        assert_eq!(f["geometry"]["type"], "MultiLineString", "{f}");
+        let lines = f["geometry"]["coordinates"]
+            .as_array()
+            .ok_or("coordinates")?;
+        assert!(!lines.is_empty(), "{f}");
+    }
+    let history: Value = serde_json::from_str(&stdout_of(&mut bordertrack([
+        "history", "--data", &data, "--dyad", "XAA-XBB", "--format", "geojson",
+    ]))?)?;
+    let features = history["features"].as_array().ok_or("features")?;
+    assert!(!features.is_empty());
+    for f in features {
+        assert_eq!(f["geometry"]["type"], "LineString", "{f}");
+        let p = &f["properties"];
+        let date = p["date"].as_str().ok_or("date")?;
+        let (start, end) = (
+            p["date_start"].as_str().ok_or("date_start")?,
+            p["date_end"].as_str().ok_or("date_end")?,
+        );
+        // A day is its own first and last day; a month or a year spans them.
+        assert!(start.starts_with(date) && end.starts_with(date), "{p}");
+        assert_eq!((start.len(), end.len()), (10, 10), "{p}");
+    }
     Ok(())
 }

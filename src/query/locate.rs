@@ -447,7 +447,7 @@ thread_local! {
 
 /// Runs `f` with this thread's batch buffers (fresh ones in a nested call).
 fn with_batch<T>(f: impl FnOnce(&mut Batch) -> T) -> T {
-    crate::reuse::with_reused(&BATCH, f)
+    crate::thread_buffers::with_thread_buffers(&BATCH, f)
 }
 
 /// A key that orders positions along a Z-shaped curve: the bits of the longitude and latitude,

@@ -73,7 +73,7 @@ thread_local! {
 
 /// Runs `f` with this thread's scratch buffers (fresh ones in a nested query).
 pub(super) fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
-    crate::reuse::with_reused(&SCRATCH, f)
+    crate::thread_buffers::with_thread_buffers(&SCRATCH, f)
 }
 
 impl LineIndex {

@@ -1,9 +1,11 @@
-//! `bordertrack history`: every change of a segment or dyad with its provenance.
+//! `bordertrack history`: every change of a segment or dyad with its provenance; each row
+//! carries the segment's line (GeoJSON), and each partial date its first and last day.
 
 use std::path::{Path, PathBuf};
 
 use bordertrack::query::history;
 use bordertrack::report::{Cell, RowWriter};
+use geo::Geometry;
 
 use crate::args::HistoryArgs;
 use crate::output::{self, Output};
@@ -12,6 +14,8 @@ use crate::Failure;
 /// The columns written, in order.
 pub const COLUMNS: &[&str] = &[
     "date",
+    "date_start",
+    "date_end",
     "segment_id",
     "dyad",
     "delimitation",
@@ -20,7 +24,11 @@ pub const COLUMNS: &[&str] = &[
     "instrument_kind",
     "instrument_title",
     "signed",
+    "signed_start",
+    "signed_end",
     "in_force",
+    "in_force_start",
+    "in_force_end",
     "source_id",
     "source_title",
     "source_url",
@@ -55,9 +63,14 @@ pub fn run(data_dir: Option<&Path>, args: &HistoryArgs) -> Result<(), Failure> {
     let mut w = RowWriter::new(&mut out, output::format(&args.out)?, COLUMNS)?;
     for e in entries {
         let ins = e.instrument;
+        let [date, date_start, date_end] = super::date_cells(e.effective);
+        let [signed, signed_start, signed_end] = super::date_cells(ins.map(|i| i.signed));
+        let [in_force, in_force_start, in_force_end] =
+            super::date_cells(ins.and_then(|i| i.in_force));
         let cells = [
-            e.effective
-                .map_or(Cell::Empty, |d| Cell::text(d.to_string())),
+            date,
+            date_start,
+            date_end,
             Cell::text(&e.segment.id),
             Cell::text(e.segment.dyad.to_string()),
             e.change
@@ -69,15 +82,19 @@ pub fn run(data_dir: Option<&Path>, args: &HistoryArgs) -> Result<(), Failure> {
             ins.map_or(Cell::Empty, |i| Cell::text(&i.id)),
             ins.map_or(Cell::Empty, |i| Cell::text(i.kind.as_str())),
             ins.map_or(Cell::Empty, |i| Cell::text(&i.title)),
-            ins.map_or(Cell::Empty, |i| Cell::text(i.signed.to_string())),
-            ins.and_then(|i| i.in_force)
-                .map_or(Cell::Empty, |d| Cell::text(d.to_string())),
+            signed,
+            signed_start,
+            signed_end,
+            in_force,
+            in_force_start,
+            in_force_end,
             Cell::text(&e.change.source_id),
             e.source.map_or(Cell::Empty, |s| Cell::text(&s.title)),
             e.source.map_or(Cell::Empty, |s| Cell::text(&s.url)),
             Cell::text(&e.change.note),
         ];
-        w.write(&cells, None)?;
+        // GeoJSON: the segment's line, never a null geometry.
+        w.write(&cells, Some(&Geometry::LineString(e.segment.line.clone())))?;
     }
     w.finish()?;
     out.commit()?;

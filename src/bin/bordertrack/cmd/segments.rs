@@ -21,6 +21,8 @@ pub const COLUMNS: &[&str] = &[
     "delimitation",
     "demarcation",
     "since",
+    "since_start",
+    "since_end",
     "instrument_id",
     "extent",
     "ambiguity",
@@ -63,6 +65,8 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
             Cell::text(st.delimitation_word()),
             Cell::text(st.demarcation_word()),
             since.map_or(Cell::Empty, |e| Cell::text(e.effective.to_string())),
+            since.map_or(Cell::Empty, |e| Cell::text(e.effective.first.to_string())),
+            since.map_or(Cell::Empty, |e| Cell::text(e.effective.last.to_string())),
             since
                 .and_then(|e| data.changes().get(e.by))
                 .and_then(|c| c.instrument_id.clone())

@@ -1,10 +1,12 @@
-//! `bordertrack stats`: per-dyad lengths by status, as of a date or as a time series.
+//! `bordertrack stats`: per-dyad lengths by status, as of a date or as a time series; each row
+//! carries the dyad's lines (a MultiLineString in GeoJSON).
 
 use std::path::{Path, PathBuf};
 
 use bordertrack::query::{dyad_stats, StatusTimelines};
 use bordertrack::report::{Cell, RowWriter};
 use bordertrack::{DateSpan, PartialDate};
+use geo::{Geometry, MultiLineString};
 use jiff::ToSpan;
 
 use crate::args::{StatsArgs, Step};
@@ -84,8 +86,21 @@ pub fn run(data_dir: Option<&Path>, args: &StatsArgs) -> Result<(), Failure> {
     let mut out = Output::open(&args.out, &inputs)?;
     let mut w = RowWriter::new(&mut out, output::format(&args.out)?, &columns)?;
     let km = |m: f64| Cell::Float(m / 1000.0, 3);
+    // GeoJSON: each dyad's lines, never a null geometry.
+    let lines: Vec<Geometry<f64>> = dyads
+        .iter()
+        .map(|&d| {
+            Geometry::MultiLineString(MultiLineString::new(
+                data.segments()
+                    .iter()
+                    .filter(|s| s.dyad == d)
+                    .map(|s| s.line.clone())
+                    .collect(),
+            ))
+        })
+        .collect();
     for at in &dates {
-        for &d in &dyads {
+        for (&d, line) in dyads.iter().zip(&lines) {
             let s = dyad_stats(&data, &timelines, &lengths, d, *at);
             let mut cells = Vec::with_capacity(columns.len());
             if is_series {
@@ -107,7 +122,7 @@ pub fn run(data_dir: Option<&Path>, args: &StatsArgs) -> Result<(), Failure> {
                 Cell::Float(s.delimited_pct(), 2),
                 Cell::Float(s.demarcated_pct(), 2),
             ]);
-            w.write(&cells, None)?;
+            w.write(&cells, Some(line))?;
         }
     }
     w.finish()?;

@@ -6,7 +6,7 @@ use std::thread::LocalKey;
 
 /// Runs `f` with this thread's buffers in `key`, or with fresh ones if they are in use (as in
 /// a nested call from inside a callback of the outer one).
-pub(crate) fn with_reused<S: Default, T>(
+pub(crate) fn with_thread_buffers<S: Default, T>(
     key: &'static LocalKey<RefCell<S>>,
     f: impl FnOnce(&mut S) -> T,
 ) -> T {
@@ -26,10 +26,10 @@ mod tests {
 
     #[test]
     fn reuses_the_thread_s_buffers_and_gives_fresh_ones_when_nested() {
-        with_reused(&BUF, |b| b.push(1));
-        let (outer, inner) = with_reused(&BUF, |b| {
+        with_thread_buffers(&BUF, |b| b.push(1));
+        let (outer, inner) = with_thread_buffers(&BUF, |b| {
             b.push(2);
-            let inner = with_reused(&BUF, |n| {
+            let inner = with_thread_buffers(&BUF, |n| {
                 n.push(3);
                 n.clone()
             });
