@@ -90,7 +90,7 @@ fn problems_in_several_files_are_reported_together() -> TestResult {
             "mem/sources.csv:2: title is empty",
             "mem/segments.geojson: feature 1 (id \"XAA-XBB-2\"): property \"part\" = 0 is not a whole number >= 1",
             "mem/status.csv:9: date: not a date: \"2004-4\" (expected YYYY, YYYY-MM or YYYY-MM-DD)",
-            "mem/incidents.csv:3: lon 269.01 out of range -180..180",
+            "mem/incidents.csv:3: longitude 269.01 out of range -180..180",
         ]
     );
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
@@ -354,5 +354,54 @@ fn a_long_history_with_a_problem_on_every_row_reports_them_all() -> TestResult {
         "{:?}",
         &problems[..3]
     );
+    Ok(())
+}
+
+/// A dataset's `incidents.csv` is read by the same row conversion as an incident table: a
+/// value one accepts, the other does (`3.0` deaths was refused in a dataset, accepted by
+/// `incidents FILE`), and the same bad value gets the same message.
+#[test]
+fn dataset_incidents_are_read_as_incident_tables_are() -> TestResult {
+    let mut files = tiny_files()?;
+    let incidents = files
+        .iter()
+        .find(|(n, _)| *n == "incidents.csv")
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .ok_or("no incidents.csv")?;
+    let header = incidents.lines().next().ok_or("empty incidents.csv")?;
+    let fatalities = header
+        .split(',')
+        .position(|c| c == "fatalities")
+        .ok_or("no fatalities column")?;
+    // Every row's fatalities written as a spreadsheet writes a whole number.
+    let rewritten: Vec<String> = incidents
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+            if i > 0 {
+                cells[fatalities] = "3.0".to_string();
+            }
+            cells.join(",")
+        })
+        .collect();
+    let text = rewritten.join("\n") + "\n";
+    for (n, b) in files.iter_mut() {
+        if *n == "incidents.csv" {
+            *b = text.clone().into_bytes();
+        }
+    }
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let data = Dataset::from_memory("mem/", &refs)?;
+    assert!(!data.incidents().is_empty());
+    assert!(data.incidents().iter().all(|i| i.fatalities == Some(3)));
+
+    // The same table through the incident reader gives the same incidents.
+    let read: Vec<bordertrack::Incident> =
+        bordertrack::io::IncidentReader::from_reader(text.as_bytes(), "incidents.csv")?
+            .records()
+            .collect::<Result<_, _>>()
+            .map_err(|p| p.to_string())?;
+    assert_eq!(read, data.incidents());
     Ok(())
 }

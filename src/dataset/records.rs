@@ -2,11 +2,10 @@
 
 use std::collections::HashSet;
 
-use geo::Point;
-
 use super::table::{Row, Table};
+use crate::io::incidents::{Columns, Fields as RowFields};
 use crate::{
-    CountryCode, DateSpan, Delimitation, Demarcation, Dyad, Incident, Instrument, InstrumentKind,
+    CountryCode, Delimitation, Demarcation, Dyad, Incident, Instrument, InstrumentKind,
     PartialDate, Problem, Source, StatusChange,
 };
 
@@ -93,26 +92,6 @@ impl<'r, 'a> Fields<'r, 'a> {
         self.parsed(column, str::parse::<PartialDate>)
     }
 
-    fn finite(&mut self, column: &str, lo: f64, hi: f64) -> Option<f64> {
-        let x = self.parsed(column, |s| {
-            s.parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| format!("not a finite number: {:?}", short(s)))
-        })?;
-        if (lo..=hi).contains(&x) {
-            Some(x)
-        } else {
-            // The text as written: a huge value printed as f64 would run to hundreds of digits.
-            let text = short(self.row.get(column));
-            let p = self
-                .row
-                .problem(format!("{column} {text} out of range {lo}..{hi}"));
-            self.problems.push(p);
-            None
-        }
-    }
-
     fn finish<T>(self, value: T, out: &mut Vec<Problem>) -> Option<T> {
         if self.problems.is_empty() {
             Some(value)
@@ -143,11 +122,6 @@ impl<'r, 'a> Fields<'r, 'a> {
         }
         kept
     }
-}
-
-/// At most 40 characters of `s`, for quoting user input in messages.
-fn short(s: &str) -> String {
-    s.chars().take(40).collect()
 }
 
 /// Reads `sources.csv`; the ids of rejected rows go to `rejected`.
@@ -259,55 +233,41 @@ pub(crate) fn changes(
         .collect()
 }
 
-/// Reads a dataset's `incidents.csv`.
+/// Reads a dataset's `incidents.csv` with the same row conversion as a plain incident table
+/// (`io::incidents`), so that a value means the same in both; a dataset also needs each
+/// incident's `source_id`. A row shorter than the header is read with its missing fields empty.
 pub(crate) fn incidents(t: &Table, out: &mut Vec<Problem>) -> Vec<(u64, Incident)> {
-    t.rows()
-        .filter_map(|row| {
-            let mut f = Fields::new(&row);
-            let id = f.required("id");
-            f.required("date");
-            f.required("lat");
-            f.required("lon");
-            let date = f.date("date");
-            let swapped = {
-                let (a, b) = (row.get("lat").parse::<f64>(), row.get("lon").parse::<f64>());
-                matches!((a, b), (Ok(a), Ok(b)) if a.abs() > 90.0 && a.abs() <= 180.0 && b.abs() <= 90.0)
-            };
-            let lat = if swapped {
-                f.problems.push(row.problem(format!(
-                    "lat {} out of range -90..90 (latitude and longitude look swapped)",
-                    short(row.get("lat"))
-                )));
-                None
-            } else {
-                f.finite("lat", -90.0, 90.0)
-            };
-            let lon = f.finite("lon", -180.0, 180.0);
-            let precision_m = f.finite("precision_m", 0.0, 20_037_509.0).unwrap_or(0.0);
-            let fatalities = f.parsed("fatalities", |s| {
-                s.parse::<u32>()
-                    .map_err(|_| format!("not a whole number >= 0: {s:?}"))
-            });
-            let source_id = f.required("source_id");
-            let dyad = f.parsed("dyad", |s| s.parse::<Dyad>().map_err(|e| e.to_string()));
-            let (Some(date), Some(lat), Some(lon)) = (date, lat, lon) else {
-                out.extend(f.problems);
-                return None;
-            };
-            let i = Incident {
-                id,
-                date: DateSpan::from(date),
-                point: Point::new(lon, lat),
-                precision_m,
-                kind: f.text("kind"),
-                summary: f.text("summary"),
-                fatalities,
-                source_id,
-                dyad,
-            };
-            f.finish((row.line, i), out)
-        })
-        .collect()
+    let names: Vec<String> = t.columns().iter().map(|c| c.to_lowercase()).collect();
+    let columns = match Columns::plain(&names) {
+        Ok(c) => c,
+        Err(message) => {
+            out.push(Problem::new(t.file(), crate::Location::Line(1), message));
+            return Vec::new();
+        }
+    };
+    let mut kept = Vec::new();
+    let mut spans = Vec::new();
+    let mut padded = csv::ByteRecord::new();
+    for row in t.rows() {
+        let mut record = row.record().as_byte_record();
+        if record.len() < names.len() {
+            padded.clone_from(record);
+            while padded.len() < names.len() {
+                padded.push_field(b"");
+            }
+            record = &padded;
+        }
+        let converted = columns.incident(RowFields::of_record(record, &mut spans), &names);
+        let mut problems = converted.as_ref().err().cloned().unwrap_or_default();
+        if row.get("source_id").is_empty() {
+            problems.push("source_id is empty".to_string());
+        }
+        match converted {
+            Ok(incident) if problems.is_empty() => kept.push((row.line, incident)),
+            _ => out.extend(problems.into_iter().map(|m| row.problem(m))),
+        }
+    }
+    kept
 }
 
 /// Parses an alpha-3 code held in a text field, for GeoJSON properties.

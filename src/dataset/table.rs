@@ -136,6 +136,16 @@ impl Table {
         })
     }
 
+    /// The file name shown in messages.
+    pub(crate) fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The header's column names, trimmed.
+    pub(crate) fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
     /// The rows in file order.
     pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'_>> {
         self.rows.iter().map(move |(line, record)| Row {
@@ -155,6 +165,11 @@ impl Row<'_> {
             .position(|c| c == column)
             .and_then(|i| self.record.get(i))
             .map_or("", str::trim)
+    }
+
+    /// The row's fields as read.
+    pub(crate) fn record(&self) -> &csv::StringRecord {
+        self.record
     }
 
     /// A problem at this row.

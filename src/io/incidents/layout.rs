@@ -210,12 +210,33 @@ impl Columns {
             .map(|(i, n)| (n.as_str(), i))
             .collect();
         let has = |n: &str| index.contains_key(n);
-        let (layout, required): (Layout, &[&str]) = if has("event_id_cnty") {
-            (Layout::Acled, &ACLED_REQUIRED)
+        let layout = if has("event_id_cnty") {
+            Layout::Acled
         } else if has("date_start") || has("where_prec") {
-            (Layout::UcdpGed, &UCDP_REQUIRED)
+            Layout::UcdpGed
         } else {
-            (Layout::Plain, &PLAIN_REQUIRED)
+            Layout::Plain
+        };
+        Columns::of_layout(names, layout)
+    }
+
+    /// The columns of a table known to be in the plain layout (such as a dataset's
+    /// `incidents.csv`), from normalised header names.
+    pub(crate) fn plain(names: &[String]) -> Result<Columns, String> {
+        Columns::of_layout(names, Layout::Plain)
+    }
+
+    fn of_layout(names: &[String], layout: Layout) -> Result<Columns, String> {
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let has = |n: &str| index.contains_key(n);
+        let required: &[&str] = match layout {
+            Layout::Acled => &ACLED_REQUIRED,
+            Layout::UcdpGed => &UCDP_REQUIRED,
+            Layout::Plain | Layout::GeoJson => &PLAIN_REQUIRED,
         };
         let missing: Vec<&str> = required.iter().copied().filter(|n| !has(n)).collect();
         if !missing.is_empty() {
@@ -311,19 +332,25 @@ impl Columns {
         if self.layout == Layout::Plain && self.plain_into(rec, out).is_some() {
             return Ok(());
         }
-        *out = self.any_incident(rec, names)?;
+        *out = self.incident(rec, names).map_err(|e| e.join("; "))?;
         Ok(())
     }
 
-    /// [`Columns::incident_into`] the general way, for any row of any layout.
-    fn any_incident(&self, rec: Fields<'_>, names: &[String]) -> Result<Incident, String> {
+    /// One record as an incident, the general way, for any row of any layout; on failure,
+    /// every problem found in the row. Incident tables and a dataset's `incidents.csv` are
+    /// both read by it.
+    pub(crate) fn incident(
+        &self,
+        rec: Fields<'_>,
+        names: &[String],
+    ) -> Result<Incident, Vec<String>> {
         if rec.len() != self.width {
-            return Err(format!(
+            return Err(vec![format!(
                 "row has {} field{} but the header has {} (a stray delimiter or quote?)",
                 rec.len(),
                 if rec.len() == 1 { "" } else { "s" },
                 self.width
-            ));
+            )]);
         }
         let mut errors: Vec<String> = Vec::new();
         // Columns whose bytes are not UTF-8: already reported, so the checks that read them
@@ -420,7 +447,7 @@ impl Columns {
                         .zip(checks)
                         .filter_map(|(e, skip)| e.filter(|_| !skip)),
                 );
-                Err(errors.join("; "))
+                Err(errors)
             }
         }
     }
@@ -648,7 +675,7 @@ mod tests {
             }
             let rec = Fields::of_text(&row, &spans);
             if let Some(fast) = plain(&columns, rec) {
-                prop_assert_eq!(Ok(fast), columns.any_incident(rec, &names));
+                prop_assert_eq!(Ok(fast), columns.incident(rec, &names));
             }
         }
     }

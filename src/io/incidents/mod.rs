@@ -132,5 +132,6 @@ mod tests;
 
 pub(crate) use csv_source::sniff_delimiter;
 pub use layout::Layout;
+pub(crate) use layout::{Columns, Fields};
 pub use reader::{IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
 pub(crate) use rows::{Block, Row, RowParser};
