@@ -20,6 +20,52 @@ pub enum Location {
     },
 }
 
+/// What sort of problem a [`Problem`] is: a stable key to group and count problems by, for
+/// example to show only the first few of each sort when there are many.
+///
+/// # Examples
+/// ```
+/// use bordertrack::{Location, Problem, ProblemKind};
+/// let p = Problem::new("in.csv", Location::Line(7), "date 19/04/2006 not understood");
+/// assert_eq!(p.kind, ProblemKind::Invalid);
+/// assert_eq!(p.kind.as_str(), "invalid");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// A record (row, feature) or value that is not valid: missing, empty, out of range or
+    /// not understood. The kind of [`Problem::new`].
+    Invalid,
+    /// An id that repeats an earlier one.
+    DuplicateId,
+    /// A row longer than the reader accepts: reported and skipped.
+    TooLong,
+    /// The input cannot be read from here on (a read error, broken syntax): what follows is
+    /// lost.
+    Unreadable,
+    /// An incident that could not be placed against the border lines.
+    Unplaced,
+}
+
+impl ProblemKind {
+    /// The kind's stable key: `invalid`, `duplicate-id`, `too-long`, `unreadable`, `unplaced`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::Invalid => "invalid",
+            ProblemKind::DuplicateId => "duplicate-id",
+            ProblemKind::TooLong => "too-long",
+            ProblemKind::Unreadable => "unreadable",
+            ProblemKind::Unplaced => "unplaced",
+        }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem found in a dataset or input file, reported as `file:line: message`.
 ///
 /// # Examples
@@ -36,6 +82,8 @@ pub struct Problem {
     pub location: Location,
     /// What is wrong.
     pub message: String,
+    /// What sort of problem it is.
+    pub kind: ProblemKind,
 }
 
 impl Problem {
@@ -45,7 +93,13 @@ impl Problem {
             file: file.into(),
             location,
             message: message.into(),
+            kind: ProblemKind::Invalid,
         }
+    }
+
+    /// The same problem, of `kind`.
+    pub fn with_kind(self, kind: ProblemKind) -> Self {
+        Problem { kind, ..self }
     }
 }
 

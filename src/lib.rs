@@ -63,5 +63,5 @@ mod thread_buffers;
 pub use borders::Borders;
 pub use dataset::{Dataset, DatasetBuilder};
 pub use date::{DateParseError, DatePrecision, DateSpan, PartialDate};
-pub use error::{Error, Location, Problem, Result};
+pub use error::{Error, Location, Problem, ProblemKind, Result};
 pub use model::*;

@@ -1259,3 +1259,60 @@ fn stats_and_history_geojson_carry_lines_and_dates_their_days() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn bad_rows_are_printed_up_to_a_limit_per_kind_then_counted() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    // One good row, 150 rows with a bad date, and the good row's id repeated 3 times.
+    let mut input = String::from("id,date,lat,lon\nA,2010-01-01,41.5,69.001\n");
+    for i in 0..150 {
+        input.push_str(&format!("b{i},not-a-date,41.5,69.0\n"));
+    }
+    input.push_str(&"A,2010-01-01,41.5,69.001\n".repeat(3));
+    dir.write("in.csv", &input)?;
+    let stderr = |extra: &[&str]| -> Result<Vec<String>, BoxError> {
+        let mut args = vec!["incidents", "in.csv", "--data", &data, "--check-ids"];
+        args.extend_from_slice(extra);
+        let out = dir.bordertrack(&args).output()?;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(String::from_utf8(out.stderr)?
+            .lines()
+            .map(str::to_string)
+            .collect())
+    };
+    let is_bad_date = |l: &String| l.contains(": date not-a-date not understood");
+    let is_repeat = |l: &String| l.contains(": duplicate id \"A\"");
+    let last = "bordertrack: 1 incident read, 1 on a matching stretch, 153 bad rows skipped";
+
+    let lines = stderr(&["--max-problems", "2"])?;
+    assert_eq!(lines.len(), 6, "{lines:#?}");
+    assert!(lines[..2].iter().all(is_bad_date), "{lines:#?}");
+    assert!(lines[0].starts_with("in.csv:3: "), "{lines:#?}");
+    assert!(lines[2..4].iter().all(is_repeat), "{lines:#?}");
+    assert_eq!(
+        lines[4],
+        "bordertrack: 153 problems, the first 2 of each kind shown: 150 invalid, \
+         3 duplicate-id (--max-problems 0 shows all)"
+    );
+    assert_eq!(lines[5], last);
+
+    // By default the first 100 of each kind.
+    let lines = stderr(&[])?;
+    assert_eq!(lines.iter().filter(|l| is_bad_date(l)).count(), 100);
+    assert_eq!(lines.iter().filter(|l| is_repeat(l)).count(), 3);
+    assert!(lines.iter().any(|l| l.starts_with(
+        "bordertrack: 153 problems, the first 100 of each kind shown: 150 invalid, 3 duplicate-id"
+    )));
+
+    // 0: every problem, and no count by kind.
+    let lines = stderr(&["--max-problems", "0"])?;
+    assert_eq!(lines.len(), 154, "{lines:#?}");
+    assert_eq!(lines.iter().filter(|l| is_bad_date(l)).count(), 150);
+    assert_eq!(lines.last(), Some(&last.to_string()));
+    Ok(())
+}

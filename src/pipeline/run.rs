@@ -15,7 +15,7 @@ use crate::io::IncidentReader;
 use crate::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
 use crate::report::{Batch, FeatureEncoder, LayerSink};
 use crate::spatial::QueryError;
-use crate::{Error, Incident, Location, Problem, Result};
+use crate::{Error, Incident, Location, Problem, ProblemKind, Result};
 
 /// CSV bytes per block, the unit of work of one thread: large enough that nearby incidents of
 /// a table spread over a region meet in one block, whose incidents are searched for together
@@ -186,11 +186,14 @@ impl Classifier<'_> {
         let m = match m {
             Ok(m) => m,
             Err(e) => {
-                d.problems.push(Problem::new(
-                    self.source_name,
-                    Location::File,
-                    format!("incident {:?}: {e}", inc.id),
-                ));
+                d.problems.push(
+                    Problem::new(
+                        self.source_name,
+                        Location::File,
+                        format!("incident {:?}: {e}", inc.id),
+                    )
+                    .with_kind(ProblemKind::Unplaced),
+                );
                 return;
             }
         };

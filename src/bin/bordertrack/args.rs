@@ -214,6 +214,10 @@ pub struct IncidentsArgs {
     /// Stop at the first bad row (exit 1, no output written).
     #[arg(long)]
     pub strict: bool,
+    /// Print at most N problems of each kind on stderr (bad rows, repeated ids, rows too
+    /// long, ...), then a count per kind; 0 prints them all.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_problems: u64,
     /// Report rows whose id repeats an earlier row's, as bad rows. Off by default: the check
     /// keeps every id in memory (about 50-80 MB per million ids), so memory is no longer flat.
     #[arg(long)]

@@ -6,6 +6,7 @@ mod cmd;
 mod inputs;
 mod interrupt;
 mod output;
+mod problems;
 
 use std::io;
 use std::process::ExitCode;

@@ -11,7 +11,7 @@ use super::geojson::GeoJsonSource;
 use super::ids::SeenIds;
 use super::layout::Layout;
 use super::rows::{Block, BlockKind, Row, RowParser};
-use crate::{Error, Incident, Location, Problem};
+use crate::{Error, Incident, Location, Problem, ProblemKind};
 
 /// The bytes read ahead to detect the format, followed by the rest of the input.
 pub(crate) type Input<R> = Chain<Cursor<Vec<u8>>, R>;
@@ -249,7 +249,8 @@ impl<R: Read> IncidentReader<R> {
                     &*self.name,
                     Location::Line(line),
                     format!("{msg}; {NOT_READ}"),
-                )));
+                )
+                .with_kind(ProblemKind::Unreadable)));
             }
         };
         let location = Location::Feature { index, id };
@@ -267,7 +268,8 @@ impl<R: Read> IncidentReader<R> {
                         "duplicate id {:?} (first used at feature {first})",
                         incident.id
                     ),
-                )));
+                )
+                .with_kind(ProblemKind::DuplicateId)));
             }
         }
         Some(Ok(incident))
@@ -310,7 +312,8 @@ impl<R: Read> IncidentReader<R> {
                     &*self.name,
                     Location::Line(line),
                     row_too_long(self.max_row_bytes),
-                );
+                )
+                .with_kind(ProblemKind::TooLong);
                 Some(Block(BlockKind::Rows(vec![Row {
                     line,
                     incident: Err(problem),
@@ -327,7 +330,8 @@ impl<R: Read> IncidentReader<R> {
                     &*self.name,
                     Location::Line(line),
                     format!("read error: {e}; {NOT_READ}"),
-                );
+                )
+                .with_kind(ProblemKind::Unreadable);
                 Some(Block(BlockKind::Rows(vec![Row {
                     line,
                     incident: Err(problem),
@@ -362,7 +366,8 @@ impl<R: Read> IncidentReader<R> {
                 "duplicate id {:?} (first used at line {first})",
                 incident.id
             );
-            row.incident = Err(Problem::new(&*self.name, Location::Line(row.line), msg));
+            row.incident = Err(Problem::new(&*self.name, Location::Line(row.line), msg)
+                .with_kind(ProblemKind::DuplicateId));
         }
     }
 }

@@ -15,6 +15,7 @@ use bordertrack::{Borders, Error, Location, Problem};
 
 use crate::args::IncidentsArgs;
 use crate::output::{self, say, Output};
+use crate::problems::Reporter;
 use crate::Failure;
 
 /// Opens FILE (`-` = stdin) as an incident reader.
@@ -84,11 +85,9 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         pb.enable_steady_tick(std::time::Duration::from_millis(200));
         pb
     });
+    let mut problems = Reporter::new(args.max_problems, progress.clone());
     let mut on_problem = |p: &Problem| {
-        match &progress {
-            Some(pb) => pb.suspend(|| say!("{p}")),
-            None => say!("{p}"),
-        }
+        problems.report(p);
         ControlFlow::Continue(())
     };
     let summary = match &mut reader {
@@ -108,6 +107,9 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     };
     if let Some(pb) = progress {
         pb.finish_and_clear();
+    }
+    if let Some(counts) = problems.summary() {
+        say!("{counts}");
     }
     match summary.stopped {
         Some(Stop::Interrupted) => return Err(Failure::Interrupted),
