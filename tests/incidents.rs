@@ -611,3 +611,31 @@ fn a_match_is_certain_only_when_both_precisions_and_every_day_fit() -> TestResul
     assert!(wide.contains_key("vague"), "{wide:?}");
     Ok(())
 }
+
+/// Issue 14: the Fergana clashes of 2021–2022 lie on stretches whose status the dataset does
+/// not know; `--on unknown` finds them, and no word that names a known status does.
+#[test]
+fn on_unknown_finds_the_incidents_on_stretches_of_unknown_status() -> TestResult {
+    let dir = Workdir::new()?;
+    let unknown = incidents(&dir, &["--on", "unknown"])?;
+    let clash = unknown
+        .get("kgz-tjk-2022-09-14-batken")
+        .ok_or("the September 2022 Batken clash is not on an unknown stretch")?;
+    assert!(
+        cell(clash, "delimitation")? == "unknown" || cell(clash, "demarcation")? == "unknown",
+        "{clash:?}"
+    );
+    for r in unknown.values() {
+        assert!(
+            cell(r, "delimitation")? == "unknown" || cell(r, "demarcation")? == "unknown",
+            "{r:?}"
+        );
+    }
+    for word in ["undemarcated", "not_demarcated", "demarcated"] {
+        let rows = incidents(&dir, &["--on", word])?;
+        if cell(clash, "demarcation")? == "unknown" {
+            assert!(!rows.contains_key("kgz-tjk-2022-09-14-batken"), "{word}");
+        }
+    }
+    Ok(())
+}
