@@ -1,5 +1,5 @@
-//! Rows longer than the limit (issue 15): at the default limit of 16 MiB, a row far longer is
-//! reported and skipped, the rows after it are read, and the memory the reader takes stays
+//! Rows (and GeoJSON features) longer than the limit (issue 15): at the default limit of
+//! 16 MiB, a row far longer is reported and skipped, the rows after it are read, and the memory the reader takes stays
 //! within a small multiple of the limit. The long row comes from a generator and is never in
 //! memory as a whole; the memory is counted by this test binary's allocator, per thread.
 
@@ -147,6 +147,58 @@ fn a_field_four_times_the_default_limit_is_skipped_in_bounded_memory() {
     );
     // Holding the row would take at least its 64 MiB; the reader keeps at most the limit
     // and one read ahead.
+    assert!(
+        peak < 2 * DEFAULT_MAX_ROW_BYTES,
+        "{peak} bytes at the peak, for a limit of {DEFAULT_MAX_ROW_BYTES}"
+    );
+}
+
+/// A GeoJSON collection whose feature 1 has a summary of `long` bytes, made up as it is read.
+fn long_feature(long: usize) -> LongField {
+    let point = |id: &str| {
+        format!(
+            r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[69.0,41.5]}},"properties":{{"id":"{id}","date":"2006","summary":"#
+        )
+    };
+    LongField {
+        parts: [
+            format!(
+                "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\"before\"}}}},\n{}\"",
+                point("A"),
+                point("B")
+            )
+            .into_bytes(),
+            format!("\"}}}},\n{}\"after\"}}}}\n]}}\n", point("C")).into_bytes(),
+        ],
+        long,
+        at: 0,
+    }
+}
+
+#[test]
+fn a_geojson_feature_four_times_the_default_limit_is_skipped_in_bounded_memory() {
+    let long = 4 * DEFAULT_MAX_ROW_BYTES;
+    let (rows, peak) = peak_bytes(|| {
+        let mut reader = IncidentReader::from_reader(long_feature(long), "long.geojson")
+            .expect("a FeatureCollection");
+        let rows: Vec<String> = reader
+            .records()
+            .map(|r| match r {
+                Ok(incident) => incident.id,
+                Err(problem) => problem.to_string(),
+            })
+            .collect();
+        rows
+    });
+    assert_eq!(
+        rows,
+        [
+            "A",
+            "long.geojson: feature 1: feature longer than 16 MiB, the limit for one feature; \
+             skipped",
+            "C"
+        ]
+    );
     assert!(
         peak < 2 * DEFAULT_MAX_ROW_BYTES,
         "{peak} bytes at the peak, for a limit of {DEFAULT_MAX_ROW_BYTES}"

@@ -47,13 +47,18 @@ pub(super) enum Next {
 
 /// The message for a row longer than `limit` bytes.
 pub(super) fn row_too_long(limit: usize) -> String {
+    too_long("row", limit)
+}
+
+/// The message for a `what` (row, feature) longer than `limit` bytes.
+pub(super) fn too_long(what: &str, limit: usize) -> String {
     const MIB: usize = 1 << 20;
     let size = if limit >= MIB && limit % MIB == 0 {
         format!("{} MiB", limit / MIB)
     } else {
         format!("{limit} bytes")
     };
-    format!("row longer than {size}, the limit for one row; skipped")
+    format!("{what} longer than {size}, the limit for one {what}; skipped")
 }
 
 /// Appends `n` bytes read from `input` to `buf`, fewer only at the end of the input or at a

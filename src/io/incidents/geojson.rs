@@ -95,6 +95,68 @@ impl<R: Read> Bytes<R> {
         })
     }
 
+    /// Reads one object, array or string (the next token starts it) into `out`, checking only
+    /// where it ends (brackets outside strings); returns `false`, with `out` empty, when it is
+    /// longer than `limit` bytes: it is then read through to its end without being kept. The
+    /// end of the input inside the value is reported as serde_json reports it.
+    fn read_value(&mut self, limit: usize, out: &mut Vec<u8>) -> Result<bool, Fatal> {
+        let start = self.line;
+        let (mut depth, mut in_string, mut escaped, mut kept) = (0usize, false, false, true);
+        loop {
+            let line = self.line;
+            let chunk = match self.inner.fill_buf() {
+                Ok(c) => c,
+                Err(e) => return Err((line, format!("read error: {e}"))),
+            };
+            if chunk.is_empty() {
+                // Cut short: serde_json words the message, as for any other broken JSON.
+                if kept {
+                    parse_at::<IgnoredAny>(out, start)?;
+                }
+                return Err(
+                    self.invalid("expected the end of a feature, found the end of the file")
+                );
+            }
+            let mut end = None;
+            for (i, &b) in chunk.iter().enumerate() {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    }
+                } else {
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+                if !in_string && depth == 0 {
+                    end = Some(i + 1);
+                    break;
+                }
+            }
+            let n = end.unwrap_or(chunk.len());
+            let part = chunk.get(..n).unwrap_or(&[]);
+            if kept && out.len() + n > limit {
+                kept = false;
+                *out = Vec::new();
+            }
+            if kept {
+                out.extend_from_slice(part);
+            }
+            self.line += part.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.inner.consume(n);
+            if end.is_some() {
+                return Ok(kept);
+            }
+        }
+    }
+
     /// Skips one JSON value of any kind.
     fn skip_value(&mut self) -> Result<(), Fatal> {
         match self.peek_token()? {
@@ -121,6 +183,19 @@ impl<R: Read> Bytes<R> {
     }
 }
 
+/// Parses `text`, read from line `start` on, with serde_json; an error is fatal, on the line
+/// where serde_json found it.
+fn parse_at<T: for<'de> Deserialize<'de>>(text: &[u8], start: u64) -> Result<T, Fatal> {
+    serde_json::from_slice(text).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg
+            .rsplit_once(" at line ")
+            .map_or(msg.as_str(), |(m, _)| m);
+        let line = start + (e.line() as u64).saturating_sub(1);
+        (line, format!("invalid JSON: {msg}"))
+    })
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Inside the `features` array, before an element or the closing `]`.
@@ -135,6 +210,8 @@ pub(crate) struct GeoJsonSource<R: Read> {
     state: State,
     index: usize,
     type_seen: bool,
+    /// The longest feature read, in bytes; a longer one is read through without being kept.
+    pub(crate) max_feature_bytes: usize,
 }
 
 impl<R: Read> GeoJsonSource<R> {
@@ -148,6 +225,7 @@ impl<R: Read> GeoJsonSource<R> {
             state: State::Finished,
             index: 0,
             type_seen: false,
+            max_feature_bytes: super::reader::DEFAULT_MAX_ROW_BYTES,
         };
         src.bytes.expect(b'{', "'{'")?;
         if !src.members(true)? {
@@ -250,7 +328,13 @@ impl<R: Read> GeoJsonSource<R> {
             let msg = format!("the feature is {kind}, not a JSON object");
             return Ok(Some((index, None, Err(msg))));
         }
-        let raw: Box<RawValue> = self.bytes.parse()?;
+        let start = self.bytes.line;
+        let mut text = Vec::new();
+        if !self.bytes.read_value(self.max_feature_bytes, &mut text)? {
+            let msg = super::csv_source::too_long("feature", self.max_feature_bytes);
+            return Ok(Some((index, None, Err(msg))));
+        }
+        let raw: Box<RawValue> = parse_at(&text, start)?;
         let (id, result) = incident(&raw);
         Ok(Some((index, id, result)))
     }

@@ -154,7 +154,8 @@ impl<R: Read> IncidentReader<R> {
     /// breaks included); [`DEFAULT_MAX_ROW_BYTES`] (16 MiB) unless set. A longer row is a
     /// problem for that row ("row longer than 16 MiB, the limit for one row; skipped"), and the
     /// rows after it are read. Memory stays within a small multiple of the limit: the row is
-    /// read on to its end without being kept.
+    /// read on to its end without being kept. The same limit holds for each feature of a
+    /// GeoJSON input ("feature longer than 16 MiB, the limit for one feature; skipped").
     ///
     /// # Examples
     /// ```
@@ -171,6 +172,9 @@ impl<R: Read> IncidentReader<R> {
     /// ```
     pub fn max_row_bytes(mut self, limit: usize) -> IncidentReader<R> {
         self.max_row_bytes = limit;
+        if let Source::GeoJson(src) = &mut self.source {
+            src.max_feature_bytes = limit;
+        }
         self
     }
 

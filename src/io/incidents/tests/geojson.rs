@@ -182,3 +182,30 @@ fn one_bad_feature_loses_only_itself_and_ids_stay_as_written() {
         ]
     );
 }
+
+/// A feature longer than the limit is a problem for that feature, read through without being
+/// kept; brackets and quotes inside its strings do not end it early.
+#[test]
+fn a_feature_longer_than_the_limit_is_skipped() {
+    let long = POINT.replace(
+        "\"summary\":\"s\"",
+        "\"summary\":\"s}]\\\"{[ and more text\"",
+    );
+    let input = geo(&[POINT, &long, POINT.replace("G1", "G3").as_str()].join(",\n"));
+    let limit = POINT.len() + 5;
+    assert!(long.len() > limit);
+    let mut reader = IncidentReader::from_reader(input.as_bytes(), "in.geojson")
+        .unwrap()
+        .max_row_bytes(limit);
+    let rows: Vec<_> = reader.records().collect();
+    assert_eq!(incident(&rows, 0).id, "G1");
+    assert_eq!(
+        problem(&rows, 1),
+        format!(
+            "in.geojson: feature 1: feature longer than {limit} bytes, the limit for one \
+             feature; skipped"
+        )
+    );
+    assert_eq!(incident(&rows, 2).id, "G3");
+    assert!(!reader.stopped_early());
+}
