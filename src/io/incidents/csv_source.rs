@@ -532,6 +532,22 @@ mod tests {
             (7, "D".into()),
             (10, format!("t.csv:10: {too_long}")),
         ];
+        // Reported as rows too long, whichever side finds them.
+        for max_bytes in [5, 1000] {
+            let reader = IncidentReader::from_reader(input.as_bytes(), "t.csv").unwrap();
+            let mut reader = reader.max_row_bytes(limit);
+            let parser = reader.parser();
+            let mut rows = Vec::new();
+            while let Some(block) = reader.read_block(max_bytes, 10) {
+                parser.parse_block(block, &mut rows);
+            }
+            let kinds: Vec<_> = rows
+                .iter()
+                .filter_map(|r| r.incident.as_ref().err())
+                .collect();
+            assert_eq!(kinds.len(), 3);
+            assert!(kinds.iter().all(|p| p.kind == crate::ProblemKind::TooLong));
+        }
         for max_bytes in [1, 2, 5, 13, 29, 30, 31, 64, 1000] {
             for size in [1, 3, 7, 64, 1000] {
                 let got = limited(input.as_bytes(), limit, max_bytes, size);

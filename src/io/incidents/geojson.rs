@@ -212,6 +212,8 @@ pub(crate) struct GeoJsonSource<R: Read> {
     type_seen: bool,
     /// The longest feature read, in bytes; a longer one is read through without being kept.
     pub(crate) max_feature_bytes: usize,
+    /// Whether the last feature read was skipped for being longer than that.
+    pub(crate) skipped_too_long: bool,
 }
 
 impl<R: Read> GeoJsonSource<R> {
@@ -226,6 +228,7 @@ impl<R: Read> GeoJsonSource<R> {
             index: 0,
             type_seen: false,
             max_feature_bytes: super::reader::DEFAULT_MAX_ROW_BYTES,
+            skipped_too_long: false,
         };
         src.bytes.expect(b'{', "'{'")?;
         if !src.members(true)? {
@@ -296,6 +299,7 @@ impl<R: Read> GeoJsonSource<R> {
     }
 
     fn step(&mut self) -> Result<Option<FeatureResult>, Fatal> {
+        self.skipped_too_long = false;
         let State::Features { first } = self.state else {
             return Ok(None);
         };
@@ -330,7 +334,8 @@ impl<R: Read> GeoJsonSource<R> {
         }
         let start = self.bytes.line;
         let mut text = Vec::new();
-        if !self.bytes.read_value(self.max_feature_bytes, &mut text)? {
+        self.skipped_too_long = !self.bytes.read_value(self.max_feature_bytes, &mut text)?;
+        if self.skipped_too_long {
             let msg = super::csv_source::too_long("feature", self.max_feature_bytes);
             return Ok(Some((index, None, Err(msg))));
         }

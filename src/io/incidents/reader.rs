@@ -240,7 +240,9 @@ impl<R: Read> IncidentReader<R> {
         let Source::GeoJson(src) = &mut self.source else {
             return None;
         };
-        let (index, id, result) = match src.next_feature() {
+        let next = src.next_feature();
+        let too_long = src.skipped_too_long;
+        let (index, id, result) = match next {
             None => {
                 self.done = true;
                 return None;
@@ -260,7 +262,14 @@ impl<R: Read> IncidentReader<R> {
         let location = Location::Feature { index, id };
         let incident = match result {
             Ok(i) => i,
-            Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
+            Err(msg) => {
+                let problem = Problem::new(&*self.name, location, msg);
+                return Some(Err(if too_long {
+                    problem.with_kind(ProblemKind::TooLong)
+                } else {
+                    problem
+                }));
+            }
         };
         if let Some(seen) = &mut self.seen {
             let at = u64::try_from(index).unwrap_or(u64::MAX);

@@ -131,7 +131,8 @@ impl RowParser {
         let result = block_records(&bytes, first_line, header.delimiter, |record, line, len| {
             if len > self.max_row_bytes {
                 let msg = super::csv_source::row_too_long(self.max_row_bytes);
-                sink.row(line, Err(problem(line, msg)));
+                let too_long = problem(line, msg).with_kind(crate::ProblemKind::TooLong);
+                sink.row(line, Err(too_long));
                 return;
             }
             let converted = header

@@ -191,7 +191,7 @@ fn a_feature_longer_than_the_limit_is_skipped() {
         "\"summary\":\"s\"",
         "\"summary\":\"s}]\\\"{[ and more text\"",
     );
-    let input = geo(&[POINT, &long, POINT.replace("G1", "G3").as_str()].join(",\n"));
+    let input = geo(&[POINT, &long, POINT.replace("G1", "G3").as_str(), "5"].join(",\n"));
     let limit = POINT.len() + 5;
     assert!(long.len() > limit);
     let mut reader = IncidentReader::from_reader(input.as_bytes(), "in.geojson")
@@ -206,6 +206,8 @@ fn a_feature_longer_than_the_limit_is_skipped() {
              feature; skipped"
         )
     );
+    assert!(matches!(&rows[1], Err(p) if p.kind == crate::ProblemKind::TooLong));
+    assert!(matches!(&rows[3], Err(p) if p.kind == crate::ProblemKind::Invalid));
     assert_eq!(incident(&rows, 2).id, "G3");
     assert!(!reader.stopped_early());
 }
