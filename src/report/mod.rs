@@ -268,9 +268,7 @@ impl FeatureEncoder for RowEncoder {
                         let _ = std::io::Write::write_fmt(bytes, format_args!("{x}"));
                     }
                 },
-                Value::Date(d) => {
-                    let _ = std::io::Write::write_fmt(bytes, format_args!("{d}"));
-                }
+                Value::Date(d) => write_date(bytes, d),
                 Value::Empty => {}
             }
         }
@@ -459,6 +457,30 @@ impl<W: Write> LayerSink for RowWriter<W> {
     }
 }
 
+/// Appends `d` as jiff writes it (`YYYY-MM-DD`), without the formatting machinery for the
+/// years 0 to 9999 (a row of the incident layer has two dates).
+fn write_date(out: &mut Vec<u8>, d: jiff::civil::Date) {
+    let year = i32::from(d.year());
+    if !(0..=9999).contains(&year) {
+        let _ = std::io::Write::write_fmt(out, format_args!("{d}"));
+        return;
+    }
+    let digit = |n: i32| b'0' + (n % 10) as u8;
+    let (month, day) = (i32::from(d.month()), i32::from(d.day()));
+    out.extend_from_slice(&[
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ]);
+}
+
 /// Appends one CSV field as the `csv` crate writes it (RFC 4180, `QuoteStyle::Necessary`):
 /// quoted, with quotes doubled, when it holds a comma, a quote or a line break.
 fn csv_field(out: &mut Vec<u8>, field: &str) {
@@ -492,6 +514,28 @@ mod tests {
             .from_writer(Vec::new());
         w.write_record(fields).expect("writing into a Vec");
         w.into_inner().expect("flushing into a Vec")
+    }
+
+    #[test]
+    fn dates_are_written_as_jiff_writes_them() {
+        let first = jiff::civil::date(-9999, 1, 1);
+        let mut d = first;
+        // Every 97th day over the whole calendar, and the ends.
+        while let Ok(next) = d.checked_add(jiff::Span::new().days(97)) {
+            let mut out = Vec::new();
+            write_date(&mut out, d);
+            assert_eq!(String::from_utf8_lossy(&out), d.to_string());
+            d = next;
+        }
+        for d in [
+            jiff::civil::date(9999, 12, 31),
+            jiff::civil::date(0, 1, 1),
+            first,
+        ] {
+            let mut out = Vec::new();
+            write_date(&mut out, d);
+            assert_eq!(String::from_utf8_lossy(&out), d.to_string());
+        }
     }
 
     proptest! {
