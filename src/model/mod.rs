@@ -9,6 +9,7 @@ mod instrument;
 mod place;
 mod segment;
 mod status;
+pub(crate) mod timeline;
 
 pub use change::StatusChange;
 pub use code::{CodeError, CountryCode, Dyad};

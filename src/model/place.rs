@@ -2,8 +2,8 @@
 
 use geo::Point;
 
+use super::timeline::{Event, Timeline};
 use super::CountryCode;
-use crate::query::{Event, Timeline};
 use crate::PartialDate;
 
 /// One period of a place's sovereignty: from `from` (or from the start of the record) it

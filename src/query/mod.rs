@@ -5,11 +5,10 @@ mod history;
 mod locate;
 mod stats;
 mod status;
-mod timeline;
 
+pub use crate::model::timeline::{Event, Resolved, Timeline};
 pub use certainty::{alternatives_text, Alternative, Certainty};
 pub use history::{history, HistoryEntry};
 pub use locate::{BorderIndex, IncidentMatch, IncidentQuery, Located};
 pub use stats::{dyad_stats, DyadStats};
 pub use status::{SegmentStatus, StatusOf, StatusTimelines};
-pub use timeline::{Event, Resolved, Timeline};

@@ -1,6 +1,6 @@
 //! Segment status as of a date: delimitation and demarcation, each with the change that set it.
 
-use super::timeline::{Event, Resolved, Timeline};
+use crate::model::timeline::{Event, Resolved, Timeline};
 use crate::{Basis, Dataset, DateSpan, Delimitation, Demarcation, StatusFilter};
 
 /// One resolved attribute of a segment: the value and the change that set it, as its position

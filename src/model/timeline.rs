@@ -4,6 +4,13 @@
 //! open) fit the same type. Events may carry partial dates, so an event's day is itself a span;
 //! a question asked for a span may straddle one or more events, in which case the answer is
 //! [`Resolved::Ambiguous`] with every value the attribute may have had.
+//!
+//! It lives in the model layer (places' sovereignty is one too) and is re-exported as
+//! [`crate::query::Timeline`].
+//!
+//! A question costs O(log n) in the number of events, plus the events whose possible days come
+//! within the longest event span of the date asked (a partial date spans at most a year), so a
+//! monthly series over a long history stays cheap.
 
 use crate::DateSpan;
 
@@ -60,6 +67,11 @@ impl<T: Copy + PartialEq, R: Copy> Resolved<T, R> {
 pub struct Timeline<T, R> {
     initial: T,
     events: Vec<Event<T, R>>,
+    /// `run_start[i]`: the event that set the value in effect after the first `i` events all
+    /// took effect (the first of a run of equal values), `None` while none has.
+    run_start: Vec<Option<usize>>,
+    /// The longest span of possible days of any event, in days (0 for day-exact events).
+    longest_span_days: i32,
 }
 
 impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
@@ -67,7 +79,25 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
     /// (stably, so same-day events keep their given order).
     pub fn new(initial: T, mut events: Vec<Event<T, R>>) -> Self {
         events.sort_by_key(|e| e.effective.first);
-        Timeline { initial, events }
+        let mut run_start = Vec::with_capacity(events.len() + 1);
+        let mut since: Option<usize> = None;
+        let mut value = initial;
+        run_start.push(since);
+        let mut longest_span_days = 0;
+        for (i, e) in events.iter().enumerate() {
+            if e.value != value || since.is_none() {
+                since = Some(i);
+                value = e.value;
+            }
+            run_start.push(since);
+            longest_span_days = longest_span_days.max(days_between(e.effective));
+        }
+        Timeline {
+            initial,
+            events,
+            run_start,
+            longest_span_days,
+        }
     }
 
     /// The events, in order.
@@ -91,10 +121,23 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
     /// assert!(matches!(t.at(d("2002")), Resolved::Ambiguous { .. }));
     /// ```
     pub fn at(&self, at: DateSpan) -> Resolved<T, R> {
-        let mut value = self.initial;
-        let mut since: Option<Event<T, R>> = None;
+        // Every event whose first possible day is on or before `at.first` minus the longest
+        // event span has certainly taken effect by `at.first`: their combined effect is
+        // precomputed, and only the events after them are looked at one by one.
+        let settled = match jiff::Span::new()
+            .try_days(self.longest_span_days)
+            .and_then(|longest| at.first.checked_sub(longest))
+        {
+            Ok(threshold) => self
+                .events
+                .partition_point(|e| e.effective.first <= threshold),
+            Err(_) => 0,
+        };
+        let since_index = self.run_start.get(settled).copied().flatten();
+        let mut since: Option<Event<T, R>> = since_index.and_then(|i| self.events.get(i).copied());
+        let mut value = since.map_or(self.initial, |e| e.value);
         let mut uncertain = Vec::new();
-        for e in &self.events {
+        for e in self.events.get(settled..).unwrap_or_default() {
             if e.effective.last <= at.first {
                 if e.value != value || since.is_none() {
                     since = Some(*e);
@@ -132,6 +175,13 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
             }
         }
     }
+}
+
+/// The number of days from the first to the last possible day of `span` (saturating).
+fn days_between(span: DateSpan) -> i32 {
+    span.first
+        .until(span.last)
+        .map_or(i32::MAX, |d| d.get_days().max(0))
 }
 
 #[cfg(test)]
@@ -226,5 +276,49 @@ mod tests {
         assert!(t.at(d("2004-04-10")).known().is_none());
         assert_eq!(t.at(d("2004-05-01")).known(), Some("in_progress"));
         assert_eq!(t.at(d("2004-03-31")).known(), Some("none"));
+    }
+
+    /// The answer as the plain scan over every event gives it (the definition `at` keeps).
+    fn scanned<T: Copy + PartialEq, R: Copy>(t: &Timeline<T, R>, at: DateSpan) -> Resolved<T, R> {
+        Timeline {
+            initial: t.initial,
+            events: t.events.clone(),
+            run_start: vec![None],
+            longest_span_days: i32::MAX,
+        }
+        .at(at)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_binary_search_gives_the_answer_of_the_full_scan(
+            events in proptest::collection::vec((0i32..4000, 0u8..3, 0u8..4), 0..40),
+            asked in (0i32..4200, 0u8..3),
+        ) {
+            let first = jiff::civil::date(2000, 1, 1);
+            let span = |offset: i32, precision: u8| {
+                let day = first.checked_add(jiff::Span::new().days(offset)).unwrap();
+                let text = match precision {
+                    0 => day.to_string(),
+                    1 => format!("{:04}-{:02}", day.year(), day.month()),
+                    _ => format!("{:04}", day.year()),
+                };
+                d(&text)
+            };
+            let t = Timeline::new(
+                9u8,
+                events
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(offset, precision, value))| Event {
+                        effective: span(offset, precision),
+                        value,
+                        by: i,
+                    })
+                    .collect(),
+            );
+            let at = span(asked.0, asked.1);
+            proptest::prop_assert_eq!(t.at(at), scanned(&t, at));
+        }
     }
 }
