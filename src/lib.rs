@@ -40,6 +40,10 @@
 //! - [`report`]: typed layers ([`report::Schema`]) written as a text table, CSV, JSON or
 //!   GeoJSON through one sink trait ([`report::LayerSink`]).
 //!
+//! ## Maps
+//! - [`map`] (cargo feature `map`): the borders at a date as SVG or PNG, with legend, scale
+//!   bar and north arrow.
+//!
 //! ## Spatial search
 //! - [`spatial`]: geodesically exact nearest-line and within-distance index over WGS84 lines.
 //!
@@ -53,6 +57,8 @@ pub mod dataset;
 mod date;
 mod error;
 pub mod io;
+#[cfg(feature = "map")]
+pub mod map;
 mod model;
 pub mod pipeline;
 pub mod query;

@@ -73,6 +73,31 @@ pub enum Command {
   bordertrack validate
   bordertrack validate --data ./my-dataset")]
     Validate(ValidateArgs),
+    /// Draw the border status at a date as a map: SVG, or PNG (from -o's extension), with a
+    /// legend, a geodesic scale bar and a north arrow; with --from/--to, one frame per date.
+    ///
+    /// Segments are coloured by delimitation and drawn solid or dashed by demarcation; places
+    /// are labelled; incidents up to the date that fall within --within of a stretch (plus
+    /// their location precision), classified at their own dates, are dots: filled when the
+    /// match is certain, hollow when only possible. The text is set in the DejaVu Sans font
+    /// bundled with the program.
+    #[command(after_help = "Examples:
+  bordertrack map --dyad KAZ-UZB --as-of 2002-01-01 -o kaz-uzb-2002.png
+  bordertrack map --dyad KAZ-UZB --as-of 2024-01-01 -o kaz-uzb-2024.svg --size 1200x800
+  bordertrack map --dyad KAZ-UZB --from 2000 --to 2024 --step year -o frames/m.png
+    (writes frames/m-2000-01-01.png, frames/m-2001-01-01.png, ...)")]
+    Map(MapArgs),
+    /// Print a completion script for SHELL to stdout (see the README for where to put it).
+    #[command(after_help = "Examples:
+  bordertrack completions bash > ~/.local/share/bash-completion/completions/bordertrack
+  bordertrack completions zsh > ~/.zfunc/_bordertrack
+  bordertrack completions fish > ~/.config/fish/completions/bordertrack.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout.
+    #[command(after_help = "Examples:
+  bordertrack manpage > ~/.local/share/man/man1/bordertrack.1
+  bordertrack manpage | man -l -")]
+    Manpage(ManpageArgs),
 }
 
 impl Command {
@@ -84,7 +109,10 @@ impl Command {
             Command::History(a) => Some(&a.out),
             Command::Incidents(a) => Some(&a.out),
             Command::Locate(a) => Some(&a.out),
-            Command::Validate(_) => None,
+            Command::Validate(_)
+            | Command::Map(_)
+            | Command::Completions(_)
+            | Command::Manpage(_) => None,
         }
     }
 }
@@ -243,6 +271,60 @@ pub struct LocateArgs {
     pub out: OutArgs,
 }
 
+/// `map` options.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub when: WhenArgs,
+    /// Only this dyad's segments, places and incidents (two ISO alpha-3 codes, e.g. KAZ-UZB).
+    #[arg(long, value_parser = parse_dyad)]
+    pub dyad: Option<Dyad>,
+    /// Draw segments whose status matches none of these words in grey, and only incidents on
+    /// matching stretches (the words of `segments --on`).
+    #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
+    pub on: Option<StatusFilter>,
+    /// Incident table to draw (as for `incidents`: CSV or GeoJSON; `-` for stdin). Default:
+    /// the dataset's own incidents.
+    #[arg(long, value_name = "FILE")]
+    pub incidents: Option<PathBuf>,
+    /// Draw no incidents.
+    #[arg(long, conflicts_with = "incidents")]
+    pub no_incidents: bool,
+    /// Distance from the line within which an incident is drawn as on it, before its own
+    /// location precision is added (m, km, mi or nmi; plain number = metres).
+    #[arg(long, value_name = "DIST", default_value = "5km", value_parser = parse_distance)]
+    pub within: f64,
+    /// Picture size in pixels, WIDTHxHEIGHT (each 200 to 8000).
+    #[arg(long, value_name = "WxH", default_value = "1600x1000", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// First date of a series of frames (with --to): one map per date, each written to
+    /// -o's name with the date added before the extension (m.png: m-2002-01-01.png, ...).
+    #[arg(long, value_parser = parse_date, requires = "to", conflicts_with = "as_of")]
+    pub from: Option<PartialDate>,
+    /// Last date of a series of frames (inclusive).
+    #[arg(long, value_parser = parse_date, requires = "from")]
+    pub to: Option<PartialDate>,
+    /// Step between frames.
+    #[arg(long, value_enum, default_value_t = Step::Year, requires = "from")]
+    pub step: Step,
+    /// The file to write: .svg or .png (any letter case), written atomically; an input file
+    /// is never overwritten.
+    #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
+    pub output: PathBuf,
+}
+
+/// `completions` options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `manpage` options.
+#[derive(Debug, Args)]
+pub struct ManpageArgs {}
+
 /// `validate` options.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {}
@@ -304,6 +386,14 @@ fn parse_date(s: &str) -> Result<PartialDate, String> {
 
 fn parse_distance(s: &str) -> Result<f64, String> {
     bordertrack::io::parse_distance_m(s).map_err(|e| e.to_string())
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not a size in pixels WIDTHxHEIGHT, e.g. 1600x1000");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let w = w.trim().parse::<u32>().map_err(|_| bad())?;
+    let h = h.trim().parse::<u32>().map_err(|_| bad())?;
+    Ok((w, h))
 }
 
 fn parse_dyad(s: &str) -> Result<Dyad, String> {

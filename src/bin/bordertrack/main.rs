@@ -77,6 +77,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Validate(_) => cmd::validate::run(data),
         Command::Incidents(a) => cmd::incidents::run(data, a),
         Command::Locate(a) => cmd::locate::run(data, a),
+        Command::Map(a) => cmd::map::run(data, a),
+        Command::Completions(a) => cmd::completions::completions(a),
+        Command::Manpage(_) => cmd::completions::manpage(),
     }
 }
 

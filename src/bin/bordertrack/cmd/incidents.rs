@@ -19,7 +19,7 @@ use crate::problems::Reporter;
 use crate::Failure;
 
 /// Opens FILE (`-` = stdin) as an incident reader.
-fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
+pub fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
     if path.as_os_str() == "-" {
         return IncidentReader::from_reader(Box::new(std::io::stdin().lock()), "<stdin>");
     }

@@ -1,8 +1,10 @@
 //! One module per subcommand; each exposes `run`.
 
+pub mod completions;
 pub mod history;
 pub mod incidents;
 pub mod locate;
+pub mod map;
 pub mod segments;
 pub mod stats;
 pub mod validate;

@@ -33,7 +33,7 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// The dates of a series from `from` to `to` by `step`, each as the span it names.
-fn series(from: PartialDate, to: PartialDate, step: Step) -> Result<Vec<DateSpan>, Failure> {
+pub fn series(from: PartialDate, to: PartialDate, step: Step) -> Result<Vec<DateSpan>, Failure> {
     if to.last() < from.first() {
         return Err(Failure::Usage(format!("--to {to} is before --from {from}")));
     }
