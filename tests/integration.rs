@@ -23,5 +23,6 @@ mod cli;
 mod dataset_errors;
 mod embed;
 mod incidents;
+mod map;
 mod readme;
 mod spatial;

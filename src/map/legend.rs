@@ -80,9 +80,23 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
             escape(t)
         ));
     };
-    text(svg, x, y, 18.0 * u, "bold", &format!("As of {}", facts.date));
+    text(
+        svg,
+        x,
+        y,
+        18.0 * u,
+        "bold",
+        &format!("As of {}", facts.date),
+    );
     y += line_step;
-    text(svg, x, y, 13.0 * u, "normal", &format!("basis: {}", facts.basis));
+    text(
+        svg,
+        x,
+        y,
+        13.0 * u,
+        "normal",
+        &format!("basis: {}", facts.basis),
+    );
     y += line_step * 1.5;
 
     let swatch = 34.0 * u;
@@ -94,7 +108,14 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
             r#"<path class="legend-key" d="M{x:.1} {:.1}h{swatch:.1}" stroke="{colour}" stroke-width="{width:.1}" stroke-linecap="round"/>"#,
             y - 4.0 * u
         ));
-        text(svg, x + swatch + 10.0 * u, y, 13.0 * u, "normal", &label(word));
+        text(
+            svg,
+            x + swatch + 10.0 * u,
+            y,
+            13.0 * u,
+            "normal",
+            &label(word),
+        );
         y += line_step;
     }
     y += line_step * 0.5;
@@ -109,7 +130,14 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
             r##"<path class="legend-key" d="M{x:.1} {:.1}h{swatch:.1}" stroke="#333333" stroke-width="{width:.1}"{attrs}/>"##,
             y - 4.0 * u
         ));
-        text(svg, x + swatch + 10.0 * u, y, 13.0 * u, "normal", &label(word));
+        text(
+            svg,
+            x + swatch + 10.0 * u,
+            y,
+            13.0 * u,
+            "normal",
+            &label(word),
+        );
         y += line_step;
     }
     y += line_step * 0.5;
@@ -117,10 +145,24 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
     y += line_step;
     let cx = x + swatch / 2.0;
     incident_dot(svg, cx, y - 4.0 * u, u, true);
-    text(svg, x + swatch + 10.0 * u, y, 13.0 * u, "normal", &format!("certain ({})", facts.certain));
+    text(
+        svg,
+        x + swatch + 10.0 * u,
+        y,
+        13.0 * u,
+        "normal",
+        &format!("certain ({})", facts.certain),
+    );
     y += line_step;
     incident_dot(svg, cx, y - 4.0 * u, u, false);
-    text(svg, x + swatch + 10.0 * u, y, 13.0 * u, "normal", &format!("possible ({})", facts.possible));
+    text(
+        svg,
+        x + swatch + 10.0 * u,
+        y,
+        13.0 * u,
+        "normal",
+        &format!("possible ({})", facts.possible),
+    );
     y += line_step;
     place_dot(svg, cx, y - 4.0 * u, u);
     text(svg, x + swatch + 10.0 * u, y, 13.0 * u, "normal", "place");
@@ -130,10 +172,24 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
             r##"<path class="legend-key" d="M{x:.1} {:.1}h{swatch:.1}" stroke="#d0d0d0" stroke-width="{width:.1}"/>"##,
             y - 4.0 * u
         ));
-        text(svg, x + swatch + 10.0 * u, y, 13.0 * u, "normal", "not selected");
+        text(
+            svg,
+            x + swatch + 10.0 * u,
+            y,
+            13.0 * u,
+            "normal",
+            "not selected",
+        );
     }
     let foot = y0 + h - 12.0 * u;
-    text(svg, x, foot - 16.0 * u, 10.5 * u, "normal", "Lambert azimuthal equal-area;");
+    text(
+        svg,
+        x,
+        foot - 16.0 * u,
+        10.5 * u,
+        "normal",
+        "Lambert azimuthal equal-area;",
+    );
     text(svg, x, foot, 10.5 * u, "normal", "scale geodesic (WGS84)");
     svg.line(format_args!("</g>"));
 }

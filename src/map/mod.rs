@@ -23,6 +23,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod labels;
 mod legend;
 mod projection;
 mod raster;
@@ -32,6 +33,7 @@ use geo::Point;
 
 use crate::query::{Certainty, IncidentQuery};
 use crate::{Basis, Borders, Dyad, Error, Incident, PartialDate, Result, StatusFilter};
+use labels::Labels;
 use legend::{delimitation_colour, demarcation_dasharray, LegendFacts};
 use projection::Frame;
 use svg::{escape, Svg};
@@ -179,8 +181,9 @@ pub fn draw(borders: &Borders, request: &MapRequest, incidents: &[Incident]) -> 
         escape(&title)
     ));
 
-    // Segments: a white casing, then the coloured line, dashed by demarcation.
-    let width = 5.0 * u;
+    // Segments: a white casing, then the coloured line, dashed by demarcation; stretches not
+    // delimited are drawn wider, so that short ones still show.
+    let width_of = |del: &str| if del == "delimited" { 4.5 * u } else { 8.0 * u };
     let timelines = borders.timelines(request.basis);
     let mut drawn = Vec::with_capacity(chosen.len());
     for &i in &chosen {
@@ -190,18 +193,23 @@ pub fn draw(borders: &Borders, request: &MapRequest, incidents: &[Incident]) -> 
         let d = path_data(&frame, seg.line.points());
         drawn.push((i, d, status, selected));
     }
-    svg.line(format_args!(r#"<g id="casings" fill="none" stroke-linejoin="round">"#));
-    for (_, d, _, _) in &drawn {
+    svg.line(format_args!(
+        r#"<g id="casings" fill="none" stroke-linejoin="round">"#
+    ));
+    for (_, d, status, _) in &drawn {
         svg.line(format_args!(
             r##"<path class="casing" d="{d}" stroke="#ffffff" stroke-width="{:.1}"/>"##,
-            width + 4.0 * u
+            width_of(status.delimitation_word()) + 4.0 * u
         ));
     }
     svg.line(format_args!("</g>"));
-    svg.line(format_args!(r#"<g id="segments" fill="none" stroke-linejoin="round">"#));
+    svg.line(format_args!(
+        r#"<g id="segments" fill="none" stroke-linejoin="round">"#
+    ));
     for (i, d, status, selected) in &drawn {
         let seg = &data.segments()[*i];
         let (del, dem) = (status.delimitation_word(), status.demarcation_word());
+        let width = width_of(del);
         let colour = if *selected {
             delimitation_colour(del)
         } else {
@@ -220,9 +228,11 @@ pub fn draw(borders: &Borders, request: &MapRequest, incidents: &[Incident]) -> 
     svg.line(format_args!("</g>"));
     country_labels(&mut svg, &frame, borders, &chosen, u);
 
-    // Places in or near the extent, labelled.
+    // Places in or near the extent.
     let pad_lon = (bbox[2] - bbox[0]) * 0.05 + 0.05;
     let pad_lat = (bbox[3] - bbox[1]) * 0.05 + 0.05;
+    let mut labels = Labels::new([0.0, title_h, wf - legend_w - 4.0 * u, hf - 40.0 * u]);
+    let mut place_labels = Vec::new();
     svg.line(format_args!(r#"<g id="places">"#));
     for place in data.places() {
         let p = place.point;
@@ -235,14 +245,8 @@ pub fn draw(borders: &Borders, request: &MapRequest, incidents: &[Incident]) -> 
         }
         let (x, y) = frame.pixel(p);
         legend::place_dot(&mut svg, x, y, u);
-        svg.line(format_args!(
-            r##"<text class="place" x="{:.1}" y="{:.1}" font-size="{:.1}" fill="#1a1a1a" stroke="#ffffff" stroke-width="{:.1}" stroke-linejoin="round" paint-order="stroke">{}</text>"##,
-            x + 7.0 * u,
-            y + 4.5 * u,
-            13.0 * u,
-            3.0 * u,
-            escape(&place.name)
-        ));
+        labels.block(x, y, 4.0 * u);
+        place_labels.push((x, y, place.name.as_str()));
     }
     svg.line(format_args!("</g>"));
 
@@ -268,10 +272,69 @@ pub fn draw(borders: &Borders, request: &MapRequest, incidents: &[Incident]) -> 
         }
         let (x, y) = frame.pixel(incident.point);
         legend::incident_dot(&mut svg, x, y, u, is_certain);
+        labels.block(x, y, 6.0 * u);
     }
     svg.line(format_args!("</g>"));
 
-    svg::north_arrow(&mut svg, area[0] + area[2] - 10.0 * u, area[1] + 30.0 * u, u);
+    // Labels: first the names of stretches not delimited, then the places.
+    svg.line(format_args!(r#"<g id="labels">"#));
+    for (i, _, status, _) in &drawn {
+        if status.delimitation_word() == "delimited" {
+            continue;
+        }
+        let seg = &data.segments()[*i];
+        let pts = &seg.line.0;
+        let Some(mid) = pts.get(pts.len() / 2) else {
+            continue;
+        };
+        let (x, y) = frame.pixel(Point::from(*mid));
+        let colour = delimitation_colour(status.delimitation_word());
+        // A stretch too short to see at this scale gets a ring in its colour.
+        let (bx0, by0) = frame.pixel(Point::from(pts[0]));
+        let (bx1, by1) = frame.pixel(Point::from(pts[pts.len() - 1]));
+        if (bx1 - bx0).hypot(by1 - by0) < 24.0 * u {
+            svg.line(format_args!(
+                r#"<circle class="highlight" cx="{x:.1}" cy="{y:.1}" r="{:.1}" fill="none" stroke="{colour}" stroke-width="{:.1}"/>"#,
+                14.0 * u,
+                2.5 * u
+            ));
+        }
+        labels.block(x, y, 14.0 * u);
+        if let Some(at) = labels.place(&seg.name, 13.0 * u, x, y, 16.0 * u) {
+            text_label(
+                &mut svg,
+                "segment-label",
+                &at,
+                13.0 * u,
+                "bold",
+                colour,
+                &seg.name,
+                u,
+            );
+        }
+    }
+    for (x, y, name) in place_labels {
+        if let Some(at) = labels.place(name, 13.0 * u, x, y, 7.0 * u) {
+            text_label(
+                &mut svg,
+                "place",
+                &at,
+                13.0 * u,
+                "normal",
+                "#1a1a1a",
+                name,
+                u,
+            );
+        }
+    }
+    svg.line(format_args!("</g>"));
+
+    svg::north_arrow(
+        &mut svg,
+        area[0] + area[2] - 10.0 * u,
+        area[1] + 30.0 * u,
+        u,
+    );
     let bar = projection::scale_bar(&frame, area[2] * 0.25);
     svg::scale_bar(&mut svg, bar, area[0] + 8.0 * u, hf - margin - 6.0 * u, u);
     let basis = match request.basis {
@@ -292,6 +355,28 @@ pub fn draw(borders: &Borders, request: &MapRequest, incidents: &[Incident]) -> 
         width_px: w,
         height_px: h,
     })
+}
+
+/// A text label with a white halo, placed at `at`.
+#[allow(clippy::too_many_arguments)]
+fn text_label(
+    svg: &mut Svg,
+    class: &str,
+    at: &labels::Placed,
+    size: f64,
+    weight: &str,
+    colour: &str,
+    text: &str,
+    u: f64,
+) {
+    svg.line(format_args!(
+        r##"<text class="{class}" x="{:.1}" y="{:.1}" font-size="{size:.1}" font-weight="{weight}" text-anchor="{}" fill="{colour}" stroke="#ffffff" stroke-width="{:.1}" stroke-linejoin="round" paint-order="stroke">{}</text>"##,
+        at.x,
+        at.y,
+        at.anchor,
+        3.0 * u,
+        escape(text)
+    ));
 }
 
 /// `[min_lon, min_lat, max_lon, max_lat]` of the lines; `None` when there is no point.
@@ -320,7 +405,7 @@ fn country_labels(svg: &mut Svg, frame: &Frame, borders: &Borders, chosen: &[usi
     let segments = borders.dataset().segments();
     let mut longest: Vec<(Dyad, usize, f64)> = Vec::new();
     for &i in chosen {
-        let len = segments[i].line.0.len() as f64;
+        let len = segments[i].length_m();
         match longest.iter_mut().find(|(d, _, _)| *d == segments[i].dyad) {
             Some(e) if e.2 < len => *e = (e.0, i, len),
             Some(_) => {}
@@ -341,7 +426,7 @@ fn country_labels(svg: &mut Svg, frame: &Frame, borders: &Borders, chosen: &[usi
         let n = dx.hypot(dy).max(1e-9);
         // Left of the direction of travel, on a north-up picture whose y grows downwards.
         let (lx, ly) = (dy / n, -dx / n);
-        let off = 34.0 * u;
+        let off = 60.0 * u;
         let (mx, my) = ((ax + bx) / 2.0, (ay + by) / 2.0);
         for (code, sign) in [(seg.left.as_str(), 1.0), (seg.right.as_str(), -1.0)] {
             svg.line(format_args!(
@@ -355,4 +440,65 @@ fn country_labels(svg: &mut Svg, frame: &Frame, borders: &Borders, chosen: &[usi
         }
     }
     svg.line(format_args!("</g>"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kaz_uzb(date: &str) -> Result<String> {
+        let borders = Borders::embedded()?;
+        let date = date
+            .parse::<PartialDate>()
+            .map_err(|e| Error::Request(e.to_string()))?;
+        let mut request = MapRequest::new(date);
+        request.dyad = "KAZ-UZB".parse().ok();
+        Ok(draw(&borders, &request, borders.dataset().incidents())?.into_svg())
+    }
+
+    fn attribute_values<'a>(svg: &'a str, name: &str) -> Vec<&'a str> {
+        let key = format!("{name}=\"");
+        svg.lines()
+            .filter(|l| l.contains("class=\"segment\""))
+            .filter_map(|l| l.split(&key).nth(1)?.split('"').next())
+            .collect()
+    }
+
+    #[test]
+    fn kaz_uzb_2002_shows_open_sections_and_no_demarcation_2024_all_done() -> Result<()> {
+        let early = kaz_uzb("2002-01-01")?;
+        let dels = attribute_values(&early, "data-delimitation");
+        let dems = attribute_values(&early, "data-demarcation");
+        assert!(!dels.is_empty());
+        assert!(
+            dels.iter().any(|d| *d == "disputed" || *d == "undelimited"),
+            "{dels:?}"
+        );
+        assert!(!dems.contains(&"demarcated"), "{dems:?}");
+
+        let late = kaz_uzb("2024-01-01")?;
+        let dels = attribute_values(&late, "data-delimitation");
+        let dems = attribute_values(&late, "data-demarcation");
+        assert!(dels.iter().all(|d| *d == "delimited"), "{dels:?}");
+        assert!(dems.iter().all(|d| *d == "demarcated"), "{dems:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn png_renders_at_the_size_asked_for() -> Result<()> {
+        let borders = Borders::embedded()?;
+        let date = PartialDate::Year(2010);
+        let mut request = MapRequest::new(date);
+        (request.width_px, request.height_px) = (640, 400);
+        let png = draw(&borders, &request, &[])?.to_png()?;
+        assert!(png.starts_with(b"\x89PNG"));
+        // The IHDR chunk: width and height, big-endian, at bytes 16..24.
+        assert_eq!(png.get(16..24), Some(&[0, 0, 2, 128, 0, 0, 1, 144][..]));
+        Ok(())
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
 }

@@ -73,7 +73,10 @@ impl Frame {
     /// The pixel position of `p` (lon/lat degrees); y grows downwards.
     pub(crate) fn pixel(&self, p: Point<f64>) -> (f64, f64) {
         let (x, y) = self.project_m(p);
-        (self.origin_x + x * self.scale, self.origin_y - y * self.scale)
+        (
+            self.origin_x + x * self.scale,
+            self.origin_y - y * self.scale,
+        )
     }
 
     /// The centre of the map, lon/lat degrees.
@@ -159,6 +162,11 @@ mod tests {
         let end = Geodesic.destination(c, 90.0, bar.length_km * 1000.0);
         let (x0, _) = f.pixel(c);
         let (x1, _) = f.pixel(end);
-        assert!(((x1 - x0) - bar.length_px).abs() < 0.5, "{} vs {}", x1 - x0, bar.length_px);
+        assert!(
+            ((x1 - x0) - bar.length_px).abs() < 0.5,
+            "{} vs {}",
+            x1 - x0,
+            bar.length_px
+        );
     }
 }
