@@ -15,7 +15,7 @@ mod layer;
 mod run;
 
 use std::ops::ControlFlow;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 pub use layer::IncidentLayer;
 
@@ -40,6 +40,9 @@ pub struct TableOptions<'a> {
     /// The size of the input in bytes, when known (a regular file): the last blocks are made
     /// smaller so that the threads finish together.
     pub input_len_bytes: Option<u64>,
+    /// Counts the rows read so far (good and bad), added to after each block in input order:
+    /// read it from another thread to show progress.
+    pub rows_read: Option<&'a AtomicU64>,
 }
 
 /// Why a run of [`Borders::classify_table`] ended before the end of its input.

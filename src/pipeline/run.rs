@@ -302,6 +302,9 @@ pub(super) fn run<R: Read>(
         }
         summary.read += d.read;
         summary.matched += d.matched;
+        if let Some(rows) = options.rows_read {
+            rows.fetch_add(d.read + d.problems.len() as u64, Ordering::Relaxed);
+        }
         sink.write_batch(&mut d.batch).map_err(Error::Write)?;
         classifier.keep(|s| s.batches.push(d.batch));
         Ok(None)

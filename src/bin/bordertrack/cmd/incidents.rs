@@ -6,11 +6,12 @@ use std::fs::File;
 use std::io::{IsTerminal, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use bordertrack::io::IncidentReader;
 use bordertrack::pipeline::{IncidentLayer, Stop, TableOptions, TableSummary};
 use bordertrack::query::IncidentQuery;
-use bordertrack::report::RowWriter;
+use bordertrack::report::{LayerSink, RowWriter};
 use bordertrack::{Borders, Error, Location, Problem};
 
 use crate::args::IncidentsArgs;
@@ -53,6 +54,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         stop_at_first_problem: args.strict,
         interrupt: Some(&crate::INTERRUPTED),
         input_len_bytes: None,
+        rows_read: None,
     };
     let mut reader = match &args.file {
         Some(p) => {
@@ -79,32 +81,47 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     let schema = IncidentLayer::schema();
     let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
 
+    // On a terminal, a spinner with the rows read and the rows per second.
+    let rows_read = AtomicU64::new(0);
     let progress = (args.file.is_some() && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_message("classifying incidents");
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} classifying incidents: {human_pos} rows read ({per_sec:0}), {elapsed}",
+        ) {
+            pb.set_style(style);
+        }
         pb.enable_steady_tick(std::time::Duration::from_millis(200));
         pb
     });
+    if progress.is_some() {
+        options.rows_read = Some(&rows_read);
+    }
     let mut problems = Reporter::new(args.max_problems, progress.clone());
     let mut on_problem = |p: &Problem| {
         problems.report(p);
         ControlFlow::Continue(())
     };
-    let summary = match &mut reader {
-        Some(r) => borders.classify_table(r, &query, options, &mut sink, &mut on_problem)?,
-        None => {
-            let own = borders.shared_dataset();
-            let name = "incidents.csv";
-            borders.classify_incidents(
-                own.incidents(),
-                name,
-                &query,
-                options,
-                &mut sink,
-                &mut on_problem,
-            )?
+    let finished = AtomicBool::new(false);
+    let summary = std::thread::scope(|scope| {
+        if let Some(pb) = &progress {
+            scope.spawn(|| {
+                while !finished.load(Ordering::Relaxed) {
+                    pb.set_position(rows_read.load(Ordering::Relaxed));
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            });
         }
-    };
+        let summary = classify(
+            &borders,
+            &mut reader,
+            &query,
+            options,
+            &mut sink,
+            &mut on_problem,
+        );
+        finished.store(true, Ordering::Relaxed);
+        summary
+    })?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
@@ -140,6 +157,31 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         );
     }
     Ok(())
+}
+
+/// Classifies FILE's rows, or without FILE the dataset's own incidents.
+fn classify(
+    borders: &Borders,
+    reader: &mut Option<IncidentReader<Box<dyn Read>>>,
+    query: &IncidentQuery,
+    options: TableOptions<'_>,
+    sink: &mut dyn LayerSink,
+    on_problem: &mut dyn FnMut(&Problem) -> ControlFlow<()>,
+) -> Result<TableSummary, Error> {
+    match reader {
+        Some(r) => borders.classify_table(r, query, options, sink, on_problem),
+        None => {
+            let own = borders.shared_dataset();
+            borders.classify_incidents(
+                own.incidents(),
+                "incidents.csv",
+                query,
+                options,
+                sink,
+                on_problem,
+            )
+        }
+    }
 }
 
 /// What to say when every row was bad.
