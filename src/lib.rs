@@ -12,6 +12,7 @@
 //! - [`Segment`], [`Dyad`], [`CountryCode`], [`Extent`]: the border lines.
 //! - [`Delimitation`], [`Demarcation`], [`StatusFilter`]: statuses and filters over them.
 //! - [`Instrument`], [`InstrumentKind`], [`Source`], [`StatusChange`], [`Basis`]: provenance.
+//! - [`Attribute`], [`AttributeKind`], [`Attributes`]: what one dated change sets.
 //! - [`Place`], [`Sovereignty`], [`Incident`]: what lies and happens near the lines.
 //! - [`PartialDate`], [`DateSpan`]: dates known to the year, month or day.
 //!

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::table::{Row, Table};
 use crate::io::incidents::{Columns, Fields as RowFields};
 use crate::{
-    CountryCode, Delimitation, Demarcation, Dyad, Incident, Instrument, InstrumentKind,
+    AttributeKind, Attributes, CountryCode, Dyad, Incident, Instrument, InstrumentKind,
     PartialDate, Problem, Source, StatusChange,
 };
 
@@ -202,11 +202,21 @@ pub(crate) fn changes(
             let mut f = Fields::new(&row);
             let segment_id = f.required("segment_id");
             let date = f.date("date");
-            let delimitation = f.parsed("delimitation", str::parse::<Delimitation>);
-            let demarcation = f.parsed("demarcation", str::parse::<Demarcation>);
-            if row.get("delimitation").is_empty() && row.get("demarcation").is_empty() {
-                f.problems
-                    .push(row.problem("neither delimitation nor demarcation is set"));
+            // One column per kind of attribute; a change sets at least one.
+            let mut attributes = Attributes::new();
+            for kind in AttributeKind::ALL {
+                if let Some(a) = f.parsed(kind.as_str(), |word| kind.parse(word)) {
+                    attributes.set(a);
+                }
+            }
+            if AttributeKind::ALL
+                .iter()
+                .all(|kind| row.get(kind.as_str()).is_empty())
+            {
+                f.problems.push(row.problem(format!(
+                    "neither {} is set",
+                    AttributeKind::ALL.map(AttributeKind::as_str).join(" nor ")
+                )));
             }
             let instrument_id = Some(f.text("instrument_id")).filter(|s| !s.is_empty());
             if instrument_id.is_none() && row.get("date").is_empty() {
@@ -221,8 +231,7 @@ pub(crate) fn changes(
             let c = StatusChange {
                 segment_id,
                 date,
-                delimitation,
-                demarcation,
+                attributes,
                 instrument_id,
                 source_id,
                 note: f.text("note"),

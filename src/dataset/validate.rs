@@ -355,16 +355,16 @@ fn check_history<'a>(
         let mut after = None;
         for (i, c) in changes.iter().enumerate().rev() {
             next_delimiting[i] = after;
-            if c.delimitation == Some(Delimitation::Delimited) {
+            if c.delimitation() == Some(Delimitation::Delimited) {
                 after = Some(i);
             }
         }
         let mut delim = Delimitation::Unknown;
         for (i, c) in changes.iter().enumerate() {
-            if let Some(d) = c.delimitation {
+            if let Some(d) = c.delimitation() {
                 delim = d;
             }
-            let Some(dem) = c.demarcation.filter(|d| d.has_started()) else {
+            let Some(dem) = c.demarcation().filter(|d| d.has_started()) else {
                 continue;
             };
             let later = next_delimiting[i].map(|l| (changes[l], &dates[l]));

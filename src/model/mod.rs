@@ -2,6 +2,7 @@
 //!
 //! These are plain records with no I/O; [`crate::dataset`] reads and validates them.
 
+mod attribute;
 mod change;
 mod code;
 mod incident;
@@ -11,6 +12,7 @@ mod segment;
 mod status;
 pub(crate) mod timeline;
 
+pub use attribute::{Attribute, AttributeKind, AttributeValue, Attributes};
 pub use change::StatusChange;
 pub use code::{CodeError, CountryCode, Dyad};
 pub use incident::Incident;

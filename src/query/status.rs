@@ -1,7 +1,7 @@
 //! Segment status as of a date: delimitation and demarcation, each with the change that set it.
 
 use crate::model::timeline::{Event, Resolved, Timeline};
-use crate::{Basis, Dataset, DateSpan, Delimitation, Demarcation, StatusFilter};
+use crate::{AttributeValue, Basis, Dataset, DateSpan, Delimitation, Demarcation, StatusFilter};
 
 /// One resolved attribute of a segment: the value and the change that set it, as its position
 /// in [`Dataset::changes`] (a row of `status.csv`).
@@ -42,39 +42,11 @@ impl StatusTimelines {
     pub fn new(data: &Dataset, basis: Basis) -> Self {
         let mut delimitation = Vec::with_capacity(data.segments().len());
         let mut demarcation = Vec::with_capacity(data.segments().len());
+        let mut dated = Vec::new();
         for i in 0..data.segments().len() {
-            let mut del = Vec::new();
-            let mut dem = Vec::new();
-            for &by in data.change_positions_of(i) {
-                let Some(c) = data.changes().get(by) else {
-                    continue;
-                };
-                let ins = c
-                    .instrument_id
-                    .as_deref()
-                    .and_then(|id| data.instrument(id));
-                // Validation guarantees every change has a date or an instrument.
-                let Some(date) = c.effective(ins, basis) else {
-                    continue;
-                };
-                let effective = date.span();
-                if let Some(v) = c.delimitation {
-                    del.push(Event {
-                        effective,
-                        value: v,
-                        by,
-                    });
-                }
-                if let Some(v) = c.demarcation {
-                    dem.push(Event {
-                        effective,
-                        value: v,
-                        by,
-                    });
-                }
-            }
-            delimitation.push(Timeline::new(Delimitation::Unknown, del));
-            demarcation.push(Timeline::new(Demarcation::Unknown, dem));
+            dated_changes(data, i, basis, &mut dated);
+            delimitation.push(attribute_timeline(data, &dated));
+            demarcation.push(attribute_timeline(data, &dated));
         }
         StatusTimelines {
             basis,
@@ -109,6 +81,50 @@ impl StatusTimelines {
                 .at(at),
         }
     }
+}
+
+/// The changes of the segment at `segment_index` with the days each may take effect under
+/// `basis`, as (effective days, position in [`Dataset::changes`]), into `out` (cleared first).
+fn dated_changes(
+    data: &Dataset,
+    segment_index: usize,
+    basis: Basis,
+    out: &mut Vec<(DateSpan, usize)>,
+) {
+    out.clear();
+    for &by in data.change_positions_of(segment_index) {
+        let Some(c) = data.changes().get(by) else {
+            continue;
+        };
+        let instrument = c
+            .instrument_id
+            .as_deref()
+            .and_then(|id| data.instrument(id));
+        // Validation guarantees every change has a date or an instrument.
+        if let Some(date) = c.effective(instrument, basis) {
+            out.push((date.span(), by));
+        }
+    }
+}
+
+/// The timeline of one kind of attribute, from the dated changes that set it: any attribute
+/// kind gets its timeline the same way.
+fn attribute_timeline<V: AttributeValue>(
+    data: &Dataset,
+    dated: &[(DateSpan, usize)],
+) -> Timeline<V, usize> {
+    let events = dated
+        .iter()
+        .filter_map(|&(effective, by)| {
+            let value = data.changes().get(by)?.attributes.get::<V>()?;
+            Some(Event {
+                effective,
+                value,
+                by,
+            })
+        })
+        .collect();
+    Timeline::new(V::INITIAL, events)
 }
 
 impl SegmentStatus {

@@ -74,10 +74,10 @@ pub fn run(data_dir: Option<&Path>, args: &HistoryArgs) -> Result<(), Failure> {
             Cell::text(&e.segment.id),
             Cell::text(e.segment.dyad.to_string()),
             e.change
-                .delimitation
+                .delimitation()
                 .map_or(Cell::Empty, |d| Cell::text(d.as_str())),
             e.change
-                .demarcation
+                .demarcation()
                 .map_or(Cell::Empty, |d| Cell::text(d.as_str())),
             ins.map_or(Cell::Empty, |i| Cell::text(&i.id)),
             ins.map_or(Cell::Empty, |i| Cell::text(i.kind.as_str())),
