@@ -25,6 +25,10 @@
 //! - [`Dataset`]: loads and validates a dataset directory, or the embedded Central Asia data;
 //!   [`DatasetBuilder`] makes one from values, validated the same way.
 //!
+//! ## Import
+//! - [`import`]: dataset lines from published boundary data (country polygons in GeoJSON or
+//!   TopoJSON).
+//!
 //! ## Input
 //! - [`io`]: streaming readers for incident tables (plain CSV, ACLED, UCDP GED, GeoJSON) and
 //!   distance parsing.
@@ -57,6 +61,7 @@ mod borders;
 pub mod dataset;
 mod date;
 mod error;
+pub mod import;
 pub mod io;
 #[cfg(feature = "map")]
 pub mod map;

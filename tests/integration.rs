@@ -10,6 +10,7 @@
 //! - `readme`: every sample in the README's tour, run and compared with what it shows.
 //! - `bad_long_rows`: a row far longer than the default limit, skipped in bounded memory
 //!   (this binary counts its allocations for it).
+//! - `import`: `import polygons` on the synthetic country files of `tests/fixtures/import/`.
 //! - `bad_incidents`: the catalogue of broken incident tables in
 //!   `tests/fixtures/bad/incidents/`, each with the exact messages `bordertrack incidents`
 //!   must print and its exit status.
@@ -22,6 +23,7 @@ mod bad_long_rows;
 mod cli;
 mod dataset_errors;
 mod embed;
+mod import;
 mod incidents;
 mod map;
 mod readme;

@@ -8,7 +8,7 @@
 //! [`Dataset::embedded`] gives the Central Asia dataset compiled into the crate.
 
 mod builder;
-mod features;
+pub(crate) mod features;
 mod files;
 mod records;
 mod table;

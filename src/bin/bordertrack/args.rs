@@ -98,6 +98,9 @@ pub enum Command {
   bordertrack manpage > ~/.local/share/man/man1/bordertrack.1
   bordertrack manpage | man -l -")]
     Manpage(ManpageArgs),
+    /// Make a dataset's segments.geojson from published boundary data.
+    #[command(subcommand)]
+    Import(crate::cmd::import::ImportKind),
 }
 
 impl Command {
@@ -112,7 +115,8 @@ impl Command {
             Command::Validate(_)
             | Command::Map(_)
             | Command::Completions(_)
-            | Command::Manpage(_) => None,
+            | Command::Manpage(_)
+            | Command::Import(_) => None,
         }
     }
 }

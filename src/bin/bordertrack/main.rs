@@ -80,6 +80,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Map(a) => cmd::map::run(data, a),
         Command::Completions(a) => cmd::completions::completions(a),
         Command::Manpage(_) => cmd::completions::manpage(),
+        Command::Import(kind) => cmd::import::run(kind),
     }
 }
 

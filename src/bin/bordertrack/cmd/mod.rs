@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod history;
+pub mod import;
 pub mod incidents;
 pub mod locate;
 pub mod map;
