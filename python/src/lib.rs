@@ -251,6 +251,7 @@ impl PyBorders {
                         stop_at_first_problem: false,
                         interrupt: None,
                         input_len_bytes: len,
+                        rows_read: None,
                     };
                     let mut sink =
                         RowWriter::with_schema(Vec::new(), Format::Csv, &IncidentLayer::schema())
