@@ -49,6 +49,11 @@
 //! - [`map`] (cargo feature `map`): the borders at a date as SVG or PNG, with legend, scale
 //!   bar and north arrow.
 //!
+//! ## Other coordinate reference systems
+//! - [`crs`]: [`crs::Crs`] names an EPSG code or a PROJ string; [`crs::Reprojection`] converts
+//!   coordinates to WGS84 as they are read and from WGS84 as they are written (through PROJ,
+//!   with the cargo feature `proj`). Everything between stays WGS84 and geodesic.
+//!
 //! ## Spatial search
 //! - [`spatial`]: geodesically exact nearest-line and within-distance index over WGS84 lines.
 //!
@@ -58,6 +63,7 @@
 #![forbid(unsafe_code)]
 
 mod borders;
+pub mod crs;
 pub mod dataset;
 mod date;
 mod error;

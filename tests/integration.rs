@@ -14,6 +14,7 @@
 //! - `bad_incidents`: the catalogue of broken incident tables in
 //!   `tests/fixtures/bad/incidents/`, each with the exact messages `bordertrack incidents`
 //!   must print and its exit status.
+//! - `crs` (with the `proj` feature): reprojection against PROJ's `cs2cs`, within 1 mm.
 
 mod util;
 
@@ -21,6 +22,8 @@ mod bad_incidents;
 mod bad_inputs;
 mod bad_long_rows;
 mod cli;
+#[cfg(feature = "proj")]
+mod crs;
 mod dataset_errors;
 mod embed;
 mod import;

@@ -280,6 +280,20 @@ impl FeatureEncoder for RowEncoder {
     }
 }
 
+/// The schema of [`RowWriter::new`]: text columns (the cells say what they hold).
+fn text_schema(columns: &[&str]) -> Schema {
+    Schema {
+        columns: columns
+            .iter()
+            .map(|c| Column {
+                name: Cow::Owned(c.to_string()),
+                kind: ColumnKind::Text,
+            })
+            .collect(),
+        has_geometry: true,
+    }
+}
+
 /// Streams rows in one [`Format`]: the four formats' [`LayerSink`].
 ///
 /// # Examples
@@ -307,17 +321,13 @@ impl<W: Write> RowWriter<W> {
     /// # Errors
     /// Any write error of `w`.
     pub fn new(w: W, format: Format, columns: &[&str]) -> io::Result<Self> {
-        let schema = Schema {
-            columns: columns
-                .iter()
-                .map(|c| Column {
-                    name: Cow::Owned(c.to_string()),
-                    kind: ColumnKind::Text,
-                })
-                .collect(),
-            has_geometry: true,
-        };
-        RowWriter::open(w, format, RowEncoder::new(format, columns), schema)
+        RowWriter::open(
+            w,
+            format,
+            RowEncoder::new(format, columns),
+            text_schema(columns),
+            None,
+        )
     }
 
     /// A writer of the features of a layer with `schema` to `w`, in `format`; writes the
@@ -327,10 +337,48 @@ impl<W: Write> RowWriter<W> {
     /// Any write error of `w`.
     pub fn with_schema(w: W, format: Format, schema: &Schema) -> io::Result<Self> {
         let encoder = RowEncoder::of_schema(format, schema);
-        RowWriter::open(w, format, encoder, schema.clone())
+        RowWriter::open(w, format, encoder, schema.clone(), None)
     }
 
-    fn open(mut w: W, format: Format, encoder: RowEncoder, schema: Schema) -> io::Result<Self> {
+    /// [`RowWriter::with_schema`] for features already converted to `crs`: a GeoJSON
+    /// collection then names it in the `crs` member that RFC 7946 removed but GDAL and QGIS
+    /// still read (`urn:ogc:def:crs:EPSG::NNNN`, or the PROJ string as written); nothing
+    /// changes in the other formats. See [`crate::crs::ReprojectedLayer`] for the conversion.
+    ///
+    /// # Errors
+    /// Any write error of `w`.
+    pub fn with_schema_in_crs(
+        w: W,
+        format: Format,
+        schema: &Schema,
+        crs: &crate::crs::Crs,
+    ) -> io::Result<Self> {
+        let encoder = RowEncoder::of_schema(format, schema);
+        RowWriter::open(w, format, encoder, schema.clone(), Some(crs))
+    }
+
+    /// [`RowWriter::new`] for rows whose geometries are already in `crs`, named in a GeoJSON
+    /// collection as [`RowWriter::with_schema_in_crs`] does.
+    ///
+    /// # Errors
+    /// Any write error of `w`.
+    pub fn new_in_crs(
+        w: W,
+        format: Format,
+        columns: &[&str],
+        crs: &crate::crs::Crs,
+    ) -> io::Result<Self> {
+        let encoder = RowEncoder::new(format, columns);
+        RowWriter::open(w, format, encoder, text_schema(columns), Some(crs))
+    }
+
+    fn open(
+        mut w: W,
+        format: Format,
+        encoder: RowEncoder,
+        schema: Schema,
+        crs: Option<&crate::crs::Crs>,
+    ) -> io::Result<Self> {
         match format {
             Format::Csv => {
                 let header: Vec<Cell<'_>> = encoder
@@ -343,7 +391,17 @@ impl<W: Write> RowWriter<W> {
                 w.write_all(&batch.bytes)?;
             }
             Format::Json => w.write_all(b"[")?,
-            Format::GeoJson => w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?,
+            Format::GeoJson => match crs.filter(|crs| !crs.is_wgs84()) {
+                None => w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?,
+                Some(crs) => {
+                    let name = crs.ogc_urn().unwrap_or_else(|| crs.definition());
+                    let member = serde_json::json!({"type": "name", "properties": {"name": name}});
+                    write!(
+                        w,
+                        "{{\"type\":\"FeatureCollection\",\"crs\":{member},\"features\":["
+                    )?;
+                }
+            },
             Format::Table => {}
         }
         Ok(RowWriter {

@@ -144,6 +144,40 @@ pub(crate) fn lat_lon(lat: &str, lon: &str) -> Result<Point<f64>, String> {
     }
 }
 
+/// A WGS84 point from coordinates in another CRS (`y` northing or latitude, `x` easting or
+/// longitude, as text from the latitude and longitude columns), converted and checked.
+pub(crate) fn position_in(
+    y: &str,
+    x: &str,
+    crs: Option<&crate::crs::Reprojection>,
+) -> Result<Point<f64>, String> {
+    let Some(crs) = crs else {
+        return lat_lon(y, x);
+    };
+    match (
+        finite(y, "y (latitude column)"),
+        finite(x, "x (longitude column)"),
+    ) {
+        (Ok(y), Ok(x)) => converted(x, y, crs),
+        (y, x) => Err([y.err(), x.err()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; ")),
+    }
+}
+
+/// A WGS84 point from the coordinates `x`, `y` in `crs`, converted and checked.
+pub(crate) fn converted(
+    x: f64,
+    y: f64,
+    crs: &crate::crs::Reprojection,
+) -> Result<Point<f64>, String> {
+    let mut xy = [geo::Coord { x, y }];
+    crs.to_wgs84(&mut xy).map_err(|e| e.to_string())?;
+    lon_lat_values(xy[0].x, xy[0].y)
+}
+
 /// A checked position from GeoJSON coordinates (already numbers, lon/lat order).
 pub(crate) fn lon_lat_values(lon: f64, lat: f64) -> Result<Point<f64>, String> {
     lat_lon(&lat.to_string(), &lon.to_string())

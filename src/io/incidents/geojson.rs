@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 
 use super::fields;
 use super::reader::Input;
+use crate::crs::{Crs, Reprojection};
 use crate::Incident;
 
 /// A fatal problem: the line it was found on and the message.
@@ -214,6 +215,10 @@ pub(crate) struct GeoJsonSource<R: Read> {
     pub(crate) max_feature_bytes: usize,
     /// Whether the last feature read was skipped for being longer than that.
     pub(crate) skipped_too_long: bool,
+    /// The CRS named by a legacy `crs` member (removed by RFC 7946), when not WGS84.
+    pub(super) declared_crs: Option<Crs>,
+    /// The CRS the coordinates are converted from: the declared one, or one given.
+    pub(super) reprojection: Option<Reprojection>,
 }
 
 impl<R: Read> GeoJsonSource<R> {
@@ -229,6 +234,8 @@ impl<R: Read> GeoJsonSource<R> {
             type_seen: false,
             max_feature_bytes: super::reader::DEFAULT_MAX_ROW_BYTES,
             skipped_too_long: false,
+            declared_crs: None,
+            reprojection: None,
         };
         src.bytes.expect(b'{', "'{'")?;
         if !src.members(true)? {
@@ -236,6 +243,11 @@ impl<R: Read> GeoJsonSource<R> {
                 src.bytes.line,
                 "GeoJSON object has no \"features\" member: not a FeatureCollection".into(),
             ));
+        }
+        if let Some(crs) = &src.declared_crs {
+            let reprojection =
+                Reprojection::new(crs.clone()).map_err(|e| (0, format!("\"crs\" member: {e}")))?;
+            src.reprojection = Some(reprojection);
         }
         Ok(src)
     }
@@ -275,6 +287,28 @@ impl<R: Read> GeoJsonSource<R> {
                         ));
                     }
                     self.type_seen = true;
+                }
+                "crs" => {
+                    let line = self.bytes.line;
+                    let member: serde_json::Value = self.bytes.parse()?;
+                    if member.is_null() {
+                        continue;
+                    }
+                    let crs = legacy_crs(&member).map_err(|m| (line, m))?;
+                    if crs.is_wgs84() {
+                        continue;
+                    }
+                    if self.index > 0 && self.reprojection.is_none() {
+                        return Err((
+                            line,
+                            format!(
+                                "the \"crs\" member ({crs}) comes after the features, which \
+                                 were read as WGS84: move it before \"features\", or name the \
+                                 CRS when reading the file"
+                            ),
+                        ));
+                    }
+                    self.declared_crs = Some(crs);
                 }
                 "features" => {
                     self.bytes.expect(b'[', "'[' (the features array)")?;
@@ -340,7 +374,7 @@ impl<R: Read> GeoJsonSource<R> {
             return Ok(Some((index, None, Err(msg))));
         }
         let raw: Box<RawValue> = parse_at(&text, start)?;
-        let (id, result) = incident(&raw);
+        let (id, result) = incident(&raw, self.reprojection.as_ref());
         Ok(Some((index, id, result)))
     }
 
@@ -362,6 +396,34 @@ impl<R: Read> GeoJsonSource<R> {
                 .invalid("data after the end of the FeatureCollection")),
         }
     }
+}
+
+/// The CRS a legacy `crs` member names: `{"type": "name", "properties": {"name": "…"}}` (an
+/// OGC URN, `EPSG:NNNN` or a PROJ string), or the older `{"type": "EPSG", "properties":
+/// {"code": NNNN}}`.
+fn legacy_crs(member: &serde_json::Value) -> Result<Crs, String> {
+    use serde_json::Value;
+    let properties = member.get("properties");
+    let named = match member.get("type").and_then(Value::as_str) {
+        Some("name") => properties
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        Some("EPSG") => properties
+            .and_then(|p| p.get("code"))
+            .and_then(Value::as_u64)
+            .map(|code| format!("EPSG:{code}")),
+        _ => None,
+    };
+    let Some(named) = named else {
+        return Err(format!(
+            "\"crs\" member {member} not understood (expected {{\"type\": \"name\", \
+             \"properties\": {{\"name\": \"urn:ogc:def:crs:EPSG::NNNN\"}}}})"
+        ));
+    };
+    named
+        .parse::<Crs>()
+        .map_err(|e| format!("\"crs\" member: {e}"))
 }
 
 /// One feature read for its structure; its members are parsed when used.
@@ -433,7 +495,10 @@ fn id_text(raw: Option<&RawValue>) -> Option<Result<String, String>> {
 
 /// Converts one feature: its id for messages (`properties.id`, else the feature's own `id`)
 /// and the incident or, on failure, every problem found, joined by `; `.
-fn incident(raw: &RawValue) -> (Option<String>, Result<Incident, String>) {
+fn incident(
+    raw: &RawValue,
+    crs: Option<&Reprojection>,
+) -> (Option<String>, Result<Incident, String>) {
     let feature: RawFeature<'_> = match serde_json::from_str(raw.get()) {
         Ok(f) => f,
         Err(e) => {
@@ -466,7 +531,10 @@ fn incident(raw: &RawValue) -> (Option<String>, Result<Incident, String>) {
             Err(e) => Err(format!("geometry cannot be read: {}", json_message(&e))),
             Ok(geometry) => match geometry.value {
                 geojson::GeometryValue::Point { coordinates } => match coordinates.as_slice() {
-                    [lon, lat, ..] => fields::lon_lat_values(*lon, *lat),
+                    [x, y, ..] => match crs {
+                        Some(crs) => fields::converted(*x, *y, crs),
+                        None => fields::lon_lat_values(*x, *y),
+                    },
                     _ => Err("Point has fewer than two coordinates".to_string()),
                 },
                 other => Err(format!(

@@ -328,11 +328,17 @@ impl Columns {
         rec: Fields<'_>,
         names: &[String],
         out: &mut Incident,
+        input_crs: Option<&crate::crs::Reprojection>,
     ) -> Result<(), String> {
-        if self.layout == Layout::Plain && self.plain_into(rec, out).is_some() {
+        if input_crs.is_none()
+            && self.layout == Layout::Plain
+            && self.plain_into(rec, out).is_some()
+        {
             return Ok(());
         }
-        *out = self.incident(rec, names).map_err(|e| e.join("; "))?;
+        *out = self
+            .incident_in(rec, names, input_crs)
+            .map_err(|e| e.join("; "))?;
         Ok(())
     }
 
@@ -343,6 +349,17 @@ impl Columns {
         &self,
         rec: Fields<'_>,
         names: &[String],
+    ) -> Result<Incident, Vec<String>> {
+        self.incident_in(rec, names, None)
+    }
+
+    /// [`Columns::incident`] with coordinates in `input_crs` when given: the latitude and
+    /// longitude columns then hold y and x in that CRS.
+    fn incident_in(
+        &self,
+        rec: Fields<'_>,
+        names: &[String],
+        input_crs: Option<&crate::crs::Reprojection>,
     ) -> Result<Incident, Vec<String>> {
         if rec.len() != self.width {
             return Err(vec![format!(
@@ -395,7 +412,7 @@ impl Columns {
             errors.push(format!("{name} is empty"));
         }
         let date_span = self.date_span(date, date_end, time_precision);
-        let point = fields::lat_lon(lat, lon);
+        let point = fields::position_in(lat, lon, input_crs);
         let precision_m = self.precision_m(precision);
         let fatalities_col = self
             .fatalities

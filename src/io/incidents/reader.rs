@@ -60,6 +60,8 @@ pub struct IncidentReader<R: Read> {
     failed: bool,
     /// The longest CSV row read, in bytes.
     max_row_bytes: usize,
+    /// The CRS of a CSV table's coordinates, when not WGS84.
+    input_crs: Option<crate::crs::Reprojection>,
 }
 
 pub(super) enum Source<R: Read> {
@@ -147,6 +149,7 @@ impl<R: Read> IncidentReader<R> {
             done: false,
             failed: false,
             max_row_bytes: DEFAULT_MAX_ROW_BYTES,
+            input_crs: None,
         })
     }
 
@@ -186,6 +189,41 @@ impl<R: Read> IncidentReader<R> {
     pub fn check_duplicate_ids(mut self, check: bool) -> IncidentReader<R> {
         self.seen = check.then(SeenIds::default);
         self
+    }
+
+    /// Reads the coordinates as being in another coordinate reference system, and converts
+    /// them to WGS84 as each row is read. In a CSV table the latitude column then holds the
+    /// northing (y) and the longitude column the easting (x); in GeoJSON the Point's
+    /// coordinates are x, y. This overrides a GeoJSON file's own legacy `crs` member. A
+    /// row whose coordinates cannot be converted is a bad row, with PROJ's reason.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::crs::{Crs, Reprojection};
+    /// use bordertrack::io::IncidentReader;
+    /// let csv = "id,date,lat,lon\nA,2006,41.3,69.2\n";
+    /// let wgs84 = Reprojection::new(Crs::wgs84())?;
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?.input_crs(wgs84);
+    /// assert_eq!(reader.records().count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn input_crs(mut self, reprojection: crate::crs::Reprojection) -> IncidentReader<R> {
+        let reprojection = (!reprojection.crs().is_wgs84()).then_some(reprojection);
+        if let Source::GeoJson(src) = &mut self.source {
+            src.reprojection = reprojection.clone();
+        }
+        self.input_crs = reprojection;
+        self
+    }
+
+    /// The CRS a GeoJSON file names in its legacy `crs` member (removed from GeoJSON by RFC
+    /// 7946, still written by some programs), when it is not WGS84. The coordinates are
+    /// converted from it unless [`IncidentReader::input_crs`] said otherwise.
+    pub fn declared_crs(&self) -> Option<&crate::crs::Crs> {
+        match &self.source {
+            Source::GeoJson(src) => src.declared_crs.as_ref(),
+            Source::Csv(_) => None,
+        }
     }
 
     /// Whether ids that repeat an earlier row's are reported.
@@ -362,6 +400,7 @@ impl<R: Read> IncidentReader<R> {
                 Source::GeoJson(_) => None,
             },
             max_row_bytes: self.max_row_bytes,
+            input_crs: self.input_crs.clone(),
         }
     }
 

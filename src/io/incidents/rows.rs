@@ -55,6 +55,8 @@ pub(crate) struct RowParser {
     pub(super) csv: Option<Arc<CsvHeader>>,
     /// The longest row converted, in bytes (see [`IncidentReader::max_row_bytes`]).
     pub(super) max_row_bytes: usize,
+    /// The CRS of the coordinates, when not WGS84 (see [`IncidentReader::input_crs`]).
+    pub(super) input_crs: Option<crate::crs::Reprojection>,
 }
 
 impl RowParser {
@@ -135,9 +137,12 @@ impl RowParser {
                 sink.row(line, Err(too_long));
                 return;
             }
-            let converted = header
-                .columns
-                .incident_into(record, &header.names, sink.slot());
+            let converted = header.columns.incident_into(
+                record,
+                &header.names,
+                sink.slot(),
+                self.input_crs.as_ref(),
+            );
             sink.row(line, converted.map_err(|m| problem(line, m)));
         });
         if let Err((line, e)) = result {

@@ -211,3 +211,55 @@ fn a_feature_longer_than_the_limit_is_skipped() {
     assert_eq!(incident(&rows, 2).id, "G3");
     assert!(!reader.stopped_early());
 }
+
+#[test]
+fn geojson_legacy_crs_member() {
+    let with_crs = |crs: &str, features: &str| {
+        format!("{{\"type\":\"FeatureCollection\",\"crs\":{crs},\"features\":[{features}]}}")
+    };
+    // WGS84 named in any of its ways changes nothing.
+    for wgs84 in [
+        r#"{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}}"#,
+        r#"{"type":"name","properties":{"name":"EPSG:4326"}}"#,
+        r#"{"type":"EPSG","properties":{"code":4326}}"#,
+    ] {
+        let rows = rows(&with_crs(wgs84, POINT));
+        assert_eq!(incident(&rows, 0).point.x(), 70.58, "{wgs84}");
+    }
+    // A member that names no CRS is refused, not ignored.
+    let unknown =
+        fatal(with_crs(r#"{"type":"name","properties":{"name":"UTM 42"}}"#, POINT).as_bytes());
+    assert!(
+        unknown.starts_with("in.csv:1: \"crs\" member: \"UTM 42\" is not a coordinate"),
+        "{unknown}"
+    );
+    let odd = fatal(with_crs(r#"{"type":"link"}"#, POINT).as_bytes());
+    assert!(
+        odd.contains("\"crs\" member {\"type\":\"link\"} not understood"),
+        "{odd}"
+    );
+    // Another CRS after the features, which were read as WGS84, stops the reading.
+    let late = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{POINT}],\
+         \"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"EPSG:32642\"}}}}}}"
+    );
+    let rows = rows(&late);
+    let last = problem(&rows, rows.len() - 1);
+    assert!(
+        last.contains("the \"crs\" member (EPSG:32642) comes after the features"),
+        "{last}"
+    );
+    #[cfg(not(feature = "proj"))]
+    {
+        let utm = with_crs(
+            r#"{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32642"}}"#,
+            POINT,
+        );
+        let message = fatal(utm.as_bytes());
+        assert!(
+            message.contains("\"crs\" member: EPSG:32642: converting"),
+            "{message}"
+        );
+        assert!(message.contains("--features proj"), "{message}");
+    }
+}
