@@ -15,6 +15,7 @@
 //!   `tests/fixtures/bad/incidents/`, each with the exact messages `bordertrack incidents`
 //!   must print and its exit status.
 //! - `crs` (with the `proj` feature): reprojection against PROJ's `cs2cs`, within 1 mm.
+//! - `crs_cli`: `--crs` and `--input-crs`, with the `proj` feature and without it.
 
 mod util;
 
@@ -24,6 +25,7 @@ mod bad_long_rows;
 mod cli;
 #[cfg(feature = "proj")]
 mod crs;
+mod crs_cli;
 mod dataset_errors;
 mod embed;
 mod import;

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use bordertrack::crs::Crs;
 use bordertrack::report::Format;
 use bordertrack::{Basis, Dyad, PartialDate, StatusFilter};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -167,6 +168,11 @@ pub struct SegmentsArgs {
     /// not_demarcated (none or in_progress), demarcation_unknown. Either: unknown.
     #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
     pub on: Option<StatusFilter>,
+    /// Write geometries in this coordinate reference system: EPSG:NNNN or a PROJ string
+    /// ("+proj=utm +zone=42 +datum=WGS84"). Needs a build with the `proj` feature. Lengths
+    /// stay geodesic on WGS84.
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub crs: Option<Crs>,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -254,6 +260,18 @@ pub struct IncidentsArgs {
     /// keeps every id in memory (about 50-80 MB per million ids), so memory is no longer flat.
     #[arg(long)]
     pub check_ids: bool,
+    /// The coordinate reference system of FILE's coordinates, when not WGS84: EPSG:NNNN or a
+    /// PROJ string. The latitude column then holds the northing (or y) and the longitude
+    /// column the easting (or x); they are converted to WGS84 before classification. A
+    /// GeoJSON file's legacy "crs" member is honoured without this option. Needs a build
+    /// with the `proj` feature.
+    #[arg(long, value_name = "CRS", value_parser = parse_crs, requires = "file")]
+    pub input_crs: Option<Crs>,
+    /// Write points in this coordinate reference system: EPSG:NNNN or a PROJ string. The
+    /// geometry and the lon/lat columns (then named x/y) are converted; distances stay
+    /// geodesic on WGS84. Needs a build with the `proj` feature.
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub crs: Option<Crs>,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -398,6 +416,10 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
     let w = w.trim().parse::<u32>().map_err(|_| bad())?;
     let h = h.trim().parse::<u32>().map_err(|_| bad())?;
     Ok((w, h))
+}
+
+fn parse_crs(s: &str) -> Result<Crs, String> {
+    s.parse::<Crs>().map_err(|e| e.to_string())
 }
 
 fn parse_dyad(s: &str) -> Result<Dyad, String> {

@@ -8,6 +8,7 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use bordertrack::crs::{ReprojectedLayer, Reprojection};
 use bordertrack::io::IncidentReader;
 use bordertrack::pipeline::{IncidentLayer, Stop, TableOptions, TableSummary};
 use bordertrack::query::IncidentQuery;
@@ -69,7 +70,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                 .flatten()
                 .filter(std::fs::Metadata::is_file)
                 .map(|m| m.len());
-            Some(r.check_duplicate_ids(args.check_ids))
+            Some(with_input_crs(r, args)?.check_duplicate_ids(args.check_ids))
         }
         None => None,
     };
@@ -77,9 +78,26 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     let mut inputs = super::inputs(data_dir);
     inputs.extend(args.file.clone());
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
     let mut out = Output::open(&args.out, &inputs)?;
     let schema = IncidentLayer::schema();
-    let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
+    let format = output::format(&args.out)?;
+    let mut writer = match &output_crs {
+        Some(r) => {
+            let written = ReprojectedLayer::output_schema(&schema);
+            RowWriter::with_schema_in_crs(&mut out, format, &written, r.crs())?
+        }
+        None => RowWriter::with_schema(&mut out, format, &schema)?,
+    };
+    // With --crs, each feature is converted on its way to the writer.
+    let mut reprojected;
+    let sink: &mut dyn LayerSink = match output_crs {
+        Some(r) => {
+            reprojected = ReprojectedLayer::new(&mut writer, &schema, r);
+            &mut reprojected
+        }
+        None => &mut writer,
+    };
 
     // On a terminal, a spinner with the rows read and the rows per second.
     let rows_read = AtomicU64::new(0);
@@ -116,7 +134,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
             &mut reader,
             &query,
             options,
-            &mut sink,
+            &mut *sink,
             &mut on_problem,
         );
         finished.store(true, Ordering::Relaxed);
@@ -182,6 +200,35 @@ fn classify(
             )
         }
     }
+}
+
+/// Applies `--input-crs`, and warns about a GeoJSON file's legacy `crs` member: honoured,
+/// unless `--input-crs` names another CRS.
+fn with_input_crs(
+    reader: IncidentReader<Box<dyn Read>>,
+    args: &IncidentsArgs,
+) -> Result<IncidentReader<Box<dyn Read>>, Failure> {
+    if let Some(declared) = reader.declared_crs() {
+        let name = reader.name();
+        match &args.input_crs {
+            Some(given) if given != declared => say!(
+                "bordertrack: warning: {name}: the file's \"crs\" member says {declared}; \
+                 reading its coordinates in {given} as --input-crs says"
+            ),
+            Some(_) => {}
+            None => say!(
+                "bordertrack: warning: {name}: reading the coordinates in {declared}, which the \
+                 file names in its \"crs\" member (RFC 7946 removed that member: GeoJSON is \
+                 WGS84 longitude/latitude; give --input-crs to override)"
+            ),
+        }
+    }
+    let Some(crs) = &args.input_crs else {
+        return Ok(reader);
+    };
+    let reprojection =
+        Reprojection::new(crs.clone()).map_err(|e| Failure::Usage(format!("--input-crs: {e}")))?;
+    Ok(reader.input_crs(reprojection))
 }
 
 /// What to say when every row was bad.

@@ -57,3 +57,18 @@ pub fn date_cells(d: Option<PartialDate>) -> [Cell<'static>; 3] {
         None => [Cell::Empty, Cell::Empty, Cell::Empty],
     }
 }
+
+/// The reprojection for `--crs` (or `--input-crs`): `None` for WGS84 or when not asked; a
+/// CRS that cannot be used (or a build without PROJ) is a usage error, with the library's
+/// explanation (how to build with PROJ, or PROJ's own message).
+pub fn reprojection(
+    crs: Option<&bordertrack::crs::Crs>,
+    flag: &str,
+) -> Result<Option<bordertrack::crs::Reprojection>, Failure> {
+    let Some(crs) = crs.filter(|crs| !crs.is_wgs84()) else {
+        return Ok(None);
+    };
+    bordertrack::crs::Reprojection::new(crs.clone())
+        .map(Some)
+        .map_err(|e| Failure::Usage(format!("{flag}: {e}")))
+}

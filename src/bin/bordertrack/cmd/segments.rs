@@ -42,8 +42,13 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
     let timelines = StatusTimelines::new(&data, args.when.basis.into());
     let inputs = super::inputs(data_dir);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let reprojection = super::reprojection(args.crs.as_ref(), "--crs")?;
     let mut out = Output::open(&args.out, &inputs)?;
-    let mut w = RowWriter::new(&mut out, output::format(&args.out)?, COLUMNS)?;
+    let format = output::format(&args.out)?;
+    let mut w = match &reprojection {
+        Some(r) => RowWriter::new_in_crs(&mut out, format, COLUMNS, r.crs())?,
+        None => RowWriter::new(&mut out, format, COLUMNS)?,
+    };
     for (i, seg) in data.segments().iter().enumerate() {
         if args.dyad.is_some_and(|d| d != seg.dyad) {
             continue;
@@ -74,7 +79,12 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
             Cell::text(seg.extent.as_str()),
             Cell::text(st.ambiguity()),
         ];
-        w.write(&cells, Some(&Geometry::LineString(seg.line.clone())))?;
+        let mut line = seg.line.clone();
+        if let Some(r) = &reprojection {
+            r.from_wgs84(&mut line.0)
+                .map_err(|e| format!("segment {}: {e}", seg.id))?;
+        }
+        w.write(&cells, Some(&Geometry::LineString(line)))?;
     }
     w.finish()?;
     out.commit()?;
