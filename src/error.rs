@@ -48,6 +48,26 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// Every kind, in a fixed order.
+    pub const ALL: [ProblemKind; 5] = [
+        ProblemKind::Invalid,
+        ProblemKind::DuplicateId,
+        ProblemKind::TooLong,
+        ProblemKind::Unreadable,
+        ProblemKind::Unplaced,
+    ];
+
+    /// The kind's place in [`ProblemKind::ALL`].
+    pub(crate) fn index(self) -> usize {
+        match self {
+            ProblemKind::Invalid => 0,
+            ProblemKind::DuplicateId => 1,
+            ProblemKind::TooLong => 2,
+            ProblemKind::Unreadable => 3,
+            ProblemKind::Unplaced => 4,
+        }
+    }
+
     /// The kind's stable key: `invalid`, `duplicate-id`, `too-long`, `unreadable`, `unplaced`.
     pub fn as_str(self) -> &'static str {
         match self {

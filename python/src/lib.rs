@@ -252,6 +252,7 @@ impl PyBorders {
                         interrupt: None,
                         input_len_bytes: len,
                         rows_read: None,
+                        max_problems_per_kind: None,
                     };
                     let mut sink =
                         RowWriter::with_schema(Vec::new(), Format::Csv, &IncidentLayer::schema())

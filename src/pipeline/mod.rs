@@ -22,7 +22,7 @@ pub use layer::IncidentLayer;
 use crate::io::IncidentReader;
 use crate::query::{BorderIndex, IncidentQuery};
 use crate::report::LayerSink;
-use crate::{Basis, Borders, Error, Incident, Problem, Result};
+use crate::{Basis, Borders, Error, Incident, Problem, ProblemKind, Result};
 
 /// How [`Borders::classify_table`] runs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,6 +43,11 @@ pub struct TableOptions<'a> {
     /// Counts the rows read so far (good and bad), added to after each block in input order:
     /// read it from another thread to show progress.
     pub rows_read: Option<&'a AtomicU64>,
+    /// Hand the problem handler at most this many problems of each [`ProblemKind`] (the
+    /// first ones, in input order) and only count the rest, in
+    /// [`TableSummary::not_delivered`]; `None`: hand over every problem. A bound keeps memory
+    /// flat however many rows are bad and however many threads run.
+    pub max_problems_per_kind: Option<u64>,
 }
 
 /// Why a run of [`Borders::classify_table`] ended before the end of its input.
@@ -65,10 +70,62 @@ pub struct TableSummary {
     pub read: u64,
     /// Incidents that fell on a matching stretch.
     pub matched: u64,
-    /// Bad rows, each handed to the problem handler.
+    /// Bad rows (and incidents that could not be placed): those handed to the problem
+    /// handler plus those [not delivered](TableSummary::not_delivered).
     pub bad: u64,
+    /// Problems counted but not handed to the problem handler, beyond
+    /// [`TableOptions::max_problems_per_kind`] of their kind.
+    pub not_delivered: ProblemCounts,
     /// Why the run ended early, if it did.
     pub stopped: Option<Stop>,
+}
+
+/// A count of problems for each [`ProblemKind`].
+///
+/// # Examples
+/// ```
+/// use bordertrack::pipeline::ProblemCounts;
+/// use bordertrack::ProblemKind;
+/// let mut counts = ProblemCounts::default();
+/// counts.add(ProblemKind::Invalid, 3);
+/// assert_eq!(counts.get(ProblemKind::Invalid), 3);
+/// assert_eq!(counts.total(), 3);
+/// assert_eq!(counts.iter().collect::<Vec<_>>(), [(ProblemKind::Invalid, 3)]);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProblemCounts([u64; ProblemKind::ALL.len()]);
+
+impl ProblemCounts {
+    /// The count of `kind`.
+    pub fn get(&self, kind: ProblemKind) -> u64 {
+        self.0[kind.index()]
+    }
+
+    /// Adds `n` to the count of `kind`.
+    pub fn add(&mut self, kind: ProblemKind, n: u64) {
+        self.0[kind.index()] += n;
+    }
+
+    /// The sum of all counts.
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// The kinds with a count above zero, with their counts, in the order of
+    /// [`ProblemKind::ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = (ProblemKind, u64)> + '_ {
+        ProblemKind::ALL
+            .iter()
+            .map(|&kind| (kind, self.get(kind)))
+            .filter(|&(_, n)| n > 0)
+    }
+
+    /// Adds every count of `other`.
+    fn add_all(&mut self, other: &ProblemCounts) {
+        for (kind, n) in other.iter() {
+            self.add(kind, n);
+        }
+    }
 }
 
 impl TableSummary {
@@ -190,6 +247,7 @@ impl Borders {
             source_name: name,
             all: options.all_rows,
             check_ids: rows.checks_ids(),
+            max_problems_per_kind: options.max_problems_per_kind,
             spare: Default::default(),
         };
         run::run(&classifier, rows, options, sink, problem)
@@ -205,5 +263,82 @@ fn check_schema(sink: &dyn LayerSink) -> Result<()> {
         Err(Error::Request(
             "the sink was not made for the incident layer's columns".to_string(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Format, RowWriter};
+    use crate::StatusFilter;
+
+    /// Runs a table of 40,000 rows (several blocks) with bad rows of two kinds, and returns
+    /// the problems delivered and the summary.
+    fn run_table(check_ids: bool, limit: Option<u64>) -> (Vec<Problem>, TableSummary) {
+        let mut csv = String::from("id,date,lat,lon\n");
+        for i in 0..40_000 {
+            let id = if i % 7 == 2 {
+                "DUP".to_string()
+            } else {
+                format!("R{i}")
+            };
+            let lat = if i % 3 == 0 { "oops" } else { "41.46667" };
+            csv.push_str(&format!("{id},2006-04-19,{lat},69.16667\n"));
+        }
+        let borders = Borders::embedded().expect("the embedded dataset loads");
+        let mut reader = IncidentReader::from_reader(csv.as_bytes(), "t.csv")
+            .expect("a header")
+            .check_duplicate_ids(check_ids);
+        let query = IncidentQuery {
+            within_m: 5_000.0,
+            as_of: None,
+            filter: StatusFilter::default(),
+            dyad: None,
+            certain_only: false,
+        };
+        let options = TableOptions {
+            max_problems_per_kind: limit,
+            ..TableOptions::default()
+        };
+        let schema = IncidentLayer::schema();
+        let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &schema).expect("a sink");
+        let mut problems = Vec::new();
+        let summary = borders
+            .classify_table(&mut reader, &query, options, &mut sink, &mut |p| {
+                problems.push(p.clone());
+                ControlFlow::Continue(())
+            })
+            .expect("the run");
+        (problems, summary)
+    }
+
+    #[test]
+    fn a_bound_on_problems_delivers_the_first_of_each_kind_and_counts_the_rest() {
+        for check_ids in [false, true] {
+            let (all, full) = run_table(check_ids, None);
+            assert_eq!(full.not_delivered, ProblemCounts::default());
+            assert_eq!(full.bad, all.len() as u64);
+            let (some, bounded) = run_table(check_ids, Some(3));
+            // The first three of each kind, in input order.
+            let mut seen = ProblemCounts::default();
+            let want: Vec<String> = all
+                .iter()
+                .filter(|p| {
+                    seen.add(p.kind, 1);
+                    seen.get(p.kind) <= 3
+                })
+                .map(Problem::to_string)
+                .collect();
+            let got: Vec<String> = some.iter().map(Problem::to_string).collect();
+            assert_eq!(got, want, "check_ids {check_ids}");
+            let kinds = if check_ids { 2 } else { 1 };
+            assert_eq!(got.len(), 3 * kinds);
+            // Every problem is counted, delivered or not.
+            assert_eq!((bounded.read, bounded.bad), (full.read, full.bad));
+            for (kind, n) in seen.iter() {
+                assert_eq!(bounded.not_delivered.get(kind), n - 3, "{kind}");
+            }
+            assert_eq!(bounded.not_delivered.total() + got.len() as u64, full.bad);
+        }
     }
 }

@@ -9,7 +9,7 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Mutex};
 
-use super::{IncidentLayer, Stop, TableOptions, TableSummary};
+use super::{IncidentLayer, ProblemCounts, Stop, TableOptions, TableSummary};
 use crate::io::incidents::{Block, Row, RowParser};
 use crate::io::IncidentReader;
 use crate::query::{BorderIndex, IncidentMatch, IncidentQuery, StatusTimelines};
@@ -34,9 +34,34 @@ const IN_FLIGHT_PER_THREAD: usize = 3;
 /// What one block produced: encoded features and the problems met, in input order.
 struct Done {
     batch: Batch,
+    /// The problems kept ([`Tally::keep`]), in input order.
     problems: Vec<Problem>,
+    tally: Tally,
     read: u64,
     matched: u64,
+}
+
+/// Which problems are kept: the first `limit` of each kind; the rest are only counted. Each
+/// block keeps the first `limit` of each kind of its own, which bounds its memory, and the
+/// calling thread delivers the first `limit` of each kind over the whole run: those are among
+/// the first `limit` of their kind in their block, so the bound per block loses none.
+struct Tally {
+    limit: Option<u64>,
+    kept: ProblemCounts,
+    held_back: ProblemCounts,
+}
+
+impl Tally {
+    /// Counts a problem of `kind`, and says whether to keep it.
+    fn keep(&mut self, kind: ProblemKind) -> bool {
+        if self.limit.is_some_and(|limit| self.kept.get(kind) >= limit) {
+            self.held_back.add(kind, 1);
+            false
+        } else {
+            self.kept.add(kind, 1);
+            true
+        }
+    }
 }
 
 /// One unit of work for a worker thread.
@@ -65,6 +90,8 @@ pub(super) struct Classifier<'a> {
     pub source_name: &'a str,
     pub all: bool,
     pub check_ids: bool,
+    /// Problems of each kind kept per block, see [`Tally`]; `None`: all.
+    pub max_problems_per_kind: Option<u64>,
     /// Buffers kept for reuse between blocks (a block's buffers take a few hundred KiB,
     /// which the allocator would otherwise hand out as fresh pages each time).
     pub spare: Mutex<SpareBuffers>,
@@ -100,6 +127,11 @@ impl Classifier<'_> {
         let mut d = Done {
             batch: self.take_spare(|s| s.batches.pop()),
             problems: Vec::new(),
+            tally: Tally {
+                limit: self.max_problems_per_kind,
+                kept: ProblemCounts::default(),
+                held_back: ProblemCounts::default(),
+            },
             read: 0,
             matched: 0,
         };
@@ -110,16 +142,20 @@ impl Classifier<'_> {
                     .iter()
                     .filter_map(|r| r.incident.as_ref().ok())
                     .collect();
-                // Each problem with the number of incidents before it.
+                // Each problem kept with the number of incidents before it.
                 let mut before = 0;
-                let problems = rows.iter().filter_map(|r| match &r.incident {
-                    Ok(_) => {
-                        before += 1;
-                        None
+                let mut problems = Vec::new();
+                for r in &rows {
+                    match &r.incident {
+                        Ok(_) => before += 1,
+                        Err(p) => {
+                            if d.tally.keep(p.kind) {
+                                problems.push((before, p.clone()));
+                            }
+                        }
                     }
-                    Err(p) => Some((before, p.clone())),
-                });
-                self.classify(&incidents, problems, &mut d, &mut date);
+                }
+                self.classify(&incidents, problems.into_iter(), &mut d, &mut date);
                 drop(incidents);
                 rows.clear();
                 self.keep(|s| s.rows.push(rows));
@@ -142,8 +178,11 @@ impl Classifier<'_> {
                 // buffers reused), then classified together.
                 let mut incidents = self.take_spare(|s| s.incidents.pop());
                 let mut problems = Vec::new();
+                let tally = &mut d.tally;
                 let n = parser.convert_into(block, &mut incidents, |before, p| {
-                    problems.push((before, p));
+                    if tally.keep(p.kind) {
+                        problems.push((before, p));
+                    }
                 });
                 let converted = incidents.get(..n).unwrap_or(&[]);
                 self.classify(converted, problems.into_iter(), &mut d, &mut date);
@@ -154,7 +193,7 @@ impl Classifier<'_> {
     }
 
     /// Classifies and encodes `incidents` into `d` in their order, with `problems` (each
-    /// after as many incidents as it says) among them; `date` is a buffer for dates' text.
+    /// after as many incidents as it says, already counted in `d.tally`) among them; `date` is a buffer for dates' text.
     fn classify<I: Borrow<Incident>>(
         &self,
         incidents: &[I],
@@ -186,6 +225,9 @@ impl Classifier<'_> {
         let m = match m {
             Ok(m) => m,
             Err(e) => {
+                if !d.tally.keep(ProblemKind::Unplaced) {
+                    return;
+                }
                 d.problems.push(
                     Problem::new(
                         self.source_name,
@@ -292,18 +334,36 @@ pub(super) fn run<R: Read>(
 ) -> Result<TableSummary> {
     let mut summary = TableSummary::default();
     // Writes one block's features and counts them; `Some(stop)` ends the run.
+    // The problems delivered over the whole run, to deliver the first of each kind only.
+    let mut delivered = Tally {
+        limit: options.max_problems_per_kind,
+        kept: ProblemCounts::default(),
+        held_back: ProblemCounts::default(),
+    };
     let mut write = |mut d: Done| -> Result<Option<Stop>> {
         for p in &d.problems {
             summary.bad += 1;
+            if !delivered.keep(p.kind) {
+                summary.not_delivered.add(p.kind, 1);
+                if options.stop_at_first_problem {
+                    return Ok(Some(Stop::Problem));
+                }
+                continue;
+            }
             let flow = problem(p);
             if flow.is_break() || options.stop_at_first_problem {
                 return Ok(Some(Stop::Problem));
             }
         }
+        summary.bad += d.tally.held_back.total();
+        summary.not_delivered.add_all(&d.tally.held_back);
         summary.read += d.read;
         summary.matched += d.matched;
         if let Some(rows) = options.rows_read {
-            rows.fetch_add(d.read + d.problems.len() as u64, Ordering::Relaxed);
+            rows.fetch_add(
+                d.read + d.problems.len() as u64 + d.tally.held_back.total(),
+                Ordering::Relaxed,
+            );
         }
         sink.write_batch(&mut d.batch).map_err(Error::Write)?;
         classifier.keep(|s| s.batches.push(d.batch));

@@ -3,6 +3,7 @@
 //! rest only counted, and the counts per kind are printed at the end when some were held
 //! back. Memory is a counter per kind, however many problems there are.
 
+use bordertrack::pipeline::ProblemCounts;
 use bordertrack::{Problem, ProblemKind};
 
 use crate::output::say;
@@ -44,6 +45,17 @@ impl Reporter {
             match &self.progress {
                 Some(pb) => pb.suspend(|| say!("{problem}")),
                 None => say!("{problem}"),
+            }
+        }
+    }
+
+    /// Counts problems that were met but never handed to [`Reporter::report`] (the library
+    /// keeps no more of each kind than this reporter prints).
+    pub fn count_not_delivered(&mut self, counts: &ProblemCounts) {
+        for (kind, n) in counts.iter() {
+            match self.counts.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, seen)) => *seen += n,
+                None => self.counts.push((kind, n)),
             }
         }
     }
@@ -109,5 +121,18 @@ mod tests {
             all.report(&problem(ProblemKind::Invalid));
         }
         assert_eq!((all.total(), all.summary()), (5, None));
+        // Problems the library counted without delivering them add to the totals.
+        let mut counted = ProblemCounts::default();
+        counted.add(ProblemKind::Invalid, 10);
+        counted.add(ProblemKind::TooLong, 1);
+        r.count_not_delivered(&counted);
+        assert_eq!(r.total(), 15);
+        assert_eq!(
+            r.summary().as_deref(),
+            Some(
+                "bordertrack: 15 problems, the first 2 of each kind shown: 13 invalid, \
+                 1 duplicate-id, 1 too-long (--max-problems 0 shows all)"
+            )
+        );
     }
 }

@@ -56,6 +56,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         interrupt: Some(&crate::INTERRUPTED),
         input_len_bytes: None,
         rows_read: None,
+        max_problems_per_kind: (args.max_problems > 0).then_some(args.max_problems),
     };
     let mut reader = match &args.file {
         Some(p) => {
@@ -143,6 +144,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    problems.count_not_delivered(&summary.not_delivered);
     if let Some(counts) = problems.summary() {
         say!("{counts}");
     }
