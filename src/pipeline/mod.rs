@@ -6,8 +6,9 @@
 //! order that keeps nearby ones together, a Morton order of their positions) and encodes them in
 //! input order with the sink's encoder; the calling thread writes the encoded blocks in input
 //! order as they come back, and hands each block's problems to the caller's handler, in input
-//! order too. Memory stays flat however long the input is and however many rows are bad (a
-//! few blocks per worker at most, unless duplicate ids are checked, which keeps every id).
+//! order too. Memory stays flat however long the input is (a few blocks per worker at most,
+//! unless duplicate ids are checked, which keeps every id), and however many rows are bad when
+//! [`TableOptions::max_problems_per_kind`] bounds the problems delivered.
 //! With duplicate ids checked, the rows of each block come back to the calling thread once
 //! converted, to be checked in input order, and go out again to be classified.
 
