@@ -69,6 +69,7 @@ mod date;
 mod error;
 pub mod import;
 pub mod io;
+pub mod layers;
 #[cfg(feature = "map")]
 pub mod map;
 mod model;

@@ -3,6 +3,7 @@
 //! - `cli`: every command through the binary on small fixture datasets.
 //! - `incidents`: `incidents` and `locate` on the embedded and synthetic datasets.
 //! - `embed`: the library pipeline embedded through the façade gives the command's output.
+//! - `export`: `bordertrack export` of every layer.
 //! - `dataset_errors`: the library's problem lists, unreadable files, fuzzing regressions.
 //! - `spatial`: the geodesic index against a brute-force oracle and GeographicLib values.
 //! - `bad_inputs`: the catalogue of broken datasets in `tests/fixtures/bad/`, each with the
@@ -29,6 +30,7 @@ mod crs_cli;
 mod dataset_errors;
 mod embed;
 mod import;
+mod export;
 mod incidents;
 mod map;
 mod readme;

@@ -60,6 +60,22 @@ impl StatusTimelines {
         self.basis
     }
 
+    /// The dated delimitation events of the segment at `segment_index`, in chronological
+    /// order (empty for an index out of range).
+    pub fn delimitation_events(&self, segment_index: usize) -> &[Event<Delimitation, usize>] {
+        self.delimitation
+            .get(segment_index)
+            .map_or(&[], |t| t.events())
+    }
+
+    /// The dated demarcation events of the segment at `segment_index`, in chronological
+    /// order (empty for an index out of range).
+    pub fn demarcation_events(&self, segment_index: usize) -> &[Event<Demarcation, usize>] {
+        self.demarcation
+            .get(segment_index)
+            .map_or(&[], |t| t.events())
+    }
+
     /// The status of the segment at `segment_index` (in [`Dataset::segments`]) over `at`.
     ///
     /// # Panics

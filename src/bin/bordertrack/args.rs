@@ -69,6 +69,16 @@ pub enum Command {
   bordertrack locate 69.16667 41.46667 --as-of 2006-04-19
   bordertrack locate 69.2 41.5 --within 50km --format json")]
     Locate(LocateArgs),
+    /// Write one of the dataset's layers: segments (status at a date), status (the
+    /// time-enabled history: one feature per segment and interval of unchanged status, with
+    /// valid_from and valid_to dates), places (sovereignty at a date), instruments (no
+    /// geometry) or incidents (the dataset's incidents, classified as `incidents` does).
+    #[command(after_help = "Examples:
+  bordertrack export status -o status.geojson
+  bordertrack export segments --dyad KAZ-UZB --as-of 2002-01-01 -o kaz-uzb-2002.geojson
+  bordertrack export places --as-of 2024 --format csv
+  bordertrack export instruments -o instruments.csv")]
+    Export(ExportArgs),
     /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise).
     #[command(after_help = "Examples:
   bordertrack validate
@@ -113,6 +123,7 @@ impl Command {
             Command::History(a) => Some(&a.out),
             Command::Incidents(a) => Some(&a.out),
             Command::Locate(a) => Some(&a.out),
+            Command::Export(a) => Some(&a.out),
             Command::Validate(_)
             | Command::Map(_)
             | Command::Completions(_)
@@ -274,6 +285,55 @@ pub struct IncidentsArgs {
     pub crs: Option<Crs>,
     #[command(flatten)]
     pub out: OutArgs,
+}
+
+/// `export` options.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The layer to write.
+    #[arg(value_enum)]
+    pub layer: LayerArg,
+    /// The date to evaluate status and sovereignty at (segments, places, incidents); for the
+    /// status layer, only the intervals in force on some day of it (default: every interval).
+    #[command(flatten)]
+    pub when: WhenArgs,
+    /// Only this dyad (segments, status intervals, instruments, incidents; places that
+    /// belonged to one of its countries).
+    #[arg(long, value_parser = parse_dyad)]
+    pub dyad: Option<Dyad>,
+    /// Only segments, status intervals or incidents whose status matches one of these words
+    /// (comma = or), as for `segments`.
+    #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
+    pub on: Option<StatusFilter>,
+    /// For the incidents layer: the distance within which an incident counts as on a
+    /// segment, as for `incidents`.
+    #[arg(long, value_name = "DIST", default_value = "1km", value_parser = parse_distance)]
+    pub within: f64,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The layers `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayerArg {
+    /// Every segment with its status at a date (lines).
+    Segments,
+    /// One feature per segment and interval of unchanged status (lines, time-enabled).
+    Status,
+    /// Named places with their country at a date (points).
+    Places,
+    /// Treaties and other instruments (no geometry).
+    Instruments,
+    /// The dataset's incidents, classified (points).
+    Incidents,
+}
+
+impl LayerArg {
+    /// The layer's name as typed.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    }
 }
 
 /// `locate` options.

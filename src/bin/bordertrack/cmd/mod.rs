@@ -1,6 +1,7 @@
 //! One module per subcommand; each exposes `run`.
 
 pub mod completions;
+pub mod export;
 pub mod history;
 pub mod import;
 pub mod incidents;

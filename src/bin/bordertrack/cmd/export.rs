@@ -1,0 +1,89 @@
+//! `bordertrack export LAYER`: one of the dataset's layers, in any output format. Glue around
+//! the library's layers ([`bordertrack::layers`]) and, for `incidents`, the incidents command.
+
+use std::path::{Path, PathBuf};
+
+use bordertrack::layers::{self, LayerQuery};
+use bordertrack::report::{Column, LayerSink, RowWriter};
+use bordertrack::Borders;
+
+use crate::args::{ExportArgs, IncidentsArgs, LayerArg, WhenArgs};
+use crate::output::{self, Output};
+use crate::Failure;
+
+/// A library function writing one layer into a sink.
+type WriteLayer = fn(&Borders, &LayerQuery, &mut dyn LayerSink) -> std::io::Result<u64>;
+
+/// Runs the command.
+pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
+    if args.on.is_some()
+        && !matches!(
+            args.layer,
+            LayerArg::Segments | LayerArg::Status | LayerArg::Incidents
+        )
+    {
+        return Err(Failure::Usage(format!(
+            "--on selects by status: it applies to the segments, status and incidents layers, \
+             not to {}",
+            args.layer.name()
+        )));
+    }
+    let (columns, has_geometry, write): (&[Column], bool, WriteLayer) = match args.layer {
+        LayerArg::Incidents => return super::incidents::run(data_dir, &incidents_args(args)),
+        LayerArg::Segments => (layers::SEGMENTS, true, layers::write_segments),
+        LayerArg::Status => (layers::STATUS, true, layers::write_status),
+        LayerArg::Places => (layers::PLACES, true, layers::write_places),
+        LayerArg::Instruments => (layers::INSTRUMENTS, false, layers::write_instruments),
+    };
+    let borders = Borders::new(super::load(data_dir)?)?;
+    if let Some(d) = args.dyad {
+        if !borders.dataset().dyads().contains(&d) {
+            return Err(Failure::Usage(format!(
+                "no segments of dyad {d} in the dataset"
+            )));
+        }
+    }
+    let query = LayerQuery {
+        at: match args.layer {
+            // The time-enabled layer keeps every interval unless a date is asked for.
+            LayerArg::Status => args.when.as_of.map(|d| d.span()),
+            _ => Some(super::as_of(&args.when)),
+        },
+        basis: args.when.basis.into(),
+        dyad: args.dyad,
+        filter: args.on.clone(),
+    };
+    let schema = layers::schema(columns, has_geometry);
+    let inputs = super::inputs(data_dir);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let mut out = Output::open(&args.out, &inputs)?;
+    let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
+    write(&borders, &query, &mut sink)?;
+    sink.finish()?;
+    out.commit()?;
+    Ok(())
+}
+
+/// The `incidents` command's options for `export incidents`: the dataset's own incidents,
+/// classified as `bordertrack incidents` does by default.
+fn incidents_args(args: &ExportArgs) -> IncidentsArgs {
+    IncidentsArgs {
+        file: None,
+        on: args.on.clone(),
+        within: args.within,
+        when: WhenArgs {
+            as_of: args.when.as_of,
+            basis: args.when.basis,
+        },
+        dyad: args.dyad,
+        all: false,
+        certain: false,
+        strict: false,
+        max_problems: 100,
+        check_ids: false,
+        out: crate::args::OutArgs {
+            format: args.out.format,
+            output: args.out.output.clone(),
+        },
+    }
+}
