@@ -81,6 +81,8 @@ fn incidents_args(args: &ExportArgs) -> IncidentsArgs {
         strict: false,
         max_problems: 100,
         check_ids: false,
+        input_crs: None,
+        crs: None,
         out: crate::args::OutArgs {
             format: args.out.format,
             output: args.out.output.clone(),
