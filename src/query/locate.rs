@@ -36,8 +36,26 @@ pub struct BorderIndex {
     sides: Vec<(Dyad, CountryCode, CountryCode)>,
     /// Each segment's stated precision, metres, in dataset order.
     precision_m: Vec<f64>,
+    /// Every segment, numbered as in the dataset.
     index: LineIndex,
+    /// The stated precision of the ordinary segments (the median), metres: the incident
+    /// search in `index` reaches this far beyond the distance asked for and the incident's
+    /// precision, and looks there only at segments at least this precise.
+    ordinary_precision_m: f64,
+    /// The segments less precise than that, in their own small index (so that their wide reach
+    /// does not widen every search), with the largest of their precisions.
+    imprecise: Option<ImpreciseLines>,
     chainage_start_m: Vec<f64>,
+}
+
+/// The segments whose stated precision is wider than the ordinary one, indexed on their own.
+#[derive(Debug)]
+struct ImpreciseLines {
+    index: LineIndex,
+    /// The position in the dataset of each line of `index`.
+    segment_of: Vec<usize>,
+    /// The largest precision among them, metres.
+    max_precision_m: f64,
 }
 
 /// Where a point lies relative to one segment.
@@ -59,10 +77,22 @@ pub struct Located {
 }
 
 /// What `classify` looks for.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Start from [`IncidentQuery::within`] (or `Default`, which allows no distance) and set the
+/// fields wanted, so that a field added later does not break the code:
+///
+/// ```
+/// use bordertrack::query::IncidentQuery;
+/// let query = IncidentQuery {
+///     certain_only: true,
+///     ..IncidentQuery::within(5_000.0)
+/// };
+/// assert_eq!(query.within_m, 5_000.0);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncidentQuery {
     /// Distance allowed between an incident and a segment, in metres, before the incident's
-    /// own location precision is added.
+    /// location precision and the segment's stated precision are added.
     pub within_m: f64,
     /// Evaluate every status at this span instead of at each incident's own date.
     pub as_of: Option<DateSpan>,
@@ -90,6 +120,17 @@ pub struct IncidentMatch {
     pub alternatives: Vec<Alternative>,
 }
 
+impl IncidentQuery {
+    /// A query for the segments within `within_m` metres of each incident, of any status and
+    /// dyad, at each incident's own date, keeping possible matches.
+    pub fn within(within_m: f64) -> IncidentQuery {
+        IncidentQuery {
+            within_m,
+            ..IncidentQuery::default()
+        }
+    }
+}
+
 impl BorderIndex {
     /// Indexes every segment of `data`.
     ///
@@ -111,14 +152,36 @@ impl BorderIndex {
             let length_m = index.line_length_m(i).unwrap_or_else(|| s.length_m());
             prev = Some((s.dyad, start + length_m));
         }
+        let precision_m: Vec<f64> = data.segments().iter().map(|s| s.precision_m).collect();
+        let mut sorted = precision_m.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let ordinary_precision_m = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+        let segment_of: Vec<usize> = (0..precision_m.len())
+            .filter(|&i| precision_m[i] > ordinary_precision_m)
+            .collect();
+        let imprecise = if segment_of.is_empty() {
+            None
+        } else {
+            let wide: Vec<_> = segment_of.iter().map(|&i| lines[i].clone()).collect();
+            Some(ImpreciseLines {
+                index: LineIndex::new(&wide).map_err(|e| Error::Request(e.to_string()))?,
+                max_precision_m: segment_of
+                    .iter()
+                    .map(|&i| precision_m[i])
+                    .fold(0.0, f64::max),
+                segment_of,
+            })
+        };
         Ok(BorderIndex {
             sides: data
                 .segments()
                 .iter()
                 .map(|s| (s.dyad, s.left, s.right))
                 .collect(),
-            precision_m: data.segments().iter().map(|s| s.precision_m).collect(),
+            precision_m,
             index,
+            ordinary_precision_m,
+            imprecise,
             chainage_start_m,
         })
     }
@@ -177,7 +240,7 @@ impl BorderIndex {
     }
 
     /// The segment an incident falls on: the nearest segment within `query.within_m` plus the
-    /// incident's location precision whose status (at the incident's date, or `query.as_of`)
+    /// incident's location precision plus the segment's stated precision whose status (at the incident's date, or `query.as_of`)
     /// may match the filter, among the segments of the incident's own dyad when it names one
     /// ([`Incident::dyad`]).
     ///
@@ -289,7 +352,7 @@ impl BorderIndex {
         // The index offers every line that may lie within reach; when it offers only one of
         // the incident's dyad, that is the match and there can be no alternative to look for.
         let mut offered = 0usize;
-        let accept = |line: usize| {
+        let mut accept = |line: usize| {
             self.sides.get(line).is_some_and(|&(dyad, _, _)| {
                 let own_dyad = q.dyad.is_none_or(|d| d == dyad);
                 offered += usize::from(own_dyad);
@@ -299,8 +362,50 @@ impl BorderIndex {
                         || timelines.at(line, q.at).may_match(&query.filter))
             })
         };
-        let m = self.index.nearest_within(q.point, q.reach_m, accept)?;
-        Ok(m.map(|line| Found {
+        // A line is within reach when the incident may be within the distance asked for of it:
+        // its distance less both precisions at most that distance. With only certain matches
+        // asked for, a possible one does not hide a farther certain one.
+        let keep = |line: usize, distance_m: f64| {
+            let segment_precision_m = self.precision_m.get(line).copied().unwrap_or(0.0);
+            distance_m <= q.reach_m + segment_precision_m
+                && (!query.certain_only
+                    || Certainty::of(
+                        distance_m,
+                        q.precision_m,
+                        segment_precision_m,
+                        query.within_m,
+                        &timelines.at(line, q.at),
+                        &query.filter,
+                    ) == Certainty::Certain)
+        };
+        let ordinary_m = self.ordinary_precision_m;
+        let mut best = self.index.nearest_kept(
+            q.point,
+            q.reach_m + ordinary_m,
+            |line| self.precision_m.get(line).is_some_and(|&p| p <= ordinary_m) && accept(line),
+            |m| keep(m.line, m.distance_m),
+        )?;
+        if let Some(wide) = &self.imprecise {
+            let of = |local: usize| wide.segment_of.get(local).copied().unwrap_or(usize::MAX);
+            let far = wide.index.nearest_kept(
+                q.point,
+                q.reach_m + wide.max_precision_m,
+                |local| accept(of(local)),
+                |m| keep(of(m.line), m.distance_m),
+            )?;
+            if let Some(mut m) = far {
+                m.line = of(m.line);
+                if best.is_none_or(|b| {
+                    m.distance_m
+                        .total_cmp(&b.distance_m)
+                        .then(m.line.cmp(&b.line))
+                        .is_lt()
+                }) {
+                    best = Some(m);
+                }
+            }
+        }
+        Ok(best.map(|line| Found {
             line,
             others_near: offered > 1,
         }))
@@ -355,13 +460,40 @@ impl BorderIndex {
             // The matched line was found within this reach, so the point and reach are valid.
             if self
                 .index
-                .within_into(q.point, q.reach_m, &mut near)
+                .within_into(q.point, q.reach_m + self.ordinary_precision_m, &mut near)
                 .is_err()
             {
                 return Vec::new();
             }
+            let ordinary_m = self.ordinary_precision_m;
+            near.retain(|n| {
+                self.precision_m
+                    .get(n.line)
+                    .is_some_and(|&p| p <= ordinary_m)
+            });
+            if let Some(wide) = &self.imprecise {
+                let mut far = Vec::new();
+                if wide
+                    .index
+                    .within_into(q.point, q.reach_m + wide.max_precision_m, &mut far)
+                    .is_ok()
+                {
+                    near.extend(far.into_iter().filter_map(|mut m| {
+                        m.line = *wide.segment_of.get(m.line)?;
+                        Some(m)
+                    }));
+                    near.sort_unstable_by(|a, b| {
+                        a.distance_m
+                            .total_cmp(&b.distance_m)
+                            .then(a.line.cmp(&b.line))
+                    });
+                }
+            }
             near.iter()
                 .filter(|n| n.line != matched)
+                .filter(|n| {
+                    n.distance_m <= q.reach_m + self.precision_m.get(n.line).copied().unwrap_or(0.0)
+                })
                 .filter(|n| {
                     q.dyad.is_none_or(|d| {
                         self.sides
@@ -607,17 +739,88 @@ mod tests {
             let Ok(Some(m)) = index.classify(&timelines, &inc, &query) else {
                 return Ok(());
             };
+            let widest_m = data.segments().iter().map(|s| s.precision_m).fold(0.0, f64::max);
             let want: Vec<usize> = index
-                .within(inc.point, within_m + precision_m)
+                .within(inc.point, within_m + precision_m + widest_m)
                 .map_err(|e| TestCaseError::fail(e.to_string()))?
                 .iter()
                 .filter(|l| l.segment_index != m.located.segment_index)
+                .filter(|l| {
+                    l.distance_m
+                        <= within_m + precision_m + data.segments()[l.segment_index].precision_m
+                })
                 .filter(|l| inc.dyad.is_none_or(|d| d == l.dyad))
                 .map(|l| l.segment_index)
                 .collect();
             let got: Vec<usize> = m.alternatives.iter().map(|a| a.segment_index).collect();
             prop_assert_eq!(got, want);
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        /// With only certain matches asked for, the answer is the nearest certain match among
+        /// every line within reach, even when a nearer one is only possible.
+        #[test]
+        fn certain_only_finds_the_nearest_certain_match(
+            place in (0usize..1_000, 0usize..10_000, -0.3..0.3f64, -0.3..0.3f64),
+            day in 0i64..12_000,
+            precision_m in prop_oneof![Just(0.0), 0.0..30_000.0f64],
+            within_m in 0.0..80_000.0f64,
+        ) {
+            let (data, index) = (data(), index());
+            let timelines = StatusTimelines::new(data, Basis::InForce);
+            let inc = incident(place, day, precision_m, 2);
+            let query = IncidentQuery { certain_only: true, ..IncidentQuery::within(within_m) };
+            let got = index
+                .classify(&timelines, &inc, &query)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?
+                .map(|m| m.located.segment_index);
+            let any = StatusFilter::default();
+            let want = index
+                .within(inc.point, within_m + precision_m)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?
+                .into_iter()
+                .find(|l| {
+                    let status = timelines.at(l.segment_index, inc.date);
+                    let segment_m = data.segments()[l.segment_index].precision_m;
+                    Certainty::of(l.distance_m, precision_m, segment_m, within_m, &status, &any)
+                        == Certainty::Certain
+                })
+                .map(|l| l.segment_index);
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    /// An incident that is within reach only once the segment's stated precision is counted is
+    /// a possible match; one farther out is no match.
+    #[test]
+    fn the_segment_precision_widens_the_reach() {
+        let (data, index) = (data(), index());
+        let timelines = StatusTimelines::new(data, Basis::InForce);
+        let Some(afg_tjk) = data.segments().iter().position(|s| s.id == "AFG-TJK-01") else {
+            panic!("the embedded dataset has AFG-TJK-01");
+        };
+        let segment_m = data.segments()[afg_tjk].precision_m;
+        assert!(segment_m > 1_000.0);
+        let mut inc = incident((afg_tjk, 100, 0.0, 0.0), 8_000, 300.0, 2);
+        inc.point = Point::new(inc.point.x(), inc.point.y() + 0.15);
+        let Ok(Some(here)) = index.locate(inc.point) else {
+            panic!("a point near the line is located");
+        };
+        assert_eq!(here.segment_index, afg_tjk);
+        let d = here.distance_m;
+        // Beyond the distance plus the incident's precision, inside the segment's precision.
+        let query = IncidentQuery::within(d - inc.precision_m - segment_m / 2.0);
+        let Ok(Some(m)) = index.classify(&timelines, &inc, &query) else {
+            panic!("within the segment's precision: a match");
+        };
+        assert_eq!(m.located.segment_index, afg_tjk);
+        assert_eq!(m.certainty, Certainty::Possible);
+        // Beyond all three.
+        let query = IncidentQuery::within(d - inc.precision_m - segment_m - 10.0);
+        assert_eq!(index.classify(&timelines, &inc, &query), Ok(None));
     }
 
     /// A callback may classify incidents itself, with the same answers.

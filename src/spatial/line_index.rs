@@ -372,6 +372,19 @@ impl LineIndex {
         max_m: f64,
         accept: impl FnMut(usize) -> bool,
     ) -> Result<Option<LineMatch>, QueryError> {
+        self.nearest_kept(p, max_m, accept, |_| true)
+    }
+
+    /// [`LineIndex::nearest_within`] among the matches that `keep` keeps: the nearest line
+    /// within `max_m` metres of `p` that `accept` takes and whose closest match `keep` holds
+    /// for (a line whose match it refuses does not hide a farther one).
+    pub(crate) fn nearest_kept(
+        &self,
+        p: Point<f64>,
+        max_m: f64,
+        accept: impl FnMut(usize) -> bool,
+        mut keep: impl FnMut(&LineMatch) -> bool,
+    ) -> Result<Option<LineMatch>, QueryError> {
         let q = check_point(p)?;
         check_distance(max_m)?;
         Ok(with_scratch(|s| {
@@ -385,7 +398,10 @@ impl LineIndex {
                     break;
                 }
                 if let Some(m) = self.exact_best(&mut s.candidates[g.range.clone()], &q) {
-                    if m.distance_m <= max_m && best.as_ref().is_none_or(|b| better(&m, b)) {
+                    if m.distance_m <= max_m
+                        && best.as_ref().is_none_or(|b| better(&m, b))
+                        && keep(&m)
+                    {
                         best = Some(m);
                     }
                 }
