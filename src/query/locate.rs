@@ -803,7 +803,7 @@ mod tests {
             panic!("the embedded dataset has AFG-TJK-01");
         };
         let segment_m = data.segments()[afg_tjk].precision_m;
-        assert!(segment_m > 1_000.0);
+        assert!(segment_m > 20.0);
         let mut inc = incident((afg_tjk, 100, 0.0, 0.0), 8_000, 300.0, 2);
         inc.point = Point::new(inc.point.x(), inc.point.y() + 0.15);
         let Ok(Some(here)) = index.locate(inc.point) else {
