@@ -2,6 +2,7 @@
 //! message that says how to build with it; with it, output in another CRS and input from one
 //! give the same classification as WGS84 (distances stay geodesic on WGS84).
 
+#[cfg(not(feature = "proj"))]
 use crate::util::{bordertrack, TestResult};
 
 /// A GeoJSON collection whose legacy `crs` member names UTM zone 42N.
