@@ -12,6 +12,7 @@
 //! - `bad_long_rows`: a row far longer than the default limit, skipped in bounded memory
 //!   (this binary counts its allocations for it).
 //! - `import`: `import polygons` on the synthetic country files of `tests/fixtures/import/`.
+//! - `import_datasets`: `init` and the importers writing whole datasets, on real excerpts.
 //! - `bad_incidents`: the catalogue of broken incident tables in
 //!   `tests/fixtures/bad/incidents/`, each with the exact messages `bordertrack incidents`
 //!   must print and its exit status.
@@ -31,6 +32,7 @@ mod dataset_errors;
 mod embed;
 mod export;
 mod import;
+mod import_datasets;
 mod incidents;
 mod map;
 mod readme;

@@ -22,7 +22,10 @@
 
 pub mod countries;
 pub mod cuts;
+pub mod dataset_dir;
 mod iso3166;
+pub mod lines;
+pub mod natural_earth;
 mod shared;
 
 use std::collections::BTreeSet;
@@ -129,30 +132,37 @@ impl ImportedSegments {
     /// The segments as a dataset's `segments.geojson`: one feature per line, the same bytes
     /// for the same input.
     pub fn to_geojson(&self) -> String {
-        let body: Vec<String> = self
-            .segments
-            .iter()
-            .map(|s| {
-                let coordinates: Vec<Value> =
-                    s.coordinates.iter().map(|c| json!([c.x, c.y])).collect();
-                json!({
-                    "type": "Feature",
-                    "id": s.id,
-                    "geometry": {"type": "LineString", "coordinates": coordinates},
-                    "properties": {
-                        "id": s.id, "dyad": s.dyad, "left": s.left, "right": s.right,
-                        "name": s.name, "order": s.order, "part": s.part, "extent": s.extent,
-                        "precision_m": s.precision_m, "source_id": s.source_id, "note": s.note,
-                    }
-                })
-                .to_string()
-            })
-            .collect();
-        format!(
-            "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n",
-            body.join(",\n")
-        )
+        segments_geojson(&self.segments)
     }
+}
+
+/// Segments as a dataset's `segments.geojson`: one feature per line, the same bytes for the
+/// same segments.
+pub fn segments_geojson(segments: &[ImportedSegment]) -> String {
+    let body: Vec<String> = segments
+        .iter()
+        .map(|s| {
+            let coordinates: Vec<Value> = s.coordinates.iter().map(|c| json!([c.x, c.y])).collect();
+            json!({
+                "type": "Feature",
+                "id": s.id,
+                "geometry": {"type": "LineString", "coordinates": coordinates},
+                "properties": {
+                    "id": s.id, "dyad": s.dyad, "left": s.left, "right": s.right,
+                    "name": s.name, "order": s.order, "part": s.part, "extent": s.extent,
+                    "precision_m": s.precision_m, "source_id": s.source_id, "note": s.note,
+                }
+            })
+            .to_string()
+        })
+        .collect();
+    if body.is_empty() {
+        return "{\"type\":\"FeatureCollection\",\"features\":[]}\n".to_string();
+    }
+    format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n",
+        body.join(",\n")
+    )
 }
 
 fn round6(c: Coord<f64>) -> Coord<f64> {

@@ -109,9 +109,15 @@ pub enum Command {
   bordertrack manpage > ~/.local/share/man/man1/bordertrack.1
   bordertrack manpage | man -l -")]
     Manpage(ManpageArgs),
-    /// Make a dataset's segments.geojson from published boundary data.
+    /// Make a dataset (or a dataset's segments.geojson) from published boundary data.
     #[command(subcommand)]
     Import(crate::cmd::import::ImportKind),
+    /// Start a new dataset: an empty dataset directory (every file with its header, and a
+    /// README saying what each holds and how to cite sources) that `validate` accepts.
+    #[command(after_help = "Examples:
+  bordertrack init my-region
+  bordertrack validate --data my-region")]
+    Init(crate::cmd::init::InitArgs),
 }
 
 impl Command {
@@ -128,7 +134,8 @@ impl Command {
             | Command::Map(_)
             | Command::Completions(_)
             | Command::Manpage(_)
-            | Command::Import(_) => None,
+            | Command::Import(_)
+            | Command::Init(_) => None,
         }
     }
 }

@@ -81,6 +81,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Completions(a) => cmd::completions::completions(a),
         Command::Manpage(_) => cmd::completions::manpage(),
         Command::Import(kind) => cmd::import::run(kind),
+        Command::Init(a) => cmd::init::run(a),
         Command::Export(a) => cmd::export::run(data, a),
     }
 }

@@ -1,5 +1,6 @@
 //! `bordertrack import KIND FILE`: make a dataset's `segments.geojson` from published boundary
-//! data. One subcommand per kind of input (today: `polygons`).
+//! data. One subcommand per kind of input; those giving whole dataset directories are in
+//! [`super::import_lines`].
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -28,6 +29,18 @@ pub enum ImportKind {
   bordertrack import polygons countries-10m.json --tolerance 10m --precision 2km --source-id ne10m \\
       --leave-out-uncoded --involving KAZ,UZB,KGZ,TJK,TKM --cuts cuts.csv -o segments.geojson")]
     Polygons(PolygonsArgs),
+    /// Natural Earth admin-0 boundary lines (GeoJSON) to a new dataset directory.
+    ///
+    /// Each line's FEATURECLA becomes its delimitation status from --date on (Disputed, Line
+    /// of control, Claim boundary, Breakaway, Unrecognized: disputed; Indefinite,
+    /// Indeterminant and Elusive frontier: undelimited; International boundary and the rest:
+    /// unknown, since Natural Earth does not say whether a treaty delimits the line). Every
+    /// row cites Natural Earth.
+    #[command(after_help = "Examples:
+  bordertrack import natural-earth ne_10m_admin_0_boundary_lines_land.geojson --date 2022-05-12 \\
+      --ne-version 5.1.1 -o ne-dataset
+  bordertrack segments --data ne-dataset --on disputed")]
+    NaturalEarth(super::import_lines::NaturalEarthArgs),
 }
 
 /// `import polygons` options.
@@ -89,6 +102,7 @@ fn read(path: &Path) -> Result<String, Failure> {
 pub fn run(kind: &ImportKind) -> Result<(), Failure> {
     match kind {
         ImportKind::Polygons(a) => polygons(a),
+        ImportKind::NaturalEarth(a) => super::import_lines::natural_earth(a),
     }
 }
 
