@@ -123,3 +123,138 @@ fn the_natural_earth_excerpt_gives_a_dataset_that_validates_and_answers() -> Tes
     assert_eq!(out.status.code(), Some(2));
     Ok(())
 }
+
+#[test]
+fn the_synthetic_lsib_lines_give_a_dataset_that_validates_and_answers() -> TestResult {
+    let w = Workdir::new()?;
+    let file = arg("lsib-synthetic.geojson");
+    stdout_of(&mut w.bordertrack([
+        "import",
+        "lsib",
+        &file,
+        "--date",
+        "2013-03-08",
+        "-o",
+        "lsib",
+    ]))?;
+    validates(&w, "lsib")?;
+    // FIPS TI is Tajikistan, KG Kyrgyzstan: the "other line" is disputed
+    let disputed = segment_ids(&w, "lsib", &["--on", "disputed", "--as-of", "2014"])?;
+    assert_eq!(disputed, ["KGZ-TJK-01"]);
+    // "Indefinite" in the label: both pieces of the MultiLineString are undelimited
+    let undelimited = segment_ids(&w, "lsib", &["--on", "undelimited", "--as-of", "2014"])?;
+    assert_eq!(undelimited, ["KGZ-UZB-01", "KGZ-UZB-02"]);
+    let (_, status) = csv_rows(&std::fs::read_to_string(w.join("lsib/status.csv"))?)?;
+    assert!(status.iter().all(|r| r["source_id"] == "lsib"));
+    assert!(status[0]["note"].contains("LSIB STATUS: International Boundary"));
+    // read as ISO alpha-2, TI is no country: refused, naming the code, nothing written
+    let out = w
+        .bordertrack([
+            "import", "lsib", &file, "--date", "2013", "--codes", "alpha2", "-o", "iso",
+        ])
+        .output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(stderr.contains("\"TI\" (TAJIKISTAN)"), "{stderr}");
+    assert!(!w.join("iso").exists());
+    // ... unless a code map gives it
+    w.write("map.csv", "code,alpha3\nTI,TJK\n")?;
+    stdout_of(&mut w.bordertrack([
+        "import",
+        "lsib",
+        &file,
+        "--date",
+        "2013",
+        "--codes",
+        "alpha2",
+        "--code-map",
+        "map.csv",
+        "-o",
+        "iso",
+    ]))?;
+    validates(&w, "iso")
+}
+
+#[test]
+fn generic_lines_are_read_through_a_column_mapping() -> TestResult {
+    let w = Workdir::new()?;
+    let common = [
+        "--status-values",
+        "Agreed=delimited,Claimed=disputed",
+        "--precision",
+        "1km",
+        "--source-id",
+        "syn",
+        "--source-title",
+        "Synthetic lines",
+        "--source-publisher",
+        "bordertrack tests",
+        "--source-url",
+        "https://example.org/synthetic",
+    ];
+    let mut args = vec![
+        "import".to_string(),
+        "geojson".into(),
+        arg("lines-synthetic.geojson"),
+        "--map".into(),
+        "left=A,right=B,status=S,date=SINCE,note=N".into(),
+        "--date".into(),
+        "2020".into(),
+        "-o".into(),
+        "g".into(),
+    ];
+    args.extend(common.iter().map(|s| s.to_string()));
+    stdout_of(&mut w.bordertrack(&args))?;
+    validates(&w, "g")?;
+    let (_, status) = csv_rows(&std::fs::read_to_string(w.join("g/status.csv"))?)?;
+    // the line's own date, or --date where it has none; alpha-2 "kg" read as KGZ
+    assert_eq!(status[0]["segment_id"], "KAZ-UZB-01");
+    assert_eq!(status[0]["date"], "2002-10-09");
+    assert_eq!(status[1]["segment_id"], "KGZ-TJK-01");
+    assert_eq!(status[1]["date"], "2020");
+    assert_eq!(
+        segment_ids(&w, "g", &["--on", "disputed", "--as-of", "2021"])?,
+        ["KGZ-TJK-01"]
+    );
+    assert!(segment_ids(&w, "g", &["--on", "delimited", "--as-of", "2002-10-08"])?.is_empty());
+    // without the value map the words are not statuses: every bad line is reported
+    args.retain(|a| a != "Agreed=delimited,Claimed=disputed" && a != "--status-values");
+    args[8] = "g2".into();
+    let out = w.bordertrack(&args).output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("\"Agreed\"") && stderr.contains("\"Claimed\""),
+        "{stderr}"
+    );
+    // the real Natural Earth excerpt, read generically
+    stdout_of(&mut w.bordertrack([
+        "import",
+        "geojson",
+        &arg("natural-earth-excerpt.geojson"),
+        "--map",
+        "left=ADM0_A3_L,right=ADM0_A3_R,status=FEATURECLA",
+        "--status-values",
+        "Indefinite (please verify)=undelimited,International boundary (verify)=unknown",
+        "--date",
+        "2022",
+        "--precision",
+        "2km",
+        "--source-id",
+        "ne",
+        "--source-title",
+        "Natural Earth",
+        "--source-publisher",
+        "Natural Earth",
+        "--source-url",
+        "https://www.naturalearthdata.com/",
+        "-o",
+        "ne",
+    ]))?;
+    validates(&w, "ne")?;
+    assert_eq!(
+        segment_ids(&w, "ne", &["--on", "undelimited", "--as-of", "2023"])?,
+        ["CAN-USA-01"]
+    );
+    Ok(())
+}

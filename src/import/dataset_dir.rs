@@ -77,6 +77,16 @@ pub struct ImportedDataset {
     pub claims: Vec<ClaimRow>,
 }
 
+/// What an importer of whole datasets gives.
+#[derive(Debug)]
+pub struct Imported {
+    /// The dataset.
+    pub dataset: ImportedDataset,
+    /// What was left out or written as `unknown`, and why (features without ISO codes,
+    /// degenerate lines, words that were not recognised).
+    pub left_out: Vec<crate::Problem>,
+}
+
 /// The header line (CSV) or empty collection (GeoJSON) each file of a new dataset starts
 /// with; `None` for a file this version does not know how to start (it is left out, which
 /// for an optional file means empty).

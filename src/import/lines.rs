@@ -34,6 +34,8 @@ pub struct BoundaryLine {
     pub name: String,
     /// Written as the status row's note: the input's own words for the status.
     pub note: String,
+    /// The date from which the status holds; empty = [`LineImport::as_of`].
+    pub date: String,
     /// Other parties' views of this line: (party alpha-3, delimitation, note).
     pub views: Vec<(String, String, String)>,
 }
@@ -54,7 +56,7 @@ pub struct LineImport {
 /// Turns boundary lines into a dataset: each piece of each line is a segment of its own
 /// (its own `part`), ids `DYAD-NN` in input order; the line runs with the dyad's first code
 /// on its left (reversed where the input has it the other way). Each segment has one status
-/// change dated [`LineImport::as_of`], and each view a claim over the segment's line from
+/// change dated [`BoundaryLine::date`] or [`LineImport::as_of`], and each view a claim over the segment's line from
 /// that date on. Pieces with fewer than two distinct positions are left out and returned as
 /// problems (`file` names the input in them).
 pub fn dataset_of_lines(
@@ -129,7 +131,11 @@ pub fn dataset_of_lines(
             });
             data.status.push(StatusRow {
                 segment_id: id.clone(),
-                date: options.as_of.clone(),
+                date: if line.date.is_empty() {
+                    options.as_of.clone()
+                } else {
+                    line.date.clone()
+                },
                 delimitation: line.delimitation.clone(),
                 demarcation: line.demarcation.clone(),
                 source_id: source_id.clone(),

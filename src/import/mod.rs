@@ -25,6 +25,8 @@ pub mod cuts;
 pub mod dataset_dir;
 mod iso3166;
 pub mod lines;
+pub mod lsib;
+pub mod mapped;
 pub mod natural_earth;
 mod shared;
 

@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use super::dataset_dir::{ImportedDataset, SourceRow};
+use super::dataset_dir::{Imported, SourceRow};
 use super::lines::{self, BoundaryLine, LineImport};
 use crate::{Error, Location, Problem};
 
@@ -102,16 +102,6 @@ pub struct NaturalEarthImport {
     pub leave_out_uncoded: bool,
 }
 
-/// What [`import_natural_earth`] gives.
-#[derive(Debug)]
-pub struct Imported {
-    /// The dataset.
-    pub dataset: ImportedDataset,
-    /// What was left out and why (features without ISO codes, degenerate lines, views of
-    /// no country or of an unknown one).
-    pub left_out: Vec<Problem>,
-}
-
 /// The Natural Earth source row for a version and release date.
 pub fn natural_earth_source(version: &str, date: &str) -> SourceRow {
     let version = if version.is_empty() {
@@ -199,6 +189,7 @@ pub fn import_natural_earth(
             demarcation: String::new(),
             name: lines::property(props, "NAME").unwrap_or_default(),
             note: format!("Natural Earth FEATURECLA: {class}"),
+            date: String::new(),
             views,
         });
     }

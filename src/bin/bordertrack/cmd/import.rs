@@ -41,6 +41,26 @@ pub enum ImportKind {
       --ne-version 5.1.1 -o ne-dataset
   bordertrack segments --data ne-dataset --on disputed")]
     NaturalEarth(super::import_lines::NaturalEarthArgs),
+    /// The US State Department's Large Scale International Boundaries lines (GeoJSON) to a
+    /// new dataset directory.
+    ///
+    /// CC1/CC2 are FIPS 10-4 codes (--codes fips: a built-in table of Central Asia and its
+    /// neighbours) or GENC/ISO alpha-2 (--codes alpha2); other codes come from --code-map, and
+    /// a code that cannot be mapped is refused with its name. STATUS "International Boundary"
+    /// gives unknown delimitation (recognised, but no treaty is implied), "Other Line of
+    /// International Separation" disputed; a LABEL or NOTES saying indefinite gives
+    /// undelimited, disputed or line of control gives disputed; other words give unknown and
+    /// are listed on stderr. Every row cites the LSIB.
+    #[command(after_help = "Examples:
+  bordertrack import lsib lsib-lines.geojson --date 2025-02-24 --lsib-version 11.4 --codes alpha2 -o lsib-dataset
+  bordertrack import lsib LSIB7a.geojson --date 2013-03-08 --code-map fips.csv -o lsib-2013")]
+    Lsib(super::import_lines::LsibArgs),
+    /// Any GeoJSON boundary lines to a new dataset directory, through a column mapping.
+    #[command(after_help = "Examples:
+  bordertrack import geojson lines.geojson --map left=A3_L,right=A3_R,status=STATUS,date=SINCE \\
+      --status-values Agreed=delimited,Claimed=disputed --precision 50m --source-id survey \\
+      --source-title 'Border survey' --source-publisher 'A ministry' --source-url https://example.org -o my-dataset")]
+    Geojson(super::import_lines::GeojsonArgs),
 }
 
 /// `import polygons` options.
@@ -103,6 +123,8 @@ pub fn run(kind: &ImportKind) -> Result<(), Failure> {
     match kind {
         ImportKind::Polygons(a) => polygons(a),
         ImportKind::NaturalEarth(a) => super::import_lines::natural_earth(a),
+        ImportKind::Lsib(a) => super::import_lines::lsib(a),
+        ImportKind::Geojson(a) => super::import_lines::geojson(a),
     }
 }
 

@@ -108,3 +108,165 @@ pub fn natural_earth(args: &NaturalEarthArgs) -> Result<(), Failure> {
         .map_err(import_failure)?;
     finish(&args.output, &imported.dataset, &imported.left_out)
 }
+
+/// Which two-letter codes an LSIB file uses.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum CodesArg {
+    /// FIPS 10-4 (LSIB up to 2013).
+    Fips,
+    /// GENC / ISO 3166-1 alpha-2 (newer editions).
+    Alpha2,
+}
+
+/// `import lsib` options.
+#[derive(Debug, Args)]
+pub struct LsibArgs {
+    /// LSIB lines as GeoJSON (CC1, CC2, COUNTRY1, COUNTRY2, RANK, LABEL, STATUS, NOTES).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The date the file describes (its publication date): the statuses hold from then on.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: PartialDate,
+    /// The LSIB edition of FILE (e.g. 11.4), written in the source's title.
+    #[arg(long = "lsib-version", value_name = "VERSION", default_value = "")]
+    pub lsib_version: String,
+    /// The code system of CC1 and CC2.
+    #[arg(long, value_enum, default_value = "fips")]
+    pub codes: CodesArg,
+    /// A CSV of further codes, `code,alpha3` per line (a header line is allowed), tried
+    /// before the built-in tables.
+    #[arg(long, value_name = "CSV")]
+    pub code_map: Option<PathBuf>,
+    /// Positional precision of the lines (the LSIB says most are within 100 m).
+    #[arg(long, value_name = "DIST", default_value = "100m", value_parser = parse_distance)]
+    pub precision: f64,
+    /// The new dataset directory (must not exist, or be empty).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// Reads `code,alpha3` pairs; a first line whose second field is not three letters is a header.
+fn code_map(path: &Path) -> Result<std::collections::BTreeMap<String, String>, Failure> {
+    let text = read(path)?;
+    let mut map = std::collections::BTreeMap::new();
+    let mut problems = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        let is_code = |s: &str| bordertrack::import::is_alpha3(s);
+        match fields.as_slice() {
+            [] | [""] => {}
+            [_, a] if n == 0 && !is_code(a) => {}
+            [code, a] if is_code(a) => {
+                map.insert(code.to_ascii_uppercase(), a.to_string());
+            }
+            _ => problems.push(Problem::new(
+                path.display().to_string(),
+                bordertrack::Location::Line(n as u64 + 1),
+                format!("{line:?} is not code,alpha3 (an ISO 3166-1 alpha-3 code)"),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(map)
+    } else {
+        Err(Failure::BadInput(problems))
+    }
+}
+
+/// Runs `import lsib`.
+pub fn lsib(args: &LsibArgs) -> Result<(), Failure> {
+    use bordertrack::import::lsib::{import_lsib, LsibCodes, LsibImport};
+    bordertrack::import::dataset_dir::check_new_dir(&args.output).map_err(write_failure)?;
+    let code_map = args.code_map.as_deref().map(code_map).transpose()?;
+    let text = read(&args.file)?;
+    let options = LsibImport {
+        codes: match args.codes {
+            CodesArg::Fips => LsibCodes::Fips,
+            CodesArg::Alpha2 => LsibCodes::Alpha2,
+        },
+        code_map: code_map.unwrap_or_default(),
+        version: args.lsib_version.clone(),
+        as_of: args.date.to_string(),
+        precision_m: args.precision,
+    };
+    let imported =
+        import_lsib(&text, &args.file.display().to_string(), &options).map_err(import_failure)?;
+    finish(&args.output, &imported.dataset, &imported.left_out)
+}
+
+/// `import geojson` options.
+#[derive(Debug, Args)]
+pub struct GeojsonArgs {
+    /// Boundary lines as a GeoJSON FeatureCollection of LineStrings or MultiLineStrings.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Which property holds what: left=COL,right=COL,status=COL (required), and optionally
+    /// demarcation=COL,name=COL,date=COL,note=COL. Country codes are ISO 3166-1 alpha-3 or
+    /// alpha-2; statuses the standard words (delimited, undelimited, disputed, unknown; none,
+    /// in_progress, demarcated) or words of --status-values.
+    #[arg(long = "map", value_name = "KEY=COL,...")]
+    pub map: String,
+    /// The file's own status words: WORD=STATUS,... (e.g. Agreed=delimited,Claimed=disputed).
+    #[arg(long, value_name = "WORD=STATUS,...", default_value = "")]
+    pub status_values: String,
+    /// The date statuses hold from where a line has no date column (or it is empty).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<PartialDate>,
+    /// The source's id, cited by every row.
+    #[arg(long, value_name = "ID")]
+    pub source_id: String,
+    /// The source's title.
+    #[arg(long, value_name = "TEXT")]
+    pub source_title: String,
+    /// The source's publisher.
+    #[arg(long, value_name = "TEXT")]
+    pub source_publisher: String,
+    /// Where a reader finds the source.
+    #[arg(long, value_name = "URL")]
+    pub source_url: String,
+    /// The source's publication date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub source_date: Option<PartialDate>,
+    /// Positional precision of the lines.
+    #[arg(long, value_name = "DIST", value_parser = parse_distance)]
+    pub precision: f64,
+    /// The new dataset directory (must not exist, or be empty).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// Runs `import geojson`.
+pub fn geojson(args: &GeojsonArgs) -> Result<(), Failure> {
+    use bordertrack::import::dataset_dir::SourceRow;
+    use bordertrack::import::mapped::{import_mapped, ColumnMap, MappedImport};
+    let columns = ColumnMap::parse(&args.map).map_err(|e| Failure::Usage(format!("--map: {e}")))?;
+    let mut status_values = std::collections::BTreeMap::new();
+    for pair in args
+        .status_values
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+    {
+        let (word, status) = pair.split_once('=').ok_or_else(|| {
+            Failure::Usage(format!("--status-values: {pair:?} is not WORD=STATUS"))
+        })?;
+        status_values.insert(word.trim().to_string(), status.trim().to_string());
+    }
+    bordertrack::import::dataset_dir::check_new_dir(&args.output).map_err(write_failure)?;
+    let text = read(&args.file)?;
+    let options = MappedImport {
+        columns,
+        status_values,
+        source: SourceRow {
+            id: args.source_id.clone(),
+            title: args.source_title.clone(),
+            publisher: args.source_publisher.clone(),
+            date: args.source_date.map(|d| d.to_string()).unwrap_or_default(),
+            url: args.source_url.clone(),
+        },
+        as_of: args.date.map(|d| d.to_string()).unwrap_or_default(),
+        precision_m: args.precision,
+    };
+    let imported =
+        import_mapped(&text, &args.file.display().to_string(), &options).map_err(import_failure)?;
+    finish(&args.output, &imported.dataset, &imported.left_out)
+}
