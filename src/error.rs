@@ -18,6 +18,8 @@ pub enum Location {
         /// The feature's id, where it has one.
         id: Option<String>,
     },
+    /// A row of a table that has no lines (Parquet), numbered from 1.
+    Row(u64),
 }
 
 /// What sort of problem a [`Problem`] is: a stable key to group and count problems by, for
@@ -141,6 +143,7 @@ impl fmt::Display for Problem {
             Location::Feature { index, id: None } => {
                 write!(f, "{}: feature {}: {}", self.file, index, self.message)
             }
+            Location::Row(n) => write!(f, "{}: row {}: {}", self.file, n, self.message),
         }
     }
 }

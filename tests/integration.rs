@@ -18,6 +18,8 @@
 //!   must print and its exit status.
 //! - `crs` (with the `proj` feature): reprojection against PROJ's `cs2cs`, within 1 mm.
 //! - `crs_cli`: `--crs` and `--input-crs`, with the `proj` feature and without it.
+//! - `parquet`: Parquet and GeoParquet incident tables (`tests/fixtures/parquet/`) give the
+//!   CSV table's answers; their bad rows are reported by row number.
 
 mod util;
 
@@ -35,5 +37,7 @@ mod import;
 mod import_datasets;
 mod incidents;
 mod map;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod readme;
 mod spatial;

@@ -8,5 +8,5 @@
 pub mod incidents;
 mod units;
 
-pub use incidents::{IncidentReader, Layout, Records, DEFAULT_MAX_ROW_BYTES};
+pub use incidents::{is_parquet_path, IncidentReader, Layout, Records, DEFAULT_MAX_ROW_BYTES};
 pub use units::{parse_distance_m, DistanceParseError, LONGEST_DISTANCE_M};

@@ -26,16 +26,19 @@ pub enum Layout {
     UcdpGed,
     /// A GeoJSON FeatureCollection of Point features.
     GeoJson,
+    /// A Parquet file with the plain layout's columns, or GeoParquet points.
+    Parquet,
 }
 
 impl Layout {
-    /// A short name for messages: `plain`, `ACLED`, `UCDP GED`, `GeoJSON`.
+    /// A short name for messages: `plain`, `ACLED`, `UCDP GED`, `GeoJSON`, `Parquet`.
     pub fn name(self) -> &'static str {
         match self {
             Layout::Plain => "plain",
             Layout::Acled => "ACLED",
             Layout::UcdpGed => "UCDP GED",
             Layout::GeoJson => "GeoJSON",
+            Layout::Parquet => "Parquet",
         }
     }
 }
@@ -236,7 +239,7 @@ impl Columns {
         let required: &[&str] = match layout {
             Layout::Acled => &ACLED_REQUIRED,
             Layout::UcdpGed => &UCDP_REQUIRED,
-            Layout::Plain | Layout::GeoJson => &PLAIN_REQUIRED,
+            Layout::Plain | Layout::GeoJson | Layout::Parquet => &PLAIN_REQUIRED,
         };
         let missing: Vec<&str> = required.iter().copied().filter(|n| !has(n)).collect();
         if !missing.is_empty() {
@@ -310,7 +313,7 @@ impl Columns {
                 c.fatalities = get("best");
                 c.source = get("source_article");
             }
-            Layout::GeoJson => {}
+            Layout::GeoJson | Layout::Parquet => {}
         }
         Ok(c)
     }
@@ -526,7 +529,9 @@ impl Columns {
         time_precision: &str,
     ) -> Result<DateSpan, String> {
         match self.layout {
-            Layout::Plain | Layout::GeoJson => fields::partial_date_span(date, "date"),
+            Layout::Plain | Layout::GeoJson | Layout::Parquet => {
+                fields::partial_date_span(date, "date")
+            }
             Layout::Acled => {
                 let day = fields::acled_date(date, "event_date");
                 let code = fields::code(time_precision, "time_precision");
@@ -557,7 +562,9 @@ impl Columns {
 
     fn precision_m(&self, s: &str) -> Result<f64, String> {
         match self.layout {
-            Layout::Plain | Layout::GeoJson => fields::precision_m(s, "precision_m"),
+            Layout::Plain | Layout::GeoJson | Layout::Parquet => {
+                fields::precision_m(s, "precision_m")
+            }
             Layout::Acled => {
                 let c = fields::code(s, "geo_precision")?;
                 acled_geo_precision_m(c).ok_or_else(|| {

@@ -101,6 +101,17 @@
 //! after it are read. Ids are kept exactly as written (`1.5e3` stays `1.5e3`). Features are
 //! parsed one at a time: memory holds one feature, not the collection.
 //!
+//! # Parquet
+//!
+//! With the `parquet` feature, [`IncidentReader::from_parquet`] (and
+//! [`IncidentReader::from_path`] for a name ending in `.parquet` or `.geoparquet`) reads the
+//! plain layout's columns from a Parquet file, or the points of a GeoParquet file's primary
+//! geometry column (WKB) in place of `lat` and `lon`. Each value is read as the text a CSV cell
+//! would hold (a date or timestamp as its UTC day, a null as empty) and converted by the plain
+//! rules, so the same row gives the same incident or problem in either format. Rows are read
+//! one batch of a row group at a time and their problems are located by row number, from 1
+//! ([`Location::Row`](crate::Location::Row)).
+//!
 //! # Problems
 //!
 //! Fatal problems (empty file, header not UTF-8, duplicate or missing required column,
@@ -125,6 +136,8 @@ mod fields;
 mod geojson;
 mod ids;
 mod layout;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod reader;
 mod rows;
 #[cfg(test)]
@@ -133,5 +146,5 @@ mod tests;
 pub(crate) use csv_source::sniff_delimiter;
 pub use layout::Layout;
 pub(crate) use layout::{Columns, Fields};
-pub use reader::{IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
+pub use reader::{is_parquet_path, IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
 pub(crate) use rows::{Block, Row, RowParser};

@@ -67,18 +67,42 @@ pub struct IncidentReader<R: Read> {
 pub(super) enum Source<R: Read> {
     Csv(Box<CsvSource<R>>),
     GeoJson(Box<GeoJsonSource<R>>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<super::parquet::ParquetSource>),
 }
 
 impl IncidentReader<File> {
-    /// Opens a file; its path, as given, names it in messages.
+    /// Opens a file; its path, as given, names it in messages. A file whose name ends in
+    /// `.parquet` or `.geoparquet` is read as Parquet (see
+    /// [`IncidentReader::from_parquet`]); any other is detected from its first bytes.
     pub fn from_path(path: impl AsRef<Path>) -> Result<IncidentReader<File>, Error> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        IncidentReader::from_reader(file, &path.display().to_string())
+        let name = path.display().to_string();
+        #[cfg(feature = "parquet")]
+        if is_parquet_path(path) {
+            return IncidentReader::from_parquet(file, &name);
+        }
+        IncidentReader::from_reader(file, &name)
     }
+}
+
+/// Whether `path` names a Parquet file by its extension (`.parquet` or `.geoparquet`, in any
+/// case).
+///
+/// # Examples
+/// ```
+/// use bordertrack::io::is_parquet_path;
+/// assert!(is_parquet_path("events.GeoParquet".as_ref()));
+/// assert!(!is_parquet_path("events.csv".as_ref()));
+/// ```
+pub fn is_parquet_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("geoparquet"))
 }
 
 impl<R: Read> IncidentReader<R> {
@@ -105,6 +129,14 @@ impl<R: Read> IncidentReader<R> {
         let (mut prefix, at_end) = read_prefix(&mut input).map_err(io_error)?;
         if prefix.starts_with(&BOM) {
             prefix.drain(..BOM.len());
+        }
+        if prefix.starts_with(b"PAR1") {
+            return Err(fatal(
+                0,
+                "a Parquet file, which is read from a file by its path (its index is at the \
+                 end): name it with a .parquet extension"
+                    .into(),
+            ));
         }
         if let Some(format) = compressed_format(&prefix) {
             return Err(fatal(
@@ -144,6 +176,37 @@ impl<R: Read> IncidentReader<R> {
             name: Arc::from(name),
             layout,
             source,
+            seen: Some(SeenIds::default()),
+            queue: VecDeque::new(),
+            done: false,
+            failed: false,
+            max_row_bytes: DEFAULT_MAX_ROW_BYTES,
+            input_crs: None,
+        })
+    }
+
+    /// Opens a Parquet file (the [`Layout::Parquet`] layout; needs the `parquet` feature):
+    /// the plain layout's columns (`id`, `date`, `lat`, `lon` and the optional ones, by the
+    /// same names and rules as in CSV; other columns are not read), or GeoParquet, whose
+    /// primary geometry column (WKB points) gives the position instead of `lat` and `lon`.
+    /// Each value is read as the text a CSV cell would hold: numbers in full, a date or
+    /// timestamp column as its (UTC) day, a null as an empty cell. The file is read one batch
+    /// of a row group at a time, so memory does not grow with it. A bad row is a problem
+    /// located by its row number, from 1 ([`Location::Row`]). `name` names the file in
+    /// messages.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the file is not Parquet, lacks a required column, has a column
+    /// of a type that is not read (a list, a struct), or GeoParquet metadata that is not
+    /// understood (a geometry encoding other than WKB, a CRS without an EPSG code).
+    #[cfg(feature = "parquet")]
+    pub fn from_parquet(file: File, name: &str) -> Result<IncidentReader<R>, Error> {
+        let src = super::parquet::ParquetSource::open(file)
+            .map_err(|msg| Error::Invalid(vec![Problem::new(name, Location::File, msg)]))?;
+        Ok(IncidentReader {
+            name: Arc::from(name),
+            layout: Layout::Parquet,
+            source: Source::Parquet(Box::new(src)),
             seen: Some(SeenIds::default()),
             queue: VecDeque::new(),
             done: false,
@@ -209,8 +272,11 @@ impl<R: Read> IncidentReader<R> {
     /// ```
     pub fn input_crs(mut self, reprojection: crate::crs::Reprojection) -> IncidentReader<R> {
         let reprojection = (!reprojection.crs().is_wgs84()).then_some(reprojection);
-        if let Source::GeoJson(src) = &mut self.source {
-            src.reprojection = reprojection.clone();
+        match &mut self.source {
+            Source::GeoJson(src) => src.reprojection = reprojection.clone(),
+            #[cfg(feature = "parquet")]
+            Source::Parquet(src) => src.reprojection = reprojection.clone(),
+            Source::Csv(_) => {}
         }
         self.input_crs = reprojection;
         self
@@ -222,6 +288,8 @@ impl<R: Read> IncidentReader<R> {
     pub fn declared_crs(&self) -> Option<&crate::crs::Crs> {
         match &self.source {
             Source::GeoJson(src) => src.declared_crs.as_ref(),
+            #[cfg(feature = "parquet")]
+            Source::Parquet(src) => src.declared_crs.as_ref(),
             Source::Csv(_) => None,
         }
     }
@@ -257,6 +325,10 @@ impl<R: Read> IncidentReader<R> {
     fn next_record(&mut self) -> Option<Result<Incident, Problem>> {
         if matches!(self.source, Source::GeoJson(_)) {
             return self.next_feature();
+        }
+        #[cfg(feature = "parquet")]
+        if matches!(self.source, Source::Parquet(_)) {
+            return self.next_parquet_row();
         }
         loop {
             if let Some(mut row) = self.queue.pop_front() {
@@ -326,6 +398,52 @@ impl<R: Read> IncidentReader<R> {
         Some(Ok(incident))
     }
 
+    /// The next Parquet row, its id checked.
+    #[cfg(feature = "parquet")]
+    fn next_parquet_row(&mut self) -> Option<Result<Incident, Problem>> {
+        if self.done {
+            return None;
+        }
+        let Source::Parquet(src) = &mut self.source else {
+            return None;
+        };
+        let next = src.next_row();
+        let (row, result) = match next {
+            None => {
+                self.done = true;
+                return None;
+            }
+            Some(Ok(v)) => v,
+            Some(Err(msg)) => {
+                self.done = true;
+                self.failed = true;
+                let at = Location::Row(src.rows_read() + 1);
+                return Some(Err(Problem::new(
+                    &*self.name,
+                    at,
+                    format!("{msg}; {NOT_READ}"),
+                )
+                .with_kind(ProblemKind::Unreadable)));
+            }
+        };
+        let location = Location::Row(row);
+        let incident = match result {
+            Ok(i) => i,
+            Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
+        };
+        if let Some(seen) = &mut self.seen {
+            if let Some(first) = seen.first_seen(&incident.id, row) {
+                return Some(Err(Problem::new(
+                    &*self.name,
+                    location,
+                    format!("duplicate id {:?} (first used at row {first})", incident.id),
+                )
+                .with_kind(ProblemKind::DuplicateId)));
+            }
+        }
+        Some(Ok(incident))
+    }
+
     /// Reads the next block of rows without converting them: whole CSV records of about
     /// `max_bytes` bytes (more when one record is longer, up to the
     /// [row limit](IncidentReader::max_row_bytes)), or up to `max_rows` GeoJSON
@@ -345,6 +463,17 @@ impl<R: Read> IncidentReader<R> {
         }
         let src = match &mut self.source {
             Source::Csv(src) => src,
+            #[cfg(feature = "parquet")]
+            Source::Parquet(_) => {
+                let mut rows = Vec::new();
+                while rows.len() < max_rows.max(1) {
+                    match self.next_parquet_row() {
+                        Some(incident) => rows.push(Row { line: 0, incident }),
+                        None => break,
+                    }
+                }
+                return (!rows.is_empty()).then_some(Block(BlockKind::Rows(rows)));
+            }
             Source::GeoJson(_) => {
                 let mut rows = Vec::new();
                 while rows.len() < max_rows.max(1) {
@@ -397,7 +526,7 @@ impl<R: Read> IncidentReader<R> {
             name: Arc::clone(&self.name),
             csv: match &self.source {
                 Source::Csv(src) => Some(Arc::clone(&src.header)),
-                Source::GeoJson(_) => None,
+                _ => None,
             },
             max_row_bytes: self.max_row_bytes,
             input_crs: self.input_crs.clone(),

@@ -20,7 +20,8 @@ use crate::output::{self, say, Output};
 use crate::problems::Reporter;
 use crate::Failure;
 
-/// Opens FILE (`-` = stdin) as an incident reader.
+/// Opens FILE (`-` = stdin) as an incident reader: Parquet by its extension, any other
+/// format by its first bytes.
 pub fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
     if path.as_os_str() == "-" {
         return IncidentReader::from_reader(Box::new(std::io::stdin().lock()), "<stdin>");
@@ -29,7 +30,11 @@ pub fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    IncidentReader::from_reader(Box::new(file), &path.display().to_string())
+    let name = path.display().to_string();
+    if bordertrack::io::is_parquet_path(path) {
+        return IncidentReader::from_parquet(file, &name);
+    }
+    IncidentReader::from_reader(Box::new(file), &name)
 }
 
 /// Runs the command.
