@@ -168,8 +168,9 @@ impl Borders {
         dyad_stats(&self.data, self.timelines(basis), &lengths, dyad, at)
     }
 
-    /// Every change of the segments selected by `keep`, in date order under `basis`.
-    pub fn history(&self, basis: Basis, keep: impl Fn(&Segment) -> bool) -> Vec<HistoryEntry<'_>> {
+    /// Every change of the segments selected by `keep`, in date order under `basis`: owned
+    /// entries that give positions in [`Borders::dataset`]'s lists.
+    pub fn history(&self, basis: Basis, keep: impl Fn(&Segment) -> bool) -> Vec<HistoryEntry> {
         history(&self.data, basis, keep)
     }
 }

@@ -20,7 +20,7 @@ use crate::util::{
     BoxError, Row, TestResult, Workdir,
 };
 
-const SEGMENTS_HEADER: &str = "segment_id,dyad,left,right,name,length_km,delimitation,demarcation,since,since_start,since_end,instrument_id,extent,ambiguity";
+const SEGMENTS_HEADER: &str = "segment_id,dyad,left,right,name,length_km,delimitation,demarcation,since,since_start,since_end,instrument_id,source_id,extent,ambiguity";
 
 fn seg1_km() -> f64 {
     geodesic_km(&[(69.0, 41.0), (69.0, 41.9)])

@@ -267,6 +267,16 @@ impl Dataset {
         self.source_by_id.get(id).map(|&i| &self.sources[i])
     }
 
+    /// The position of the instrument with this id in [`Dataset::instruments`].
+    pub fn instrument_index(&self, id: &str) -> Option<usize> {
+        self.instrument_by_id.get(id).copied()
+    }
+
+    /// The position of the source with this id in [`Dataset::sources`].
+    pub fn source_index(&self, id: &str) -> Option<usize> {
+        self.source_by_id.get(id).copied()
+    }
+
     /// The changes of the segment at `segment_index`, in file order (which validation
     /// guarantees is chronological).
     pub fn changes_of(&self, segment_index: usize) -> impl Iterator<Item = &StatusChange> {

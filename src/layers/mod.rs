@@ -5,11 +5,14 @@
 //! - [`STATUS`]: the time-enabled layer, one feature per segment and per interval during
 //!   which its status did not change, with `valid_from` and `valid_to` dates;
 //! - [`PLACES`]: every named place with the country it belonged to over a date span;
-//! - [`INSTRUMENTS`]: the treaties and other instruments, without geometry.
+//! - [`INSTRUMENTS`]: the treaties and other instruments, without geometry;
+//! - [`STATS`]: per dyad (and per date of a series), the kilometres of each status;
+//! - [`HISTORY`]: every status change with its instrument and source.
 //!
 //! Classified incidents are the fifth layer: [`crate::pipeline::IncidentLayer`].
 
 mod status;
+mod tables;
 
 use std::io;
 use std::sync::Arc;
@@ -17,6 +20,7 @@ use std::sync::Arc;
 use geo::Geometry;
 
 pub use status::{status_intervals, StatusInterval};
+pub use tables::{stats_schema, write_history, write_stats, HISTORY, STATS};
 
 use crate::report::{Batch, Column, FeatureEncoder, LayerSink, Schema, Value};
 use crate::{Basis, Borders, DateSpan, Dyad, PartialDate, StatusFilter};

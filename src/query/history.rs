@@ -1,45 +1,57 @@
 //! The history of a segment or a dyad: every change in date order, with its provenance.
 
-use crate::{Basis, Dataset, Instrument, PartialDate, Segment, Source, StatusChange};
+use crate::{Basis, Dataset, PartialDate, Segment};
 
-/// One change with everything needed to cite it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HistoryEntry<'a> {
-    /// The segment changed.
-    pub segment: &'a Segment,
-    /// The change (a row of `status.csv`).
-    pub change: &'a StatusChange,
+/// One change with everything needed to cite it: positions in the dataset's lists, so that
+/// an entry can be held without borrowing the dataset.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HistoryEntry {
+    /// The segment changed: its position in [`Dataset::segments`].
+    pub segment_index: usize,
+    /// The change (a row of `status.csv`): its position in [`Dataset::changes`].
+    pub change_index: usize,
     /// The date the change counts from under the chosen basis.
     pub effective: Option<PartialDate>,
-    /// The instrument that made it, if any.
-    pub instrument: Option<&'a Instrument>,
-    /// The source of the change.
-    pub source: Option<&'a Source>,
+    /// The instrument that made it, if any: its position in [`Dataset::instruments`].
+    pub instrument_index: Option<usize>,
+    /// The source of the change: its position in [`Dataset::sources`].
+    pub source_index: Option<usize>,
 }
 
 /// Every change of the segments selected by `keep`, in date order under `basis` (ties keep
 /// dataset order: by segment, then file order).
-pub fn history<'a>(
-    data: &'a Dataset,
-    basis: Basis,
-    keep: impl Fn(&Segment) -> bool,
-) -> Vec<HistoryEntry<'a>> {
+///
+/// # Examples
+/// ```
+/// use bordertrack::query::history;
+/// use bordertrack::{Basis, Dataset};
+/// let data = Dataset::embedded().unwrap();
+/// let entries = history(&data, Basis::InForce, |s| s.id == "KAZ-UZB-06");
+/// let first = &data.changes()[entries[0].change_index];
+/// assert_eq!(first.segment_id, "KAZ-UZB-06");
+/// assert_eq!(data.segments()[entries[0].segment_index].id, "KAZ-UZB-06");
+/// ```
+pub fn history(data: &Dataset, basis: Basis, keep: impl Fn(&Segment) -> bool) -> Vec<HistoryEntry> {
     let mut out = Vec::new();
     for (i, seg) in data.segments().iter().enumerate() {
         if !keep(seg) {
             continue;
         }
-        for c in data.changes_of(i) {
-            let instrument = c
+        for &position in data.change_positions_of(i) {
+            let Some(c) = data.changes().get(position) else {
+                continue;
+            };
+            let instrument_index = c
                 .instrument_id
                 .as_deref()
-                .and_then(|id| data.instrument(id));
+                .and_then(|id| data.instrument_index(id));
+            let instrument = instrument_index.and_then(|i| data.instruments().get(i));
             out.push(HistoryEntry {
-                segment: seg,
-                change: c,
+                segment_index: i,
+                change_index: position,
                 effective: c.effective(instrument, basis),
-                instrument,
-                source: data.source(&c.source_id),
+                instrument_index,
+                source_index: data.source_index(&c.source_id),
             });
         }
     }

@@ -15,7 +15,6 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
-use bordertrack::report::Cell;
 use bordertrack::{Dataset, DateSpan, PartialDate};
 
 use crate::args::WhenArgs;
@@ -46,19 +45,6 @@ pub fn as_of(when: &WhenArgs) -> DateSpan {
     when.as_of
         .map(|d| d.span())
         .unwrap_or_else(|| PartialDate::Day(jiff::ZonedDateTime::now().date()).span())
-}
-
-/// A partial date as three cells: its text as written, and its first and last day as ISO
-/// dates (the `_start` and `_end` columns beside it, which GIS tools read as dates).
-pub fn date_cells(d: Option<PartialDate>) -> [Cell<'static>; 3] {
-    match d {
-        Some(d) => [
-            Cell::text(d.to_string()),
-            Cell::text(d.first().to_string()),
-            Cell::text(d.last().to_string()),
-        ],
-        None => [Cell::Empty, Cell::Empty, Cell::Empty],
-    }
 }
 
 /// The reprojection for `--crs` (or `--input-crs`): `None` for WGS84 or when not asked; a

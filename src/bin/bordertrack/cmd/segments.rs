@@ -1,92 +1,53 @@
-//! `bordertrack segments`: each segment with its status as of a date.
+//! `bordertrack segments`: each segment with its status as of a date. Glue around the
+//! library's `segments` layer ([`bordertrack::layers::SEGMENTS`]).
 
 use std::path::{Path, PathBuf};
 
-use bordertrack::query::StatusTimelines;
-use bordertrack::report::{Cell, RowWriter};
-use geo::Geometry;
+use bordertrack::crs::ReprojectedLayer;
+use bordertrack::layers::{self, LayerQuery};
+use bordertrack::report::{LayerSink, RowWriter};
+use bordertrack::Borders;
 
 use crate::args::SegmentsArgs;
 use crate::output::{self, Output};
 use crate::Failure;
 
-/// The columns written, in order.
-pub const COLUMNS: &[&str] = &[
-    "segment_id",
-    "dyad",
-    "left",
-    "right",
-    "name",
-    "length_km",
-    "delimitation",
-    "demarcation",
-    "since",
-    "since_start",
-    "since_end",
-    "instrument_id",
-    "extent",
-    "ambiguity",
-];
-
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> {
-    let data = super::load(data_dir)?;
-    let at = super::as_of(&args.when);
+    let borders = Borders::new(super::load(data_dir)?)?;
     if let Some(d) = args.dyad {
-        if !data.dyads().contains(&d) {
+        if !borders.dataset().dyads().contains(&d) {
             return Err(Failure::Usage(format!(
                 "no segments of dyad {d} in the dataset"
             )));
         }
     }
-    let timelines = StatusTimelines::new(&data, args.when.basis.into());
+    let query = LayerQuery {
+        at: Some(super::as_of(&args.when)),
+        basis: args.when.basis.into(),
+        dyad: args.dyad,
+        filter: args.on.clone(),
+    };
     let inputs = super::inputs(data_dir);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let reprojection = super::reprojection(args.crs.as_ref(), "--crs")?;
     let mut out = Output::open(&args.out, &inputs)?;
     let format = output::format(&args.out)?;
-    let mut w = match &reprojection {
-        Some(r) => RowWriter::new_in_crs(&mut out, format, COLUMNS, r.crs())?,
-        None => RowWriter::new(&mut out, format, COLUMNS)?,
-    };
-    for (i, seg) in data.segments().iter().enumerate() {
-        if args.dyad.is_some_and(|d| d != seg.dyad) {
-            continue;
+    let schema = layers::schema(layers::SEGMENTS, true);
+    match reprojection {
+        Some(r) => {
+            let written = ReprojectedLayer::output_schema(&schema);
+            let mut writer = RowWriter::with_schema_in_crs(&mut out, format, &written, r.crs())?;
+            let mut sink = ReprojectedLayer::new(&mut writer, &schema, r);
+            layers::write_segments(&borders, &query, &mut sink)?;
+            LayerSink::finish(&mut sink)?;
         }
-        let st = timelines.at(i, at);
-        if let Some(f) = &args.on {
-            if !st.may_match(f) {
-                continue;
-            }
+        None => {
+            let mut sink = RowWriter::with_schema(&mut out, format, &schema)?;
+            layers::write_segments(&borders, &query, &mut sink)?;
+            sink.finish()?;
         }
-        let since = st.since();
-        let cells = [
-            Cell::text(&seg.id),
-            Cell::text(seg.dyad.to_string()),
-            Cell::text(seg.left.as_str()),
-            Cell::text(seg.right.as_str()),
-            Cell::text(&seg.name),
-            Cell::Float(seg.length_m() / 1000.0, 3),
-            Cell::text(st.delimitation_word()),
-            Cell::text(st.demarcation_word()),
-            since.map_or(Cell::Empty, |e| Cell::text(e.effective.to_string())),
-            since.map_or(Cell::Empty, |e| Cell::text(e.effective.first.to_string())),
-            since.map_or(Cell::Empty, |e| Cell::text(e.effective.last.to_string())),
-            since
-                .and_then(|e| data.changes().get(e.by))
-                .and_then(|c| c.instrument_id.clone())
-                .map_or(Cell::Empty, Cell::text),
-            Cell::text(seg.extent.as_str()),
-            Cell::text(st.ambiguity()),
-        ];
-        let mut line = seg.line.clone();
-        if let Some(r) = &reprojection {
-            r.from_wgs84(&mut line.0)
-                .map_err(|e| format!("segment {}: {e}", seg.id))?;
-        }
-        w.write(&cells, Some(&Geometry::LineString(line)))?;
     }
-    w.finish()?;
     out.commit()?;
     Ok(())
 }
