@@ -70,8 +70,10 @@ pub struct Timeline<T, R> {
     /// `run_start[i]`: the event that set the value in effect after the first `i` events all
     /// took effect (the first of a run of equal values), `None` while none has.
     run_start: Vec<Option<usize>>,
-    /// The longest span of possible days of any event, in days (0 for day-exact events).
-    longest_span_days: i32,
+    /// `last_day_by[i]`: the latest last possible day among the first `i + 1` events (so that
+    /// the events all certainly in effect on a day are found by a binary search, without date
+    /// arithmetic).
+    last_day_by: Vec<jiff::civil::Date>,
 }
 
 impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
@@ -83,20 +85,25 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
         let mut since: Option<usize> = None;
         let mut value = initial;
         run_start.push(since);
-        let mut longest_span_days = 0;
+        let mut last_day_by = Vec::with_capacity(events.len());
         for (i, e) in events.iter().enumerate() {
             if e.value != value || since.is_none() {
                 since = Some(i);
                 value = e.value;
             }
             run_start.push(since);
-            longest_span_days = longest_span_days.max(days_between(e.effective));
+            let latest = last_day_by
+                .last()
+                .map_or(e.effective.last, |&l: &jiff::civil::Date| {
+                    l.max(e.effective.last)
+                });
+            last_day_by.push(latest);
         }
         Timeline {
             initial,
             events,
             run_start,
-            longest_span_days,
+            last_day_by,
         }
     }
 
@@ -121,18 +128,10 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
     /// assert!(matches!(t.at(d("2002")), Resolved::Ambiguous { .. }));
     /// ```
     pub fn at(&self, at: DateSpan) -> Resolved<T, R> {
-        // Every event whose first possible day is on or before `at.first` minus the longest
-        // event span has certainly taken effect by `at.first`: their combined effect is
-        // precomputed, and only the events after them are looked at one by one.
-        let settled = match jiff::Span::new()
-            .try_days(self.longest_span_days)
-            .and_then(|longest| at.first.checked_sub(longest))
-        {
-            Ok(threshold) => self
-                .events
-                .partition_point(|e| e.effective.first <= threshold),
-            Err(_) => 0,
-        };
+        // The leading events whose last possible days are all on or before `at.first` have
+        // certainly taken effect by then: their combined effect is precomputed, and only the
+        // events after them are looked at one by one.
+        let settled = self.last_day_by.partition_point(|&last| last <= at.first);
         let since_index = self.run_start.get(settled).copied().flatten();
         let mut since: Option<Event<T, R>> = since_index.and_then(|i| self.events.get(i).copied());
         let mut value = since.map_or(self.initial, |e| e.value);
@@ -175,13 +174,6 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
             }
         }
     }
-}
-
-/// The number of days from the first to the last possible day of `span` (saturating).
-fn days_between(span: DateSpan) -> i32 {
-    span.first
-        .until(span.last)
-        .map_or(i32::MAX, |d| d.get_days().max(0))
 }
 
 #[cfg(test)]
@@ -284,7 +276,7 @@ mod tests {
             initial: t.initial,
             events: t.events.clone(),
             run_start: vec![None],
-            longest_span_days: i32::MAX,
+            last_day_by: vec![jiff::civil::Date::MAX; t.events.len()],
         }
         .at(at)
     }

@@ -8,7 +8,7 @@ use geo::Point;
 
 use super::certainty::{Alternative, Certainty};
 use super::status::{SegmentStatus, StatusTimelines};
-use crate::spatial::{LineIndex, LineMatch, QueryError, Side};
+use crate::spatial::{LineIndex, LineMatch, Query, QueryError, Side};
 use crate::{CountryCode, Dataset, DateSpan, Dyad, Error, Incident, Result, StatusFilter};
 
 /// A spatial index over every segment of a dataset, with chainage along each dyad.
@@ -42,20 +42,43 @@ pub struct BorderIndex {
     /// search in `index` reaches this far beyond the distance asked for and the incident's
     /// precision, and looks there only at segments at least this precise.
     ordinary_precision_m: f64,
-    /// The segments less precise than that, in their own small index (so that their wide reach
-    /// does not widen every search), with the largest of their precisions.
-    imprecise: Option<ImpreciseLines>,
+    /// The segments less precise than that, each in an index of its own, so that a wide reach
+    /// widens neither every search nor the search of the other imprecise segments.
+    imprecise: Vec<ImpreciseLine>,
     chainage_start_m: Vec<f64>,
 }
 
-/// The segments whose stated precision is wider than the ordinary one, indexed on their own.
+/// A segment whose stated precision is wider than the ordinary one, indexed on its own.
 #[derive(Debug)]
-struct ImpreciseLines {
+struct ImpreciseLine {
+    /// The segment alone (its line 0).
     index: LineIndex,
-    /// The position in the dataset of each line of `index`.
-    segment_of: Vec<usize>,
-    /// The largest precision among them, metres.
-    max_precision_m: f64,
+    /// The segment's position in the dataset.
+    segment: usize,
+    /// The segment's stated precision, metres.
+    precision_m: f64,
+}
+
+impl ImpreciseLine {
+    /// The segment's match for `q` when it may lie within `q`'s reach (its distance less the
+    /// segment's precision at most the reach), numbered as in the dataset.
+    fn within_reach(
+        &self,
+        at: &Query,
+        q: &Pending,
+    ) -> std::result::Result<Option<LineMatch>, QueryError> {
+        let reach_m = q.reach_m + self.precision_m;
+        if !self.index.may_be_within(at, reach_m) {
+            return Ok(None);
+        }
+        Ok(self
+            .index
+            .nearest_accepted(at, reach_m, |_| true)?
+            .map(|m| LineMatch {
+                line: self.segment,
+                ..m
+            }))
+    }
 }
 
 /// Where a point lies relative to one segment.
@@ -156,22 +179,20 @@ impl BorderIndex {
         let mut sorted = precision_m.clone();
         sorted.sort_unstable_by(f64::total_cmp);
         let ordinary_precision_m = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-        let segment_of: Vec<usize> = (0..precision_m.len())
-            .filter(|&i| precision_m[i] > ordinary_precision_m)
-            .collect();
-        let imprecise = if segment_of.is_empty() {
-            None
-        } else {
-            let wide: Vec<_> = segment_of.iter().map(|&i| lines[i].clone()).collect();
-            Some(ImpreciseLines {
-                index: LineIndex::new(&wide).map_err(|e| Error::Request(e.to_string()))?,
-                max_precision_m: segment_of
-                    .iter()
-                    .map(|&i| precision_m[i])
-                    .fold(0.0, f64::max),
-                segment_of,
+        let imprecise = precision_m
+            .iter()
+            .zip(&lines)
+            .enumerate()
+            .filter(|&(_, (&p, _))| p > ordinary_precision_m)
+            .map(|(segment, (&precision_m, line))| {
+                Ok(ImpreciseLine {
+                    index: LineIndex::new(std::slice::from_ref(line))
+                        .map_err(|e| Error::Request(e.to_string()))?,
+                    segment,
+                    precision_m,
+                })
             })
-        };
+            .collect::<Result<Vec<_>>>()?;
         Ok(BorderIndex {
             sides: data
                 .segments()
@@ -378,31 +399,44 @@ impl BorderIndex {
                         &query.filter,
                     ) == Certainty::Certain)
         };
+        let at = Query::of(q.point)?;
         let ordinary_m = self.ordinary_precision_m;
         let mut best = self.index.nearest_kept(
-            q.point,
+            &at,
             q.reach_m + ordinary_m,
             |line| self.precision_m.get(line).is_some_and(|&p| p <= ordinary_m) && accept(line),
             |m| keep(m.line, m.distance_m),
         )?;
-        if let Some(wide) = &self.imprecise {
-            let of = |local: usize| wide.segment_of.get(local).copied().unwrap_or(usize::MAX);
-            let far = wide.index.nearest_kept(
-                q.point,
-                q.reach_m + wide.max_precision_m,
-                |local| accept(of(local)),
-                |m| keep(of(m.line), m.distance_m),
-            )?;
-            if let Some(mut m) = far {
-                m.line = of(m.line);
-                if best.is_none_or(|b| {
+        // Each imprecise segment in reach is offered (as the index offers the ordinary ones),
+        // and may be the match.
+        // (Offered when they may lie within reach: the alternatives are then looked for.)
+        if self.imprecise.is_empty() {
+            return Ok(best.map(|line| Found {
+                line,
+                others_near: offered > 1,
+            }));
+        }
+        for wide in &self.imprecise {
+            if q.dyad.is_some_and(|d| self.sides.get(wide.segment).is_none_or(|s| s.0 != d))
+                || !wide.index.may_be_within(&at, q.reach_m + wide.precision_m)
+                || !accept(wide.segment)
+                // Its distance is at least the bound: beyond the best, it cannot be nearer.
+                || best.is_some_and(|b| !wide.index.may_be_within(&at, b.distance_m))
+            {
+                continue;
+            }
+            let Some(m) = wide.within_reach(&at, q)? else {
+                continue;
+            };
+            if keep(m.line, m.distance_m)
+                && best.is_none_or(|b| {
                     m.distance_m
                         .total_cmp(&b.distance_m)
                         .then(m.line.cmp(&b.line))
                         .is_lt()
-                }) {
-                    best = Some(m);
-                }
+                })
+            {
+                best = Some(m);
             }
         }
         Ok(best.map(|line| Found {
@@ -471,23 +505,17 @@ impl BorderIndex {
                     .get(n.line)
                     .is_some_and(|&p| p <= ordinary_m)
             });
-            if let Some(wide) = &self.imprecise {
-                let mut far = Vec::new();
-                if wide
-                    .index
-                    .within_into(q.point, q.reach_m + wide.max_precision_m, &mut far)
-                    .is_ok()
-                {
-                    near.extend(far.into_iter().filter_map(|mut m| {
-                        m.line = *wide.segment_of.get(m.line)?;
-                        Some(m)
-                    }));
-                    near.sort_unstable_by(|a, b| {
-                        a.distance_m
-                            .total_cmp(&b.distance_m)
-                            .then(a.line.cmp(&b.line))
-                    });
-                }
+            if let (false, Ok(at)) = (self.imprecise.is_empty(), Query::of(q.point)) {
+                near.extend(
+                    self.imprecise
+                        .iter()
+                        .filter_map(|wide| wide.within_reach(&at, q).ok().flatten()),
+                );
+                near.sort_unstable_by(|a, b| {
+                    a.distance_m
+                        .total_cmp(&b.distance_m)
+                        .then(a.line.cmp(&b.line))
+                });
             }
             near.iter()
                 .filter(|n| n.line != matched)

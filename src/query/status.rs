@@ -82,19 +82,23 @@ impl StatusTimelines {
     /// Never for an index taken from the same dataset; an index out of range gives the
     /// `unknown` status.
     pub fn at(&self, segment_index: usize, at: DateSpan) -> SegmentStatus {
-        let unknown_del = Timeline::new(Delimitation::Unknown, Vec::new());
-        let unknown_dem = Timeline::new(Demarcation::Unknown, Vec::new());
+        // A segment out of range has an unknown status (no empty timeline is built for it:
+        // building one allocates).
         SegmentStatus {
-            delimitation: self
-                .delimitation
-                .get(segment_index)
-                .unwrap_or(&unknown_del)
-                .at(at),
-            demarcation: self
-                .demarcation
-                .get(segment_index)
-                .unwrap_or(&unknown_dem)
-                .at(at),
+            delimitation: self.delimitation.get(segment_index).map_or(
+                Resolved::Known {
+                    value: Delimitation::Unknown,
+                    since: None,
+                },
+                |t| t.at(at),
+            ),
+            demarcation: self.demarcation.get(segment_index).map_or(
+                Resolved::Known {
+                    value: Demarcation::Unknown,
+                    since: None,
+                },
+                |t| t.at(at),
+            ),
         }
     }
 }

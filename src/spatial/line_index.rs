@@ -83,6 +83,9 @@ pub struct LineIndex {
     pub(super) pieces: Vec<EdgePiece>,
     /// Geodesic length of each line, metres.
     pub(super) lengths_m: Vec<f64>,
+    /// A box (ECEF, metres) containing every piece's box: no line lies nearer to a point than
+    /// this box does.
+    pub(super) bounds: ([f64; 3], [f64; 3]),
 }
 
 impl LineIndex {
@@ -224,8 +227,18 @@ impl LineIndex {
                     .unwrap_or(u32::MAX),
             })
             .collect();
+        let bounds = items.iter().map(|i| i.chord.envelope()).fold(
+            ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]),
+            |(lo, hi), (l, h)| {
+                (
+                    [lo[0].min(l[0]), lo[1].min(l[1]), lo[2].min(l[2])],
+                    [hi[0].max(h[0]), hi[1].max(h[1]), hi[2].max(h[2])],
+                )
+            },
+        );
         Ok(LineIndex {
             geod,
+            bounds,
             tree: OnceLock::new(),
             grid: Grid::new(items.iter().map(|i| i.chord.envelope())),
             items,
@@ -293,6 +306,48 @@ impl LineIndex {
                 }
             }
             self.exact_best(&mut s.candidates, &q)
+        }))
+    }
+
+    /// The nearest line to `q` among those for which `accept(line)` is true, when it lies
+    /// within `max_m` metres (`f64::INFINITY`: at any distance).
+    ///
+    /// A best-first search: the pieces come in increasing order of their distance's lower
+    /// bound, and the search stops at the first whose bound exceeds `max_m` or the nearest
+    /// distance found so far (plus the estimates' margin), so it costs a few pieces wherever
+    /// `q` is, where [`LineIndex::nearest_within`] looks at every piece within `max_m`.
+    ///
+    /// # Errors
+    /// [`QueryError::InvalidDistance`] when `max_m` is negative or NaN.
+    pub(crate) fn nearest_accepted(
+        &self,
+        q: &Query,
+        max_m: f64,
+        mut accept: impl FnMut(usize) -> bool,
+    ) -> Result<Option<LineMatch>, QueryError> {
+        if max_m.is_nan() || max_m < 0.0 {
+            return Err(QueryError::InvalidDistance { max_m });
+        }
+        let q = *q;
+        Ok(with_scratch(|s| {
+            s.candidates.clear();
+            s.solved.clear();
+            let mut best_m = f64::INFINITY;
+            for (t, _) in self.tree().nearest_neighbor_iter_with_distance_2(&q.p3) {
+                let lower_bound_m = t.chord.lower_bound_m(q.p3);
+                if lower_bound_m > max_m || lower_bound_m > best_m + margin_m(best_m) {
+                    break;
+                }
+                if !accept(t.line as usize) {
+                    continue;
+                }
+                if let Some(c) = self.closest_candidate(t.id, lower_bound_m, &q, &mut s.solved) {
+                    best_m = best_m.min(c.distance_m());
+                    s.candidates.push(c);
+                }
+            }
+            self.exact_best(&mut s.candidates, &q)
+                .filter(|m| m.distance_m <= max_m)
         }))
     }
 
@@ -372,23 +427,22 @@ impl LineIndex {
         max_m: f64,
         accept: impl FnMut(usize) -> bool,
     ) -> Result<Option<LineMatch>, QueryError> {
-        self.nearest_kept(p, max_m, accept, |_| true)
+        self.nearest_kept(&Query::of(p)?, max_m, accept, |_| true)
     }
 
     /// [`LineIndex::nearest_within`] among the matches that `keep` keeps: the nearest line
-    /// within `max_m` metres of `p` that `accept` takes and whose closest match `keep` holds
+    /// within `max_m` metres of `q` that `accept` takes and whose closest match `keep` holds
     /// for (a line whose match it refuses does not hide a farther one).
     pub(crate) fn nearest_kept(
         &self,
-        p: Point<f64>,
+        q: &Query,
         max_m: f64,
         accept: impl FnMut(usize) -> bool,
         mut keep: impl FnMut(&LineMatch) -> bool,
     ) -> Result<Option<LineMatch>, QueryError> {
-        let q = check_point(p)?;
         check_distance(max_m)?;
         Ok(with_scratch(|s| {
-            self.gather_candidates(&q, max_m, accept, s);
+            self.gather_candidates(q, max_m, accept, s);
             s.lines
                 .sort_unstable_by(|a, b| a.best_m.total_cmp(&b.best_m).then(a.line.cmp(&b.line)));
             let mut best: Option<LineMatch> = None;
@@ -397,7 +451,7 @@ impl LineIndex {
                 if g.best_m > bound + 2.0 * margin_m(bound) {
                     break;
                 }
-                if let Some(m) = self.exact_best(&mut s.candidates[g.range.clone()], &q) {
+                if let Some(m) = self.exact_best(&mut s.candidates[g.range.clone()], q) {
                     if m.distance_m <= max_m
                         && best.as_ref().is_none_or(|b| better(&m, b))
                         && keep(&m)
@@ -412,14 +466,45 @@ impl LineIndex {
 }
 
 /// A validated query point.
+/// A query position, checked, with its ECEF coordinates: computed once for several searches.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Query {
+pub(crate) struct Query {
     pub(super) lon: f64,
     pub(super) lat: f64,
     pub(super) p3: [f64; 3],
 }
 
 /// Validates a query point.
+impl Query {
+    /// `p` (lon/lat) checked.
+    ///
+    /// # Errors
+    /// [`QueryError::InvalidPoint`] when `p` is not finite or out of range.
+    pub(crate) fn of(p: Point<f64>) -> Result<Query, QueryError> {
+        check_point(p)
+    }
+}
+
+impl LineIndex {
+    /// Whether some line may lie within `max_m` metres of `q`: false only when none does (a
+    /// lower bound of the distance, from the index's box and then each piece's, exceeds
+    /// `max_m`). Costs a few multiplications per piece: for small indexes.
+    pub(crate) fn may_be_within(&self, q: &Query, max_m: f64) -> bool {
+        let (lo, hi) = self.bounds;
+        let mut d2 = 0.0;
+        for k in 0..3 {
+            let out = (lo[k] - q.p3[k]).max(q.p3[k] - hi[k]).max(0.0);
+            d2 += out * out;
+        }
+        // A millimetre below the box's distance, against rounding.
+        d2.sqrt() - 1e-3 <= max_m
+            && self
+                .items
+                .iter()
+                .any(|i| i.chord.lower_bound_m(q.p3) <= max_m)
+    }
+}
+
 fn check_point(p: Point<f64>) -> Result<Query, QueryError> {
     let (lon, lat) = (p.x(), p.y());
     if lon.is_finite()

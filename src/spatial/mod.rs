@@ -131,6 +131,7 @@ use geo_types::Point;
 
 pub use error::{InvalidLines, LineProblem, QueryError};
 pub use line_index::LineIndex;
+pub(crate) use line_index::Query;
 
 /// Longest edge accepted, in metres (10,000 km, a quarter of a meridian). Longer edges join
 /// nearly antipodal vertices, whose geodesic is ill-conditioned; in border data they are errors.
