@@ -16,7 +16,7 @@ use bordertrack::io::{parse_distance_m, IncidentReader};
 use bordertrack::pipeline::{IncidentLayer, Stop, TableOptions, TableSummary};
 use bordertrack::query::IncidentQuery;
 use bordertrack::report::{Format, RowWriter};
-use bordertrack::{Borders, StatusFilter};
+use bordertrack::Borders;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -45,13 +45,8 @@ pub fn classify_csv(
     within_m: f64,
     out: impl Write,
 ) -> Result<TableSummary, Box<dyn std::error::Error>> {
-    let query = IncidentQuery {
-        within_m,
-        as_of: None, // each incident at its own date
-        filter: StatusFilter::default(),
-        dyad: None,
-        certain_only: false,
-    };
+    // Any status and dyad, each incident at its own date, keeping possible matches.
+    let query = IncidentQuery::within(within_m);
     let mut reader = IncidentReader::from_path(file)?;
     let mut sink = RowWriter::with_schema(out, Format::Csv, &IncidentLayer::schema())?;
     let summary = borders.classify_table(

@@ -24,12 +24,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let within_m = parse_distance_m(args.next().as_deref().unwrap_or("1km"))?;
 
+    // Each incident at its own date, of any dyad, keeping possible matches.
     let query = IncidentQuery {
-        within_m,
-        as_of: None, // each incident at its own date
         filter: "not_demarcated".parse::<StatusFilter>()?,
-        certain_only: false,
-        dyad: None,
+        ..IncidentQuery::within(within_m)
     };
     let mut reader = IncidentReader::from_path(&file)?;
     for row in reader.records() {

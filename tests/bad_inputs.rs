@@ -22,6 +22,7 @@ use crate::util::{fixture, TestResult, Workdir};
 const REQUIRED: &[&str] = &[
     "antimeridian-and-pole",
     "bad-dates",
+    "bad-dyad",
     "bom",
     "coordinates-z-m",
     "crlf",

@@ -522,6 +522,60 @@ fn an_incident_naming_its_dyad_is_placed_on_that_dyad_or_on_none() -> TestResult
     Ok(())
 }
 
+/// A GeoJSON table's `dyad` property restricts the search as the CSV `dyad` column does: the
+/// same three incidents as in the plain-table case above give the same answers.
+#[test]
+fn a_geojson_dyad_property_restricts_the_search_as_the_csv_column_does() -> TestResult {
+    let dir = Workdir::new()?;
+    let feature = |id: &str, dyad: &str| {
+        format!(
+            r#"{{"type": "Feature", "properties": {{"id": "{id}", "date": "2009-02",
+            "precision_m": 400000{dyad}}}, "geometry": {{"type": "Point",
+            "coordinates": [59.60222, 42.46472]}}}}"#
+        )
+    };
+    dir.write(
+        "in.geojson",
+        &format!(
+            r#"{{"type": "FeatureCollection", "features": [{}, {}, {}, {}]}}"#,
+            feature("named", r#", "dyad": "UZB-KAZ""#),
+            feature("unnamed", ""),
+            feature("null", r#", "dyad": null"#),
+            feature("elsewhere", r#", "dyad": "KAZ-CHN""#),
+        ),
+    )?;
+    dir.write(
+        "in.csv",
+        "id,date,lat,lon,precision_m,dyad\n\
+         named,2009-02,42.46472,59.60222,400000,UZB-KAZ\n\
+         unnamed,2009-02,42.46472,59.60222,400000,\n\
+         null,2009-02,42.46472,59.60222,400000,\n\
+         elsewhere,2009-02,42.46472,59.60222,400000,KAZ-CHN\n",
+    )?;
+    let from_geojson = incidents(&dir, &["in.geojson", "--all"])?;
+    let from_csv = incidents(&dir, &["in.csv", "--all"])?;
+    for id in ["named", "unnamed", "null", "elsewhere"] {
+        let g = from_geojson
+            .get(id)
+            .ok_or(format!("{id} not listed (GeoJSON)"))?;
+        let c = from_csv.get(id).ok_or(format!("{id} not listed (CSV)"))?;
+        for column in [
+            "segment_id",
+            "dyad",
+            "distance_m",
+            "certainty",
+            "alternatives",
+        ] {
+            assert_eq!(cell(g, column)?, cell(c, column)?, "{id} {column}");
+        }
+    }
+    let row = |id: &str| from_geojson.get(id).ok_or(format!("{id} not listed"));
+    assert_eq!(cell(row("named")?, "dyad")?, "KAZ-UZB");
+    assert_eq!(cell(row("unnamed")?, "dyad")?, "TKM-UZB");
+    assert_eq!(cell(row("elsewhere")?, "segment_id")?, "");
+    Ok(())
+}
+
 #[test]
 fn a_bad_dyad_is_a_bad_row() -> TestResult {
     let dir = Workdir::new()?;

@@ -8,10 +8,10 @@
 //! [`Dataset::embedded`] gives the Central Asia dataset compiled into the crate.
 
 mod builder;
+mod feature_reader;
 pub(crate) mod features;
 mod files;
 mod records;
-mod table;
 mod validate;
 
 pub use builder::DatasetBuilder;
@@ -155,9 +155,9 @@ impl Dataset {
     fn from_contents(files: &Contents<'_>, mut problems: Vec<Problem>) -> Result<Dataset> {
         let mut rejected = validate::Rejected::default();
         let table = |name: &str, columns: &[&str], problems: &mut Vec<Problem>| {
-            files
-                .bytes(name)
-                .and_then(|b| table::Table::parse(files.shown(name), b, columns, problems))
+            files.bytes(name).and_then(|b| {
+                crate::io::csv_table::Table::parse(files.shown(name), b, columns, problems)
+            })
         };
         let sources = table("sources.csv", records::SOURCES_COLUMNS, &mut problems)
             .map(|t| records::sources(&t, &mut problems, &mut rejected.sources));

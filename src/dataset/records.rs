@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::table::{Row, Table};
+use crate::io::csv_table::{Row, Table};
 use crate::io::incidents::{Columns, Fields as RowFields};
 use crate::{
     AttributeKind, Attributes, CountryCode, Dyad, Incident, Instrument, InstrumentKind,

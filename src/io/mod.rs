@@ -5,6 +5,8 @@
 //!   precision codes.
 //! - [`parse_distance_m`]: `500m`, `5km`, `5000` → metres.
 
+pub(crate) mod csv_table;
+pub(crate) mod geojson_features;
 pub mod incidents;
 mod units;
 

@@ -252,11 +252,9 @@ pub fn draw(borders: &Borders, request: &MapRequest, incidents: &[Incident]) -> 
 
     // Incidents on a stretch, classified at their own dates, up to the map's date.
     let query = IncidentQuery {
-        within_m: request.incident_reach_m,
-        as_of: None,
         filter: request.filter.clone().unwrap_or_default(),
         dyad: request.dyad,
-        certain_only: false,
+        ..IncidentQuery::within(request.incident_reach_m)
     };
     let (mut certain, mut possible) = (0, 0);
     svg.line(format_args!(r#"<g id="incidents">"#));

@@ -155,18 +155,12 @@ impl Borders {
     /// use bordertrack::pipeline::{IncidentLayer, TableOptions};
     /// use bordertrack::query::IncidentQuery;
     /// use bordertrack::report::{Format, RowWriter};
-    /// use bordertrack::{Borders, StatusFilter};
+    /// use bordertrack::Borders;
     ///
     /// let borders = Borders::embedded()?;
     /// let csv = "id,date,lat,lon\nA,2006-04-19,41.46667,69.16667\nB,2006,oops,69.2\n";
     /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv")?;
-    /// let query = IncidentQuery {
-    ///     within_m: 5_000.0,
-    ///     as_of: None,
-    ///     filter: StatusFilter::default(),
-    ///     dyad: None,
-    ///     certain_only: false,
-    /// };
+    /// let query = IncidentQuery::within(5_000.0);
     /// let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &IncidentLayer::schema())?;
     /// let mut problems = Vec::new();
     /// let summary = borders.classify_table(
@@ -271,7 +265,6 @@ fn check_schema(sink: &dyn LayerSink) -> Result<()> {
 mod tests {
     use super::*;
     use crate::report::{Format, RowWriter};
-    use crate::StatusFilter;
 
     /// Runs a table of 40,000 rows (several blocks) with bad rows of two kinds, and returns
     /// the problems delivered and the summary.
@@ -290,13 +283,7 @@ mod tests {
         let mut reader = IncidentReader::from_reader(csv.as_bytes(), "t.csv")
             .expect("a header")
             .check_duplicate_ids(check_ids);
-        let query = IncidentQuery {
-            within_m: 5_000.0,
-            as_of: None,
-            filter: StatusFilter::default(),
-            dyad: None,
-            certain_only: false,
-        };
+        let query = IncidentQuery::within(5_000.0);
         let options = TableOptions {
             max_problems_per_kind: limit,
             ..TableOptions::default()

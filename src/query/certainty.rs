@@ -84,7 +84,8 @@ impl fmt::Display for Certainty {
 }
 
 /// Another segment an incident may be on: one within its reach (the distance asked for plus
-/// its location precision) other than the one it was matched to, whatever its status.
+/// the incident's location precision plus the segment's stated precision, `precision_m`)
+/// other than the one it was matched to, whatever its status.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alternative {
     /// Position of the segment in [`crate::Dataset::segments`].

@@ -138,8 +138,9 @@ pub struct IncidentMatch {
     /// How sure the match is, given the incident's location precision, the segment's stated
     /// precision and the incident's date span.
     pub certainty: Certainty,
-    /// The other segments within the incident's reach (the query's distance plus its location
-    /// precision, of its own dyad when it names one), whatever their status, nearest first.
+    /// The other segments within the incident's reach (the query's distance plus the incident's
+    /// location precision plus each segment's stated precision, `precision_m`; of the
+    /// incident's own dyad when it names one), whatever their status, nearest first.
     pub alternatives: Vec<Alternative>,
 }
 
@@ -716,11 +717,11 @@ mod tests {
             let timelines = StatusTimelines::new(data, basis);
             let dyads = data.dyads();
             let query = IncidentQuery {
-                within_m,
                 as_of: as_of.map(|d| incident((0, 0, 0.0, 0.0), d, 0.0, 2).date),
                 filter: filter.parse().map_err(|e| TestCaseError::fail(format!("{e}")))?,
                 dyad: dyad.and_then(|d| dyads.get(d % dyads.len().max(1)).copied()),
                 certain_only,
+                ..IncidentQuery::within(within_m)
             };
             let incidents: Vec<Incident> = places
                 .iter()
@@ -757,13 +758,7 @@ mod tests {
             let dyads = data.dyads();
             let mut inc = incident(place, day, precision_m, 2);
             inc.dyad = named.and_then(|d| dyads.get(d % dyads.len().max(1)).copied());
-            let query = IncidentQuery {
-                within_m,
-                as_of: None,
-                filter: StatusFilter::default(),
-                dyad: None,
-                certain_only: false,
-            };
+            let query = IncidentQuery::within(within_m);
             let Ok(Some(m)) = index.classify(&timelines, &inc, &query) else {
                 return Ok(());
             };
@@ -856,13 +851,7 @@ mod tests {
     fn a_nested_call_gets_its_own_buffers() {
         let (data, index) = (data(), index());
         let timelines = StatusTimelines::new(data, Basis::InForce);
-        let query = IncidentQuery {
-            within_m: 5_000.0,
-            as_of: None,
-            filter: StatusFilter::default(),
-            dyad: None,
-            certain_only: false,
-        };
+        let query = IncidentQuery::within(5_000.0);
         let incidents: Vec<Incident> = (0..50)
             .map(|k| incident((k, 3 * k, 0.01, -0.01), 5_000, 0.0, 2))
             .collect();

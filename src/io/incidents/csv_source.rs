@@ -1,32 +1,18 @@
-//! The CSV side of an [`IncidentReader`](super::IncidentReader): the header, and the bytes
-//! after it handed out in blocks of whole records (see the `block` module), with rows longer
-//! than the limit skipped as they are read.
+//! The CSV side of an [`IncidentReader`](super::IncidentReader): the header read by the
+//! crate's CSV table reader ([`CsvSource`]) and interpreted here (names, layout, columns).
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
-use csv::ByteRecord;
-use csv_core::ReadRecordResult;
-
-use super::block;
 use super::layout::Columns;
-use super::reader::{read_more, MAX_HEADER_BYTES};
-use super::rows::{Block, BlockKind};
+use crate::io::csv_table::{CsvSource, Opening};
 
-/// A CSV input after its header: bytes are read ahead and handed out in blocks of whole
-/// records (see the `block` module).
-pub(super) struct CsvSource<R: Read> {
-    input: R,
+/// A CSV incident table after its header: the source of its records and what they are
+/// converted with.
+pub(super) struct IncidentCsv<R: Read> {
+    pub(super) source: CsvSource<R>,
     pub(super) header: Arc<CsvHeader>,
-    /// Bytes read but not yet handed out: the start of the next block.
-    pending: Vec<u8>,
-    /// The line `pending` starts on.
-    line: u64,
-    /// Whether `input` has ended.
-    at_end: bool,
-    /// A read error, reported once the whole records read before it are handed out.
-    error: Option<std::io::Error>,
 }
 
 /// What a CSV row is converted with: the header's names and the columns they map to.
@@ -37,115 +23,13 @@ pub(super) struct CsvHeader {
     pub(super) delimiter: u8,
 }
 
-/// What [`CsvSource::next_block`] hands out.
-pub(super) enum Next {
-    /// Whole records.
-    Block(Block),
-    /// A row longer than the limit, starting on this line, was skipped.
-    TooLong(u64),
-}
-
-/// The message for a row longer than `limit` bytes.
-pub(super) fn row_too_long(limit: usize) -> String {
-    too_long("row", limit)
-}
-
-/// The message for a `what` (row, feature) longer than `limit` bytes.
-pub(super) fn too_long(what: &str, limit: usize) -> String {
-    const MIB: usize = 1 << 20;
-    let size = if limit >= MIB && limit % MIB == 0 {
-        format!("{} MiB", limit / MIB)
-    } else {
-        format!("{limit} bytes")
-    };
-    format!("{what} longer than {size}, the limit for one {what}; skipped")
-}
-
-/// Appends `n` bytes read from `input` to `buf`, fewer only at the end of the input or at a
-/// read error (then the bytes read before it stay in `buf`); returns how many. Unlike
-/// [`read_more`] it reads on until it has them, and it reads into the vector's spare room
-/// without zero-filling it first (a megabyte per block). The vector grows to hold exactly
-/// the bytes asked for, not to twice its size, so that a long row takes no more than its own
-/// length.
-fn fill_more<R: Read>(input: &mut R, buf: &mut Vec<u8>, n: usize) -> std::io::Result<usize> {
-    let len = buf.len();
-    buf.reserve_exact(n);
-    let limit = u64::try_from(n).unwrap_or(u64::MAX);
-    input.by_ref().take(limit).read_to_end(buf)?;
-    Ok(buf.len() - len)
-}
-
-/// Picks the delimiter from the header line: whichever of `,` `;` and tab occurs most often
-/// outside double quotes (`,` on a tie or when none occurs). Used for dataset tables too.
-pub(crate) fn sniff_delimiter(header: &[u8]) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in header {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let mut best = (b',', counts[0]);
-    for (d, n) in [(b';', counts[1]), (b'\t', counts[2])] {
-        if n > best.1 {
-            best = (d, n);
-        }
-    }
-    best.0
-}
-
-/// Why a CSV input could not be opened.
-pub(super) enum Opening {
-    /// The header is unusable: its line and what is wrong.
-    Invalid(u64, String),
-    Io(std::io::Error),
-}
-
-impl<R: Read> CsvSource<R> {
-    /// Reads the header from `prefix` (the first bytes of the input, read by [`read_prefix`])
-    /// and more of `input` when the header goes on beyond it.
-    pub(super) fn open(
-        mut prefix: Vec<u8>,
-        mut at_end: bool,
-        mut input: R,
-    ) -> Result<CsvSource<R>, Opening> {
-        let start = prefix
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .unwrap_or(0);
-        let rest = prefix.get(start..).unwrap_or(&[]);
-        let header_line = rest.split(|&b| b == b'\n').next().unwrap_or(&[]);
-        if !rest.contains(&b'\n') && prefix.len() > MAX_HEADER_BYTES {
-            return Err(Opening::Invalid(
-                1,
-                "header line longer than 1 MiB: not a CSV table?".into(),
-            ));
-        }
-        let delimiter = sniff_delimiter(header_line);
-        // The header is read from the bytes in hand; it is whole when the reader stopped
-        // before their end (a quoted name may span lines) or the input has ended.
-        let (header, line, consumed, next_line) = loop {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(prefix.as_slice());
-            let mut header = ByteRecord::new();
-            if let Err(e) = reader.read_byte_record(&mut header) {
-                let line = e.position().map_or(1, |p| p.line());
-                return Err(Opening::Invalid(line, format!("unreadable header: {e}")));
-            }
-            let consumed = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
-            if consumed < prefix.len() || at_end || prefix.len() > MAX_HEADER_BYTES {
-                let line = block::record_line(&prefix, 0, 1);
-                break (header, line, consumed, reader.position().line());
-            }
-            at_end = read_more(&mut input, &mut prefix, 8192).map_err(Opening::Io)? == 0;
-        };
+impl<R: Read> IncidentCsv<R> {
+    /// Reads the header from `prefix` (the first bytes of the input, after any byte order
+    /// mark) and more of `input` when it goes on beyond them, and recognises the layout: the
+    /// names are compared trimmed and lowercased; names that are not UTF-8 or that repeat are
+    /// fatal.
+    pub(super) fn open(prefix: Vec<u8>, at_end: bool, input: R) -> Result<IncidentCsv<R>, Opening> {
+        let (source, header, line) = CsvSource::open(prefix, at_end, input)?;
         let mut names = Vec::with_capacity(header.len());
         let mut problems = Vec::new();
         // Columns that are not UTF-8: the first with where it goes wrong, the others by number
@@ -188,18 +72,14 @@ impl<R: Read> CsvSource<R> {
         if problems.is_empty() {
             match Columns::recognise(&names) {
                 Ok(columns) => {
-                    prefix.drain(..consumed.min(prefix.len()));
-                    return Ok(CsvSource {
-                        input,
+                    let delimiter = source.delimiter;
+                    return Ok(IncidentCsv {
+                        source,
                         header: Arc::new(CsvHeader {
                             names,
                             columns,
                             delimiter,
                         }),
-                        pending: prefix,
-                        line: next_line,
-                        at_end,
-                        error: None,
                     });
                 }
                 Err(e) => problems.push(e),
@@ -207,125 +87,15 @@ impl<R: Read> CsvSource<R> {
         }
         Err(Opening::Invalid(line, problems.join("; ")))
     }
-
-    /// The next block of whole records, of at least `max_bytes` bytes unless the input ends
-    /// first (see the `block` module), or the line of a row longer than `max_row_bytes`, which
-    /// is skipped; `Err` with the first line not read at a read error.
-    ///
-    /// Memory: the pending bytes grow past `max_bytes` only while one record is longer than
-    /// that, and never much past `max_row_bytes`.
-    pub(super) fn next_block(
-        &mut self,
-        max_bytes: usize,
-        max_row_bytes: usize,
-    ) -> Result<Option<Next>, (u64, std::io::Error)> {
-        let mut want = max_bytes.max(1);
-        loop {
-            let ended = self.at_end || self.error.is_some();
-            if self.pending.len() >= want || ended {
-                // After a read error only whole records are handed out: a row cut short by
-                // the error must not pass for a complete one.
-                let at_end = self.at_end && self.error.is_none();
-                if let Some(n) = block::cut(&self.pending, self.header.delimiter, at_end) {
-                    let mut rest = Vec::with_capacity(max_bytes.max(self.pending.len() - n));
-                    rest.extend_from_slice(self.pending.get(n..).unwrap_or(&[]));
-                    self.pending.truncate(n);
-                    let bytes = std::mem::replace(&mut self.pending, rest);
-                    let first_line = self.line;
-                    self.line += block::line_feeds(&bytes);
-                    return Ok(Some(Next::Block(Block(BlockKind::Csv {
-                        bytes,
-                        first_line,
-                    }))));
-                }
-                if let Some(e) = self.error.take() {
-                    self.pending.clear();
-                    return Err((self.line, e));
-                }
-                if self.at_end {
-                    return Ok(None);
-                }
-                // One record longer than the block: read on until it ends, or until it is
-                // longer than the limit (the blank lines before it do not count).
-                let blank = blank_prefix(&self.pending);
-                let limit = blank.saturating_add(max_row_bytes).saturating_add(1);
-                if self.pending.len() >= limit {
-                    return Ok(Some(Next::TooLong(self.skip_first_record())));
-                }
-                want = want.max(self.pending.len()).saturating_mul(2).min(limit);
-            }
-            let room = want.saturating_sub(self.pending.len()).max(READ_BYTES);
-            match fill_more(&mut self.input, &mut self.pending, room) {
-                Ok(0) => self.at_end = true,
-                Ok(_) => {}
-                Err(e) => self.error = Some(e),
-            }
-        }
-    }
-
-    /// Reads on to the end of the record the pending bytes start with, dropping its bytes as
-    /// they come (so memory does not grow with it); returns the line it started on. A read
-    /// error ends it too, and is reported by the next [`CsvSource::next_block`].
-    fn skip_first_record(&mut self) -> u64 {
-        let blank = blank_prefix(&self.pending);
-        let start_line = self.line + block::line_feeds(self.pending.get(..blank).unwrap_or(&[]));
-        // The same state machine as the `csv` reader, so that the record ends where that
-        // reader would end it; the field bytes are not needed (the buffers are overwritten).
-        let mut reader = csv_core::ReaderBuilder::new()
-            .delimiter(self.header.delimiter)
-            .build();
-        let (mut fields, mut ends) = (vec![0u8; 4096], [0usize; 64]);
-        // Not the start of the input: a byte order mark here is data (see the `block` module).
-        let _ = reader.read_record(b"\n", &mut fields, &mut ends);
-        let mut at = 0;
-        loop {
-            let input = self.pending.get(at..).unwrap_or(&[]);
-            let (result, read, _, _) = if input.is_empty() && (self.at_end || self.error.is_some())
-            {
-                // The input ended (or broke off) inside the record: this ends it.
-                reader.read_record(&[], &mut fields, &mut ends)
-            } else {
-                reader.read_record(input, &mut fields, &mut ends)
-            };
-            at += read;
-            match result {
-                ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {}
-                ReadRecordResult::Record | ReadRecordResult::End => break,
-                ReadRecordResult::InputEmpty => {
-                    self.line += block::line_feeds(&self.pending);
-                    self.pending.clear();
-                    at = 0;
-                    match fill_more(&mut self.input, &mut self.pending, READ_BYTES) {
-                        Ok(0) => self.at_end = true,
-                        Ok(_) => {}
-                        Err(e) => self.error = Some(e),
-                    }
-                }
-            }
-        }
-        let at = at.min(self.pending.len());
-        self.line += block::line_feeds(self.pending.get(..at).unwrap_or(&[]));
-        self.pending.drain(..at);
-        start_line
-    }
 }
-
-/// How many line-end bytes (`\n`, `\r`) `bytes` starts with: blank lines before a record.
-fn blank_prefix(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .take_while(|&&b| b == b'\n' || b == b'\r')
-        .count()
-}
-
-/// The least that one fill of the pending bytes ([`fill_more`]) asks of the input.
-const READ_BYTES: usize = 64 * 1024;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::csv_table::{block_records, sniff_delimiter, Next, READ_BYTES};
     use crate::io::incidents::reader::{IncidentReader, Source, NOT_READ};
-    use crate::io::incidents::rows::block_records;
+    use crate::io::incidents::rows::{Block, BlockKind};
+    use csv::ByteRecord;
     use proptest::prelude::*;
 
     /// Gives the input in pieces of the sizes listed, in turn, as pipes do; fails after
@@ -570,14 +340,13 @@ mod tests {
         };
         let mut peak = 0;
         let mut items = Vec::new();
-        while let Some(next) = src.next_block(1000, 10_000).unwrap() {
-            peak = peak.max(src.pending.capacity());
+        while let Some(next) = src.source.next_block(1000, 10_000).unwrap() {
+            peak = peak.max(src.source.pending.capacity());
             items.push(match next {
                 Next::TooLong(line) => format!("too long at {line}"),
-                Next::Block(Block(BlockKind::Csv { bytes, first_line })) => {
-                    format!("{first_line}: {}", String::from_utf8_lossy(&bytes))
-                }
-                Next::Block(_) => "rows".into(),
+                Next::Records {
+                    bytes, first_line, ..
+                } => format!("{first_line}: {}", String::from_utf8_lossy(&bytes)),
             });
         }
         assert_eq!(items, ["too long at 2", "3: B,2006,1,2,y\n"]);

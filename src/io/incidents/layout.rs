@@ -3,13 +3,13 @@
 //! See the [module documentation](super) for the tables of columns and precision codes.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
-use csv::ByteRecord;
 use geo::Point;
 use jiff::civil::Date;
 
+use super::codes::{acled_geo_precision_m, acled_time_span, ucdp_kind, ucdp_where_prec_m};
 use super::fields;
+pub(crate) use super::record_fields::Fields;
 use crate::{DateSpan, Incident};
 
 /// Which table layout a file uses, recognised from its header (or from its first byte for
@@ -40,123 +40,6 @@ impl Layout {
             Layout::GeoJson => "GeoJSON",
             Layout::Parquet => "Parquet",
         }
-    }
-}
-
-/// ACLED `geo_precision` code → metres (see the module documentation for the reasoning).
-pub(crate) fn acled_geo_precision_m(code: u8) -> Option<f64> {
-    match code {
-        1 => Some(5_000.0),
-        2 => Some(25_000.0),
-        3 => Some(100_000.0),
-        _ => None,
-    }
-}
-
-/// UCDP GED `where_prec` code → metres; `Err` with the reason for codes too coarse to place.
-pub(crate) fn ucdp_where_prec_m(code: u8) -> Result<f64, String> {
-    match code {
-        1 => Ok(1_000.0),
-        2 => Ok(25_000.0),
-        3 => Ok(50_000.0),
-        4 => Ok(150_000.0),
-        5 => Ok(300_000.0),
-        6 => Err("where_prec 6 (whole country, placed at its centroid) is too coarse to place near a border; row skipped".into()),
-        7 => Err("where_prec 7 (international waters or airspace, estimated position) is too coarse to place near a border; row skipped".into()),
-        other => Err(format!("where_prec {other} is not a UCDP code (expected 1-7)")),
-    }
-}
-
-/// ACLED `time_precision` code and `event_date` → the span of days the event may fall in.
-pub(crate) fn acled_time_span(code: u8, date: Date) -> Result<DateSpan, String> {
-    match code {
-        1 => Ok(DateSpan::day(date)),
-        2 => DateSpan::around(date, 3).ok_or_else(|| {
-            let (first, last) = (crate::date::FIRST_DAY, crate::date::LAST_DAY);
-            format!(
-                "event_date {date} with time_precision 2 means 3 days either side, which reaches \
-                 outside the days that can be handled ({first} to {last})"
-            )
-        }),
-        3 => Ok(DateSpan {
-            first: date.first_of_month(),
-            last: date.last_of_month(),
-        }),
-        other => Err(format!(
-            "time_precision {other} is not an ACLED code (expected 1, 2 or 3)"
-        )),
-    }
-}
-
-/// UCDP GED `type_of_violence` code → the incident kind.
-fn ucdp_kind(code: u8) -> Result<&'static str, String> {
-    match code {
-        1 => Ok("state-based conflict"),
-        2 => Ok("non-state conflict"),
-        3 => Ok("one-sided violence"),
-        other => Err(format!(
-            "type_of_violence {other} is not a UCDP code (expected 1, 2 or 3)"
-        )),
-    }
-}
-
-/// One row's fields: where each lies in the bytes of the row (which may hold delimiters
-/// between them, or not).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Fields<'a> {
-    bytes: &'a [u8],
-    spans: &'a [Range<usize>],
-    /// The same bytes as text, when they are valid UTF-8.
-    text: Option<&'a str>,
-}
-
-impl<'a> Fields<'a> {
-    /// Fields at `spans` of `bytes` (checked for UTF-8 once, as a whole).
-    pub fn new(bytes: &'a [u8], spans: &'a [Range<usize>]) -> Fields<'a> {
-        Fields {
-            bytes,
-            spans,
-            text: std::str::from_utf8(bytes).ok(),
-        }
-    }
-
-    /// Fields at `spans` of `text`, known to be UTF-8.
-    #[cfg(test)]
-    pub fn of_text(text: &'a str, spans: &'a [Range<usize>]) -> Fields<'a> {
-        Fields {
-            bytes: text.as_bytes(),
-            spans,
-            text: Some(text),
-        }
-    }
-
-    /// The fields of a `csv` record (`spans` is filled with their ranges).
-    pub fn of_record(rec: &'a ByteRecord, spans: &'a mut Vec<Range<usize>>) -> Fields<'a> {
-        spans.clear();
-        spans.extend((0..rec.len()).filter_map(|i| rec.range(i)));
-        Fields::new(rec.as_slice(), spans)
-    }
-
-    /// Number of fields.
-    pub fn len(&self) -> usize {
-        self.spans.len()
-    }
-
-    /// Field `i`'s bytes.
-    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
-        self.bytes.get(self.spans.get(i)?.clone())
-    }
-
-    /// Field `i` as text without surrounding ASCII whitespace; `None` when the row is not
-    /// UTF-8 or the field splits a character.
-    pub fn text(&self, i: usize) -> Option<&'a str> {
-        Some(self.text?.get(self.spans.get(i)?.clone())?.trim_ascii())
-    }
-
-    /// Every field's bytes, in order.
-    #[cfg(test)]
-    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
-        (0..self.len()).filter_map(|i| self.get(i))
     }
 }
 

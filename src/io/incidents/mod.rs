@@ -130,7 +130,7 @@
 //!
 //! The same rules, for users, are in the README section "Incident table formats".
 
-mod block;
+mod codes;
 mod csv_source;
 mod fields;
 mod geojson;
@@ -139,11 +139,12 @@ mod layout;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod reader;
+mod record_fields;
 mod rows;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use csv_source::sniff_delimiter;
+pub(crate) use fields::shown;
 pub use layout::Layout;
 pub(crate) use layout::{Columns, Fields};
 pub use reader::{is_parquet_path, IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};

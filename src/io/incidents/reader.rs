@@ -6,19 +6,16 @@ use std::io::{Chain, Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::csv_source::{row_too_long, CsvSource, Next, Opening};
+use super::csv_source::IncidentCsv;
 use super::geojson::GeoJsonSource;
 use super::ids::SeenIds;
 use super::layout::Layout;
 use super::rows::{Block, BlockKind, Row, RowParser};
+use crate::io::csv_table::{read_more, row_too_long, Next, Opening, MAX_HEADER_BYTES};
 use crate::{Error, Incident, Location, Problem, ProblemKind};
 
 /// The bytes read ahead to detect the format, followed by the rest of the input.
 pub(crate) type Input<R> = Chain<Cursor<Vec<u8>>, R>;
-
-/// The header line may be at most this long (a guard against reading a whole binary file
-/// while looking for the end of the first line).
-pub(super) const MAX_HEADER_BYTES: usize = 1 << 20;
 
 /// The longest CSV row read by default, in bytes: 16 MiB. A longer row is reported as a
 /// problem and skipped (see [`IncidentReader::max_row_bytes`]).
@@ -65,7 +62,7 @@ pub struct IncidentReader<R: Read> {
 }
 
 pub(super) enum Source<R: Read> {
-    Csv(Box<CsvSource<R>>),
+    Csv(Box<IncidentCsv<R>>),
     GeoJson(Box<GeoJsonSource<R>>),
     #[cfg(feature = "parquet")]
     Parquet(Box<super::parquet::ParquetSource>),
@@ -166,7 +163,7 @@ impl<R: Read> IncidentReader<R> {
                     .into(),
             ));
         } else {
-            let src = CsvSource::open(prefix, at_end, input).map_err(|e| match e {
+            let src = IncidentCsv::open(prefix, at_end, input).map_err(|e| match e {
                 Opening::Invalid(line, msg) => fatal(line, msg),
                 Opening::Io(e) => io_error(e),
             })?;
@@ -239,7 +236,7 @@ impl<R: Read> IncidentReader<R> {
     pub fn max_row_bytes(mut self, limit: usize) -> IncidentReader<R> {
         self.max_row_bytes = limit;
         if let Source::GeoJson(src) = &mut self.source {
-            src.max_feature_bytes = limit;
+            src.set_max_feature_bytes(limit);
         }
         self
     }
@@ -273,7 +270,7 @@ impl<R: Read> IncidentReader<R> {
     pub fn input_crs(mut self, reprojection: crate::crs::Reprojection) -> IncidentReader<R> {
         let reprojection = (!reprojection.crs().is_wgs84()).then_some(reprojection);
         match &mut self.source {
-            Source::GeoJson(src) => src.reprojection = reprojection.clone(),
+            Source::GeoJson(src) => src.set_reprojection(reprojection.clone()),
             #[cfg(feature = "parquet")]
             Source::Parquet(src) => src.reprojection = reprojection.clone(),
             Source::Csv(_) => {}
@@ -287,7 +284,7 @@ impl<R: Read> IncidentReader<R> {
     /// converted from it unless [`IncidentReader::input_crs`] said otherwise.
     pub fn declared_crs(&self) -> Option<&crate::crs::Crs> {
         match &self.source {
-            Source::GeoJson(src) => src.declared_crs.as_ref(),
+            Source::GeoJson(src) => src.declared_crs(),
             #[cfg(feature = "parquet")]
             Source::Parquet(src) => src.declared_crs.as_ref(),
             Source::Csv(_) => None,
@@ -485,8 +482,10 @@ impl<R: Read> IncidentReader<R> {
                 return (!rows.is_empty()).then_some(Block(BlockKind::Rows(rows)));
             }
         };
-        match src.next_block(max_bytes, self.max_row_bytes) {
-            Ok(Some(Next::Block(block))) => Some(block),
+        match src.source.next_block(max_bytes, self.max_row_bytes) {
+            Ok(Some(Next::Records {
+                bytes, first_line, ..
+            })) => Some(Block(BlockKind::Csv { bytes, first_line })),
             Ok(Some(Next::TooLong(line))) => {
                 let problem = Problem::new(
                     &*self.name,
@@ -617,28 +616,4 @@ fn compressed_format(prefix: &[u8]) -> Option<&'static str> {
         && (b'1'..=b'9').contains(&prefix[3])
         && prefix[4..10] == *b"\x31\x41\x59\x26\x53\x59";
     bzip2.then_some("bzip2")
-}
-
-/// Appends up to `n` bytes read from `input` to `buf` by one read; returns how many (0 at the
-/// end).
-pub(super) fn read_more<R: Read>(
-    input: &mut R,
-    buf: &mut Vec<u8>,
-    n: usize,
-) -> std::io::Result<usize> {
-    let len = buf.len();
-    buf.resize(len + n, 0);
-    loop {
-        match input.read(buf.get_mut(len..).unwrap_or(&mut [])) {
-            Ok(k) => {
-                buf.truncate(len + k);
-                return Ok(k);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(len);
-                return Err(e);
-            }
-        }
-    }
 }

@@ -2,17 +2,14 @@
 //! which splits a block's CSV records into fields (with the `csv` crate) and converts them on
 //! any thread while the reader goes on reading.
 
-use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
 
-use csv::ByteRecord;
-
-use super::block;
 use super::csv_source::CsvHeader;
 use super::layout::Fields;
 #[cfg(doc)]
 use super::IncidentReader;
+use crate::io::csv_table::{block_records, line_feeds};
 use crate::{Incident, Location, Problem};
 
 /// Rows read by [`IncidentReader::read_block`] and not yet converted: whole CSV records, or
@@ -130,15 +127,17 @@ impl RowParser {
             );
             return;
         };
+        // Where each field of the current record lies, from the record's first byte.
+        let mut spans: Vec<Range<usize>> = Vec::new();
         let result = block_records(&bytes, first_line, header.delimiter, |record, line, len| {
             if len > self.max_row_bytes {
-                let msg = super::csv_source::row_too_long(self.max_row_bytes);
+                let msg = crate::io::csv_table::row_too_long(self.max_row_bytes);
                 let too_long = problem(line, msg).with_kind(crate::ProblemKind::TooLong);
                 sink.row(line, Err(too_long));
                 return;
             }
             let converted = header.columns.incident_into(
-                record,
+                Fields::of_record(record, &mut spans),
                 &header.names,
                 sink.slot(),
                 self.input_crs.as_ref(),
@@ -151,7 +150,7 @@ impl RowParser {
             // rather than skipped in silence.
             let msg = format!(
                 "unreadable CSV: {e}; the rows after it up to line {} were not read",
-                first_line + block::line_feeds(&bytes)
+                first_line + line_feeds(&bytes)
             );
             sink.row(line, Err(problem(line, msg)));
         }
@@ -207,61 +206,5 @@ impl<P: FnMut(usize, Problem)> RowSink for Fill<'_, P> {
             Ok(()) => self.n += 1,
             Err(p) => (self.problem)(self.n, p),
         }
-    }
-}
-
-/// Calls `f` with each record of a CSV block that starts on `first_line`: its fields, the line
-/// it starts on, and its length in bytes (from its first byte to its line end, which is not
-/// counted).
-pub(super) fn block_records(
-    bytes: &[u8],
-    first_line: u64,
-    delimiter: u8,
-    mut f: impl FnMut(Fields<'_>, u64, usize),
-) -> Result<(), (u64, csv::Error)> {
-    // Where each field of the current record lies, from the record's first byte.
-    let mut spans: Vec<Range<usize>> = Vec::new();
-    let mut record = ByteRecord::new();
-    // A blank line first, so that the reader does not take a byte order mark at the start of
-    // the block for the start of a file (see the `block` module); offsets and lines below are
-    // in this framed input, which starts one byte and one line early.
-    let framed = (&b"\n"[..]).chain(bytes);
-    let framed_byte = |i: usize| match i.checked_sub(1) {
-        None => Some(b'\n'),
-        Some(i) => bytes.get(i).copied(),
-    };
-    let first_line = first_line.saturating_sub(1);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(framed);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return Ok(()),
-            Err(e) => {
-                let line = first_line + reader.position().line().saturating_sub(1);
-                return Err((line, e));
-            }
-        }
-        let (start, line) = record.position().map_or((0, 1), |p| (p.byte(), p.line()));
-        let start = usize::try_from(start).unwrap_or(usize::MAX);
-        let end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
-        // The reader's position before the record is after the previous record's line end:
-        // blank line ends it skipped come first, and are counted as lines.
-        let (mut first, mut line_feeds) = (start, 0);
-        while first < end {
-            match framed_byte(first) {
-                Some(b'\n') => line_feeds += 1,
-                Some(b'\r') => {}
-                _ => break,
-            }
-            first += 1;
-        }
-        let ends_a_line = end > first && matches!(framed_byte(end - 1), Some(b'\n' | b'\r'));
-        let len = end - first - usize::from(ends_a_line);
-        let line = first_line + line.saturating_sub(1) + line_feeds;
-        f(Fields::of_record(&record, &mut spans), line, len);
     }
 }

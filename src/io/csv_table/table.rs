@@ -1,6 +1,8 @@
-//! Reading the dataset's CSV tables: header checks, line numbers, per-row access by column name.
+//! A CSV table read whole into memory through a [`CsvSource`]: header checks, the physical
+//! line of every row, and access by column name. The dataset's tables are read this way.
 
-use crate::io::incidents::sniff_delimiter;
+use super::{block_records, row_too_long, CsvSource, Next, Opening};
+use crate::io::DEFAULT_MAX_ROW_BYTES;
 use crate::{Location, Problem};
 
 /// A CSV table read into memory, with the physical line number of every row.
@@ -18,12 +20,15 @@ pub(crate) struct Row<'a> {
     pub line: u64,
 }
 
+/// How many bytes of records are split at a time.
+const BLOCK_BYTES: usize = 1 << 20;
+
 impl Table {
     /// Parses `bytes` as a CSV table named `file` with at least the `required` columns.
     ///
-    /// Problems (empty file, missing or duplicate columns, malformed rows, bad UTF-8) are
-    /// appended to `problems`; rows that cannot be read are skipped. Returns `None` when the
-    /// header itself is unusable.
+    /// Problems (empty file, missing or duplicate columns, malformed rows, rows longer than
+    /// [`DEFAULT_MAX_ROW_BYTES`], bad UTF-8) are appended to `problems`; rows that cannot be
+    /// read are skipped. Returns `None` when the header itself is unusable.
     pub(crate) fn parse(
         file: &str,
         bytes: &[u8],
@@ -31,6 +36,8 @@ impl Table {
         problems: &mut Vec<Problem>,
     ) -> Option<Table> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let problem =
+            |line: u64, message: String| Problem::new(file, Location::Line(line), message);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             problems.push(Problem::new(
                 file,
@@ -39,21 +46,29 @@ impl Table {
             ));
             return None;
         }
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(sniff_delimiter(
-                bytes.split(|&b| b == b'\n').next().unwrap_or(&[]),
-            ))
-            .flexible(true)
-            .from_reader(bytes);
-        let mut lines = Lines::new(bytes);
-        let header = match rdr.headers() {
-            Ok(h) => h.clone(),
+        let (mut source, header, header_line) =
+            match CsvSource::open(bytes.to_vec(), true, std::io::empty()) {
+                Ok(opened) => opened,
+                Err(Opening::Invalid(line, message)) => {
+                    problems.push(problem(line, message));
+                    return None;
+                }
+                Err(Opening::Io(e)) => {
+                    problems.push(Problem::new(
+                        file,
+                        Location::File,
+                        format!("read error: {e}"),
+                    ));
+                    return None;
+                }
+            };
+        let header = match csv::StringRecord::from_byte_record(header) {
+            Ok(h) => h,
             Err(e) => {
-                let line = e.position().map_or(1, |p| lines.at(p.byte()));
-                problems.push(Problem::new(
-                    file,
-                    Location::Line(line),
-                    csv_message(&e, &[]),
+                let field = e.utf8_error().field() + 1;
+                problems.push(problem(
+                    header_line,
+                    format!("invalid UTF-8 in field {field}"),
                 ));
                 return None;
             }
@@ -62,11 +77,7 @@ impl Table {
         let mut ok = true;
         for (i, c) in columns.iter().enumerate() {
             if columns[..i].contains(c) {
-                problems.push(Problem::new(
-                    file,
-                    Location::Line(1),
-                    format!("duplicate column {c:?}"),
-                ));
+                problems.push(problem(1, format!("duplicate column {c:?}")));
                 ok = false;
             }
         }
@@ -76,9 +87,8 @@ impl Table {
             .filter(|r| !columns.iter().any(|c| c == r))
             .collect();
         if !missing.is_empty() {
-            problems.push(Problem::new(
-                file,
-                Location::Line(1),
+            problems.push(problem(
+                1,
                 format!(
                     "missing required column{} {} (header has: {})",
                     if missing.len() == 1 { "" } else { "s" },
@@ -91,42 +101,64 @@ impl Table {
         if !ok {
             return None;
         }
+        let mut lines = Lines::new(bytes);
         let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
+        let delimiter = source.delimiter;
         loop {
-            let line = lines.at(rdr.position().byte());
-            match rdr.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = record.position().map_or(line, |p| lines.at(p.byte()));
-                    if record.iter().all(|f| f.trim().is_empty()) {
+            let (block, first_line, first_byte) =
+                match source.next_block(BLOCK_BYTES, DEFAULT_MAX_ROW_BYTES) {
+                    Ok(None) => break,
+                    Ok(Some(Next::TooLong(line))) => {
+                        problems.push(problem(line, row_too_long(DEFAULT_MAX_ROW_BYTES)));
                         continue;
                     }
-                    if record.len() > columns.len() {
-                        problems.push(Problem::new(
-                            file,
-                            Location::Line(line),
-                            format!(
-                                "{} fields, but the header has {}",
-                                record.len(),
-                                columns.len()
-                            ),
-                        ));
-                        continue;
-                    }
-                    rows.push((line, record.clone()));
-                }
-                Err(e) => {
-                    let line = e.position().map_or(line, |p| lines.at(p.byte()));
-                    problems.push(Problem::new(
-                        file,
-                        Location::Line(line),
-                        csv_message(&e, &columns),
-                    ));
-                    if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    Ok(Some(Next::Records {
+                        bytes,
+                        first_line,
+                        first_byte,
+                    })) => (bytes, first_line, first_byte),
+                    Err((line, e)) => {
+                        problems.push(problem(line, format!("read error: {e}")));
                         break;
                     }
+                };
+            let read = block_records(&block, first_line, delimiter, |record, _, len| {
+                // Where the reader was before the record, in the block (see `block_records`).
+                let at = record.position().map_or(0, |p| p.byte().saturating_sub(1));
+                let line = lines.at(first_byte.saturating_add(at));
+                if len > DEFAULT_MAX_ROW_BYTES {
+                    problems.push(problem(line, row_too_long(DEFAULT_MAX_ROW_BYTES)));
+                    return;
                 }
+                if record.iter().all(|f| f.trim_ascii().is_empty()) {
+                    return;
+                }
+                if record.len() > columns.len() {
+                    problems.push(problem(
+                        line,
+                        format!(
+                            "{} fields, but the header has {}",
+                            record.len(),
+                            columns.len()
+                        ),
+                    ));
+                    return;
+                }
+                match csv::StringRecord::from_byte_record(record.clone()) {
+                    Ok(r) => rows.push((line, r)),
+                    Err(e) => {
+                        let field = e.utf8_error().field();
+                        let message = match columns.get(field) {
+                            Some(c) => format!("invalid UTF-8 in field {} ({c})", field + 1),
+                            None => format!("invalid UTF-8 in field {}", field + 1),
+                        };
+                        problems.push(problem(line, message));
+                    }
+                }
+            });
+            if let Err((line, e)) = read {
+                problems.push(problem(line, csv_message(&e)));
+                break;
             }
         }
         Some(Table {
@@ -227,19 +259,9 @@ impl<'b> Lines<'b> {
     }
 }
 
-/// A one-line description of a CSV error, without the position (the caller adds it);
-/// `columns` names the field of an encoding error.
-pub(crate) fn csv_message(e: &csv::Error, columns: &[String]) -> String {
+/// A one-line description of a CSV error, without the position (the caller adds it).
+fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => match columns.get(err.field()) {
-            Some(c) => format!("invalid UTF-8 in field {} ({c})", err.field() + 1),
-            None => format!("invalid UTF-8 in field {}", err.field() + 1),
-        },
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("{len} fields, but the header has {expected_len}")
-        }
         csv::ErrorKind::Io(err) => format!("read error: {err}"),
         _ => e.to_string(),
     }
@@ -300,6 +322,67 @@ mod tests {
         assert_eq!(
             p[0].to_string(),
             "t.csv: empty file (expected a header line)"
+        );
+    }
+
+    /// The dataset's tables are read by the same reader as incident tables, with the same
+    /// bound on a row: a longer one is a problem for that row, and the rows after it are read
+    /// on their own lines.
+    #[test]
+    fn a_row_longer_than_the_limit_is_reported_and_skipped() {
+        let mut text = b"id,note\r\na,\"".to_vec();
+        text.extend(std::iter::repeat_n(b'x', DEFAULT_MAX_ROW_BYTES));
+        text.extend_from_slice(b"\nmore\"\r\nb,y\r\n");
+        let mut p = Vec::new();
+        let t = Table::parse("t.csv", &text, &["id"], &mut p).unwrap();
+        let p: Vec<String> = p.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            p,
+            ["t.csv:2: row longer than 16 MiB, the limit for one row; skipped"]
+        );
+        let rows: Vec<_> = t
+            .rows()
+            .map(|r| (r.line, r.get("id").to_string()))
+            .collect();
+        assert_eq!(rows, vec![(4, "b".to_string())]);
+    }
+
+    #[test]
+    fn bad_rows_are_each_reported_and_the_others_kept() {
+        let text = b"id,note\na,x\nb,\xff\nc,x,extra\n\n  ,  \nd,\"quoted\nline\"\ne,x\n";
+        let mut p = Vec::new();
+        let t = Table::parse("t.csv", text, &["id"], &mut p).unwrap();
+        let p: Vec<String> = p.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            p,
+            [
+                "t.csv:3: invalid UTF-8 in field 2 (note)",
+                "t.csv:4: 3 fields, but the header has 2",
+            ]
+        );
+        let rows: Vec<_> = t
+            .rows()
+            .map(|r| (r.line, r.get("id").to_string()))
+            .collect();
+        let want = [(2, "a"), (7, "d"), (9, "e")].map(|(l, id)| (l, id.to_string()));
+        assert_eq!(rows, want);
+    }
+
+    #[test]
+    fn header_problems_are_all_reported() {
+        let mut p = Vec::new();
+        assert!(Table::parse("t.csv", b"id,\xffx\n1,2\n", &["id"], &mut p).is_none());
+        assert_eq!(p[0].to_string(), "t.csv:1: invalid UTF-8 in field 2");
+        let mut p = Vec::new();
+        assert!(Table::parse("t.csv", b"id,a,a,id\n", &["id", "b"], &mut p).is_none());
+        let p: Vec<String> = p.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            p,
+            [
+                "t.csv:1: duplicate column \"a\"",
+                "t.csv:1: duplicate column \"id\"",
+                "t.csv:1: missing required column b (header has: id, a, a, id)",
+            ]
         );
     }
 }
