@@ -34,28 +34,28 @@ pub(super) fn features(
         ));
         return false;
     }
-    // The whole file's syntax first, so that broken JSON is reported with its line and column.
-    if let Err(e) = serde_json::from_slice::<IgnoredAny>(bytes) {
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => "truncated JSON",
-            serde_json::error::Category::Io => "read error",
-            _ => "invalid JSON",
-        };
-        problems.push(Problem::new(
-            file,
-            Location::Line(e.line() as u64),
-            format!("{what} at column {}: {}", e.column(), json_message(&e)),
-        ));
-        return false;
-    }
+    // Broken JSON is described by a whole parse of the file, which places it by line and
+    // column; anything else that ends the reading is the structure's fault.
     let fatal = |f: crate::io::geojson_features::Fatal| match f.kind {
+        FatalKind::Json => match serde_json::from_slice::<IgnoredAny>(bytes) {
+            Err(e) => {
+                let what = match e.classify() {
+                    serde_json::error::Category::Eof => "truncated JSON",
+                    serde_json::error::Category::Io => "read error",
+                    _ => "invalid JSON",
+                };
+                let message = format!("{what} at column {}: {}", e.column(), json_message(&e));
+                Problem::new(file, Location::Line(e.line() as u64), message)
+            }
+            Ok(_) => Problem::new(file, Location::File, "not a GeoJSON FeatureCollection"),
+        },
         FatalKind::NoFeatures => Problem::new(
             file,
             Location::File,
             "FeatureCollection has no \"features\" array",
         ),
         FatalKind::Crs => Problem::new(file, Location::Line(f.line), f.message),
-        FatalKind::NotACollection | FatalKind::Json => {
+        FatalKind::NotACollection => {
             Problem::new(file, Location::File, "not a GeoJSON FeatureCollection")
         }
     };

@@ -228,5 +228,14 @@ mod tests {
             kind(r#"{"type": "FeatureCollection", "features": [{"a": }]}"#),
             Some(FatalKind::Json)
         );
+        // Scalars are checked too, in members skipped and in place of a feature.
+        for text in [
+            r#"{"type": "FeatureCollection", "name": tru, "features": []}"#,
+            r#"{"type": "FeatureCollection", "bbox": [1, 2], "n": 1.e5, "features": []}"#,
+            r#"{"type": "FeatureCollection", "features": [nul]}"#,
+            r#"{"type": "FeatureCollection", "features": [-]}"#,
+        ] {
+            assert_eq!(kind(text), Some(FatalKind::Json), "{text}");
+        }
     }
 }

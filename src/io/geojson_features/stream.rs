@@ -198,21 +198,22 @@ impl<R: Read> Bytes<R> {
         match self.peek_token()? {
             Some(b'{' | b'[' | b'"') => self.parse::<IgnoredAny>().map(|_| ()),
             Some(_) => {
-                // A number, true, false or null: consume its characters; the structure
-                // check that follows catches anything malformed.
-                let mut n = 0;
+                // A number, true, false or null: not self-delimiting, so its characters are
+                // gathered here (serde_json would read past its end) and checked on their own.
+                let line = self.line;
+                let mut token = Vec::new();
                 while let Some(b) = self.peek()? {
                     if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-') {
                         self.bump();
-                        n += 1;
+                        token.push(b);
                     } else {
                         break;
                     }
                 }
-                if n == 0 {
+                if token.is_empty() {
                     return Err(self.invalid("expected a value"));
                 }
-                Ok(())
+                parse_at::<IgnoredAny>(&token, line).map(|_| ())
             }
             None => Err(self.invalid("expected a value, found the end of the file")),
         }
