@@ -80,6 +80,27 @@ impl DateSpan {
     pub fn is_day(&self) -> bool {
         self.first == self.last
     }
+
+    /// The days from the first day of `from` to the last day of `to` (so `2004` to `2004-06`
+    /// is 2004-01-01 to 2004-06-30); an open end reaches to the first or last day that a date
+    /// can name (1000-01-01, 9999-12-31). `None` when `to` ends before `from` begins.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::{DateSpan, PartialDate};
+    /// let from: PartialDate = "2004".parse()?;
+    /// let to: PartialDate = "2004-06".parse()?;
+    /// let range = DateSpan::from_to(Some(from), Some(to)).expect("in order");
+    /// assert_eq!(range.to_string(), "2004-01-01/2004-06-30");
+    /// assert_eq!(DateSpan::from_to(Some(to), Some(from)), None);
+    /// # Ok::<(), bordertrack::DateParseError>(())
+    /// ```
+    pub fn from_to(from: Option<PartialDate>, to: Option<PartialDate>) -> Option<DateSpan> {
+        DateSpan::new(
+            from.map_or(FIRST_DAY, |d| d.first()),
+            to.map_or(LAST_DAY, |d| d.last()),
+        )
+    }
 }
 
 impl DateSpan {
@@ -132,6 +153,22 @@ impl DateSpan {
     /// Whether `day` lies in the span.
     pub fn contains(&self, day: Date) -> bool {
         self.first <= day && day <= self.last
+    }
+
+    /// Whether the two spans share at least one day.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::PartialDate;
+    /// let june = "2004-06".parse::<PartialDate>()?.span();
+    /// let last_day = "2004-06-30".parse::<PartialDate>()?.span();
+    /// let july = "2004-07".parse::<PartialDate>()?.span();
+    /// assert!(june.overlaps(&last_day) && last_day.overlaps(&june));
+    /// assert!(!june.overlaps(&july));
+    /// # Ok::<(), bordertrack::DateParseError>(())
+    /// ```
+    pub fn overlaps(&self, other: &DateSpan) -> bool {
+        self.first <= other.last && other.first <= self.last
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{Chain, Cursor, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::csv_source::IncidentCsv;
@@ -12,7 +13,7 @@ use super::ids::SeenIds;
 use super::layout::Layout;
 use super::rows::{Block, BlockKind, Row, RowParser};
 use crate::io::csv_table::{read_more, row_too_long, Next, Opening, MAX_HEADER_BYTES};
-use crate::{Error, Incident, Location, Problem, ProblemKind};
+use crate::{DateSpan, Error, Incident, Location, Problem, ProblemKind};
 
 /// The bytes read ahead to detect the format, followed by the rest of the input.
 pub(crate) type Input<R> = Chain<Cursor<Vec<u8>>, R>;
@@ -59,6 +60,8 @@ pub struct IncidentReader<R: Read> {
     max_row_bytes: usize,
     /// The CRS of a CSV table's coordinates, when not WGS84.
     input_crs: Option<crate::crs::Reprojection>,
+    /// The dates kept, and the count of incidents left out for falling outside them.
+    dates: Option<(DateSpan, Arc<AtomicU64>)>,
 }
 
 pub(super) enum Source<R: Read> {
@@ -179,6 +182,7 @@ impl<R: Read> IncidentReader<R> {
             failed: false,
             max_row_bytes: DEFAULT_MAX_ROW_BYTES,
             input_crs: None,
+            dates: None,
         })
     }
 
@@ -291,6 +295,40 @@ impl<R: Read> IncidentReader<R> {
         }
     }
 
+    /// Keeps only the incidents whose date span meets `range`, that is shares at least one
+    /// day with it; the others are left out, neither incidents nor problems, and counted (see
+    /// [`IncidentReader::left_out_by_dates`]). A partial date spans every day it may mean, so
+    /// an incident dated `2004-06` is kept for a range that ends on 2004-06-01 or starts on
+    /// 2004-06-30, and left out of one that ends on 2004-05-31. Every row has a date (a row
+    /// without one is a bad row), so none is kept or left out for want of one. A left-out
+    /// row's id is not checked for duplicates.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    /// use bordertrack::{DateSpan, PartialDate};
+    /// let csv = "id,date,lat,lon\nA,2004-05-31,41,69\nB,2004-06,41,69\nC,2004-07-01,41,69\n";
+    /// let june_30: PartialDate = "2004-06-30".parse()?;
+    /// let range = DateSpan::from_to(Some(june_30), None).expect("a range");
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?.date_range(range);
+    /// let ids: Vec<String> = reader.records().map(|r| r.map(|i| i.id)).collect::<Result<_, _>>()?;
+    /// assert_eq!(ids, ["B", "C"]);
+    /// assert_eq!(reader.left_out_by_dates(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn date_range(mut self, range: DateSpan) -> IncidentReader<R> {
+        self.dates = Some((range, Arc::new(AtomicU64::new(0))));
+        self
+    }
+
+    /// How many incidents have been left out so far for falling outside the
+    /// [`date_range`](IncidentReader::date_range) (0 without one).
+    pub fn left_out_by_dates(&self) -> u64 {
+        self.dates
+            .as_ref()
+            .map_or(0, |(_, n)| n.load(Ordering::Relaxed))
+    }
+
     /// Whether ids that repeat an earlier row's are reported.
     pub fn checks_duplicate_ids(&self) -> bool {
         self.seen.is_some()
@@ -341,24 +379,35 @@ impl<R: Read> IncidentReader<R> {
 
     /// The next GeoJSON feature, its id checked.
     fn next_feature(&mut self) -> Option<Result<Incident, Problem>> {
+        loop {
+            match self.next_feature_or_left_out() {
+                FeatureStep::Row(row) => return Some(row),
+                FeatureStep::End => return None,
+                FeatureStep::LeftOut => {}
+            }
+        }
+    }
+
+    /// The next GeoJSON feature, its id checked, unless it is left out for its date.
+    fn next_feature_or_left_out(&mut self) -> FeatureStep {
         if self.done {
-            return None;
+            return FeatureStep::End;
         }
         let Source::GeoJson(src) = &mut self.source else {
-            return None;
+            return FeatureStep::End;
         };
         let next = src.next_feature();
         let too_long = src.skipped_too_long;
         let (index, id, result) = match next {
             None => {
                 self.done = true;
-                return None;
+                return FeatureStep::End;
             }
             Some(Ok(v)) => v,
             Some(Err((line, msg))) => {
                 self.done = true;
                 self.failed = true;
-                return Some(Err(Problem::new(
+                return FeatureStep::Row(Err(Problem::new(
                     &*self.name,
                     Location::Line(line),
                     format!("{msg}; {NOT_READ}"),
@@ -371,17 +420,23 @@ impl<R: Read> IncidentReader<R> {
             Ok(i) => i,
             Err(msg) => {
                 let problem = Problem::new(&*self.name, location, msg);
-                return Some(Err(if too_long {
+                return FeatureStep::Row(Err(if too_long {
                     problem.with_kind(ProblemKind::TooLong)
                 } else {
                     problem
                 }));
             }
         };
+        if let Some((range, left_out)) = &self.dates {
+            if !incident.date.overlaps(range) {
+                left_out.fetch_add(1, Ordering::Relaxed);
+                return FeatureStep::LeftOut;
+            }
+        }
         if let Some(seen) = &mut self.seen {
             let at = u64::try_from(index).unwrap_or(u64::MAX);
             if let Some(first) = seen.first_seen(&incident.id, at) {
-                return Some(Err(Problem::new(
+                return FeatureStep::Row(Err(Problem::new(
                     &*self.name,
                     location,
                     format!(
@@ -392,7 +447,7 @@ impl<R: Read> IncidentReader<R> {
                 .with_kind(ProblemKind::DuplicateId)));
             }
         }
-        Some(Ok(incident))
+        FeatureStep::Row(Ok(incident))
     }
 
     /// The next Parquet row, its id checked.
@@ -529,6 +584,7 @@ impl<R: Read> IncidentReader<R> {
             },
             max_row_bytes: self.max_row_bytes,
             input_crs: self.input_crs.clone(),
+            dates: self.dates.clone(),
         }
     }
 
@@ -550,6 +606,16 @@ impl<R: Read> IncidentReader<R> {
                 .with_kind(ProblemKind::DuplicateId));
         }
     }
+}
+
+/// What one step of reading a GeoJSON feature gives.
+enum FeatureStep {
+    /// A row: an incident or a problem.
+    Row(Result<Incident, Problem>),
+    /// An incident left out for its date.
+    LeftOut,
+    /// The end of the input.
+    End,
 }
 
 /// How many bytes [`IncidentReader::records`] reads and converts at a time.

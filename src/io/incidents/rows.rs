@@ -3,6 +3,7 @@
 //! any thread while the reader goes on reading.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::csv_source::CsvHeader;
@@ -10,7 +11,7 @@ use super::layout::Fields;
 #[cfg(doc)]
 use super::IncidentReader;
 use crate::io::csv_table::{block_records, line_feeds};
-use crate::{Incident, Location, Problem};
+use crate::{DateSpan, Incident, Location, Problem};
 
 /// Rows read by [`IncidentReader::read_block`] and not yet converted: whole CSV records, or
 /// GeoJSON features (converted as they are read).
@@ -54,6 +55,8 @@ pub(crate) struct RowParser {
     pub(super) max_row_bytes: usize,
     /// The CRS of the coordinates, when not WGS84 (see [`IncidentReader::input_crs`]).
     pub(super) input_crs: Option<crate::crs::Reprojection>,
+    /// The dates kept (see [`IncidentReader::date_range`]), and the count of rows left out.
+    pub(super) dates: Option<(DateSpan, Arc<AtomicU64>)>,
 }
 
 impl RowParser {
@@ -101,8 +104,19 @@ impl RowParser {
         sink.n
     }
 
+    /// Whether `incident` falls outside the dates kept; it is then counted as left out.
+    fn outside_dates(&self, incident: &Incident) -> bool {
+        match &self.dates {
+            Some((range, left_out)) if !incident.date.overlaps(range) => {
+                left_out.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Converts each row of `block` into `sink`'s next incident, in input order, and tells it
-    /// how that went.
+    /// how that went. A row outside the dates kept is neither an incident nor a problem.
     fn convert(&self, block: Block, sink: &mut impl RowSink) {
         let (bytes, first_line) = match block.0 {
             BlockKind::Rows(rows) => {
@@ -142,6 +156,9 @@ impl RowParser {
                 sink.slot(),
                 self.input_crs.as_ref(),
             );
+            if converted.is_ok() && self.outside_dates(sink.slot()) {
+                return;
+            }
             sink.row(line, converted.map_err(|m| problem(line, m)));
         });
         if let Err((line, e)) = result {

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 
 use super::{IncidentReader, Layout};
 
+mod dates;
 mod geojson;
 mod props;
 
