@@ -536,7 +536,7 @@ fn a_geojson_dyad_property_restricts_the_search_as_the_csv_column_does() -> Test
     };
     dir.write(
         "in.geojson",
-        &format!(
+        format!(
             r#"{{"type": "FeatureCollection", "features": [{}, {}, {}, {}]}}"#,
             feature("named", r#", "dyad": "UZB-KAZ""#),
             feature("unnamed", ""),

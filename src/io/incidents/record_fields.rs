@@ -57,10 +57,4 @@ impl<'a> Fields<'a> {
     pub fn text(&self, i: usize) -> Option<&'a str> {
         Some(self.text?.get(self.spans.get(i)?.clone())?.trim_ascii())
     }
-
-    /// Every field's bytes, in order.
-    #[cfg(test)]
-    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
-        (0..self.len()).filter_map(|i| self.get(i))
-    }
 }
