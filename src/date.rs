@@ -92,7 +92,8 @@ impl DateSpan {
     /// let to: PartialDate = "2004-06".parse()?;
     /// let range = DateSpan::from_to(Some(from), Some(to)).expect("in order");
     /// assert_eq!(range.to_string(), "2004-01-01/2004-06-30");
-    /// assert_eq!(DateSpan::from_to(Some(to), Some(from)), None);
+    /// let later: PartialDate = "2005".parse()?;
+    /// assert_eq!(DateSpan::from_to(Some(later), Some(to)), None);
     /// # Ok::<(), bordertrack::DateParseError>(())
     /// ```
     pub fn from_to(from: Option<PartialDate>, to: Option<PartialDate>) -> Option<DateSpan> {

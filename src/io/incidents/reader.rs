@@ -311,7 +311,7 @@ impl<R: Read> IncidentReader<R> {
     /// let june_30: PartialDate = "2004-06-30".parse()?;
     /// let range = DateSpan::from_to(Some(june_30), None).expect("a range");
     /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?.date_range(range);
-    /// let ids: Vec<String> = reader.records().map(|r| r.map(|i| i.id)).collect::<Result<_, _>>()?;
+    /// let ids: Vec<String> = reader.records().filter_map(Result::ok).map(|i| i.id).collect();
     /// assert_eq!(ids, ["B", "C"]);
     /// assert_eq!(reader.left_out_by_dates(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
