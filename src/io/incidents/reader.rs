@@ -214,6 +214,7 @@ impl<R: Read> IncidentReader<R> {
             failed: false,
             max_row_bytes: DEFAULT_MAX_ROW_BYTES,
             input_crs: None,
+            dates: None,
         })
     }
 
@@ -450,7 +451,7 @@ impl<R: Read> IncidentReader<R> {
         FeatureStep::Row(Ok(incident))
     }
 
-    /// The next Parquet row, its id checked.
+    /// The next Parquet row in the date range, its id checked.
     #[cfg(feature = "parquet")]
     fn next_parquet_row(&mut self) -> Option<Result<Incident, Problem>> {
         if self.done {
@@ -459,41 +460,49 @@ impl<R: Read> IncidentReader<R> {
         let Source::Parquet(src) = &mut self.source else {
             return None;
         };
-        let next = src.next_row();
-        let (row, result) = match next {
-            None => {
-                self.done = true;
-                return None;
+        loop {
+            let next = src.next_row();
+            let (row, result) = match next {
+                None => {
+                    self.done = true;
+                    return None;
+                }
+                Some(Ok(v)) => v,
+                Some(Err(msg)) => {
+                    self.done = true;
+                    self.failed = true;
+                    let at = Location::Row(src.rows_read() + 1);
+                    return Some(Err(Problem::new(
+                        &*self.name,
+                        at,
+                        format!("{msg}; {NOT_READ}"),
+                    )
+                    .with_kind(ProblemKind::Unreadable)));
+                }
+            };
+            let location = Location::Row(row);
+            let incident = match result {
+                Ok(i) => i,
+                Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
+            };
+            if let Some((range, left_out)) = &self.dates {
+                if !incident.date.overlaps(range) {
+                    left_out.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
             }
-            Some(Ok(v)) => v,
-            Some(Err(msg)) => {
-                self.done = true;
-                self.failed = true;
-                let at = Location::Row(src.rows_read() + 1);
-                return Some(Err(Problem::new(
-                    &*self.name,
-                    at,
-                    format!("{msg}; {NOT_READ}"),
-                )
-                .with_kind(ProblemKind::Unreadable)));
+            if let Some(seen) = &mut self.seen {
+                if let Some(first) = seen.first_seen(&incident.id, row) {
+                    return Some(Err(Problem::new(
+                        &*self.name,
+                        location,
+                        format!("duplicate id {:?} (first used at row {first})", incident.id),
+                    )
+                    .with_kind(ProblemKind::DuplicateId)));
+                }
             }
-        };
-        let location = Location::Row(row);
-        let incident = match result {
-            Ok(i) => i,
-            Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
-        };
-        if let Some(seen) = &mut self.seen {
-            if let Some(first) = seen.first_seen(&incident.id, row) {
-                return Some(Err(Problem::new(
-                    &*self.name,
-                    location,
-                    format!("duplicate id {:?} (first used at row {first})", incident.id),
-                )
-                .with_kind(ProblemKind::DuplicateId)));
-            }
+            return Some(Ok(incident));
         }
-        Some(Ok(incident))
     }
 
     /// Reads the next block of rows without converting them: whole CSV records of about
