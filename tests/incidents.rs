@@ -576,6 +576,68 @@ fn a_geojson_dyad_property_restricts_the_search_as_the_csv_column_does() -> Test
     Ok(())
 }
 
+/// `--from`/`--to` keep the incidents whose date span meets the range: a month is kept by a
+/// range that touches any of its days, the ends are inclusive, a bad row is still reported,
+/// and the summary counts those left out.
+#[test]
+fn from_and_to_keep_the_incidents_whose_dates_meet_the_range() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write(
+        "in.csv",
+        "id,date,lat,lon\n\
+         may-31,2004-05-31,41.5,69.001\n\
+         june,2004-06,41.5,69.001\n\
+         july-1,2004-07-01,41.5,69.001\n\
+         bad,2004-13,41.5,69.001\n",
+    )?;
+    let ids = |args: &[&str]| -> Result<(Vec<String>, String), BoxError> {
+        let mut all = vec!["--format", "csv", "--all"];
+        all.extend_from_slice(args);
+        let out = on_in_csv(&dir, &data, &all).output()?;
+        let (_, rows) = csv_rows(&String::from_utf8(out.stdout)?)?;
+        let ids = rows
+            .iter()
+            .map(|r| cell(r, "incident_id").map(str::to_string))
+            .collect::<Result<_, _>>()?;
+        Ok((ids, String::from_utf8(out.stderr)?))
+    };
+    let (kept, stderr) = ids(&["--from", "2004-06-30"])?;
+    assert_eq!(kept, ["june", "july-1"]);
+    assert!(stderr.contains("in.csv:5: "), "{stderr}");
+    assert!(
+        stderr.contains("2 incidents read, 2 on a matching stretch, 1 bad row skipped, 1 outside --from/--to left out"),
+        "{stderr}"
+    );
+    assert_eq!(ids(&["--to", "2004-06-01"])?.0, ["may-31", "june"]);
+    assert_eq!(ids(&["--from", "2004-06", "--to", "2004-06"])?.0, ["june"]);
+    assert_eq!(ids(&["--to", "2004-05-31"])?.0, ["may-31"]);
+    assert_eq!(ids(&["--from", "2005"])?.0, Vec::<String>::new());
+    // A range that ends before it begins is a usage error.
+    let out = on_in_csv(&dir, &data, &["--from", "2005", "--to", "2004"]).output()?;
+    assert_eq!(out.status.code(), Some(2));
+    // Without FILE, the dataset's own incidents (the tiny one has 2002-01-10 and 2006-04-19).
+    let out = dir
+        .bordertrack([
+            "incidents",
+            "--data",
+            &data,
+            "--format",
+            "csv",
+            "--all",
+            "--from",
+            "2006",
+        ])
+        .output()?;
+    let (_, rows) = csv_rows(&String::from_utf8(out.stdout)?)?;
+    let own: Vec<&str> = rows
+        .iter()
+        .map(|r| cell(r, "incident_id"))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(own, ["spring"]);
+    Ok(())
+}
+
 #[test]
 fn a_bad_dyad_is_a_bad_row() -> TestResult {
     let dir = Workdir::new()?;

@@ -263,6 +263,15 @@ pub struct IncidentsArgs {
     /// Also list incidents that match nothing, with empty segment fields.
     #[arg(long)]
     pub all: bool,
+    /// Keep only incidents whose date span meets this date or later (YYYY, YYYY-MM or
+    /// YYYY-MM-DD; a year or month starts on its first day). An incident dated 2004-06 spans
+    /// the whole month, so it is kept when any of its days is in the range.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<PartialDate>,
+    /// Keep only incidents whose date span meets this date or earlier (inclusive; a year or
+    /// month ends on its last day).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<PartialDate>,
     /// Keep only certain matches: the distance plus the incident's and the segment's
     /// precision is at most --within, and the status asked for holds on every day of the
     /// incident's date span (the `certainty` column).

@@ -77,6 +77,8 @@ fn incidents_args(args: &ExportArgs) -> IncidentsArgs {
         },
         dyad: args.dyad,
         all: false,
+        from: None,
+        to: None,
         certain: false,
         strict: false,
         max_problems: 100,

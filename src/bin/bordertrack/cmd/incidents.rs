@@ -13,7 +13,7 @@ use bordertrack::io::IncidentReader;
 use bordertrack::pipeline::{IncidentLayer, Stop, TableOptions, TableSummary};
 use bordertrack::query::IncidentQuery;
 use bordertrack::report::{LayerSink, RowWriter};
-use bordertrack::{Borders, Error, Location, Problem};
+use bordertrack::{Borders, DateSpan, Error, Location, Problem};
 
 use crate::args::IncidentsArgs;
 use crate::output::{self, say, Output};
@@ -48,11 +48,22 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         }
     }
     let query = IncidentQuery {
-        within_m: args.within,
         as_of: args.when.as_of.map(|d| d.span()),
         filter: args.on.clone().unwrap_or_default(),
         dyad: args.dyad,
         certain_only: args.certain,
+        ..IncidentQuery::within(args.within)
+    };
+    // --from/--to: the incidents whose date span meets the range.
+    let dates = match (args.from, args.to) {
+        (None, None) => None,
+        (from, to) => Some(DateSpan::from_to(from, to).ok_or_else(|| {
+            Failure::Usage(format!(
+                "--to {} ends before --from {} begins",
+                to.map_or_else(String::new, |d| d.to_string()),
+                from.map_or_else(String::new, |d| d.to_string())
+            ))
+        })?),
     };
     let mut options = TableOptions {
         all_rows: args.all,
@@ -76,7 +87,11 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
                 .flatten()
                 .filter(std::fs::Metadata::is_file)
                 .map(|m| m.len());
-            Some(with_input_crs(r, args)?.check_duplicate_ids(args.check_ids))
+            let r = with_input_crs(r, args)?.check_duplicate_ids(args.check_ids);
+            Some(match dates {
+                Some(range) => r.date_range(range),
+                None => r,
+            })
         }
         None => None,
     };
@@ -138,6 +153,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         let summary = classify(
             &borders,
             &mut reader,
+            dates,
             &query,
             options,
             &mut *sink,
@@ -149,6 +165,14 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
+    // How many incidents --from/--to left out.
+    let left_out = dates.map(|range| match &reader {
+        Some(r) => r.left_out_by_dates(),
+        None => {
+            let own = borders.dataset().incidents();
+            own.iter().filter(|i| !i.date.overlaps(&range)).count() as u64
+        }
+    });
     problems.count_not_delivered(&summary.not_delivered);
     if let Some(counts) = problems.summary() {
         say!("{counts}");
@@ -176,18 +200,24 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
             read, matched, bad, ..
         } = summary;
         say!(
-            "bordertrack: {read} incident{} read, {matched} on a matching stretch, {bad} bad row{} skipped",
+            "bordertrack: {read} incident{} read, {matched} on a matching stretch, {bad} bad row{} skipped{}",
             if read == 1 { "" } else { "s" },
-            if bad == 1 { "" } else { "s" }
+            if bad == 1 { "" } else { "s" },
+            match left_out {
+                Some(n) => format!(", {n} outside --from/--to left out"),
+                None => String::new(),
+            }
         );
     }
     Ok(())
 }
 
-/// Classifies FILE's rows, or without FILE the dataset's own incidents.
+/// Classifies FILE's rows (the reader keeps only those in the date range), or without FILE
+/// the dataset's own incidents whose date span meets `dates`.
 fn classify(
     borders: &Borders,
     reader: &mut Option<IncidentReader<Box<dyn Read>>>,
+    dates: Option<DateSpan>,
     query: &IncidentQuery,
     options: TableOptions<'_>,
     sink: &mut dyn LayerSink,
@@ -197,14 +227,20 @@ fn classify(
         Some(r) => borders.classify_table(r, query, options, sink, on_problem),
         None => {
             let own = borders.shared_dataset();
-            borders.classify_incidents(
-                own.incidents(),
-                "incidents.csv",
-                query,
-                options,
-                sink,
-                on_problem,
-            )
+            let in_range: Vec<_>;
+            let incidents = match dates {
+                Some(range) => {
+                    in_range = own
+                        .incidents()
+                        .iter()
+                        .filter(|i| i.date.overlaps(&range))
+                        .cloned()
+                        .collect();
+                    &in_range[..]
+                }
+                None => own.incidents(),
+            };
+            borders.classify_incidents(incidents, "incidents.csv", query, options, sink, on_problem)
         }
     }
 }
