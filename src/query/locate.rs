@@ -1,7 +1,6 @@
 //! Where a point lies relative to a dataset's borders, and which incidents fall on which
 //! stretches: the dataset-aware layer over [`crate::spatial::LineIndex`].
 
-use std::borrow::Borrow;
 use std::cell::RefCell;
 
 use geo::Point;
@@ -283,89 +282,8 @@ impl BorderIndex {
             .and_then(|m| self.matched(timelines, &m, &q, query)))
     }
 
-    /// [`BorderIndex::classify`] of every incident of `incidents`: calls `f(i, answer)` for
-    /// each, in their order (`i` is the position in `incidents`), with the answer `classify`
-    /// gives.
-    ///
-    /// The incidents are searched for in an order that keeps nearby ones together (a Morton
-    /// order of their longitude and latitude, up to 32,768 incidents at a time), so that the
-    /// parts of the index they need are still in the processor's cache from the previous
-    /// incident. On the README's benchmark (a million incidents spread over Central Asia) the
-    /// whole `bordertrack incidents` run took about a tenth less CPU time than with `classify`
-    /// row by row.
-    ///
-    /// `f` may itself classify incidents (the buffers reused between calls are per thread, and
-    /// a nested call gets its own).
-    ///
-    pub(crate) fn classify_each<I: Borrow<Incident>>(
-        &self,
-        timelines: &StatusTimelines,
-        incidents: &[I],
-        query: &IncidentQuery,
-        f: impl FnMut(usize, std::result::Result<Option<IncidentMatch>, QueryError>),
-    ) {
-        self.classify_each_by(ORDER_CHUNK, timelines, incidents, query, f);
-    }
-
-    /// [`BorderIndex::classify_each`], ordering `chunk` incidents at a time (at least one).
-    fn classify_each_by<I: Borrow<Incident>>(
-        &self,
-        chunk: usize,
-        timelines: &StatusTimelines,
-        incidents: &[I],
-        query: &IncidentQuery,
-        mut f: impl FnMut(usize, std::result::Result<Option<IncidentMatch>, QueryError>),
-    ) {
-        // Chunks of at most `ORDER_CHUNK` (32,768): positions in a chunk fit in `u32`.
-        let chunk = chunk.clamp(1, ORDER_CHUNK);
-        for (start, part) in (0..).step_by(chunk).zip(incidents.chunks(chunk)) {
-            with_batch(|b| {
-                // Morton key above, position below: sorting puts nearby incidents together,
-                // and equal keys in their order.
-                b.order.clear();
-                b.order.extend(
-                    part.iter()
-                        .zip(0u32..)
-                        .map(|(inc, i)| (morton(inc.borrow().point) << 32) | u64::from(i)),
-                );
-                b.order.sort_unstable();
-                // The searches read their inputs from one array, gathered in search order in a
-                // pass of its own: reaching into the incidents at random between searches
-                // cost more than the gathering (their answers are written to their places).
-                b.pending.clear();
-                b.pending.extend(b.order.iter().filter_map(|&k| {
-                    let i = (k & u64::from(u32::MAX)) as u32;
-                    part.get(i as usize)
-                        .map(|inc| Pending::of(inc.borrow(), query, i))
-                }));
-                // Answers other than "nothing" are kept in search order; each incident's place
-                // says where its answer is (a small array: its writes at random stay in cache).
-                b.found.clear();
-                b.answer_of.clear();
-                b.answer_of.resize(part.len(), NOTHING);
-                for q in &b.pending {
-                    let m = self.find(timelines, q, query);
-                    if !matches!(m, Ok(None)) {
-                        if let Some(slot) = b.answer_of.get_mut(q.position as usize) {
-                            *slot = u32::try_from(b.found.len()).unwrap_or(NOTHING);
-                            b.found.push(m);
-                        }
-                    }
-                }
-                for (i, (inc, &a)) in part.iter().zip(&b.answer_of).enumerate() {
-                    let m = b.found.get(a as usize).copied().unwrap_or(Ok(None));
-                    let q = Pending::of(inc.borrow(), query, 0);
-                    f(
-                        start + i,
-                        m.map(|m| m.and_then(|m| self.matched(timelines, &m, &q, query))),
-                    );
-                }
-            });
-        }
-    }
-
     /// The nearest line that `q` falls on (step one of [`BorderIndex::classify`]).
-    fn find(
+    pub(super) fn find(
         &self,
         timelines: &StatusTimelines,
         q: &Pending,
@@ -449,7 +367,7 @@ impl BorderIndex {
     /// The incident match of line match `m` for `q` (step two of [`BorderIndex::classify`]):
     /// its status, certainty and alternatives; `None` when the query keeps only certain
     /// matches and this one is not.
-    fn matched(
+    pub(super) fn matched(
         &self,
         timelines: &StatusTimelines,
         found: &Found,
@@ -540,14 +458,9 @@ impl BorderIndex {
     }
 }
 
-/// How many incidents [`BorderIndex::classify_each`] puts in order at a time: enough for
-/// nearby incidents of a large table to meet, few enough to keep its buffers (about 150 bytes
-/// per incident) to a few megabytes.
-const ORDER_CHUNK: usize = 32_768;
-
 /// The line an incident was found on.
 #[derive(Clone, Copy, Debug)]
-struct Found {
+pub(super) struct Found {
     line: LineMatch,
     /// Whether the index offered other lines (of the incident's dyad, when it names one) that
     /// may lie within reach: only then are alternatives looked for.
@@ -556,9 +469,9 @@ struct Found {
 
 /// What an incident is searched for with.
 #[derive(Clone, Copy, Debug)]
-struct Pending {
+pub(super) struct Pending {
     /// The incident's position in its chunk.
-    position: u32,
+    pub(super) position: u32,
     point: Point<f64>,
     /// The query's distance plus the incident's location precision, metres.
     reach_m: f64,
@@ -571,7 +484,7 @@ struct Pending {
 }
 
 impl Pending {
-    fn of(incident: &Incident, query: &IncidentQuery, position: u32) -> Pending {
+    pub(super) fn of(incident: &Incident, query: &IncidentQuery, position: u32) -> Pending {
         Pending {
             position,
             point: incident.point,
@@ -583,49 +496,9 @@ impl Pending {
     }
 }
 
-/// Buffers reused by [`BorderIndex::classify_each`] on a thread.
-#[derive(Debug, Default)]
-struct Batch {
-    /// Each incident's Morton key, shifted up, with its position in the low 32 bits.
-    order: Vec<u64>,
-    /// The incidents' searches, in key order.
-    pending: Vec<Pending>,
-    /// The answers other than "nothing", in search order.
-    found: Vec<std::result::Result<Option<Found>, QueryError>>,
-    /// Where in `found` each incident's answer is ([`NOTHING`]: nothing found), in the
-    /// incidents' order.
-    answer_of: Vec<u32>,
-}
-
-/// No answer in `found`: the incident falls on no segment.
-const NOTHING: u32 = u32::MAX;
-
 thread_local! {
-    static BATCH: RefCell<Batch> = RefCell::new(Batch::default());
     /// The lines near a matched incident, reused from one match to the next.
     static ALTERNATIVES: RefCell<Vec<LineMatch>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` with this thread's batch buffers (fresh ones in a nested call).
-fn with_batch<T>(f: impl FnOnce(&mut Batch) -> T) -> T {
-    crate::thread_buffers::with_thread_buffers(&BATCH, f)
-}
-
-/// A key that orders positions along a Z-shaped curve: the bits of the longitude and latitude,
-/// each scaled to 16 bits (0.0055° and 0.0027°), interleaved. Positions close in the order are
-/// close on the map. Any `f64` gives a key (out of range and NaN saturate to an end).
-fn morton(p: Point<f64>) -> u64 {
-    let spread = |v: u64| {
-        let mut v = v & 0xffff;
-        v = (v | (v << 8)) & 0x00ff_00ff;
-        v = (v | (v << 4)) & 0x0f0f_0f0f;
-        v = (v | (v << 2)) & 0x3333_3333;
-        (v | (v << 1)) & 0x5555_5555
-    };
-    // Float-to-integer casts saturate, and NaN becomes 0.
-    let x = ((p.x() + 180.0) * (65_535.0 / 360.0)) as u64;
-    let y = ((p.y() + 90.0) * (65_535.0 / 180.0)) as u64;
-    spread(x.min(0xffff)) | (spread(y.min(0xffff)) << 1)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Questions asked of a dataset: status as of a date, statistics, histories.
 
+mod batch;
 mod certainty;
 mod history;
 mod locate;
