@@ -12,6 +12,7 @@
 //! With duplicate ids checked, the rows of each block come back to the calling thread once
 //! converted, to be checked in input order, and go out again to be classified.
 
+mod held;
 mod layer;
 mod run;
 

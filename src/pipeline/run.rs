@@ -9,6 +9,7 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Mutex};
 
+use super::held::HeldProblems;
 use super::{IncidentLayer, ProblemCounts, Stop, TableOptions, TableSummary};
 use crate::io::incidents::{Block, Row, RowParser};
 use crate::io::IncidentReader;
@@ -35,7 +36,7 @@ const IN_FLIGHT_PER_THREAD: usize = 3;
 struct Done {
     batch: Batch,
     /// The problems kept ([`Tally::keep`]), in input order.
-    problems: Vec<Problem>,
+    problems: HeldProblems,
     tally: Tally,
     read: u64,
     matched: u64,
@@ -126,7 +127,7 @@ impl Classifier<'_> {
     fn work(&self, work: Work) -> WorkResult {
         let mut d = Done {
             batch: self.take_spare(|s| s.batches.pop()),
-            problems: Vec::new(),
+            problems: HeldProblems::default(),
             tally: Tally {
                 limit: self.max_problems_per_kind,
                 kept: ProblemCounts::default(),
@@ -144,25 +145,26 @@ impl Classifier<'_> {
                     .collect();
                 // Each problem kept with the number of incidents before it.
                 let mut before = 0;
-                let mut problems = Vec::new();
+                let mut befores = Vec::new();
                 for r in &rows {
                     match &r.incident {
                         Ok(_) => before += 1,
                         Err(p) => {
                             if d.tally.keep(p.kind) {
-                                problems.push((before, p.clone()));
+                                d.problems.push(p);
+                                befores.push(before);
                             }
                         }
                     }
                 }
-                self.classify(&incidents, problems.into_iter(), &mut d, &mut date);
+                self.classify(&incidents, &befores, &mut d, &mut date);
                 drop(incidents);
                 rows.clear();
                 self.keep(|s| s.rows.push(rows));
             }
             Work::Block(block) => {
                 let Some(parser) = &self.parser else {
-                    d.problems.push(Problem::new(
+                    d.problems.push(&Problem::new(
                         self.source_name,
                         Location::File,
                         "a block of rows without a converter (a bug: please report it)",
@@ -177,58 +179,81 @@ impl Classifier<'_> {
                 // The rows are converted into incidents kept from block to block (their text
                 // buffers reused), then classified together.
                 let mut incidents = self.take_spare(|s| s.incidents.pop());
-                let mut problems = Vec::new();
-                let tally = &mut d.tally;
+                let mut befores = Vec::new();
+                let (tally, held) = (&mut d.tally, &mut d.problems);
                 let n = parser.convert_into(block, &mut incidents, |before, p| {
                     if tally.keep(p.kind) {
-                        problems.push((before, p));
+                        held.push(&p);
+                        befores.push(before);
                     }
                 });
                 let converted = incidents.get(..n).unwrap_or(&[]);
-                self.classify(converted, problems.into_iter(), &mut d, &mut date);
+                self.classify(converted, &befores, &mut d, &mut date);
                 self.keep(|s| s.incidents.push(incidents));
             }
         }
         WorkResult::Done(d)
     }
 
-    /// Classifies and encodes `incidents` into `d` in their order, with `problems` (each
-    /// after as many incidents as it says, already counted in `d.tally`) among them; `date` is a buffer for dates' text.
+    /// Classifies and encodes `incidents` into `d` in their order. The problems already held
+    /// in `d` (each after as many incidents as `befores` says, already counted in `d.tally`)
+    /// keep their place among the problems met while classifying; `date` is a buffer for
+    /// dates' text.
     fn classify<I: Borrow<Incident>>(
         &self,
         incidents: &[I],
-        problems: impl Iterator<Item = (usize, Problem)>,
+        befores: &[usize],
         d: &mut Done,
         date: &mut String,
     ) {
-        let mut problems = problems.peekable();
+        // Problems met while classifying (rare), each with the incident it is about.
+        let mut unplaced: Vec<(usize, Problem)> = Vec::new();
         self.index
             .classify_each(self.timelines, incidents, self.query, |i, m| {
-                while let Some((_, p)) = problems.next_if(|(before, _)| *before <= i) {
-                    d.problems.push(p);
-                }
                 if let Some(inc) = incidents.get(i) {
-                    self.emit(inc.borrow(), m, d, date);
+                    if let Some(p) = self.emit(inc.borrow(), m, d, date) {
+                        unplaced.push((i, p));
+                    }
                 }
             });
-        d.problems.extend(problems.map(|(_, p)| p));
+        if unplaced.is_empty() {
+            return;
+        }
+        // Put them among the others in input order.
+        let mut merged = HeldProblems::default();
+        let (mut reader, mut held) = (d.problems.reader(), Problem::new("", Location::File, ""));
+        let mut unplaced = unplaced.into_iter().peekable();
+        for &before in befores {
+            if !reader.next_into(&mut held) {
+                break;
+            }
+            while let Some((_, p)) = unplaced.next_if(|(i, _)| *i < before) {
+                merged.push(&p);
+            }
+            merged.push(&held);
+        }
+        for (_, p) in unplaced {
+            merged.push(&p);
+        }
+        d.problems = merged;
     }
 
-    /// Encodes one incident and its answer into `d` (`date` is a buffer for its date's text).
+    /// Encodes one incident and its answer into `d` (`date` is a buffer for its date's text);
+    /// returns the problem to keep when it could not be placed.
     fn emit(
         &self,
         inc: &Incident,
         m: std::result::Result<Option<IncidentMatch>, QueryError>,
         d: &mut Done,
         date: &mut String,
-    ) {
+    ) -> Option<Problem> {
         let m = match m {
             Ok(m) => m,
             Err(e) => {
                 if !d.tally.keep(ProblemKind::Unplaced) {
-                    return;
+                    return None;
                 }
-                d.problems.push(
+                return Some(
                     Problem::new(
                         self.source_name,
                         Location::File,
@@ -236,14 +261,13 @@ impl Classifier<'_> {
                     )
                     .with_kind(ProblemKind::Unplaced),
                 );
-                return;
             }
         };
         d.read += 1;
         if m.is_some() {
             d.matched += 1;
         } else if !self.all {
-            return;
+            return None;
         }
         date.clear();
         inc.date.push_to(date);
@@ -256,6 +280,7 @@ impl Classifier<'_> {
             inc.point,
             m.as_ref(),
         );
+        None
     }
 }
 
@@ -340,8 +365,12 @@ pub(super) fn run<R: Read>(
         kept: ProblemCounts::default(),
         held_back: ProblemCounts::default(),
     };
+    // Each problem delivered, read back from its block into one reused value.
+    let mut held = Problem::new("", crate::Location::File, "");
     let mut write = |mut d: Done| -> Result<Option<Stop>> {
-        for p in &d.problems {
+        let mut problems = d.problems.reader();
+        while problems.next_into(&mut held) {
+            let p = &held;
             summary.bad += 1;
             if !delivered.keep(p.kind) {
                 summary.not_delivered.add(p.kind, 1);
