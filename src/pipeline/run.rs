@@ -75,7 +75,7 @@ enum Work {
 
 /// What a worker gives back.
 enum WorkResult {
-    Done(Done),
+    Done(Box<Done>),
     /// Rows converted, for the calling thread to check their ids.
     Converted(Vec<Row>),
 }
@@ -169,7 +169,7 @@ impl Classifier<'_> {
                         Location::File,
                         "a block of rows without a converter (a bug: please report it)",
                     ));
-                    return WorkResult::Done(d);
+                    return WorkResult::Done(Box::new(d));
                 };
                 if self.check_ids {
                     let mut rows = self.take_spare(|s| s.rows.pop());
@@ -192,7 +192,7 @@ impl Classifier<'_> {
                 self.keep(|s| s.incidents.push(incidents));
             }
         }
-        WorkResult::Done(d)
+        WorkResult::Done(Box::new(d))
     }
 
     /// Classifies and encodes `incidents` into `d` in their order. The problems already held
@@ -450,7 +450,7 @@ pub(super) fn run<R: Read>(
             handled += 1;
             match out {
                 Ok(WorkResult::Done(d)) => {
-                    if let Some(stop) = write(d)? {
+                    if let Some(stop) = write(*d)? {
                         return Ok(Some(stop));
                     }
                 }
