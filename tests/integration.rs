@@ -17,6 +17,8 @@
 //!   `tests/fixtures/bad/incidents/`, each with the exact messages `bordertrack incidents`
 //!   must print and its exit status.
 //! - `crs` (with the `proj` feature): reprojection against PROJ's `cs2cs`, within 1 mm.
+//! - `gdal` (with the `formats` feature): GDAL's `ogrinfo` opens every layer in every GIS
+//!   format with the expected feature count, geometry type and field types.
 //! - `crs_cli`: `--crs` and `--input-crs`, with the `proj` feature and without it.
 //! - `parquet`: Parquet and GeoParquet incident tables (`tests/fixtures/parquet/`) give the
 //!   CSV table's answers; their bad rows are reported by row number.
@@ -33,6 +35,8 @@ mod crs_cli;
 mod dataset_errors;
 mod embed;
 mod export;
+#[cfg(feature = "formats")]
+mod gdal;
 mod import;
 mod import_datasets;
 mod incidents;

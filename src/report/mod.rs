@@ -8,6 +8,7 @@
 //! that are wider overflow their column rather than being cut.
 
 mod fixed_decimal;
+pub mod formats;
 mod layer;
 mod table;
 
@@ -147,6 +148,9 @@ pub struct Batch {
     /// were known), else each row is its cells' text for the sink to measure.
     laid_out: bool,
     scratch: String,
+    /// Features kept whole, for the formats of [`formats`] that are not text.
+    #[cfg_attr(not(feature = "formats"), allow(dead_code))]
+    kept: Vec<formats::KeptFeature>,
 }
 
 impl Batch {

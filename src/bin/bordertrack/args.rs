@@ -326,6 +326,10 @@ pub struct ExportArgs {
     /// segment, as for `incidents`.
     #[arg(long, value_name = "DIST", default_value = "1km", value_parser = parse_distance)]
     pub within: f64,
+    /// Write geometries in this coordinate reference system: EPSG:NNNN or a PROJ string.
+    /// Lengths and distances stay geodesic on WGS84. Needs a build with the `proj` feature.
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub crs: Option<Crs>,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -457,16 +461,32 @@ pub enum FormatArg {
     Json,
     /// A GeoJSON FeatureCollection (RFC 7946).
     Geojson,
+    /// GeoJSON text sequence (RFC 8142), one feature per line (export and incidents).
+    Geojsonseq,
+    /// CSV with the geometry as WKT in a first column `WKT` (export and incidents).
+    CsvWkt,
+    /// GeoPackage (export and incidents; a file, not stdout).
+    Gpkg,
+    /// FlatGeobuf with a spatial index (export and incidents; a file, not stdout).
+    Fgb,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-            FormatArg::Geojson => Format::GeoJson,
+impl FormatArg {
+    /// The row format, `None` for the GIS formats that only layers are written in.
+    pub fn rows(self) -> Option<Format> {
+        match self {
+            FormatArg::Table => Some(Format::Table),
+            FormatArg::Csv => Some(Format::Csv),
+            FormatArg::Json => Some(Format::Json),
+            FormatArg::Geojson => Some(Format::GeoJson),
+            FormatArg::Geojsonseq | FormatArg::CsvWkt | FormatArg::Gpkg | FormatArg::Fgb => None,
         }
+    }
+
+    /// The name as typed.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string())
     }
 }
 

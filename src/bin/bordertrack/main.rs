@@ -5,6 +5,7 @@ mod args;
 mod cmd;
 mod inputs;
 mod interrupt;
+mod layer_output;
 mod output;
 mod problems;
 
@@ -66,8 +67,14 @@ impl From<String> for Failure {
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     // An output format that cannot be written is a usage error found before any file is read.
-    if let Some(out) = cli.command.out() {
-        output::format(out)?;
+    match &cli.command {
+        Command::Export(a) => drop(layer_output::format(&a.out)?),
+        Command::Incidents(a) => drop(layer_output::format(&a.out)?),
+        other => {
+            if let Some(out) = other.out() {
+                output::format(out)?;
+            }
+        }
     }
     let data = cli.data.as_deref();
     match &cli.command {

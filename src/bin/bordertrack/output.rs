@@ -3,12 +3,10 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use bordertrack::report::Format;
-use clap::ValueEnum;
-
-use crate::args::OutArgs;
+use crate::args::{FormatArg, OutArgs};
 use crate::inputs::InputFiles;
 use crate::interrupt;
+use bordertrack::report::Format;
 
 /// An open output: stdout, or a temporary file beside the target renamed into place by
 /// [`Output::commit`] (so an interrupted run never leaves a half-written file), or a special
@@ -122,6 +120,21 @@ impl Output {
         }
     }
 
+    /// The file being written, when the output is a new regular file (the temporary file
+    /// that [`Output::commit`] moves into place): for formats written by a library that opens
+    /// the file itself (GeoPackage through SQLite).
+    pub fn temporary_path(&self) -> Option<&Path> {
+        match self {
+            Output::File { temp, .. } => Some(temp),
+            Output::Stdout(_) | Output::Special(_) => None,
+        }
+    }
+
+    /// Whether the output is standard output.
+    pub fn is_stdout(&self) -> bool {
+        matches!(self, Output::Stdout(_))
+    }
+
     /// `e`, named after the output file when there is one.
     fn name_error(&self, e: io::Error) -> io::Error {
         match self {
@@ -179,7 +192,16 @@ const EXTENSIONS: &[(&str, Format)] = &[
 /// of [`EXTENSIONS`] (GeoJSON may be written to `.json`, since it is JSON); with any other
 /// extension it is written as asked.
 pub fn format(args: &OutArgs) -> Result<Format, String> {
-    let asked: Option<Format> = args.format.map(Into::into);
+    let asked: Option<Format> = match args.format {
+        Some(f) => Some(f.rows().ok_or_else(|| {
+            format!(
+                "--format {}: only `export` and `incidents` write GIS formats; this command \
+                 writes table, csv, json or geojson",
+                f.name()
+            )
+        })?),
+        None => None,
+    };
     let Some(target) = args.output.as_deref().filter(|t| t.as_os_str() != "-") else {
         let terminal = || io::stdout().is_terminal();
         return Ok(asked.unwrap_or_else(|| {
@@ -215,9 +237,7 @@ pub fn format(args: &OutArgs) -> Result<Format, String> {
             "{}: --format {} does not match the extension .{extension} (leave out --format, \
              or give the file the format's extension)",
             target.display(),
-            args.format
-                .and_then(|f| f.to_possible_value())
-                .map_or_else(String::new, |v| v.get_name().to_string())
+            args.format.map_or_else(String::new, FormatArg::name)
         )),
         (Some(a), None) => Ok(a),
     }

@@ -3,12 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use bordertrack::crs::{Crs, ReprojectedLayer};
 use bordertrack::layers::{self, LayerQuery};
-use bordertrack::report::{Column, LayerSink, RowWriter};
+use bordertrack::report::{Column, LayerSink};
 use bordertrack::Borders;
 
 use crate::args::{ExportArgs, IncidentsArgs, LayerArg, WhenArgs};
-use crate::output::{self, Output};
+use crate::layer_output;
+use crate::output::Output;
 use crate::Failure;
 
 /// A library function writing one layer into a sink.
@@ -56,10 +58,27 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
     let schema = layers::schema(columns, has_geometry);
     let inputs = super::inputs(data_dir);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
+    let format = layer_output::format(&args.out)?;
     let mut out = Output::open(&args.out, &inputs)?;
-    let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
-    write(&borders, &query, &mut sink)?;
+    let (written, crs) = match &output_crs {
+        Some(r) => (ReprojectedLayer::output_schema(&schema), r.crs().clone()),
+        None => (schema.clone(), Crs::wgs84()),
+    };
+    let mut writer = layer_output::open(&mut out, format, &args.layer.name(), &written, &crs)
+        .map_err(Failure::Usage)?;
+    // With --crs, each feature is converted on its way to the writer.
+    let mut reprojected;
+    let sink: &mut dyn LayerSink = match output_crs {
+        Some(r) => {
+            reprojected = ReprojectedLayer::new(&mut *writer, &schema, r);
+            &mut reprojected
+        }
+        None => &mut *writer,
+    };
+    write(&borders, &query, sink)?;
     sink.finish()?;
+    drop(writer);
     out.commit()?;
     Ok(())
 }
@@ -84,7 +103,7 @@ fn incidents_args(args: &ExportArgs) -> IncidentsArgs {
         max_problems: 100,
         check_ids: false,
         input_crs: None,
-        crs: None,
+        crs: args.crs.clone(),
         out: crate::args::OutArgs {
             format: args.out.format,
             output: args.out.output.clone(),

@@ -8,15 +8,16 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use bordertrack::crs::{ReprojectedLayer, Reprojection};
+use bordertrack::crs::{Crs, ReprojectedLayer, Reprojection};
 use bordertrack::io::IncidentReader;
 use bordertrack::pipeline::{IncidentLayer, Stop, TableOptions, TableSummary};
 use bordertrack::query::IncidentQuery;
-use bordertrack::report::{LayerSink, RowWriter};
+use bordertrack::report::LayerSink;
 use bordertrack::{Borders, DateSpan, Error, Location, Problem};
 
 use crate::args::IncidentsArgs;
-use crate::output::{self, say, Output};
+use crate::layer_output;
+use crate::output::{say, Output};
 use crate::problems::Reporter;
 use crate::Failure;
 
@@ -100,24 +101,23 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     inputs.extend(args.file.clone());
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
+    let format = layer_output::format(&args.out)?;
     let mut out = Output::open(&args.out, &inputs)?;
     let schema = IncidentLayer::schema();
-    let format = output::format(&args.out)?;
-    let mut writer = match &output_crs {
-        Some(r) => {
-            let written = ReprojectedLayer::output_schema(&schema);
-            RowWriter::with_schema_in_crs(&mut out, format, &written, r.crs())?
-        }
-        None => RowWriter::with_schema(&mut out, format, &schema)?,
+    let (written, crs) = match &output_crs {
+        Some(r) => (ReprojectedLayer::output_schema(&schema), r.crs().clone()),
+        None => (schema.clone(), Crs::wgs84()),
     };
+    let mut writer = layer_output::open(&mut out, format, "incidents", &written, &crs)
+        .map_err(Failure::Usage)?;
     // With --crs, each feature is converted on its way to the writer.
     let mut reprojected;
     let sink: &mut dyn LayerSink = match output_crs {
         Some(r) => {
-            reprojected = ReprojectedLayer::new(&mut writer, &schema, r);
+            reprojected = ReprojectedLayer::new(&mut *writer, &schema, r);
             &mut reprojected
         }
-        None => &mut writer,
+        None => &mut *writer,
     };
 
     // On a terminal, a spinner with the rows read and the rows per second.
@@ -194,6 +194,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         )]));
     }
     sink.finish()?;
+    drop(writer);
     out.commit()?;
     if summary.bad > 0 || std::io::stderr().is_terminal() {
         let TableSummary {

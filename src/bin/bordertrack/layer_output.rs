@@ -1,0 +1,218 @@
+//! Writing a layer (`export`, `incidents`): the row formats of [`crate::output`] and the GIS
+//! formats, chosen by `--format` or by `-o`'s extension.
+
+use bordertrack::crs::Crs;
+use bordertrack::report::formats::GeoJsonSeqWriter;
+use bordertrack::report::{Format, LayerSink, RowWriter, Schema};
+
+use crate::args::{FormatArg, OutArgs};
+use crate::output::{self, Output};
+
+/// A layer's output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayerFormat {
+    /// Table, CSV, JSON or GeoJSON.
+    Rows(Format),
+    /// A GeoJSON text sequence, with the RFC 8142 record separators or newline-delimited.
+    GeoJsonSeq { record_separators: bool },
+    /// CSV with a WKT geometry column.
+    CsvWkt,
+    /// GeoPackage.
+    GeoPackage,
+    /// FlatGeobuf.
+    FlatGeobuf,
+}
+
+/// The extensions of the GIS formats (compared without regard to letter case); the row
+/// formats' are in [`output::format`].
+const EXTENSIONS: &[(&str, LayerFormat)] = &[
+    (
+        "geojsonl",
+        LayerFormat::GeoJsonSeq {
+            record_separators: false,
+        },
+    ),
+    (
+        "geojsons",
+        LayerFormat::GeoJsonSeq {
+            record_separators: true,
+        },
+    ),
+    ("gpkg", LayerFormat::GeoPackage),
+    ("fgb", LayerFormat::FlatGeobuf),
+];
+
+impl LayerFormat {
+    /// The format `--format` names.
+    fn asked(format: FormatArg, extension: Option<&str>) -> LayerFormat {
+        match format {
+            FormatArg::Geojsonseq => LayerFormat::GeoJsonSeq {
+                // RFC 8142's separators unless the file is named as newline-delimited.
+                record_separators: !extension.is_some_and(|e| e.eq_ignore_ascii_case("geojsonl")),
+            },
+            FormatArg::CsvWkt => LayerFormat::CsvWkt,
+            FormatArg::Gpkg => LayerFormat::GeoPackage,
+            FormatArg::Fgb => LayerFormat::FlatGeobuf,
+            FormatArg::Table => LayerFormat::Rows(Format::Table),
+            FormatArg::Csv => LayerFormat::Rows(Format::Csv),
+            FormatArg::Json => LayerFormat::Rows(Format::Json),
+            FormatArg::Geojson => LayerFormat::Rows(Format::GeoJson),
+        }
+    }
+
+    /// Whether the format is binary, and so never written to a terminal or a pipe.
+    fn binary_name(self) -> Option<&'static str> {
+        match self {
+            LayerFormat::GeoPackage => Some("GeoPackage"),
+            LayerFormat::FlatGeobuf => Some("FlatGeobuf"),
+            _ => None,
+        }
+    }
+}
+
+/// The format to write a layer in: `--format` when given, else the one `-o`'s extension names
+/// (a GIS format's, or a row format's as [`output::format`] says).
+///
+/// An explicit `--format` with a GIS format's extension must agree with it (`geojsonseq` for
+/// `.geojsonl` and `.geojsons`); `csv-wkt` may be written to `.csv`.
+pub fn format(args: &OutArgs) -> Result<LayerFormat, String> {
+    let target = args.output.as_deref().filter(|t| t.as_os_str() != "-");
+    let extension = target
+        .and_then(|t| t.extension())
+        .map(|e| e.to_string_lossy().into_owned());
+    let named = extension.as_deref().and_then(|e| {
+        EXTENSIONS
+            .iter()
+            .find(|(x, _)| x.eq_ignore_ascii_case(e))
+            .map(|&(_, f)| f)
+    });
+    match (args.format, named) {
+        (None, Some(named)) => Ok(named),
+        (Some(asked), Some(named)) => {
+            let asked_format = LayerFormat::asked(asked, extension.as_deref());
+            if asked_format == named {
+                Ok(named)
+            } else {
+                Err(format!(
+                    "{}: --format {} does not match the extension .{} (leave out --format, or \
+                     give the file the format's extension)",
+                    target.map_or_else(String::new, |t| t.display().to_string()),
+                    asked.name(),
+                    extension.unwrap_or_default()
+                ))
+            }
+        }
+        (Some(asked), None) if asked.rows().is_none() => {
+            let f = LayerFormat::asked(asked, extension.as_deref());
+            // A row format's extension would mislead, except .csv for CSV with WKT.
+            match extension.as_deref() {
+                Some(e)
+                    if ["csv", "json", "geojson"]
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(e))
+                        && !(f == LayerFormat::CsvWkt && e.eq_ignore_ascii_case("csv")) =>
+                {
+                    Err(format!(
+                        "{}: --format {} does not match the extension .{e} (leave out --format, \
+                         or give the file the format's extension)",
+                        target.map_or_else(String::new, |t| t.display().to_string()),
+                        asked.name()
+                    ))
+                }
+                _ => Ok(f),
+            }
+        }
+        _ => output::format(args).map(LayerFormat::Rows).map_err(|e| {
+            if named.is_none() && args.format.is_none() && extension.is_some() {
+                format!("{e}; export and incidents also write .geojsonl, .geojsons, .gpkg and .fgb")
+            } else {
+                e
+            }
+        }),
+    }
+}
+
+/// A sink writing layer `name` of `schema` (coordinates in `crs`) in `format` to `out`.
+pub fn open<'o>(
+    out: &'o mut Output,
+    format: LayerFormat,
+    name: &str,
+    schema: &Schema,
+    crs: &Crs,
+) -> Result<Box<dyn LayerSink + 'o>, String> {
+    if let Some(binary) = format.binary_name() {
+        if out.is_stdout() {
+            return Err(format!(
+                "{binary} is a binary format and is not written to standard output: give a file \
+                 with -o"
+            ));
+        }
+    }
+    let opened: std::io::Result<Box<dyn LayerSink + 'o>> = match format {
+        LayerFormat::Rows(rows) => {
+            if crs.is_wgs84() {
+                RowWriter::with_schema(out, rows, schema).map(|w| Box::new(w) as _)
+            } else {
+                RowWriter::with_schema_in_crs(out, rows, schema, crs).map(|w| Box::new(w) as _)
+            }
+        }
+        LayerFormat::GeoJsonSeq { record_separators } => Ok(Box::new(GeoJsonSeqWriter::new(
+            out,
+            schema,
+            record_separators,
+        ))),
+        #[cfg(feature = "formats")]
+        LayerFormat::CsvWkt => {
+            bordertrack::report::formats::CsvWktWriter::new(out, schema).map(|w| Box::new(w) as _)
+        }
+        #[cfg(feature = "formats")]
+        LayerFormat::FlatGeobuf => {
+            bordertrack::report::formats::FlatGeobufWriter::new(out, name, schema, crs)
+                .map(|w| Box::new(w) as _)
+        }
+        #[cfg(feature = "formats")]
+        LayerFormat::GeoPackage => {
+            let Some(path) = out.temporary_path() else {
+                return Err(
+                    "a GeoPackage is written to a new or regular file, not to a \
+                            device or a pipe"
+                        .to_string(),
+                );
+            };
+            bordertrack::report::formats::GeoPackageWriter::create(
+                path,
+                name,
+                schema,
+                crs,
+                style(name),
+            )
+            .map(|w| Box::new(w) as _)
+        }
+        #[cfg(not(feature = "formats"))]
+        LayerFormat::CsvWkt | LayerFormat::FlatGeobuf | LayerFormat::GeoPackage => {
+            let _ = (name, out.temporary_path());
+            return Err(
+                "this bordertrack was built without the `formats` feature, which \
+                        writes CSV with WKT, GeoPackage and FlatGeobuf: build it with \
+                        `cargo install --path . --features formats`"
+                    .to_string(),
+            );
+        }
+    };
+    opened.map_err(|e| e.to_string())
+}
+
+/// The QGIS style stored with a layer in a GeoPackage (from `geodata/styles/`).
+#[cfg(feature = "formats")]
+fn style(layer: &str) -> Option<bordertrack::report::formats::QgisStyle> {
+    let qml = match layer {
+        "segments" => include_str!("../../../geodata/styles/segments.qml"),
+        "status" => include_str!("../../../geodata/styles/status.qml"),
+        "incidents" => include_str!("../../../geodata/styles/incidents.qml"),
+        _ => return None,
+    };
+    Some(bordertrack::report::formats::QgisStyle {
+        name: format!("bordertrack {layer}"),
+        qml: qml.to_string(),
+    })
+}

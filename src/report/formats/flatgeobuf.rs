@@ -1,0 +1,138 @@
+//! FlatGeobuf: features in a flat binary file with a packed Hilbert R-tree spatial index.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use flatgeobuf::{ColumnType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
+use geozero::{ColumnValue, PropertyProcessor};
+
+use super::features::{KeepFeatures, KeptValue};
+use super::{epsg_code, invalid};
+use crate::crs::Crs;
+use crate::report::{Batch, ColumnKind, FeatureEncoder, LayerSink, Schema};
+
+/// Writes one layer as FlatGeobuf (version 3) with its spatial index: columns typed `String`,
+/// `Long`, `Double` and `DateTime` (calendar days, `YYYY-MM-DD`), the CRS by its EPSG code.
+///
+/// The features are sorted along a Hilbert curve for the index, so they are gathered (in a
+/// temporary file) and written by [`LayerSink::finish`]. Every feature needs a geometry:
+/// a layer without geometry is refused by [`FlatGeobufWriter::new`], and a feature without
+/// one fails the write.
+pub struct FlatGeobufWriter<W: Write> {
+    out: Option<W>,
+    writer: Option<FgbWriter<'static>>,
+    schema: Schema,
+    failure: Option<String>,
+}
+
+fn fgb_error(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("FlatGeobuf: {e}"))
+}
+
+impl<W: Write> FlatGeobufWriter<W> {
+    /// A writer of layer `name` of `schema`, its coordinates in `crs`, to `out`.
+    ///
+    /// # Errors
+    /// `schema` has no geometry, or `crs` has no EPSG code.
+    pub fn new(out: W, name: &str, schema: &Schema, crs: &Crs) -> io::Result<Self> {
+        if !schema.has_geometry {
+            return Err(invalid(format!(
+                "FlatGeobuf holds features with a geometry, and the {name} layer has none"
+            )));
+        }
+        let code = epsg_code(crs, "FlatGeobuf")?;
+        let options = FgbWriterOptions {
+            write_index: true,
+            crs: FgbCrs {
+                code: i32::try_from(code).map_err(invalid)?,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut writer = FgbWriter::create_with_options(name, GeometryType::Unknown, options)
+            .map_err(fgb_error)?;
+        for column in &schema.columns {
+            let kind = match column.kind {
+                ColumnKind::Text | ColumnKind::Word => ColumnType::String,
+                ColumnKind::Integer => ColumnType::Long,
+                ColumnKind::Float { .. } => ColumnType::Double,
+                ColumnKind::Date => ColumnType::DateTime,
+            };
+            writer.add_column(&column.name, kind, |_, column| column.nullable = true);
+        }
+        Ok(FlatGeobufWriter {
+            out: Some(out),
+            writer: Some(writer),
+            schema: schema.clone(),
+            failure: None,
+        })
+    }
+
+    /// The output, after [`LayerSink::finish`]; `None` if it failed.
+    pub fn into_inner(self) -> Option<W> {
+        self.out
+    }
+}
+
+impl<W: Write> LayerSink for FlatGeobufWriter<W> {
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn encoder(&self) -> Arc<dyn FeatureEncoder> {
+        Arc::new(KeepFeatures)
+    }
+
+    fn write_batch(&mut self, batch: &mut Batch) -> io::Result<()> {
+        batch.rows = 0;
+        let Some(writer) = self.writer.as_mut() else {
+            batch.kept.clear();
+            return Err(fgb_error("the layer is already finished"));
+        };
+        let names: Vec<&str> = self.schema.names().collect();
+        for feature in batch.kept.drain(..) {
+            let Some(geometry) = feature.geometry else {
+                return Err(invalid(
+                    "FlatGeobuf: a feature without geometry cannot be written",
+                ));
+            };
+            let mut failure = None;
+            writer
+                .add_feature_geom(geometry, |properties| {
+                    let mut date;
+                    for (i, value) in feature.values.iter().enumerate() {
+                        let column = names.get(i).copied().unwrap_or_default();
+                        let written = match value {
+                            KeptValue::Text(t) => ColumnValue::String(t),
+                            KeptValue::Integer(n) => ColumnValue::Long(*n),
+                            KeptValue::Float(x) => ColumnValue::Double(*x),
+                            KeptValue::Date(d) => {
+                                date = d.to_string();
+                                ColumnValue::DateTime(&date)
+                            }
+                            KeptValue::Empty => continue,
+                        };
+                        if let Err(e) = properties.property(i, column, &written) {
+                            failure.get_or_insert(e.to_string());
+                        }
+                    }
+                })
+                .map_err(fgb_error)?;
+            if let Some(f) = failure {
+                self.failure.get_or_insert(f);
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if let Some(f) = self.failure.take() {
+            return Err(fgb_error(f));
+        }
+        let (Some(writer), Some(out)) = (self.writer.take(), self.out.as_mut()) else {
+            return Ok(());
+        };
+        writer.write(&mut *out).map_err(fgb_error)?;
+        out.flush()
+    }
+}

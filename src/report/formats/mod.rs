@@ -1,0 +1,48 @@
+//! GIS file formats for layers, each a [`LayerSink`](super::LayerSink): GeoJSON text sequences
+//! (RFC 8142), and with the `formats` cargo feature CSV with a WKT geometry column,
+//! GeoPackage, FlatGeobuf and KML.
+//!
+//! Every format keeps the layer's column types as far as it has them: integers as integers,
+//! numbers as floating point, calendar days as dates (text in GeoJSON and CSV, `DATE` in a
+//! GeoPackage, `DateTime` in FlatGeobuf). Lines are written as multi-lines, so that a layer
+//! of lines and multi-lines has one geometry type.
+
+mod features;
+mod geojsonseq;
+
+#[cfg(feature = "formats")]
+mod csv_wkt;
+#[cfg(feature = "formats")]
+mod flatgeobuf;
+#[cfg(feature = "formats")]
+mod geopackage;
+
+pub(crate) use features::KeptFeature;
+pub use geojsonseq::GeoJsonSeqWriter;
+
+#[cfg(feature = "formats")]
+pub use self::flatgeobuf::FlatGeobufWriter;
+#[cfg(feature = "formats")]
+pub use csv_wkt::CsvWktWriter;
+#[cfg(feature = "formats")]
+pub use geopackage::{GeoPackageWriter, QgisStyle};
+
+#[cfg(feature = "formats")]
+use crate::crs::Crs;
+
+#[cfg(feature = "formats")]
+/// An error of a format that is not an I/O error (a CRS the format cannot name, a value it
+/// cannot hold), as an [`std::io::Error`] of kind `InvalidData`.
+pub(crate) fn invalid(message: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, message.to_string())
+}
+
+#[cfg(feature = "formats")]
+/// The EPSG code of `crs`, or an error saying that `format` needs one.
+pub(crate) fn epsg_code(crs: &Crs, format: &str) -> std::io::Result<u32> {
+    crs.epsg_code().ok_or_else(|| {
+        invalid(format!(
+            "{format} names its coordinate reference system by an EPSG code, and {crs} has none"
+        ))
+    })
+}
