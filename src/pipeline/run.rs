@@ -73,9 +73,7 @@ enum Work {
     Rows(Vec<Row>),
 }
 
-/// What a worker gives back. A few per block of rows, moved and not stored, so the size
-/// of the larger variant (a batch of encoded features) costs nothing worth a box.
-#[allow(clippy::large_enum_variant)]
+/// What a worker gives back.
 enum WorkResult {
     Done(Box<Done>),
     /// Rows converted, for the calling thread to check their ids.
