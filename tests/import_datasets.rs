@@ -258,3 +258,110 @@ fn generic_lines_are_read_through_a_column_mapping() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn points_of_view_from_natural_earth_answer_segments_as_each_party_held_them() -> TestResult {
+    let w = Workdir::new()?;
+    let file = arg("natural-earth-views-synthetic.geojson");
+    stdout_of(&mut w.bordertrack([
+        "import",
+        "natural-earth",
+        &file,
+        "--date",
+        "2022-05-12",
+        "-o",
+        "ne",
+    ]))?;
+    validates(&w, "ne")?;
+    let claims: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.join("ne/claims.geojson"))?)?;
+    // CHN's differing view of KGZ-TJK, IND's of IND-PAK; RUS and PAK agree with the class,
+    // ISO is no country
+    let parties: Vec<&str> = claims["features"]
+        .as_array()
+        .ok_or("features")?
+        .iter()
+        .filter_map(|f| f["properties"]["party"].as_str())
+        .collect();
+    assert_eq!(parties, ["IND", "CHN"]);
+    let on = |pov: Option<&str>, status: &str| {
+        let mut a = vec!["--on", status, "--as-of", "2023"];
+        if let Some(p) = pov {
+            a.extend(["--pov", p]);
+        }
+        segment_ids(&w, "ne", &a)
+    };
+    // the line of control is disputed in the dataset's own words
+    assert_eq!(on(None, "disputed")?, ["IND-PAK-01"]);
+    // as China held it, the Kyrgyz-Tajik line is disputed too; as Russia held it, not
+    assert_eq!(on(Some("CHN"), "disputed")?, ["IND-PAK-01", "KGZ-TJK-01"]);
+    assert_eq!(on(Some("RUS"), "disputed")?, ["IND-PAK-01"]);
+    // before the views were recorded, nothing differs
+    let before = segment_ids(
+        &w,
+        "ne",
+        &["--on", "disputed", "--as-of", "2021", "--pov", "CHN"],
+    )?;
+    assert!(before.is_empty(), "{before:?}");
+    Ok(())
+}
+
+#[test]
+fn a_claim_with_its_own_line_gives_that_line_as_the_party_held_it() -> TestResult {
+    let w = Workdir::new()?;
+    stdout_of(&mut w.bordertrack([
+        "import",
+        "natural-earth",
+        &arg("natural-earth-views-synthetic.geojson"),
+        "--date",
+        "2022-05-12",
+        "-o",
+        "ne",
+    ]))?;
+    // a hand-made claim: KGZ drew its own line for 2020-2021
+    w.write(
+        "ne/claims.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+          "geometry":{"type":"LineString","coordinates":[[0.0,0.01],[0.1,0.01]]},
+          "properties":{"id":"kgz-own","party":"KGZ","segment_id":"KGZ-TJK-01",
+            "delimitation":"disputed","valid_from":"2020","valid_to":"2021",
+            "source_id":"natural-earth","note":"synthetic"}}]}"#,
+    )?;
+    validates(&w, "ne")?;
+    let geojson = stdout_of(&mut w.bordertrack([
+        "segments",
+        "--data",
+        "ne",
+        "--as-of",
+        "2021-06-01",
+        "--pov",
+        "KGZ",
+        "--dyad",
+        "KGZ-TJK",
+        "--format",
+        "geojson",
+    ]))?;
+    let v: serde_json::Value = serde_json::from_str(&geojson)?;
+    let f = &v["features"][0];
+    assert_eq!(f["properties"]["delimitation"], "disputed");
+    assert_eq!(f["geometry"]["coordinates"][0][1], 0.01);
+    // after the claim ends, the dataset's own line and status
+    let geojson = stdout_of(&mut w.bordertrack([
+        "segments", "--data", "ne", "--as-of", "2023", "--pov", "KGZ", "--dyad", "KGZ-TJK",
+        "--format", "geojson",
+    ]))?;
+    let v: serde_json::Value = serde_json::from_str(&geojson)?;
+    assert_eq!(v["features"][0]["properties"]["delimitation"], "unknown");
+    assert_eq!(v["features"][0]["geometry"]["coordinates"][0][1], 0.0);
+    // a claim naming an unknown segment is a validation problem
+    w.write(
+        "ne/claims.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,
+          "properties":{"id":"x","party":"KGZ","segment_id":"NOPE","delimitation":"disputed",
+            "source_id":"natural-earth"}}]}"#,
+    )?;
+    let out = w.bordertrack(["validate", "--data", "ne"]).output()?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stdout)?.contains("unknown segment_id \"NOPE\""));
+    Ok(())
+}

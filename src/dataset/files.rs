@@ -52,6 +52,11 @@ pub const FILES: &[FileSpec] = &[
         required: false,
         holds: "border incidents",
     },
+    FileSpec {
+        name: "claims.geojson",
+        required: false,
+        holds: "each party's view of a stretch over time: its status as that party held it, and its own line where it drew one",
+    },
 ];
 
 /// The largest dataset file read, in bytes (1 GiB): far above any real dataset, and low enough

@@ -2,12 +2,14 @@
 //!
 //! A dataset directory holds the files listed in [`FILES`]: `segments.geojson`,
 //! `instruments.csv`, `status.csv` and `sources.csv` always, `places.geojson` and
-//! `incidents.csv` when it has places or incidents (the layout is documented in
+//! `incidents.csv` when it has places or incidents, `claims.geojson` when it records the
+//! parties' own views ([`Claim`]) (the layout is documented in
 //! `geodata/README.md`). [`Dataset::load`] reads them all and reports **every** problem it
 //! finds, each as `file:line: message` (GeoJSON: `file: feature N (id "X"): message`).
 //! [`Dataset::embedded`] gives the Central Asia dataset compiled into the crate.
 
 mod builder;
+mod claims;
 mod feature_reader;
 pub(crate) mod features;
 mod files;
@@ -24,9 +26,11 @@ pub use files::{FileSpec, FILES, MAX_FILE_BYTES};
 
 use files::Contents;
 
+pub use claims::Claim;
+
 use crate::{
-    Dyad, Error, Incident, Instrument, Location, Place, Problem, Result, Segment, Source,
-    StatusChange,
+    CountryCode, DateSpan, Dyad, Error, Incident, Instrument, Location, Place, Problem, Result,
+    Segment, Source, StatusChange,
 };
 
 /// The files of `geodata/`, compiled into the crate.
@@ -69,6 +73,7 @@ pub struct Dataset {
     instrument_by_id: HashMap<String, usize>,
     source_by_id: HashMap<String, usize>,
     changes_by_segment: Vec<Vec<usize>>,
+    claims: Vec<claims::Claim>,
 }
 
 impl Dataset {
@@ -209,12 +214,37 @@ impl Dataset {
             incident_places,
             rejected,
         };
-        let data = validate::check(loaded, &mut problems);
+        let mut data = validate::check(loaded, &mut problems);
+        if let Some(b) = files.bytes("claims.geojson") {
+            data.claims = claims::read(
+                files.shown("claims.geojson"),
+                b,
+                |s| data.segment_by_id.contains_key(s),
+                |s| data.source_by_id.contains_key(s),
+                &mut problems,
+            );
+        }
         if problems.is_empty() {
             Ok(data)
         } else {
             Err(Error::Invalid(problems))
         }
+    }
+
+    /// The parties' views of stretches of border (`claims.geojson`), in file order.
+    pub fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+
+    /// The view `party` held of segment `segment_id` during `span`: among its claims about
+    /// the segment that held on some day of the span, the one that began last; `None` when
+    /// the party's view is not recorded (the dataset's own status then stands).
+    pub fn claim_of(&self, party: CountryCode, segment_id: &str, span: DateSpan) -> Option<&Claim> {
+        self.claims
+            .iter()
+            .filter(|c| c.party == party && c.segment_id.as_deref() == Some(segment_id))
+            .filter(|c| c.holds_during(span))
+            .max_by_key(|c| c.valid_from.map(|d| d.first()))
     }
 
     /// Segments, sorted by dyad and then by order along the dyad.

@@ -266,6 +266,7 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         instrument_by_id,
         source_by_id,
         changes_by_segment,
+        claims: Vec::new(),
     }
 }
 

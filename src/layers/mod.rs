@@ -23,7 +23,7 @@ pub use status::{status_intervals, StatusInterval};
 pub use tables::{stats_schema, write_history, write_stats, HISTORY, STATS};
 
 use crate::report::{Batch, Column, FeatureEncoder, LayerSink, Schema, Value};
-use crate::{Basis, Borders, DateSpan, Dyad, PartialDate, StatusFilter};
+use crate::{Basis, Borders, CountryCode, DateSpan, Dyad, PartialDate, StatusFilter};
 
 /// Which features of a layer to write, and at which date.
 #[derive(Clone, Debug)]
@@ -39,6 +39,11 @@ pub struct LayerQuery {
     pub dyad: Option<Dyad>,
     /// Only segments (or status intervals) whose status may match one of these words.
     pub filter: Option<StatusFilter>,
+    /// Answer the [`SEGMENTS`] layer as this party held it: where the dataset records the
+    /// party's view of a segment over the span ([`crate::Dataset::claim_of`]), the view's
+    /// delimitation, line, start (`since`) and source replace the dataset's (no instrument),
+    /// and the filter applies to the view. `None` = the dataset's own statuses.
+    pub party: Option<CountryCode>,
 }
 
 /// The `segments` layer: `segment_id`, `dyad`, `left`, `right`, `name`, `length_km`
@@ -211,7 +216,13 @@ pub fn write_segments(
             continue;
         }
         let st = borders.status(i, at, query.basis);
-        if query.filter.as_ref().is_some_and(|f| !st.may_match(f)) {
+        // the party's own view of the segment over the span, where recorded
+        let view = query.party.and_then(|p| data.claim_of(p, &seg.id, at));
+        let matches = |f: &StatusFilter| match view {
+            Some(c) => st.may_match_with_delimitation(c.delimitation, f),
+            None => st.may_match(f),
+        };
+        if query.filter.as_ref().is_some_and(|f| !matches(f)) {
             continue;
         }
         let since = st.since();
@@ -219,30 +230,44 @@ pub fn write_segments(
         ambiguity.clear();
         ambiguity.push_str(&st.ambiguity());
         let (dyad, left, right) = (seg.dyad.to_string(), seg.left, seg.right);
-        let [s, s0, s1] = dated(
-            since.and_then(|e| e.effective.as_partial()),
-            &mut since_text,
-        );
+        let since_date = match view {
+            Some(c) => c.valid_from,
+            None => since.and_then(|e| e.effective.as_partial()),
+        };
+        let [s, s0, s1] = dated(since_date, &mut since_text);
+        let line = view
+            .and_then(|c| c.line.clone())
+            .unwrap_or_else(|| seg.line.clone());
+        let length_m = match view.and_then(|c| c.line.as_ref()) {
+            Some(l) => geo::Length::length(&geo::Geodesic, l),
+            None => seg.length_m(),
+        };
         let values = [
             text(&seg.id),
             text(&dyad),
             text(left.as_str()),
             text(right.as_str()),
             text(&seg.name),
-            Value::Float(seg.length_m() / 1000.0),
-            text(st.delimitation_word()),
+            Value::Float(length_m / 1000.0),
+            text(view.map_or(st.delimitation_word(), |c| c.delimitation.as_str())),
             text(st.demarcation_word()),
             s,
             s0,
             s1,
-            change
-                .and_then(|c| c.instrument_id.as_deref())
-                .map_or(Value::Empty, text),
-            change.map_or(Value::Empty, |c| text(&c.source_id)),
+            match view {
+                Some(_) => Value::Empty,
+                None => change
+                    .and_then(|c| c.instrument_id.as_deref())
+                    .map_or(Value::Empty, text),
+            },
+            match view {
+                Some(c) => text(&c.source_id),
+                None => change.map_or(Value::Empty, |c| text(&c.source_id)),
+            },
             text(seg.extent.as_str()),
             text(&ambiguity),
         ];
-        out.add(Some(&Geometry::LineString(seg.line.clone())), &values)?;
+        out.add(Some(&Geometry::LineString(line)), &values)?;
     }
     out.done()
 }

@@ -161,6 +161,19 @@ impl SegmentStatus {
             .any(|&d| dems.iter().any(|&m| filter.matches(d, m)))
     }
 
+    /// Whether `filter` matches `delimitation` (a party's view of it, say) together with some
+    /// demarcation the segment may have had over the span.
+    pub fn may_match_with_delimitation(
+        &self,
+        delimitation: Delimitation,
+        filter: &StatusFilter,
+    ) -> bool {
+        self.demarcation
+            .values()
+            .iter()
+            .any(|&m| filter.matches(delimitation, m))
+    }
+
     /// The change after which the current pair of statuses holds: the later of the changes
     /// that set the delimitation and the demarcation (`by` is its position in
     /// [`Dataset::changes`]); `None` when ambiguous or never set.

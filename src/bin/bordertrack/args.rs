@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use bordertrack::crs::Crs;
 use bordertrack::report::Format;
-use bordertrack::{Basis, Dyad, PartialDate, StatusFilter};
+use bordertrack::{Basis, CountryCode, Dyad, PartialDate, StatusFilter};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Border segments, their delimitation and demarcation status over time, and the incidents on
@@ -187,6 +187,12 @@ pub struct SegmentsArgs {
     /// not_demarcated (none or in_progress), demarcation_unknown. Either: unknown.
     #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
     pub on: Option<StatusFilter>,
+    /// Answer as this party (ISO alpha-3) held it: where the dataset's claims.geojson records
+    /// its view of a segment at the date, that view's delimitation (and its own line, if it
+    /// drew one) replace the dataset's, `since` is the view's start and `instrument_id` is
+    /// empty; --on filters on the view.
+    #[arg(long, value_name = "CODE", value_parser = parse_country)]
+    pub pov: Option<CountryCode>,
     /// Write geometries in this coordinate reference system: EPSG:NNNN or a PROJ string
     /// ("+proj=utm +zone=42 +datum=WGS84"). Needs a build with the `proj` feature. Lengths
     /// stay geodesic on WGS84.
@@ -194,6 +200,10 @@ pub struct SegmentsArgs {
     pub crs: Option<Crs>,
     #[command(flatten)]
     pub out: OutArgs,
+}
+
+fn parse_country(s: &str) -> Result<CountryCode, String> {
+    s.parse::<CountryCode>().map_err(|e| e.to_string())
 }
 
 /// `stats` options.

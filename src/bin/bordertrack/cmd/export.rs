@@ -54,6 +54,7 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
         basis: args.when.basis.into(),
         dyad: args.dyad,
         filter: args.on.clone(),
+        party: None,
     };
     let schema = layers::schema(columns, has_geometry);
     let inputs = super::inputs(data_dir);

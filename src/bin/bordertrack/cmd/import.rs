@@ -34,8 +34,9 @@ pub enum ImportKind {
     /// Each line's FEATURECLA becomes its delimitation status from --date on (Disputed, Line
     /// of control, Claim boundary, Breakaway, Unrecognized: disputed; Indefinite,
     /// Indeterminant and Elusive frontier: undelimited; International boundary and the rest:
-    /// unknown, since Natural Earth does not say whether a treaty delimits the line). Every
-    /// row cites Natural Earth.
+    /// unknown, since Natural Earth does not say whether a treaty delimits the line); each
+    /// country's FCLASS_xx that differs becomes that country's claim (claims.geojson, asked
+    /// with segments --pov). Every row cites Natural Earth.
     #[command(after_help = "Examples:
   bordertrack import natural-earth ne_10m_admin_0_boundary_lines_land.geojson --date 2022-05-12 \\
       --ne-version 5.1.1 -o ne-dataset

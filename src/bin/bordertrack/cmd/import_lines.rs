@@ -80,11 +80,12 @@ fn finish(dir: &Path, data: &ImportedDataset, left_out: &[Problem]) -> Result<()
     let dyads: std::collections::BTreeSet<&str> =
         data.segments.iter().map(|s| s.dyad.as_str()).collect();
     say!(
-        "bordertrack: dataset written to {}: {} segments in {} dyads, {} status changes{}",
+        "bordertrack: dataset written to {}: {} segments in {} dyads, {} status changes, {} claims{}",
         dir.display(),
         data.segments.len(),
         dyads.len(),
         data.status.len(),
+        data.claims.len(),
         if left_out.is_empty() {
             String::new()
         } else {

@@ -27,6 +27,7 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
         basis: args.when.basis.into(),
         dyad: args.dyad,
         filter: args.on.clone(),
+        party: args.pov,
     };
     let inputs = super::inputs(data_dir);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
