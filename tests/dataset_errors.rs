@@ -265,7 +265,10 @@ fn optional_files_may_be_absent() -> TestResult {
         .filter(|f| !f.required)
         .map(|f| f.name)
         .collect();
-    assert_eq!(optional, ["places.geojson", "incidents.csv", "claims.geojson"]);
+    assert_eq!(
+        optional,
+        ["places.geojson", "incidents.csv", "claims.geojson"]
+    );
     let mut files = tiny_files()?;
     // The tiny dataset's incidents name no place, so without places it still validates.
     files.retain(|(name, _)| !optional.contains(name));
