@@ -22,6 +22,7 @@
 //! - `crs_cli`: `--crs` and `--input-crs`, with the `proj` feature and without it.
 //! - `parquet`: Parquet and GeoParquet incident tables (`tests/fixtures/parquet/`) give the
 //!   CSV table's answers; their bad rows are reported by row number.
+//! - `geodata`: what the embedded dataset must answer (published shares, incidents by date).
 
 mod util;
 
@@ -37,6 +38,7 @@ mod embed;
 mod export;
 #[cfg(feature = "formats")]
 mod gdal;
+mod geodata;
 mod import;
 mod import_datasets;
 mod incidents;

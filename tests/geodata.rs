@@ -1,0 +1,113 @@
+//! What the embedded Central Asia dataset (`geodata/`) must answer: published shares at the
+//! dates the sources give them, and incidents classified against the status of their day.
+//! Each assertion pins a row of the data; a wrong row makes it fail.
+
+use std::collections::HashMap;
+
+use crate::util::{cell, csv_rows, num, stdout_of, BoxError, Row, TestResult, Workdir};
+
+/// `bordertrack stats --dyad DYAD --as-of DATE` on the embedded dataset: its one CSV row.
+fn stats(dir: &Workdir, dyad: &str, as_of: &str) -> Result<Row, BoxError> {
+    let text = stdout_of(
+        &mut dir.bordertrack(["stats", "--dyad", dyad, "--as-of", as_of, "--format", "csv"]),
+    )?;
+    let (_, mut rows) = csv_rows(&text)?;
+    assert_eq!(rows.len(), 1, "{text}");
+    rows.pop().ok_or_else(|| "no stats row".into())
+}
+
+/// `bordertrack incidents ARGS… --format csv`, rows keyed by incident id.
+fn incidents(dir: &Workdir, args: &[&str]) -> Result<HashMap<String, Row>, BoxError> {
+    let mut all = vec!["incidents", "--format", "csv"];
+    all.extend_from_slice(args);
+    let (_, rows) = csv_rows(&stdout_of(&mut dir.bordertrack(&all))?)?;
+    let mut by_id = HashMap::new();
+    for r in rows {
+        by_id.insert(cell(&r, "incident_id")?.to_string(), r);
+    }
+    Ok(by_id)
+}
+
+/// The share delimited (percent of the dyad's geodesic length) as of `as_of`, and that it is
+/// within `tolerance` points of `published`.
+fn assert_delimited_share(
+    dir: &Workdir,
+    dyad: &str,
+    as_of: &str,
+    published: f64,
+    tolerance: f64,
+) -> TestResult {
+    let row = stats(dir, dyad, as_of)?;
+    let got = num(&row, "delimited_pct")?;
+    assert!(
+        (got - published).abs() <= tolerance,
+        "{dyad} as of {as_of}: {got}% delimited, published {published}%"
+    );
+    Ok(())
+}
+
+/// TJK-UZB: the 2002 treaty described 86% (CABAR), in force 2009-03-25 (CACI); the 2018
+/// agreement the rest. KGZ-UZB: the 2017 treaty 85% (Interfax); the 2022 treaty the rest.
+/// KGZ-TJK: 519.9 of 1,006.84 km described before 2011 (24.kg); the 2025 treaty the rest.
+#[test]
+fn the_fergana_dyads_reproduce_the_published_shares() -> TestResult {
+    let dir = Workdir::new()?;
+    for dyad in ["TJK-UZB", "KGZ-UZB", "KGZ-TJK"] {
+        assert_delimited_share(&dir, dyad, "1995-01-01", 0.0, 0.0)?;
+        let row = stats(&dir, dyad, "1995-01-01")?;
+        assert_eq!(num(&row, "delimitation_unknown_km")?, 0.0, "{dyad} in 1995");
+    }
+    assert_delimited_share(&dir, "TJK-UZB", "2008-01-01", 0.0, 0.0)?;
+    assert_delimited_share(&dir, "TJK-UZB", "2010-01-01", 86.0, 0.5)?;
+    assert_delimited_share(&dir, "TJK-UZB", "2022-01-01", 100.0, 0.0)?;
+    assert_delimited_share(&dir, "KGZ-UZB", "2017-01-01", 0.0, 0.0)?;
+    assert_delimited_share(&dir, "KGZ-UZB", "2018-01-01", 85.0, 1.0)?;
+    assert_delimited_share(&dir, "KGZ-UZB", "2023-02-01", 100.0, 0.0)?;
+    assert_delimited_share(&dir, "KGZ-TJK", "2012-01-01", 51.6, 0.5)?;
+    assert_delimited_share(&dir, "KGZ-TJK", "2025-03-30", 51.6, 0.5)?;
+    assert_delimited_share(&dir, "KGZ-TJK", "2025-04-01", 100.0, 0.0)?;
+    Ok(())
+}
+
+/// The clashes of September 2022 fell on stretches the 2025 treaty later described: on the
+/// day they are on a disputed or undelimited stretch; the same point after the treaty took
+/// effect (2025-03-31) is on a delimited one, and every alternative is too.
+#[test]
+fn kgz_tjk_2022_clashes_are_on_open_stretches_until_the_2025_treaty() -> TestResult {
+    let dir = Workdir::new()?;
+    let rows = incidents(&dir, &[])?;
+    let clash = rows
+        .get("kgz-tjk-2022-09-14-batken")
+        .ok_or("the September 2022 clash is not reported")?;
+    assert_eq!(cell(clash, "dyad")?, "KGZ-TJK");
+    let open = ["disputed", "undelimited"];
+    assert!(open.contains(&cell(clash, "delimitation")?), "{clash:?}");
+    let (lon, lat) = (
+        cell(clash, "lon")?.to_string(),
+        cell(clash, "lat")?.to_string(),
+    );
+    dir.write(
+        "in.csv",
+        format!(
+            "id,date,lat,lon,precision_m,dyad\n\
+             clash,2022-09-14,{lat},{lon},50000,KGZ-TJK\n\
+             after,2025-06-01,{lat},{lon},50000,KGZ-TJK\n\
+             before,2025-03-30,{lat},{lon},50000,KGZ-TJK\n"
+        ),
+    )?;
+    let rows = incidents(&dir, &["in.csv"])?;
+    let r = |id: &str| rows.get(id).ok_or(format!("{id} not reported"));
+    assert!(open.contains(&cell(r("clash")?, "delimitation")?));
+    assert!(open.contains(&cell(r("before")?, "delimitation")?));
+    assert_eq!(cell(r("after")?, "delimitation")?, "delimited");
+    assert_eq!(cell(r("after")?, "instrument_id")?, "kgz-tjk-2025-treaty");
+    let alternatives = cell(r("after")?, "alternatives")?;
+    assert!(
+        !alternatives.contains("disputed") && !alternatives.contains("undelimited"),
+        "{alternatives}"
+    );
+    // Asked for open stretches, the clash is listed and the later point is not.
+    let open_rows = incidents(&dir, &["in.csv", "--on", "not_delimited"])?;
+    assert!(open_rows.contains_key("clash") && !open_rows.contains_key("after"));
+    Ok(())
+}
