@@ -4,21 +4,36 @@ over time, and incident tables classified against the status at each incident's 
 All distances are geodesic on WGS84 (metres); coordinates are longitude/latitude in degrees.
 The work is done by the Rust library (``bordertrack._native``); classification runs with the
 GIL released on every core.
+
+Layers (:meth:`Borders.segments`, :meth:`Borders.history`, :meth:`Borders.places`) come back as
+GeoDataFrames (WGS84, ``EPSG:4326``) when geopandas is installed, as pandas DataFrames without
+geometry otherwise.
 """
 from __future__ import annotations
 
 import io
+import json
 import os
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ._native import Borders as _NativeBorders
 
-__all__ = ["Borders"]
+__all__ = ["Borders", "CLASSIFICATION_COLUMNS"]
 
-_GEOMETRY_SUFFIX = ("lon", "lat")
+#: The columns :meth:`Borders.classify` returns: the classification columns of
+#: ``bordertrack incidents`` (with full-precision distances) and each point's date span.
+CLASSIFICATION_COLUMNS = (
+    "date_start", "date_end", "segment_id", "dyad", "distance_m", "chainage_km", "side",
+    "delimitation", "demarcation", "instrument_id", "ambiguity", "certainty", "alternatives",
+)
+_TEXT_COLUMNS = (
+    "segment_id", "dyad", "side", "delimitation", "demarcation", "instrument_id", "ambiguity",
+    "certainty", "alternatives",
+)
 
 
 def _frame(text: str) -> pd.DataFrame:
@@ -31,6 +46,82 @@ def _check(problems: Sequence[str]) -> None:
         shown = "\n".join(problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise ValueError(f"{len(problems)} bad row(s):\n{shown}{more}")
+
+
+def _layer_frame(geojson: str) -> pd.DataFrame:
+    """A GeoJSON layer as a GeoDataFrame (geopandas installed) or a DataFrame of properties."""
+    features = json.loads(geojson)["features"]
+    properties = pd.DataFrame([f["properties"] for f in features])
+    try:
+        import geopandas as gpd
+        from shapely.geometry import shape
+    except ImportError:
+        return properties
+    geometry = [shape(f["geometry"]) if f.get("geometry") else None for f in features]
+    return gpd.GeoDataFrame(properties, geometry=geometry, crs="EPSG:4326")
+
+
+def _floats(values: Any, n: Optional[int], what: str, broadcast: bool = False) -> bytes:
+    arr = np.asarray(values)
+    if arr.dtype == object:
+        arr = pd.to_numeric(pd.Series(arr.ravel()), errors="coerce").to_numpy()
+    try:
+        arr = np.ascontiguousarray(arr, dtype="<f8").ravel()
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{what}: not numbers ({e})") from None
+    if n is not None:
+        if broadcast and arr.shape == (1,) and n != 1:
+            arr = np.full(n, arr[0], dtype="<f8")
+        if len(arr) != n:
+            raise ValueError(f"{what} has {len(arr)} values but lon has {n}")
+    return arr.tobytes()
+
+
+def _dates(values: Any, n: int, what: str) -> Union[bytes, "list[str]"]:
+    """Dates as the native side takes them: int64 day numbers (bytes) or strings."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        values = values.to_numpy()
+    arr = np.asarray(values)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    arr = arr.ravel()
+    if arr.shape == (1,) and n != 1:
+        arr = np.repeat(arr, n)
+    if len(arr) != n:
+        raise ValueError(f"{what} has {len(arr)} values but lon has {n}")
+    if np.issubdtype(arr.dtype, np.datetime64):
+        return np.ascontiguousarray(arr.astype("datetime64[D]").view("<i8")).tobytes()
+    if arr.dtype.kind in "US":
+        return [str(v) for v in arr]
+    out = []
+    for v in arr:
+        if isinstance(v, str):
+            out.append(v)
+        elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+            out.append("")
+        elif hasattr(v, "isoformat"):
+            out.append(v.isoformat()[:10])
+        else:
+            out.append(str(v))
+    return out
+
+
+def _points_table(columns: dict) -> pa.Table:
+    """The native side's typed columns as a pyarrow Table."""
+    arrays = {}
+    for name in ("date_start", "date_end"):
+        arrays[name] = pa.array(np.frombuffer(columns[name], dtype="<i8").astype("int32"),
+                                type=pa.int32()).cast(pa.date32())
+    for name in ("distance_m", "chainage_km"):
+        arrays[name] = pa.array(np.frombuffer(columns[name], dtype="<f8"), from_pandas=True)
+    for name in _TEXT_COLUMNS:
+        codes, values = columns[name]
+        codes = np.frombuffer(codes, dtype="<i4")
+        indices = pa.array(codes, mask=codes < 0, type=pa.int32())
+        arrays[name] = pa.DictionaryArray.from_arrays(indices, pa.array(values, type=pa.string()))
+    return pa.table({name: arrays[name] for name in CLASSIFICATION_COLUMNS})
 
 
 class Borders:
@@ -60,6 +151,36 @@ class Borders:
         """The dyads of the dataset as ``AAA-BBB`` codes."""
         return self._native.dyads()
 
+    def segments(self, as_of: Optional[str] = None, basis: str = "in-force",
+                 dyad: Optional[str] = None, on: Optional[str] = None) -> pd.DataFrame:
+        """Every segment (or those of ``dyad``, or whose status may match ``on``, e.g.
+        ``"undelimited,disputed"``) with its status at ``as_of`` (``YYYY[-MM[-DD]]``; today
+        when None), as ``bordertrack export segments`` writes them: ``segment_id``, ``dyad``,
+        ``left``, ``right``, ``name``, ``length_km``, ``delimitation``, ``demarcation``,
+        ``since``, ``instrument_id``, ``source_id`` ... and the line geometry (GeoDataFrame,
+        WGS84) when geopandas is installed. ``basis`` is ``"in-force"`` or ``"signed"``.
+        """
+        return _layer_frame(self._native._layer("segments", as_of=as_of, basis=basis,
+                                                dyad=dyad, on=on))
+
+    def history(self, as_of: Optional[str] = None, basis: str = "in-force",
+                dyad: Optional[str] = None, on: Optional[str] = None) -> pd.DataFrame:
+        """The status history: one row per segment and per interval during which its status
+        did not change (``valid_from`` to ``valid_to``, excluded; empty ends are open), with the
+        instrument and source of each change, as ``bordertrack export status`` writes it.
+        ``as_of`` keeps the intervals that overlap that date (None: every interval).
+        """
+        return _layer_frame(self._native._layer("status", as_of=as_of, basis=basis,
+                                                dyad=dyad, on=on))
+
+    def places(self, as_of: Optional[str] = None, basis: str = "in-force",
+               dyad: Optional[str] = None) -> pd.DataFrame:
+        """Every named place with the country it belonged to at ``as_of`` (today when None), as
+        ``bordertrack export places`` writes them, with point geometry when geopandas is
+        installed. ``dyad`` keeps the places of its two countries."""
+        return _layer_frame(self._native._layer("places", as_of=as_of, basis=basis,
+                                                dyad=dyad))
+
     def stats(
         self, as_of: Optional[str] = None, basis: str = "in-force", dyad: Optional[str] = None
     ) -> pd.DataFrame:
@@ -78,35 +199,6 @@ class Borders:
         ``delimitation``, ``demarcation`` ...), or None for an empty dataset."""
         return self._native.locate(float(lon), float(lat), as_of=as_of, basis=basis)
 
-    def classify_file(
-        self,
-        path: Union[str, os.PathLike],
-        within_m: float = 1000.0,
-        as_of: Optional[str] = None,
-        basis: str = "in-force",
-        on: Optional[str] = None,
-        dyad: Optional[str] = None,
-        certain: bool = False,
-        all_rows: bool = False,
-        errors: str = "raise",
-    ) -> pd.DataFrame:
-        """Classifies an incident table (CSV in the ACLED, UCDP or plain lon/lat/date layout, or
-        GeoJSON points) through the library's table pipeline.
-
-        Returns the CLI's classification columns (``bordertrack incidents FILE --format csv``),
-        as text. ``on`` is a status filter written as the CLI writes it (e.g.
-        ``"undelimited,disputed"``). With ``errors="raise"`` (default) any bad row raises
-        ``ValueError`` listing the rows (``file:line: what is wrong``); with ``"skip"`` bad
-        rows are left out.
-        """
-        text, problems, _ = self._native._classify_table(
-            path=os.fspath(path), within_m=float(within_m), as_of=as_of, basis=basis, on=on,
-            dyad=dyad, certain=certain, all_rows=all_rows,
-        )
-        if errors == "raise":
-            _check(problems)
-        return _frame(text)
-
     def classify(
         self,
         lon: Any,
@@ -121,45 +213,48 @@ class Borders:
         as_of: Optional[str] = None,
         basis: str = "in-force",
         dyad: Optional[str] = None,
-        all_rows: bool = True,
-        id: Any = None,
-    ) -> pd.DataFrame:
-        """Classifies points given as arrays (numpy arrays or anything array-like).
+        output: str = "arrow",
+    ) -> Union[pa.Table, pd.DataFrame]:
+        """Classifies points given as arrays (numpy arrays or anything array-like), one answer
+        per point, in order.
 
-        ``date_start`` (and ``date_end`` for a date range) are dates ``YYYY[-MM[-DD]]`` as
-        strings or numpy/pandas datetimes; ``precision_m`` is each point's location precision
-        in metres. Returns a DataFrame with the CLI's classification columns, one row per
-        input point (``all_rows=True``; points that fell on no stretch have empty match
-        columns), in input order. Bad values raise ``ValueError`` with row-level messages
-        (``<arrays>:N`` is the N-th point, counting from 2 as in a file with a header).
+        ``lon``/``lat`` are WGS84 degrees. ``date_start`` (and ``date_end`` for spans) are
+        ``datetime64`` values, dates, or strings ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a year
+        or month stands for every day in it); a single value applies to every point.
+        ``precision_m`` is each point's location precision in metres (NaN: exact). A point
+        falls on a segment within ``within_m`` metres plus both precisions; ``on`` keeps only
+        statuses that match (``"undelimited,disputed"``), ``certain`` only certain matches,
+        ``dyad`` only that dyad's segments, ``as_of`` evaluates every status at that date.
+
+        Returns a pyarrow Table (``output="pandas"``: a DataFrame) with
+        :data:`CLASSIFICATION_COLUMNS`, the columns of ``bordertrack incidents`` (distances
+        not rounded; text dictionary-encoded; null where a point fell on no segment).
+
+        Runs through the library's typed entry point (``Borders::classify_points``) on every
+        core with the GIL released. Bad points raise ``ValueError`` listing each one
+        (``<points>: row N: latitude 95 out of range -90..90``, N from 1).
 
         ``nearest=True`` raises ``NotImplementedError``: the library has no nearest-segment
-        mode for tables yet.
-
-        The points currently travel to the library's table pipeline as an in-memory CSV
-        (parsed in parallel with the GIL released); a typed array path is not built yet.
+        option for tables yet.
         """
         if nearest:
-            raise NotImplementedError("nearest: the library has no nearest mode for tables yet")
-        lon = np.asarray(lon, dtype="float64").ravel()
-        lat = np.asarray(lat, dtype="float64").ravel()
-        n = len(lon)
-        if len(lat) != n:
-            raise ValueError(f"lon has {n} values but lat has {len(lat)}")
-        cols = {"id": _ids(id, n), "lon": lon, "lat": lat, "date": _dates(date_start, n, "date_start")}
-        if date_end is not None:
-            cols["date_end"] = _dates(date_end, n, "date_end")
-        if precision_m is not None:
-            p = np.broadcast_to(np.asarray(precision_m, dtype="float64"), (n,))
-            cols["precision_m"] = p
-        table = pd.DataFrame(cols)
-        data = table.to_csv(index=False, float_format="%.17g", na_rep="").encode()
-        text, problems, _ = self._native._classify_table(
-            data=data, name="<arrays>", within_m=float(within_m), as_of=as_of, basis=basis,
-            on=on, dyad=dyad, certain=certain, all_rows=all_rows,
+            raise NotImplementedError(
+                "nearest=True: the library has no nearest-segment option for incident tables "
+                "yet (planned as an IncidentQuery option)")
+        if output not in ("arrow", "pandas"):
+            raise ValueError(f"output must be 'arrow' or 'pandas', not {output!r}")
+        lon_bytes = _floats(lon, None, "lon")
+        n = len(lon_bytes) // 8
+        problems, columns = self._native._classify_points(
+            lon_bytes, _floats(lat, n, "lat"), _dates(date_start, n, "date_start"),
+            date_end=None if date_end is None else _dates(date_end, n, "date_end"),
+            precision_m=None if precision_m is None else _floats(precision_m, n, "precision_m", broadcast=True),
+            within_m=float(within_m), as_of=as_of, basis=basis, on=on, dyad=dyad,
+            certain=certain,
         )
         _check(problems)
-        return _frame(text)
+        table = _points_table(columns)
+        return table.to_pandas() if output == "pandas" else table
 
     def classify_frame(
         self,
@@ -173,22 +268,31 @@ class Borders:
     ) -> pd.DataFrame:
         """Classifies the rows of a pandas (or geopandas) frame, keeping every column.
 
-        For a GeoDataFrame whose ``lon``/``lat`` columns are absent, the point geometry gives
-        them. Returns the frame with the classification columns added (prefixed ``bt_`` where a
-        name is already taken), one row per input row, in input order; a GeoDataFrame stays a
-        GeoDataFrame. Other keyword arguments are :meth:`classify`'s.
+        For a GeoDataFrame without the ``lon`` column, the point geometry gives the positions
+        (it must be in WGS84). Returns a copy of the frame with :data:`CLASSIFICATION_COLUMNS`
+        added (prefixed ``bt_`` where a name is already taken), one row per input row, in input
+        order, with its index; a GeoDataFrame stays a GeoDataFrame. Other keyword arguments
+        are :meth:`classify`'s. Works on one partition of a Dask frame
+        (``ddf.map_partitions(borders.classify_frame, ...)``).
         """
         if lon not in df.columns and hasattr(df, "geometry"):
+            crs = getattr(df, "crs", None)
+            if crs is not None and crs.to_epsg() != 4326:
+                raise ValueError(f"the geometry is in {crs}, not WGS84: use df.to_crs(4326)")
             xs, ys = df.geometry.x.to_numpy(), df.geometry.y.to_numpy()
         else:
             xs, ys = df[lon].to_numpy(), df[lat].to_numpy()
-        result = self.classify(
-            xs, ys, df[date].to_numpy(),
-            date_end=None if date_end is None else df[date_end].to_numpy(),
+        kwargs["output"] = "arrow"
+        table = self.classify(
+            xs, ys, df[date],
+            date_end=None if date_end is None else df[date_end],
             precision_m=None if precision_m is None else df[precision_m].to_numpy(),
-            all_rows=True, **kwargs,
+            **kwargs,
         )
-        result = result.drop(columns=[c for c in ("incident_id",) if c in result.columns])
+        # Plain text columns rather than categoricals, so that partitions concatenate.
+        table = pa.table({name: (col.cast(pa.string()) if name in _TEXT_COLUMNS else col)
+                          for name, col in zip(table.column_names, table.columns)})
+        result = table.to_pandas()
         result.index = df.index
         taken = set(df.columns)
         result = result.rename(columns={c: f"bt_{c}" for c in result.columns if c in taken})
@@ -197,22 +301,33 @@ class Borders:
             out[c] = result[c]
         return out
 
+    def classify_file(
+        self,
+        path: Union[str, os.PathLike],
+        within_m: float = 1000.0,
+        as_of: Optional[str] = None,
+        basis: str = "in-force",
+        on: Optional[str] = None,
+        dyad: Optional[str] = None,
+        certain: bool = False,
+        all_rows: bool = False,
+        errors: str = "raise",
+    ) -> pd.DataFrame:
+        """Classifies an incident table (CSV in the ACLED, UCDP or plain lon/lat/date layout,
+        GeoJSON points, or Parquet/GeoParquet by the ``.parquet`` extension) through the
+        library's table pipeline, exactly as ``bordertrack incidents FILE --format csv`` does.
 
-def _ids(id: Any, n: int) -> np.ndarray:
-    if id is None:
-        return np.arange(n)
-    ids = np.asarray(id).ravel()
-    if len(ids) != n:
-        raise ValueError(f"id has {len(ids)} values but lon has {n}")
-    return ids
-
-
-def _dates(values: Any, n: int, what: str) -> np.ndarray:
-    arr = np.asarray(values).ravel()
-    if arr.shape == (1,) and n != 1:
-        arr = np.broadcast_to(arr, (n,))
-    if len(arr) != n:
-        raise ValueError(f"{what} has {len(arr)} values but lon has {n}")
-    if np.issubdtype(arr.dtype, np.datetime64):
-        return np.datetime_as_string(arr, unit="D")
-    return arr
+        Returns the command's columns as text. ``all_rows=True`` keeps incidents that fell on
+        no stretch (the command's ``--all``). With ``errors="raise"`` (default) any bad row
+        raises ``ValueError`` listing the rows (``file:line: what is wrong``); with ``"skip"``
+        bad rows are left out.
+        """
+        if errors not in ("raise", "skip"):
+            raise ValueError(f"errors must be 'raise' or 'skip', not {errors!r}")
+        text, problems, _ = self._native._classify_table(
+            path=os.fspath(path), within_m=float(within_m), as_of=as_of, basis=basis, on=on,
+            dyad=dyad, certain=certain, all_rows=all_rows,
+        )
+        if errors == "raise":
+            _check(problems)
+        return _frame(text)

@@ -1,9 +1,12 @@
 import os
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union, overload
 
 import pandas as pd
+import pyarrow as pa
 
-__all__ = ["Borders"]
+__all__ = ["Borders", "CLASSIFICATION_COLUMNS"]
+
+CLASSIFICATION_COLUMNS: tuple[str, ...]
 
 class Borders:
     @classmethod
@@ -11,20 +14,33 @@ class Borders:
     @classmethod
     def load(cls, path: Union[str, os.PathLike]) -> "Borders": ...
     def dyads(self) -> list[str]: ...
+    def segments(self, as_of: Optional[str] = None, basis: str = "in-force",
+                 dyad: Optional[str] = None, on: Optional[str] = None) -> pd.DataFrame: ...
+    def history(self, as_of: Optional[str] = None, basis: str = "in-force",
+                dyad: Optional[str] = None, on: Optional[str] = None) -> pd.DataFrame: ...
+    def places(self, as_of: Optional[str] = None, basis: str = "in-force",
+               dyad: Optional[str] = None) -> pd.DataFrame: ...
     def stats(self, as_of: Optional[str] = None, basis: str = "in-force",
               dyad: Optional[str] = None) -> pd.DataFrame: ...
     def locate(self, lon: float, lat: float, as_of: Optional[str] = None,
                basis: str = "in-force") -> Optional[dict[str, Any]]: ...
+    @overload
+    def classify(self, lon: Any, lat: Any, date_start: Any, date_end: Any = None,
+                 precision_m: Any = None, within_m: float = 1000.0, on: Optional[str] = None,
+                 nearest: bool = False, certain: bool = False, as_of: Optional[str] = None,
+                 basis: str = "in-force", dyad: Optional[str] = None,
+                 output: Literal["arrow"] = "arrow") -> pa.Table: ...
+    @overload
+    def classify(self, lon: Any, lat: Any, date_start: Any, date_end: Any = None,
+                 precision_m: Any = None, within_m: float = 1000.0, on: Optional[str] = None,
+                 nearest: bool = False, certain: bool = False, as_of: Optional[str] = None,
+                 basis: str = "in-force", dyad: Optional[str] = None, *,
+                 output: Literal["pandas"]) -> pd.DataFrame: ...
+    def classify_frame(self, df: pd.DataFrame, lon: str = "lon", lat: str = "lat",
+                       date: str = "date", date_end: Optional[str] = None,
+                       precision_m: Optional[str] = None, **kwargs: Any) -> pd.DataFrame: ...
     def classify_file(self, path: Union[str, os.PathLike], within_m: float = 1000.0,
                       as_of: Optional[str] = None, basis: str = "in-force",
                       on: Optional[str] = None, dyad: Optional[str] = None,
                       certain: bool = False, all_rows: bool = False,
                       errors: str = "raise") -> pd.DataFrame: ...
-    def classify(self, lon: Any, lat: Any, date_start: Any, date_end: Any = None,
-                 precision_m: Any = None, within_m: float = 1000.0, on: Optional[str] = None,
-                 nearest: bool = False, certain: bool = False, as_of: Optional[str] = None,
-                 basis: str = "in-force", dyad: Optional[str] = None, all_rows: bool = True,
-                 id: Any = None) -> pd.DataFrame: ...
-    def classify_frame(self, df: pd.DataFrame, lon: str = "lon", lat: str = "lat",
-                       date: str = "date", date_end: Optional[str] = None,
-                       precision_m: Optional[str] = None, **kwargs: Any) -> pd.DataFrame: ...

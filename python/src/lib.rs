@@ -12,15 +12,18 @@ use std::ops::ControlFlow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
+use std::collections::HashMap;
+
 use bordertrack::io::IncidentReader;
-use bordertrack::pipeline::{IncidentLayer, TableOptions};
-use bordertrack::query::IncidentQuery;
+use bordertrack::layers::LayerQuery;
+use bordertrack::pipeline::{DateColumn, IncidentLayer, PointColumns, TableOptions};
+use bordertrack::query::{alternatives_text, IncidentQuery};
 use bordertrack::report::{Format, RowWriter};
 use bordertrack::{Basis, DateSpan, Dyad, PartialDate, StatusFilter};
 use geo::Point;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 
 /// Runs `f`, turning a panic into a `RuntimeError` instead of unwinding into Python.
 fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
@@ -34,6 +37,16 @@ fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 
 fn value_error(e: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(e.to_string())
+}
+
+/// An error's text with every problem it lists, one per line.
+fn problems_text(e: &bordertrack::Error) -> String {
+    let problems = e.problems();
+    if problems.is_empty() {
+        return e.to_string();
+    }
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    lines.join("\n")
 }
 
 fn parse_basis(basis: &str) -> PyResult<Basis> {
@@ -59,6 +72,115 @@ fn parse_dyad(borders: &bordertrack::Borders, dyad: Option<&str>) -> PyResult<Op
         )));
     }
     Ok(Some(d))
+}
+
+fn parse_filter(on: Option<&str>) -> PyResult<StatusFilter> {
+    match on {
+        Some(text) => text.parse::<StatusFilter>().map_err(value_error),
+        None => Ok(StatusFilter::default()),
+    }
+}
+
+/// Numbers sent as the bytes of a little-endian float64 array.
+fn floats(bytes: &[u8], what: &str) -> PyResult<Vec<f64>> {
+    if bytes.len() % 8 != 0 {
+        return Err(PyValueError::new_err(format!("{what}: not float64 data")));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+        .collect())
+}
+
+/// Day numbers sent as the bytes of a little-endian int64 array (numpy `datetime64[D]`).
+fn days(bytes: &[u8], what: &str) -> PyResult<Vec<i64>> {
+    if bytes.len() % 8 != 0 {
+        return Err(PyValueError::new_err(format!("{what}: not datetime64[D] data")));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+        .collect())
+}
+
+/// A date column as sent from Python: day numbers (bytes) or text.
+enum Dates {
+    Days(Vec<i64>),
+    Text(Vec<String>),
+}
+
+impl Dates {
+    fn from_py(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Dates> {
+        if let Ok(b) = value.downcast::<PyBytes>() {
+            return Ok(Dates::Days(days(b.as_bytes(), what)?));
+        }
+        Ok(Dates::Text(value.extract::<Vec<String>>().map_err(|_| {
+            PyValueError::new_err(format!("{what}: expected dates as text or datetime64"))
+        })?))
+    }
+}
+
+/// A text column dictionary-encoded: a code per row (-1: no value) into `values`.
+#[derive(Default)]
+struct Dictionary {
+    codes: Vec<i32>,
+    values: Vec<String>,
+    index: HashMap<String, i32>,
+}
+
+impl Dictionary {
+    fn push(&mut self, value: Option<&str>) {
+        let code = match value {
+            None | Some("") => -1,
+            Some(v) => match self.index.get(v) {
+                Some(&c) => c,
+                None => {
+                    let c = i32::try_from(self.values.len()).unwrap_or(i32::MAX);
+                    self.values.push(v.to_string());
+                    self.index.insert(v.to_string(), c);
+                    c
+                }
+            },
+        };
+        self.codes.push(code);
+    }
+}
+
+/// The classification columns of points, typed: text columns dictionary-encoded.
+struct PointTable {
+    problems: Vec<String>,
+    date_start: Vec<i64>,
+    date_end: Vec<i64>,
+    distance_m: Vec<f64>,
+    chainage_km: Vec<f64>,
+    text: Vec<(&'static str, Dictionary)>,
+}
+
+/// The names of [`PointTable::text`]'s columns, in order.
+const POINT_TEXT_COLUMNS: [&str; 9] = [
+    "segment_id",
+    "dyad",
+    "side",
+    "delimitation",
+    "demarcation",
+    "instrument_id",
+    "ambiguity",
+    "certainty",
+    "alternatives",
+];
+
+/// Days from 1970-01-01 to `day`.
+fn epoch_days(day: jiff::civil::Date) -> i64 {
+    let epoch = jiff::civil::Date::constant(1970, 1, 1);
+    day.since(epoch).map_or(i64::MIN, |s| i64::from(s.get_days()))
+}
+
+fn le_bytes<T: Copy, const N: usize>(values: &[T], f: impl Fn(T) -> [u8; N]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() * N);
+    for &v in values {
+        out.extend_from_slice(&f(v));
+    }
+    out
 }
 
 /// What `_classify_table` returns: the CSV text, the bad rows' messages, and the counts
@@ -182,6 +304,104 @@ impl PyBorders {
         })
     }
 
+    /// Classifies points given as columns through the library's typed entry point
+    /// (`Borders::classify_points`), the GIL released. `lon`, `lat`, `precision_m` are the
+    /// bytes of little-endian float64 arrays; each date column is the bytes of an int64
+    /// `datetime64[D]` array or a list of `YYYY[-MM[-DD]]` strings. Returns `(problems,
+    /// columns)`: the bad points' messages, and when there are none, a dict of columns
+    /// (bytes of int64/float64 arrays, or `(int32 codes bytes, values)` for text).
+    #[pyo3(signature = (lon, lat, date_start, date_end=None, precision_m=None, within_m=1000.0,
+                        as_of=None, basis="in-force", on=None, dyad=None, certain=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn _classify_points<'py>(
+        &self,
+        py: Python<'py>,
+        lon: &[u8],
+        lat: &[u8],
+        date_start: &Bound<'py, PyAny>,
+        date_end: Option<&Bound<'py, PyAny>>,
+        precision_m: Option<&[u8]>,
+        within_m: f64,
+        as_of: Option<&str>,
+        basis: &str,
+        on: Option<&str>,
+        dyad: Option<&str>,
+        certain: bool,
+    ) -> PyResult<(Vec<String>, Bound<'py, PyDict>)> {
+        guarded(|| {
+            if !(within_m.is_finite() && within_m >= 0.0) {
+                return Err(PyValueError::new_err(format!(
+                    "within_m must be a finite distance >= 0 in metres, not {within_m}"
+                )));
+            }
+            let mut query = IncidentQuery::within(within_m);
+            query.as_of = parse_date(as_of)?;
+            query.filter = parse_filter(on)?;
+            query.dyad = parse_dyad(&self.inner, dyad)?;
+            query.certain_only = certain;
+            let basis = parse_basis(basis)?;
+            let lon = floats(lon, "lon")?;
+            let lat = floats(lat, "lat")?;
+            let precision = precision_m.map(|p| floats(p, "precision_m")).transpose()?;
+            let start = Dates::from_py(date_start, "date_start")?;
+            let end = date_end
+                .map(|d| Dates::from_py(d, "date_end"))
+                .transpose()?;
+            let borders = &self.inner;
+            let table = py.allow_threads(|| {
+                guarded(|| {
+                    point_table(borders, &lon, &lat, &start, end.as_ref(), precision.as_deref(), &query, basis)
+                })
+            })?;
+            let out = PyDict::new(py);
+            if !table.problems.is_empty() {
+                return Ok((table.problems, out));
+            }
+            out.set_item("date_start", PyBytes::new(py, &le_bytes(&table.date_start, i64::to_le_bytes)))?;
+            out.set_item("date_end", PyBytes::new(py, &le_bytes(&table.date_end, i64::to_le_bytes)))?;
+            out.set_item("distance_m", PyBytes::new(py, &le_bytes(&table.distance_m, f64::to_le_bytes)))?;
+            out.set_item("chainage_km", PyBytes::new(py, &le_bytes(&table.chainage_km, f64::to_le_bytes)))?;
+            for (name, dict) in table.text {
+                let codes = PyBytes::new(py, &le_bytes(&dict.codes, i32::to_le_bytes));
+                out.set_item(name, (codes, dict.values))?;
+            }
+            Ok((Vec::new(), out))
+        })
+    }
+
+    /// A layer of the dataset (`segments`, `status` or `places`) as GeoJSON text, selected as
+    /// `bordertrack export LAYER` selects it.
+    #[pyo3(signature = (layer, as_of=None, basis="in-force", dyad=None, on=None))]
+    fn _layer(
+        &self,
+        layer: &str,
+        as_of: Option<&str>,
+        basis: &str,
+        dyad: Option<&str>,
+        on: Option<&str>,
+    ) -> PyResult<String> {
+        guarded(|| {
+            let query = LayerQuery {
+                at: parse_date(as_of)?,
+                basis: parse_basis(basis)?,
+                dyad: parse_dyad(&self.inner, dyad)?,
+                filter: on.map(|_| parse_filter(on)).transpose()?,
+            };
+            let (columns, write): (&[bordertrack::report::Column], fn(_, _, _) -> _) = match layer {
+                "segments" => (bordertrack::layers::SEGMENTS, bordertrack::layers::write_segments),
+                "status" => (bordertrack::layers::STATUS, bordertrack::layers::write_status),
+                "places" => (bordertrack::layers::PLACES, bordertrack::layers::write_places),
+                other => return Err(PyValueError::new_err(format!("no layer {other:?}"))),
+            };
+            let schema = bordertrack::layers::schema(columns, true);
+            let mut sink =
+                RowWriter::with_schema(Vec::new(), Format::GeoJson, &schema).map_err(value_error)?;
+            write(&self.inner, &query, &mut sink).map_err(value_error)?;
+            let bytes = sink.finish().map_err(value_error)?;
+            String::from_utf8(bytes).map_err(value_error)
+        })
+    }
+
     /// Classifies an incident table (a file path, or CSV/GeoJSON bytes named `name`) with the
     /// library's parallel table pipeline, the GIL released. Returns `(csv_text, problems,
     /// (read, matched, bad))`; the caller decides what bad rows mean.
@@ -215,44 +435,47 @@ impl PyBorders {
                     "within_m must be a finite distance >= 0 in metres, not {within_m}"
                 )));
             }
-            let query = IncidentQuery {
-                within_m,
-                as_of: parse_date(as_of)?,
-                filter: match on {
-                    Some(text) => text.parse::<StatusFilter>().map_err(value_error)?,
-                    None => StatusFilter::default(),
-                },
-                dyad: parse_dyad(&self.inner, dyad)?,
-                certain_only: certain,
-            };
+            let mut query = IncidentQuery::within(within_m);
+            query.as_of = parse_date(as_of)?;
+            query.filter = parse_filter(on)?;
+            query.dyad = parse_dyad(&self.inner, dyad)?;
+            query.certain_only = certain;
             let basis = parse_basis(basis)?;
             let borders = &self.inner;
             py.allow_threads(move || {
                 guarded(|| {
+                    let mut parquet = None;
                     let (input, name, len): (Box<dyn Read + Send>, String, Option<u64>) =
                         match source {
                             Source::File(p) => {
                                 let f = File::open(&p).map_err(|e| {
                                     PyValueError::new_err(format!("{}: {e}", p.display()))
                                 })?;
-                                let len = f.metadata().ok().map(|m| m.len());
-                                (Box::new(f), p.display().to_string(), len)
+                                if bordertrack::io::is_parquet_path(&p) {
+                                    parquet = Some(f);
+                                    let empty: Box<dyn Read + Send> = Box::new(std::io::empty());
+                                    (empty, p.display().to_string(), None)
+                                } else {
+                                    let len = f.metadata().ok().map(|m| m.len());
+                                    (Box::new(f), p.display().to_string(), len)
+                                }
                             }
                             Source::Bytes(d, n) => {
                                 let len = d.len() as u64;
                                 (Box::new(Cursor::new(d)), n, Some(len))
                             }
                         };
-                    let reader = IncidentReader::from_reader(input, &name).map_err(value_error)?;
+                    let reader = match parquet {
+                        Some(file) => IncidentReader::from_parquet(file, &name),
+                        None => IncidentReader::from_reader(input, &name),
+                    }
+                    .map_err(|e| value_error(problems_text(&e)))?;
                     let mut reader = reader.check_duplicate_ids(check_ids);
                     let options = TableOptions {
                         all_rows,
                         basis,
-                        stop_at_first_problem: false,
-                        interrupt: None,
                         input_len_bytes: len,
-                        rows_read: None,
-                        max_problems_per_kind: None,
+                        ..TableOptions::default()
                     };
                     let mut sink =
                         RowWriter::with_schema(Vec::new(), Format::Csv, &IncidentLayer::schema())
@@ -274,6 +497,101 @@ impl PyBorders {
             })
         })
     }
+}
+
+/// A text date column's values as `&str`s (`None` for day numbers).
+fn text_refs(d: &Dates) -> Option<Vec<&str>> {
+    match d {
+        Dates::Text(t) => Some(t.iter().map(String::as_str).collect()),
+        Dates::Days(_) => None,
+    }
+}
+
+/// The library's view of a date column: its day numbers, or `text` (from [`text_refs`]).
+fn date_column<'a>(d: &'a Dates, text: Option<&'a [&'a str]>) -> DateColumn<'a> {
+    match (d, text) {
+        (Dates::Days(days), _) => DateColumn::Days(days),
+        (Dates::Text(_), Some(t)) => DateColumn::Text(t),
+        (Dates::Text(_), None) => DateColumn::Text(&[]),
+    }
+}
+
+/// Classifies the points and encodes the answers as typed columns.
+#[allow(clippy::too_many_arguments)]
+fn point_table(
+    borders: &bordertrack::Borders,
+    lon: &[f64],
+    lat: &[f64],
+    start: &Dates,
+    end: Option<&Dates>,
+    precision_m: Option<&[f64]>,
+    query: &IncidentQuery,
+    basis: Basis,
+) -> PyResult<PointTable> {
+    let (start_text, end_text) = (text_refs(start), end.and_then(text_refs));
+    let points = PointColumns {
+        lon,
+        lat,
+        date_start: date_column(start, start_text.as_deref()),
+        date_end: end.map(|e| date_column(e, end_text.as_deref())),
+        precision_m,
+    };
+    let answers = borders
+        .classify_points(&points, "<points>", query, basis)
+        .map_err(value_error)?;
+    let problems: Vec<String> = answers.problems.iter().map(ToString::to_string).collect();
+    let n = answers.matches.len();
+    let mut table = PointTable {
+        problems,
+        date_start: answers.dates.iter().map(|d| epoch_days(d.first)).collect(),
+        date_end: answers.dates.iter().map(|d| epoch_days(d.last)).collect(),
+        distance_m: Vec::with_capacity(n),
+        chainage_km: Vec::with_capacity(n),
+        text: POINT_TEXT_COLUMNS
+            .iter()
+            .map(|&c| (c, Dictionary::default()))
+            .collect(),
+    };
+    if !table.problems.is_empty() {
+        return Ok(table);
+    }
+    let data = borders.dataset();
+    let segment_id = |i: usize| data.segments().get(i).map_or("", |s| s.id.as_str());
+    let mut dyads: HashMap<Dyad, String> = HashMap::new();
+    for m in &answers.matches {
+        let Some(m) = m else {
+            table.distance_m.push(f64::NAN);
+            table.chainage_km.push(f64::NAN);
+            for (_, d) in &mut table.text {
+                d.push(None);
+            }
+            continue;
+        };
+        let l = &m.located;
+        table.distance_m.push(l.distance_m);
+        table.chainage_km.push(l.chainage_m / 1000.0);
+        let dyad = dyads
+            .entry(l.dyad)
+            .or_insert_with(|| l.dyad.to_string())
+            .clone();
+        let ambiguity = m.status.ambiguity();
+        let alternatives = alternatives_text(&m.alternatives, segment_id);
+        let values: [Option<&str>; 9] = [
+            Some(segment_id(l.segment_index)),
+            Some(&dyad),
+            Some(l.side.as_ref().map_or("on", |c| c.as_str())),
+            Some(m.status.delimitation_word()),
+            Some(m.status.demarcation_word()),
+            borders.instrument_id_of(&m.status),
+            Some(&ambiguity),
+            Some(m.certainty.as_str()),
+            Some(&alternatives),
+        ];
+        for ((_, d), v) in table.text.iter_mut().zip(values) {
+            d.push(v);
+        }
+    }
+    Ok(table)
 }
 
 /// The native module; the public API is the Python package `bordertrack`.

@@ -11,15 +11,21 @@
 //! [`TableOptions::max_problems_per_kind`] bounds the problems delivered.
 //! With duplicate ids checked, the rows of each block come back to the calling thread once
 //! converted, to be checked in input order, and go out again to be classified.
+//!
+//! Points already in memory as columns (longitudes, latitudes, dates: what a numpy or Arrow
+//! embedding holds) skip the table: [`Borders::classify_points`] checks and classifies them
+//! on the same pool, and answers with typed matches rather than encoded rows.
 
 mod held;
 mod layer;
+mod points;
 mod run;
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
 pub use layer::IncidentLayer;
+pub use points::{DateColumn, PointAnswers, PointColumns};
 
 use crate::io::IncidentReader;
 use crate::query::{BorderIndex, IncidentQuery};

@@ -132,7 +132,7 @@
 
 mod codes;
 mod csv_source;
-mod fields;
+pub(crate) mod fields;
 mod geojson;
 mod ids;
 mod layout;
@@ -146,6 +146,6 @@ mod tests;
 
 pub(crate) use fields::shown;
 pub use layout::Layout;
-pub(crate) use layout::{Columns, Fields};
+pub(crate) use layout::{blank_incident, Columns, Fields};
 pub use reader::{is_parquet_path, IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
 pub(crate) use rows::{Block, Row, RowParser};
