@@ -9,10 +9,13 @@ use geo::Point;
 
 use crate::query::{
     dyad_stats, history, BorderIndex, DyadStats, HistoryEntry, IncidentMatch, IncidentQuery,
-    Located, SegmentStatus, StatusTimelines,
+    Located, RegimeLength, RegimeStatus, RegimeTimelines, SegmentStatus, StatusTimelines,
 };
 use crate::spatial::QueryError;
-use crate::{Basis, Dataset, DateSpan, Dyad, Incident, Result, Segment, StatusChange};
+use crate::{
+    Basis, Dataset, DateSpan, Dyad, Incident, RegimeChange, RegimeKind, RegimeWord, Result,
+    Segment, StatusChange,
+};
 
 /// A dataset, its spatial index and its status timelines: everything needed to answer
 /// questions about the borders, in one value without lifetimes.
@@ -43,6 +46,7 @@ pub struct Borders {
     index: Arc<BorderIndex>,
     in_force: Arc<OnceLock<StatusTimelines>>,
     signed: Arc<OnceLock<StatusTimelines>>,
+    regimes: Arc<OnceLock<RegimeTimelines>>,
 }
 
 impl Borders {
@@ -59,6 +63,7 @@ impl Borders {
             index,
             in_force: Arc::default(),
             signed: Arc::default(),
+            regimes: Arc::default(),
         })
     }
 
@@ -166,6 +171,58 @@ impl Borders {
     pub fn stats(&self, dyad: Dyad, at: DateSpan, basis: Basis) -> DyadStats {
         let lengths: Vec<f64> = self.data.segments().iter().map(Segment::length_m).collect();
         dyad_stats(&self.data, self.timelines(basis), &lengths, dyad, at)
+    }
+
+    /// The timelines of every regime (fences, minefields, crossings; built on first use).
+    pub fn regime_timelines(&self) -> &RegimeTimelines {
+        self.regimes
+            .get_or_init(|| RegimeTimelines::new(&self.data, &self.index))
+    }
+
+    /// The regime change at `position` in [`Dataset::regime_changes`] (as named by
+    /// [`RegimeStatus::first_change`] and [`RegimeStatus::since`]).
+    pub fn regime_change(&self, position: usize) -> Option<&RegimeChange> {
+        self.data.regime_changes().get(position)
+    }
+
+    /// Every regime with a recorded state on some day of `at`, with that state.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::{Borders, PartialDate, RegimeKind, RegimeState};
+    ///
+    /// let borders = Borders::embedded()?;
+    /// let at = "2001-06-01".parse::<PartialDate>()?.span();
+    /// let mined = borders.regimes(at).into_iter().any(|r| {
+    ///     borders.regime_change(r.first_change).map(|c| c.kind) == Some(RegimeKind::Mined)
+    ///         && r.is_throughout(RegimeState::Laid)
+    /// });
+    /// assert!(mined);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn regimes(&self, at: DateSpan) -> Vec<RegimeStatus> {
+        self.regime_timelines().at(at)
+    }
+
+    /// The regimes on the segment at `segment_index` over `at`: the stretches that overlap it
+    /// (by chainage along its dyad), the crossings whose place is nearest to it, and the
+    /// regimes of its dyad whose site the sources do not give.
+    pub fn regimes_on(&self, segment_index: usize, at: DateSpan) -> Vec<RegimeStatus> {
+        self.regime_timelines()
+            .on_segment(&self.data, &self.index, segment_index, at)
+    }
+
+    /// Whether some regime on the segment at `segment_index` may be as one of `words` asks
+    /// (fenced, mined, an open or a closed crossing) on some day of `at`.
+    pub fn regime_matches(&self, segment_index: usize, at: DateSpan, words: &[RegimeWord]) -> bool {
+        self.regime_timelines()
+            .segment_matches(&self.data, &self.index, segment_index, at, words)
+    }
+
+    /// The length of the regimes of `kind` in effect on `dyad` on every day of `at` (fences
+    /// built, mines laid, crossings open), with how many have no known length.
+    pub fn regime_length(&self, dyad: Dyad, at: DateSpan, kind: RegimeKind) -> RegimeLength {
+        self.regime_timelines().length(&self.data, dyad, at, kind)
     }
 
     /// Every change of the segments selected by `keep`, in date order under `basis`: owned

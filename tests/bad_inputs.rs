@@ -23,6 +23,7 @@ const REQUIRED: &[&str] = &[
     "antimeridian-and-pole",
     "bad-dates",
     "bad-dyad",
+    "bad-regimes",
     "bom",
     "coordinates-z-m",
     "crlf",

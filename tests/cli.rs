@@ -675,8 +675,8 @@ fn usage_errors_exit_2_with_a_message_and_no_output() {
         (vec!["segments", "--as-of", "19/04/2006"], "not a date"),
         (vec!["stats", "--as-of", "2006-13"], "month out of range"),
         (
-            vec!["segments", "--on", "fenced"],
-            "unknown filter status \"fenced\"",
+            vec!["segments", "--on", "walled"],
+            "unknown filter status \"walled\"",
         ),
         (
             vec!["segments", "--on", "disputed,Demarcated"],

@@ -267,7 +267,12 @@ fn optional_files_may_be_absent() -> TestResult {
         .collect();
     assert_eq!(
         optional,
-        ["places.geojson", "incidents.csv", "claims.geojson"]
+        [
+            "places.geojson",
+            "incidents.csv",
+            "claims.geojson",
+            "regimes.csv"
+        ]
     );
     let mut files = tiny_files()?;
     // The tiny dataset's incidents name no place, so without places it still validates.
@@ -275,6 +280,7 @@ fn optional_files_may_be_absent() -> TestResult {
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     let data = Dataset::from_memory("mem/", &refs)?;
     assert!(data.places().is_empty() && data.incidents().is_empty());
+    assert!(data.regime_changes().is_empty());
     assert_eq!(data.changes().len(), 9);
     Ok(())
 }

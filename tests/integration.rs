@@ -46,4 +46,5 @@ mod map;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod readme;
+mod regimes;
 mod spatial;

@@ -7,7 +7,8 @@ use super::files::ShownNames;
 use super::validate::{self, Loaded, Rejected};
 use super::Dataset;
 use crate::{
-    Error, Incident, Instrument, Location, Place, Problem, Result, Segment, Source, StatusChange,
+    Error, Incident, Instrument, Location, Place, Problem, RegimeChange, Result, Segment, Source,
+    StatusChange,
 };
 
 /// The name that messages give to the values of a builder that a dataset reads from the file
@@ -20,6 +21,7 @@ fn values_name(file: &str) -> &str {
         "status.csv" => "status changes",
         "places.geojson" => "places",
         "incidents.csv" => "incidents",
+        "regimes.csv" => "regime changes",
         other => other,
     }
 }
@@ -58,6 +60,7 @@ pub struct DatasetBuilder {
     changes: Vec<StatusChange>,
     places: Vec<Place>,
     incidents: Vec<Incident>,
+    regimes: Vec<RegimeChange>,
 }
 
 impl DatasetBuilder {
@@ -100,6 +103,13 @@ impl DatasetBuilder {
     /// Adds an incident.
     pub fn incident(mut self, incident: Incident) -> Self {
         self.incidents.push(incident);
+        self
+    }
+
+    /// Adds a regime change (a row of `regimes.csv`); a regime's changes must be given in date
+    /// order. Its `line` is replaced by its position among the regime changes.
+    pub fn regime_change(mut self, change: RegimeChange) -> Self {
+        self.regimes.push(change);
         self
     }
 
@@ -166,6 +176,15 @@ impl DatasetBuilder {
                 .collect(),
             // Incidents built from values name no place.
             incident_places: Vec::new(),
+            regimes: self
+                .regimes
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| RegimeChange {
+                    line: numbered(i),
+                    ..c
+                })
+                .collect(),
             rejected,
         };
         let data = validate::check(loaded, &mut problems);

@@ -57,6 +57,11 @@ pub const FILES: &[FileSpec] = &[
         required: false,
         holds: "each party's view of a stretch over time: its status as that party held it, and its own line where it drew one",
     },
+    FileSpec {
+        name: "regimes.csv",
+        required: false,
+        holds: "dated regimes of stretches and crossings (fenced, mined, open or closed)",
+    },
 ];
 
 /// The largest dataset file read, in bytes (1 GiB): far above any real dataset, and low enough

@@ -14,6 +14,7 @@ mod feature_reader;
 pub(crate) mod features;
 mod files;
 mod records;
+mod regimes;
 mod validate;
 
 pub use builder::DatasetBuilder;
@@ -29,8 +30,8 @@ use files::Contents;
 pub use claims::Claim;
 
 use crate::{
-    CountryCode, DateSpan, Dyad, Error, Incident, Instrument, Location, Place, Problem, Result,
-    Segment, Source, StatusChange,
+    CountryCode, DateSpan, Dyad, Error, Incident, Instrument, Location, Place, Problem,
+    RegimeChange, Result, Segment, Source, StatusChange,
 };
 
 /// The files of `geodata/`, compiled into the crate.
@@ -50,6 +51,7 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../geodata/places.geojson"),
     ),
     ("incidents.csv", include_str!("../../geodata/incidents.csv")),
+    ("regimes.csv", include_str!("../../geodata/regimes.csv")),
 ];
 
 /// A loaded and validated dataset.
@@ -74,6 +76,7 @@ pub struct Dataset {
     source_by_id: HashMap<String, usize>,
     changes_by_segment: Vec<Vec<usize>>,
     claims: Vec<claims::Claim>,
+    regime_changes: Vec<RegimeChange>,
 }
 
 impl Dataset {
@@ -202,6 +205,9 @@ impl Dataset {
                 (records::incidents(&t, &mut problems), places)
             });
         let (incidents, incident_places) = incidents.unwrap_or_default();
+        let regimes = table("regimes.csv", regimes::REGIMES_COLUMNS, &mut problems)
+            .map(|t| regimes::read(&t, &mut problems, &mut rejected.regimes))
+            .unwrap_or_default();
 
         let loaded = validate::Loaded {
             names: files.names(),
@@ -212,6 +218,7 @@ impl Dataset {
             places,
             incidents,
             incident_places,
+            regimes,
             rejected,
         };
         let mut data = validate::check(loaded, &mut problems);
@@ -275,6 +282,12 @@ impl Dataset {
     /// The dataset's own incidents, in file order.
     pub fn incidents(&self) -> &[Incident] {
         &self.incidents
+    }
+
+    /// The rows of `regimes.csv` (fences, minefields, crossings and their dated changes), in
+    /// file order; the rows of one regime are in date order.
+    pub fn regime_changes(&self) -> &[RegimeChange] {
+        &self.regime_changes
     }
 
     /// The segment with this id.

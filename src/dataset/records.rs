@@ -43,24 +43,24 @@ pub(crate) const INCIDENTS_COLUMNS: &[&str] = &[
 ];
 
 /// Collects field problems for one row; the row is kept only when it had none.
-struct Fields<'r, 'a> {
-    row: &'r Row<'a>,
-    problems: Vec<Problem>,
+pub(super) struct Fields<'r, 'a> {
+    pub(super) row: &'r Row<'a>,
+    pub(super) problems: Vec<Problem>,
 }
 
 impl<'r, 'a> Fields<'r, 'a> {
-    fn new(row: &'r Row<'a>) -> Self {
+    pub(super) fn new(row: &'r Row<'a>) -> Self {
         Fields {
             row,
             problems: Vec::new(),
         }
     }
 
-    fn text(&self, column: &str) -> String {
+    pub(super) fn text(&self, column: &str) -> String {
         self.row.get(column).to_string()
     }
 
-    fn required(&mut self, column: &str) -> String {
+    pub(super) fn required(&mut self, column: &str) -> String {
         let v = self.row.get(column);
         if v.is_empty() {
             self.problems
@@ -69,7 +69,7 @@ impl<'r, 'a> Fields<'r, 'a> {
         v.to_string()
     }
 
-    fn parsed<T, E: std::fmt::Display>(
+    pub(super) fn parsed<T, E: std::fmt::Display>(
         &mut self,
         column: &str,
         parse: impl FnOnce(&str) -> Result<T, E>,
@@ -88,11 +88,11 @@ impl<'r, 'a> Fields<'r, 'a> {
         }
     }
 
-    fn date(&mut self, column: &str) -> Option<PartialDate> {
+    pub(super) fn date(&mut self, column: &str) -> Option<PartialDate> {
         self.parsed(column, str::parse::<PartialDate>)
     }
 
-    fn finish<T>(self, value: T, out: &mut Vec<Problem>) -> Option<T> {
+    pub(super) fn finish<T>(self, value: T, out: &mut Vec<Problem>) -> Option<T> {
         if self.problems.is_empty() {
             Some(value)
         } else {
@@ -103,7 +103,7 @@ impl<'r, 'a> Fields<'r, 'a> {
 
     /// Like [`Fields::finish`], and when the row is rejected its `key` (an id, or the id it
     /// belongs to) is added to `rejected`, so that references to it are not reported as unknown.
-    fn finish_or_reject<T>(
+    pub(super) fn finish_or_reject<T>(
         self,
         value: Option<T>,
         key: &str,

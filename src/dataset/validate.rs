@@ -8,8 +8,8 @@ use super::features::doubles_back;
 use super::files::ShownNames;
 use super::Dataset;
 use crate::{
-    Basis, Delimitation, Dyad, Incident, Instrument, Location, Place, Problem, Segment, Source,
-    StatusChange,
+    Basis, Delimitation, Dyad, Incident, Instrument, Location, Place, Problem, RegimeChange,
+    Segment, Source, StatusChange,
 };
 
 /// The largest gap allowed between the end of a segment and the start of the next segment of
@@ -34,6 +34,8 @@ pub(crate) struct Loaded<'a> {
     pub incidents: Vec<(u64, Incident)>,
     /// The `place` of each incident row that names one: the row's line and the place id.
     pub incident_places: Vec<(u64, String)>,
+    /// The rows of `regimes.csv` that were read.
+    pub regimes: Vec<RegimeChange>,
     pub rejected: Rejected,
 }
 
@@ -57,6 +59,8 @@ pub(crate) struct Rejected {
     pub dyad_unread: bool,
     /// Ids of rejected places.
     pub places: HashSet<String>,
+    /// Ids of regimes with a rejected row.
+    pub regimes: HashSet<String>,
 }
 
 fn feature(index: usize, id: &str) -> Location {
@@ -255,7 +259,7 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         .enumerate()
         .map(|(i, (_, s))| (s.id.clone(), i))
         .collect();
-    Dataset {
+    let mut data = Dataset {
         sources: sources.into_iter().map(|(_, s)| s).collect(),
         instruments: instruments.into_iter().map(|(_, i)| i).collect(),
         segments: segs.into_iter().map(|(_, s)| s).collect(),
@@ -267,7 +271,19 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         source_by_id,
         changes_by_segment,
         claims: Vec::new(),
-    }
+        regime_changes: Vec::new(),
+    };
+    let known = super::regimes::Known {
+        file: name("regimes.csv"),
+        rejected,
+        sources_read,
+        instruments_read,
+        segments_read,
+        places_read,
+    };
+    super::regimes::check(&data, &l.regimes, &known, problems);
+    data.regime_changes = l.regimes;
+    data
 }
 
 /// Orders must be unique in a dyad; consecutive segments of one part must meet end to start,

@@ -23,7 +23,7 @@ pub use status::{status_intervals, StatusInterval};
 pub use tables::{stats_schema, write_history, write_stats, HISTORY, STATS};
 
 use crate::report::{Batch, Column, FeatureEncoder, LayerSink, Schema, Value};
-use crate::{Basis, Borders, CountryCode, DateSpan, Dyad, PartialDate, StatusFilter};
+use crate::{Basis, Borders, CountryCode, DateSpan, Dyad, PartialDate, RegimeWord, StatusFilter};
 
 /// Which features of a layer to write, and at which date.
 #[derive(Clone, Debug)]
@@ -44,6 +44,10 @@ pub struct LayerQuery {
     /// delimitation, line, start (`since`) and source replace the dataset's (no instrument),
     /// and the filter applies to the view. `None` = the dataset's own statuses.
     pub party: Option<CountryCode>,
+    /// Only segments with a regime that may be as one of these words (fenced, mined, an open
+    /// or a closed crossing) on some day of `at`; with `filter` too, a segment that matches
+    /// either is kept (the [`SEGMENTS`] layer; empty: no condition on regimes).
+    pub regimes: Vec<RegimeWord>,
 }
 
 /// The `segments` layer: `segment_id`, `dyad`, `left`, `right`, `name`, `length_km`
@@ -222,7 +226,13 @@ pub fn write_segments(
             Some(c) => st.may_match_with_delimitation(c.delimitation, f),
             None => st.may_match(f),
         };
-        if query.filter.as_ref().is_some_and(|f| !matches(f)) {
+        let keep = if query.regimes.is_empty() {
+            query.filter.as_ref().is_none_or(matches)
+        } else {
+            query.filter.as_ref().is_some_and(matches)
+                || borders.regime_matches(i, at, &query.regimes)
+        };
+        if !keep {
             continue;
         }
         let since = st.since();

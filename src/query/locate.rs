@@ -45,6 +45,8 @@ pub struct BorderIndex {
     /// widens neither every search nor the search of the other imprecise segments.
     imprecise: Vec<ImpreciseLine>,
     chainage_start_m: Vec<f64>,
+    /// Each segment's geodesic length, metres, in dataset order.
+    length_m: Vec<f64>,
 }
 
 /// A segment whose stated precision is wider than the ordinary one, indexed on its own.
@@ -164,6 +166,7 @@ impl BorderIndex {
         let lines: Vec<_> = data.segments().iter().map(|s| s.line.clone()).collect();
         let index = LineIndex::new(&lines).map_err(|e| Error::Request(e.to_string()))?;
         let mut chainage_start_m = Vec::with_capacity(lines.len());
+        let mut length_of = Vec::with_capacity(lines.len());
         let mut prev: Option<(Dyad, f64)> = None;
         for (i, s) in data.segments().iter().enumerate() {
             let start = match prev {
@@ -173,6 +176,7 @@ impl BorderIndex {
             chainage_start_m.push(start);
             // The index measured every line already (the same geodesic lengths).
             let length_m = index.line_length_m(i).unwrap_or_else(|| s.length_m());
+            length_of.push(length_m);
             prev = Some((s.dyad, start + length_m));
         }
         let precision_m: Vec<f64> = data.segments().iter().map(|s| s.precision_m).collect();
@@ -204,7 +208,15 @@ impl BorderIndex {
             ordinary_precision_m,
             imprecise,
             chainage_start_m,
+            length_m: length_of,
         })
+    }
+
+    /// Where the segment at `segment_index` starts and ends along its dyad's line, metres of
+    /// chainage (as [`Located::chainage_m`] measures it); `None` for an index out of range.
+    pub fn chainage_range_m(&self, segment_index: usize) -> Option<(f64, f64)> {
+        let start = *self.chainage_start_m.get(segment_index)?;
+        Some((start, start + self.length_m.get(segment_index)?))
     }
 
     /// How many segments are indexed.

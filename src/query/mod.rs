@@ -4,6 +4,7 @@ mod batch;
 mod certainty;
 mod history;
 mod locate;
+mod regimes;
 mod stats;
 mod status;
 
@@ -11,5 +12,6 @@ pub use crate::model::timeline::{Event, Resolved, Timeline};
 pub use certainty::{alternatives_text, Alternative, Certainty};
 pub use history::{history, HistoryEntry};
 pub use locate::{BorderIndex, IncidentMatch, IncidentQuery, Located};
+pub use regimes::{RegimeLength, RegimeStatus, RegimeTimelines};
 pub use stats::{dyad_stats, DyadStats};
 pub use status::{SegmentStatus, StatusOf, StatusTimelines};

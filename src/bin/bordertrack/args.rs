@@ -80,6 +80,12 @@ pub enum Command {
   bordertrack export places --as-of 2024 --format csv
   bordertrack export instruments -o instruments.csv")]
     Export(ExportArgs),
+    /// Regimes as of a date: fences, minefields and crossings (regimes.csv), each with its
+    /// state, its stretch (chainage along the dyad, km) or place, and its source.
+    #[command(after_help = "Examples:
+  bordertrack regimes --as-of 2001-06-01
+  bordertrack regimes --dyad KAZ-UZB --on fenced --as-of 2007-01-01")]
+    Regimes(crate::cmd::regimes::RegimesArgs),
     /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise).
     #[command(after_help = "Examples:
   bordertrack validate
@@ -131,6 +137,7 @@ impl Command {
             Command::Incidents(a) => Some(&a.out),
             Command::Locate(a) => Some(&a.out),
             Command::Export(a) => Some(&a.out),
+            Command::Regimes(a) => Some(&a.out),
             Command::Validate(_)
             | Command::Map(_)
             | Command::Completions(_)
@@ -184,9 +191,11 @@ pub struct SegmentsArgs {
     /// Only segments whose status matches one of these words (comma = or). Delimitation:
     /// delimited, disputed, undelimited, not_delimited (undelimited or disputed),
     /// delimitation_unknown. Demarcation: demarcated, in_progress, undemarcated (status none),
-    /// not_demarcated (none or in_progress), demarcation_unknown. Either: unknown.
-    #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
-    pub on: Option<StatusFilter>,
+    /// not_demarcated (none or in_progress), demarcation_unknown. Either: unknown. Regimes
+    /// (regimes.csv): fenced, mined, open_crossing, closed_crossing (a regime whose place on
+    /// the dyad is unknown counts for every segment of its dyad).
+    #[arg(long, value_name = "WORD,...", value_parser = crate::on::parse_on)]
+    pub on: Option<crate::on::OnWords>,
     /// Answer as this party (ISO alpha-3) held it: where the dataset's claims.geojson records
     /// its view of a segment at the date, that view's delimitation (and its own line, if it
     /// drew one) replace the dataset's, `since` is the view's start and `instrument_id` is
@@ -509,7 +518,7 @@ pub enum Step {
     Month,
 }
 
-fn parse_date(s: &str) -> Result<PartialDate, String> {
+pub fn parse_date(s: &str) -> Result<PartialDate, String> {
     s.parse::<PartialDate>().map_err(|e| e.to_string())
 }
 
@@ -529,7 +538,7 @@ fn parse_crs(s: &str) -> Result<Crs, String> {
     s.parse::<Crs>().map_err(|e| e.to_string())
 }
 
-fn parse_dyad(s: &str) -> Result<Dyad, String> {
+pub fn parse_dyad(s: &str) -> Result<Dyad, String> {
     s.parse::<Dyad>().map_err(|e| e.to_string())
 }
 

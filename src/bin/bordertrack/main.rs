@@ -6,6 +6,7 @@ mod cmd;
 mod inputs;
 mod interrupt;
 mod layer_output;
+mod on;
 mod output;
 mod problems;
 
@@ -90,6 +91,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Import(kind) => cmd::import::run(kind),
         Command::Init(a) => cmd::init::run(a),
         Command::Export(a) => cmd::export::run(data, a),
+        Command::Regimes(a) => cmd::regimes::run(data, a),
     }
 }
 

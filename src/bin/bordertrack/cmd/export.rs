@@ -55,6 +55,7 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
         dyad: args.dyad,
         filter: args.on.clone(),
         party: None,
+        regimes: Vec::new(),
     };
     let schema = layers::schema(columns, has_geometry);
     let inputs = super::inputs(data_dir);

@@ -26,7 +26,16 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
         at: Some(super::as_of(&args.when)),
         basis: args.when.basis.into(),
         dyad: args.dyad,
-        filter: args.on.clone(),
+        filter: args
+            .on
+            .as_ref()
+            .filter(|on| !on.status.is_empty())
+            .map(|on| on.status_filter()),
+        regimes: args
+            .on
+            .as_ref()
+            .map(|on| on.regimes.clone())
+            .unwrap_or_default(),
         party: args.pov,
     };
     let inputs = super::inputs(data_dir);
