@@ -98,6 +98,9 @@ pub fn empty_file(name: &str) -> Option<&'static str> {
         "incidents.csv" => {
             "id,date,lat,lon,precision_m,kind,summary,fatalities,source_id,place,dyad,note\n"
         }
+        "regimes.csv" => {
+            "regime_id,dyad,from_km,to_km,place,regime,state,date,instrument_id,source_id,extent,precision_km,length_km,note\n"
+        }
         "segments.geojson" | "places.geojson" | "claims.geojson" => {
             "{\"type\":\"FeatureCollection\",\"features\":[]}\n"
         }
