@@ -386,6 +386,8 @@ impl PyBorders {
                 basis: parse_basis(basis)?,
                 dyad: parse_dyad(&self.inner, dyad)?,
                 filter: on.map(|_| parse_filter(on)).transpose()?,
+                party: None,
+                regimes: Vec::new(),
             };
             let (columns, write): (&[bordertrack::report::Column], fn(_, _, _) -> _) = match layer {
                 "segments" => (bordertrack::layers::SEGMENTS, bordertrack::layers::write_segments),
