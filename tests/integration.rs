@@ -45,6 +45,7 @@ mod incidents;
 mod map;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod places;
 mod readme;
 mod regimes;
 mod spatial;

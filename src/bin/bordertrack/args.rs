@@ -80,6 +80,12 @@ pub enum Command {
   bordertrack export places --as-of 2024 --format csv
   bordertrack export instruments -o instruments.csv")]
     Export(ExportArgs),
+    /// Each place (places.geojson) with the country it belonged to on a date, its position
+    /// and precision, and the instrument and source of that sovereignty.
+    #[command(after_help = "Examples:
+  bordertrack places --as-of 2001-06-01
+  bordertrack places --dyad KAZ-UZB --as-of 2004 --format geojson -o places-2004.geojson")]
+    Places(crate::cmd::places::PlacesArgs),
     /// Regimes as of a date: fences, minefields and crossings (regimes.csv), each with its
     /// state, its stretch (chainage along the dyad, km) or place, and its source.
     #[command(after_help = "Examples:
@@ -138,6 +144,7 @@ impl Command {
             Command::Locate(a) => Some(&a.out),
             Command::Export(a) => Some(&a.out),
             Command::Regimes(a) => Some(&a.out),
+            Command::Places(a) => Some(&a.out),
             Command::Validate(_)
             | Command::Map(_)
             | Command::Completions(_)

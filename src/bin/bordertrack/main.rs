@@ -92,6 +92,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Init(a) => cmd::init::run(a),
         Command::Export(a) => cmd::export::run(data, a),
         Command::Regimes(a) => cmd::regimes::run(data, a),
+        Command::Places(a) => cmd::places::run(data, a),
     }
 }
 

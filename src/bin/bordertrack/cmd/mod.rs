@@ -9,6 +9,7 @@ pub mod incidents;
 pub mod init;
 pub mod locate;
 pub mod map;
+pub mod places;
 pub mod regimes;
 pub mod segments;
 pub mod stats;

@@ -1,0 +1,61 @@
+//! `bordertrack places`: each place with the country it belonged to on a date (the library's
+//! `places` layer, as `export places` writes it).
+
+use std::path::{Path, PathBuf};
+
+use bordertrack::layers::{self, LayerQuery};
+use bordertrack::report::RowWriter;
+use bordertrack::{Borders, PartialDate};
+use clap::Args;
+
+use crate::args::{parse_date, parse_dyad, OutArgs};
+use crate::output::{self, Output};
+use crate::Failure;
+
+/// `places` options.
+#[derive(Debug, Args)]
+pub struct PlacesArgs {
+    /// The date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date is a span; a place whose
+    /// sovereignty changed inside it gets an empty `country` and every country it may have
+    /// belonged to in `possible_countries`). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<PartialDate>,
+    /// Only places that belonged (on some day of the date) to one of this dyad's countries.
+    #[arg(long, value_parser = parse_dyad)]
+    pub dyad: Option<bordertrack::Dyad>,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// Runs the command.
+pub fn run(data_dir: Option<&Path>, args: &PlacesArgs) -> Result<(), Failure> {
+    let borders = Borders::new(super::load(data_dir)?)?;
+    if let Some(d) = args.dyad {
+        if !borders.dataset().dyads().contains(&d) {
+            return Err(Failure::Usage(format!(
+                "no segments of dyad {d} in the dataset"
+            )));
+        }
+    }
+    let at = args
+        .as_of
+        .map(|d| d.span())
+        .unwrap_or_else(|| PartialDate::Day(jiff::ZonedDateTime::now().date()).span());
+    let query = LayerQuery {
+        at: Some(at),
+        basis: bordertrack::Basis::InForce,
+        dyad: args.dyad,
+        filter: None,
+        party: None,
+        regimes: Vec::new(),
+    };
+    let schema = layers::schema(layers::PLACES, true);
+    let inputs = super::inputs(data_dir);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let mut out = Output::open(&args.out, &inputs)?;
+    let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
+    layers::write_places(&borders, &query, &mut sink)?;
+    sink.finish()?;
+    out.commit()?;
+    Ok(())
+}
