@@ -650,8 +650,8 @@ fn a_bad_dyad_is_a_bad_row() -> TestResult {
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr)?;
     assert!(
-        stderr.contains("in.csv:3: dyad \"XAA-XAA\"")
-            && stderr.contains("in.csv:4: dyad \"XAAXBB\""),
+        stderr.contains("in.csv:3: dyad \"XAA-XAA\": a dyad needs two different countries\n")
+            && stderr.contains("in.csv:4: dyad \"XAAXBB\": not a dyad (two alpha-3 codes"),
         "{stderr}"
     );
     assert!(

@@ -312,9 +312,14 @@ pub(crate) fn dyad(s: &str) -> Result<Option<Dyad>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    t.parse::<Dyad>()
-        .map(Some)
-        .map_err(|e| format!("dyad {:?}: {e}", shown(t)))
+    t.parse::<Dyad>().map(Some).map_err(|e| {
+        // the value quoted once, truncated (the parse error would quote it whole)
+        let why = match e {
+            crate::model::CodeError::SameCountry(_) => "a dyad needs two different countries",
+            _ => "not a dyad (two alpha-3 codes joined by '-', e.g. KAZ-UZB)",
+        };
+        format!("dyad {:?}: {why}", shown(t))
+    })
 }
 
 /// A small integer code such as ACLED's `geo_precision` (`1`, `2`, `3`; `2.0` is accepted).
@@ -477,6 +482,21 @@ pub(crate) fn acled_date(s: &str, column: &str) -> Result<Date, String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_bad_dyad_is_quoted_once_and_truncated() {
+        let long = "X".repeat(100);
+        let Err(message) = dyad(&long) else {
+            panic!("{long} taken for a dyad");
+        };
+        assert_eq!(message.matches("XXXX").count(), 10, "{message}");
+        assert!(message.contains('…'), "{message}");
+        assert_eq!(
+            dyad("KAZ-KAZ"),
+            Err("dyad \"KAZ-KAZ\": a dyad needs two different countries".to_string())
+        );
+        assert_eq!(dyad(" "), Ok(None));
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
