@@ -111,3 +111,63 @@ fn kgz_tjk_2022_clashes_are_on_open_stretches_until_the_2025_treaty() -> TestRes
     assert!(open_rows.contains_key("clash") && !open_rows.contains_key("after"));
     Ok(())
 }
+
+/// Every one of the 15 dyads has a known delimitation status on 1 January of every year since
+/// 1992: the pre-treaty rows (Soviet administrative lines, the inherited Sino-Soviet dispute)
+/// leave no `unknown` stretch, except the Sarvan ring (TJK-UZB), which the data marks
+/// `unknown` explicitly (with a note why) between the 2002 treaty and 2019; and a year-only
+/// date (the TKM-UZB treaty of 2000, the Sarvan row of 2019) makes its own year's first day
+/// ambiguous, nothing else.
+#[test]
+fn every_dyad_has_a_known_delimitation_status_every_year_since_1992() -> TestResult {
+    let dir = Workdir::new()?;
+    let text = stdout_of(&mut dir.bordertrack([
+        "stats", "--from", "1992", "--to", "2025", "--step", "year", "--format", "csv",
+    ]))?;
+    let (_, rows) = csv_rows(&text)?;
+    let mut dyads = std::collections::BTreeSet::new();
+    for r in &rows {
+        let dyad = cell(r, "dyad")?;
+        let year: i32 = cell(r, "as_of")?[..4].parse()?;
+        dyads.insert(dyad.to_string());
+        let unknown = num(r, "delimitation_unknown_km")?;
+        let ambiguous = num(r, "delimitation_ambiguous_km")?;
+        if dyad == "TJK-UZB" && (2010..=2018).contains(&year) {
+            assert!(
+                (unknown - 31.0).abs() < 1.0,
+                "{dyad} {year}: {unknown} km unknown"
+            );
+        } else {
+            assert_eq!(unknown, 0.0, "{dyad} {year}: {unknown} km unknown");
+        }
+        if ![("TKM-UZB", 2000), ("TJK-UZB", 2019)].contains(&(dyad, year)) {
+            assert_eq!(ambiguous, 0.0, "{dyad} {year}: {ambiguous} km ambiguous");
+        }
+    }
+    assert_eq!(dyads.len(), 15, "{dyads:?}");
+    // The explicit unknown says why.
+    let history = stdout_of(&mut dir.bordertrack(["history", "--dyad", "TJK-UZB"]))?;
+    let (_, rows) = csv_rows(&history)?;
+    let sarvan = rows
+        .iter()
+        .find(|r| {
+            cell(r, "segment_id").ok() == Some("TJK-UZB-04")
+                && cell(r, "delimitation").ok() == Some("unknown")
+        })
+        .ok_or("no explicit unknown row for the Sarvan ring")?;
+    assert!(cell(sarvan, "note")?.contains("NOT FOUND"));
+    // Before their first treaties: the Chinese lines disputed, the Soviet lines undelimited.
+    for (dyad, km) in [
+        ("CHN-KAZ", "disputed_km"),
+        ("CHN-TJK", "disputed_km"),
+        ("KAZ-UZB", "undelimited_km"),
+        ("TKM-UZB", "undelimited_km"),
+    ] {
+        let row = stats(&dir, dyad, "1995-01-01")?;
+        assert!(
+            (num(&row, km)? - num(&row, "length_km")?).abs() < 0.01,
+            "{dyad} in 1995: {row:?}"
+        );
+    }
+    Ok(())
+}
