@@ -131,6 +131,7 @@
 //! The same rules, for users, are in the README section "Incident table formats".
 
 mod codes;
+mod convert;
 mod csv_source;
 pub(crate) mod fields;
 mod geojson;
@@ -144,8 +145,9 @@ mod rows;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use convert::blank_incident;
 pub(crate) use fields::shown;
 pub use layout::Layout;
-pub(crate) use layout::{blank_incident, Columns, Fields};
+pub(crate) use layout::{Columns, Fields};
 pub use reader::{is_parquet_path, IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
 pub(crate) use rows::{Block, Row, RowParser};

@@ -19,7 +19,8 @@ use arrow_schema::{DataType, TimeUnit};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 
-use super::layout::{blank_incident, Columns, Fields};
+use super::convert::blank_incident;
+use super::layout::{Columns, Fields};
 use crate::crs::{Crs, Reprojection};
 use crate::Incident;
 

@@ -78,7 +78,7 @@ impl RowParser {
         self.convert(
             block,
             &mut RowCallback {
-                incident: super::layout::blank_incident(),
+                incident: super::convert::blank_incident(),
                 f,
             },
         );
@@ -211,7 +211,7 @@ struct Fill<'v, P> {
 impl<P: FnMut(usize, Problem)> RowSink for Fill<'_, P> {
     fn slot(&mut self) -> &mut Incident {
         if self.incidents.len() <= self.n {
-            self.incidents.push(super::layout::blank_incident());
+            self.incidents.push(super::convert::blank_incident());
         }
         // Not empty now, and `n` below its length: the index is in range.
         let last = self.incidents.len().saturating_sub(1);

@@ -86,7 +86,7 @@ proptest! {
             };
             let (by_row, into) = (lent.parser(), kept.parser());
             // Left over from an earlier block: overwritten, never seen.
-            let mut incidents = vec![crate::io::incidents::layout::blank_incident(); 3];
+            let mut incidents = vec![crate::io::incidents::convert::blank_incident(); 3];
             incidents[1].id = "left over".to_string();
             loop {
                 let (a, b) = (lent.read_block(block_bytes, 7), kept.read_block(block_bytes, 7));

@@ -1,0 +1,335 @@
+//! [`IncidentReader`]: opening an incident table, its settings, and the streaming record
+//! iterator. How the format is recognised, and how each kind of input is stepped through, are
+//! in the submodules.
+
+mod blocks;
+mod detect;
+mod features;
+#[cfg(feature = "parquet")]
+mod parquet_rows;
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{Chain, Cursor, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use super::csv_source::IncidentCsv;
+use super::geojson::GeoJsonSource;
+use super::ids::SeenIds;
+use super::layout::Layout;
+use super::rows::Row;
+use crate::{DateSpan, Error, Incident, Problem};
+
+/// The bytes read ahead to detect the format, followed by the rest of the input.
+pub(crate) type Input<R> = Chain<Cursor<Vec<u8>>, R>;
+
+/// The longest CSV row read by default, in bytes: 16 MiB. A longer row is reported as a
+/// problem and skipped (see [`IncidentReader::max_row_bytes`]).
+pub const DEFAULT_MAX_ROW_BYTES: usize = 16 << 20;
+
+/// A streaming reader of incident tables in any of the [`Layout`]s.
+///
+/// The format is detected from the first bytes: `{` starts GeoJSON, anything else is CSV
+/// whose header names the layout. Rows are parsed one at a time by
+/// [`records`](IncidentReader::records); memory stays flat whatever the size of the file,
+/// apart from the optional duplicate-id check (see
+/// [`check_duplicate_ids`](IncidentReader::check_duplicate_ids)). A CSV row longer than
+/// [`DEFAULT_MAX_ROW_BYTES`] (16 MiB; see [`max_row_bytes`](IncidentReader::max_row_bytes))
+/// is a problem for that row, skipped without being held in memory.
+///
+/// # Examples
+/// ```
+/// use bordertrack::io::{IncidentReader, Layout};
+/// let csv = "id,date,lat,lon\nI1,2006-04,41.3,69.2\nI2,19/04/2006,41.3,69.2\n";
+/// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv").unwrap();
+/// assert_eq!(reader.layout(), Layout::Plain);
+/// let rows: Vec<_> = reader.records().collect();
+/// assert_eq!(rows[0].as_ref().unwrap().id, "I1");
+/// assert_eq!(
+///     rows[1].as_ref().unwrap_err().to_string(),
+///     "mine.csv:3: date 19/04/2006 not understood (expected YYYY, YYYY-MM or YYYY-MM-DD)"
+/// );
+/// ```
+pub struct IncidentReader<R: Read> {
+    name: Arc<str>,
+    layout: Layout,
+    pub(super) source: Source<R>,
+    /// Ids seen so far and where (line, or feature index), when duplicates are checked.
+    seen: Option<SeenIds>,
+    /// CSV rows converted but not yet yielded by [`records`](IncidentReader::records).
+    queue: VecDeque<Row>,
+    done: bool,
+    /// Whether reading ended at an error before the end of the input.
+    failed: bool,
+    /// The longest CSV row read, in bytes.
+    max_row_bytes: usize,
+    /// The CRS of a CSV table's coordinates, when not WGS84.
+    input_crs: Option<crate::crs::Reprojection>,
+    /// The dates kept, and the count of incidents left out for falling outside them.
+    dates: Option<(DateSpan, Arc<AtomicU64>)>,
+}
+
+pub(super) enum Source<R: Read> {
+    Csv(Box<IncidentCsv<R>>),
+    GeoJson(Box<GeoJsonSource<R>>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<super::parquet::ParquetSource>),
+}
+
+impl IncidentReader<File> {
+    /// Opens a file; its path, as given, names it in messages. A file whose name ends in
+    /// `.parquet` or `.geoparquet` is read as Parquet (see
+    /// [`IncidentReader::from_parquet`]); any other is detected from its first bytes.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<IncidentReader<File>, Error> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let name = path.display().to_string();
+        #[cfg(feature = "parquet")]
+        if is_parquet_path(path) {
+            return IncidentReader::from_parquet(file, &name);
+        }
+        IncidentReader::from_reader(file, &name)
+    }
+}
+
+/// Whether `path` names a Parquet file by its extension (`.parquet` or `.geoparquet`, in any
+/// case).
+///
+/// # Examples
+/// ```
+/// use bordertrack::io::is_parquet_path;
+/// assert!(is_parquet_path("events.GeoParquet".as_ref()));
+/// assert!(!is_parquet_path("events.csv".as_ref()));
+/// ```
+pub fn is_parquet_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("geoparquet"))
+}
+
+impl<R: Read> IncidentReader<R> {
+    /// Detects the format of `input` and reads its header (or, for GeoJSON, everything up to
+    /// the first feature). `name` names the input in messages.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when reading fails; [`Error::Invalid`] with a [`Problem`] naming the file
+    /// and line when the input is empty, has no usable header (not UTF-8, duplicate or missing
+    /// required columns, unknown layout) or is not a GeoJSON FeatureCollection.
+    pub fn from_reader(input: R, name: &str) -> Result<IncidentReader<R>, Error> {
+        let (layout, source) = detect::open_source(input, name)?;
+        Ok(IncidentReader::new(name, layout, source))
+    }
+
+    /// Opens a Parquet file (the [`Layout::Parquet`] layout; needs the `parquet` feature):
+    /// the plain layout's columns (`id`, `date`, `lat`, `lon` and the optional ones, by the
+    /// same names and rules as in CSV; other columns are not read), or GeoParquet, whose
+    /// primary geometry column (WKB points) gives the position instead of `lat` and `lon`.
+    /// Each value is read as the text a CSV cell would hold: numbers in full, a date or
+    /// timestamp column as its (UTC) day, a null as an empty cell. The file is read one batch
+    /// of a row group at a time, so memory does not grow with it. A bad row is a problem
+    /// located by its row number, from 1 ([`Location::Row`]). `name` names the file in
+    /// messages.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the file is not Parquet, lacks a required column, has a column
+    /// of a type that is not read (a list, a struct), or GeoParquet metadata that is not
+    /// understood (a geometry encoding other than WKB, a CRS without an EPSG code).
+    #[cfg(feature = "parquet")]
+    pub fn from_parquet(file: File, name: &str) -> Result<IncidentReader<R>, Error> {
+        let src = super::parquet::ParquetSource::open(file)
+            .map_err(|msg| Error::Invalid(vec![Problem::new(name, crate::Location::File, msg)]))?;
+        Ok(IncidentReader::new(
+            name,
+            Layout::Parquet,
+            Source::Parquet(Box::new(src)),
+        ))
+    }
+
+    /// A reader of `source`, with the default settings.
+    fn new(name: &str, layout: Layout, source: Source<R>) -> IncidentReader<R> {
+        IncidentReader {
+            name: Arc::from(name),
+            layout,
+            source,
+            seen: Some(SeenIds::default()),
+            queue: VecDeque::new(),
+            done: false,
+            failed: false,
+            max_row_bytes: DEFAULT_MAX_ROW_BYTES,
+            input_crs: None,
+            dates: None,
+        }
+    }
+
+    /// The longest CSV row to read, in bytes (from its first byte to its line end, quoted line
+    /// breaks included); [`DEFAULT_MAX_ROW_BYTES`] (16 MiB) unless set. A longer row is a
+    /// problem for that row ("row longer than 16 MiB, the limit for one row; skipped"), and the
+    /// rows after it are read. Memory stays within a small multiple of the limit: the row is
+    /// read on to its end without being kept. The same limit holds for each feature of a
+    /// GeoJSON input ("feature longer than 16 MiB, the limit for one feature; skipped").
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    /// let csv = "id,date,lat,lon,summary\nA,2006,41,69,short\nB,2006,41,69,a longer summary\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?.max_row_bytes(25);
+    /// let rows: Vec<_> = reader.records().collect();
+    /// assert_eq!(rows[0].as_ref().unwrap().id, "A");
+    /// assert_eq!(
+    ///     rows[1].as_ref().unwrap_err().to_string(),
+    ///     "in.csv:3: row longer than 25 bytes, the limit for one row; skipped"
+    /// );
+    /// # Ok::<(), bordertrack::Error>(())
+    /// ```
+    pub fn max_row_bytes(mut self, limit: usize) -> IncidentReader<R> {
+        self.max_row_bytes = limit;
+        if let Source::GeoJson(src) = &mut self.source {
+            src.set_max_feature_bytes(limit);
+        }
+        self
+    }
+
+    /// Whether to report ids that repeat an earlier row's (on by default).
+    ///
+    /// The check keeps every distinct id in memory (its bytes plus about 40–75 bytes of
+    /// index: some 50–80 MB for a million short ids). Turn it off to read files whose ids
+    /// are known to be unique, or too large for that memory, in constant memory.
+    pub fn check_duplicate_ids(mut self, check: bool) -> IncidentReader<R> {
+        self.seen = check.then(SeenIds::default);
+        self
+    }
+
+    /// Reads the coordinates as being in another coordinate reference system, and converts
+    /// them to WGS84 as each row is read. In a CSV table the latitude column then holds the
+    /// northing (y) and the longitude column the easting (x); in GeoJSON the Point's
+    /// coordinates are x, y. This overrides a GeoJSON file's own legacy `crs` member. A
+    /// row whose coordinates cannot be converted is a bad row, with PROJ's reason.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::crs::{Crs, Reprojection};
+    /// use bordertrack::io::IncidentReader;
+    /// let csv = "id,date,lat,lon\nA,2006,41.3,69.2\n";
+    /// let wgs84 = Reprojection::new(Crs::wgs84())?;
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?.input_crs(wgs84);
+    /// assert_eq!(reader.records().count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn input_crs(mut self, reprojection: crate::crs::Reprojection) -> IncidentReader<R> {
+        let reprojection = (!reprojection.crs().is_wgs84()).then_some(reprojection);
+        match &mut self.source {
+            Source::GeoJson(src) => src.set_reprojection(reprojection.clone()),
+            #[cfg(feature = "parquet")]
+            Source::Parquet(src) => src.reprojection = reprojection.clone(),
+            Source::Csv(_) => {}
+        }
+        self.input_crs = reprojection;
+        self
+    }
+
+    /// The CRS a GeoJSON file names in its legacy `crs` member (removed from GeoJSON by RFC
+    /// 7946, still written by some programs), when it is not WGS84. The coordinates are
+    /// converted from it unless [`IncidentReader::input_crs`] said otherwise.
+    pub fn declared_crs(&self) -> Option<&crate::crs::Crs> {
+        match &self.source {
+            Source::GeoJson(src) => src.declared_crs(),
+            #[cfg(feature = "parquet")]
+            Source::Parquet(src) => src.declared_crs.as_ref(),
+            Source::Csv(_) => None,
+        }
+    }
+
+    /// Keeps only the incidents whose date span meets `range`, that is shares at least one
+    /// day with it; the others are left out, neither incidents nor problems, and counted (see
+    /// [`IncidentReader::left_out_by_dates`]). A partial date spans every day it may mean, so
+    /// an incident dated `2004-06` is kept for a range that ends on 2004-06-01 or starts on
+    /// 2004-06-30, and left out of one that ends on 2004-05-31. Every row has a date (a row
+    /// without one is a bad row), so none is kept or left out for want of one. A left-out
+    /// row's id is not checked for duplicates.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    /// use bordertrack::{DateSpan, PartialDate};
+    /// let csv = "id,date,lat,lon\nA,2004-05-31,41,69\nB,2004-06,41,69\nC,2004-07-01,41,69\n";
+    /// let june_30: PartialDate = "2004-06-30".parse()?;
+    /// let range = DateSpan::from_to(Some(june_30), None).expect("a range");
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?.date_range(range);
+    /// let ids: Vec<String> = reader.records().filter_map(Result::ok).map(|i| i.id).collect();
+    /// assert_eq!(ids, ["B", "C"]);
+    /// assert_eq!(reader.left_out_by_dates(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn date_range(mut self, range: DateSpan) -> IncidentReader<R> {
+        self.dates = Some((range, Arc::new(AtomicU64::new(0))));
+        self
+    }
+
+    /// How many incidents have been left out so far for falling outside the
+    /// [`date_range`](IncidentReader::date_range) (0 without one).
+    pub fn left_out_by_dates(&self) -> u64 {
+        self.dates
+            .as_ref()
+            .map_or(0, |(_, n)| n.load(Ordering::Relaxed))
+    }
+
+    /// Whether ids that repeat an earlier row's are reported.
+    pub fn checks_duplicate_ids(&self) -> bool {
+        self.seen.is_some()
+    }
+
+    /// Whether reading ended at an error (a read error, broken CSV quoting or broken JSON
+    /// structure) before the end of the input: the rows after it were not read.
+    pub fn stopped_early(&self) -> bool {
+        self.failed
+    }
+
+    /// The layout recognised from the header or first byte.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The name given to the input, as used in messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The incidents, one row or feature at a time: `Ok` for each good row, `Err` with the
+    /// row's [`Problem`] (file, line or feature, every fault found in the row) for each bad
+    /// one. A read error or broken JSON structure ends the iteration after one last `Err`.
+    pub fn records(&mut self) -> Records<'_, R> {
+        Records { reader: self }
+    }
+
+    fn next_record(&mut self) -> Option<Result<Incident, Problem>> {
+        if matches!(self.source, Source::GeoJson(_)) {
+            return self.next_feature();
+        }
+        #[cfg(feature = "parquet")]
+        if matches!(self.source, Source::Parquet(_)) {
+            return self.next_parquet_row();
+        }
+        self.next_csv_record()
+    }
+}
+
+/// The iterator returned by [`IncidentReader::records`].
+pub struct Records<'a, R: Read> {
+    reader: &'a mut IncidentReader<R>,
+}
+
+impl<R: Read> Iterator for Records<'_, R> {
+    type Item = Result<Incident, Problem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.reader.next_record()
+    }
+}
+
+/// Added to the message of an error that ends the reading of a file.
+pub(crate) const NOT_READ: &str = "reading stopped here: the rest of the file was not read";
