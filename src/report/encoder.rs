@@ -1,0 +1,371 @@
+//! [`RowEncoder`]: rows and typed features encoded into the bytes of one [`Format`], on any
+//! thread, into a [`Batch`] that a sink then writes in order.
+
+use std::fmt::Write as _;
+
+use geo::Geometry;
+use serde_json::Map;
+
+use super::{fixed_decimal, formats, table};
+use super::{Cell, ColumnKind, FeatureEncoder, Format, Schema, Value};
+
+type Json = serde_json::Value;
+
+/// Encodes rows in one [`Format`] into bytes, independently of where they go, so that rows can
+/// be encoded on several threads and written in order by one [`RowWriter`].
+#[derive(Clone, Debug)]
+pub(crate) struct RowEncoder {
+    pub(super) format: Format,
+    pub(super) columns: Vec<String>,
+    /// Each column's kind, when the layer declared a [`Schema`].
+    pub(super) kinds: Vec<ColumnKind>,
+    /// The text table's column widths, once its sink has measured them.
+    pub(super) table_widths: table::SharedWidths,
+}
+
+/// Features encoded by a [`FeatureEncoder`], ready for [`LayerSink::write_batch`]. Opaque:
+/// made empty with [`Batch::default`], filled by an encoder, emptied by the sink.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub(super) bytes: Vec<u8>,
+    pub(super) rows: u64,
+    /// For the text table: whether the rows are laid out (encoded once the column widths
+    /// were known), else each row is its cells' text for the sink to measure.
+    pub(super) laid_out: bool,
+    pub(super) scratch: String,
+    /// Features kept whole, for the formats of [`formats`] that are not text.
+    #[cfg_attr(not(feature = "formats"), allow(dead_code))]
+    pub(super) kept: Vec<formats::KeptFeature>,
+}
+
+impl Batch {
+    /// How many features it holds.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+}
+
+impl RowEncoder {
+    /// An encoder of rows with these `columns`.
+    pub(crate) fn new(format: Format, columns: &[&str]) -> RowEncoder {
+        RowEncoder {
+            format,
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            kinds: Vec::new(),
+            table_widths: table::SharedWidths::default(),
+        }
+    }
+
+    /// An encoder of the features of a layer with `schema`.
+    pub(crate) fn of_schema(format: Format, schema: &Schema) -> RowEncoder {
+        RowEncoder {
+            format,
+            columns: schema.names().map(str::to_string).collect(),
+            kinds: schema.columns.iter().map(|c| c.kind.clone()).collect(),
+            table_widths: table::SharedWidths::default(),
+        }
+    }
+
+    /// Appends one row to `batch`; `geometry` is used by GeoJSON only (`null` when `None`).
+    pub(crate) fn encode(
+        &self,
+        batch: &mut Batch,
+        cells: &[Cell<'_>],
+        geometry: Option<&Geometry<f64>>,
+    ) {
+        batch.rows += 1;
+        match self.format {
+            Format::Csv => {
+                for (i, c) in cells.iter().enumerate() {
+                    if i > 0 {
+                        batch.bytes.push(b',');
+                    }
+                    match c {
+                        // Numbers never need quoting.
+                        Cell::Float(x, d) => fixed_decimal::write_fixed(&mut batch.bytes, *x, *d),
+                        _ => csv_field(&mut batch.bytes, c.text_into(&mut batch.scratch)),
+                    }
+                }
+                if let [Cell::Empty] = cells {
+                    // A lone empty field, quoted so that the row is not a blank line.
+                    batch.bytes.extend_from_slice(b"\"\"");
+                }
+                batch.bytes.push(b'\n');
+            }
+            Format::Table => {
+                let mut row = std::mem::take(&mut batch.scratch);
+                row.clear();
+                let mut text = String::new();
+                for c in cells {
+                    table::push_cell(&mut row, c.text_into(&mut text));
+                }
+                self.push_table_row(batch, &row);
+                batch.scratch = row;
+            }
+            Format::Json | Format::GeoJson => {
+                let mut props = Map::new();
+                for (c, v) in self.columns.iter().zip(cells) {
+                    props.insert(c.clone(), v.to_json());
+                }
+                let value = if self.format == Format::Json {
+                    Json::Object(props)
+                } else {
+                    let mut f = Map::new();
+                    f.insert("type".into(), Json::from("Feature"));
+                    let g = geometry.map_or(Json::Null, |g| {
+                        serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(
+                            g,
+                        )))
+                        .unwrap_or(Json::Null)
+                    });
+                    f.insert("geometry".into(), g);
+                    f.insert("properties".into(), Json::Object(props));
+                    Json::Object(f)
+                };
+                if batch.rows > 1 {
+                    batch.bytes.extend_from_slice(b",\n");
+                }
+                // Writing a `Json` value into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut batch.bytes, &value);
+            }
+        }
+    }
+}
+
+impl RowEncoder {
+    /// Appends a table row (its cells put in `row` by [`table::push_cell`], `batch.rows`
+    /// already counting it): laid out if the widths are known when the batch's first row is
+    /// encoded, so that a batch is laid out whole or not at all.
+    pub(super) fn push_table_row(&self, batch: &mut Batch, row: &str) {
+        if batch.rows == 1 {
+            batch.laid_out = self.table_widths.get().is_some();
+        }
+        let widths = if batch.laid_out {
+            self.table_widths.get().map(Vec::as_slice)
+        } else {
+            None
+        };
+        table::encode_row(&mut batch.bytes, widths, row);
+    }
+}
+
+impl FeatureEncoder for RowEncoder {
+    /// CSV is written straight into the batch, values as they come; the other formats go
+    /// through the cells of [`RowEncoder::encode`].
+    fn encode(&self, batch: &mut Batch, geometry: Option<&Geometry<f64>>, values: &[Value<'_>]) {
+        if self.format == Format::Table {
+            let mut row = std::mem::take(&mut batch.scratch);
+            row.clear();
+            let mut text = String::new();
+            for (i, v) in values.iter().enumerate() {
+                text.clear();
+                match *v {
+                    Value::Text(t) => table::push_cell(&mut row, t),
+                    Value::Integer(n) => {
+                        table::push_cell(&mut row, itoa::Buffer::new().format(n));
+                    }
+                    Value::Float(x) => {
+                        let decimals = match self.kinds.get(i) {
+                            Some(ColumnKind::Float { decimals, .. }) => *decimals,
+                            _ => 6,
+                        };
+                        fixed_decimal::push_fixed(&mut text, x, decimals);
+                        table::push_cell(&mut row, &text);
+                    }
+                    Value::Date(d) => {
+                        let _ = write!(text, "{d}");
+                        table::push_cell(&mut row, &text);
+                    }
+                    Value::Empty => table::push_cell(&mut row, ""),
+                }
+            }
+            batch.rows += 1;
+            self.push_table_row(batch, &row);
+            batch.scratch = row;
+            return;
+        }
+        if self.format != Format::Csv {
+            let cells: Vec<Cell<'_>> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Cell::of(v, self.kinds.get(i)))
+                .collect();
+            RowEncoder::encode(self, batch, &cells, geometry);
+            return;
+        }
+        batch.rows += 1;
+        let bytes = &mut batch.bytes;
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                bytes.push(b',');
+            }
+            match *v {
+                Value::Text(t) => csv_field(bytes, t),
+                Value::Integer(n) => {
+                    bytes.extend_from_slice(itoa::Buffer::new().format(n).as_bytes())
+                }
+                Value::Float(x) => match self.kinds.get(i) {
+                    Some(ColumnKind::Float { decimals, .. }) => {
+                        fixed_decimal::write_fixed(bytes, x, *decimals)
+                    }
+                    _ => {
+                        let _ = std::io::Write::write_fmt(bytes, format_args!("{x}"));
+                    }
+                },
+                Value::Date(d) => write_date(bytes, d),
+                Value::Empty => {}
+            }
+        }
+        if matches!(values, [Value::Empty] | [Value::Text("")]) {
+            // A lone empty field, quoted so that the row is not a blank line.
+            bytes.extend_from_slice(b"\"\"");
+        }
+        bytes.push(b'\n');
+    }
+}
+
+/// Appends `d` as jiff writes it (`YYYY-MM-DD`), without the formatting machinery for the
+/// years 0 to 9999 (a row of the incident layer has two dates).
+pub(super) fn write_date(out: &mut Vec<u8>, d: jiff::civil::Date) {
+    let year = i32::from(d.year());
+    if !(0..=9999).contains(&year) {
+        let _ = std::io::Write::write_fmt(out, format_args!("{d}"));
+        return;
+    }
+    let digit = |n: i32| b'0' + (n % 10) as u8;
+    let (month, day) = (i32::from(d.month()), i32::from(d.day()));
+    out.extend_from_slice(&[
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ]);
+}
+
+/// Appends one CSV field as the `csv` crate writes it (RFC 4180, `QuoteStyle::Necessary`):
+/// quoted, with quotes doubled, when it holds a comma, a quote or a line break.
+pub(super) fn csv_field(out: &mut Vec<u8>, field: &str) {
+    let bytes = field.as_bytes();
+    if bytes
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.push(b'"');
+        for &b in bytes {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Column;
+    use proptest::prelude::*;
+
+    /// The same record written by the `csv` crate's writer.
+    fn by_csv_crate(fields: &[String]) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        w.write_record(fields).expect("writing into a Vec");
+        w.into_inner().expect("flushing into a Vec")
+    }
+
+    #[test]
+    fn dates_are_written_as_jiff_writes_them() {
+        let first = jiff::civil::date(-9999, 1, 1);
+        let mut d = first;
+        // Every 97th day over the whole calendar, and the ends.
+        while let Ok(next) = d.checked_add(jiff::Span::new().days(97)) {
+            let mut out = Vec::new();
+            write_date(&mut out, d);
+            assert_eq!(String::from_utf8_lossy(&out), d.to_string());
+            d = next;
+        }
+        for d in [
+            jiff::civil::date(9999, 12, 31),
+            jiff::civil::date(0, 1, 1),
+            first,
+        ] {
+            let mut out = Vec::new();
+            write_date(&mut out, d);
+            assert_eq!(String::from_utf8_lossy(&out), d.to_string());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        /// CSV rows are byte for byte what the `csv` crate writes.
+        #[test]
+        fn csv_rows_match_the_csv_crate(
+            fields in prop::collection::vec("[a-c,\"\r\n ;\t\u{e9}]{0,6}", 1..5)
+        ) {
+            let cells: Vec<Cell<'_>> = fields.iter().map(|f| Cell::text(f.as_str())).collect();
+            let mut chunk = Batch::default();
+            RowEncoder::new(Format::Csv, &["x"]).encode(&mut chunk, &cells, None);
+            let want = by_csv_crate(&fields);
+            prop_assert_eq!(
+                String::from_utf8_lossy(&chunk.bytes),
+                String::from_utf8_lossy(&want)
+            );
+        }
+
+        /// Typed values encode to the same bytes as the cells they stand for, in every
+        /// format (the decimals of a number coming from its column).
+        #[test]
+        fn values_encode_as_their_cells(
+            row in prop::collection::vec(
+                prop_oneof![
+                    "[a-c,\"\r\n ;\t\u{e9}]{0,6}".prop_map(|t| (Column::text("t"), Cell::text(t))),
+                    (any::<f64>(), 0usize..20)
+                        .prop_map(|(x, d)| (Column::float("f", d, "m"), Cell::Float(x, d))),
+                    (-1e7..1e7f64, 0usize..7)
+                        .prop_map(|(x, d)| (Column::float("f", d, ""), Cell::Float(x, d))),
+                    any::<i64>().prop_map(|i| (Column::integer("i"), Cell::Int(i))),
+                    Just((Column::word("w"), Cell::Empty)),
+                ],
+                1..6,
+            ),
+            rows in 1usize..3,
+        ) {
+            let schema = Schema {
+                columns: row.iter().map(|(c, _)| c.clone()).collect(),
+                has_geometry: true,
+            };
+            let cells: Vec<Cell<'_>> = row.iter().map(|(_, c)| c.clone()).collect();
+            let values: Vec<Value<'_>> = cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(t) => Value::Text(t),
+                    Cell::Float(x, _) => Value::Float(*x),
+                    Cell::Int(i) => Value::Integer(*i),
+                    Cell::Empty => Value::Empty,
+                })
+                .collect();
+            for format in [Format::Csv, Format::Json, Format::GeoJson, Format::Table] {
+                let encoder = RowEncoder::of_schema(format, &schema);
+                let point = Geometry::Point(geo::Point::new(69.1, 41.4));
+                let (mut built, mut given) = (Batch::default(), Batch::default());
+                for _ in 0..rows {
+                    encoder.encode(&mut built, &cells, Some(&point));
+                    FeatureEncoder::encode(&encoder, &mut given, Some(&point), &values);
+                }
+                prop_assert_eq!(&given.bytes, &built.bytes, "{:?}", format);
+                prop_assert_eq!(given.rows, built.rows);
+            }
+        }
+    }
+}
