@@ -171,3 +171,114 @@ fn every_dyad_has_a_known_delimitation_status_every_year_since_1992() -> TestRes
     }
     Ok(())
 }
+
+/// `bordertrack regimes --on WORD --as-of DATE [--dyad D]`: rows keyed by regime id.
+fn regimes(dir: &Workdir, args: &[&str]) -> Result<HashMap<String, Row>, BoxError> {
+    let mut all = vec!["regimes", "--format", "csv"];
+    all.extend_from_slice(args);
+    let (_, rows) = csv_rows(&stdout_of(&mut dir.bordertrack(&all))?)?;
+    let mut by_id = HashMap::new();
+    for r in rows {
+        by_id.insert(cell(&r, "regime_id")?.to_string(), r);
+    }
+    Ok(by_id)
+}
+
+/// `bordertrack segments ARGS… --format csv`: the segment ids listed.
+fn segment_ids(dir: &Workdir, args: &[&str]) -> Result<Vec<String>, BoxError> {
+    let mut all = vec!["segments", "--format", "csv"];
+    all.extend_from_slice(args);
+    let (_, rows) = csv_rows(&stdout_of(&mut dir.bordertrack(&all))?)?;
+    rows.iter()
+        .map(|r| Ok(cell(r, "segment_id")?.to_string()))
+        .collect()
+}
+
+/// The Kazakh fence of October 2006 (Saryagash and Maktaaral districts) is placed on the
+/// KAZ-UZB line: in 2007 it lies on the Shardara–Keles segment only, before October 2006 there
+/// is no fence; its two stretches make the 45 km the sources give.
+#[test]
+fn the_kazakh_fence_of_2006_lies_on_the_saryagash_and_maktaaral_stretch() -> TestResult {
+    let dir = Workdir::new()?;
+    let args = ["--on", "fenced", "--dyad", "KAZ-UZB", "--as-of"];
+    let listed = |date: &str| {
+        let mut a = args.to_vec();
+        a.push(date);
+        segment_ids(&dir, &a)
+    };
+    assert_eq!(listed("2007-01-01")?, ["KAZ-UZB-05"]);
+    assert!(listed("2006-06-01")?.is_empty());
+    let fences = regimes(
+        &dir,
+        &[
+            "--on",
+            "fenced",
+            "--dyad",
+            "KAZ-UZB",
+            "--as-of",
+            "2007-01-01",
+        ],
+    )?;
+    let mut km = 0.0;
+    for id in [
+        "kaz-uzb-kazakh-fence-2006-saryagash",
+        "kaz-uzb-kazakh-fence-2006-maktaaral",
+    ] {
+        let r = fences.get(id).ok_or(format!("{id} not listed"))?;
+        assert_eq!(cell(r, "extent")?, "approximate");
+        km += num(r, "to_km")? - num(r, "from_km")?;
+    }
+    assert!((km - 45.0).abs() < 0.01, "{km} km fenced");
+    // Saryagash (the district centre) lies on the Saryagash stretch.
+    let here =
+        stdout_of(&mut dir.bordertrack(["locate", "69.16667", "41.46667", "--format", "csv"]))?;
+    let (_, located) = csv_rows(&here)?;
+    let chainage = num(located.first().ok_or("not located")?, "chainage_km")?;
+    let sary = &fences["kaz-uzb-kazakh-fence-2006-saryagash"];
+    assert!(num(sary, "from_km")? < chainage && chainage < num(sary, "to_km")?);
+    Ok(())
+}
+
+/// The Uzbek mines around the Sokh and Shakhimardan exclaves (2000) are placed on their rings:
+/// in June 2001 `segments --on mined` lists both rings; Shakhimardan was cleared by September
+/// 2004, Sokh in October 2005.
+#[test]
+fn the_uzbek_mines_around_the_exclaves_lie_on_their_rings() -> TestResult {
+    let dir = Workdir::new()?;
+    let mined = |date: &str| segment_ids(&dir, &["--on", "mined", "--as-of", date]);
+    let in_2001 = mined("2001-06-01")?;
+    for ring in ["KGZ-UZB-04", "KGZ-UZB-05"] {
+        assert!(
+            in_2001.iter().any(|s| s == ring),
+            "{ring} not mined in 2001: {in_2001:?}"
+        );
+    }
+    let located = regimes(
+        &dir,
+        &[
+            "--on",
+            "mined",
+            "--dyad",
+            "KGZ-UZB",
+            "--as-of",
+            "2004-12-01",
+        ],
+    )?;
+    assert!(located.contains_key("kgz-uzb-uzbek-mines-sokh"));
+    assert!(!located.contains_key("kgz-uzb-uzbek-mines-shakhimardan"));
+    let sokh = &located["kgz-uzb-uzbek-mines-sokh"];
+    assert_eq!(cell(sokh, "extent")?, "approximate");
+    let after = regimes(
+        &dir,
+        &[
+            "--on",
+            "mined",
+            "--dyad",
+            "KGZ-UZB",
+            "--as-of",
+            "2006-01-01",
+        ],
+    )?;
+    assert!(!after.contains_key("kgz-uzb-uzbek-mines-sokh"), "{after:?}");
+    Ok(())
+}

@@ -124,6 +124,45 @@ fn the_natural_earth_excerpt_gives_a_dataset_that_validates_and_answers() -> Tes
     Ok(())
 }
 
+/// Real Natural Earth lines with `FEATURECLA` "Disputed (please verify)" (Hala'ib on the
+/// Egypt–Sudan line, a stretch of the Croatia–Slovenia line): the imported dataset validates,
+/// `segments --on disputed` lists exactly those two and not the Egypt–Sudan line along 22°N
+/// beside them, and Egypt's own view (`FCLASS_EG`) of the Hala'ib line becomes a claim.
+#[test]
+fn the_natural_earth_disputed_excerpt_answers_segments_on_disputed() -> TestResult {
+    let w = Workdir::new()?;
+    let file = arg("natural-earth-disputed-excerpt.geojson");
+    stdout_of(&mut w.bordertrack([
+        "import",
+        "natural-earth",
+        &file,
+        "--date",
+        "2022-05-12",
+        "--ne-version",
+        "5.1.1",
+        "-o",
+        "ne",
+    ]))?;
+    validates(&w, "ne")?;
+    let all = segment_ids(&w, "ne", &["--as-of", "2023-01-01"])?;
+    assert_eq!(all, ["EGY-SDN-01", "EGY-SDN-02", "HRV-SVN-01"]);
+    let disputed = segment_ids(&w, "ne", &["--on", "disputed", "--as-of", "2023"])?;
+    assert_eq!(disputed, ["EGY-SDN-02", "HRV-SVN-01"]);
+    let egypt = segment_ids(
+        &w,
+        "ne",
+        &["--on", "disputed", "--as-of", "2023", "--pov", "EGY"],
+    )?;
+    assert_eq!(
+        egypt,
+        ["HRV-SVN-01"],
+        "Egypt does not hold its line disputed"
+    );
+    let claims = std::fs::read_to_string(w.join("ne/claims.geojson"))?;
+    assert!(claims.contains("\"party\":\"EGY\"") && claims.contains("EGY-SDN-02"));
+    Ok(())
+}
+
 #[test]
 fn the_synthetic_lsib_lines_give_a_dataset_that_validates_and_answers() -> TestResult {
     let w = Workdir::new()?;
