@@ -186,10 +186,11 @@ mod tests {
         assert!(year.demarcation_ambiguous_m > 0.0, "{year:?}");
     }
 
-    /// Before the 2001 treaty nothing is recorded: all unknown, and counted as such.
+    /// Before independence (the first rows are of 1991) nothing is recorded: all unknown, and
+    /// counted as such.
     #[test]
     fn unknown_has_its_own_length() {
-        let s = stats("KAZ-UZB", "2000-06-01");
+        let s = stats("KAZ-UZB", "1990-06-01");
         assert_partitions(&s);
         assert!(
             (s.delimitation_unknown_m - s.length_m).abs() < 1e-6,
