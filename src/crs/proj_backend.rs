@@ -15,14 +15,14 @@ use proj::Proj;
 use super::{Crs, CrsError, Direction};
 
 /// One PROJ object per CRS definition and direction, for this thread.
-struct Cached {
+struct ThreadProjCache {
     definition: String,
     direction: Direction,
     proj: Proj,
 }
 
 thread_local! {
-    static PROJ_OBJECTS: RefCell<Vec<Cached>> = const { RefCell::new(Vec::new()) };
+    static PROJ_OBJECTS: RefCell<Vec<ThreadProjCache>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Builds the operation once on this thread, so that an unusable CRS fails early.
@@ -86,7 +86,7 @@ fn with_proj<T>(
                         crs: crs.to_string(),
                         message: error.to_string(),
                     })?;
-                objects.push(Cached {
+                objects.push(ThreadProjCache {
                     definition: definition.to_string(),
                     direction,
                     proj,

@@ -4,7 +4,7 @@
 use geo::{Coord, LineString};
 
 use super::files::ShownNames;
-use super::validate::{self, Loaded, Rejected};
+use super::validate::{self, LoadedFiles, Rejected};
 use super::Dataset;
 use crate::{
     Error, Incident, Instrument, Location, Place, Problem, RegimeChange, Result, Segment, Source,
@@ -141,7 +141,7 @@ impl DatasetBuilder {
             }
         }
         let numbered = |n: usize| n as u64 + 1;
-        let loaded = Loaded {
+        let loaded = LoadedFiles {
             names: &names,
             sources: Some(
                 self.sources

@@ -209,7 +209,7 @@ impl Dataset {
             .map(|t| regimes::read(&t, &mut problems, &mut rejected.regimes))
             .unwrap_or_default();
 
-        let loaded = validate::Loaded {
+        let loaded = validate::LoadedFiles {
             names: files.names(),
             sources,
             instruments,

@@ -167,7 +167,7 @@ fn site(
 }
 
 /// What the cross-file checks of regimes need to know besides the dataset.
-pub(crate) struct Known<'a> {
+pub(crate) struct RegimeCheckContext<'a> {
     pub file: &'a str,
     pub rejected: &'a Rejected,
     pub sources_read: bool,
@@ -182,7 +182,7 @@ pub(crate) struct Known<'a> {
 pub(crate) fn check(
     data: &Dataset,
     changes: &[RegimeChange],
-    known: &Known<'_>,
+    known: &RegimeCheckContext<'_>,
     problems: &mut Vec<Problem>,
 ) {
     let rejected = known.rejected;

@@ -24,7 +24,7 @@ const IN_FORCE_BASIS: &str = "with changes dated by entry into force";
 
 /// Everything read from the files, with where each record came from. A file that could not
 /// be read as a whole is `None`: references into it are not checked (its problem is reported).
-pub(crate) struct Loaded<'a> {
+pub(crate) struct LoadedFiles<'a> {
     pub names: &'a ShownNames,
     pub sources: Option<Vec<(u64, Source)>>,
     pub instruments: Option<Vec<(u64, Instrument)>>,
@@ -72,7 +72,7 @@ fn feature(index: usize, id: &str) -> Location {
 
 /// Runs every cross-file check and builds the dataset (which is discarded when problems were
 /// found).
-pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
+pub(crate) fn check(l: LoadedFiles<'_>, problems: &mut Vec<Problem>) -> Dataset {
     let name = |file: &'static str| l.names.of(file);
     let (n_sources, n_instruments, n_segments) = (
         name("sources.csv"),
@@ -273,7 +273,7 @@ pub(crate) fn check(l: Loaded<'_>, problems: &mut Vec<Problem>) -> Dataset {
         claims: Vec::new(),
         regime_changes: Vec::new(),
     };
-    let known = super::regimes::Known {
+    let known = super::regimes::RegimeCheckContext {
         file: name("regimes.csv"),
         rejected,
         sources_read,

@@ -66,7 +66,7 @@ pub struct CountryFile {
 /// malformed (every such problem is listed).
 pub fn read_country_polygons(text: &str, file: &str) -> Result<CountryFile, Error> {
     let whole = |m: String| Error::Invalid(vec![Problem::new(file, Location::File, m)]);
-    let top: Top = serde_json::from_str(text).map_err(|e| whole(format!("not JSON: {e}")))?;
+    let top: TopLevel = serde_json::from_str(text).map_err(|e| whole(format!("not JSON: {e}")))?;
     let features = match top.kind.as_str() {
         "FeatureCollection" => geojson_features(top, file)?,
         "Topology" => topojson_features(text, file)?,
@@ -170,7 +170,7 @@ fn country_code(props: &Map<String, Value>, id: Option<&Value>) -> Result<String
 }
 
 #[derive(Deserialize)]
-struct Top<'a> {
+struct TopLevel<'a> {
     #[serde(rename = "type")]
     kind: String,
     #[serde(borrow, default)]
@@ -228,7 +228,7 @@ fn polygon(rings: RawPolygon) -> Option<Polygon<f64>> {
     Some(Polygon::new(exterior, rings.collect()))
 }
 
-fn geojson_features(top: Top, file: &str) -> Result<Vec<Feature>, Error> {
+fn geojson_features(top: TopLevel, file: &str) -> Result<Vec<Feature>, Error> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for (index, f) in top.features.unwrap_or_default().into_iter().enumerate() {

@@ -65,8 +65,8 @@ pub fn dataset_of_lines(
     file: &str,
 ) -> (ImportedDataset, Vec<Problem>) {
     let mut skipped = Vec::new();
-    type Pieces<'l> = Vec<(&'l BoundaryLine, Vec<Coord<f64>>)>;
-    let mut by_dyad: BTreeMap<(String, String), Pieces<'_>> = BTreeMap::new();
+    type PartsOfLines<'l> = Vec<(&'l BoundaryLine, Vec<Coord<f64>>)>;
+    let mut by_dyad: BTreeMap<(String, String), PartsOfLines<'_>> = BTreeMap::new();
     for line in lines {
         let flip = line.left > line.right;
         let (a, b) = if flip {

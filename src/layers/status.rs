@@ -25,7 +25,7 @@ pub struct StatusInterval {
 }
 
 /// One change of one segment: its first day and what it sets.
-struct Step {
+struct SegmentChange {
     day: Date,
     delimitation: Option<Delimitation>,
     demarcation: Option<Demarcation>,
@@ -52,10 +52,10 @@ pub fn status_intervals(timelines: &StatusTimelines, segment_index: usize) -> Ve
     let dels = timelines.delimitation_events(segment_index);
     let dems = timelines.demarcation_events(segment_index);
     // Every change in date order.
-    let mut steps: Vec<Step> = Vec::with_capacity(dels.len() + dems.len());
+    let mut steps: Vec<SegmentChange> = Vec::with_capacity(dels.len() + dems.len());
     for e in dels {
         if let Some(since) = e.effective.as_partial() {
-            steps.push(Step {
+            steps.push(SegmentChange {
                 day: e.effective.first,
                 delimitation: Some(e.value),
                 demarcation: None,
@@ -66,7 +66,7 @@ pub fn status_intervals(timelines: &StatusTimelines, segment_index: usize) -> Ve
     }
     for e in dems {
         if let Some(since) = e.effective.as_partial() {
-            steps.push(Step {
+            steps.push(SegmentChange {
                 day: e.effective.first,
                 delimitation: None,
                 demarcation: Some(e.value),
@@ -85,7 +85,7 @@ pub fn status_intervals(timelines: &StatusTimelines, segment_index: usize) -> Ve
         change: None,
     };
     let mut out = Vec::with_capacity(steps.len() + 1);
-    for Step {
+    for SegmentChange {
         day,
         delimitation: del,
         demarcation: dem,

@@ -250,7 +250,7 @@ impl Borders {
             all: options.all_rows,
             check_ids: rows.checks_ids(),
             max_problems_per_kind: options.max_problems_per_kind,
-            spare: Default::default(),
+            buffer_pool: Default::default(),
         };
         run::run(&classifier, rows, options, sink, problem)
     }

@@ -33,7 +33,7 @@ const BLOCK_ROWS: usize = 16_384;
 const IN_FLIGHT_PER_THREAD: usize = 3;
 
 /// What one block produced: encoded features and the problems met, in input order.
-struct Done {
+struct BlockOutput {
     batch: Batch,
     /// The problems kept ([`Tally::keep`]), in input order.
     problems: HeldProblems,
@@ -75,7 +75,7 @@ enum Work {
 
 /// What a worker gives back.
 enum WorkResult {
-    Done(Box<Done>),
+    BlockOutput(Box<BlockOutput>),
     /// Rows converted, for the calling thread to check their ids.
     Converted(Vec<Row>),
 }
@@ -95,38 +95,38 @@ pub(super) struct Classifier<'a> {
     pub max_problems_per_kind: Option<u64>,
     /// Buffers kept for reuse between blocks (a block's buffers take a few hundred KiB,
     /// which the allocator would otherwise hand out as fresh pages each time).
-    pub spare: Mutex<SpareBuffers>,
+    pub buffer_pool: Mutex<BufferPool>,
 }
 
-/// Buffers for reuse, see [`Classifier::spare`].
+/// Buffers for reuse, see [`Classifier::buffer_pool`].
 #[derive(Default)]
-pub(super) struct SpareBuffers {
+pub(super) struct BufferPool {
     incidents: Vec<Vec<Incident>>,
     rows: Vec<Vec<Row>>,
     batches: Vec<Batch>,
 }
 
 impl Classifier<'_> {
-    /// Takes spare buffers (or new ones) with `f`.
-    fn take_spare<T: Default>(&self, f: impl FnOnce(&mut SpareBuffers) -> Option<T>) -> T {
-        self.spare
+    /// Takes pooled buffers (or new ones) with `f`.
+    fn take_from_pool<T: Default>(&self, f: impl FnOnce(&mut BufferPool) -> Option<T>) -> T {
+        self.buffer_pool
             .lock()
             .ok()
             .and_then(|mut s| f(&mut s))
             .unwrap_or_default()
     }
 
-    /// Keeps buffers for reuse.
-    fn keep(&self, f: impl FnOnce(&mut SpareBuffers)) {
-        if let Ok(mut s) = self.spare.lock() {
+    /// Puts buffers back in the pool for reuse.
+    fn return_to_pool(&self, f: impl FnOnce(&mut BufferPool)) {
+        if let Ok(mut s) = self.buffer_pool.lock() {
             f(&mut s);
         }
     }
 
     /// Does one unit of work.
     fn work(&self, work: Work) -> WorkResult {
-        let mut d = Done {
-            batch: self.take_spare(|s| s.batches.pop()),
+        let mut d = BlockOutput {
+            batch: self.take_from_pool(|s| s.batches.pop()),
             problems: HeldProblems::default(),
             tally: Tally {
                 limit: self.max_problems_per_kind,
@@ -160,7 +160,7 @@ impl Classifier<'_> {
                 self.classify(&incidents, &befores, &mut d, &mut date);
                 drop(incidents);
                 rows.clear();
-                self.keep(|s| s.rows.push(rows));
+                self.return_to_pool(|s| s.rows.push(rows));
             }
             Work::Block(block) => {
                 let Some(parser) = &self.parser else {
@@ -169,16 +169,16 @@ impl Classifier<'_> {
                         Location::File,
                         "a block of rows without a converter (a bug: please report it)",
                     ));
-                    return WorkResult::Done(Box::new(d));
+                    return WorkResult::BlockOutput(Box::new(d));
                 };
                 if self.check_ids {
-                    let mut rows = self.take_spare(|s| s.rows.pop());
+                    let mut rows = self.take_from_pool(|s| s.rows.pop());
                     parser.parse_block(block, &mut rows);
                     return WorkResult::Converted(rows);
                 }
                 // The rows are converted into incidents kept from block to block (their text
                 // buffers reused), then classified together.
-                let mut incidents = self.take_spare(|s| s.incidents.pop());
+                let mut incidents = self.take_from_pool(|s| s.incidents.pop());
                 let mut befores = Vec::new();
                 let (tally, held) = (&mut d.tally, &mut d.problems);
                 let n = parser.convert_into(block, &mut incidents, |before, p| {
@@ -189,10 +189,10 @@ impl Classifier<'_> {
                 });
                 let converted = incidents.get(..n).unwrap_or(&[]);
                 self.classify(converted, &befores, &mut d, &mut date);
-                self.keep(|s| s.incidents.push(incidents));
+                self.return_to_pool(|s| s.incidents.push(incidents));
             }
         }
-        WorkResult::Done(Box::new(d))
+        WorkResult::BlockOutput(Box::new(d))
     }
 
     /// Classifies and encodes `incidents` into `d` in their order. The problems already held
@@ -203,7 +203,7 @@ impl Classifier<'_> {
         &self,
         incidents: &[I],
         befores: &[usize],
-        d: &mut Done,
+        d: &mut BlockOutput,
         date: &mut String,
     ) {
         // Problems met while classifying (rare), each with the incident it is about.
@@ -244,7 +244,7 @@ impl Classifier<'_> {
         &self,
         inc: &Incident,
         m: std::result::Result<Option<IncidentMatch>, QueryError>,
-        d: &mut Done,
+        d: &mut BlockOutput,
         date: &mut String,
     ) -> Option<Problem> {
         let m = match m {
@@ -367,7 +367,7 @@ pub(super) fn run<R: Read>(
     };
     // Each problem delivered, read back from its block into one reused value.
     let mut held = Problem::new("", crate::Location::File, "");
-    let mut write = |mut d: Done| -> Result<Option<Stop>> {
+    let mut write = |mut d: BlockOutput| -> Result<Option<Stop>> {
         let mut problems = d.problems.reader();
         while problems.next_into(&mut held) {
             let p = &held;
@@ -395,7 +395,7 @@ pub(super) fn run<R: Read>(
             );
         }
         sink.write_batch(&mut d.batch).map_err(Error::Write)?;
-        classifier.keep(|s| s.batches.push(d.batch));
+        classifier.return_to_pool(|s| s.batches.push(d.batch));
         Ok(None)
     };
     let threads = rayon::current_num_threads().max(1);
@@ -410,8 +410,8 @@ pub(super) fn run<R: Read>(
                 let _ = tx.send((seq, out));
             });
         };
-        let (mut handed, mut handled) = (0u64, 0u64);
-        let mut back: BTreeMap<u64, std::thread::Result<WorkResult>> = BTreeMap::new();
+        let (mut spawned, mut written) = (0u64, 0u64);
+        let mut arrived_early: BTreeMap<u64, std::thread::Result<WorkResult>> = BTreeMap::new();
         let mut input_left = true;
         loop {
             if options
@@ -420,25 +420,25 @@ pub(super) fn run<R: Read>(
             {
                 return Ok(Some(Stop::Interrupted));
             }
-            while input_left && handed - handled < in_flight {
+            while input_left && spawned - written < in_flight {
                 match rows.next(threads) {
                     Some(work) => {
-                        spawn(handed, work);
-                        handed += 1;
+                        spawn(spawned, work);
+                        spawned += 1;
                     }
                     None => input_left = false,
                 }
             }
-            if handled == handed {
+            if written == spawned {
                 return Ok(None);
             }
             let out = loop {
-                if let Some(out) = back.remove(&handled) {
+                if let Some(out) = arrived_early.remove(&written) {
                     break out;
                 }
                 match rx.recv() {
                     Ok((seq, out)) => {
-                        back.insert(seq, out);
+                        arrived_early.insert(seq, out);
                     }
                     Err(_) => {
                         return Err(Error::Write(std::io::Error::other(
@@ -447,9 +447,9 @@ pub(super) fn run<R: Read>(
                     }
                 }
             };
-            handled += 1;
+            written += 1;
             match out {
-                Ok(WorkResult::Done(d)) => {
+                Ok(WorkResult::BlockOutput(d)) => {
                     if let Some(stop) = write(*d)? {
                         return Ok(Some(stop));
                     }
@@ -460,8 +460,8 @@ pub(super) fn run<R: Read>(
                             r.check_id(row);
                         }
                     }
-                    spawn(handed, Work::Rows(converted));
-                    handed += 1;
+                    spawn(spawned, Work::Rows(converted));
+                    spawned += 1;
                 }
                 Err(panic) => resume_unwind(panic),
             }

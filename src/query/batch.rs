@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use geo::Point;
 
-use super::locate::{BorderIndex, Found, IncidentMatch, IncidentQuery, Pending};
+use super::locate::{BorderIndex, FoundLine, IncidentMatch, IncidentQuery, IncidentSearch};
 use super::status::StatusTimelines;
 use crate::spatial::QueryError;
 use crate::Incident;
@@ -65,7 +65,7 @@ impl BorderIndex {
                 b.pending.extend(b.order.iter().filter_map(|&k| {
                     let i = (k & u64::from(u32::MAX)) as u32;
                     part.get(i as usize)
-                        .map(|inc| Pending::of(inc.borrow(), query, i))
+                        .map(|inc| IncidentSearch::of(inc.borrow(), query, i))
                 }));
                 // Answers other than "nothing" are kept in search order; each incident's place
                 // says where its answer is (a small array: its writes at random stay in cache).
@@ -83,7 +83,7 @@ impl BorderIndex {
                 }
                 for (i, (inc, &a)) in part.iter().zip(&b.answer_of).enumerate() {
                     let m = b.found.get(a as usize).copied().unwrap_or(Ok(None));
-                    let q = Pending::of(inc.borrow(), query, 0);
+                    let q = IncidentSearch::of(inc.borrow(), query, 0);
                     f(
                         start + i,
                         m.map(|m| m.and_then(|m| self.matched(timelines, &m, &q, query))),
@@ -105,9 +105,9 @@ struct Batch {
     /// Each incident's Morton key, shifted up, with its position in the low 32 bits.
     order: Vec<u64>,
     /// The incidents' searches, in key order.
-    pending: Vec<Pending>,
+    pending: Vec<IncidentSearch>,
     /// The answers other than "nothing", in search order.
-    found: Vec<std::result::Result<Option<Found>, QueryError>>,
+    found: Vec<std::result::Result<Option<FoundLine>, QueryError>>,
     /// Where in `found` each incident's answer is ([`NOTHING`]: nothing found), in the
     /// incidents' order.
     answer_of: Vec<u32>,

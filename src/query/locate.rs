@@ -66,7 +66,7 @@ impl ImpreciseLine {
     fn within_reach(
         &self,
         at: &Query,
-        q: &Pending,
+        q: &IncidentSearch,
     ) -> std::result::Result<Option<LineMatch>, QueryError> {
         let reach_m = q.reach_m + self.precision_m;
         if !self.index.may_be_within(at, reach_m) {
@@ -288,7 +288,7 @@ impl BorderIndex {
         incident: &Incident,
         query: &IncidentQuery,
     ) -> std::result::Result<Option<IncidentMatch>, QueryError> {
-        let q = Pending::of(incident, query, 0);
+        let q = IncidentSearch::of(incident, query, 0);
         Ok(self
             .find(timelines, &q, query)?
             .and_then(|m| self.matched(timelines, &m, &q, query)))
@@ -298,9 +298,9 @@ impl BorderIndex {
     pub(super) fn find(
         &self,
         timelines: &StatusTimelines,
-        q: &Pending,
+        q: &IncidentSearch,
         query: &IncidentQuery,
-    ) -> std::result::Result<Option<Found>, QueryError> {
+    ) -> std::result::Result<Option<FoundLine>, QueryError> {
         // The index offers every line that may lie within reach; when it offers only one of
         // the incident's dyad, that is the match and there can be no alternative to look for.
         let mut offered = 0usize;
@@ -342,7 +342,7 @@ impl BorderIndex {
         // and may be the match.
         // (Offered when they may lie within reach: the alternatives are then looked for.)
         if self.imprecise.is_empty() {
-            return Ok(best.map(|line| Found {
+            return Ok(best.map(|line| FoundLine {
                 line,
                 others_near: offered > 1,
             }));
@@ -370,7 +370,7 @@ impl BorderIndex {
                 best = Some(m);
             }
         }
-        Ok(best.map(|line| Found {
+        Ok(best.map(|line| FoundLine {
             line,
             others_near: offered > 1,
         }))
@@ -382,8 +382,8 @@ impl BorderIndex {
     pub(super) fn matched(
         &self,
         timelines: &StatusTimelines,
-        found: &Found,
-        q: &Pending,
+        found: &FoundLine,
+        q: &IncidentSearch,
         query: &IncidentQuery,
     ) -> Option<IncidentMatch> {
         let m = &found.line;
@@ -416,7 +416,7 @@ impl BorderIndex {
         &self,
         timelines: &StatusTimelines,
         matched: usize,
-        q: &Pending,
+        q: &IncidentSearch,
     ) -> Vec<Alternative> {
         ALTERNATIVES.with(|near| {
             let Ok(mut near) = near.try_borrow_mut() else {
@@ -472,7 +472,7 @@ impl BorderIndex {
 
 /// The line an incident was found on.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Found {
+pub(super) struct FoundLine {
     line: LineMatch,
     /// Whether the index offered other lines (of the incident's dyad, when it names one) that
     /// may lie within reach: only then are alternatives looked for.
@@ -481,7 +481,7 @@ pub(super) struct Found {
 
 /// What an incident is searched for with.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Pending {
+pub(super) struct IncidentSearch {
     /// The incident's position in its chunk.
     pub(super) position: u32,
     point: Point<f64>,
@@ -495,9 +495,9 @@ pub(super) struct Pending {
     dyad: Option<Dyad>,
 }
 
-impl Pending {
-    pub(super) fn of(incident: &Incident, query: &IncidentQuery, position: u32) -> Pending {
-        Pending {
+impl IncidentSearch {
+    pub(super) fn of(incident: &Incident, query: &IncidentQuery, position: u32) -> IncidentSearch {
+        IncidentSearch {
             position,
             point: incident.point,
             reach_m: query.within_m + incident.precision_m,

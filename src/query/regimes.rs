@@ -56,7 +56,7 @@ pub struct RegimeLength {
 }
 
 #[derive(Debug)]
-struct Track {
+struct RegimeTimeline {
     first: usize,
     timeline: Timeline<Option<RegimeState>, usize>,
     /// For a crossing, the segment of its dyad nearest its place, if one is within reach.
@@ -67,7 +67,7 @@ struct Track {
 /// one.
 #[derive(Debug)]
 pub struct RegimeTimelines {
-    tracks: Vec<Track>,
+    tracks: Vec<RegimeTimeline>,
 }
 
 impl RegimeTimelines {
@@ -95,7 +95,7 @@ impl RegimeTimelines {
                         by: i,
                     })
                     .collect();
-                Track {
+                RegimeTimeline {
                     first,
                     timeline: Timeline::new(None, events),
                     segment: crossing_segment(data, index, &changes[first]),
@@ -205,7 +205,7 @@ impl RegimeTimelines {
 
 /// The km of a regime: its stretch's, else the length its rows give (the row that set the
 /// state known, else the latest row giving one).
-fn km_of(changes: &[RegimeChange], t: &Track, s: &RegimeStatus) -> Option<f64> {
+fn km_of(changes: &[RegimeChange], t: &RegimeTimeline, s: &RegimeStatus) -> Option<f64> {
     let first = &changes[t.first];
     if let RegimeSite::Stretch { .. } = first.site {
         return first.km();
@@ -219,7 +219,7 @@ fn km_of(changes: &[RegimeChange], t: &Track, s: &RegimeStatus) -> Option<f64> {
     })
 }
 
-fn status(t: &Track, at: DateSpan) -> RegimeStatus {
+fn status(t: &RegimeTimeline, at: DateSpan) -> RegimeStatus {
     let resolved = t.timeline.at(at);
     let states: Vec<RegimeState> = resolved.values().iter().flatten().copied().collect();
     let (known, since) = match resolved {

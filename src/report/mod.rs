@@ -17,6 +17,7 @@ mod table;
 
 pub use cell::Cell;
 pub use encoder::Batch;
+#[cfg(feature = "formats")]
 pub(crate) use encoder::RowEncoder;
 pub use layer::{Column, ColumnKind, FeatureEncoder, LayerSink, Schema, Value};
 pub use row_writer::RowWriter;

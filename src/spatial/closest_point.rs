@@ -1,4 +1,4 @@
-//! From the pieces in range of a query point to the exact closest point of each line:
+//! From the sections in range of a query point to the exact closest point of each line:
 //! steps 4 to 6 of the [module documentation](super) and the exact solution of the best
 //! candidates (its "Exact distance to an edge" section).
 
@@ -10,29 +10,29 @@ use rstar::AABB;
 
 use super::ecef::{dot, north_east_of, rem_360, surface_frame, SinCos};
 use super::edge::{settled, solve, Foot};
-use super::edge_piece::{margin_m, NEAR_M};
+use super::edge_section::{margin_m, NEAR_M};
 use super::foot_correction;
 use super::grid::CELL_M;
-use super::line_index::{EdgeInfo, LineIndex, Query, TreePiece};
+use super::line_index::{EdgeInfo, LineIndex, Query, TreeSection};
 use super::{LineMatch, Side, ON_LINE_M};
 
-/// A piece whose lower bound is within the query distance: the line it belongs to, that lower
-/// bound (metres) and the piece's id.
+/// A section whose lower bound is within the query distance: the line it belongs to, that lower
+/// bound (metres) and the section's id.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct PieceInRange {
+pub(super) struct SectionInRange {
     line: usize,
     lower_bound_m: f64,
     id: u32,
 }
 
-/// A candidate for the closest point of one line: estimated on a piece, or solved exactly on
+/// A candidate for the closest point of one line: estimated on a section, or solved exactly on
 /// an edge.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum ClosestCandidate {
-    /// Estimated on piece `piece` at cubic parameter `t`.
+    /// Estimated on section `section` at cubic parameter `t`.
     Estimated {
         distance_m: f64,
-        piece: u32,
+        section: u32,
         t: f64,
         foot: [f64; 3],
     },
@@ -57,11 +57,11 @@ pub(super) struct LineCandidates {
     pub(super) range: std::ops::Range<usize>,
 }
 
-/// Buffers reused by every query on a thread: the pieces in range, the candidates for each
+/// Buffers reused by every query on a thread: the sections in range, the candidates for each
 /// line's closest point (grouped by line in `lines`), and the edges already solved exactly.
 #[derive(Debug, Default)]
 pub(super) struct Scratch {
-    pub(super) in_range: Vec<PieceInRange>,
+    pub(super) in_range: Vec<SectionInRange>,
     pub(super) candidates: Vec<ClosestCandidate>,
     pub(super) lines: Vec<LineCandidates>,
     pub(super) solved: Vec<u32>,
@@ -78,7 +78,7 @@ pub(super) fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
 
 impl LineIndex {
     /// Fills `s.lines` and `s.candidates` with the candidates of every accepted line with a
-    /// piece within `max_m` of `q` (steps 4 and 6 of the module documentation).
+    /// section within `max_m` of `q` (steps 4 and 6 of the module documentation).
     pub(super) fn gather_candidates(
         &self,
         q: &Query,
@@ -96,10 +96,10 @@ impl LineIndex {
         s.in_range.clear();
         s.candidates.clear();
         s.lines.clear();
-        let mut consider = |t: &TreePiece| {
+        let mut consider = |t: &TreeSection| {
             let lower_bound_m = t.chord.lower_bound_m(p3);
             if lower_bound_m <= max_m {
-                s.in_range.push(PieceInRange {
+                s.in_range.push(SectionInRange {
                     line: t.line as usize,
                     lower_bound_m,
                     id: t.id,
@@ -119,7 +119,7 @@ impl LineIndex {
                 consider(t);
             }
         }
-        // By line, then lower bound, then piece: the bounds are not negative (nor NaN: those
+        // By line, then lower bound, then section: the bounds are not negative (nor NaN: those
         // were not kept), so their bits, a zero's made positive, sort as their values.
         s.in_range
             .sort_unstable_by_key(|c| (c.line, (c.lower_bound_m + 0.0).to_bits(), c.id));
@@ -150,7 +150,7 @@ impl LineIndex {
         }
     }
 
-    /// The candidate of piece `id` at lower bound `lower_bound_m`: its estimate when near, or
+    /// The candidate of section `id` at lower bound `lower_bound_m`: its estimate when near, or
     /// its edge solved exactly (once per edge: `solved` lists the edges done).
     pub(super) fn closest_candidate(
         &self,
@@ -159,22 +159,22 @@ impl LineIndex {
         q: &Query,
         solved: &mut Vec<u32>,
     ) -> Option<ClosestCandidate> {
-        let piece = self.pieces.get(id as usize)?;
+        let section = self.sections.get(id as usize)?;
         if lower_bound_m <= NEAR_M {
-            if let Some(e) = piece.estimate(q.p3) {
+            if let Some(e) = section.estimate(q.p3) {
                 return Some(ClosestCandidate::Estimated {
                     distance_m: e.distance_m,
-                    piece: id,
+                    section: id,
                     t: e.t,
                     foot: e.foot,
                 });
             }
         }
-        if solved.contains(&piece.edge) {
+        if solved.contains(&section.edge) {
             return None;
         }
-        solved.push(piece.edge);
-        let info = self.edges.get(piece.edge as usize)?;
+        solved.push(section.edge);
+        let info = self.edges.get(section.edge as usize)?;
         let foot = solve(&self.geod, &info.geo, &info.chord, q.lon, q.lat, q.p3, None);
         Some(ClosestCandidate::Exact(self.matched(info, &foot)))
     }
@@ -200,11 +200,11 @@ impl LineIndex {
             let m = match *c {
                 ClosestCandidate::Exact(m) => m,
                 ClosestCandidate::Estimated {
-                    piece,
+                    section,
                     t,
                     foot,
                     distance_m,
-                } => match self.exact_at(piece, (t, foot, distance_m), q, &mut last_foot) {
+                } => match self.exact_at(section, (t, foot, distance_m), q, &mut last_foot) {
                     Some(m) => m,
                     None => continue,
                 },
@@ -216,8 +216,8 @@ impl LineIndex {
         best
     }
 
-    /// The exact closest point of the edge holding piece `id`, from the estimated foot at `t`
-    /// (`foot` in ECEF) and distance `estimate_m`: by a perpendicular shot, or else checked
+    /// The exact closest point of the edge holding section `id`, from the estimated foot at `t`
+    /// (`foot` in ECEF) and distance `estimate_m`: by a perpendicular geodesic, or else checked
     /// with one inverse solution and solved from there when the check fails. `None` when the
     /// foot is the same vertex as `last` (already solved).
     fn exact_at(
@@ -227,19 +227,19 @@ impl LineIndex {
         q: &Query,
         last: &mut Option<(f64, f64, f64)>,
     ) -> Option<LineMatch> {
-        let piece = self.pieces.get(id as usize)?;
-        let info = self.edges.get(piece.edge as usize)?;
+        let section = self.sections.get(id as usize)?;
+        let info = self.edges.get(section.edge as usize)?;
         let g = &info.geo;
-        let (lon, lat, azi_edge, at_end, along_m) = if t <= 0.0 && piece.first {
+        let (lon, lat, azi_edge, at_end, along_m) = if t <= 0.0 && section.first {
             (g.lon1, g.lat1, g.azi1, Some(false), 0.0)
-        } else if t >= 1.0 && piece.last {
+        } else if t >= 1.0 && section.last {
             (g.lon2, g.lat2, g.azi2, Some(true), g.length_m)
         } else {
             let ((lon, lat), frame) = surface_frame(foot);
             let (n, e) = north_east_of(&frame);
-            let d = piece.direction(t);
+            let d = section.direction(t);
             let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
-            let along = (piece.start_m + piece.along_m(t, foot)).clamp(0.0, g.length_m);
+            let along = (section.start_m + section.along_m(t, foot)).clamp(0.0, g.length_m);
             let (de, dn) = (dot(d, e), dot(d, n));
             // Components of a tangent of the cubic (metres per unit of its parameter, up to
             // thousands): no overflow or underflow in the squares.

@@ -1,11 +1,11 @@
 //! Karney's direct geodesic problem, from and to sines and cosines.
 //!
-//! The perpendicular shot (the `foot_correction` module) starts where it knows the sines and
+//! The perpendicular geodesic (the `foot_correction` module) starts where it knows the sines and
 //! cosines of the latitude, the longitude and the azimuth, and needs those of the landing point
 //! and of the azimuth there. `geographiclib-rs` takes and returns degrees: its direct solution turns the
 //! start into sines and cosines again (with an exact reduction in degrees), and its result
-//! into degrees by arc tangents, which the shot turned back by sines and cosines: about a third
-//! of the shot's cost. This module is the same solution (Karney 2013, "Algorithms for
+//! into degrees by arc tangents, which the foot correction turned back by sines and cosines: about a third
+//! of the correction's cost. This module is the same solution (Karney 2013, "Algorithms for
 //! geodesics", §3–§4, series to sixth order in the third flattening's `ε`, as
 //! `geographiclib-rs` uses) kept in sines and cosines throughout. It uses the library's own
 //! coefficients for the longitude series (`_C3f` and `_A3f`, through the
@@ -14,8 +14,8 @@
 //!
 //! # Measured gain
 //! When this module came
-//! in (`ffa47aa`), a shot took about 1,230 instructions instead of 3,170, and the README
-//! benchmark (1,000,000 incidents within 5 km) makes about 0.4 shots per incident: about 780
+//! in (`ffa47aa`), one foot correction took about 1,230 instructions instead of 3,170, and the README
+//! benchmark (1,000,000 incidents within 5 km) makes about 0.4 foot corrections per incident: about 780
 //! fewer instructions per incident, some 12% of the 6,500 it then took (callgrind; README at
 //! `15028de`, 5,730 per incident after this and two smaller changes). Ten alternating runs of
 //! the benchmark at `ffa47aa` against `b26634a` (without this and those two changes) took 14%
@@ -31,7 +31,7 @@ const ORDER: usize = 6;
 
 /// Where a geodesic ends: its point's sines and cosines, and its azimuth's there.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Landing {
+pub(crate) struct GeodesicEnd {
     /// Latitude and longitude of the end point.
     pub at: SinCos,
     /// Sine of the azimuth at the end point (clockwise from north).
@@ -106,7 +106,7 @@ pub(crate) fn landing(
     from: &SinCos,
     (salp1, calp1): (f64, f64),
     s12: f64,
-) -> Landing {
+) -> GeodesicEnd {
     let terms = EllipsoidTerms::of(geod);
     let f1 = terms.one_minus_f;
     // The reduced latitude β1: tan β = (1 - f) tan φ.
@@ -160,7 +160,7 @@ pub(crate) fn landing(
     let (sin_lam, cos_lam) = lam12.sin_cos();
 
     let (sin_lat, cos_lat) = unit(sbet2, f1 * cbet2);
-    Landing {
+    GeodesicEnd {
         at: SinCos {
             sin_lat,
             cos_lat,
@@ -228,7 +228,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(5_000))]
 
         #[test]
-        fn short_shots_land_where_the_library_says(
+        fn short_direct_solutions_land_where_the_library_says(
             lon in -180.0..180.0f64, lat in -89.9..89.9f64, azi in -180.0..180.0f64,
             s12 in 0.0..60_000.0f64,
         ) {

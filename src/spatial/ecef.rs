@@ -7,7 +7,7 @@ pub(crate) const WGS84_A_M: f64 = 6_378_137.0;
 /// WGS84 flattening.
 pub(crate) const WGS84_F: f64 = 1.0 / 298.257_223_563;
 /// Mean radius of the ellipsoid (IUGG R1): scales the intercept step (any positive radius gives
-/// the same fixed point; this one makes the step nearly exact) and the pieces' chord-to-arc
+/// the same fixed point; this one makes the step nearly exact) and the sections' chord-to-arc
 /// estimate.
 pub(crate) const MEAN_RADIUS_M: f64 = 6_371_008.8;
 

@@ -170,7 +170,7 @@ pub(crate) fn inverse(
     (s12, azi1, azi2)
 }
 
-struct Walker<'a> {
+struct EdgeWalker<'a> {
     geod: &'a Geodesic,
     line: GeodesicLine,
     edge: &'a Edge,
@@ -178,7 +178,7 @@ struct Walker<'a> {
     p_lat: f64,
 }
 
-impl Walker<'_> {
+impl EdgeWalker<'_> {
     /// The foot candidate at `along_m`, with exact vertex coordinates at the ends.
     fn at(&self, along_m: f64) -> Foot {
         let e = self.edge;
@@ -285,7 +285,7 @@ pub(crate) fn solve(
         None,
         None,
     );
-    let walker = Walker {
+    let walker = EdgeWalker {
         geod,
         line,
         edge,
@@ -332,7 +332,7 @@ pub(crate) fn settled(foot: &Foot, length_m: f64) -> bool {
     moved_m <= tolerance_m && (next_m == foot.along_m || (next_m != 0.0 && next_m != length_m))
 }
 
-fn intercept(walker: &Walker<'_>, start_m: f64) -> Option<Foot> {
+fn intercept(walker: &EdgeWalker<'_>, start_m: f64) -> Option<Foot> {
     let length_m = walker.edge.length_m;
     let mut foot = walker.at(start_m);
     let mut last_step_m = f64::INFINITY;
@@ -358,7 +358,7 @@ fn intercept(walker: &Walker<'_>, start_m: f64) -> Option<Foot> {
     None
 }
 
-fn bracket(walker: &Walker<'_>) -> Foot {
+fn bracket(walker: &EdgeWalker<'_>) -> Foot {
     let length_m = walker.edge.length_m;
     let step_m = length_m / SAMPLES as f64;
     let mut best = walker.at(0.0);

@@ -10,7 +10,7 @@
 //! geodesic scale, `cos(d/R)` to well within the precision needed). The terms left out are of
 //! the order of `|p − p'|² / R` and `K d |Δ|²` (Gaussian curvature `K`, foot shift `Δ`): below
 //! 1e-10 m for the misses accepted (at most [`MAX_MISS_M`]). The estimate is good to a fraction
-//! of a millimetre, so the shot nearly always lands; when it does not, or the foot would leave
+//! of a millimetre, so the perpendicular geodesic nearly always lands near the point; when it does not, or the foot would leave
 //! the edge, the caller solves the foot by the intercept iteration instead.
 //!
 //! One direct solution (the `direct` module: Karney's, kept in sines and cosines) costs about
@@ -35,12 +35,12 @@ use super::ecef::{
     dot, ecef_of, normalize_deg, north_east_of, sub, SinCos, MEAN_RADIUS_M, WGS84_A_M, WGS84_F,
 };
 use super::edge::Foot;
-use super::edge_piece::NEAR_M;
+use super::edge_section::NEAR_M;
 
 /// The largest miss that is corrected; a larger one means the estimate was poor.
 pub(crate) const MAX_MISS_M: f64 = 0.01;
 
-/// The least estimated distance for which the shot is used: nearer the line the direction to
+/// The least estimated distance for which the correction is used: nearer the line the direction to
 /// the point is better found by the iteration (and points on the line need it).
 const MIN_DISTANCE_M: f64 = 1.0;
 
@@ -64,7 +64,7 @@ pub(crate) struct EstimatedFoot {
 }
 
 /// The foot on an edge of length `length_m` near the estimated one, for the point `p3`
-/// (Earth-centred); `None` when the shot misses by more than [`MAX_MISS_M`] or the foot would
+/// (Earth-centred); `None` when the geodesic misses the point by more than [`MAX_MISS_M`] or the foot would
 /// leave the edge.
 pub(crate) fn corrected_foot(
     geod: &Geodesic,
@@ -85,15 +85,21 @@ pub(crate) fn corrected_foot(
     let turn = if right >= 0.0 { 90.0 } else { -90.0 };
     let azi_edge = at.azi;
     let azi_to_point = azi_edge + turn;
-    // The shot's azimuth is a right angle from the edge's: its sine and cosine are the edge's
+    // The perpendicular geodesic's azimuth is a right angle from the edge's: its sine and cosine are the edge's
     // cosine and sine, signed, and need not be computed again from degrees.
-    let (sin_shot, cos_shot) = if turn > 0.0 {
+    let (sin_azi_across, cos_azi_across) = if turn > 0.0 {
         (cos_a, -sin_a)
     } else {
         (-cos_a, sin_a)
     };
-    let (ahead, across) = miss(geod, &at.sin_cos, (sin_shot, cos_shot), estimate_m, p3)?;
-    // The edge runs to the left of the shot when it turns right, to the right otherwise;
+    let (ahead, across) = miss(
+        geod,
+        &at.sin_cos,
+        (sin_azi_across, cos_azi_across),
+        estimate_m,
+        p3,
+    )?;
+    // The edge runs to the left of the perpendicular geodesic when it turns right, to the right otherwise;
     // moving the foot along the edge moves the landing point that way, scaled by the
     // geodesic scale.
     // `cos(d / R)` by its series: `d / R` is below 0.008 (50 km), where the first term left
@@ -157,7 +163,7 @@ fn miss(
 /// The geodesic distance and the azimuth (degrees) from a vertex at `vertex` (its sines and
 /// cosines) and `v3` (Earth-centred) to the point `p3`, by one direct solution (see the
 /// module documentation); `None` when the point is nearer than [`MIN_DISTANCE_M`] or farther
-/// than [`NEAR_M`], when the vertex is at a pole, or when the shot misses by more than
+/// than [`NEAR_M`], when the vertex is at a pole, or when the geodesic misses the point by more than
 /// [`MAX_MISS_M`].
 pub(crate) fn from_vertex(
     geod: &Geodesic,
@@ -226,7 +232,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2_000))]
 
-        /// A point shot at a right angle off an edge at a known foot is solved back to that
+        /// A point reached at a right angle off an edge at a known foot is solved back to that
         /// foot and distance, to micrometres, from an estimate a fraction of a millimetre off.
         #[test]
         fn finds_the_foot_and_distance_from_a_close_estimate(
@@ -282,7 +288,7 @@ mod tests {
     }
 
     #[test]
-    fn vertex_shots_near_and_far_and_at_a_pole_are_left_to_the_inverse_solution() {
+    fn vertex_feet_near_and_far_and_at_a_pole_are_left_to_the_inverse_solution() {
         let geod = Geodesic::wgs84();
         let at = |lon: f64, lat: f64, azi: f64, d: f64| {
             let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
@@ -325,7 +331,7 @@ mod tests {
         let (slat, slon): (f64, f64) = geod.direct(41.0, 69.0, 0.0, 0.001);
         let q3 = ecef(qlon, qlat);
         assert!(shoot(&geod, (slon, slat), 0.0, 0.001, 10.0, 1_000.0, q3).is_none());
-        // Too near the line for the shot.
+        // Too near the line for the correction.
         assert!(shoot(&geod, (flon, flat), 0.0, 0.5, 10.0, 0.5, p3).is_none());
     }
 }

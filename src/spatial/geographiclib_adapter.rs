@@ -4,7 +4,7 @@
 //! internals of its geodesic solutions. Two parts of the index need some of them:
 //!
 //! - **Positions along an edge** ([`position`]): the exact solver and the cutting of edges into
-//!   pieces ask a [`GeodesicLine`] for the point at a distance along it, many times per edge.
+//!   sections ask a [`GeodesicLine`] for the point at a distance along it, many times per edge.
 //!   The documented way (`GeodesicLine::Position`) builds a `HashMap` of named results for each
 //!   point; `_gen_position` returns the same numbers in a tuple, computing only the
 //!   capabilities asked for.

@@ -1,4 +1,4 @@
-//! A hash grid of Earth-centred space: the pieces whose bounding box meets each cube cell, for
+//! A hash grid of Earth-centred space: the sections whose bounding box meets each cube cell, for
 //! range queries smaller than a cell (one to eight lookups instead of a walk down the R-tree).
 //!
 //! # Measured gain

@@ -1,5 +1,5 @@
-//! [`LineIndex`]: building the index (edges, their pieces, the R-tree and the hash grid) and
-//! its public queries. How a query goes from the pieces in range to the exact closest point
+//! [`LineIndex`]: building the index (edges, their sections, the R-tree and the hash grid) and
+//! its public queries. How a query goes from the sections in range to the exact closest point
 //! of each line is in the `closest_point` module.
 
 use std::sync::OnceLock;
@@ -12,7 +12,7 @@ use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use super::closest_point::{better, with_scratch};
 use super::ecef::{ecef, normalize_deg};
 use super::edge::{inverse, Chord, Edge};
-use super::edge_piece::{self, margin_m, EdgePiece};
+use super::edge_section::{self, margin_m, EdgeSection};
 use super::error::{InvalidLines, LineProblem, QueryError};
 use super::geographiclib_adapter;
 use super::grid::Grid;
@@ -36,16 +36,16 @@ pub(super) struct EdgeInfo {
     pub(super) next_azi: Option<f64>,
 }
 
-/// A piece as the R-tree sees it.
+/// A section as the R-tree sees it.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct TreePiece {
+pub(super) struct TreeSection {
     pub(super) chord: Chord,
     pub(super) id: u32,
-    /// The piece's line, kept here so that filtering candidates reads nothing else.
+    /// The section's line, kept here so that filtering candidates reads nothing else.
     pub(super) line: u32,
 }
 
-impl RTreeObject for TreePiece {
+impl RTreeObject for TreeSection {
     type Envelope = AABB<[f64; 3]>;
 
     fn envelope(&self) -> Self::Envelope {
@@ -54,11 +54,11 @@ impl RTreeObject for TreePiece {
     }
 }
 
-/// The tree's objects: pieces with their envelope computed once (rstar asks for it at every
+/// The tree's objects: sections with their envelope computed once (rstar asks for it at every
 /// visit of a leaf).
-pub(super) type CachedPiece = CachedEnvelope<TreePiece>;
+pub(super) type CachedSection = CachedEnvelope<TreeSection>;
 
-impl PointDistance for TreePiece {
+impl PointDistance for TreeSection {
     /// The squared lower bound of the geodesic distance; never below the squared distance to the
     /// envelope (the envelope contains the chord grown by the bulge), as the tree requires.
     fn distance_2(&self, point: &[f64; 3]) -> f64 {
@@ -74,22 +74,22 @@ impl PointDistance for TreePiece {
 pub struct LineIndex {
     pub(super) geod: Geodesic,
     /// Built on first use: range queries within a grid cell never need it.
-    pub(super) tree: OnceLock<RTree<CachedPiece>>,
-    /// The tree's objects again, by piece id, for the grid's answers.
-    pub(super) items: Vec<TreePiece>,
-    /// Pieces by cell, for range queries smaller than a cell.
+    pub(super) tree: OnceLock<RTree<CachedSection>>,
+    /// The tree's objects again, by section id, for the grid's answers.
+    pub(super) items: Vec<TreeSection>,
+    /// Sections by cell, for range queries smaller than a cell.
     pub(super) grid: Grid,
     pub(super) edges: Vec<EdgeInfo>,
-    pub(super) pieces: Vec<EdgePiece>,
+    pub(super) sections: Vec<EdgeSection>,
     /// Geodesic length of each line, metres.
     pub(super) lengths_m: Vec<f64>,
-    /// A box (ECEF, metres) containing every piece's box: no line lies nearer to a point than
+    /// A box (ECEF, metres) containing every section's box: no line lies nearer to a point than
     /// this box does.
     pub(super) bounds: ([f64; 3], [f64; 3]),
 }
 
 impl LineIndex {
-    /// Builds the index (one bulk load over every piece of every non-degenerate edge).
+    /// Builds the index (one bulk load over every section of every non-degenerate edge).
     ///
     /// Repeated consecutive vertices are allowed (their zero-length edge is skipped but keeps its
     /// index).
@@ -190,7 +190,7 @@ impl LineIndex {
         if !problems.is_empty() {
             return Err(InvalidLines { problems });
         }
-        let mut pieces = Vec::with_capacity(edges.len());
+        let mut sections = Vec::with_capacity(edges.len());
         for (id, e) in edges.iter().enumerate() {
             let g = &e.geo;
             let line = GeodesicLine::new(
@@ -202,7 +202,7 @@ impl LineIndex {
                 None,
                 None,
             );
-            edge_piece::cut(
+            edge_section::cut(
                 // Edge ids fit in u32: 4 billion edges would not fit in memory anyway.
                 u32::try_from(id).unwrap_or(u32::MAX),
                 (g.lon1, g.lat1, g.azi1),
@@ -212,13 +212,13 @@ impl LineIndex {
                     let (lat, lon, azi) = geographiclib_adapter::position(&line, s);
                     (normalize_deg(lon), lat, azi)
                 },
-                &mut pieces,
+                &mut sections,
             );
         }
-        let items: Vec<TreePiece> = pieces
+        let items: Vec<TreeSection> = sections
             .iter()
             .enumerate()
-            .map(|(id, p)| TreePiece {
+            .map(|(id, p)| TreeSection {
                 chord: p.chord,
                 id: u32::try_from(id).unwrap_or(u32::MAX),
                 line: edges
@@ -243,13 +243,13 @@ impl LineIndex {
             grid: Grid::new(items.iter().map(|i| i.chord.envelope())),
             items,
             edges,
-            pieces,
+            sections,
             lengths_m,
         })
     }
 
-    /// The R-tree of the pieces (one bulk load, the first time it is asked for).
-    pub(super) fn tree(&self) -> &RTree<CachedPiece> {
+    /// The R-tree of the sections (one bulk load, the first time it is asked for).
+    pub(super) fn tree(&self) -> &RTree<CachedSection> {
         self.tree.get_or_init(|| {
             RTree::bulk_load(self.items.iter().map(|&i| CachedEnvelope::new(i)).collect())
         })
@@ -312,10 +312,10 @@ impl LineIndex {
     /// The nearest line to `q` among those for which `accept(line)` is true, when it lies
     /// within `max_m` metres (`f64::INFINITY`: at any distance).
     ///
-    /// A best-first search: the pieces come in increasing order of their distance's lower
+    /// A best-first search: the sections come in increasing order of their distance's lower
     /// bound, and the search stops at the first whose bound exceeds `max_m` or the nearest
-    /// distance found so far (plus the estimates' margin), so it costs a few pieces wherever
-    /// `q` is, where [`LineIndex::nearest_within`] looks at every piece within `max_m`.
+    /// distance found so far (plus the estimates' margin), so it costs a few sections wherever
+    /// `q` is, where [`LineIndex::nearest_within`] looks at every section within `max_m`.
     ///
     /// # Errors
     /// [`QueryError::InvalidDistance`] when `max_m` is negative or NaN.
@@ -487,8 +487,8 @@ impl Query {
 
 impl LineIndex {
     /// Whether some line may lie within `max_m` metres of `q`: false only when none does (a
-    /// lower bound of the distance, from the index's box and then each piece's, exceeds
-    /// `max_m`). Costs a few multiplications per piece: for small indexes.
+    /// lower bound of the distance, from the index's box and then each section's, exceeds
+    /// `max_m`). Costs a few multiplications per section: for small indexes.
     pub(crate) fn may_be_within(&self, q: &Query, max_m: f64) -> bool {
         let (lo, hi) = self.bounds;
         let mut d2 = 0.0;

@@ -17,35 +17,35 @@
 //!
 //! # Why nothing within the distance is missed (proof sketch)
 //! Every vertex and query point is also placed in Earth-centred, Earth-fixed (ECEF) coordinates.
-//! Each edge is cut into **pieces** of at most 5 km (the edge's geodesic between points given by
-//! Karney's direct solution); the R-tree holds the pieces.
+//! Each edge is cut into **sections** of at most 5 km (the edge's geodesic between points given by
+//! Karney's direct solution); the R-tree holds the sections.
 //! 1. A straight 3-D chord is never longer than any surface path between its ends, so the chord
 //!    distance `|p - q|` is a lower bound of the geodesic distance from `p` to `q`.
-//! 2. Every point `q` of a piece's geodesic of length `L` between its ends `a`, `b` satisfies
-//!    `|q - a| + |q - b| <= L` (by 1, applied to the two parts of the piece), so it lies in the
+//! 2. Every point `q` of a section's geodesic of length `L` between its ends `a`, `b` satisfies
+//!    `|q - a| + |q - b| <= L` (by 1, applied to the two parts of the section), so it lies in the
 //!    solid ellipsoid of revolution with foci `a`, `b` and major axis `L`, and therefore within
 //!    that ellipsoid's semi-minor axis `h = sqrt(L² - |a - b|²) / 2` of the chord segment `ab`.
-//!    (`h` is about 2 cm for a 1 km piece, 0.6 m for a 5 km piece; a micrometre is added to
+//!    (`h` is about 2 cm for a 1 km section, 0.6 m for a 5 km section; a micrometre is added to
 //!    absorb rounding.)
 //! 3. Hence `max(0, dist(p, segment ab) - h)` is a lower bound of the geodesic distance from `p`
-//!    to the piece, and the axis-aligned box of `ab` grown by `h` contains the whole geodesic —
+//!    to the section, and the axis-aligned box of `ab` grown by `h` contains the whole geodesic —
 //!    including its poleward bulge and across the antimeridian or a pole, which need no special
 //!    case in ECEF.
-//! 4. `within(p, d)`: a piece at geodesic distance `<= d` has a point within chord `d` of `p`
+//! 4. `within(p, d)`: a section at geodesic distance `<= d` has a point within chord `d` of `p`
 //!    (1), inside its box (3), so its box meets the cube `p ± d`; the R-tree returns every such
-//!    box, and pieces whose lower bound (3) exceeds `d` are dropped. For `d` up to 16 km a hash
-//!    grid of 16 km cubes does the same with a few lookups: each piece is listed in every cell
-//!    its box (rounded outwards to `f32`) meets, so the cells the cube meets list every piece
+//!    box, and sections whose lower bound (3) exceeds `d` are dropped. For `d` up to 16 km a hash
+//!    grid of 16 km cubes does the same with a few lookups: each section is listed in every cell
+//!    its box (rounded outwards to `f32`) meets, so the cells the cube meets list every section
 //!    whose box meets the cube.
-//! 5. `nearest(p)`: the R-tree yields pieces in increasing order of the lower bound (3) (its node
-//!    boxes bound their pieces' lower bounds from below).
-//! 6. Ranking, then exact answers. Each remaining piece gets an **estimate** of its closest point
+//! 5. `nearest(p)`: the R-tree yields sections in increasing order of the lower bound (3) (its node
+//!    boxes bound their sections' lower bounds from below).
+//! 6. Ranking, then exact answers. Each remaining section gets an **estimate** of its closest point
 //!    and distance (below), accurate to micrometres near the line and within the margin
-//!    `1 mm + 1e-7 d` up to 50 km; pieces whose lower bound is beyond 50 km are solved exactly
-//!    on their edge instead. Pieces whose lower bound exceeds the best estimate plus the margin
+//!    `1 mm + 1e-7 d` up to 50 km; sections whose lower bound is beyond 50 km are solved exactly
+//!    on their edge instead. Sections whose lower bound exceeds the best estimate plus the margin
 //!    cannot hold the closest point and are skipped; lines whose best estimate exceeds the
 //!    distance asked plus the margin cannot be within it. Every other candidate — the best, and
-//!    any within twice the margin of it — is **solved exactly** (next section), and only exact
+//!    any within twice the margin of it — is **solved exactly** (see "Exact distance to an edge" below), and only exact
 //!    distances decide what is returned and in which order.
 //!
 //! # Exact distance to an edge
@@ -59,7 +59,7 @@
 //! distance reported is that inverse solution's.
 //!
 //! An estimated foot inside its edge, at least a metre from the query point, is first
-//! corrected by one **perpendicular shot** (the `foot_correction` module): the geodesic leaving the edge at
+//! corrected by one **perpendicular geodesic** (the `foot_correction` module): the geodesic leaving the edge at
 //! a right angle there is followed for the estimated distance (Karney's direct solution); where
 //! it lands within 1 cm of the point, the miss, split along and across that geodesic, gives the
 //! distance still to go and how far the foot moves along the edge, to first order, with terms
@@ -76,8 +76,8 @@
 //! instead.
 //!
 //! # Estimates
-//! A piece is represented by the cubic that matches its geodesic's end points and end directions
-//! (Hermite interpolation in ECEF; within 6 nm of the geodesic for a 5 km piece). The estimated
+//! A section is represented by the cubic that matches its geodesic's end points and end directions
+//! (Hermite interpolation in ECEF; within 6 nm of the geodesic for a 5 km section). The estimated
 //! foot is the point of the cubic where the chord to the query point is perpendicular to it
 //! (Newton's method), and the estimated distance is that chord `c` lengthened to an arc,
 //! `c (1 + c² / 24R²)` with `R` the mean radius of curvature.
@@ -120,7 +120,7 @@ mod closest_point;
 mod direct;
 mod ecef;
 mod edge;
-mod edge_piece;
+mod edge_section;
 mod error;
 mod foot_correction;
 mod geographiclib_adapter;

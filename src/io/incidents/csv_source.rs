@@ -100,7 +100,7 @@ mod tests {
 
     /// Gives the input in pieces of the sizes listed, in turn, as pipes do; fails after
     /// `fail_after` bytes when set.
-    struct Trickle<'a> {
+    struct TrickleReader<'a> {
         bytes: &'a [u8],
         sizes: Vec<usize>,
         turn: usize,
@@ -108,7 +108,7 @@ mod tests {
         given: usize,
     }
 
-    impl Read for Trickle<'_> {
+    impl Read for TrickleReader<'_> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             if self.fail_after.is_some_and(|n| self.given >= n) {
                 return Err(std::io::Error::other("disk on fire"));
@@ -126,8 +126,8 @@ mod tests {
         }
     }
 
-    fn trickle(bytes: &[u8], sizes: Vec<usize>, fail_after: Option<usize>) -> Trickle<'_> {
-        Trickle {
+    fn trickle(bytes: &[u8], sizes: Vec<usize>, fail_after: Option<usize>) -> TrickleReader<'_> {
+        TrickleReader {
             bytes,
             sizes,
             turn: 0,

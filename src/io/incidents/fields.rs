@@ -199,17 +199,17 @@ pub(crate) fn fatalities(s: &str, column: &str) -> Result<Option<u32>, String> {
         return Ok(t.parse().ok());
     }
     match whole_number(t) {
-        Some(Whole::Value(v)) => Ok(Some(v)),
-        Some(Whole::Negative) => Err(format!("{column} {} is negative", shown(t))),
-        Some(Whole::Fraction) => Err(format!("{column} {} is not a whole number", shown(t))),
-        Some(Whole::TooLarge) => Err(format!("{column} {} is too large", shown(t))),
+        Some(ParsedCount::Value(v)) => Ok(Some(v)),
+        Some(ParsedCount::Negative) => Err(format!("{column} {} is negative", shown(t))),
+        Some(ParsedCount::Fraction) => Err(format!("{column} {} is not a whole number", shown(t))),
+        Some(ParsedCount::TooLarge) => Err(format!("{column} {} is too large", shown(t))),
         None => Err(format!("{column} {:?} is not a number", shown(t))),
     }
 }
 
 /// What a decimal number written as text is, as a count.
 #[derive(Debug, PartialEq, Eq)]
-enum Whole {
+enum ParsedCount {
     /// A whole number from 0 to `u32::MAX`.
     Value(u32),
     /// Below zero (`-0` is zero, not negative).
@@ -222,7 +222,7 @@ enum Whole {
 
 /// Reads `[+-]digits[.digits][(e|E)[+-]digits]` exactly (no rounding): `None` when the text
 /// is not of that form.
-fn whole_number(t: &str) -> Option<Whole> {
+fn whole_number(t: &str) -> Option<ParsedCount> {
     let (negative, rest) = match t.as_bytes().first()? {
         b'-' => (true, &t[1..]),
         b'+' => (false, &t[1..]),
@@ -252,10 +252,10 @@ fn whole_number(t: &str) -> Option<Whole> {
             if unsigned.len() > 6 {
                 let all_zero = int.bytes().chain(frac.bytes()).all(|b| b == b'0');
                 return Some(match (all_zero, e.starts_with('-')) {
-                    (true, _) => Whole::Value(0),
-                    (false, true) => Whole::Fraction,
-                    (false, false) if negative => Whole::Negative,
-                    (false, false) => Whole::TooLarge,
+                    (true, _) => ParsedCount::Value(0),
+                    (false, true) => ParsedCount::Fraction,
+                    (false, false) if negative => ParsedCount::Negative,
+                    (false, false) => ParsedCount::TooLarge,
                 });
             }
             e.parse().ok()?
@@ -266,27 +266,27 @@ fn whole_number(t: &str) -> Option<Whole> {
     let significant = all.trim_start_matches('0');
     let trimmed = significant.trim_end_matches('0');
     if trimmed.is_empty() {
-        return Some(Whole::Value(0));
+        return Some(ParsedCount::Value(0));
     }
     if negative {
-        return Some(Whole::Negative);
+        return Some(ParsedCount::Negative);
     }
     let frac_len = i64::try_from(frac.len()).ok()?;
     let trailing = i64::try_from(significant.len() - trimmed.len()).ok()?;
     let scale = exponent - frac_len + trailing;
     if scale < 0 {
-        return Some(Whole::Fraction);
+        return Some(ParsedCount::Fraction);
     }
     // u32::MAX has 10 digits.
     let len = i64::try_from(trimmed.len()).ok()?;
     if len + scale > 10 {
-        return Some(Whole::TooLarge);
+        return Some(ParsedCount::TooLarge);
     }
     let mut value: u64 = trimmed.parse().ok()?;
     for _ in 0..scale {
         value *= 10;
     }
-    Some(u32::try_from(value).map_or(Whole::TooLarge, Whole::Value))
+    Some(u32::try_from(value).map_or(ParsedCount::TooLarge, ParsedCount::Value))
 }
 
 /// A precision radius in metres: empty means exact (0); otherwise finite and not negative.

@@ -1,4 +1,4 @@
-//! Pieces of edges: each edge's geodesic cut into stretches of at most [`MAX_PIECE_M`], each
+//! Sections of edges: each edge's geodesic cut into stretches of at most [`MAX_SECTION_M`], each
 //! represented in Earth-centred coordinates by the cubic that matches the geodesic's end points
 //! and end directions (Hermite interpolation), to estimate the foot of a query point without
 //! solving any geodesic problem.
@@ -19,11 +19,11 @@
 use super::ecef::{dot, ecef, sub, tangent, MEAN_RADIUS_M};
 use super::edge::Chord;
 
-/// Longest piece, in metres. Every edge longer than this is cut into equal pieces.
-pub(crate) const MAX_PIECE_M: f64 = 5_000.0;
+/// Longest section, in metres. Every edge longer than this is cut into equal sections.
+pub(crate) const MAX_SECTION_M: f64 = 5_000.0;
 
-/// The estimate is used for points whose lower bound to the piece is at most this, in metres;
-/// farther pieces are solved exactly on their edge.
+/// The estimate is used for points whose lower bound to the section is at most this, in metres;
+/// farther sections are solved exactly on their edge.
 pub(crate) const NEAR_M: f64 = 50_000.0;
 
 /// Foot estimates stop when the parameter moves less than this many metres.
@@ -41,16 +41,16 @@ pub(crate) fn margin_m(estimate_m: f64) -> f64 {
 
 /// A stretch of one edge, with its Hermite cubic in Earth-centred coordinates.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct EdgePiece {
+pub(crate) struct EdgeSection {
     /// Index of the edge in the index's edge list.
     pub edge: u32,
-    /// Whether the piece starts at the edge's start vertex.
+    /// Whether the section starts at the edge's start vertex.
     pub first: bool,
-    /// Whether the piece ends at the edge's end vertex.
+    /// Whether the section ends at the edge's end vertex.
     pub last: bool,
-    /// Geodesic distance from the edge's start vertex to the piece's start, metres.
+    /// Geodesic distance from the edge's start vertex to the section's start, metres.
     pub start_m: f64,
-    /// Geodesic length of the piece, metres.
+    /// Geodesic length of the section, metres.
     pub length_m: f64,
     /// Start and end points and how far the geodesic strays from their chord.
     pub chord: Chord,
@@ -58,14 +58,14 @@ pub(crate) struct EdgePiece {
     pub ta: [f64; 3],
     /// Unit tangent of the geodesic at the end, Earth-centred.
     pub tb: [f64; 3],
-    /// Square of the piece's mean curvature, from its length and chord (see [`EdgePiece::along_m`]).
+    /// Square of the section's mean curvature, from its length and chord (see [`EdgeSection::along_m`]).
     pub curvature2: f64,
 }
 
-/// Where on a piece a point's foot is estimated to be.
+/// Where on a section a point's foot is estimated to be.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct PieceEstimate {
-    /// Cubic parameter of the foot, 0 (piece start) to 1 (piece end).
+pub(crate) struct SectionEstimate {
+    /// Cubic parameter of the foot, 0 (section start) to 1 (section end).
     pub t: f64,
     /// The foot, Earth-centred.
     pub foot: [f64; 3],
@@ -79,7 +79,7 @@ pub(crate) fn arc_from_chord(chord_m: f64) -> f64 {
     chord_m * (1.0 + chord_m * chord_m / (24.0 * MEAN_RADIUS_M * MEAN_RADIUS_M))
 }
 
-impl EdgePiece {
+impl EdgeSection {
     /// The cubic's coefficients `q(t) = c0 + c1 t + c2 t² + c3 t³`.
     fn coefficients(&self) -> [[f64; 3]; 4] {
         let (a, b, l) = (self.chord.a, self.chord.b, self.length_m);
@@ -108,13 +108,13 @@ impl EdgePiece {
 
     /// The tangent (not normalised) of the cubic at parameter `t`.
     pub fn direction(&self, t: f64) -> [f64; 3] {
-        EdgePiece::eval(&self.coefficients(), t).1
+        EdgeSection::eval(&self.coefficients(), t).1
     }
 
     /// Estimates the foot of the Earth-centred surface point `p`: the point of the cubic where
     /// the chord to `p` is perpendicular to the curve (Newton's method from the projection on
-    /// the chord, clamped to the piece). `None` if it does not settle.
-    pub fn estimate(&self, p: [f64; 3]) -> Option<PieceEstimate> {
+    /// the chord, clamped to the section). `None` if it does not settle.
+    pub fn estimate(&self, p: [f64; 3]) -> Option<SectionEstimate> {
         let c = self.coefficients();
         let ab = sub(self.chord.b, self.chord.a);
         let ab2 = dot(ab, ab);
@@ -125,7 +125,7 @@ impl EdgePiece {
         };
         let tolerance = NEWTON_TOLERANCE_M / self.length_m.max(NEWTON_TOLERANCE_M);
         for _ in 0..NEWTON_STEPS {
-            let (q, d1, d2) = EdgePiece::eval(&c, t);
+            let (q, d1, d2) = EdgeSection::eval(&c, t);
             let qp = sub(q, p);
             let g = dot(qp, d1);
             let g1 = dot(d1, d1) + dot(qp, d2);
@@ -141,10 +141,10 @@ impl EdgePiece {
                 } else if t == 1.0 {
                     self.chord.b
                 } else {
-                    EdgePiece::eval(&c, t).0
+                    EdgeSection::eval(&c, t).0
                 };
                 let d = sub(p, foot);
-                return Some(PieceEstimate {
+                return Some(SectionEstimate {
                     t,
                     foot,
                     distance_m: arc_from_chord(dot(d, d).sqrt()),
@@ -154,9 +154,9 @@ impl EdgePiece {
         None
     }
 
-    /// Geodesic distance along the piece from its start to the point of the cubic at `foot`
+    /// Geodesic distance along the section from its start to the point of the cubic at `foot`
     /// (parameter `t`), metres: the chord `c` from the start lengthened to an arc by the
-    /// piece's own curvature `κ` (`c + κ² c³ / 24`, `κ²` from the piece's length `L` and chord
+    /// section's own curvature `κ` (`c + κ² c³ / 24`, `κ²` from the section's length `L` and chord
     /// `C` as `24 (L - C) / C³`), so that it is exact at both ends.
     pub fn along_m(&self, t: f64, foot: [f64; 3]) -> f64 {
         if t >= 1.0 {
@@ -168,7 +168,7 @@ impl EdgePiece {
     }
 }
 
-/// Cuts the geodesic of an edge into pieces of at most [`MAX_PIECE_M`]. `at(s)` gives the longitude,
+/// Cuts the geodesic of an edge into sections of at most [`MAX_SECTION_M`]. `at(s)` gives the longitude,
 /// latitude and azimuth of the point at distance `s` along the edge (`0 < s < length_m`).
 pub(crate) fn cut(
     edge: u32,
@@ -176,10 +176,10 @@ pub(crate) fn cut(
     (lon2, lat2, azi2): (f64, f64, f64),
     length_m: f64,
     at: impl Fn(f64) -> (f64, f64, f64),
-    out: &mut Vec<EdgePiece>,
+    out: &mut Vec<EdgeSection>,
 ) {
-    // A float count of pieces of a length checked against `MAX_EDGE_M`: at most 2,000.
-    let n = (length_m / MAX_PIECE_M).ceil().max(1.0) as usize;
+    // A float count of sections of a length checked against `MAX_EDGE_M`: at most 2,000.
+    let n = (length_m / MAX_SECTION_M).ceil().max(1.0) as usize;
     let step = length_m / n as f64;
     let mut start = (lon1, lat1, azi1);
     for k in 0..n {
@@ -189,23 +189,23 @@ pub(crate) fn cut(
             at(step * (k + 1) as f64)
         };
         let start_m = step * k as f64;
-        let piece_m = if k + 1 == n { length_m - start_m } else { step };
-        let chord = Chord::new(ecef(start.0, start.1), ecef(end.0, end.1), piece_m);
+        let section_m = if k + 1 == n { length_m - start_m } else { step };
+        let chord = Chord::new(ecef(start.0, start.1), ecef(end.0, end.1), section_m);
         let ab = sub(chord.b, chord.a);
         let chord_m = dot(ab, ab).sqrt();
         let curvature2 = if chord_m > 0.0 {
-            // Rounding makes `L - C` noise on short pieces, where the term is negligible;
+            // Rounding makes `L - C` noise on short sections, where the term is negligible;
             // the bound is a little above the ellipsoid's greatest curvature squared.
-            (24.0 * (piece_m - chord_m) / (chord_m * chord_m * chord_m)).clamp(0.0, 3.0e-14)
+            (24.0 * (section_m - chord_m) / (chord_m * chord_m * chord_m)).clamp(0.0, 3.0e-14)
         } else {
             0.0
         };
-        out.push(EdgePiece {
+        out.push(EdgeSection {
             edge,
             first: k == 0,
             last: k + 1 == n,
             start_m,
-            length_m: piece_m,
+            length_m: section_m,
             chord,
             ta: tangent(start.0, start.1, start.2),
             tb: tangent(end.0, end.1, end.2),
@@ -225,7 +225,7 @@ mod tests {
         dot(a, a).sqrt()
     }
 
-    /// Pieces of edges in many places and directions: points of the geodesic (from Karney's
+    /// Sections of edges in many places and directions: points of the geodesic (from Karney's
     /// direct solution) lie on the cubic, at the right distance along it.
     #[test]
     fn cubic_follows_the_geodesic() {
@@ -241,28 +241,28 @@ mod tests {
                         let (la, lo, az): (f64, f64, f64) = geod.direct(lat1, lon1, azi, s);
                         (lo, la, az)
                     };
-                    let mut pieces = Vec::new();
+                    let mut sections = Vec::new();
                     cut(
                         0,
                         (lon1, lat1, azi),
                         (lon2, lat2, azi2),
                         length,
                         at,
-                        &mut pieces,
+                        &mut sections,
                     );
-                    assert_eq!(pieces.len(), (length / MAX_PIECE_M).ceil() as usize);
+                    assert_eq!(sections.len(), (length / MAX_SECTION_M).ceil() as usize);
                     for k in 1..20 {
                         let s = length * k as f64 / 20.0;
                         let (lo, la, _) = at(s);
                         let q = ecef(lo, la);
-                        let piece = pieces
+                        let section = sections
                             .iter()
                             .find(|p| p.start_m <= s && s <= p.start_m + p.length_m)
-                            .expect("a piece holds s");
-                        let e = piece.estimate(q).expect("settles");
+                            .expect("a section holds s");
+                        let e = section.estimate(q).expect("settles");
                         worst_off = worst_off.max(norm(sub(e.foot, q)));
-                        worst_along =
-                            worst_along.max((piece.start_m + piece.along_m(e.t, e.foot) - s).abs());
+                        worst_along = worst_along
+                            .max((section.start_m + section.along_m(e.t, e.foot) - s).abs());
                         // The foot's coordinates convert back to the same surface point.
                         let (flo, fla) = lon_lat(e.foot);
                         let back: f64 = geod.inverse(fla, flo, la, lo);
@@ -276,7 +276,7 @@ mod tests {
         assert!(worst_along < 2e-8, "along {worst_along} m off");
     }
 
-    /// The estimated distance of points off a piece agrees with Karney's inverse solution from
+    /// The estimated distance of points off a section agrees with Karney's inverse solution from
     /// the estimated foot to well inside the ranking margin.
     #[test]
     fn estimate_is_inside_its_margin() {
@@ -285,23 +285,23 @@ mod tests {
             for azi in [10.0, 90.0, 200.0] {
                 let length = 4_000.0;
                 let (lat2, lon2, azi2): (f64, f64, f64) = geod.direct(lat, 60.0, azi, length);
-                let mut pieces = Vec::new();
+                let mut sections = Vec::new();
                 cut(
                     0,
                     (60.0, lat, azi),
                     (lon2, lat2, azi2),
                     length,
                     |_| (0.0, 0.0, 0.0),
-                    &mut pieces,
+                    &mut sections,
                 );
-                let piece = pieces[0];
+                let section = sections[0];
                 for off in [1.0, 700.0, 5_000.0, 20_000.0, 49_000.0] {
                     for side in [-90.0, 90.0, 150.0] {
                         let (mla, mlo, mazi): (f64, f64, f64) =
                             geod.direct(lat, 60.0, azi, length / 3.0);
                         let (pla, plo, _): (f64, f64, f64) =
                             geod.direct(mla, mlo, mazi + side, off);
-                        let e = piece.estimate(ecef(plo, pla)).expect("settles");
+                        let e = section.estimate(ecef(plo, pla)).expect("settles");
                         let (flo, fla) = lon_lat(e.foot);
                         let exact: f64 = geod.inverse(fla, flo, pla, plo);
                         assert!(
