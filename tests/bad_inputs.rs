@@ -138,7 +138,55 @@ fn run_case(
     if stderr.contains("panicked") {
         wrong.push(format!("{name}: panic: {stderr}"));
     }
+    // The same problems as the `problems` layer: one feature each, whose columns give back
+    // the line printed, with the same exit status.
+    let out = dir
+        .bordertrack(["validate", "--data", name, "--format", "json"])
+        .output()?;
+    if out.status.code() != Some(code) {
+        wrong.push(format!(
+            "{name}: --format json: exit status {:?}, expected {code}",
+            out.status.code()
+        ));
+    }
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let rebuilt: Vec<String> = rows
+        .as_array()
+        .ok_or("--format json: not an array")?
+        .iter()
+        .map(line_of_feature)
+        .collect();
+    let lines: Vec<&str> = expected.lines().collect();
+    if rebuilt != lines {
+        wrong.push(format!(
+            "{name}: the problems layer differs from the lines\n--- lines\n{}\n--- layer\n{}",
+            lines.join("\n"),
+            rebuilt.join("\n")
+        ));
+    }
     Ok(wrong)
+}
+
+/// The line `validate` prints for one feature of the `problems` layer (JSON), rebuilt from its
+/// columns.
+fn line_of_feature(f: &serde_json::Value) -> String {
+    let text = |c: &str| f[c].as_str().unwrap_or("").to_string();
+    let (file, message) = (text("file"), text("message"));
+    let severity_and_kind_known = f["severity"] == "error" && f["kind"].is_string();
+    let line = match (&f["line"], &f["row"], &f["feature_index"], &f["feature_id"]) {
+        (serde_json::Value::Number(n), _, _, _) => format!("{file}:{n}: {message}"),
+        (_, serde_json::Value::Number(n), _, _) => format!("{file}: row {n}: {message}"),
+        (_, _, serde_json::Value::Number(i), serde_json::Value::String(id)) => {
+            format!("{file}: feature {i} (id {id:?}): {message}")
+        }
+        (_, _, serde_json::Value::Number(i), _) => format!("{file}: feature {i}: {message}"),
+        _ => format!("{file}: {message}"),
+    };
+    if severity_and_kind_known {
+        line
+    } else {
+        format!("{line} [severity or kind missing: {f}]")
+    }
 }
 
 #[test]

@@ -606,8 +606,9 @@ fn validate_a_clean_dataset() {
         ));
 }
 
-#[test]
-fn validate_a_broken_dataset_lists_problems_on_stdout() -> TestResult {
+/// A copy of the tiny dataset, as `data` in a new work directory, whose `status.csv` line 4
+/// has the date 2004-04-31.
+fn tiny_with_a_day_that_does_not_exist() -> Result<Workdir, BoxError> {
     let dir = Workdir::new()?;
     let data = dir.copy_dir(&fixture("tiny"), "data")?;
     let status = std::fs::read_to_string(data.join("status.csv"))?;
@@ -615,6 +616,12 @@ fn validate_a_broken_dataset_lists_problems_on_stdout() -> TestResult {
         data.join("status.csv"),
         status.replace("XAA-XBB-1,2004-04", "XAA-XBB-1,2004-04-31"),
     )?;
+    Ok(dir)
+}
+
+#[test]
+fn validate_a_broken_dataset_lists_problems_on_stdout() -> TestResult {
+    let dir = tiny_with_a_day_that_does_not_exist()?;
     dir.bordertrack(["validate", "--data", "data"])
         .assert()
         .code(1)
@@ -628,6 +635,58 @@ fn validate_a_broken_dataset_lists_problems_on_stdout() -> TestResult {
         .stderr(predicate::str::contains(
             "data/status.csv:4: date: no such day",
         ));
+    Ok(())
+}
+
+/// `validate --format`/`-o`: the problems as a layer, in each text format but GeoJSON, with
+/// the same exit status as the lines.
+#[test]
+fn validate_writes_its_problems_as_a_layer() -> TestResult {
+    let dir = tiny_with_a_day_that_does_not_exist()?;
+    let header = "file,line,row,feature_index,feature_id,kind,severity,message\n";
+    let row = "data/status.csv,4,,,,invalid,error,\
+               \"date: no such day: \"\"2004-04-31\"\" (expected YYYY, YYYY-MM or YYYY-MM-DD)\"\n";
+    dir.bordertrack(["validate", "--data", "data", "--format", "csv"])
+        .assert()
+        .code(1)
+        .stdout(format!("{header}{row}"))
+        .stderr(predicate::str::contains("1 problem found"));
+    let out = dir
+        .bordertrack(["validate", "--data", "data", "--format", "json"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let rows: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(rows.as_array().map(Vec::len), Some(1));
+    assert_eq!(rows[0]["line"], 4);
+    assert_eq!(rows[0]["feature_index"], Value::Null);
+    assert_eq!(rows[0]["kind"], "invalid");
+    let table = dir
+        .bordertrack(["validate", "--data", "data", "--format", "table"])
+        .output()?;
+    assert_eq!(table.status.code(), Some(1));
+    let table = String::from_utf8(table.stdout)?;
+    assert!(table.starts_with("file "), "{table}");
+    assert!(table.contains("no such day"), "{table}");
+    // -o: the layer in the file (format from its extension), nothing on stdout.
+    dir.bordertrack(["validate", "--data", "data", "-o", "problems.CSV"])
+        .assert()
+        .code(1)
+        .stdout("");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("problems.CSV"))?,
+        format!("{header}{row}")
+    );
+    // No geometry: GeoJSON is refused before the dataset is read.
+    dir.bordertrack(["validate", "--data", "data", "--format", "geojson"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("no geometry"));
+    // A clean dataset: the layer with no features, and success.
+    bordertrack(["validate", "--data", &tiny(), "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(header);
     Ok(())
 }
 

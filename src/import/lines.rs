@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use geo_types::Coord;
 use serde_json::{Map, Value};
 
-use super::dataset_dir::{ClaimRow, ImportedDataset, SourceRow, StatusRow};
+use super::dataset_dir::{ClaimRow, Imported, ImportedDataset, SourceRow, StatusRow};
 use super::{iso3166, round6, without_spikes, ImportedSegment};
 use crate::{Error, Location, Problem};
 
@@ -161,6 +161,27 @@ pub fn dataset_of_lines(
 
 /// A feature's properties and geometry.
 pub(crate) type RawFeature = (Map<String, Value>, Value);
+
+/// What an importer of boundary lines gives: the problems that refuse the file when there are
+/// any; else the dataset of `boundary_lines` (read from `file`, written as `line_import`
+/// says), with `left_out` and the lines that make no segment as the problems left out.
+///
+/// # Errors
+/// [`Error::Invalid`] with `problems` when there are any.
+pub(crate) fn imported(
+    boundary_lines: &[BoundaryLine],
+    line_import: &LineImport,
+    file: &str,
+    problems: Vec<Problem>,
+    mut left_out: Vec<Problem>,
+) -> Result<Imported, Error> {
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let (dataset, skipped) = dataset_of_lines(boundary_lines, line_import, file);
+    left_out.extend(skipped);
+    Ok(Imported { dataset, left_out })
+}
 
 /// The features of a GeoJSON FeatureCollection: (properties, geometry) of each.
 ///

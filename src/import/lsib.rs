@@ -194,17 +194,12 @@ pub fn import_lsib(text: &str, file: &str, options: &LsibImport) -> Result<Impor
             views: Vec::new(),
         });
     }
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
     let line_import = LineImport {
         source: lsib_source(&options.version, &options.as_of),
         as_of: options.as_of.clone(),
         precision_m: options.precision_m,
     };
-    let (dataset, skipped) = lines::dataset_of_lines(&boundary_lines, &line_import, file);
-    left_out.extend(skipped);
-    Ok(Imported { dataset, left_out })
+    lines::imported(&boundary_lines, &line_import, file, problems, left_out)
 }
 
 fn alpha3_of(code: &str, options: &LsibImport) -> Option<String> {

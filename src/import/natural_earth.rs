@@ -193,17 +193,12 @@ pub fn import_natural_earth(
             views,
         });
     }
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
     let line_import = LineImport {
         source: natural_earth_source(&options.version, &options.as_of),
         as_of: options.as_of.clone(),
         precision_m: options.precision_m,
     };
-    let (dataset, skipped) = lines::dataset_of_lines(&boundary_lines, &line_import, file);
-    left_out.extend(skipped);
-    Ok(Imported { dataset, left_out })
+    lines::imported(&boundary_lines, &line_import, file, problems, left_out)
 }
 
 /// The countries' views of one line that differ from its class: (party, status, note).

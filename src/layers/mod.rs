@@ -7,10 +7,12 @@
 //! - [`PLACES`]: every named place with the country it belonged to over a date span;
 //! - [`INSTRUMENTS`]: the treaties and other instruments, without geometry;
 //! - [`STATS`]: per dyad (and per date of a series), the kilometres of each status;
-//! - [`HISTORY`]: every status change with its instrument and source.
+//! - [`HISTORY`]: every status change with its instrument and source;
+//! - [`PROBLEMS`]: what is wrong with a dataset or a table, one feature per problem.
 //!
 //! Classified incidents are the fifth layer: [`crate::pipeline::IncidentLayer`].
 
+mod problems;
 mod status;
 mod tables;
 
@@ -19,6 +21,7 @@ use std::sync::Arc;
 
 use geo::Geometry;
 
+pub use problems::{write_problems, PROBLEMS};
 pub use status::{status_intervals, StatusInterval};
 pub use tables::{stats_schema, write_history, write_stats, HISTORY, STATS};
 

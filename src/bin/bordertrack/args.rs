@@ -92,10 +92,14 @@ pub enum Command {
   bordertrack regimes --as-of 2001-06-01
   bordertrack regimes --dyad KAZ-UZB --on fenced --as-of 2007-01-01")]
     Regimes(crate::cmd::regimes::RegimesArgs),
-    /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise).
+    /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise). By default
+    /// each problem is a line `file:line: message`; with --format or -o, the problems are a
+    /// layer (file, line, row, feature_index, feature_id, kind, severity, message) in table,
+    /// CSV or JSON.
     #[command(after_help = "Examples:
   bordertrack validate
-  bordertrack validate --data ./my-dataset")]
+  bordertrack validate --data ./my-dataset
+  bordertrack validate --data ./my-dataset --format csv -o problems.csv")]
     Validate(ValidateArgs),
     /// Draw the border status at a date as a map: SVG, or PNG (from -o's extension), with a
     /// legend, a geodesic scale bar and a north arrow; with --from/--to, one frame per date.
@@ -134,7 +138,7 @@ pub enum Command {
 }
 
 impl Command {
-    /// Where and how the command writes its results (`validate` writes none).
+    /// Where and how the command writes its results.
     pub fn out(&self) -> Option<&OutArgs> {
         match self {
             Command::Segments(a) => Some(&a.out),
@@ -145,8 +149,8 @@ impl Command {
             Command::Export(a) => Some(&a.out),
             Command::Regimes(a) => Some(&a.out),
             Command::Places(a) => Some(&a.out),
-            Command::Validate(_)
-            | Command::Map(_)
+            Command::Validate(a) => Some(&a.out),
+            Command::Map(_)
             | Command::Completions(_)
             | Command::Manpage(_)
             | Command::Import(_)
@@ -456,7 +460,11 @@ pub struct ManpageArgs {}
 
 /// `validate` options.
 #[derive(Debug, Args)]
-pub struct ValidateArgs {}
+pub struct ValidateArgs {
+    /// With neither --format nor -o, each problem is printed as a line `file:line: message`.
+    #[command(flatten)]
+    pub out: OutArgs,
+}
 
 /// `--basis` values.
 #[derive(Debug, Clone, Copy, ValueEnum)]

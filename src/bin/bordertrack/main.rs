@@ -82,7 +82,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Segments(a) => cmd::segments::run(data, a),
         Command::Stats(a) => cmd::stats::run(data, a),
         Command::History(a) => cmd::history::run(data, a),
-        Command::Validate(_) => cmd::validate::run(data),
+        Command::Validate(a) => cmd::validate::run(data, a),
         Command::Incidents(a) => cmd::incidents::run(data, a),
         Command::Locate(a) => cmd::locate::run(data, a),
         Command::Map(a) => cmd::map::run(data, a),

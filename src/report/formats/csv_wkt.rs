@@ -7,9 +7,8 @@ use std::sync::Arc;
 use geo::Geometry;
 use geozero::ToWkt;
 
-use crate::report::{
-    Batch, Column, ColumnKind, FeatureEncoder, Format, LayerSink, RowEncoder, Schema, Value,
-};
+use super::streamed::{streamed_writer, StreamedText};
+use crate::report::{Batch, Column, ColumnKind, FeatureEncoder, Format, RowEncoder, Schema, Value};
 
 /// The name of the geometry column: the one GDAL's CSV driver and QGIS's delimited-text
 /// reader take as WKT geometry without being told.
@@ -24,11 +23,9 @@ pub const WKT_COLUMN: &str = "WKT";
 /// In QGIS: Layer ▸ Add Layer ▸ Add Delimited Text Layer, "Well known text (WKT)" with the
 /// field `WKT` (chosen by itself). In GDAL: the CSV driver reads the `WKT` column as the
 /// geometry (`-oo AUTODETECT_TYPE=YES` for typed columns).
-pub struct CsvWktWriter<W: Write> {
-    out: W,
-    schema: Schema,
-    encoder: Arc<WktEncoder>,
-}
+pub struct CsvWktWriter<W: Write>(StreamedText<W>);
+
+streamed_writer!(CsvWktWriter);
 
 impl<W: Write> CsvWktWriter<W> {
     /// A writer of features of `schema` to `out`; writes the header at once.
@@ -44,18 +41,14 @@ impl<W: Write> CsvWktWriter<W> {
         let cells: Vec<_> = names.iter().map(|n| super::super::Cell::text(*n)).collect();
         header_encoder.encode(&mut batch, &cells, None);
         out.write_all(&batch.bytes)?;
-        Ok(CsvWktWriter {
+        let encoder = WktEncoder {
+            values: RowEncoder::of_schema(Format::Csv, &with_decimal_points(schema)),
+        };
+        Ok(CsvWktWriter(StreamedText::new(
             out,
-            schema: schema.clone(),
-            encoder: Arc::new(WktEncoder {
-                values: RowEncoder::of_schema(Format::Csv, &with_decimal_points(schema)),
-            }),
-        })
-    }
-
-    /// The output, after [`LayerSink::finish`].
-    pub fn into_inner(self) -> W {
-        self.out
+            schema,
+            Arc::new(encoder),
+        )))
     }
 }
 
@@ -88,30 +81,10 @@ impl FeatureEncoder for WktEncoder {
     }
 }
 
-impl<W: Write> LayerSink for CsvWktWriter<W> {
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn encoder(&self) -> Arc<dyn FeatureEncoder> {
-        Arc::clone(&self.encoder) as Arc<dyn FeatureEncoder>
-    }
-
-    fn write_batch(&mut self, batch: &mut Batch) -> io::Result<()> {
-        self.out.write_all(&batch.bytes)?;
-        batch.bytes.clear();
-        batch.rows = 0;
-        Ok(())
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::LayerSink;
 
     #[test]
     fn the_geometry_comes_first_as_quoted_wkt() {

@@ -1,12 +1,13 @@
 //! GeoJSON text sequences (RFC 8142): one GeoJSON Feature per record, so that a file can be
 //! read and written a feature at a time.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::sync::Arc;
 
 use geo::Geometry;
 
-use crate::report::{Batch, Cell, FeatureEncoder, LayerSink, Schema, Value};
+use super::streamed::{streamed_writer, StreamedText};
+use crate::report::{Batch, Cell, FeatureEncoder, Schema, Value};
 
 /// The ASCII record separator that starts each record of RFC 8142.
 const RECORD_SEPARATOR: u8 = 0x1e;
@@ -38,28 +39,18 @@ const RECORD_SEPARATOR: u8 = 0x1e;
 ///      \"properties\":{\"n\":3}}\n"
 /// );
 /// ```
-pub struct GeoJsonSeqWriter<W: Write> {
-    out: W,
-    schema: Schema,
-    encoder: Arc<SeqEncoder>,
-}
+pub struct GeoJsonSeqWriter<W: Write>(StreamedText<W>);
+
+streamed_writer!(GeoJsonSeqWriter);
 
 impl<W: Write> GeoJsonSeqWriter<W> {
     /// A writer of features of `schema` to `out`, with or without record separators.
     pub fn new(out: W, schema: &Schema, record_separators: bool) -> GeoJsonSeqWriter<W> {
-        GeoJsonSeqWriter {
-            out,
+        let encoder = SeqEncoder {
             schema: schema.clone(),
-            encoder: Arc::new(SeqEncoder {
-                schema: schema.clone(),
-                record_separators,
-            }),
-        }
-    }
-
-    /// The output, after [`LayerSink::finish`].
-    pub fn into_inner(self) -> W {
-        self.out
+            record_separators,
+        };
+        GeoJsonSeqWriter(StreamedText::new(out, schema, Arc::new(encoder)))
     }
 }
 
@@ -100,31 +91,11 @@ impl FeatureEncoder for SeqEncoder {
     }
 }
 
-impl<W: Write> LayerSink for GeoJsonSeqWriter<W> {
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn encoder(&self) -> Arc<dyn FeatureEncoder> {
-        Arc::clone(&self.encoder) as Arc<dyn FeatureEncoder>
-    }
-
-    fn write_batch(&mut self, batch: &mut Batch) -> io::Result<()> {
-        self.out.write_all(&batch.bytes)?;
-        batch.bytes.clear();
-        batch.rows = 0;
-        Ok(())
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::Column;
+    use crate::report::LayerSink;
 
     #[test]
     fn records_start_with_the_separator_and_dates_are_text() {

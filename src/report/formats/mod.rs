@@ -9,6 +9,7 @@
 
 mod features;
 mod geojsonseq;
+mod streamed;
 
 #[cfg(feature = "formats")]
 mod csv_wkt;

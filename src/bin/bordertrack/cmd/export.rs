@@ -1,7 +1,7 @@
 //! `bordertrack export LAYER`: one of the dataset's layers, in any output format. Glue around
 //! the library's layers ([`bordertrack::layers`]) and, for `incidents`, the incidents command.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bordertrack::crs::{Crs, ReprojectedLayer};
 use bordertrack::layers::{self, LayerQuery};
@@ -10,7 +10,6 @@ use bordertrack::Borders;
 
 use crate::args::{ExportArgs, IncidentsArgs, LayerArg, WhenArgs};
 use crate::layer_output;
-use crate::output::Output;
 use crate::Failure;
 
 /// A library function writing one layer into a sink.
@@ -38,13 +37,7 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
         LayerArg::Instruments => (layers::INSTRUMENTS, false, layers::write_instruments),
     };
     let borders = Borders::new(super::load(data_dir)?)?;
-    if let Some(d) = args.dyad {
-        if !borders.dataset().dyads().contains(&d) {
-            return Err(Failure::Usage(format!(
-                "no segments of dyad {d} in the dataset"
-            )));
-        }
-    }
+    super::check_dyad(borders.dataset(), args.dyad)?;
     let query = LayerQuery {
         at: match args.layer {
             // The time-enabled layer keeps every interval unless a date is asked for.
@@ -58,11 +51,9 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
         regimes: Vec::new(),
     };
     let schema = layers::schema(columns, has_geometry);
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
     let format = layer_output::format(&args.out)?;
-    let mut out = Output::open(&args.out, &inputs)?;
+    let mut out = super::open_output(data_dir, &[], &args.out)?;
     let (written, crs) = match &output_crs {
         Some(r) => (ReprojectedLayer::output_schema(&schema), r.crs().clone()),
         None => (schema.clone(), Crs::wgs84()),

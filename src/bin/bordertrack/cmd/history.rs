@@ -2,14 +2,14 @@
 //! carries the segment's line (GeoJSON), and each partial date its first and last day. Glue
 //! around the library's `history` layer ([`bordertrack::layers::HISTORY`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bordertrack::layers;
 use bordertrack::report::RowWriter;
 use bordertrack::Borders;
 
 use crate::args::HistoryArgs;
-use crate::output::{self, Output};
+use crate::output::{self};
 use crate::Failure;
 
 /// Runs the command.
@@ -21,21 +21,13 @@ pub fn run(data_dir: Option<&Path>, args: &HistoryArgs) -> Result<(), Failure> {
             return Err(Failure::Usage(format!("no segment {id:?} in the dataset")));
         }
     }
-    if let Some(d) = args.dyad {
-        if !data.dyads().contains(&d) {
-            return Err(Failure::Usage(format!(
-                "no segments of dyad {d} in the dataset"
-            )));
-        }
-    }
+    super::check_dyad(data, args.dyad)?;
     let entries = borders.history(args.basis.into(), |s| match (&args.segment, args.dyad) {
         (Some(id), _) => &s.id == id,
         (None, Some(d)) => s.dyad == d,
         (None, None) => true,
     });
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let mut out = Output::open(&args.out, &inputs)?;
+    let mut out = super::open_output(data_dir, &[], &args.out)?;
     let schema = layers::schema(layers::HISTORY, true);
     let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
     layers::write_history(&borders, &entries, &mut sink)?;

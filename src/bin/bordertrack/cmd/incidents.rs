@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::io::{IsTerminal, Read};
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use bordertrack::crs::{Crs, ReprojectedLayer, Reprojection};
@@ -17,7 +17,7 @@ use bordertrack::{Borders, DateSpan, Error, Location, Problem};
 
 use crate::args::IncidentsArgs;
 use crate::layer_output;
-use crate::output::{say, Output};
+use crate::output::say;
 use crate::problems::Reporter;
 use crate::Failure;
 
@@ -41,13 +41,7 @@ pub fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure> {
     let borders = Borders::new(super::load(data_dir)?)?;
-    if let Some(d) = args.dyad {
-        if !borders.dataset().dyads().contains(&d) {
-            return Err(Failure::Usage(format!(
-                "no segments of dyad {d} in the dataset"
-            )));
-        }
-    }
+    super::check_dyad(borders.dataset(), args.dyad)?;
     let query = IncidentQuery {
         as_of: args.when.as_of.map(|d| d.span()),
         filter: args.on.clone().unwrap_or_default(),
@@ -97,12 +91,9 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         None => None,
     };
 
-    let mut inputs = super::inputs(data_dir);
-    inputs.extend(args.file.clone());
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
     let format = layer_output::format(&args.out)?;
-    let mut out = Output::open(&args.out, &inputs)?;
+    let mut out = super::open_output(data_dir, args.file.as_slice(), &args.out)?;
     let schema = IncidentLayer::schema();
     let (written, crs) = match &output_crs {
         Some(r) => (ReprojectedLayer::output_schema(&schema), r.crs().clone()),

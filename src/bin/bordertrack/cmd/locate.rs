@@ -1,6 +1,6 @@
 //! `bordertrack locate`: where a point lies: nearest segment, distance, chainage, side, status.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bordertrack::pipeline::IncidentLayer;
 use bordertrack::query::{Certainty, IncidentMatch};
@@ -9,7 +9,7 @@ use bordertrack::{Borders, StatusFilter};
 use geo::Point;
 
 use crate::args::LocateArgs;
-use crate::output::{self, Output};
+use crate::output::{self};
 use crate::Failure;
 
 /// Runs the command. Writes the same columns as `incidents`, with an empty incident id and
@@ -24,9 +24,7 @@ pub fn run(data_dir: Option<&Path>, args: &LocateArgs) -> Result<(), Failure> {
         None => borders.locate(p).map(|o| o.into_iter().collect()),
     }
     .map_err(|e| Failure::Usage(e.to_string()))?;
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let mut out = Output::open(&args.out, &inputs)?;
+    let mut out = super::open_output(data_dir, &[], &args.out)?;
     let mut w = RowWriter::with_schema(
         &mut out,
         output::format(&args.out)?,

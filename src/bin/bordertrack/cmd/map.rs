@@ -86,13 +86,7 @@ fn incidents(borders: &Borders, args: &MapArgs) -> Result<Vec<Incident>, Failure
 pub fn run(data_dir: Option<&Path>, args: &MapArgs) -> Result<(), Failure> {
     let picture = picture_format(&args.output)?;
     let borders = Borders::new(super::load(data_dir)?)?;
-    if let Some(d) = args.dyad {
-        if !borders.dataset().dyads().contains(&d) {
-            return Err(Failure::Usage(format!(
-                "no segments of dyad {d} in the dataset"
-            )));
-        }
-    }
+    super::check_dyad(borders.dataset(), args.dyad)?;
     let dates: Vec<(PartialDate, PathBuf)> = match (args.from, args.to) {
         (Some(from), Some(to)) => super::stats::series(from, to, args.step)?
             .into_iter()
@@ -102,10 +96,7 @@ pub fn run(data_dir: Option<&Path>, args: &MapArgs) -> Result<(), Failure> {
             })
             .collect(),
         _ => {
-            let date = args
-                .when
-                .as_of
-                .unwrap_or_else(|| PartialDate::Day(jiff::ZonedDateTime::now().date()));
+            let date = super::date_or_today(args.when.as_of);
             vec![(date, args.output.clone())]
         }
     };

@@ -17,9 +17,10 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
-use bordertrack::{Dataset, DateSpan, PartialDate};
+use bordertrack::{Dataset, DateSpan, Dyad, PartialDate};
 
-use crate::args::WhenArgs;
+use crate::args::{OutArgs, WhenArgs};
+use crate::output::Output;
 use crate::Failure;
 
 /// Loads the dataset named by `--data`, or the embedded one.
@@ -44,9 +45,40 @@ pub fn inputs(data: Option<&Path>) -> Vec<PathBuf> {
 
 /// The span `--as-of` asks for; today when not given.
 pub fn as_of(when: &WhenArgs) -> DateSpan {
-    when.as_of
-        .map(|d| d.span())
-        .unwrap_or_else(|| PartialDate::Day(jiff::ZonedDateTime::now().date()).span())
+    span_or_today(when.as_of)
+}
+
+/// `date`, or today when not given (the default of every `--as-of`).
+pub fn date_or_today(date: Option<PartialDate>) -> PartialDate {
+    date.unwrap_or_else(|| PartialDate::Day(jiff::ZonedDateTime::now().date()))
+}
+
+/// The days of `date`, or today when not given.
+pub fn span_or_today(date: Option<PartialDate>) -> DateSpan {
+    date_or_today(date).span()
+}
+
+/// A usage error when `--dyad` names a dyad the dataset has no segments of.
+pub fn check_dyad(data: &Dataset, dyad: Option<Dyad>) -> Result<(), Failure> {
+    match dyad {
+        Some(d) if !data.dyads().contains(&d) => Err(Failure::Usage(format!(
+            "no segments of dyad {d} in the dataset"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Opens where `out` says to write (stdout, or a file written atomically), refusing to write
+/// onto a file of the dataset named by `--data` or onto one of `other_inputs`.
+pub fn open_output(
+    data: Option<&Path>,
+    other_inputs: &[PathBuf],
+    out: &OutArgs,
+) -> Result<Output, Failure> {
+    let mut inputs = self::inputs(data);
+    inputs.extend_from_slice(other_inputs);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    Ok(Output::open(out, &inputs)?)
 }
 
 /// The reprojection for `--crs` (or `--input-crs`): `None` for WGS84 or when not asked; a

@@ -1,7 +1,7 @@
 //! `bordertrack places`: each place with the country it belonged to on a date (the library's
 //! `places` layer, as `export places` writes it).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bordertrack::layers::{self, LayerQuery};
 use bordertrack::report::RowWriter;
@@ -9,7 +9,7 @@ use bordertrack::{Borders, PartialDate};
 use clap::Args;
 
 use crate::args::{parse_date, parse_dyad, OutArgs};
-use crate::output::{self, Output};
+use crate::output::{self};
 use crate::Failure;
 
 /// `places` options.
@@ -30,17 +30,8 @@ pub struct PlacesArgs {
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &PlacesArgs) -> Result<(), Failure> {
     let borders = Borders::new(super::load(data_dir)?)?;
-    if let Some(d) = args.dyad {
-        if !borders.dataset().dyads().contains(&d) {
-            return Err(Failure::Usage(format!(
-                "no segments of dyad {d} in the dataset"
-            )));
-        }
-    }
-    let at = args
-        .as_of
-        .map(|d| d.span())
-        .unwrap_or_else(|| PartialDate::Day(jiff::ZonedDateTime::now().date()).span());
+    super::check_dyad(borders.dataset(), args.dyad)?;
+    let at = super::span_or_today(args.as_of);
     let query = LayerQuery {
         at: Some(at),
         basis: bordertrack::Basis::InForce,
@@ -50,9 +41,7 @@ pub fn run(data_dir: Option<&Path>, args: &PlacesArgs) -> Result<(), Failure> {
         regimes: Vec::new(),
     };
     let schema = layers::schema(layers::PLACES, true);
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let mut out = Output::open(&args.out, &inputs)?;
+    let mut out = super::open_output(data_dir, &[], &args.out)?;
     let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
     layers::write_places(&borders, &query, &mut sink)?;
     sink.finish()?;

@@ -1,6 +1,6 @@
 //! `bordertrack regimes`: fences, minefields and crossings as of a date.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bordertrack::report::{Cell, RowWriter};
 use bordertrack::{Borders, PartialDate, RegimeSite, RegimeWord};
@@ -8,7 +8,7 @@ use clap::Args;
 use geo::Geometry;
 
 use crate::args::{parse_date, parse_dyad, OutArgs};
-use crate::output::{self, Output};
+use crate::output::{self};
 use crate::Failure;
 
 /// `regimes` options.
@@ -64,20 +64,9 @@ pub const COLUMNS: &[&str] = &[
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &RegimesArgs) -> Result<(), Failure> {
     let borders = Borders::new(super::load(data_dir)?)?;
-    if let Some(d) = args.dyad {
-        if !borders.dataset().dyads().contains(&d) {
-            return Err(Failure::Usage(format!(
-                "no segments of dyad {d} in the dataset"
-            )));
-        }
-    }
-    let at = args
-        .as_of
-        .map(|d| d.span())
-        .unwrap_or_else(|| PartialDate::Day(jiff::ZonedDateTime::now().date()).span());
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let mut out = Output::open(&args.out, &inputs)?;
+    super::check_dyad(borders.dataset(), args.dyad)?;
+    let at = super::span_or_today(args.as_of);
+    let mut out = super::open_output(data_dir, &[], &args.out)?;
     let mut w = RowWriter::new(&mut out, output::format(&args.out)?, COLUMNS)?;
     for r in borders.regimes(at) {
         let Some(first) = borders.regime_change(r.first_change) else {

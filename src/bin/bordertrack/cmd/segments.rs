@@ -1,7 +1,7 @@
 //! `bordertrack segments`: each segment with its status as of a date. Glue around the
 //! library's `segments` layer ([`bordertrack::layers::SEGMENTS`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bordertrack::crs::ReprojectedLayer;
 use bordertrack::layers::{self, LayerQuery};
@@ -9,19 +9,13 @@ use bordertrack::report::{LayerSink, RowWriter};
 use bordertrack::Borders;
 
 use crate::args::SegmentsArgs;
-use crate::output::{self, Output};
+use crate::output::{self};
 use crate::Failure;
 
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> {
     let borders = Borders::new(super::load(data_dir)?)?;
-    if let Some(d) = args.dyad {
-        if !borders.dataset().dyads().contains(&d) {
-            return Err(Failure::Usage(format!(
-                "no segments of dyad {d} in the dataset"
-            )));
-        }
-    }
+    super::check_dyad(borders.dataset(), args.dyad)?;
     let query = LayerQuery {
         at: Some(super::as_of(&args.when)),
         basis: args.when.basis.into(),
@@ -38,10 +32,8 @@ pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> 
             .unwrap_or_default(),
         party: args.pov,
     };
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let reprojection = super::reprojection(args.crs.as_ref(), "--crs")?;
-    let mut out = Output::open(&args.out, &inputs)?;
+    let mut out = super::open_output(data_dir, &[], &args.out)?;
     let format = output::format(&args.out)?;
     let schema = layers::schema(layers::SEGMENTS, true);
     match reprojection {

@@ -2,7 +2,7 @@
 //! carries the dyad's lines (a MultiLineString in GeoJSON). Glue around the library's `stats`
 //! layer ([`bordertrack::layers::STATS`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bordertrack::layers;
 use bordertrack::report::RowWriter;
@@ -10,7 +10,7 @@ use bordertrack::{Borders, DateSpan, PartialDate};
 use jiff::ToSpan;
 
 use crate::args::{StatsArgs, Step};
-use crate::output::{self, Output};
+use crate::output::{self};
 use crate::Failure;
 
 /// The dates of a series from `from` to `to` by `step`, each as the span it names.
@@ -56,9 +56,7 @@ pub fn run(data_dir: Option<&Path>, args: &StatsArgs) -> Result<(), Failure> {
         (Some(f), Some(t)) => (series(f, t, args.step)?, true),
         _ => (vec![super::as_of(&args.when)], false),
     };
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let mut out = Output::open(&args.out, &inputs)?;
+    let mut out = super::open_output(data_dir, &[], &args.out)?;
     let schema = layers::stats_schema(is_series);
     let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
     // GeoJSON: each dyad's lines, never a null geometry.
