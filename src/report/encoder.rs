@@ -23,8 +23,9 @@ pub(crate) struct RowEncoder {
     pub(super) table_widths: table::SharedWidths,
 }
 
-/// Features encoded by a [`FeatureEncoder`], ready for [`LayerSink::write_batch`]. Opaque:
-/// made empty with [`Batch::default`], filled by an encoder, emptied by the sink.
+/// Features encoded by a [`FeatureEncoder`], ready for
+/// [`LayerSink::write_batch`](super::LayerSink::write_batch). Opaque: made empty with
+/// [`Batch::default`], filled by an encoder, emptied by the sink.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub(super) bytes: Vec<u8>,

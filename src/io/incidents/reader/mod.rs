@@ -132,8 +132,8 @@ impl<R: Read> IncidentReader<R> {
     /// Each value is read as the text a CSV cell would hold: numbers in full, a date or
     /// timestamp column as its (UTC) day, a null as an empty cell. The file is read one batch
     /// of a row group at a time, so memory does not grow with it. A bad row is a problem
-    /// located by its row number, from 1 ([`Location::Row`]). `name` names the file in
-    /// messages.
+    /// located by its row number, from 1 ([`Location::Row`](crate::Location::Row)). `name`
+    /// names the file in messages.
     ///
     /// # Errors
     /// [`Error::Invalid`] when the file is not Parquet, lacks a required column, has a column
