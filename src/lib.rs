@@ -84,3 +84,44 @@ pub use dataset::{Dataset, DatasetBuilder};
 pub use date::{DateParseError, DatePrecision, DateSpan, PartialDate};
 pub use error::{Error, Location, Problem, ProblemKind, Result};
 pub use model::*;
+
+/// The incident pipeline's plumbing is not part of the public API (issue 14): blocks of raw
+/// rows, the row parser, per-batch classification and the row encoder stay inside the
+/// crate. Each example below must fail to compile, and with the error that says the item is
+/// private (E0603) or the method is (E0624); the names that are gone fail to resolve (E0432).
+///
+/// ```compile_fail,E0603
+/// use bordertrack::io::incidents::Block;
+/// ```
+/// ```compile_fail,E0603
+/// use bordertrack::io::incidents::RowParser;
+/// ```
+/// ```compile_fail,E0603
+/// use bordertrack::report::RowEncoder;
+/// ```
+/// ```compile_fail,E0624
+/// let csv = "id,date,lat,lon\n";
+/// let mut reader = bordertrack::io::IncidentReader::from_reader(csv.as_bytes(), "t.csv").unwrap();
+/// let _ = reader.read_block(1 << 16, 1024);
+/// ```
+/// ```compile_fail,E0624
+/// let csv = "id,date,lat,lon\n";
+/// let mut reader = bordertrack::io::IncidentReader::from_reader(csv.as_bytes(), "t.csv").unwrap();
+/// reader.check_id(todo!());
+/// ```
+/// ```compile_fail,E0624
+/// use bordertrack::{Basis, Borders, Dataset, Incident};
+/// use bordertrack::query::IncidentQuery;
+/// fn classify(borders: &Borders, query: &IncidentQuery, incidents: &[Incident]) {
+///     let timelines = borders.timelines(Basis::InForce);
+///     borders.index().classify_each(timelines, incidents, query, |_, _| ());
+/// }
+/// ```
+/// ```compile_fail,E0432
+/// use bordertrack::report::{CellWriter, Chunk};
+/// ```
+/// ```compile_fail,E0425
+/// bordertrack::report::write_chunk();
+/// ```
+#[cfg(doctest)]
+pub struct PipelinePlumbingIsPrivate;
