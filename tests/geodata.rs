@@ -315,6 +315,13 @@ fn gazetteer_places_lie_on_their_lines_and_carry_their_incidents_and_crossings()
         .ok_or("the Karasuu shooting is not reported")?;
     assert_eq!(cell(karasuu, "dyad")?, "KGZ-UZB");
     assert_eq!(cell(karasuu, "delimitation")?, "undelimited");
+    // The Kempir-Abad kurultai in Uzgen district (15 Oct 2022) is on the Kempir-Abad section,
+    // still disputed then (the 2022 treaty took effect in January 2023).
+    let kurultai = rows
+        .get("kgz-uzb-2022-10-15-uzgen-kurultai")
+        .ok_or("the Uzgen kurultai is not reported")?;
+    assert_eq!(cell(kurultai, "segment_id")?, "KGZ-UZB-02");
+    assert_eq!(cell(kurultai, "delimitation")?, "disputed");
     let closed = |date: &str| {
         regimes(
             &dir,
