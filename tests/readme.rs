@@ -121,3 +121,56 @@ fn an_ellipsis_matches_any_number_of_lines_and_nothing_else_is_skipped() {
     assert!(!matches(&e(&["a"]), &["a", "b"]));
     assert!(matches(&e(&["a"]), &["a  "]));
 }
+
+/// `tests/fixtures/README.md` says where each fixture comes from: it names every folder of
+/// `tests/fixtures/` (as `folder/`) and every file of the folders that are not catalogues
+/// (`import/`, `parquet/`: by its path, as `folder/file`, or by its bare name in the folder's
+/// row); and every `folder/file` path it names exists. The catalogues (`bad/`, whose cases
+/// hold only what differs from `tiny/`) are guarded by their tests' `REQUIRED` lists.
+#[test]
+fn the_fixtures_readme_names_every_fixture() -> TestResult {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let readme = std::fs::read_to_string(root.join("README.md"))?;
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&root)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.file_type()?.is_dir() {
+            continue;
+        }
+        if !readme.contains(&format!("`{name}/")) {
+            missing.push(format!("{name}/"));
+        }
+        if name == "bad" || name == "tiny" {
+            continue;
+        }
+        for file in std::fs::read_dir(entry.path())? {
+            let file = file?.file_name().to_string_lossy().into_owned();
+            let as_path = format!("`{name}/{file}`");
+            let bare = format!("`{file}`");
+            if !readme.contains(&as_path) && !readme.contains(&bare) {
+                missing.push(format!("{name}/{file}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "tests/fixtures/README.md does not name {missing:?}"
+    );
+    // The other way: every `folder/file.ext` it names is there.
+    for quoted in readme.split('`').skip(1).step_by(2) {
+        let is_path = quoted.contains('/') && quoted.contains('.') && !quoted.contains(' ');
+        if is_path && !quoted.starts_with("tests/") && !quoted.contains("://") {
+            let Some((folder, _)) = quoted.split_once('/') else {
+                continue;
+            };
+            if root.join(folder).is_dir() {
+                assert!(
+                    root.join(quoted).exists(),
+                    "tests/fixtures/README.md names {quoted}, which is not there"
+                );
+            }
+        }
+    }
+    Ok(())
+}
