@@ -1375,3 +1375,79 @@ fn bad_rows_are_printed_up_to_a_limit_per_kind_then_counted() -> TestResult {
     assert_eq!(lines.last(), Some(&last.to_string()));
     Ok(())
 }
+
+/// The library names none of the command's options, in its messages or its docs (issue 14:
+/// the command line translates). Every long option of every subcommand, as `--help` lists
+/// them, is looked for in the library's sources (`src/` but the binary's `src/bin/`).
+#[test]
+fn the_library_names_no_command_line_option() -> TestResult {
+    let help = |args: &[&str]| -> Result<String, BoxError> {
+        let out = bordertrack(args).output()?;
+        Ok(String::from_utf8(out.stdout)?)
+    };
+    let top = help(&["--help"])?;
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    let mut options = std::collections::BTreeSet::new();
+    let mut texts = vec![top];
+    for c in &commands {
+        texts.push(help(&[c, "--help"])?);
+    }
+    for text in &texts {
+        for (i, _) in text.match_indices("--") {
+            let name: String = text[i + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+                .collect();
+            let before = text[..i].chars().next_back();
+            if name.len() > 1 && !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-') {
+                options.insert(format!("--{name}"));
+            }
+        }
+    }
+    for o in [
+        "--as-of", "--basis", "--within", "--data", "--format", "--on",
+    ] {
+        assert!(
+            options.contains(o),
+            "{o} not found in the help: {options:?}"
+        );
+    }
+    // Cargo's own options, which the library may name when it says how to build it.
+    let cargo = ["--features", "--path", "--bench", "--release"];
+    let mut found = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.ends_with("bin") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)?;
+            for o in options.iter().filter(|o| !cargo.contains(&o.as_str())) {
+                for (i, _) in text.match_indices(o.as_str()) {
+                    let after = text[i + o.len()..].chars().next();
+                    let before = text[..i].chars().next_back();
+                    let whole = !after.is_some_and(|c| c.is_ascii_lowercase() || c == '-')
+                        && !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-');
+                    if whole {
+                        found.push(format!("{}: {o}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "the library names options: {found:#?}");
+    Ok(())
+}

@@ -96,10 +96,11 @@ pub enum Command {
   bordertrack regimes --as-of 2001-06-01
   bordertrack regimes --dyad KAZ-UZB --on fenced --as-of 2007-01-01")]
     Regimes(crate::cmd::regimes::RegimesArgs),
-    /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise). By default
-    /// each problem is a line `file:line: message`; with --format or -o, the problems are a
-    /// layer (file, line, row, feature_index, feature_id, kind, severity, message) in table,
-    /// CSV or JSON.
+    /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise).
+    ///
+    /// By default each problem is a line `file:line: message`; with --format or -o, the
+    /// problems are a layer (file, line, row, feature_index, feature_id, kind, severity,
+    /// message) in table, CSV or JSON.
     #[command(after_help = "Examples:
   bordertrack validate
   bordertrack validate --data ./my-dataset
