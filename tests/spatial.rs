@@ -626,3 +626,46 @@ fn repeated_vertices_keep_edge_indices() {
     assert_eq!(m.edge, 1);
     assert_eq!(m.side, Side::Left);
 }
+
+/// geographiclib-rs's underscore-prefixed (internal) items, which the direct solver and the
+/// sections' sampling use, are named in one adapter module only, and the crate is pinned to
+/// the exact version whose internals that module was written against (`=x.y.z` in
+/// Cargo.toml): a new version cannot change them unnoticed.
+#[test]
+fn geographiclib_internals_are_used_in_one_pinned_adapter() -> Result<(), Box<dyn std::error::Error>>
+{
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let pin = manifest
+        .lines()
+        .find(|l| l.starts_with("geographiclib-rs"))
+        .ok_or("no geographiclib-rs dependency")?;
+    assert!(pin.contains("version = \"="), "not pinned exactly: {pin}");
+    let adapter = root.join("src/spatial/geographiclib_adapter.rs");
+    let mut users = Vec::new();
+    let mut stack = vec![root.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path)?;
+                let internal = text
+                    .match_indices("._")
+                    .chain(text.match_indices("::_"))
+                    .any(|(i, m)| {
+                        let next = text[i + m.len()..].chars().next();
+                        let before = text[..i].chars().next_back();
+                        next.is_some_and(|c| c.is_ascii_alphabetic())
+                            && before.is_some_and(|c| c.is_ascii_alphanumeric() || c == ')')
+                    });
+                if internal {
+                    users.push(path);
+                }
+            }
+        }
+    }
+    assert_eq!(users, [adapter]);
+    Ok(())
+}
