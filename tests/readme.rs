@@ -174,3 +174,56 @@ fn the_fixtures_readme_names_every_fixture() -> TestResult {
     }
     Ok(())
 }
+
+/// The README's one table of status words is the library's vocabulary: the same words in the
+/// same order as `StatusWord::ALL`, each with the dimension it judges and exactly the statuses
+/// it matches (issue 14: a word means the same set everywhere).
+#[test]
+fn the_status_words_table_is_the_library_s_vocabulary() -> TestResult {
+    use bordertrack::{Delimitation, Demarcation, StatusWord};
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))?;
+    let section = readme
+        .split("### Status words")
+        .nth(1)
+        .ok_or("no \"### Status words\" section")?;
+    let rows: Vec<Vec<&str>> = section
+        .lines()
+        .skip_while(|l| !l.starts_with("| word |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    let quoted = |cell: &str| -> Vec<String> {
+        cell.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(rows.len(), StatusWord::ALL.len(), "{rows:?}");
+    for (row, word) in rows.iter().zip(StatusWord::ALL) {
+        assert_eq!(quoted(row[0]), [word.as_str()], "{row:?}");
+        let delimitations: Vec<String> = Delimitation::ALL
+            .into_iter()
+            .filter(|&d| Demarcation::ALL.into_iter().all(|m| word.matches(d, m)))
+            .map(|d| d.as_str().to_string())
+            .collect();
+        let demarcations: Vec<String> = Demarcation::ALL
+            .into_iter()
+            .filter(|&m| Delimitation::ALL.into_iter().all(|d| word.matches(d, m)))
+            .map(|m| m.as_str().to_string())
+            .collect();
+        let dimension = match (delimitations.is_empty(), demarcations.is_empty()) {
+            (false, true) => "delimitation",
+            (true, false) => "demarcation",
+            _ => "either",
+        };
+        assert_eq!(row[1], dimension, "{row:?}");
+        let mut covered: Vec<String> = delimitations.into_iter().chain(demarcations).collect();
+        let mut shown = quoted(row[2]);
+        covered.sort();
+        shown.sort();
+        assert_eq!(shown, covered, "{row:?}");
+    }
+    Ok(())
+}
