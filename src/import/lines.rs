@@ -162,6 +162,15 @@ pub fn dataset_of_lines(
 /// A feature's properties and geometry.
 pub(crate) type RawFeature = (Map<String, Value>, Value);
 
+/// `, version V` to follow a source's title, or nothing when no version is given.
+pub(crate) fn version_suffix(version: &str) -> String {
+    if version.is_empty() {
+        String::new()
+    } else {
+        format!(", version {version}")
+    }
+}
+
 /// What an importer of boundary lines gives: the problems that refuse the file when there are
 /// any; else the dataset of `boundary_lines` (read from `file`, written as `line_import`
 /// says), with `left_out` and the lines that make no segment as the problems left out.

@@ -95,11 +95,7 @@ pub fn delimitation_of_lsib(status: &str, label: &str, notes: &str) -> (&'static
 
 /// The LSIB source row for an edition and publication date.
 pub fn lsib_source(version: &str, date: &str) -> SourceRow {
-    let version = if version.is_empty() {
-        String::new()
-    } else {
-        format!(", version {version}")
-    };
+    let version = lines::version_suffix(version);
     SourceRow {
         id: "lsib".into(),
         title: format!("Large Scale International Boundaries (LSIB){version}"),

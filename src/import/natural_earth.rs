@@ -104,11 +104,7 @@ pub struct NaturalEarthImport {
 
 /// The Natural Earth source row for a version and release date.
 pub fn natural_earth_source(version: &str, date: &str) -> SourceRow {
-    let version = if version.is_empty() {
-        String::new()
-    } else {
-        format!(", version {version}")
-    };
+    let version = lines::version_suffix(version);
     SourceRow {
         id: "natural-earth".into(),
         title: format!(

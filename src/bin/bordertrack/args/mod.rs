@@ -267,7 +267,7 @@ pub fn parse_date(s: &str) -> Result<PartialDate, String> {
     s.parse::<PartialDate>().map_err(|e| e.to_string())
 }
 
-pub(super) fn parse_distance(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_distance(s: &str) -> Result<f64, String> {
     bordertrack::io::parse_distance_m(s).map_err(|e| e.to_string())
 }
 

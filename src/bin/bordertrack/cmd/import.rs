@@ -76,20 +76,20 @@ pub struct PolygonsArgs {
     pub cuts: Option<PathBuf>,
     /// Positional precision of the input's lines, written as precision_m where a cut row
     /// gives none (e.g. 100m for a 100 m resolution map).
-    #[arg(long, value_name = "DIST", value_parser = parse_distance)]
+    #[arg(long, value_name = "DIST", value_parser = crate::args::parse_distance)]
     pub precision: f64,
     /// How close one outline must run to the neighbour's to count as their shared border.
-    #[arg(long, value_name = "DIST", default_value = "250m", value_parser = parse_distance)]
+    #[arg(long, value_name = "DIST", default_value = "250m", value_parser = crate::args::parse_distance)]
     pub tolerance: f64,
     /// Longest gap bridged between pieces of one border where the two outlines part by more
     /// than --tolerance (two banks of a river, a reservoir, a sea crossing): along the first
     /// country's outline if that path is at most this long, else straight if at most this
     /// wide; 0 = none.
-    #[arg(long, value_name = "DIST", default_value = "0m", value_parser = parse_distance)]
+    #[arg(long, value_name = "DIST", default_value = "0m", value_parser = crate::args::parse_distance)]
     pub max_gap: f64,
     /// Leave out parts (continuous lines) shorter than this, listing them on stderr: slivers
     /// where simplified outlines brush each other, tiny islands or exclaves.
-    #[arg(long, value_name = "DIST", default_value = "0m", value_parser = parse_distance)]
+    #[arg(long, value_name = "DIST", default_value = "0m", value_parser = crate::args::parse_distance)]
     pub min_part: f64,
     /// Source id (in the dataset's sources.csv) written where a cut row gives none.
     #[arg(long, value_name = "ID")]
@@ -104,19 +104,6 @@ pub struct PolygonsArgs {
     /// Write the segments to FILE (atomically; never over an input) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-fn parse_distance(s: &str) -> Result<f64, String> {
-    bordertrack::io::parse_distance_m(s).map_err(|e| e.to_string())
-}
-
-fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| {
-        Failure::Io(std::io::Error::new(
-            e.kind(),
-            format!("{}: {e}", path.display()),
-        ))
-    })
 }
 
 /// Runs `import KIND`.
@@ -147,8 +134,8 @@ fn polygons(args: &PolygonsArgs) -> Result<(), Failure> {
     };
     // refuse an output over an input before the (possibly long) import
     drop(Output::open(&out_args, &inputs)?);
-    let text = read(&args.file)?;
-    let cuts_text = args.cuts.as_deref().map(read).transpose()?;
+    let text = super::read_input(&args.file)?;
+    let cuts_text = args.cuts.as_deref().map(super::read_input).transpose()?;
     let options = PolygonImport {
         tolerance_m: args.tolerance,
         max_gap_m: args.max_gap,

@@ -19,13 +19,13 @@ pub struct NaturalEarthArgs {
     pub file: PathBuf,
     /// The date the file describes (its release date): the statuses it gives hold from then
     /// on, earlier dates stay unknown.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::args::parse_date)]
     pub date: PartialDate,
     /// The Natural Earth version of FILE (e.g. 5.1.1), written in the source's title.
     #[arg(long = "ne-version", value_name = "VERSION", default_value = "")]
     pub ne_version: String,
     /// Positional precision of the lines.
-    #[arg(long, value_name = "DIST", default_value = "2km", value_parser = parse_distance)]
+    #[arg(long, value_name = "DIST", default_value = "2km", value_parser = crate::args::parse_distance)]
     pub precision: f64,
     /// Leave out lines whose left or right code is not an ISO 3166-1 alpha-3 code (listed
     /// on stderr) instead of refusing the file.
@@ -34,23 +34,6 @@ pub struct NaturalEarthArgs {
     /// The new dataset directory (must not exist, or be empty).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,
-}
-
-pub(crate) fn parse_date(s: &str) -> Result<PartialDate, String> {
-    s.parse::<PartialDate>().map_err(|e| e.to_string())
-}
-
-fn parse_distance(s: &str) -> Result<f64, String> {
-    bordertrack::io::parse_distance_m(s).map_err(|e| e.to_string())
-}
-
-fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| {
-        Failure::Io(std::io::Error::new(
-            e.kind(),
-            format!("{}: {e}", path.display()),
-        ))
-    })
 }
 
 /// A dataset directory that cannot be written, as the command line reports it.
@@ -98,7 +81,7 @@ fn finish(dir: &Path, data: &ImportedDataset, left_out: &[Problem]) -> Result<()
 /// Runs `import natural-earth`.
 pub fn natural_earth(args: &NaturalEarthArgs) -> Result<(), Failure> {
     bordertrack::import::dataset_dir::check_new_dir(&args.output).map_err(write_failure)?;
-    let text = read(&args.file)?;
+    let text = super::read_input(&args.file)?;
     let options = NaturalEarthImport {
         version: args.ne_version.clone(),
         as_of: args.date.to_string(),
@@ -126,7 +109,7 @@ pub struct LsibArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// The date the file describes (its publication date): the statuses hold from then on.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::args::parse_date)]
     pub date: PartialDate,
     /// The LSIB edition of FILE (e.g. 11.4), written in the source's title.
     #[arg(long = "lsib-version", value_name = "VERSION", default_value = "")]
@@ -139,7 +122,7 @@ pub struct LsibArgs {
     #[arg(long, value_name = "CSV")]
     pub code_map: Option<PathBuf>,
     /// Positional precision of the lines (the LSIB says most are within 100 m).
-    #[arg(long, value_name = "DIST", default_value = "100m", value_parser = parse_distance)]
+    #[arg(long, value_name = "DIST", default_value = "100m", value_parser = crate::args::parse_distance)]
     pub precision: f64,
     /// The new dataset directory (must not exist, or be empty).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
@@ -148,7 +131,7 @@ pub struct LsibArgs {
 
 /// Reads `code,alpha3` pairs; a first line whose second field is not three letters is a header.
 fn code_map(path: &Path) -> Result<std::collections::BTreeMap<String, String>, Failure> {
-    let text = read(path)?;
+    let text = super::read_input(path)?;
     let mut map = std::collections::BTreeMap::new();
     let mut problems = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -179,7 +162,7 @@ pub fn lsib(args: &LsibArgs) -> Result<(), Failure> {
     use bordertrack::import::lsib::{import_lsib, LsibCodes, LsibImport};
     bordertrack::import::dataset_dir::check_new_dir(&args.output).map_err(write_failure)?;
     let code_map = args.code_map.as_deref().map(code_map).transpose()?;
-    let text = read(&args.file)?;
+    let text = super::read_input(&args.file)?;
     let options = LsibImport {
         codes: match args.codes {
             CodesArg::Fips => LsibCodes::Fips,
@@ -211,7 +194,7 @@ pub struct GeojsonArgs {
     #[arg(long, value_name = "WORD=STATUS,...", default_value = "")]
     pub status_values: String,
     /// The date statuses hold from where a line has no date column (or it is empty).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::args::parse_date)]
     pub date: Option<PartialDate>,
     /// The source's id, cited by every row.
     #[arg(long, value_name = "ID")]
@@ -226,10 +209,10 @@ pub struct GeojsonArgs {
     #[arg(long, value_name = "URL")]
     pub source_url: String,
     /// The source's publication date.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::args::parse_date)]
     pub source_date: Option<PartialDate>,
     /// Positional precision of the lines.
-    #[arg(long, value_name = "DIST", value_parser = parse_distance)]
+    #[arg(long, value_name = "DIST", value_parser = crate::args::parse_distance)]
     pub precision: f64,
     /// The new dataset directory (must not exist, or be empty).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
@@ -253,7 +236,7 @@ pub fn geojson(args: &GeojsonArgs) -> Result<(), Failure> {
         status_values.insert(word.trim().to_string(), status.trim().to_string());
     }
     bordertrack::import::dataset_dir::check_new_dir(&args.output).map_err(write_failure)?;
-    let text = read(&args.file)?;
+    let text = super::read_input(&args.file)?;
     let options = MappedImport {
         columns,
         status_values,

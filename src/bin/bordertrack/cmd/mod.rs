@@ -23,6 +23,16 @@ use crate::args::{OutArgs, WhenArgs};
 use crate::output::Output;
 use crate::Failure;
 
+/// The whole text of the input file `path`; an error names the file.
+pub fn read_input(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Failure::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    })
+}
+
 /// Loads the dataset named by `--data`, or the embedded one.
 pub fn load(data: Option<&Path>) -> Result<Dataset, Failure> {
     match data {
