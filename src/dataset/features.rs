@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::feature_reader::{features, FeatureCtx};
 use super::records::country;
+use crate::spatial::ecef::{dot, ecef, ecef_of, north_east_of, sub, SinCos};
 use crate::{Dyad, Extent, PartialDate, Place, Problem, Segment, Sovereignty};
 
 /// Reads `segments.geojson`: `None` when the file is unusable as a whole; the ids of rejected
@@ -145,12 +146,58 @@ const SAME_DIRECTION_DEG: f64 = 1e-7;
 /// `a` and from `b` to `c` set off in the same direction (their azimuths at `b`, on the WGS84
 /// ellipsoid, agree). Judged on the ellipsoid, not in longitude and latitude, so that a vertex
 /// on the antimeridian or a line around a pole is judged by where it runs on the Earth.
+///
+/// Most vertices are settled by a cheap test first ([`clearly_turns`]); only a vertex where the
+/// two edges leave within a degree of each other is judged by the geodesic azimuths, so the
+/// answer is the geodesic one everywhere.
 pub(crate) fn doubles_back(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> bool {
+    if clearly_turns(a, b, c) {
+        return false;
+    }
+    doubles_back_geodesic(a, b, c)
+}
+
+/// The geodesic judgement behind [`doubles_back`]: the azimuths at `b` of the geodesics to `a`
+/// and to `c` agree within [`SAME_DIRECTION_DEG`].
+fn doubles_back_geodesic(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> bool {
     let (a, b, c) = (Point::from(a), Point::from(b), Point::from(c));
     let to_a = Geodesic.bearing(b, a);
     let to_c = Geodesic.bearing(b, c);
     let apart = (to_a - to_c).rem_euclid(360.0);
     apart.min(360.0 - apart) <= SAME_DIRECTION_DEG
+}
+
+/// Edges longer than this (straight-line chord, metres) are left to the geodesic test: beyond
+/// it the cheap test's margin is not worth arguing for.
+const CHEAP_TEST_MAX_CHORD_M: f64 = 2.0e6;
+
+/// The cosine of the angle (1°) between the two edges' directions at `b` above which
+/// [`clearly_turns`] leaves the vertex to the geodesic test.
+const CHEAP_TEST_COS: f64 = 0.999_847_695_156_391_3; // cos(1°)
+
+/// A cheap sufficient test that the vertex `b` does **not** double back: the directions of the
+/// chords from `b` to `a` and to `c`, projected onto the plane tangent to the WGS84 ellipsoid at
+/// `b`, are more than 1° apart. These projected directions are the normal-section azimuths at
+/// `b`; a geodesic's azimuth differs from its normal section's by an amount that grows with
+/// the square of the edge's length, under 0.002° for edges up to 2 000 km (0.0014° at most in
+/// the test below, over vertices anywhere on the Earth), so edges more than 1° apart in this
+/// test are far more than [`SAME_DIRECTION_DEG`] apart on the geodesics. `false` means "not settled" (a sharp turn, an edge longer than 2 000 km, or a
+/// position repeated), never "doubles back".
+fn clearly_turns(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> bool {
+    let at_b = SinCos::of(b.x, b.y);
+    let pb = ecef_of(&at_b);
+    let (north, east) = north_east_of(&at_b);
+    // The chord from `b` to `p` in the tangent plane at `b`: its north and east components.
+    let along_tangent = |p: Coord<f64>| -> Option<(f64, f64)> {
+        let d = sub(ecef(p.x, p.y), pb);
+        let chord = dot(d, d).sqrt();
+        (chord > 0.0 && chord <= CHEAP_TEST_MAX_CHORD_M).then(|| (dot(d, north), dot(d, east)))
+    };
+    let (Some(u), Some(v)) = (along_tangent(a), along_tangent(c)) else {
+        return false;
+    };
+    let lengths = ((u.0 * u.0 + u.1 * u.1) * (v.0 * v.0 + v.1 * v.1)).sqrt();
+    lengths > 0.0 && u.0 * v.0 + u.1 * v.1 < CHEAP_TEST_COS * lengths
 }
 
 /// Reads `places.geojson`: `None` when the file is unusable as a whole; the ids of rejected
@@ -318,6 +365,73 @@ mod tests {
         assert!(back((0.0, -80.0), (0.0, -90.0), (0.0, -85.0)));
         // Straight in longitude and latitude is not a geodesic: these do not overlap.
         assert!(!back((69.0, 41.0), (70.0, 42.0), (69.5, 41.5)));
+    }
+
+    /// The point at `distance_m` from `from` along the geodesic setting off at `azimuth_deg`.
+    fn towards(from: (f64, f64), azimuth_deg: f64, distance_m: f64) -> (f64, f64) {
+        use geo::Destination;
+        let p = Geodesic.destination(Point::new(from.0, from.1), azimuth_deg, distance_m);
+        (p.x(), p.y())
+    }
+
+    #[test]
+    fn the_cheap_test_leaves_near_spikes_to_the_geodesic() {
+        // Edges leaving the vertex 0.5° apart: not settled by the cheap test, and the geodesic
+        // says they do not overlap.
+        let b = (69.0, 41.0);
+        let a = towards(b, 30.0, 50_000.0);
+        let c = towards(b, 30.5, 80_000.0);
+        let at = |(x, y)| Coord { x, y };
+        assert!(!clearly_turns(at(a), at(b), at(c)));
+        assert!(!back(a, b, c));
+        // 2° apart: settled by the cheap test.
+        let c = towards(b, 32.0, 80_000.0);
+        assert!(clearly_turns(at(a), at(b), at(c)));
+        assert!(!back(a, b, c));
+        // At the tolerance itself: half of it apart doubles back, twice it does not.
+        let c = towards(b, 30.0 + SAME_DIRECTION_DEG / 2.0, 80_000.0);
+        assert!(back(a, b, c));
+        let c = towards(b, 30.0 + 2.0 * SAME_DIRECTION_DEG, 80_000.0);
+        assert!(!back(a, b, c));
+        // An edge longer than the cheap test's reach is judged by the geodesic alone.
+        let far = towards(b, 30.0, 3.0e6);
+        assert!(!clearly_turns(at(far), at(b), at(c)));
+        assert!(back(far, b, towards(b, 30.0, 10_000.0)));
+    }
+
+    #[test]
+    fn the_cheap_test_never_settles_a_vertex_the_geodesic_calls_doubling_back() {
+        // Vertices anywhere on the Earth (poles and antimeridian included), edges from 1 m to
+        // 2 000 km, turning between 0.9° and 1.1° where the cheap test's threshold is; the
+        // cheap test may settle a vertex only where the geodesic azimuths are far apart.
+        let mut worst: f64 = 0.0;
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..20_000 {
+            let b = (360.0 * next() - 180.0, 180.0 * next() - 90.0);
+            let azimuth = 360.0 * next() - 180.0;
+            let turn = 0.9 + 0.2 * next();
+            let a = towards(b, azimuth, 10f64.powf(6.3 * next()));
+            let c = towards(b, azimuth + turn, 10f64.powf(6.3 * next()));
+            let at = |(x, y)| Coord { x, y };
+            let (a, b, c) = (at(a), at(b), at(c));
+            if clearly_turns(a, b, c) {
+                let (pa, pb, pc) = (Point::from(a), Point::from(b), Point::from(c));
+                let apart = (Geodesic.bearing(pb, pa) - Geodesic.bearing(pb, pc)).rem_euclid(360.0);
+                let apart = apart.min(360.0 - apart);
+                worst = worst.max(1.0 - apart);
+                assert!(apart > 0.9, "{a:?} {b:?} {c:?}: {apart}°");
+                assert!(!doubles_back_geodesic(a, b, c));
+            }
+        }
+        // The geodesic azimuths of edges the cheap test settles are at most 0.002° closer than
+        // 1° (the normal-section bound in `clearly_turns`' documentation; 0.0014° measured).
+        assert!(worst < 0.002, "{worst}");
     }
 
     #[test]

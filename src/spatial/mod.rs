@@ -118,7 +118,7 @@
 
 mod closest_point;
 mod direct;
-mod ecef;
+pub(crate) mod ecef;
 mod edge;
 mod edge_section;
 mod error;
