@@ -301,15 +301,18 @@ impl BorderIndex {
         q: &IncidentSearch,
         query: &IncidentQuery,
     ) -> std::result::Result<Option<FoundLine>, QueryError> {
-        // The index offers every line that may lie within reach; when it offers only one of
-        // the incident's dyad, that is the match and there can be no alternative to look for.
-        let mut offered = 0usize;
-        let mut accept = |line: usize| {
+        // Lines of the incident's dyad (when it names one) are searched; of those, the query's
+        // dyad and status filter pick the ones that may be the match. Every line of the
+        // incident's dyad that may lie within reach counts towards `others_near`: only when
+        // there is one besides the match are alternatives looked for.
+        let own_dyad = |line: usize| {
+            self.sides
+                .get(line)
+                .is_some_and(|&(dyad, _, _)| q.dyad.is_none_or(|d| d == dyad))
+        };
+        let wanted = |line: usize| {
             self.sides.get(line).is_some_and(|&(dyad, _, _)| {
-                let own_dyad = q.dyad.is_none_or(|d| d == dyad);
-                offered += usize::from(own_dyad);
-                own_dyad
-                    && query.dyad.is_none_or(|d| d == dyad)
+                query.dyad.is_none_or(|d| d == dyad)
                     && (query.filter.is_empty()
                         || timelines.at(line, q.at).may_match(&query.filter))
             })
@@ -320,6 +323,7 @@ impl BorderIndex {
         let keep = |line: usize, distance_m: f64| {
             let segment_precision_m = self.precision_m.get(line).copied().unwrap_or(0.0);
             distance_m <= q.reach_m + segment_precision_m
+                && wanted(line)
                 && (!query.certain_only
                     || Certainty::of(
                         distance_m,
@@ -332,26 +336,25 @@ impl BorderIndex {
         };
         let at = Query::of(q.point)?;
         let ordinary_m = self.ordinary_precision_m;
-        let mut best = self.index.nearest_kept(
+        let (ordinary_best, ordinary_others) = self.index.nearest_kept_and_others(
             &at,
             q.reach_m + ordinary_m,
-            |line| self.precision_m.get(line).is_some_and(|&p| p <= ordinary_m) && accept(line),
+            |line| self.precision_m.get(line).is_some_and(|&p| p <= ordinary_m) && own_dyad(line),
             |m| keep(m.line, m.distance_m),
         )?;
-        // Each imprecise segment in reach is offered (as the index offers the ordinary ones),
-        // and may be the match.
-        // (Offered when they may lie within reach: the alternatives are then looked for.)
-        if self.imprecise.is_empty() {
-            return Ok(best.map(|line| FoundLine {
-                line,
-                others_near: offered > 1,
-            }));
-        }
+        let mut best = ordinary_best;
+        // Each imprecise segment of the incident's dyad that may lie within reach is offered
+        // (and counts towards `others_near`), and may be the match.
+        let mut imprecise_offered = 0usize;
         for wide in &self.imprecise {
-            if q.dyad.is_some_and(|d| self.sides.get(wide.segment).is_none_or(|s| s.0 != d))
+            if !own_dyad(wide.segment)
                 || !wide.index.may_be_within(&at, q.reach_m + wide.precision_m)
-                || !accept(wide.segment)
-                // Its distance is at least the bound: beyond the best, it cannot be nearer.
+            {
+                continue;
+            }
+            imprecise_offered += 1;
+            // Its distance is at least the bound: beyond the best, it cannot be nearer.
+            if !wanted(wide.segment)
                 || best.is_some_and(|b| !wide.index.may_be_within(&at, b.distance_m))
             {
                 continue;
@@ -370,9 +373,17 @@ impl BorderIndex {
                 best = Some(m);
             }
         }
+        // Other lines that may be in reach: the ordinary ones besides the ordinary nearest, that
+        // nearest itself when an imprecise segment won, and the imprecise ones besides the match.
+        let matched_imprecise =
+            best.is_some() && best.map(|b| b.line) != ordinary_best.map(|b| b.line);
+        let others = ordinary_others
+            + usize::from(matched_imprecise && ordinary_best.is_some())
+            + imprecise_offered
+            - usize::from(matched_imprecise);
         Ok(best.map(|line| FoundLine {
             line,
-            others_near: offered > 1,
+            others_near: others > 0,
         }))
     }
 
@@ -637,13 +648,26 @@ mod tests {
             precision_m in prop_oneof![Just(0.0), 0.0..60_000.0f64],
             within_m in 0.0..20_000.0f64,
             named in prop::option::of(0usize..100),
+            on in prop::option::of(prop::sample::select(
+                vec!["delimited", "undelimited", "disputed", "demarcated", "unknown"],
+            )),
         ) {
             let (data, index) = (data(), index());
             let timelines = StatusTimelines::new(data, Basis::InForce);
             let dyads = data.dyads();
             let mut inc = incident(place, day, precision_m, 2);
             inc.dyad = named.and_then(|d| dyads.get(d % dyads.len().max(1)).copied());
-            let query = IncidentQuery::within(within_m);
+            // A status filter picks the match, not the alternatives: every other line in reach
+            // is listed whatever its status.
+            let filter = on
+                .map(str::parse::<StatusFilter>)
+                .transpose()
+                .map_err(|e| TestCaseError::fail(e.to_string()))?
+                .unwrap_or_default();
+            let query = IncidentQuery {
+                filter,
+                ..IncidentQuery::within(within_m)
+            };
             let Ok(Some(m)) = index.classify(&timelines, &inc, &query) else {
                 return Ok(());
             };
