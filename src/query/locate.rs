@@ -68,13 +68,22 @@ impl ImpreciseLine {
         at: &Query,
         q: &IncidentSearch,
     ) -> std::result::Result<Option<LineMatch>, QueryError> {
-        let reach_m = q.reach_m + self.precision_m;
-        if !self.index.may_be_within(at, reach_m) {
+        if !self.index.may_be_within(at, q.reach_m + self.precision_m) {
             return Ok(None);
         }
+        self.nearest_in_reach(at, q)
+    }
+
+    /// [`ImpreciseLine::within_reach`] without its first, cheap check (for a caller that has
+    /// made it): the same answer.
+    fn nearest_in_reach(
+        &self,
+        at: &Query,
+        q: &IncidentSearch,
+    ) -> std::result::Result<Option<LineMatch>, QueryError> {
         Ok(self
             .index
-            .nearest_accepted(at, reach_m, |_| true)?
+            .nearest_accepted(at, q.reach_m + self.precision_m, |_| true)?
             .map(|m| LineMatch {
                 line: self.segment,
                 ..m
@@ -359,7 +368,8 @@ impl BorderIndex {
             {
                 continue;
             }
-            let Some(m) = wide.within_reach(&at, q)? else {
+            // `may_be_within` of the reach was checked above.
+            let Some(m) = wide.nearest_in_reach(&at, q)? else {
                 continue;
             };
             if keep(m.line, m.distance_m)
