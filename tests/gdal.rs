@@ -19,6 +19,23 @@ const FORMATS: &[(&str, &str, &[&str])] = &[
     ("geojsonseq", "geojsonl", &[]),
     ("geojsonseq", "geojsons", &[]),
     ("csv-wkt", "csv", &["-oo", "AUTODETECT_TYPE=YES"]),
+    // GDAL's LIBKML driver, which reads the typed Schema (the plain KML driver reads text).
+    ("kml", "kml", &["--config", "OGR_SKIP", "KML"]),
+];
+
+/// The fields GDAL's LIBKML driver gives every KML layer before the layer's own.
+const LIBKML_FIELDS: &[(&str, &str)] = &[
+    ("Name", "String"),
+    ("description", "String"),
+    ("timestamp", "DateTime"),
+    ("begin", "DateTime"),
+    ("end", "DateTime"),
+    ("altitudeMode", "String"),
+    ("tessellate", "Integer"),
+    ("extrude", "Integer"),
+    ("visibility", "Integer"),
+    ("drawOrder", "Integer"),
+    ("icon", "String"),
 ];
 
 /// What `ogrinfo -so` says of one layer.
@@ -111,7 +128,9 @@ fn gdal_type(kind: &ColumnKind, format: &str, all_empty: bool) -> &'static str {
     }
     match kind {
         ColumnKind::Text | ColumnKind::Word => "String",
-        ColumnKind::Integer if guessed => "Integer",
+        // KML has no date type: ISO 8601 text.
+        ColumnKind::Date if format == "kml" => "String",
+        ColumnKind::Integer if guessed || format == "kml" => "Integer",
         ColumnKind::Integer => "Integer64",
         ColumnKind::Float { .. } => "Real",
         ColumnKind::Date if format == "fgb" => "DateTime",
@@ -143,9 +162,10 @@ fn check_layer(layer: &str, schema: &Schema, geometry: &str) -> TestResult {
         let want_geometry = match (format, schema.has_geometry) {
             // GeoJSON has no way to say "no geometry": GDAL sees null geometries.
             ("geojsonseq", false) => "Unknown (any)",
-            (_, false) if format != "csv-wkt" => "None",
-            // GDAL's CSV driver declares no geometry type for a WKT column.
-            ("csv-wkt", _) => "Unknown (any)",
+            (_, false) if format != "csv-wkt" && format != "kml" => "None",
+            // GDAL's CSV driver declares no geometry type for a WKT column, nor LIBKML for
+            // any KML layer.
+            ("csv-wkt" | "kml", _) => "Unknown (any)",
             _ => geometry,
         };
         assert_eq!(summary.geometry, want_geometry, "{context}");
@@ -153,7 +173,15 @@ fn check_layer(layer: &str, schema: &Schema, geometry: &str) -> TestResult {
         if format == "csv-wkt" {
             want.push(("WKT".into(), "String".into()));
         }
+        if format == "kml" {
+            want.extend(LIBKML_FIELDS.iter().map(|&(n, t)| (n.into(), t.into())));
+        }
         for column in &schema.columns {
+            if format == "kml" && column.name == "name" {
+                // LIBKML reads a `name` column as its own `Name`, the placemark's name,
+                // which the writer takes from it.
+                continue;
+            }
             let all_empty = features
                 .iter()
                 .all(|f| f["properties"][column.name.as_ref()].is_null());

@@ -19,6 +19,8 @@
 //! - `crs` (with the `proj` feature): reprojection against PROJ's `cs2cs`, within 1 mm.
 //! - `gdal` (with the `formats` feature): GDAL's `ogrinfo` opens every layer in every GIS
 //!   format with the expected feature count, geometry type and field types.
+//! - `layer_files` (with the `formats` feature): GeoParquet and KML read back with the
+//!   `parquet` and `kml` crates: types, `geo` metadata, feature counts, styles, time spans.
 //! - `crs_cli`: `--crs` and `--input-crs`, with the `proj` feature and without it.
 //! - `parquet`: Parquet and GeoParquet incident tables (`tests/fixtures/parquet/`) give the
 //!   CSV table's answers; their bad rows are reported by row number.
@@ -42,6 +44,8 @@ mod geodata;
 mod import;
 mod import_datasets;
 mod incidents;
+#[cfg(feature = "formats")]
+mod layer_files;
 mod map;
 #[cfg(feature = "parquet")]
 mod parquet;

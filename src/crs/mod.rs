@@ -104,6 +104,45 @@ impl Crs {
     }
 }
 
+impl Crs {
+    /// The CRS's definition in PROJJSON (the JSON encoding of ISO 19111 that GeoParquet
+    /// requires), as PROJ writes it.
+    ///
+    /// # Errors
+    /// [`CrsError::ProjNotBuilt`] without the `proj` feature; [`CrsError::Unusable`] when
+    /// PROJ does not know the CRS. WGS84 needs PROJ too: its PROJJSON is PROJ's.
+    pub fn projjson(&self) -> Result<String, CrsError> {
+        #[cfg(feature = "proj")]
+        {
+            proj_backend::projjson(self, &self.definition())
+        }
+        #[cfg(not(feature = "proj"))]
+        {
+            Err(CrsError::ProjNotBuilt {
+                crs: self.to_string(),
+            })
+        }
+    }
+
+    /// The CRS's definition in WKT1 as GDAL writes it (what a GeoPackage's
+    /// `gpkg_spatial_ref_sys` holds), as PROJ writes it.
+    ///
+    /// # Errors
+    /// As [`Crs::projjson`].
+    pub fn wkt1(&self) -> Result<String, CrsError> {
+        #[cfg(feature = "proj")]
+        {
+            proj_backend::wkt1(self, &self.definition())
+        }
+        #[cfg(not(feature = "proj"))]
+        {
+            Err(CrsError::ProjNotBuilt {
+                crs: self.to_string(),
+            })
+        }
+    }
+}
+
 impl fmt::Display for Crs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.definition())

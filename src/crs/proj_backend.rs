@@ -104,3 +104,38 @@ fn describe(direction: Direction, crs: &Crs) -> String {
         Direction::ToWgs84 => format!("to WGS84 from {crs}"),
     }
 }
+
+/// The CRS object PROJ makes of `definition` (a PROJ string is made a CRS with
+/// `+type=crs`, since without it PROJ reads a conversion).
+fn crs_object(crs: &Crs, definition: &str) -> Result<Proj, CrsError> {
+    let definition = if definition.starts_with('+') && !definition.contains("type=crs") {
+        format!("{definition} +type=crs")
+    } else {
+        definition.to_string()
+    };
+    Proj::new(&definition).map_err(|error| CrsError::Unusable {
+        crs: crs.to_string(),
+        message: error.to_string(),
+    })
+}
+
+/// The CRS in PROJJSON, on one line, as PROJ writes it.
+pub(super) fn projjson(crs: &Crs, definition: &str) -> Result<String, CrsError> {
+    crs_object(crs, definition)?
+        .to_projjson(Some(false), None, None)
+        .map_err(|error| CrsError::Unusable {
+            crs: crs.to_string(),
+            message: error.to_string(),
+        })
+}
+
+/// The CRS in WKT1 as GDAL writes it (the `definition` of a GeoPackage's
+/// `gpkg_spatial_ref_sys`, and what FlatGeobuf readers take).
+pub(super) fn wkt1(crs: &Crs, definition: &str) -> Result<String, CrsError> {
+    crs_object(crs, definition)?
+        .as_wkt(Some(proj::wkt::WktVersion::Wkt1_Gdal), None)
+        .map_err(|error| CrsError::Unusable {
+            crs: crs.to_string(),
+            message: error.to_string(),
+        })
+}

@@ -21,6 +21,10 @@ pub enum LayerFormat {
     GeoPackage,
     /// FlatGeobuf.
     FlatGeobuf,
+    /// KML.
+    Kml,
+    /// GeoParquet.
+    GeoParquet,
 }
 
 /// The extensions of the GIS formats (compared without regard to letter case); the row
@@ -40,6 +44,9 @@ const EXTENSIONS: &[(&str, LayerFormat)] = &[
     ),
     ("gpkg", LayerFormat::GeoPackage),
     ("fgb", LayerFormat::FlatGeobuf),
+    ("kml", LayerFormat::Kml),
+    ("parquet", LayerFormat::GeoParquet),
+    ("geoparquet", LayerFormat::GeoParquet),
 ];
 
 impl LayerFormat {
@@ -53,6 +60,8 @@ impl LayerFormat {
             FormatArg::CsvWkt => LayerFormat::CsvWkt,
             FormatArg::Gpkg => LayerFormat::GeoPackage,
             FormatArg::Fgb => LayerFormat::FlatGeobuf,
+            FormatArg::Kml => LayerFormat::Kml,
+            FormatArg::Parquet => LayerFormat::GeoParquet,
             FormatArg::Table => LayerFormat::Rows(Format::Table),
             FormatArg::Csv => LayerFormat::Rows(Format::Csv),
             FormatArg::Json => LayerFormat::Rows(Format::Json),
@@ -65,6 +74,7 @@ impl LayerFormat {
         match self {
             LayerFormat::GeoPackage => Some("GeoPackage"),
             LayerFormat::FlatGeobuf => Some("FlatGeobuf"),
+            LayerFormat::GeoParquet => Some("GeoParquet"),
             _ => None,
         }
     }
@@ -124,11 +134,27 @@ pub fn format(args: &OutArgs) -> Result<LayerFormat, String> {
         }
         _ => output::format(args).map(LayerFormat::Rows).map_err(|e| {
             if named.is_none() && args.format.is_none() && extension.is_some() {
-                format!("{e}; export and incidents also write .geojsonl, .geojsons, .gpkg and .fgb")
+                format!(
+                    "{e}; export and incidents also write .geojsonl, .geojsons, .gpkg, .fgb, \
+                     .kml and .parquet"
+                )
             } else {
                 e
             }
         }),
+    }
+}
+
+/// Refuses a CRS that `format` cannot hold (KML is WGS84 only), before any conversion is
+/// set up.
+pub fn check_crs(format: LayerFormat, crs: Option<&Crs>) -> Result<(), String> {
+    match crs {
+        Some(crs) if format == LayerFormat::Kml && !crs.is_wgs84() => Err(format!(
+            "--crs {crs}: KML coordinates are WGS84 longitude/latitude only (OGC KML 2.2); \
+             leave out --crs for KML, or write another format (GeoPackage, FlatGeobuf, \
+             GeoParquet, GeoJSON) in {crs}"
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -171,6 +197,34 @@ pub fn open<'o>(
                 .map(|w| Box::new(w) as _)
         }
         #[cfg(feature = "formats")]
+        LayerFormat::Kml => {
+            bordertrack::report::formats::KmlLayerWriter::new(out, name, schema, crs)
+                .map(|w| Box::new(w) as _)
+        }
+        #[cfg(feature = "formats")]
+        LayerFormat::GeoParquet => {
+            // Parquet's writer needs an output it can move between threads: the temporary
+            // file itself, opened again, which `Output::commit` then moves into place.
+            let Some(path) = out.temporary_path() else {
+                return Err(
+                    "GeoParquet is written to a new or regular file, not to a device or a pipe"
+                        .to_string(),
+                );
+            };
+            std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .and_then(|file| {
+                    bordertrack::report::formats::GeoParquetWriter::new(
+                        std::io::BufWriter::with_capacity(1 << 16, file),
+                        schema,
+                        crs,
+                    )
+                })
+                .map(|w| Box::new(w) as _)
+        }
+        #[cfg(feature = "formats")]
         LayerFormat::GeoPackage => {
             let Some(path) = out.temporary_path() else {
                 return Err(
@@ -189,11 +243,16 @@ pub fn open<'o>(
             .map(|w| Box::new(w) as _)
         }
         #[cfg(not(feature = "formats"))]
-        LayerFormat::CsvWkt | LayerFormat::FlatGeobuf | LayerFormat::GeoPackage => {
+        LayerFormat::CsvWkt
+        | LayerFormat::FlatGeobuf
+        | LayerFormat::GeoPackage
+        | LayerFormat::Kml
+        | LayerFormat::GeoParquet => {
             let _ = (name, out.temporary_path());
             return Err(
                 "this bordertrack was built without the `formats` feature, which \
-                        writes CSV with WKT, GeoPackage and FlatGeobuf: build it with \
+                        writes CSV with WKT, GeoPackage, FlatGeobuf, KML and GeoParquet: \
+                        build it with \
                         `cargo install --path . --features formats`"
                     .to_string(),
             );

@@ -128,12 +128,14 @@ impl GeoPackageWriter {
             )
             .map_err(sql_error)?;
         if srs_id != 4326 {
-            // Named by its EPSG code, which GDAL and QGIS resolve; no WKT definition here.
+            // Its WKT as PROJ writes it (the `proj` feature, without which no other CRS gets
+            // here); `undefined` if PROJ cannot write one, since GDAL and QGIS resolve the
+            // EPSG code in any case.
+            let definition = crs.wkt1().unwrap_or_else(|_| "undefined".to_string());
             connection
                 .execute(
-                    "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, 'EPSG', ?2, 'undefined',
-                       NULL)",
-                    params![crs.to_string(), srs_id],
+                    "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, 'EPSG', ?2, ?3, NULL)",
+                    params![crs.to_string(), srs_id, definition],
                 )
                 .map_err(sql_error)?;
         }

@@ -1,10 +1,11 @@
 //! GIS file formats for layers, each a [`LayerSink`](super::LayerSink): GeoJSON text sequences
 //! (RFC 8142), and with the `formats` cargo feature CSV with a WKT geometry column,
-//! GeoPackage, FlatGeobuf and KML.
+//! GeoPackage, FlatGeobuf, KML and GeoParquet.
 //!
 //! Every format keeps the layer's column types as far as it has them: integers as integers,
 //! numbers as floating point, calendar days as dates (text in GeoJSON and CSV, `DATE` in a
-//! GeoPackage, `DateTime` in FlatGeobuf). Lines are written as multi-lines, so that a layer
+//! GeoPackage, `DateTime` in FlatGeobuf, `Date32` in GeoParquet; KML has no date type and
+//! writes them as ISO 8601 text). Lines are written as multi-lines, so that a layer
 //! of lines and multi-lines has one geometry type.
 
 mod features;
@@ -17,6 +18,10 @@ mod csv_wkt;
 mod flatgeobuf;
 #[cfg(feature = "formats")]
 mod geopackage;
+#[cfg(feature = "formats")]
+mod geoparquet;
+#[cfg(feature = "formats")]
+mod kml;
 
 pub(crate) use features::KeptFeature;
 pub use geojsonseq::GeoJsonSeqWriter;
@@ -27,6 +32,10 @@ pub use self::flatgeobuf::FlatGeobufWriter;
 pub use csv_wkt::CsvWktWriter;
 #[cfg(feature = "formats")]
 pub use geopackage::{GeoPackageWriter, QgisStyle};
+#[cfg(feature = "formats")]
+pub use geoparquet::GeoParquetWriter;
+#[cfg(feature = "formats")]
+pub use kml::KmlLayerWriter;
 
 #[cfg(feature = "formats")]
 use crate::crs::Crs;

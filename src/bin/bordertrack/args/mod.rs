@@ -233,6 +233,11 @@ pub enum FormatArg {
     Gpkg,
     /// FlatGeobuf with a spatial index (export and incidents; a file, not stdout).
     Fgb,
+    /// KML 2.2, styled, with typed data and time spans (export and incidents; WGS84 only).
+    Kml,
+    /// GeoParquet 1.1 (export and incidents; a file, not stdout).
+    #[value(alias = "geoparquet")]
+    Parquet,
 }
 
 impl FormatArg {
@@ -243,7 +248,12 @@ impl FormatArg {
             FormatArg::Csv => Some(Format::Csv),
             FormatArg::Json => Some(Format::Json),
             FormatArg::Geojson => Some(Format::GeoJson),
-            FormatArg::Geojsonseq | FormatArg::CsvWkt | FormatArg::Gpkg | FormatArg::Fgb => None,
+            FormatArg::Geojsonseq
+            | FormatArg::CsvWkt
+            | FormatArg::Gpkg
+            | FormatArg::Fgb
+            | FormatArg::Kml
+            | FormatArg::Parquet => None,
         }
     }
 

@@ -51,8 +51,9 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
         regimes: Vec::new(),
     };
     let schema = layers::schema(columns, has_geometry);
-    let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
     let format = layer_output::format(&args.out)?;
+    layer_output::check_crs(format, args.crs.as_ref()).map_err(Failure::Usage)?;
+    let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
     let mut out = super::open_output(data_dir, &[], &args.out)?;
     let (written, crs) = match &output_crs {
         Some(r) => (ReprojectedLayer::output_schema(&schema), r.crs().clone()),

@@ -91,8 +91,9 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         None => None,
     };
 
-    let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
     let format = layer_output::format(&args.out)?;
+    layer_output::check_crs(format, args.crs.as_ref()).map_err(Failure::Usage)?;
+    let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
     let mut out = super::open_output(data_dir, args.file.as_slice(), &args.out)?;
     let schema = IncidentLayer::schema();
     let (written, crs) = match &output_crs {
