@@ -8,8 +8,9 @@ use std::sync::{Arc, OnceLock};
 use geo::Point;
 
 use crate::query::{
-    dyad_stats, history, BorderIndex, DyadStats, HistoryEntry, IncidentMatch, IncidentQuery,
-    Located, RegimeLength, RegimeStatus, RegimeTimelines, SegmentStatus, StatusTimelines,
+    dyad_stats, history, regime_history, BorderIndex, DyadStats, HistoryEntry, IncidentMatch,
+    IncidentQuery, Located, RegimeHistoryEntry, RegimeLength, RegimeStatus, RegimeTimelines,
+    SegmentStatus, StatusTimelines,
 };
 use crate::spatial::QueryError;
 use crate::{
@@ -164,7 +165,22 @@ impl Borders {
         query: &IncidentQuery,
         basis: Basis,
     ) -> std::result::Result<Option<IncidentMatch>, QueryError> {
-        self.index.classify(self.timelines(basis), incident, query)
+        if query.regimes.is_empty() {
+            return self.index.classify(self.timelines(basis), incident, query);
+        }
+        let wide = without_status_words(query);
+        let m = self
+            .index
+            .classify(self.timelines(basis), incident, &wide)?;
+        Ok(m.filter(|m| self.keeps(m, incident.date, query)))
+    }
+
+    /// Whether `m`, found for an incident dated `date` with no condition on status, meets
+    /// `query`'s status words or regime words (either).
+    pub(crate) fn keeps(&self, m: &IncidentMatch, date: DateSpan, query: &IncidentQuery) -> bool {
+        let at = query.as_of.unwrap_or(date);
+        (!query.filter.is_empty() && m.status.may_match(&query.filter))
+            || self.regime_matches(m.located.segment_index, at, &query.regimes)
     }
 
     /// The statistics of `dyad` over the span `at` under `basis`.
@@ -229,6 +245,21 @@ impl Borders {
     /// entries that give positions in [`Borders::dataset`]'s lists.
     pub fn history(&self, basis: Basis, keep: impl Fn(&Segment) -> bool) -> Vec<HistoryEntry> {
         history(&self.data, basis, keep)
+    }
+
+    /// Every change of the regimes on the segments selected by `keep`, one entry per segment
+    /// a regime lies on, in date order ([`crate::query::regime_history`]).
+    pub fn regime_history(&self, keep: impl Fn(&Segment) -> bool) -> Vec<RegimeHistoryEntry> {
+        regime_history(&self.data, self.regime_timelines(), keep)
+    }
+}
+
+/// `query` without its status words: with regime words, the nearest segment is found whatever
+/// its status, then kept if it meets either ([`Borders::keeps`]).
+pub(crate) fn without_status_words(query: &IncidentQuery) -> IncidentQuery {
+    IncidentQuery {
+        filter: crate::StatusFilter::default(),
+        ..query.clone()
     }
 }
 

@@ -24,6 +24,7 @@ const REQUIRED: &[&str] = &[
     "bad-dates",
     "bad-dyad",
     "bad-regimes",
+    "bad-tallies",
     "bom",
     "coordinates-z-m",
     "crlf",

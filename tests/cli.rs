@@ -20,7 +20,7 @@ use crate::util::{
     BoxError, Row, TestResult, Workdir,
 };
 
-const SEGMENTS_HEADER: &str = "segment_id,dyad,left,right,name,length_km,delimitation,demarcation,since,since_start,since_end,instrument_id,source_id,extent,ambiguity";
+const SEGMENTS_HEADER: &str = "segment_id,dyad,left,right,name,length_km,delimitation,demarcation,since,since_start,since_end,instrument_id,source_id,extent,ambiguity,regimes";
 
 fn seg1_km() -> f64 {
     geodesic_km(&[(69.0, 41.0), (69.0, 41.9)])
@@ -504,7 +504,9 @@ fn history_is_in_date_order_with_provenance() -> TestResult {
         "history", "--data", &data, "--dyad", "XAA-XBB", "--format", "csv",
     ]))?;
     let (_, rows) = csv_rows(&text)?;
-    assert_eq!(rows.len(), 9);
+    // 9 status changes and 5 regime changes: the mines laid and cleared, on each segment;
+    // the fence, on XAA-XBB-2 only.
+    assert_eq!(rows.len(), 14);
     let dates: Vec<&str> = rows
         .iter()
         .map(|r| cell(r, "date"))
@@ -549,9 +551,12 @@ fn history_is_in_date_order_with_provenance() -> TestResult {
         dates,
         [
             "1991-12",
+            "2000",
             "2001-11-16",
             "2002-09-09",
             "2004-04",
+            "2005-10",
+            "2006-10",
             "2022-12-22"
         ]
     );
@@ -570,7 +575,8 @@ fn history_of_a_segment_versus_a_dyad() -> TestResult {
         "csv",
     ]))?;
     let (_, rows) = csv_rows(&text)?;
-    assert_eq!(rows.len(), 4);
+    // 4 status changes, and the mines laid and cleared (on the whole dyad).
+    assert_eq!(rows.len(), 6);
     assert!(rows
         .iter()
         .all(|r| r.get("segment_id").map(String::as_str) == Some("XAA-XBB-1")));
@@ -578,7 +584,7 @@ fn history_of_a_segment_versus_a_dyad() -> TestResult {
         "history", "--data", &data, "--dyad", "XBB-XAA", "--format", "csv",
     ]))?;
     let (_, rows) = csv_rows(&text)?;
-    assert_eq!(rows.len(), 9);
+    assert_eq!(rows.len(), 14);
     bordertrack(["history", "--data", &data, "XAA-XBB-1", "--dyad", "XAA-XBB"])
         .assert()
         .code(2)

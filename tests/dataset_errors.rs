@@ -271,7 +271,8 @@ fn optional_files_may_be_absent() -> TestResult {
             "places.geojson",
             "incidents.csv",
             "claims.geojson",
-            "regimes.csv"
+            "regimes.csv",
+            "tallies.csv"
         ]
     );
     let mut files = tiny_files()?;
@@ -281,6 +282,7 @@ fn optional_files_may_be_absent() -> TestResult {
     let data = Dataset::from_memory("mem/", &refs)?;
     assert!(data.places().is_empty() && data.incidents().is_empty());
     assert!(data.regime_changes().is_empty());
+    assert!(data.tallies().is_empty());
     assert_eq!(data.changes().len(), 9);
     Ok(())
 }

@@ -218,6 +218,12 @@ fn gdal_opens_instruments_in_every_format() -> TestResult {
 }
 
 #[test]
+fn gdal_opens_tallies_in_every_format() -> TestResult {
+    let schema = bordertrack::layers::schema(bordertrack::layers::TALLIES, false);
+    check_layer("tallies", &schema, "None")
+}
+
+#[test]
 fn gdal_opens_incidents_in_every_format() -> TestResult {
     let schema = bordertrack::pipeline::IncidentLayer::schema();
     check_layer("incidents", &schema, "Point")

@@ -25,6 +25,9 @@
 //! - `parquet`: Parquet and GeoParquet incident tables (`tests/fixtures/parquet/`) give the
 //!   CSV table's answers; their bad rows are reported by row number.
 //! - `geodata`: what the embedded dataset must answer (published shares, incidents by date).
+//! - `regimes_layers`: regime words in `incidents`, `history`, `stats` and `export`.
+//! - `tallies`: `tallies.csv` and the `tallies` command.
+//! - `coverage`: the `coverage` command on the tiny and embedded datasets.
 
 mod util;
 
@@ -32,6 +35,7 @@ mod bad_incidents;
 mod bad_inputs;
 mod bad_long_rows;
 mod cli;
+mod coverage;
 #[cfg(feature = "proj")]
 mod crs;
 mod crs_cli;
@@ -52,4 +56,6 @@ mod parquet;
 mod places;
 mod readme;
 mod regimes;
+mod regimes_layers;
 mod spatial;
+mod tallies;

@@ -74,6 +74,7 @@ pub fn via_pipeline(input: &[u8], check_ids: bool) -> Option<(Vec<[String; 4]>, 
         filter: StatusFilter::default(),
         dyad: None,
         certain_only: false,
+        regimes: Vec::new(),
     };
     let options = TableOptions {
         all_rows: true,

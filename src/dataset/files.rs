@@ -62,6 +62,11 @@ pub const FILES: &[FileSpec] = &[
         required: false,
         holds: "dated regimes of stretches and crossings (fenced, mined, open or closed)",
     },
+    FileSpec {
+        name: "tallies.csv",
+        required: false,
+        holds: "aggregate counts that sources give without points (cases, deaths, clashes per dyad and period)",
+    },
 ];
 
 /// The largest dataset file read, in bytes (1 GiB): far above any real dataset, and low enough

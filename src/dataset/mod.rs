@@ -15,6 +15,7 @@ pub(crate) mod features;
 mod files;
 mod records;
 mod regimes;
+mod tallies;
 mod validate;
 
 pub use builder::DatasetBuilder;
@@ -52,6 +53,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("incidents.csv", include_str!("../../geodata/incidents.csv")),
     ("regimes.csv", include_str!("../../geodata/regimes.csv")),
+    ("tallies.csv", include_str!("../../geodata/tallies.csv")),
 ];
 
 /// A loaded and validated dataset.
@@ -76,6 +78,7 @@ pub struct Dataset {
     source_by_id: HashMap<String, usize>,
     changes_by_segment: Vec<Vec<usize>>,
     claims: Vec<claims::Claim>,
+    tallies: Vec<crate::Tally>,
     regime_changes: Vec<RegimeChange>,
 }
 
@@ -209,6 +212,8 @@ impl Dataset {
             .map(|t| regimes::read(&t, &mut problems, &mut rejected.regimes))
             .unwrap_or_default();
 
+        // Sources whose rows were rejected: a tally citing one is not reported again.
+        let rejected_sources = rejected.sources.clone();
         let loaded = validate::LoadedFiles {
             names: files.names(),
             sources,
@@ -231,11 +236,31 @@ impl Dataset {
                 &mut problems,
             );
         }
+        if let Some(t) = table("tallies.csv", tallies::TALLIES_COLUMNS, &mut problems) {
+            // A dyad is checked only when every segment was read (a rejected segment's dyad
+            // would be reported as unknown).
+            let segments_read = !problems
+                .iter()
+                .any(|p| p.file == files.shown("segments.geojson"));
+            let dyads = data.dyads();
+            data.tallies = tallies::read(
+                &t,
+                |s| data.source_by_id.contains_key(s) || rejected_sources.contains(s),
+                |d| !segments_read || dyads.contains(&d),
+                &mut problems,
+            );
+        }
         if problems.is_empty() {
             Ok(data)
         } else {
             Err(Error::Invalid(problems))
         }
+    }
+
+    /// The aggregate counts of `tallies.csv` (counts that sources give without points), in
+    /// file order.
+    pub fn tallies(&self) -> &[crate::Tally] {
+        &self.tallies
     }
 
     /// The parties' views of stretches of border (`claims.geojson`), in file order.

@@ -271,6 +271,7 @@ pub(crate) fn check(l: LoadedFiles<'_>, problems: &mut Vec<Problem>) -> Dataset 
         source_by_id,
         changes_by_segment,
         claims: Vec::new(),
+        tallies: Vec::new(),
         regime_changes: Vec::new(),
     };
     let known = super::regimes::RegimeCheckContext {

@@ -101,6 +101,7 @@ pub fn empty_file(name: &str) -> Option<&'static str> {
         "regimes.csv" => {
             "regime_id,dyad,from_km,to_km,place,regime,state,date,instrument_id,source_id,extent,precision_km,length_km,note\n"
         }
+        "tallies.csv" => "dyad,period_start,period_end,kind,count,qualifier,source_id,note\n",
         "segments.geojson" | "places.geojson" | "claims.geojson" => {
             "{\"type\":\"FeatureCollection\",\"features\":[]}\n"
         }

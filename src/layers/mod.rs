@@ -6,24 +6,34 @@
 //!   which its status did not change, with `valid_from` and `valid_to` dates;
 //! - [`PLACES`]: every named place with the country it belonged to over a date span;
 //! - [`INSTRUMENTS`]: the treaties and other instruments, without geometry;
-//! - [`STATS`]: per dyad (and per date of a series), the kilometres of each status;
-//! - [`HISTORY`]: every status change with its instrument and source;
+//! - [`STATS`]: per dyad (and per date of a series), the kilometres of each status, fenced
+//!   and mined;
+//! - [`HISTORY`]: every status change and regime change with its instrument and source;
+//! - [`TALLIES`]: aggregate counts that sources give without points (no geometry);
+//! - [`COVERAGE`]: per dyad, its length, the share with known status, its instruments,
+//!   sources, incidents and last change;
 //! - [`PROBLEMS`]: what is wrong with a dataset or a table, one feature per problem.
 //!
 //! Classified incidents are the fifth layer: [`crate::pipeline::IncidentLayer`].
 
+mod coverage;
+mod history;
 mod problems;
 mod status;
 mod tables;
+mod tallies;
 
 use std::io;
 use std::sync::Arc;
 
 use geo::Geometry;
 
+pub use coverage::{write_coverage, CoverageQuery, COVERAGE};
+pub use history::{write_history, write_history_with_regimes, HISTORY};
 pub use problems::{write_problems, PROBLEMS};
 pub use status::{status_intervals, StatusInterval};
-pub use tables::{stats_schema, write_history, write_stats, HISTORY, STATS};
+pub use tables::{stats_schema, write_stats, STATS};
+pub use tallies::{write_tallies, TALLIES};
 
 use crate::report::{Batch, Column, FeatureEncoder, LayerSink, Schema, Value};
 use crate::{Basis, Borders, CountryCode, DateSpan, Dyad, PartialDate, RegimeWord, StatusFilter};
@@ -58,7 +68,9 @@ pub struct LayerQuery {
 /// changed within the span), `since` (the date of the change after which the status holds,
 /// as recorded: `2002`, `2002-09`, `2002-09-09`), `since_start` and `since_end` (its first and
 /// last day), `instrument_id`, `source_id` (of that change), `extent` and `ambiguity` (what
-/// an ambiguous status may have been). Line geometry.
+/// an ambiguous status may have been), and `regimes` (the regime words that may hold on the
+/// segment on some day of the span: `fenced`, `mined`, `open_crossing`, `closed_crossing`,
+/// comma-separated; [`crate::query::RegimeTimelines::words_on_segment`]). Line geometry.
 pub const SEGMENTS: &[Column] = &[
     Column::text("segment_id"),
     Column::word("dyad"),
@@ -75,6 +87,7 @@ pub const SEGMENTS: &[Column] = &[
     Column::text("source_id"),
     Column::word("extent"),
     Column::text("ambiguity"),
+    Column::text("regimes"),
 ];
 
 /// The `status` layer (time-enabled): one feature per segment and per interval during which
@@ -243,6 +256,13 @@ pub fn write_segments(
         ambiguity.clear();
         ambiguity.push_str(&st.ambiguity());
         let (dyad, left, right) = (seg.dyad.to_string(), seg.left, seg.right);
+        let regimes = borders
+            .regime_timelines()
+            .words_on_segment(data, i, at)
+            .iter()
+            .map(|w| w.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
         let since_date = match view {
             Some(c) => c.valid_from,
             None => since.and_then(|e| e.effective.as_partial()),
@@ -279,6 +299,7 @@ pub fn write_segments(
             },
             text(seg.extent.as_str()),
             text(&ambiguity),
+            text(&regimes),
         ];
         out.add(Some(&Geometry::LineString(line)), &values)?;
     }

@@ -1,14 +1,13 @@
-//! The `stats` and `history` layers: per-dyad lengths by status, and every change with its
-//! provenance.
+//! The `stats` layer: per-dyad lengths by status and regime.
 
 use std::io;
 
 use geo::{Geometry, MultiLineString};
 
-use super::{dated, text, Features};
-use crate::query::{DyadStats, HistoryEntry};
+use super::{text, Features};
+use crate::query::DyadStats;
 use crate::report::{Column, LayerSink, Schema, Value};
-use crate::{Basis, Borders, DateSpan, Dyad};
+use crate::{Basis, Borders, DateSpan, Dyad, RegimeKind};
 
 /// The `stats` layer: one feature per dyad (and per date of a series): `dyad`, `length_km`,
 /// then the kilometres of each delimitation status (`delimited_km`, `disputed_km`,
@@ -16,8 +15,12 @@ use crate::{Basis, Borders, DateSpan, Dyad};
 /// demarcation status (`demarcated_km`, `in_progress_km`, `undemarcated_km`,
 /// `demarcation_unknown_km`, `demarcation_ambiguous_km`), each dimension adding up to
 /// `length_km`, and the shares certainly delimited and demarcated (`delimited_pct`,
-/// `demarcated_pct`). Geodesic lengths (WGS84); each feature carries the dyad's lines (a
-/// multi-line geometry). A series puts the date of each feature, `as_of`, in front
+/// `demarcated_pct`), then the dyad's regimes in effect on every day of the date
+/// ([`Borders::regime_length`]): `fenced_km` (fences built) and `mined_km` (mines laid), each
+/// the sum of the stretches' lengths or the lengths the sources give (overlapping regimes
+/// count twice), `unmeasured_regimes` (fences and minefields in effect whose length no source
+/// gives, so not in those sums) and `open_crossings`. Geodesic lengths (WGS84); each feature
+/// carries the dyad's lines (a multi-line geometry). A series puts the date of each feature, `as_of`, in front
 /// ([`stats_schema`]). See [`DyadStats`].
 pub const STATS: &[Column] = &[
     Column::word("dyad"),
@@ -34,6 +37,10 @@ pub const STATS: &[Column] = &[
     Column::float("demarcation_ambiguous_km", 3, "km"),
     Column::float("delimited_pct", 2, "%"),
     Column::float("demarcated_pct", 2, "%"),
+    Column::float("fenced_km", 3, "km"),
+    Column::float("mined_km", 3, "km"),
+    Column::integer("unmeasured_regimes"),
+    Column::integer("open_crossings"),
 ];
 
 /// The schema of the [`STATS`] layer: with `as_of` (a [`crate::report::ColumnKind::Date`])
@@ -86,6 +93,10 @@ pub fn write_stats(
         for (&d, line) in dyads.iter().zip(&lines) {
             let s: DyadStats = crate::query::dyad_stats(data, timelines, &lengths, d, *at);
             let dyad = d.to_string();
+            let fenced = borders.regime_length(d, *at, RegimeKind::Fenced);
+            let mined = borders.regime_length(d, *at, RegimeKind::Mined);
+            let crossings = borders.regime_length(d, *at, RegimeKind::Crossing);
+            let count = |n: usize| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
             let mut values = Vec::with_capacity(STATS.len() + 1);
             if series {
                 values.push(Value::Date(at.first));
@@ -105,97 +116,13 @@ pub fn write_stats(
                 km(s.demarcation_ambiguous_m),
                 Value::Float(s.delimited_pct()),
                 Value::Float(s.demarcated_pct()),
+                Value::Float(fenced.km),
+                Value::Float(mined.km),
+                count(fenced.without_length + mined.without_length),
+                count(crossings.in_effect),
             ]);
             out.add(Some(line), &values)?;
         }
-    }
-    out.done()
-}
-
-/// The `history` layer: one feature per status change, in date order: `date` (the date the
-/// change counts from under the basis, as recorded) with `date_start` and `date_end`,
-/// `segment_id`, `dyad`, `delimitation` and `demarcation` (empty when the change leaves that
-/// dimension as it was), `instrument_id`, `instrument_kind`, `instrument_title`, `signed` with
-/// `signed_start` and `signed_end`, `in_force` with `in_force_start` and `in_force_end`,
-/// `source_id`, `source_title`, `source_url` and `note`. Each feature carries its segment's
-/// line.
-pub const HISTORY: &[Column] = &[
-    Column::text("date"),
-    Column::date("date_start"),
-    Column::date("date_end"),
-    Column::text("segment_id"),
-    Column::word("dyad"),
-    Column::word("delimitation"),
-    Column::word("demarcation"),
-    Column::text("instrument_id"),
-    Column::word("instrument_kind"),
-    Column::text("instrument_title"),
-    Column::text("signed"),
-    Column::date("signed_start"),
-    Column::date("signed_end"),
-    Column::text("in_force"),
-    Column::date("in_force_start"),
-    Column::date("in_force_end"),
-    Column::text("source_id"),
-    Column::text("source_title"),
-    Column::text("source_url"),
-    Column::text("note"),
-];
-
-/// Writes `entries` (from [`Borders::history`]) as the [`HISTORY`] layer into `sink` (made
-/// for [`super::schema`]`(HISTORY, true)`); returns how many features were written. The sink
-/// is not finished.
-///
-/// # Errors
-/// Any write error of the sink.
-pub fn write_history(
-    borders: &Borders,
-    entries: &[HistoryEntry],
-    sink: &mut dyn LayerSink,
-) -> io::Result<u64> {
-    let data = borders.dataset();
-    let mut out = Features::new(sink);
-    let (mut date, mut signed, mut in_force) = (String::new(), String::new(), String::new());
-    for e in entries {
-        let (Some(segment), Some(change)) = (
-            data.segments().get(e.segment_index),
-            data.changes().get(e.change_index),
-        ) else {
-            continue;
-        };
-        let instrument = e.instrument_index.and_then(|i| data.instruments().get(i));
-        let source = e.source_index.and_then(|i| data.sources().get(i));
-        let dyad = segment.dyad.to_string();
-        let [d, d0, d1] = dated(e.effective, &mut date);
-        let [s, s0, s1] = dated(instrument.map(|i| i.signed), &mut signed);
-        let [f, f0, f1] = dated(instrument.and_then(|i| i.in_force), &mut in_force);
-        let values = [
-            d,
-            d0,
-            d1,
-            text(&segment.id),
-            text(&dyad),
-            change
-                .delimitation()
-                .map_or(Value::Empty, |d| text(d.as_str())),
-            change
-                .demarcation()
-                .map_or(Value::Empty, |d| text(d.as_str())),
-            instrument.map_or(Value::Empty, |i| text(&i.id)),
-            instrument.map_or(Value::Empty, |i| text(i.kind.as_str())),
-            instrument.map_or(Value::Empty, |i| text(&i.title)),
-            s,
-            s0,
-            s1,
-            f,
-            f0,
-            f1,
-            text(&change.source_id),
-            source.map_or(Value::Empty, |s| text(&s.title)),
-            source.map_or(Value::Empty, |s| text(&s.url)),
-            text(&change.note),
-        ];
-        out.add(Some(&Geometry::LineString(segment.line.clone())), &values)?;
     }
     out.done()
 }
@@ -243,47 +170,6 @@ mod tests {
             write_stats(&borders, &[dyad], &dates[..1], Basis::InForce, false, sink)
         })?;
         assert!(single.starts_with("dyad,length_km,"));
-        Ok(())
-    }
-
-    #[test]
-    fn history_entries_are_owned_and_written_in_date_order(
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let entries = {
-            let borders = Borders::embedded()?;
-            borders.history(Basis::InForce, |s| s.id == "KAZ-UZB-06")
-        };
-        // The entries outlive the borders they came from.
-        assert!(entries.len() >= 2);
-        let borders = Borders::embedded()?;
-        let data = borders.dataset();
-        for e in &entries {
-            let change = &data.changes()[e.change_index];
-            assert_eq!(change.segment_id, "KAZ-UZB-06");
-            assert_eq!(data.segments()[e.segment_index].id, "KAZ-UZB-06");
-            assert_eq!(
-                e.instrument_index
-                    .map(|i| data.instruments()[i].id.as_str()),
-                change.instrument_id.as_deref()
-            );
-            assert_eq!(
-                e.source_index.map(|i| data.sources()[i].id.as_str()),
-                Some(change.source_id.as_str())
-            );
-        }
-        let (csv, n) = csv_of(&super::super::schema(HISTORY, true), |sink| {
-            write_history(&borders, &entries, sink)
-        })?;
-        assert_eq!(n, entries.len() as u64);
-        let mut reader = csv::Reader::from_reader(csv.as_bytes());
-        let starts: Vec<String> = reader
-            .records()
-            .map(|r| r.map(|r| r[1].to_string()))
-            .collect::<Result<_, _>>()?;
-        let mut sorted = starts.clone();
-        sorted.sort();
-        assert_eq!(starts, sorted, "date_start in order");
-        assert!(csv.starts_with("date,date_start,date_end,segment_id,dyad,"));
         Ok(())
     }
 }

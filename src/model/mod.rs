@@ -1,4 +1,5 @@
-//! The data model: segments, statuses, instruments, changes, places, incidents and sources.
+//! The data model: segments, statuses, instruments, changes, places, incidents, sources,
+//! regimes and tallies.
 //!
 //! These are plain records with no I/O; [`crate::dataset`] reads and validates them.
 
@@ -11,6 +12,7 @@ mod place;
 mod regime;
 mod segment;
 mod status;
+mod tally;
 pub(crate) mod timeline;
 
 pub use attribute::{Attribute, AttributeKind, AttributeValue, Attributes};
@@ -22,3 +24,4 @@ pub use place::{Place, Sovereignty};
 pub use regime::{RegimeChange, RegimeExtent, RegimeKind, RegimeSite, RegimeState, RegimeWord};
 pub use segment::{Extent, Segment};
 pub use status::{Delimitation, Demarcation, StatusFilter, StatusParseError, StatusWord};
+pub use tally::{Tally, TallyQualifier};

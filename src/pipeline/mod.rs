@@ -239,10 +239,19 @@ impl Borders {
         let index: &BorderIndex = self.index();
         let layer = IncidentLayer::new(self.dataset());
         let encoder = sink.encoder();
+        // With regime words, the nearest segment whatever its status, kept if it meets
+        // either the status words or the regime words.
+        let wide = crate::borders::without_status_words(query);
+        let (search, keep) = if query.regimes.is_empty() {
+            (query, None)
+        } else {
+            (&wide, Some((self, query)))
+        };
         let classifier = run::Classifier {
             index,
             timelines: self.timelines(options.basis),
-            query,
+            query: search,
+            keep,
             layer: &layer,
             encoder: &*encoder,
             parser: rows.parser(),

@@ -85,6 +85,9 @@ pub(super) struct Classifier<'a> {
     pub index: &'a BorderIndex,
     pub timelines: &'a StatusTimelines,
     pub query: &'a IncidentQuery,
+    /// With regime words: the borders and the query asked, whose status or regime words a
+    /// match (found with `query`, without status words) must meet.
+    pub keep: Option<(&'a crate::Borders, &'a IncidentQuery)>,
     pub layer: &'a IncidentLayer,
     pub encoder: &'a dyn FeatureEncoder,
     pub parser: Option<RowParser>,
@@ -248,7 +251,10 @@ impl Classifier<'_> {
         date: &mut String,
     ) -> Option<Problem> {
         let m = match m {
-            Ok(m) => m,
+            Ok(m) => match self.keep {
+                Some((borders, asked)) => m.filter(|m| borders.keeps(m, inc.date, asked)),
+                None => m,
+            },
             Err(e) => {
                 if !d.tally.keep(ProblemKind::Unplaced) {
                     return None;

@@ -1,5 +1,6 @@
 //! The history of a segment or a dyad: every change in date order, with its provenance.
 
+use super::RegimeTimelines;
 use crate::{Basis, Dataset, PartialDate, Segment};
 
 /// One change with everything needed to cite it: positions in the dataset's lists, so that
@@ -56,5 +57,55 @@ pub fn history(data: &Dataset, basis: Basis, keep: impl Fn(&Segment) -> bool) ->
         }
     }
     out.sort_by_key(|e| e.effective.map(|d| d.first()));
+    out
+}
+
+/// One regime change (a row of `regimes.csv`) on one segment, with everything needed to cite
+/// it: positions in the dataset's lists.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RegimeHistoryEntry {
+    /// The segment the regime lies on: its position in [`Dataset::segments`].
+    pub segment_index: usize,
+    /// The change: its position in [`Dataset::regime_changes`].
+    pub regime_change_index: usize,
+    /// The change's date, as recorded.
+    pub date: PartialDate,
+    /// The instrument that made it, if any: its position in [`Dataset::instruments`].
+    pub instrument_index: Option<usize>,
+    /// The source of the change: its position in [`Dataset::sources`].
+    pub source_index: Option<usize>,
+}
+
+/// Every change of the regimes on the segments selected by `keep` (a stretch that overlaps a
+/// segment, a crossing nearest to it, a regime of its dyad whose site is not known: see
+/// [`RegimeTimelines::on_segment`]), one entry per segment it lies on, in date order (ties
+/// keep dataset order: by segment, then file order).
+pub fn regime_history(
+    data: &Dataset,
+    regimes: &RegimeTimelines,
+    keep: impl Fn(&Segment) -> bool,
+) -> Vec<RegimeHistoryEntry> {
+    let mut out = Vec::new();
+    for (i, seg) in data.segments().iter().enumerate() {
+        if !keep(seg) {
+            continue;
+        }
+        for position in regimes.changes_on_segment(i) {
+            let Some(c) = data.regime_changes().get(position) else {
+                continue;
+            };
+            out.push(RegimeHistoryEntry {
+                segment_index: i,
+                regime_change_index: position,
+                date: c.date,
+                instrument_index: c
+                    .instrument_id
+                    .as_deref()
+                    .and_then(|id| data.instrument_index(id)),
+                source_index: data.source_index(&c.source_id),
+            });
+        }
+    }
+    out.sort_by_key(|e| e.date.first());
     out
 }

@@ -8,7 +8,9 @@ use geo::Point;
 use super::certainty::{Alternative, Certainty};
 use super::status::{SegmentStatus, StatusTimelines};
 use crate::spatial::{LineIndex, LineMatch, Query, QueryError, Side};
-use crate::{CountryCode, Dataset, DateSpan, Dyad, Error, Incident, Result, StatusFilter};
+use crate::{
+    CountryCode, Dataset, DateSpan, Dyad, Error, Incident, RegimeWord, Result, StatusFilter,
+};
 
 /// A spatial index over every segment of a dataset, with chainage along each dyad.
 ///
@@ -136,6 +138,13 @@ pub struct IncidentQuery {
     /// Keep only [`Certainty::Certain`] matches: an incident whose match is only possible gets
     /// no answer.
     pub certain_only: bool,
+    /// Only incidents whose segment has a regime that may be as one of these words (fenced,
+    /// mined, an open or a closed crossing) on some day of the incident's date (or of
+    /// `as_of`); with `filter` too, an incident whose segment matches either is kept. The
+    /// segment is then the nearest within reach whatever its status. Empty: no condition on
+    /// regimes. Read by [`crate::Borders::classify`] and the table pipeline
+    /// ([`crate::Borders::classify_table`]), not by [`BorderIndex::classify`].
+    pub regimes: Vec<RegimeWord>,
 }
 
 /// An incident matched to a segment, with the segment's status at the incident's date.

@@ -2,6 +2,7 @@
 
 mod batch;
 mod certainty;
+mod coverage;
 mod history;
 mod locate;
 mod regimes;
@@ -10,7 +11,8 @@ mod status;
 
 pub use crate::model::timeline::{Event, Resolved, Timeline};
 pub use certainty::{alternatives_text, Alternative, Certainty};
-pub use history::{history, HistoryEntry};
+pub use coverage::{dyad_coverage, DyadCoverage, UnknownStretch};
+pub use history::{history, regime_history, HistoryEntry, RegimeHistoryEntry};
 pub use locate::{BorderIndex, IncidentMatch, IncidentQuery, Located};
 pub use regimes::{RegimeLength, RegimeStatus, RegimeTimelines};
 pub use stats::{dyad_stats, DyadStats};

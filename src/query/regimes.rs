@@ -68,6 +68,8 @@ struct RegimeTimeline {
 #[derive(Debug)]
 pub struct RegimeTimelines {
     tracks: Vec<RegimeTimeline>,
+    /// For each segment, the tracks that lie on it (see [`RegimeTimelines::on_segment`]).
+    by_segment: Vec<Vec<usize>>,
 }
 
 impl RegimeTimelines {
@@ -101,8 +103,11 @@ impl RegimeTimelines {
                     segment: crossing_segment(data, index, &changes[first]),
                 }
             })
+            .collect::<Vec<RegimeTimeline>>();
+        let by_segment = (0..data.segments().len())
+            .map(|i| tracks_on(data, index, &tracks, i))
             .collect();
-        RegimeTimelines { tracks }
+        RegimeTimelines { tracks, by_segment }
     }
 
     /// Every regime that has a recorded state on some day of `at`, in file order of first rows.
@@ -119,34 +124,68 @@ impl RegimeTimelines {
     /// recorded state on some day of `at`.
     pub fn on_segment(
         &self,
-        data: &Dataset,
-        index: &BorderIndex,
+        _data: &Dataset,
+        _index: &BorderIndex,
         segment_index: usize,
         at: DateSpan,
     ) -> Vec<RegimeStatus> {
-        let Some(segment) = data.segments().get(segment_index) else {
-            return Vec::new();
-        };
-        let range_km = index
-            .chainage_range_m(segment_index)
-            .map(|(a, b)| (a / 1000.0, b / 1000.0));
-        let changes = data.regime_changes();
-        self.tracks
-            .iter()
-            .filter(|t| {
-                let c = &changes[t.first];
-                c.dyad == segment.dyad
-                    && match c.site {
-                        RegimeSite::Stretch { from_km, to_km } => {
-                            range_km.is_some_and(|(a, b)| from_km < b && to_km > a)
-                        }
-                        RegimeSite::Place(_) => t.segment == Some(segment_index),
-                        RegimeSite::Unlocated => true,
-                    }
-            })
+        self.by_segment
+            .get(segment_index)
+            .into_iter()
+            .flatten()
+            .filter_map(|&t| self.tracks.get(t))
             .map(|t| status(t, at))
             .filter(|s| !s.states.is_empty())
             .collect()
+    }
+
+    /// The regime words that may hold on the segment at `segment_index` on some day of `at`
+    /// (of its regimes, as [`RegimeTimelines::on_segment`] finds them), each once, in the
+    /// order of [`RegimeWord::ALL`].
+    pub fn words_on_segment(
+        &self,
+        data: &Dataset,
+        segment_index: usize,
+        at: DateSpan,
+    ) -> Vec<RegimeWord> {
+        let changes = data.regime_changes();
+        let tracks: Vec<&RegimeTimeline> = self
+            .by_segment
+            .get(segment_index)
+            .into_iter()
+            .flatten()
+            .filter_map(|&t| self.tracks.get(t))
+            .collect();
+        if tracks.is_empty() {
+            return Vec::new();
+        }
+        let statuses: Vec<(RegimeKind, RegimeStatus)> = tracks
+            .iter()
+            .filter_map(|t| Some((changes.get(t.first)?.kind, status(t, at))))
+            .collect();
+        RegimeWord::ALL
+            .into_iter()
+            .filter(|w| {
+                let (kind, state) = w.wants();
+                statuses.iter().any(|(k, s)| *k == kind && s.may_be(state))
+            })
+            .collect()
+    }
+
+    /// The positions in [`Dataset::regime_changes`] of every change of the regimes on the
+    /// segment at `segment_index` (as [`RegimeTimelines::on_segment`] finds them), whatever
+    /// their date, in file order.
+    pub fn changes_on_segment(&self, segment_index: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .by_segment
+            .get(segment_index)
+            .into_iter()
+            .flatten()
+            .filter_map(|&t| self.tracks.get(t))
+            .flat_map(|t| t.timeline.events().iter().map(|e| e.by))
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Whether some regime on the segment at `segment_index` may be as one of `words` asks
@@ -201,6 +240,41 @@ impl RegimeTimelines {
         }
         out
     }
+}
+
+/// The tracks on the segment at `segment_index`: a stretch that overlaps it, a crossing whose
+/// place is nearest to it, or a regime of its dyad whose site is not known.
+fn tracks_on(
+    data: &Dataset,
+    index: &BorderIndex,
+    tracks: &[RegimeTimeline],
+    segment_index: usize,
+) -> Vec<usize> {
+    let Some(segment) = data.segments().get(segment_index) else {
+        return Vec::new();
+    };
+    let range_km = index
+        .chainage_range_m(segment_index)
+        .map(|(a, b)| (a / 1000.0, b / 1000.0));
+    let changes = data.regime_changes();
+    tracks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            let Some(c) = changes.get(t.first) else {
+                return false;
+            };
+            c.dyad == segment.dyad
+                && match c.site {
+                    RegimeSite::Stretch { from_km, to_km } => {
+                        range_km.is_some_and(|(a, b)| from_km < b && to_km > a)
+                    }
+                    RegimeSite::Place(_) => t.segment == Some(segment_index),
+                    RegimeSite::Unlocated => true,
+                }
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The km of a regime: its stretch's, else the length its rows give (the row that set the

@@ -71,6 +71,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Export(a) => drop(layer_output::format(&a.out)?),
         Command::Incidents(a) => drop(layer_output::format(&a.out)?),
+        Command::Coverage(a) => drop(layer_output::format(&a.out)?),
+        Command::Tallies(a) => drop(layer_output::format(&a.out)?),
         other => {
             if let Some(out) = other.out() {
                 output::format(out)?;
@@ -93,6 +95,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Export(a) => cmd::export::run(data, a),
         Command::Regimes(a) => cmd::regimes::run(data, a),
         Command::Places(a) => cmd::places::run(data, a),
+        Command::Tallies(a) => cmd::tallies::run(data, a),
+        Command::Coverage(a) => cmd::coverage::run(data, a),
     }
 }
 

@@ -94,9 +94,11 @@ pub struct IncidentsArgs {
     /// Delimitation: delimited, disputed, undelimited, not_delimited (undelimited or
     /// disputed), delimitation_unknown. Demarcation: demarcated, in_progress, undemarcated
     /// (status none), not_demarcated (none or in_progress), demarcation_unknown. Either:
-    /// unknown.
-    #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
-    pub on: Option<StatusFilter>,
+    /// unknown. Regimes (regimes.csv) at the incident's date: fenced, mined, open_crossing,
+    /// closed_crossing; with a regime word the incident's stretch is the nearest one within
+    /// reach, whatever its status.
+    #[arg(long, value_name = "WORD,...", value_parser = crate::on::parse_on)]
+    pub on: Option<crate::on::OnWords>,
     /// Distance from the line within which an incident counts as on it, before its own
     /// location precision is added: a number with unit m, km, mi or nmi (plain number =
     /// metres).
@@ -166,9 +168,14 @@ pub struct ExportArgs {
     #[arg(long, value_parser = parse_dyad)]
     pub dyad: Option<Dyad>,
     /// Only segments, status intervals or incidents whose status matches one of these words
-    /// (comma = or), as for `segments`.
-    #[arg(long, value_name = "STATUS,...", value_parser = parse_filter)]
-    pub on: Option<StatusFilter>,
+    /// (comma = or), as for `segments`; the regime words (fenced, mined, open_crossing,
+    /// closed_crossing) apply to the segments and incidents layers.
+    #[arg(long, value_name = "WORD,...", value_parser = crate::on::parse_on)]
+    pub on: Option<crate::on::OnWords>,
+    /// For the segments layer: answer as this party (ISO alpha-3) held it, as `segments
+    /// --pov` does.
+    #[arg(long, value_name = "CODE", value_parser = parse_country)]
+    pub pov: Option<CountryCode>,
     /// For the incidents layer: the distance within which an incident counts as on a
     /// segment, as for `incidents`.
     #[arg(long, value_name = "DIST", default_value = "1km", value_parser = parse_distance)]
@@ -194,6 +201,8 @@ pub enum LayerArg {
     Instruments,
     /// The dataset's incidents, classified (points).
     Incidents,
+    /// Aggregate counts of tallies.csv (no geometry).
+    Tallies,
 }
 
 impl LayerArg {

@@ -96,6 +96,23 @@ pub enum Command {
   bordertrack regimes --as-of 2001-06-01
   bordertrack regimes --dyad KAZ-UZB --on fenced --as-of 2007-01-01")]
     Regimes(crate::cmd::regimes::RegimesArgs),
+    /// Aggregate counts that sources give without points (tallies.csv): so many trespass
+    /// cases, clashes or mine deaths on a dyad over a period, each with its source. Counts of
+    /// overlapping periods are listed side by side, never summed.
+    #[command(after_help = "Examples:
+  bordertrack tallies
+  bordertrack tallies --dyad TJK-UZB --from 2000 --to 2006 --format csv")]
+    Tallies(crate::cmd::tallies::TalliesArgs),
+    /// Per dyad, what the dataset records of it: its length, the share whose delimitation and
+    /// demarcation are known at the date, the lowest share with known delimitation on any day
+    /// since --since (default 1992) with a note naming each stretch left unknown and from when
+    /// it is known, and the numbers of instruments, sources, incidents and tallies, and its
+    /// last change.
+    #[command(after_help = "Examples:
+  bordertrack coverage
+  bordertrack coverage --since 1992 --as-of 2024-01-01 --format csv
+  bordertrack coverage --dyad KGZ-TJK --format json")]
+    Coverage(crate::cmd::coverage::CoverageArgs),
     /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise).
     ///
     /// By default each problem is a line `file:line: message`; with --format or -o, the
@@ -154,6 +171,8 @@ impl Command {
             Command::Export(a) => Some(&a.out),
             Command::Regimes(a) => Some(&a.out),
             Command::Places(a) => Some(&a.out),
+            Command::Tallies(a) => Some(&a.out),
+            Command::Coverage(a) => Some(&a.out),
             Command::Validate(a) => Some(&a.out),
             Command::Map(_)
             | Command::Completions(_)

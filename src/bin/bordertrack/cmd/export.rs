@@ -29,26 +29,45 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
             args.layer.name()
         )));
     }
+    let on_regimes = args.on.as_ref().map_or(Vec::new(), |on| on.regimes.clone());
+    if !on_regimes.is_empty() && matches!(args.layer, LayerArg::Status) {
+        return Err(Failure::Usage(
+            "--on with a regime word applies to the segments and incidents layers, not to \
+             status (whose intervals are of status only)"
+                .to_string(),
+        ));
+    }
+    if args.pov.is_some() && !matches!(args.layer, LayerArg::Segments) {
+        return Err(Failure::Usage(format!(
+            "--pov applies to the segments layer, not to {}",
+            args.layer.name()
+        )));
+    }
     let (columns, has_geometry, write): (&[Column], bool, WriteLayer) = match args.layer {
         LayerArg::Incidents => return super::incidents::run(data_dir, &incidents_args(args)),
         LayerArg::Segments => (layers::SEGMENTS, true, layers::write_segments),
         LayerArg::Status => (layers::STATUS, true, layers::write_status),
         LayerArg::Places => (layers::PLACES, true, layers::write_places),
         LayerArg::Instruments => (layers::INSTRUMENTS, false, layers::write_instruments),
+        LayerArg::Tallies => (layers::TALLIES, false, layers::write_tallies),
     };
     let borders = Borders::new(super::load(data_dir)?)?;
     super::check_dyad(borders.dataset(), args.dyad)?;
     let query = LayerQuery {
         at: match args.layer {
             // The time-enabled layer keeps every interval unless a date is asked for.
-            LayerArg::Status => args.when.as_of.map(|d| d.span()),
+            LayerArg::Status | LayerArg::Tallies => args.when.as_of.map(|d| d.span()),
             _ => Some(super::as_of(&args.when)),
         },
         basis: args.when.basis.into(),
         dyad: args.dyad,
-        filter: args.on.clone(),
-        party: None,
-        regimes: Vec::new(),
+        filter: args
+            .on
+            .as_ref()
+            .filter(|on| !on.status.is_empty())
+            .map(|on| on.status_filter()),
+        party: args.pov,
+        regimes: on_regimes,
     };
     let schema = layers::schema(columns, has_geometry);
     let format = layer_output::format(&args.out)?;

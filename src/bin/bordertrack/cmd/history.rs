@@ -1,4 +1,5 @@
-//! `bordertrack history`: every change of a segment or dyad with its provenance; each row
+//! `bordertrack history`: every status and regime change of a segment or dyad with its
+//! provenance; each row
 //! carries the segment's line (GeoJSON), and each partial date its first and last day. Glue
 //! around the library's `history` layer ([`bordertrack::layers::HISTORY`]).
 
@@ -22,15 +23,17 @@ pub fn run(data_dir: Option<&Path>, args: &HistoryArgs) -> Result<(), Failure> {
         }
     }
     super::check_dyad(data, args.dyad)?;
-    let entries = borders.history(args.basis.into(), |s| match (&args.segment, args.dyad) {
+    let keep = |s: &bordertrack::Segment| match (&args.segment, args.dyad) {
         (Some(id), _) => &s.id == id,
         (None, Some(d)) => s.dyad == d,
         (None, None) => true,
-    });
+    };
+    let entries = borders.history(args.basis.into(), keep);
+    let regimes = borders.regime_history(keep);
     let mut out = super::open_output(data_dir, &[], &args.out)?;
     let schema = layers::schema(layers::HISTORY, true);
     let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
-    layers::write_history(&borders, &entries, &mut sink)?;
+    layers::write_history_with_regimes(&borders, &entries, &regimes, &mut sink)?;
     sink.finish()?;
     out.commit()?;
     Ok(())

@@ -44,7 +44,16 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     super::check_dyad(borders.dataset(), args.dyad)?;
     let query = IncidentQuery {
         as_of: args.when.as_of.map(|d| d.span()),
-        filter: args.on.clone().unwrap_or_default(),
+        filter: args
+            .on
+            .as_ref()
+            .map(|on| on.status_filter())
+            .unwrap_or_default(),
+        regimes: args
+            .on
+            .as_ref()
+            .map(|on| on.regimes.clone())
+            .unwrap_or_default(),
         dyad: args.dyad,
         certain_only: args.certain,
         ..IncidentQuery::within(args.within)

@@ -1,6 +1,7 @@
 //! One module per subcommand; each exposes `run`.
 
 pub mod completions;
+pub mod coverage;
 pub mod export;
 pub mod history;
 pub mod import;
@@ -13,6 +14,7 @@ pub mod places;
 pub mod regimes;
 pub mod segments;
 pub mod stats;
+pub mod tallies;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
