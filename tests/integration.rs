@@ -28,6 +28,7 @@
 //! - `regimes_layers`: regime words in `incidents`, `history`, `stats` and `export`.
 //! - `tallies`: `tallies.csv` and the `tallies` command.
 //! - `coverage`: the `coverage` command on the tiny and embedded datasets.
+//! - `diff`: `diff --from --to` on the tiny dataset.
 
 mod util;
 
@@ -40,6 +41,7 @@ mod coverage;
 mod crs;
 mod crs_cli;
 mod dataset_errors;
+mod diff;
 mod embed;
 mod export;
 #[cfg(feature = "formats")]

@@ -12,11 +12,14 @@
 //! - [`TALLIES`]: aggregate counts that sources give without points (no geometry);
 //! - [`COVERAGE`]: per dyad, its length, the share with known status, its instruments,
 //!   sources, incidents and last change;
+//! - [`DIFF`]: which stretches changed status or regime between two dates, and by which
+//!   instruments;
 //! - [`PROBLEMS`]: what is wrong with a dataset or a table, one feature per problem.
 //!
 //! Classified incidents are the fifth layer: [`crate::pipeline::IncidentLayer`].
 
 mod coverage;
+mod diff;
 mod history;
 mod problems;
 mod status;
@@ -29,6 +32,7 @@ use std::sync::Arc;
 use geo::Geometry;
 
 pub use coverage::{write_coverage, CoverageQuery, COVERAGE};
+pub use diff::{write_diff, DiffQuery, DIFF};
 pub use history::{write_history, write_history_with_regimes, HISTORY};
 pub use problems::{write_problems, PROBLEMS};
 pub use status::{status_intervals, StatusInterval};

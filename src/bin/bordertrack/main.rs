@@ -72,6 +72,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Export(a) => drop(layer_output::format(&a.out)?),
         Command::Incidents(a) => drop(layer_output::format(&a.out)?),
         Command::Coverage(a) => drop(layer_output::format(&a.out)?),
+        Command::Diff(a) => drop(layer_output::format(&a.out)?),
         Command::Tallies(a) => drop(layer_output::format(&a.out)?),
         other => {
             if let Some(out) = other.out() {
@@ -97,6 +98,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Places(a) => cmd::places::run(data, a),
         Command::Tallies(a) => cmd::tallies::run(data, a),
         Command::Coverage(a) => cmd::coverage::run(data, a),
+        Command::Diff(a) => cmd::diff::run(data, a),
     }
 }
 

@@ -113,6 +113,12 @@ pub enum Command {
   bordertrack coverage --since 1992 --as-of 2024-01-01 --format csv
   bordertrack coverage --dyad KGZ-TJK --format json")]
     Coverage(crate::cmd::coverage::CoverageArgs),
+    /// Which stretches changed status or regime between two dates, and by which instruments
+    /// and sources: one row per segment and per status dimension or regime that differs.
+    #[command(after_help = "Examples:
+  bordertrack diff --from 2001 --to 2004 --dyad KAZ-UZB
+  bordertrack diff --from 2020-01-01 --to 2025-06-01 --format geojson -o changed.geojson")]
+    Diff(crate::cmd::diff::DiffArgs),
     /// Check a dataset and list every problem (exit 0 when clean, 1 otherwise).
     ///
     /// By default each problem is a line `file:line: message`; with --format or -o, the
@@ -173,6 +179,7 @@ impl Command {
             Command::Places(a) => Some(&a.out),
             Command::Tallies(a) => Some(&a.out),
             Command::Coverage(a) => Some(&a.out),
+            Command::Diff(a) => Some(&a.out),
             Command::Validate(a) => Some(&a.out),
             Command::Map(_)
             | Command::Completions(_)

@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod coverage;
+pub mod diff;
 pub mod export;
 pub mod history;
 pub mod import;

@@ -1,0 +1,61 @@
+//! `bordertrack diff`: which stretches changed status or regime between two dates (the
+//! library's `diff` layer).
+
+use std::path::Path;
+
+use bordertrack::crs::Crs;
+use bordertrack::layers::{self, DiffQuery};
+use bordertrack::{Borders, PartialDate};
+use clap::Args;
+
+use crate::args::{parse_date, parse_dyad, BasisArg, OutArgs};
+use crate::layer_output;
+use crate::Failure;
+
+/// `diff` options.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first date: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: PartialDate,
+    /// The second date (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<PartialDate>,
+    /// Only segments of this dyad.
+    #[arg(long, value_parser = parse_dyad)]
+    pub dyad: Option<bordertrack::Dyad>,
+    /// Whether a change counts from the instrument's signature or its entry into force.
+    #[arg(long, value_enum, default_value_t = BasisArg::InForce)]
+    pub basis: BasisArg,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// Runs the command.
+pub fn run(data_dir: Option<&Path>, args: &DiffArgs) -> Result<(), Failure> {
+    let borders = Borders::new(super::load(data_dir)?)?;
+    super::check_dyad(borders.dataset(), args.dyad)?;
+    let to = super::span_or_today(args.to);
+    if args.from.first() > to.last {
+        return Err(Failure::Usage(format!(
+            "--from {} is after --to",
+            args.from
+        )));
+    }
+    let query = DiffQuery {
+        from: args.from.span(),
+        to,
+        basis: args.basis.into(),
+        dyad: args.dyad,
+    };
+    let schema = layers::schema(layers::DIFF, true);
+    let format = layer_output::format(&args.out)?;
+    let mut out = super::open_output(data_dir, &[], &args.out)?;
+    let mut sink = layer_output::open(&mut out, format, "diff", &schema, &Crs::wgs84())
+        .map_err(Failure::Usage)?;
+    layers::write_diff(&borders, &query, &mut *sink)?;
+    sink.finish()?;
+    drop(sink);
+    out.commit()?;
+    Ok(())
+}
