@@ -24,6 +24,7 @@
 //! - `crs_cli`: `--crs` and `--input-crs`, with the `proj` feature and without it.
 //! - `parquet`: Parquet and GeoParquet incident tables (`tests/fixtures/parquet/`) give the
 //!   CSV table's answers; their bad rows are reported by row number.
+//! - `nearest`: nearest matches whatever the distance, against a brute-force geodesic oracle.
 //! - `geodata`: what the embedded dataset must answer (published shares, incidents by date).
 //! - `regimes_layers`: regime words in `incidents`, `history`, `stats` and `export`.
 //! - `tallies`: `tallies.csv` and the `tallies` command.
@@ -53,6 +54,7 @@ mod incidents;
 #[cfg(feature = "formats")]
 mod layer_files;
 mod map;
+mod nearest;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod places;

@@ -206,7 +206,7 @@ class Borders:
         date_start: Any,
         date_end: Any = None,
         precision_m: Any = None,
-        within_m: float = 1000.0,
+        within_m: Optional[float] = None,
         on: Optional[str] = None,
         nearest: bool = False,
         certain: bool = False,
@@ -222,9 +222,17 @@ class Borders:
         ``datetime64`` values, dates, or strings ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a year
         or month stands for every day in it); a single value applies to every point.
         ``precision_m`` is each point's location precision in metres (NaN: exact). A point
-        falls on a segment within ``within_m`` metres plus both precisions; ``on`` keeps only
-        statuses that match (``"undelimited,disputed"``), ``certain`` only certain matches,
-        ``dyad`` only that dyad's segments, ``as_of`` evaluates every status at that date.
+        falls on a segment within ``within_m`` metres (default 1000) plus both precisions;
+        ``on`` keeps only statuses that match (``"undelimited,disputed"``), ``certain`` only
+        certain matches, ``dyad`` only that dyad's segments, ``as_of`` evaluates every status
+        at that date.
+
+        ``nearest=True`` gives every point its nearest segment whatever the distance (distance
+        to the border as a covariate) instead of looking within ``within_m`` (give one or the
+        other). ``on`` and ``dyad`` choose among the segments: the nearest of those that pass.
+        The certainty is ``possible`` and ``alternatives`` lists the other segments when one of
+        them may truly be nearer given both precisions. A point gets no answer only when no
+        segment passes ``on`` at its date; when none ever does, ``ValueError``.
 
         Returns a pyarrow Table (``output="pandas"``: a DataFrame) with
         :data:`CLASSIFICATION_COLUMNS`, the columns of ``bordertrack incidents`` (distances
@@ -233,14 +241,7 @@ class Borders:
         Runs through the library's typed entry point (``Borders::classify_points``) on every
         core with the GIL released. Bad points raise ``ValueError`` listing each one
         (``<points>: row N: latitude 95 out of range -90..90``, N from 1).
-
-        ``nearest=True`` raises ``NotImplementedError``: the library has no nearest-segment
-        option for tables yet.
         """
-        if nearest:
-            raise NotImplementedError(
-                "nearest=True: the library has no nearest-segment option for incident tables "
-                "yet (planned as an IncidentQuery option)")
         if output not in ("arrow", "pandas"):
             raise ValueError(f"output must be 'arrow' or 'pandas', not {output!r}")
         lon_bytes = _floats(lon, None, "lon")
@@ -249,8 +250,8 @@ class Borders:
             lon_bytes, _floats(lat, n, "lat"), _dates(date_start, n, "date_start"),
             date_end=None if date_end is None else _dates(date_end, n, "date_end"),
             precision_m=None if precision_m is None else _floats(precision_m, n, "precision_m", broadcast=True),
-            within_m=float(within_m), as_of=as_of, basis=basis, on=on, dyad=dyad,
-            certain=certain,
+            within_m=None if within_m is None else float(within_m), as_of=as_of, basis=basis,
+            on=on, dyad=dyad, certain=certain, nearest=bool(nearest),
         )
         _check(problems)
         table = _points_table(columns)
@@ -272,7 +273,7 @@ class Borders:
         (it must be in WGS84). Returns a copy of the frame with :data:`CLASSIFICATION_COLUMNS`
         added (prefixed ``bt_`` where a name is already taken), one row per input row, in input
         order, with its index; a GeoDataFrame stays a GeoDataFrame. Other keyword arguments
-        are :meth:`classify`'s. Works on one partition of a Dask frame
+        are :meth:`classify`'s (``nearest=True`` among them). Works on one partition of a Dask frame
         (``ddf.map_partitions(borders.classify_frame, ...)``).
         """
         if lon not in df.columns and hasattr(df, "geometry"):
@@ -304,7 +305,7 @@ class Borders:
     def classify_file(
         self,
         path: Union[str, os.PathLike],
-        within_m: float = 1000.0,
+        within_m: Optional[float] = None,
         as_of: Optional[str] = None,
         basis: str = "in-force",
         on: Optional[str] = None,
@@ -312,21 +313,25 @@ class Borders:
         certain: bool = False,
         all_rows: bool = False,
         errors: str = "raise",
+        nearest: bool = False,
     ) -> pd.DataFrame:
         """Classifies an incident table (CSV in the ACLED, UCDP or plain lon/lat/date layout,
         GeoJSON points, or Parquet/GeoParquet by the ``.parquet`` extension) through the
         library's table pipeline, exactly as ``bordertrack incidents FILE --format csv`` does.
 
-        Returns the command's columns as text. ``all_rows=True`` keeps incidents that fell on
-        no stretch (the command's ``--all``). With ``errors="raise"`` (default) any bad row
+        Returns the command's columns as text. ``within_m`` defaults to 1000 metres;
+        ``nearest=True`` gives every incident its nearest segment whatever the distance, as
+        :meth:`classify` (the command's ``--nearest``). ``all_rows=True`` keeps incidents that
+        fell on no stretch (the command's ``--all``). With ``errors="raise"`` (default) any bad row
         raises ``ValueError`` listing the rows (``file:line: what is wrong``); with ``"skip"``
         bad rows are left out.
         """
         if errors not in ("raise", "skip"):
             raise ValueError(f"errors must be 'raise' or 'skip', not {errors!r}")
         text, problems, _ = self._native._classify_table(
-            path=os.fspath(path), within_m=float(within_m), as_of=as_of, basis=basis, on=on,
-            dyad=dyad, certain=certain, all_rows=all_rows,
+            path=os.fspath(path), within_m=None if within_m is None else float(within_m),
+            as_of=as_of, basis=basis, on=on, dyad=dyad, certain=certain, all_rows=all_rows,
+            nearest=bool(nearest),
         )
         if errors == "raise":
             _check(problems)

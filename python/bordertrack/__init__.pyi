@@ -26,21 +26,21 @@ class Borders:
                basis: str = "in-force") -> Optional[dict[str, Any]]: ...
     @overload
     def classify(self, lon: Any, lat: Any, date_start: Any, date_end: Any = None,
-                 precision_m: Any = None, within_m: float = 1000.0, on: Optional[str] = None,
+                 precision_m: Any = None, within_m: Optional[float] = None, on: Optional[str] = None,
                  nearest: bool = False, certain: bool = False, as_of: Optional[str] = None,
                  basis: str = "in-force", dyad: Optional[str] = None,
                  output: Literal["arrow"] = "arrow") -> pa.Table: ...
     @overload
     def classify(self, lon: Any, lat: Any, date_start: Any, date_end: Any = None,
-                 precision_m: Any = None, within_m: float = 1000.0, on: Optional[str] = None,
+                 precision_m: Any = None, within_m: Optional[float] = None, on: Optional[str] = None,
                  nearest: bool = False, certain: bool = False, as_of: Optional[str] = None,
                  basis: str = "in-force", dyad: Optional[str] = None, *,
                  output: Literal["pandas"]) -> pd.DataFrame: ...
     def classify_frame(self, df: pd.DataFrame, lon: str = "lon", lat: str = "lat",
                        date: str = "date", date_end: Optional[str] = None,
                        precision_m: Optional[str] = None, **kwargs: Any) -> pd.DataFrame: ...
-    def classify_file(self, path: Union[str, os.PathLike], within_m: float = 1000.0,
+    def classify_file(self, path: Union[str, os.PathLike], within_m: Optional[float] = None,
                       as_of: Optional[str] = None, basis: str = "in-force",
                       on: Optional[str] = None, dyad: Optional[str] = None,
                       certain: bool = False, all_rows: bool = False,
-                      errors: str = "raise") -> pd.DataFrame: ...
+                      errors: str = "raise", nearest: bool = False) -> pd.DataFrame: ...

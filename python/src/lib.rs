@@ -7,7 +7,7 @@
 //! panic becomes a `RuntimeError`.
 
 use std::fs::File;
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::ops::ControlFlow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -187,10 +187,24 @@ fn le_bytes<T: Copy, const N: usize>(values: &[T], f: impl Fn(T) -> [u8; N]) -> 
 /// (read, matched, bad).
 type TableResult = (String, Vec<String>, (u64, u64, u64));
 
-/// Where a table to classify comes from.
-enum Source {
-    File(PathBuf),
-    Bytes(Vec<u8>, String),
+/// The query for a distance (`None`: 1000 m) or, with `nearest`, for each point's nearest
+/// segment (a distance may not then be given).
+fn incident_query(within_m: Option<f64>, nearest: bool) -> PyResult<IncidentQuery> {
+    match (within_m, nearest) {
+        (Some(_), true) => Err(PyValueError::new_err(
+            "give either within_m or nearest=True, not both: a nearest match has no distance limit",
+        )),
+        (None, true) => Ok(IncidentQuery::nearest()),
+        (within_m, false) => {
+            let within_m = within_m.unwrap_or(1000.0);
+            if !(within_m.is_finite() && within_m >= 0.0) {
+                return Err(PyValueError::new_err(format!(
+                    "within_m must be a finite distance >= 0 in metres, not {within_m}"
+                )));
+            }
+            Ok(IncidentQuery::within(within_m))
+        }
+    }
 }
 
 /// A dataset with its spatial index and status timelines (the library's `Borders`).
@@ -310,8 +324,9 @@ impl PyBorders {
     /// `datetime64[D]` array or a list of `YYYY[-MM[-DD]]` strings. Returns `(problems,
     /// columns)`: the bad points' messages, and when there are none, a dict of columns
     /// (bytes of int64/float64 arrays, or `(int32 codes bytes, values)` for text).
-    #[pyo3(signature = (lon, lat, date_start, date_end=None, precision_m=None, within_m=1000.0,
-                        as_of=None, basis="in-force", on=None, dyad=None, certain=false))]
+    #[pyo3(signature = (lon, lat, date_start, date_end=None, precision_m=None, within_m=None,
+                        as_of=None, basis="in-force", on=None, dyad=None, certain=false,
+                        nearest=false))]
     #[allow(clippy::too_many_arguments)]
     fn _classify_points<'py>(
         &self,
@@ -321,20 +336,16 @@ impl PyBorders {
         date_start: &Bound<'py, PyAny>,
         date_end: Option<&Bound<'py, PyAny>>,
         precision_m: Option<&[u8]>,
-        within_m: f64,
+        within_m: Option<f64>,
         as_of: Option<&str>,
         basis: &str,
         on: Option<&str>,
         dyad: Option<&str>,
         certain: bool,
+        nearest: bool,
     ) -> PyResult<(Vec<String>, Bound<'py, PyDict>)> {
         guarded(|| {
-            if !(within_m.is_finite() && within_m >= 0.0) {
-                return Err(PyValueError::new_err(format!(
-                    "within_m must be a finite distance >= 0 in metres, not {within_m}"
-                )));
-            }
-            let mut query = IncidentQuery::within(within_m);
+            let mut query = incident_query(within_m, nearest)?;
             query.as_of = parse_date(as_of)?;
             query.filter = parse_filter(on)?;
             query.dyad = parse_dyad(&self.inner, dyad)?;
@@ -404,20 +415,17 @@ impl PyBorders {
         })
     }
 
-    /// Classifies an incident table (a file path, or CSV/GeoJSON bytes named `name`) with the
+    /// Classifies an incident table file (CSV, GeoJSON, or Parquet by its extension) with the
     /// library's parallel table pipeline, the GIL released. Returns `(csv_text, problems,
     /// (read, matched, bad))`; the caller decides what bad rows mean.
-    #[pyo3(signature = (path=None, data=None, name="<data>", within_m=1000.0, as_of=None,
-                        basis="in-force", on=None, dyad=None, certain=false, all_rows=true,
-                        check_ids=true))]
+    #[pyo3(signature = (path, within_m=None, as_of=None, basis="in-force", on=None, dyad=None,
+                        certain=false, all_rows=true, check_ids=true, nearest=false))]
     #[allow(clippy::too_many_arguments)]
     fn _classify_table(
         &self,
         py: Python<'_>,
-        path: Option<PathBuf>,
-        data: Option<Vec<u8>>,
-        name: &str,
-        within_m: f64,
+        path: PathBuf,
+        within_m: Option<f64>,
         as_of: Option<&str>,
         basis: &str,
         on: Option<&str>,
@@ -425,19 +433,10 @@ impl PyBorders {
         certain: bool,
         all_rows: bool,
         check_ids: bool,
+        nearest: bool,
     ) -> PyResult<TableResult> {
         guarded(|| {
-            let source = match (path, data) {
-                (Some(p), None) => Source::File(p),
-                (None, Some(d)) => Source::Bytes(d, name.to_owned()),
-                _ => return Err(PyValueError::new_err("give exactly one of path or data")),
-            };
-            if !(within_m.is_finite() && within_m >= 0.0) {
-                return Err(PyValueError::new_err(format!(
-                    "within_m must be a finite distance >= 0 in metres, not {within_m}"
-                )));
-            }
-            let mut query = IncidentQuery::within(within_m);
+            let mut query = incident_query(within_m, nearest)?;
             query.as_of = parse_date(as_of)?;
             query.filter = parse_filter(on)?;
             query.dyad = parse_dyad(&self.inner, dyad)?;
@@ -446,32 +445,17 @@ impl PyBorders {
             let borders = &self.inner;
             py.allow_threads(move || {
                 guarded(|| {
-                    let mut parquet = None;
-                    let (input, name, len): (Box<dyn Read + Send>, String, Option<u64>) =
-                        match source {
-                            Source::File(p) => {
-                                let f = File::open(&p).map_err(|e| {
-                                    PyValueError::new_err(format!("{}: {e}", p.display()))
-                                })?;
-                                if bordertrack::io::is_parquet_path(&p) {
-                                    parquet = Some(f);
-                                    let empty: Box<dyn Read + Send> = Box::new(std::io::empty());
-                                    (empty, p.display().to_string(), None)
-                                } else {
-                                    let len = f.metadata().ok().map(|m| m.len());
-                                    (Box::new(f), p.display().to_string(), len)
-                                }
-                            }
-                            Source::Bytes(d, n) => {
-                                let len = d.len() as u64;
-                                (Box::new(Cursor::new(d)), n, Some(len))
-                            }
-                        };
-                    let reader = match parquet {
-                        Some(file) => IncidentReader::from_parquet(file, &name),
-                        None => IncidentReader::from_reader(input, &name),
-                    }
-                    .map_err(|e| value_error(problems_text(&e)))?;
+                    let name = path.display().to_string();
+                    let file = File::open(&path)
+                        .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
+                    let (reader, len) = if bordertrack::io::is_parquet_path(&path) {
+                        (IncidentReader::from_parquet(file, &name), None)
+                    } else {
+                        let len = file.metadata().ok().map(|m| m.len());
+                        let input: Box<dyn Read + Send> = Box::new(file);
+                        (IncidentReader::from_reader(input, &name), len)
+                    };
+                    let reader = reader.map_err(|e| value_error(problems_text(&e)))?;
                     let mut reader = reader.check_duplicate_ids(check_ids);
                     let options = TableOptions {
                         all_rows,

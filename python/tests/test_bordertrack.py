@@ -121,8 +121,46 @@ def test_classify_argument_errors(borders):
         borders.classify([1.0], [1.0], ["2000"], dyad="FRA-ESP")
     with pytest.raises(ValueError):
         borders.classify([1.0], [1.0], ["2000"], output="excel")
-    with pytest.raises(NotImplementedError, match="nearest"):
-        borders.classify([1.0], [1.0], ["2000"], nearest=True)
+    with pytest.raises(ValueError, match="within_m or nearest"):
+        borders.classify([1.0], [1.0], ["2000"], nearest=True, within_m=5000)
+
+
+FAR = (60.0, 28.0)  # southern Iran, about 800 km from the dataset's nearest line
+
+
+def test_classify_nearest_answers_every_point_whatever_the_distance(borders):
+    lon, lat = [FAR[0], SARYAGASH[0]], [FAR[1], SARYAGASH[1]]
+    within = borders.classify(lon, lat, "2010-06-01", within_m=5000)
+    assert within.column("segment_id").to_pylist()[0] is None
+    near = borders.classify(lon, lat, "2010-06-01", nearest=True, output="pandas")
+    assert near["segment_id"].notna().all()
+    # The same segment and distance as the point query (the nearest segment of all).
+    for i, (x, y) in enumerate(zip(lon, lat)):
+        found = borders.locate(x, y)
+        assert near["segment_id"][i] == found["segment_id"]
+        assert near["distance_m"][i] == pytest.approx(found["distance_m"], abs=1e-6)
+    assert near["distance_m"][0] > 700_000
+    # Where the point is within 5 km, the nearest is what the 5 km search finds.
+    assert near["segment_id"][1] == within.column("segment_id").to_pylist()[1]
+
+
+def test_classify_nearest_with_filters(borders):
+    lon, lat = [FAR[0], SARYAGASH[0]], [FAR[1], SARYAGASH[1]]
+    kaz_chn = borders.classify(lon, lat, "2010-06-01", nearest=True, dyad="CHN-KAZ",
+                               output="pandas")
+    assert list(kaz_chn["dyad"]) == ["CHN-KAZ", "CHN-KAZ"]
+    anything = borders.classify(lon, lat, "2010-06-01", nearest=True, output="pandas")
+    assert (kaz_chn["distance_m"] > anything["distance_m"]).all()
+    undelimited = borders.classify(lon, lat, "2006-04-19", nearest=True, on="undelimited",
+                                   output="pandas")
+    assert list(undelimited["delimitation"]) == ["undelimited", "undelimited"]
+    with pytest.raises(ValueError, match="no segment of dyad CHN-KAZ"):
+        borders.classify(lon, lat, "2010", nearest=True, dyad="CHN-KAZ", on="disputed",
+                         as_of="2020-01-01")
+    frame = pd.DataFrame({"lon": lon, "lat": lat, "date": ["2010-06-01"] * 2, "n": [1, 2]})
+    out = borders.classify_frame(frame, nearest=True)
+    assert list(out["n"]) == [1, 2]
+    assert list(out["segment_id"]) == list(anything["segment_id"])
 
 
 def test_classify_filters(borders):
@@ -247,9 +285,11 @@ def _as_cli_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cli_answers(rows: Path, *extra: str) -> pd.DataFrame:
+    """The command's answers on ROWS: within 5 km, or with EXTRA's options (`--nearest`)."""
     run = ["cargo", "run", "--quiet", "--release", "--manifest-path", str(REPO / "Cargo.toml")]
-    cli = subprocess.run(run + ["--", "incidents", str(rows), "--within", "5km", "--all",
-                                "--format", "csv", *extra], check=True, capture_output=True)
+    mode = list(extra) or ["--within", "5km"]
+    cli = subprocess.run(run + ["--", "incidents", str(rows), *mode, "--all",
+                                "--format", "csv"], check=True, capture_output=True)
     return pd.read_csv(io.BytesIO(cli.stdout), dtype=str, keep_default_na=False)
 
 
@@ -279,6 +319,19 @@ def test_classify_arrays_equal_the_cli(borders, benchmark_rows):
                                table["date"].to_numpy(), within_m=5000,
                                precision_m=table["precision_m"].to_numpy(), output="pandas")
     assert (expected["segment_id"] != "").sum() > 50_000  # most rows are on a border
+    pd.testing.assert_frame_equal(_as_cli_text(answers),
+                                  expected[list(COMPARED)].reset_index(drop=True))
+
+
+def test_nearest_equals_the_cli(borders, benchmark_rows):
+    rows, _ = benchmark_rows
+    expected = _cli_answers(rows, "--nearest")
+    assert (expected["segment_id"] != "").all()  # every row has a nearest segment
+    pd.testing.assert_frame_equal(borders.classify_file(rows, nearest=True), expected)
+    table = pd.read_csv(rows, dtype={"date": str})
+    answers = borders.classify(table["lon"].to_numpy(), table["lat"].to_numpy(),
+                               table["date"].to_numpy(), nearest=True,
+                               precision_m=table["precision_m"].to_numpy(), output="pandas")
     pd.testing.assert_frame_equal(_as_cli_text(answers),
                                   expected[list(COMPARED)].reset_index(drop=True))
 

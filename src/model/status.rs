@@ -330,6 +330,19 @@ impl StatusFilter {
     }
 }
 
+/// The words joined by commas, as parsed: `disputed,in_progress`.
+impl fmt::Display for StatusFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, w) in self.words.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(w.as_str())?;
+        }
+        Ok(())
+    }
+}
+
 impl FromStr for StatusFilter {
     type Err = StatusParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -152,7 +152,8 @@ impl Borders {
     /// finished: the caller finishes it, or drops it when the run stopped early.
     ///
     /// # Errors
-    /// [`Error::Request`] when the sink's columns are not the incident layer's;
+    /// [`Error::Request`] when the sink's columns are not the incident layer's, or for a
+    /// [nearest](IncidentQuery::nearest) query that no segment can answer;
     /// [`Error::Write`] when writing to the sink fails.
     ///
     /// # Examples
@@ -237,6 +238,7 @@ impl Borders {
         problem: &mut dyn FnMut(&Problem) -> ControlFlow<()>,
     ) -> Result<TableSummary> {
         let index: &BorderIndex = self.index();
+        check_nearest(self, query, options.basis)?;
         let layer = IncidentLayer::new(self.dataset());
         let encoder = sink.encoder();
         // With regime words, the nearest segment whatever its status, kept if it meets
@@ -262,6 +264,38 @@ impl Borders {
             buffer_pool: Default::default(),
         };
         run::run(&classifier, rows, options, sink, problem)
+    }
+}
+
+/// For a nearest query, refuses one that no segment can answer (none of its dyad has a status
+/// its filter takes): every incident would come back without a match.
+fn check_nearest(borders: &Borders, query: &IncidentQuery, basis: Basis) -> Result<()> {
+    if query.nearest
+        && !borders
+            .index()
+            .nearest_possible(borders.timelines(basis), query)
+    {
+        return Err(Error::Request(no_nearest_segment(query)));
+    }
+    Ok(())
+}
+
+/// Why a nearest match cannot be found for any incident: no segment of the query's dyad has a
+/// status its filter takes.
+fn no_nearest_segment(query: &IncidentQuery) -> String {
+    let dyad = query
+        .dyad
+        .map_or_else(String::new, |d| format!(" of dyad {d}"));
+    let when = query
+        .as_of
+        .map_or_else(|| " on any date".to_string(), |at| format!(" at {at}"));
+    if query.filter.is_empty() {
+        format!("no segment{dyad} in the dataset to be nearest to an incident")
+    } else {
+        format!(
+            "no segment{dyad} in the dataset has a status matching {}{when}, so no incident has a nearest one",
+            query.filter
+        )
     }
 }
 

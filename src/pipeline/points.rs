@@ -176,7 +176,8 @@ impl Borders {
     /// to read or write. Problems are named after `name`.
     ///
     /// # Errors
-    /// [`Error::Request`] when the columns differ in length.
+    /// [`Error::Request`] when the columns differ in length, or for a
+    /// [nearest](IncidentQuery::nearest) query that no segment can answer.
     ///
     /// # Examples
     /// ```
@@ -209,6 +210,7 @@ impl Borders {
         basis: Basis,
     ) -> Result<PointAnswers> {
         let n = points.len()?;
+        super::check_nearest(self, query, basis)?;
         let timelines = self.timelines(basis);
         let index = self.index();
         let starts: Vec<usize> = (0..n).step_by(CHUNK_POINTS).collect();

@@ -56,6 +56,32 @@ impl Certainty {
         filter: &StatusFilter,
     ) -> Certainty {
         let place = distance_m + incident_precision_m + segment_precision_m <= within_m;
+        Certainty::of_place_and_time(place, status, filter)
+    }
+
+    /// The certainty of a nearest match (a match to the nearest segment whatever the distance):
+    /// [`Certainty::Certain`] when `alone` (no other segment may truly be nearer, given the
+    /// incident's location precision and the segments' stated precisions) and the status is
+    /// sure over the incident's date span, as for [`Certainty::of`].
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::query::{Certainty, StatusTimelines};
+    /// use bordertrack::{Basis, Dataset, PartialDate, StatusFilter};
+    /// let data = Dataset::embedded().unwrap();
+    /// let timelines = StatusTimelines::new(&data, Basis::InForce);
+    /// let status = timelines.at(0, "2010-06-01".parse::<PartialDate>().unwrap().span());
+    /// let any = StatusFilter::default();
+    /// assert_eq!(Certainty::of_nearest(true, &status, &any), Certainty::Certain);
+    /// assert_eq!(Certainty::of_nearest(false, &status, &any), Certainty::Possible);
+    /// ```
+    pub fn of_nearest(alone: bool, status: &SegmentStatus, filter: &StatusFilter) -> Certainty {
+        Certainty::of_place_and_time(alone, status, filter)
+    }
+
+    /// Certain when the place is sure and the status is sure over the span (without a filter:
+    /// it does not change; with one: every status it may have had matches).
+    fn of_place_and_time(place: bool, status: &SegmentStatus, filter: &StatusFilter) -> Certainty {
         let time = if filter.is_empty() {
             !status.is_ambiguous()
         } else {

@@ -34,18 +34,18 @@ use crate::{
 #[derive(Debug)]
 pub struct BorderIndex {
     /// Each segment's dyad and its left and right countries, in dataset order.
-    sides: Vec<(Dyad, CountryCode, CountryCode)>,
+    pub(super) sides: Vec<(Dyad, CountryCode, CountryCode)>,
     /// Each segment's stated precision, metres, in dataset order.
-    precision_m: Vec<f64>,
+    pub(super) precision_m: Vec<f64>,
     /// Every segment, numbered as in the dataset.
-    index: LineIndex,
+    pub(super) index: LineIndex,
     /// The stated precision of the ordinary segments (the median), metres: the incident
     /// search in `index` reaches this far beyond the distance asked for and the incident's
     /// precision, and looks there only at segments at least this precise.
-    ordinary_precision_m: f64,
+    pub(super) ordinary_precision_m: f64,
     /// The segments less precise than that, each in an index of its own, so that a wide reach
     /// widens neither every search nor the search of the other imprecise segments.
-    imprecise: Vec<ImpreciseLine>,
+    pub(super) imprecise: Vec<ImpreciseLine>,
     chainage_start_m: Vec<f64>,
     /// Each segment's geodesic length, metres, in dataset order.
     length_m: Vec<f64>,
@@ -53,13 +53,13 @@ pub struct BorderIndex {
 
 /// A segment whose stated precision is wider than the ordinary one, indexed on its own.
 #[derive(Debug)]
-struct ImpreciseLine {
+pub(super) struct ImpreciseLine {
     /// The segment alone (its line 0).
-    index: LineIndex,
+    pub(super) index: LineIndex,
     /// The segment's position in the dataset.
-    segment: usize,
+    pub(super) segment: usize,
     /// The segment's stated precision, metres.
-    precision_m: f64,
+    pub(super) precision_m: f64,
 }
 
 impl ImpreciseLine {
@@ -113,8 +113,9 @@ pub struct Located {
 
 /// What `classify` looks for.
 ///
-/// Start from [`IncidentQuery::within`] (or `Default`, which allows no distance) and set the
-/// fields wanted, so that a field added later does not break the code:
+/// Start from [`IncidentQuery::within`] or [`IncidentQuery::nearest`] (or `Default`, which
+/// allows no distance) and set the fields wanted, so that a field added later does not break
+/// the code:
 ///
 /// ```
 /// use bordertrack::query::IncidentQuery;
@@ -145,6 +146,14 @@ pub struct IncidentQuery {
     /// regimes. Read by [`crate::Borders::classify`] and the table pipeline
     /// ([`crate::Borders::classify_table`]), not by [`BorderIndex::classify`].
     pub regimes: Vec<RegimeWord>,
+    /// Match every incident to its nearest segment, whatever the distance (the
+    /// "distance to the border" covariate), instead of looking within `within_m`, which is
+    /// then not used. The nearest is taken among the segments that `dyad`, `filter` (the
+    /// status at the incident's date, or `as_of`) and the incident's own dyad allow, so an
+    /// incident gets no answer only when none of them does. Its certainty and alternatives
+    /// say whether another of those segments may be the nearest one given both precisions;
+    /// see [`IncidentMatch::alternatives`].
+    pub nearest: bool,
 }
 
 /// An incident matched to a segment, with the segment's status at the incident's date.
@@ -160,6 +169,12 @@ pub struct IncidentMatch {
     /// The other segments within the incident's reach (the query's distance plus the incident's
     /// location precision plus each segment's stated precision, `precision_m`; of the
     /// incident's own dyad when it names one), whatever their status, nearest first.
+    ///
+    /// For a [nearest](IncidentQuery::nearest) match: the other segments the query allows
+    /// that may truly be nearer than the match, given the incident's location precision `p`
+    /// and the segments' stated precisions: those at most `d + 2p + s + s'` metres away, `d`
+    /// and `s` the match's distance and precision, `s'` the other segment's. The match is
+    /// [`Certainty::Certain`] only when there is none (and the status is as for other matches).
     pub alternatives: Vec<Alternative>,
 }
 
@@ -169,6 +184,41 @@ impl IncidentQuery {
     pub fn within(within_m: f64) -> IncidentQuery {
         IncidentQuery {
             within_m,
+            ..IncidentQuery::default()
+        }
+    }
+
+    /// A query for each incident's nearest segment whatever the distance, of any status and
+    /// dyad, at each incident's own date, keeping possible matches.
+    ///
+    /// ```
+    /// use bordertrack::query::IncidentQuery;
+    /// use bordertrack::{Basis, Borders, Incident, PartialDate};
+    /// use geo::Point;
+    /// let borders = Borders::embedded()?;
+    /// // Astana, hundreds of kilometres from any border of the dataset.
+    /// let incident = Incident {
+    ///     id: "A".into(),
+    ///     date: "2010-06-01".parse::<PartialDate>()?.span(),
+    ///     point: Point::new(71.43, 51.13),
+    ///     precision_m: 0.0,
+    ///     kind: String::new(),
+    ///     summary: String::new(),
+    ///     fatalities: None,
+    ///     source_id: String::new(),
+    ///     dyad: None,
+    /// };
+    /// let m = borders
+    ///     .classify(&incident, &IncidentQuery::nearest(), Basis::InForce)?
+    ///     .expect("every incident has a nearest segment");
+    /// assert!(m.located.distance_m > 100_000.0);
+    /// // Nothing is found within a kilometre.
+    /// assert!(borders.classify(&incident, &IncidentQuery::within(1_000.0), Basis::InForce)?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn nearest() -> IncidentQuery {
+        IncidentQuery {
+            nearest: true,
             ..IncidentQuery::default()
         }
     }
@@ -249,7 +299,7 @@ impl BorderIndex {
 
     /// The answer for line match `m` (`None` only for a line the index does not hold, which a
     /// match of this index never names).
-    fn located(&self, m: &LineMatch) -> Option<Located> {
+    pub(super) fn located(&self, m: &LineMatch) -> Option<Located> {
         let &(dyad, left, right) = self.sides.get(m.line)?;
         Some(Located {
             segment_index: m.line,
@@ -319,6 +369,9 @@ impl BorderIndex {
         q: &IncidentSearch,
         query: &IncidentQuery,
     ) -> std::result::Result<Option<FoundLine>, QueryError> {
+        if query.nearest {
+            return self.find_nearest(timelines, q, query);
+        }
         // Lines of the incident's dyad (when it names one) are searched; of those, the query's
         // dyad and status filter pick the ones that may be the match. Every line of the
         // incident's dyad that may lie within reach counts towards `others_near`: only when
@@ -418,6 +471,9 @@ impl BorderIndex {
     ) -> Option<IncidentMatch> {
         let m = &found.line;
         let status = timelines.at(m.line, q.at);
+        if query.nearest {
+            return self.matched_nearest(timelines, found, status, q, query);
+        }
         let certainty = Certainty::of(
             m.distance_m,
             q.precision_m,
@@ -503,10 +559,11 @@ impl BorderIndex {
 /// The line an incident was found on.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct FoundLine {
-    line: LineMatch,
+    pub(super) line: LineMatch,
     /// Whether the index offered other lines (of the incident's dyad, when it names one) that
-    /// may lie within reach: only then are alternatives looked for.
-    others_near: bool,
+    /// may lie within reach (for a nearest match: that may be the nearest): only then are
+    /// alternatives looked for.
+    pub(super) others_near: bool,
 }
 
 /// What an incident is searched for with.
@@ -514,15 +571,15 @@ pub(super) struct FoundLine {
 pub(super) struct IncidentSearch {
     /// The incident's position in its chunk.
     pub(super) position: u32,
-    point: Point<f64>,
+    pub(super) point: Point<f64>,
     /// The query's distance plus the incident's location precision, metres.
     reach_m: f64,
     /// The incident's location precision, metres.
-    precision_m: f64,
+    pub(super) precision_m: f64,
     /// When its status is taken.
-    at: DateSpan,
+    pub(super) at: DateSpan,
     /// The dyad the incident names, whose segments alone are searched.
-    dyad: Option<Dyad>,
+    pub(super) dyad: Option<Dyad>,
 }
 
 impl IncidentSearch {

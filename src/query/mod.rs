@@ -5,6 +5,7 @@ mod certainty;
 mod coverage;
 mod history;
 mod locate;
+mod nearest;
 mod regimes;
 mod stats;
 mod status;

@@ -104,6 +104,14 @@ pub struct IncidentsArgs {
     /// metres).
     #[arg(long, value_name = "DIST", default_value = "1km", value_parser = parse_distance)]
     pub within: f64,
+    /// Match every incident to its nearest segment, whatever the distance (distance to the
+    /// border as a covariate), instead of looking within --within (the two cannot be given
+    /// together). --dyad, --on and a row's own dyad choose among the segments: the nearest of
+    /// those that pass. The certainty is `possible` and `alternatives` lists the other
+    /// segments when one of them may truly be nearer, given the incident's and the segments'
+    /// precision (or when the status is not sure over the incident's dates).
+    #[arg(long, conflicts_with = "within")]
+    pub nearest: bool,
     #[command(flatten)]
     pub when: WhenArgs,
     /// Only segments of this dyad.
@@ -180,6 +188,10 @@ pub struct ExportArgs {
     /// segment, as for `incidents`.
     #[arg(long, value_name = "DIST", default_value = "1km", value_parser = parse_distance)]
     pub within: f64,
+    /// For the incidents layer: match every incident to its nearest segment whatever the
+    /// distance, as for `incidents` (not with --within).
+    #[arg(long, conflicts_with = "within")]
+    pub nearest: bool,
     /// Write geometries in this coordinate reference system: EPSG:NNNN or a PROJ string.
     /// Lengths and distances stay geodesic on WGS84. Needs a build with the `proj` feature.
     #[arg(long, value_name = "CRS", value_parser = parse_crs)]

@@ -103,6 +103,7 @@ fn incidents_args(args: &ExportArgs) -> IncidentsArgs {
         file: None,
         on: args.on.clone(),
         within: args.within,
+        nearest: args.nearest,
         when: WhenArgs {
             as_of: args.when.as_of,
             basis: args.when.basis,

@@ -56,6 +56,7 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
             .unwrap_or_default(),
         dyad: args.dyad,
         certain_only: args.certain,
+        nearest: args.nearest,
         ..IncidentQuery::within(args.within)
     };
     // --from/--to: the incidents whose date span meets the range.
