@@ -75,6 +75,9 @@ impl BorderIndex {
         Ok(Some(FoundLine {
             line: m,
             others_near,
+            // Read only by the alternatives within reach, not by nearest matches; every bit set
+            // is right for any incident (each segment is then searched and filtered there).
+            imprecise_in_reach: u64::MAX,
         }))
     }
 
