@@ -29,6 +29,7 @@ fn incident(
         fatalities: None,
         source_id: String::new(),
         dyad: None,
+        values: Default::default(),
     })
 }
 
@@ -245,7 +246,7 @@ fn the_command_gives_every_row_its_nearest_segment() -> TestResult {
             .unwrap_or_default();
     // The bad row makes the run exit 1 but the others are written.
     let (_, rows) = csv_rows(&text)?;
-    let ids: Vec<&str> = rows.iter().map(|r| r["incident_id"].as_str()).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str()).collect();
     assert_eq!(ids, ["far", "near"]);
     assert!(num(&rows[0], "distance_m")? > 800_000.0);
     assert!(!cell(&rows[1], "segment_id")?.is_empty());

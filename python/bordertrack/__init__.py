@@ -314,15 +314,19 @@ class Borders:
         all_rows: bool = False,
         errors: str = "raise",
         nearest: bool = False,
+        prefix: str = "",
     ) -> pd.DataFrame:
         """Classifies an incident table (CSV in the ACLED, UCDP or plain lon/lat/date layout,
         GeoJSON points, or Parquet/GeoParquet by the ``.parquet`` extension) through the
         library's table pipeline, exactly as ``bordertrack incidents FILE --format csv`` does.
 
-        Returns the command's columns as text. ``within_m`` defaults to 1000 metres;
-        ``nearest=True`` gives every incident its nearest segment whatever the distance, as
-        :meth:`classify` (the command's ``--nearest``). ``all_rows=True`` keeps incidents that
-        fell on no stretch (the command's ``--all``). With ``errors="raise"`` (default) any bad row
+        Returns the command's columns as text: every column of the table, then the
+        classification's (named with ``prefix`` before them, the command's ``--prefix``, for a
+        table that has a column of the same name, such as UCDP's ``date_start``). ``within_m``
+        defaults to 1000 metres; ``nearest=True`` gives every incident its nearest segment
+        whatever the distance, as :meth:`classify` (the command's ``--nearest``).
+        ``all_rows=True`` keeps incidents that fell on no stretch (the command's ``--all``).
+        With ``errors="raise"`` (default) any bad row
         raises ``ValueError`` listing the rows (``file:line: what is wrong``); with ``"skip"``
         bad rows are left out.
         """
@@ -332,6 +336,7 @@ class Borders:
             path=os.fspath(path), within_m=None if within_m is None else float(within_m),
             as_of=as_of, basis=basis, on=on, dyad=dyad, certain=certain, all_rows=all_rows,
             nearest=bool(nearest),
+            prefix=prefix,
         )
         if errors == "raise":
             _check(problems)

@@ -419,7 +419,7 @@ impl PyBorders {
     /// library's parallel table pipeline, the GIL released. Returns `(csv_text, problems,
     /// (read, matched, bad))`; the caller decides what bad rows mean.
     #[pyo3(signature = (path, within_m=None, as_of=None, basis="in-force", on=None, dyad=None,
-                        certain=false, all_rows=true, check_ids=true, nearest=false))]
+                        certain=false, all_rows=true, check_ids=true, nearest=false, prefix=""))]
     #[allow(clippy::too_many_arguments)]
     fn _classify_table(
         &self,
@@ -434,6 +434,7 @@ impl PyBorders {
         all_rows: bool,
         check_ids: bool,
         nearest: bool,
+        prefix: &str,
     ) -> PyResult<TableResult> {
         guarded(|| {
             let mut query = incident_query(within_m, nearest)?;
@@ -443,6 +444,7 @@ impl PyBorders {
             query.certain_only = certain;
             let basis = parse_basis(basis)?;
             let borders = &self.inner;
+            let prefix = prefix.to_owned();
             py.allow_threads(move || {
                 guarded(|| {
                     let name = path.display().to_string();
@@ -463,9 +465,11 @@ impl PyBorders {
                         input_len_bytes: len,
                         ..TableOptions::default()
                     };
-                    let mut sink =
-                        RowWriter::with_schema(Vec::new(), Format::Csv, &IncidentLayer::schema())
+                    let schema =
+                        IncidentLayer::schema_for(reader.columns().as_deref(), &prefix, false)
                             .map_err(value_error)?;
+                    let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &schema)
+                        .map_err(value_error)?;
                     let mut problems = Vec::new();
                     let summary = borders
                         .classify_table(&mut reader, &query, options, &mut sink, &mut |p| {

@@ -2,7 +2,7 @@
 
 use geo::Point;
 
-use crate::{DateSpan, Dyad};
+use crate::{DateSpan, Dyad, RowValues};
 
 /// A dated point event: a shooting, detention, trespass, protest, clash, …
 #[derive(Clone, Debug, PartialEq)]
@@ -28,4 +28,8 @@ pub struct Incident {
     /// dyad's segments are searched for it, so an incident near a tripoint is never put on a
     /// neighbouring border. `None`: every segment is searched.
     pub dyad: Option<Dyad>,
+    /// The row's values as its table holds them, in the table's column order, when the
+    /// incident was read by an [`IncidentReader`](crate::io::IncidentReader) (empty
+    /// otherwise): written back out beside the classification.
+    pub values: RowValues,
 }

@@ -1,22 +1,35 @@
 //! The incident layer: the columns of a classified incident and how one is encoded.
+//!
+//! A classified incident is written as its table's own columns, unchanged and in order, then
+//! the classification's columns ([`CLASSIFICATION_COLUMNS`]), under a prefix when the table
+//! has a column of the same name.
 
 use geo::{Geometry, Point};
 
 use crate::query::{alternatives_text, IncidentMatch};
 use crate::report::{Batch, Column, FeatureEncoder, Schema, Value};
-use crate::{CountryCode, Dataset, DateSpan};
+use crate::{CountryCode, Dataset, DateSpan, Error, Incident, RowValue, RowValues};
 
-/// How many columns the incident layer has.
-const COLUMN_COUNT: usize = 17;
+/// The names of the classification columns, in order: what the classification adds after
+/// the table's own columns.
+pub const CLASSIFICATION_COLUMNS: [&str; 13] = [
+    "segment_id",
+    "dyad",
+    "distance_m",
+    "chainage_km",
+    "side",
+    "delimitation",
+    "demarcation",
+    "instrument_id",
+    "ambiguity",
+    "certainty",
+    "alternatives",
+    "date_start",
+    "date_end",
+];
 
-/// The columns of the incident layer, in order.
-const COLUMNS: [Column; COLUMN_COUNT] = [
-    Column::text("incident_id"),
-    Column::text("date"),
-    Column::date("date_start"),
-    Column::date("date_end"),
-    Column::float("lon", 6, "°"),
-    Column::float("lat", 6, "°"),
+/// The classification columns with their kinds, in the order of [`CLASSIFICATION_COLUMNS`].
+static CLASSIFICATION: [Column; 13] = [
     Column::text("segment_id"),
     Column::word("dyad"),
     Column::float("distance_m", 1, "m"),
@@ -28,29 +41,55 @@ const COLUMNS: [Column; COLUMN_COUNT] = [
     Column::text("ambiguity"),
     Column::word("certainty"),
     Column::text("alternatives"),
+    Column::date("date_start"),
+    Column::date("date_end"),
 ];
 
-/// Writes classified incidents as features of one layer: a point geometry and the columns of
-/// [`IncidentLayer::schema`]. It holds the text of every segment's id and dyad and of every
-/// change's instrument, made once so that encoding a feature allocates nothing.
+/// The columns written for incidents that carry no values of their own (incidents in memory,
+/// GeoJSON and Parquet tables): their id, date as written, and position.
+static STANDARD_INPUT: [Column; 4] = [
+    Column::text("id"),
+    Column::text("date"),
+    Column::float("lat", 6, "°"),
+    Column::float("lon", 6, "°"),
+];
+
+/// The position columns added on request after the table's own.
+static POSITION: [Column; 2] = [Column::float("lon", 6, "°"), Column::float("lat", 6, "°")];
+
+/// Where the values of the layer's first columns come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// The incident's id, date and position ([`IncidentLayer::schema`]).
+    Standard,
+    /// The incident's own values ([`Incident::values`]), this many.
+    Carried(usize),
+}
+
+/// Writes classified incidents as features of one layer: a point geometry, the table's own
+/// columns, and the classification. It holds the text of every segment's id and dyad and of
+/// every change's instrument, made once so that encoding a feature allocates nothing.
 ///
-/// The columns: `incident_id`, `date` (as written: `2006`, `2006-04`, `2006-04-19`, or a span
-/// `first/last`), `date_start` and `date_end` (its first and last day, ISO 8601), `lon`,
-/// `lat` (degrees, WGS84), `segment_id`, `dyad`, `distance_m` (geodesic), `chainage_km`
+/// The classification columns: `segment_id`, `dyad`, `distance_m` (geodesic), `chainage_km`
 /// (along the dyad), `side` (the country on the incident's side, or `on`), `delimitation`,
 /// `demarcation` (a status word, or `ambiguous`), `instrument_id` (of the change after which
 /// the status holds), `ambiguity` (what an ambiguous status may have been), `certainty`
-/// (`certain` or `possible`, [`crate::query::Certainty`]) and `alternatives` (the other
-/// segments the incident may be on, [`crate::query::alternatives_text`]). An incident that
-/// matched nothing has the first six only.
+/// (`certain` or `possible`, [`crate::query::Certainty`]), `alternatives` (the other segments
+/// the incident may be on, [`crate::query::alternatives_text`]), and `date_start` and
+/// `date_end` (the first and last day of the incident's date, ISO 8601). An incident that
+/// matched nothing has only its own columns and its dates.
 #[derive(Debug, Clone)]
 pub struct IncidentLayer {
     segments: Vec<(String, String)>,
     instruments: Vec<Option<String>>,
+    input: Input,
+    /// Whether `lon` and `lat` columns follow the table's own.
+    position: bool,
 }
 
 impl IncidentLayer {
-    /// The layer for incidents classified against `data`.
+    /// The layer for incidents classified against `data`, with the columns of
+    /// [`IncidentLayer::schema`].
     pub fn new(data: &Dataset) -> IncidentLayer {
         IncidentLayer {
             segments: data
@@ -63,15 +102,112 @@ impl IncidentLayer {
                 .iter()
                 .map(|c| c.instrument_id.clone())
                 .collect(),
+            input: Input::Standard,
+            position: false,
         }
     }
 
-    /// The layer's columns; every feature has a point geometry.
+    /// The layer for a table with `own` columns of its own (`None`: incidents that carry no
+    /// values, written as `id`, `date`, `lat`, `lon`), with `lon` and `lat` columns after
+    /// them when `position` is set.
+    pub(crate) fn with_input(data: &Dataset, own: Option<usize>, position: bool) -> IncidentLayer {
+        IncidentLayer {
+            input: own.map_or(Input::Standard, Input::Carried),
+            position,
+            ..IncidentLayer::new(data)
+        }
+    }
+
+    /// The layer's columns for incidents that carry no values of their own (a dataset's
+    /// incidents, a point located): `id`, `date` (as written: `2006`, `2006-04`, `2006-04-19`,
+    /// or a span `first/last`), `lat`, `lon` (degrees, WGS84), then the classification
+    /// columns. Every feature has a point geometry.
     pub fn schema() -> Schema {
         Schema {
-            columns: COLUMNS.to_vec(),
+            columns: STANDARD_INPUT.iter().chain(&CLASSIFICATION).cloned().collect(),
             has_geometry: true,
         }
+    }
+
+    /// The layer's columns for a table whose own columns are `own` (from
+    /// [`IncidentReader::columns`](crate::io::IncidentReader::columns); `None` as in
+    /// [`IncidentLayer::schema`]): those columns, then `lon` and `lat` (degrees, WGS84) when
+    /// `position` is set (for a table whose position is a geometry rather than columns),
+    /// then the classification columns, each named with `prefix` before it.
+    ///
+    /// # Errors
+    /// [`Error::Request`] when a column of the table has the name of a column added after it
+    /// (compared without regard to case, as GeoPackage and SQL do), naming it.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::pipeline::IncidentLayer;
+    /// use bordertrack::report::Column;
+    /// let own = [Column::text("event"), Column::text("dyad")];
+    /// let err = IncidentLayer::schema_for(Some(&own), "", false).unwrap_err();
+    /// assert!(err.to_string().contains("\"dyad\""));
+    /// let schema = IncidentLayer::schema_for(Some(&own), "bt_", false)?;
+    /// let names: Vec<&str> = schema.names().take(4).collect();
+    /// assert_eq!(names, ["event", "dyad", "bt_segment_id", "bt_dyad"]);
+    /// # Ok::<(), bordertrack::Error>(())
+    /// ```
+    pub fn schema_for(
+        own: Option<&[Column]>,
+        prefix: &str,
+        position: bool,
+    ) -> Result<Schema, Error> {
+        let own = own.unwrap_or(&STANDARD_INPUT);
+        let added = POSITION
+            .iter()
+            .filter(|_| position)
+            .cloned()
+            .chain(CLASSIFICATION.iter().map(|c| Column {
+                name: format!("{prefix}{}", c.name).into(),
+                kind: c.kind.clone(),
+            }));
+        let mut columns = own.to_vec();
+        let mut clashes = Vec::new();
+        for column in added {
+            if own.iter().any(|o| o.name.eq_ignore_ascii_case(&column.name)) {
+                clashes.push(format!("{:?}", column.name));
+            }
+            columns.push(column);
+        }
+        if !clashes.is_empty() {
+            return Err(Error::Request(format!(
+                "the table has column{} {} of the same name as the classification's; give \
+                 the classification columns a prefix",
+                if clashes.len() == 1 { "" } else { "s" },
+                clashes.join(", ")
+            )));
+        }
+        Ok(Schema {
+            columns,
+            has_geometry: true,
+        })
+    }
+
+    /// Whether `schema` is the layer's for a table with `own` columns of its own (`None` as in
+    /// [`IncidentLayer::schema_for`]), under some prefix: `Some(position)` when it is.
+    pub(crate) fn matches(schema: &Schema, own: Option<&[Column]>) -> Option<bool> {
+        let own = own.unwrap_or(&STANDARD_INPUT);
+        let (head, rest) = schema.columns.split_at_checked(own.len())?;
+        if !head.iter().map(|c| &c.name).eq(own.iter().map(|c| &c.name)) {
+            return None;
+        }
+        let (position, rest) = match rest.len() - CLASSIFICATION.len().min(rest.len()) {
+            0 => (false, rest),
+            2 if rest[..2].iter().zip(&POSITION).all(|(a, b)| a.name == b.name) => {
+                (true, &rest[2..])
+            }
+            _ => return None,
+        };
+        let prefix = rest.first()?.name.strip_suffix(CLASSIFICATION_COLUMNS[0])?;
+        rest.iter()
+            .zip(CLASSIFICATION_COLUMNS)
+            .all(|(c, name)| c.name.strip_prefix(prefix) == Some(name))
+            .then_some(position)
+            .filter(|_| rest.len() == CLASSIFICATION.len())
     }
 
     /// Encodes one incident into `batch` with `encoder` (of a sink made for
@@ -88,19 +224,92 @@ impl IncidentLayer {
         point: Point<f64>,
         m: Option<&IncidentMatch>,
     ) {
-        let head = [
+        let own = [
             Value::Text(id),
             Value::Text(date_text),
-            Value::Date(date.first),
-            Value::Date(date.last),
-            Value::Float(point.x()),
             Value::Float(point.y()),
+            Value::Float(point.x()),
         ];
-        let geometry = Geometry::Point(point);
+        let texts = self.texts(m);
+        let mut values = [Value::Empty; 4 + CLASSIFICATION_COLUMNS.len()];
+        values[..own.len()].copy_from_slice(&own);
+        self.fill(&mut values[own.len()..], date, m, &texts);
+        encoder.encode(batch, Some(&Geometry::Point(point)), &values);
+    }
+
+    /// Encodes `incident` (whose date's text is `date_text`) and its match into `batch`, with
+    /// the values of its own columns when the layer carries them; `scratch` is a buffer kept
+    /// between calls so that encoding allocates nothing.
+    pub(crate) fn encode_incident(
+        &self,
+        encoder: &dyn FeatureEncoder,
+        batch: &mut Batch,
+        incident: &Incident,
+        date_text: &str,
+        m: Option<&IncidentMatch>,
+        scratch: &mut Vec<Value<'static>>,
+    ) {
+        let Input::Carried(width) = self.input else {
+            return self.encode(
+                encoder,
+                batch,
+                &incident.id,
+                incident.date,
+                date_text,
+                incident.point,
+                m,
+            );
+        };
+        let texts = self.texts(m);
+        // The buffer, emptied, lent for values that borrow from this call.
+        scratch.clear();
+        let mut values: Vec<Value<'_>> = std::mem::take(scratch)
+            .into_iter()
+            .map(|_| Value::Empty)
+            .collect();
+        push_own(&mut values, &incident.values, width);
+        if self.position {
+            values.extend([
+                Value::Float(incident.point.x()),
+                Value::Float(incident.point.y()),
+            ]);
+        }
+        let start = values.len();
+        values.resize(start + CLASSIFICATION.len(), Value::Empty);
+        self.fill(&mut values[start..], incident.date, m, &texts);
+        encoder.encode(batch, Some(&Geometry::Point(incident.point)), &values);
+        values.clear();
+        *scratch = values.into_iter().map(|_| Value::Empty).collect();
+    }
+
+    /// The texts of a match's `ambiguity` and `alternatives` (empty without a match).
+    fn texts(&self, m: Option<&IncidentMatch>) -> [String; 2] {
         let Some(m) = m else {
-            let mut values = [Value::Empty; COLUMN_COUNT];
-            values[..head.len()].copy_from_slice(&head);
-            encoder.encode(batch, Some(&geometry), &values);
+            return [String::new(), String::new()];
+        };
+        [
+            m.status.ambiguity(),
+            alternatives_text(&m.alternatives, |i| {
+                self.segments.get(i).map_or("", |(id, _)| id.as_str())
+            }),
+        ]
+    }
+
+    /// Fills the classification columns' values (as many as [`CLASSIFICATION`]) for an
+    /// incident of `date` and its match, whose ambiguity and alternatives are `texts`.
+    fn fill<'v>(
+        &'v self,
+        out: &mut [Value<'v>],
+        date: DateSpan,
+        m: Option<&'v IncidentMatch>,
+        texts: &'v [String; 2],
+    ) {
+        let dates = [Value::Date(date.first), Value::Date(date.last)];
+        let n = out.len();
+        if let Some(tail) = out.get_mut(n.saturating_sub(2)..) {
+            tail.copy_from_slice(&dates);
+        }
+        let Some(m) = m else {
             return;
         };
         let l = &m.located;
@@ -113,18 +322,8 @@ impl IncidentLayer {
             .since()
             .and_then(|e| self.instruments.get(e.by))
             .and_then(|i| i.as_deref());
-        let ambiguity = m.status.ambiguity();
-        let alternatives = alternatives_text(&m.alternatives, |i| {
-            self.segments.get(i).map_or("", |(id, _)| id.as_str())
-        });
-        let [a, b, c, d, e, f] = head;
+        let [ambiguity, alternatives] = texts;
         let values = [
-            a,
-            b,
-            c,
-            d,
-            e,
-            f,
             Value::Text(segment_id),
             Value::Text(dyad),
             Value::Float(l.distance_m),
@@ -133,10 +332,25 @@ impl IncidentLayer {
             Value::Text(m.status.delimitation_word()),
             Value::Text(m.status.demarcation_word()),
             instrument.map_or(Value::Empty, Value::Text),
-            Value::Text(&ambiguity),
+            Value::Text(ambiguity),
             Value::Text(m.certainty.as_str()),
-            Value::Text(&alternatives),
+            Value::Text(alternatives),
         ];
-        encoder.encode(batch, Some(&geometry), &values);
+        for (slot, v) in out.iter_mut().zip(values) {
+            *slot = v;
+        }
+    }
+}
+
+/// Appends the first `width` of `values` (with nulls for any missing).
+fn push_own<'v>(out: &mut Vec<Value<'v>>, values: &'v RowValues, width: usize) {
+    out.extend(values.iter().take(width).map(|v| match v {
+        RowValue::Text(t) => Value::Text(t),
+        RowValue::Integer(n) => Value::Integer(n),
+        RowValue::Float(x) => Value::Float(x),
+        RowValue::Empty => Value::Empty,
+    }));
+    for _ in values.len()..width {
+        out.push(Value::Empty);
     }
 }

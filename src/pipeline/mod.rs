@@ -24,12 +24,12 @@ mod run;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
-pub use layer::IncidentLayer;
+pub use layer::{IncidentLayer, CLASSIFICATION_COLUMNS};
 pub use points::{DateColumn, PointAnswers, PointColumns};
 
 use crate::io::IncidentReader;
 use crate::query::{BorderIndex, IncidentQuery};
-use crate::report::LayerSink;
+use crate::report::{Column, LayerSink};
 use crate::{Basis, Borders, Error, Incident, Problem, ProblemKind, Result};
 
 /// How [`Borders::classify_table`] runs.
@@ -146,7 +146,7 @@ impl TableSummary {
 
 impl Borders {
     /// Classifies every incident of `reader` against `query` and writes them to `sink` (made
-    /// for [`IncidentLayer::schema`]), in input order, using every thread of rayon's pool:
+    /// for [`IncidentLayer::schema_for`] the reader's [columns](IncidentReader::columns)), in input order, using every thread of rayon's pool:
     /// see the [module documentation](crate::pipeline). Each bad row is handed to `problem`,
     /// in input order; it may return [`ControlFlow::Break`] to stop the run. The sink is not
     /// finished: the caller finishes it, or drops it when the run stopped early.
@@ -169,7 +169,8 @@ impl Borders {
     /// let csv = "id,date,lat,lon\nA,2006-04-19,41.46667,69.16667\nB,2006,oops,69.2\n";
     /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "mine.csv")?;
     /// let query = IncidentQuery::within(5_000.0);
-    /// let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &IncidentLayer::schema())?;
+    /// let schema = IncidentLayer::schema_for(reader.columns().as_deref(), "", false)?;
+    /// let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &schema)?;
     /// let mut problems = Vec::new();
     /// let summary = borders.classify_table(
     ///     &mut reader,
@@ -184,7 +185,9 @@ impl Borders {
     /// assert_eq!((summary.read, summary.matched, summary.bad), (1, 1, 1));
     /// assert_eq!(problems, ["mine.csv:3: latitude \"oops\" is not a number"]);
     /// let out = String::from_utf8(sink.finish()?).unwrap();
-    /// assert!(out.lines().nth(1).unwrap().starts_with("A,2006-04-19,2006-04-19,2006-04-19,"));
+    /// let first = out.lines().nth(1).unwrap();
+    /// assert!(first.starts_with("A,2006-04-19,41.46667,69.16667,"));
+    /// assert!(first.ends_with(",2006-04-19,2006-04-19"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn classify_table<R: std::io::Read>(
@@ -195,10 +198,11 @@ impl Borders {
         sink: &mut dyn LayerSink,
         problem: &mut dyn FnMut(&Problem) -> ControlFlow<()>,
     ) -> Result<TableSummary> {
-        check_schema(sink)?;
+        let own = reader.columns();
+        let layer = self.layer_for(sink, own.as_deref())?;
         let name = reader.name().to_string();
         let mut rows = run::Rows::File(reader, options.input_len_bytes);
-        let mut summary = self.run(&mut rows, &name, query, options, sink, problem)?;
+        let mut summary = self.run(&mut rows, &layer, &name, query, options, sink, problem)?;
         if summary.stopped.is_none() {
             if let run::Rows::File(r, _) = &rows {
                 if r.stopped_early() {
@@ -223,14 +227,33 @@ impl Borders {
         sink: &mut dyn LayerSink,
         problem: &mut dyn FnMut(&Problem) -> ControlFlow<()>,
     ) -> Result<TableSummary> {
-        check_schema(sink)?;
+        let layer = self.layer_for(sink, None)?;
         let mut rows: run::Rows<'_, &[u8]> = run::Rows::Memory(incidents.iter());
-        self.run(&mut rows, name, query, options, sink, problem)
+        self.run(&mut rows, &layer, name, query, options, sink, problem)
     }
 
+    /// The incident layer that `sink` was made for, for a table with `own` columns of its own
+    /// (see [`IncidentLayer::schema_for`]).
+    fn layer_for(&self, sink: &dyn LayerSink, own: Option<&[Column]>) -> Result<IncidentLayer> {
+        match IncidentLayer::matches(sink.schema(), own) {
+            Some(position) => Ok(IncidentLayer::with_input(
+                self.dataset(),
+                own.map(<[Column]>::len),
+                position,
+            )),
+            None => Err(Error::Request(
+                "the sink was not made for the incident layer's columns of this table (see \
+                 IncidentLayer::schema_for)"
+                    .to_string(),
+            )),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn run<R: std::io::Read>(
         &self,
         rows: &mut run::Rows<'_, R>,
+        layer: &IncidentLayer,
         name: &str,
         query: &IncidentQuery,
         options: TableOptions<'_>,
@@ -239,7 +262,6 @@ impl Borders {
     ) -> Result<TableSummary> {
         let index: &BorderIndex = self.index();
         check_nearest(self, query, options.basis)?;
-        let layer = IncidentLayer::new(self.dataset());
         let encoder = sink.encoder();
         // With regime words, the nearest segment whatever its status, kept if it meets
         // either the status words or the regime words.
@@ -254,7 +276,7 @@ impl Borders {
             timelines: self.timelines(options.basis),
             query: search,
             keep,
-            layer: &layer,
+            layer,
             encoder: &*encoder,
             parser: rows.parser(),
             source_name: name,
@@ -299,18 +321,6 @@ fn no_nearest_segment(query: &IncidentQuery) -> String {
     }
 }
 
-/// Refuses a sink whose columns are not the incident layer's.
-fn check_schema(sink: &dyn LayerSink) -> Result<()> {
-    let want = IncidentLayer::schema();
-    if sink.schema().names().eq(want.names()) {
-        Ok(())
-    } else {
-        Err(Error::Request(
-            "the sink was not made for the incident layer's columns".to_string(),
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,7 +348,8 @@ mod tests {
             max_problems_per_kind: limit,
             ..TableOptions::default()
         };
-        let schema = IncidentLayer::schema();
+        let schema = IncidentLayer::schema_for(reader.columns().as_deref(), "", false)
+            .expect("no clash");
         let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &schema).expect("a sink");
         let mut problems = Vec::new();
         let summary = borders

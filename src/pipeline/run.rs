@@ -80,6 +80,9 @@ enum WorkResult {
     Converted(Vec<Row>),
 }
 
+/// Buffers kept while a block is encoded: for a date's text, and for a feature's values.
+type Buffers<'b> = (&'b mut String, &'b mut Vec<crate::report::Value<'static>>);
+
 /// Everything that converts, classifies and encodes a block, shared by the worker threads.
 pub(super) struct Classifier<'a> {
     pub index: &'a BorderIndex,
@@ -140,6 +143,7 @@ impl Classifier<'_> {
             matched: 0,
         };
         let mut date = String::new();
+        let mut scratch = Vec::new();
         match work {
             Work::Rows(mut rows) => {
                 let incidents: Vec<&Incident> = rows
@@ -160,7 +164,7 @@ impl Classifier<'_> {
                         }
                     }
                 }
-                self.classify(&incidents, &befores, &mut d, &mut date);
+                self.classify(&incidents, &befores, &mut d, (&mut date, &mut scratch));
                 drop(incidents);
                 rows.clear();
                 self.return_to_pool(|s| s.rows.push(rows));
@@ -191,7 +195,7 @@ impl Classifier<'_> {
                     }
                 });
                 let converted = incidents.get(..n).unwrap_or(&[]);
-                self.classify(converted, &befores, &mut d, &mut date);
+                self.classify(converted, &befores, &mut d, (&mut date, &mut scratch));
                 self.return_to_pool(|s| s.incidents.push(incidents));
             }
         }
@@ -200,21 +204,22 @@ impl Classifier<'_> {
 
     /// Classifies and encodes `incidents` into `d` in their order. The problems already held
     /// in `d` (each after as many incidents as `befores` says, already counted in `d.tally`)
-    /// keep their place among the problems met while classifying; `date` is a buffer for
-    /// dates' text.
+    /// keep their place among the problems met while classifying; `buffers` are for dates'
+    /// text and for a feature's values.
     fn classify<I: Borrow<Incident>>(
         &self,
         incidents: &[I],
         befores: &[usize],
         d: &mut BlockOutput,
-        date: &mut String,
+        buffers: Buffers<'_>,
     ) {
+        let (date, scratch) = buffers;
         // Problems met while classifying (rare), each with the incident it is about.
         let mut unplaced: Vec<(usize, Problem)> = Vec::new();
         self.index
             .classify_each(self.timelines, incidents, self.query, |i, m| {
                 if let Some(inc) = incidents.get(i) {
-                    if let Some(p) = self.emit(inc.borrow(), m, d, date) {
+                    if let Some(p) = self.emit(inc.borrow(), m, d, (&mut *date, &mut *scratch)) {
                         unplaced.push((i, p));
                     }
                 }
@@ -241,15 +246,16 @@ impl Classifier<'_> {
         d.problems = merged;
     }
 
-    /// Encodes one incident and its answer into `d` (`date` is a buffer for its date's text);
-    /// returns the problem to keep when it could not be placed.
+    /// Encodes one incident and its answer into `d` (with `buffers` for its date's text and
+    /// its values); returns the problem to keep when it could not be placed.
     fn emit(
         &self,
         inc: &Incident,
         m: std::result::Result<Option<IncidentMatch>, QueryError>,
         d: &mut BlockOutput,
-        date: &mut String,
+        buffers: Buffers<'_>,
     ) -> Option<Problem> {
+        let (date, scratch) = buffers;
         let m = match m {
             Ok(m) => match self.keep {
                 Some((borders, asked)) => m.filter(|m| borders.keeps(m, inc.date, asked)),
@@ -277,15 +283,8 @@ impl Classifier<'_> {
         }
         date.clear();
         inc.date.push_to(date);
-        self.layer.encode(
-            self.encoder,
-            &mut d.batch,
-            &inc.id,
-            inc.date,
-            date,
-            inc.point,
-            m.as_ref(),
-        );
+        self.layer
+            .encode_incident(self.encoder, &mut d.batch, inc, date, m.as_ref(), scratch);
         None
     }
 }

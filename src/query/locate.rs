@@ -690,6 +690,7 @@ mod tests {
             fatalities: None,
             source_id: String::new(),
             dyad: None,
+            values: crate::RowValues::default(),
         }
     }
 

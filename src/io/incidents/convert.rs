@@ -146,6 +146,7 @@ impl Columns {
                     fatalities,
                     source_id: source.to_string(),
                     dyad,
+                    values: crate::RowValues::default(),
                 })
             }
             (d, p, pr, f, k, y) => {
@@ -276,6 +277,7 @@ pub(crate) fn blank_incident() -> Incident {
         fatalities: None,
         source_id: String::new(),
         dyad: None,
+        values: crate::RowValues::default(),
     }
 }
 
@@ -366,6 +368,7 @@ mod tests {
             fatalities: Some(9),
             source_id: "source".into(),
             dyad: "AAA-BBB".parse().ok(),
+            values: crate::RowValues::default(),
         };
         columns.plain_into(rec, &mut out).map(|()| out)
     }

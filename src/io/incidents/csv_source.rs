@@ -6,6 +6,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::layout::Columns;
+use super::mapping::{self, ColumnMapping};
 use crate::io::csv_table::{CsvSource, Opening};
 
 /// A CSV incident table after its header: the source of its records and what they are
@@ -20,6 +21,8 @@ pub(super) struct IncidentCsv<R: Read> {
 pub(super) struct CsvHeader {
     pub(super) names: Vec<String>,
     pub(super) columns: Columns,
+    /// The table's own columns, carried to the output: their names as written in the header.
+    pub(super) carried: Vec<String>,
     pub(super) delimiter: u8,
 }
 
@@ -28,7 +31,12 @@ impl<R: Read> IncidentCsv<R> {
     /// mark) and more of `input` when it goes on beyond them, and recognises the layout: the
     /// names are compared trimmed and lowercased; names that are not UTF-8 or that repeat are
     /// fatal.
-    pub(super) fn open(prefix: Vec<u8>, at_end: bool, input: R) -> Result<IncidentCsv<R>, Opening> {
+    pub(super) fn open(
+        prefix: Vec<u8>,
+        at_end: bool,
+        input: R,
+        mapping: &ColumnMapping,
+    ) -> Result<IncidentCsv<R>, Opening> {
         let (source, header, line) = CsvSource::open(prefix, at_end, input)?;
         let mut names = Vec::with_capacity(header.len());
         let mut problems = Vec::new();
@@ -70,14 +78,20 @@ impl<R: Read> IncidentCsv<R> {
             }
         }
         if problems.is_empty() {
-            match Columns::recognise(&names) {
-                Ok(columns) => {
+            match mapping::recognise(&names, mapping) {
+                Ok((columns, own)) => {
                     let delimiter = source.delimiter;
+                    let carried = header
+                        .iter()
+                        .take(own)
+                        .map(|raw| String::from_utf8_lossy(raw).into_owned())
+                        .collect();
                     return Ok(IncidentCsv {
                         source,
                         header: Arc::new(CsvHeader {
                             names,
                             columns,
+                            carried,
                             delimiter,
                         }),
                     });

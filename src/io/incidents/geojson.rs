@@ -226,6 +226,7 @@ fn incident(
                 fatalities,
                 source_id,
                 dyad,
+                values: crate::RowValues::default(),
             })
         }
         (id, date, point, precision, fatalities) => {

@@ -137,6 +137,7 @@ pub(crate) mod fields;
 mod geojson;
 mod ids;
 mod layout;
+mod mapping;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod reader;
@@ -148,6 +149,7 @@ mod tests;
 pub(crate) use convert::blank_incident;
 pub(crate) use fields::shown;
 pub use layout::Layout;
+pub use mapping::ColumnMapping;
 pub(crate) use layout::{Columns, Fields};
 pub use reader::{is_parquet_path, IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
 pub(crate) use rows::{Block, Row, RowParser};

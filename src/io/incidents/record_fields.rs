@@ -52,6 +52,15 @@ impl<'a> Fields<'a> {
         self.bytes.get(self.spans.get(i)?.clone())
     }
 
+    /// Field `i` as text exactly as written; `None` when it is not UTF-8.
+    pub fn raw_text(&self, i: usize) -> Option<&'a str> {
+        let span = self.spans.get(i)?.clone();
+        match self.text {
+            Some(t) => t.get(span),
+            None => std::str::from_utf8(self.bytes.get(span)?).ok(),
+        }
+    }
+
     /// Field `i` as text without surrounding ASCII whitespace; `None` when the row is not
     /// UTF-8 or the field splits a character.
     pub fn text(&self, i: usize) -> Option<&'a str> {

@@ -11,7 +11,7 @@ use super::layout::Fields;
 #[cfg(doc)]
 use super::IncidentReader;
 use crate::io::csv_table::{block_records, line_feeds};
-use crate::{DateSpan, Incident, Location, Problem};
+use crate::{DateSpan, Incident, Location, Problem, RowValues};
 
 /// Rows read by [`IncidentReader::read_block`] and not yet converted: whole CSV records, or
 /// GeoJSON features (converted as they are read).
@@ -150,12 +150,11 @@ impl RowParser {
                 sink.row(line, Err(too_long));
                 return;
             }
-            let converted = header.columns.incident_into(
-                Fields::of_record(record, &mut spans),
-                &header.names,
-                sink.slot(),
-                self.input_crs.as_ref(),
-            );
+            let fields = Fields::of_record(record, &mut spans);
+            let converted = header
+                .columns
+                .incident_into(fields, &header.names, sink.slot(), self.input_crs.as_ref())
+                .and_then(|()| carry(fields, &header.carried, &mut sink.slot().values));
             if converted.is_ok() && self.outside_dates(sink.slot()) {
                 return;
             }
@@ -171,6 +170,31 @@ impl RowParser {
             );
             sink.row(line, Err(problem(line, msg)));
         }
+    }
+}
+
+/// Copies the fields of the table's own columns (the first ones, named `names`) into
+/// `values`, exactly as written; on failure, what is wrong with the fields that are not UTF-8.
+fn carry(fields: Fields<'_>, names: &[String], values: &mut RowValues) -> Result<(), String> {
+    values.clear();
+    let mut bad = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        match fields.raw_text(i) {
+            Some(t) => values.push_text(t),
+            None => {
+                values.push_empty();
+                if let Some(bytes) = fields.get(i) {
+                    if let Err(e) = super::fields::utf8(bytes, name) {
+                        bad.push(e);
+                    }
+                }
+            }
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(bad.join("; "))
     }
 }
 

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use bordertrack::crs::Crs;
+use bordertrack::io::ColumnMapping;
 use bordertrack::{CountryCode, Dyad, PartialDate, StatusFilter};
 use clap::{Args, ValueEnum};
 
@@ -157,8 +158,36 @@ pub struct IncidentsArgs {
     /// geodesic on WGS84. Needs a build with the `proj` feature.
     #[arg(long, value_name = "CRS", value_parser = parse_crs)]
     pub crs: Option<Crs>,
+    /// Put this before the name of each column the classification adds (segment_id, dyad,
+    /// ..., date_end), for a table that has a column of the same name (e.g. bt_).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub prefix: String,
+    /// Which of FILE's columns hold the id, date, latitude and longitude, for a table whose
+    /// names are not id, date, lat/latitude and lon/lng/longitude: e.g.
+    /// id=event,date=when,lat=y,lon=x. The table is then read in the plain layout.
+    #[arg(long, value_name = "ROLE=COLUMN,...", value_parser = parse_mapping, requires = "file")]
+    pub columns: Option<ColumnMapping>,
+    /// FILE's column of the incident ids (as id= in --columns).
+    #[arg(long, value_name = "COLUMN", requires = "file")]
+    pub id_col: Option<String>,
+    /// FILE's column of the dates (as date= in --columns).
+    #[arg(long, value_name = "COLUMN", requires = "file")]
+    pub date_col: Option<String>,
+    /// FILE's column of the latitudes, or of the northings with --input-crs (as lat= in
+    /// --columns).
+    #[arg(long, value_name = "COLUMN", requires = "file")]
+    pub lat_col: Option<String>,
+    /// FILE's column of the longitudes, or of the eastings with --input-crs (as lon= in
+    /// --columns).
+    #[arg(long, value_name = "COLUMN", requires = "file")]
+    pub lon_col: Option<String>,
     #[command(flatten)]
     pub out: OutArgs,
+}
+
+/// Parses --columns.
+fn parse_mapping(s: &str) -> Result<ColumnMapping, String> {
+    s.parse()
 }
 
 /// `export` options.

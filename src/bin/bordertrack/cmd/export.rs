@@ -118,6 +118,12 @@ fn incidents_args(args: &ExportArgs) -> IncidentsArgs {
         check_ids: false,
         input_crs: None,
         crs: args.crs.clone(),
+        prefix: String::new(),
+        columns: None,
+        id_col: None,
+        date_col: None,
+        lat_col: None,
+        lon_col: None,
         out: crate::args::OutArgs {
             format: args.out.format,
             output: args.out.output.clone(),

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use bordertrack::crs::{Crs, ReprojectedLayer, Reprojection};
-use bordertrack::io::IncidentReader;
+use bordertrack::io::{ColumnMapping, IncidentReader};
 use bordertrack::pipeline::{IncidentLayer, Stop, TableOptions, TableSummary};
 use bordertrack::query::IncidentQuery;
 use bordertrack::report::LayerSink;
@@ -22,10 +22,14 @@ use crate::problems::Reporter;
 use crate::Failure;
 
 /// Opens FILE (`-` = stdin) as an incident reader: Parquet by its extension, any other
-/// format by its first bytes.
-pub fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
+/// format by its first bytes; a CSV table's columns named by `mapping`.
+pub fn open(
+    path: &Path,
+    mapping: &ColumnMapping,
+) -> Result<IncidentReader<Box<dyn Read>>, Error> {
     if path.as_os_str() == "-" {
-        return IncidentReader::from_reader(Box::new(std::io::stdin().lock()), "<stdin>");
+        let stdin = Box::new(std::io::stdin().lock());
+        return IncidentReader::from_reader_with_columns(stdin, "<stdin>", mapping);
     }
     let file = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -33,9 +37,52 @@ pub fn open(path: &Path) -> Result<IncidentReader<Box<dyn Read>>, Error> {
     })?;
     let name = path.display().to_string();
     if bordertrack::io::is_parquet_path(path) {
+        if !mapping.is_empty() {
+            return Err(Error::Request(format!(
+                "{name}: a column mapping is for CSV tables; a Parquet table's columns are \
+                 id, date, lat and lon (or GeoParquet points)"
+            )));
+        }
         return IncidentReader::from_parquet(file, &name);
     }
-    IncidentReader::from_reader(Box::new(file), &name)
+    IncidentReader::from_reader_with_columns(Box::new(file), &name, mapping)
+}
+
+/// The column mapping of --columns and the --*-col options.
+fn mapping(args: &IncidentsArgs) -> Result<ColumnMapping, Failure> {
+    let mut m = args.columns.clone().unwrap_or_default();
+    let single = [
+        ("id", "--id-col", &args.id_col, &mut m.id),
+        ("date", "--date-col", &args.date_col, &mut m.date),
+        ("lat", "--lat-col", &args.lat_col, &mut m.lat),
+        ("lon", "--lon-col", &args.lon_col, &mut m.lon),
+    ];
+    for (role, flag, given, slot) in single {
+        if let Some(column) = given {
+            if slot.is_some() {
+                return Err(Failure::Usage(format!(
+                    "{flag} and --columns {role}= both name the {role} column; give one"
+                )));
+            }
+            *slot = Some(column.clone());
+        }
+    }
+    Ok(m)
+}
+
+/// The library's words for a column mapping and a prefix, in the options that give them.
+fn in_options(problem: Problem) -> Problem {
+    let message = problem
+        .message
+        .replace(
+            "with a column mapping: ",
+            "with --columns (or --id-col, --date-col, --lat-col, --lon-col): --columns ",
+        )
+        .replace(
+            "give the classification columns a prefix",
+            "give the classification columns a prefix with --prefix (e.g. --prefix bt_)",
+        );
+    Problem { message, ..problem }
 }
 
 /// Runs the command.
@@ -81,9 +128,12 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     };
     let mut reader = match &args.file {
         Some(p) => {
-            let r = open(p).map_err(|e| match e {
+            let r = open(p, &mapping(args)?).map_err(|e| match e {
                 // The input file, not the dataset, is at fault.
-                Error::Invalid(problems) => Failure::BadInput(problems),
+                Error::Invalid(problems) => {
+                    Failure::BadInput(problems.into_iter().map(in_options).collect())
+                }
+                Error::Request(message) => Failure::Usage(message),
                 other => Failure::from(other),
             })?;
             // The size of a regular file, to shrink the last blocks (not of a pipe or stdin).
@@ -105,7 +155,19 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     layer_output::check_crs(format, args.crs.as_ref()).map_err(Failure::Usage)?;
     let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
     let mut out = super::open_output(data_dir, args.file.as_slice(), &args.out)?;
-    let schema = IncidentLayer::schema();
+    let own = reader.as_ref().and_then(IncidentReader::columns);
+    // With --crs, a table's own columns pass unchanged: x and y columns are added.
+    let position = own.is_some() && output_crs.is_some();
+    let schema = IncidentLayer::schema_for(own.as_deref(), &args.prefix, position).map_err(
+        |e| match e {
+            Error::Request(message) => {
+                let name = reader.as_ref().map_or("incidents.csv", |r| r.name());
+                let problem = in_options(Problem::new(name, Location::File, message));
+                Failure::Usage(problem.to_string())
+            }
+            other => Failure::from(other),
+        },
+    )?;
     let (written, crs) = match &output_crs {
         Some(r) => (ReprojectedLayer::output_schema(&schema), r.crs().clone()),
         None => (schema.clone(), Crs::wgs84()),

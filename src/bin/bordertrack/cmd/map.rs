@@ -55,7 +55,7 @@ fn incidents(borders: &Borders, args: &MapArgs) -> Result<Vec<Incident>, Failure
     let Some(path) = &args.incidents else {
         return Ok(borders.dataset().incidents().to_vec());
     };
-    let mut reader = super::incidents::open(path).map_err(|e| match e {
+    let mut reader = super::incidents::open(path, &Default::default()).map_err(|e| match e {
         Error::Invalid(problems) => Failure::BadInput(problems),
         other => Failure::from(other),
     })?;

@@ -7,6 +7,7 @@ use std::io::{Cursor, Read};
 use super::super::csv_source::IncidentCsv;
 use super::super::geojson::GeoJsonSource;
 use super::super::layout::Layout;
+use super::super::mapping::ColumnMapping;
 use super::Source;
 use crate::io::csv_table::{read_more, Opening, MAX_HEADER_BYTES};
 use crate::{Error, Location, Problem};
@@ -14,7 +15,11 @@ use crate::{Error, Location, Problem};
 /// Detects the format of `input` and reads its header (or, for GeoJSON, everything up to the
 /// first feature); `name` names the input in messages. See
 /// [`IncidentReader::from_reader`](super::IncidentReader::from_reader) for the errors.
-pub(super) fn open_source<R: Read>(mut input: R, name: &str) -> Result<(Layout, Source<R>), Error> {
+pub(super) fn open_source<R: Read>(
+    mut input: R,
+    name: &str,
+    mapping: &ColumnMapping,
+) -> Result<(Layout, Source<R>), Error> {
     let fatal = |line: u64, msg: String| {
         let location = if line == 0 {
             Location::File
@@ -67,7 +72,7 @@ pub(super) fn open_source<R: Read>(mut input: R, name: &str) -> Result<(Layout, 
                 .into(),
         ));
     } else {
-        let src = IncidentCsv::open(prefix, at_end, input).map_err(|e| match e {
+        let src = IncidentCsv::open(prefix, at_end, input, mapping).map_err(|e| match e {
             Opening::Invalid(line, msg) => fatal(line, msg),
             Opening::Io(e) => io_error(e),
         })?;

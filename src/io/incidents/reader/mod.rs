@@ -19,6 +19,7 @@ use super::csv_source::IncidentCsv;
 use super::geojson::GeoJsonSource;
 use super::ids::SeenIds;
 use super::layout::Layout;
+use super::mapping::ColumnMapping;
 use super::rows::Row;
 use crate::{DateSpan, Error, Incident, Problem};
 
@@ -121,8 +122,68 @@ impl<R: Read> IncidentReader<R> {
     /// and line when the input is empty, has no usable header (not UTF-8, duplicate or missing
     /// required columns, unknown layout) or is not a GeoJSON FeatureCollection.
     pub fn from_reader(input: R, name: &str) -> Result<IncidentReader<R>, Error> {
-        let (layout, source) = detect::open_source(input, name)?;
+        IncidentReader::from_reader_with_columns(input, name, &ColumnMapping::default())
+    }
+
+    /// [`IncidentReader::from_reader`] with the columns of the id, date and position named by
+    /// `mapping`: a CSV table is then read in the plain layout, with the mapped columns
+    /// standing for `id`, `date`, `lat` and `lon` (see [`ColumnMapping`]).
+    ///
+    /// # Errors
+    /// As [`IncidentReader::from_reader`], and [`Error::Invalid`] when a mapped column is not
+    /// in the header.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::{ColumnMapping, IncidentReader};
+    /// let csv = "event,when,x,y\nE1,2006-04-19,69.2,41.3\n";
+    /// let mapping: ColumnMapping = "id=event,date=when,lat=y,lon=x".parse()?;
+    /// let mut reader = IncidentReader::from_reader_with_columns(csv.as_bytes(), "in.csv", &mapping)?;
+    /// let incident = reader.records().next().unwrap()?;
+    /// assert_eq!((incident.id.as_str(), incident.point.y()), ("E1", 41.3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_reader_with_columns(
+        input: R,
+        name: &str,
+        mapping: &ColumnMapping,
+    ) -> Result<IncidentReader<R>, Error> {
+        let (layout, source) = detect::open_source(input, name, mapping)?;
         Ok(IncidentReader::new(name, layout, source))
+    }
+
+    /// The table's own columns, in order, which each incident read carries in
+    /// [`Incident::values`](crate::Incident::values) and the classification writes back out:
+    /// every column of a CSV table (as text, named as in its header) except the
+    /// classification columns of an earlier run, which a new run replaces. `None` for GeoJSON
+    /// and Parquet, whose incidents carry no values: the classification then writes their
+    /// `id`, `date`, `lat` and `lon`.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    /// let csv = "ID,date,lat,lon,Notes\nA,2006,41.3,69.2,\" a note \"\n";
+    /// let mut reader = IncidentReader::from_reader(csv.as_bytes(), "in.csv")?;
+    /// let names: Vec<String> = reader.columns().unwrap().into_iter().map(|c| c.name.into()).collect();
+    /// assert_eq!(names, ["ID", "date", "lat", "lon", "Notes"]);
+    /// let incident = reader.records().next().unwrap()?;
+    /// assert_eq!(incident.values.get(4), Some(bordertrack::RowValue::Text(" a note ")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn columns(&self) -> Option<Vec<crate::report::Column>> {
+        match &self.source {
+            Source::Csv(src) => Some(
+                src.header
+                    .carried
+                    .iter()
+                    .map(|name| crate::report::Column {
+                        name: name.clone().into(),
+                        kind: crate::report::ColumnKind::Text,
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
     }
 
     /// Opens a Parquet file (the [`Layout::Parquet`] layout; needs the `parquet` feature):

@@ -1,0 +1,284 @@
+//! Which columns of a table hold an incident's id, date and position: the layouts' own names,
+//! common aliases of the plain layout's, or a mapping given by the user ([`ColumnMapping`]);
+//! and which columns of a table are carried to the output (all but the classification
+//! columns of an earlier run, which a new run replaces).
+
+use std::str::FromStr;
+
+use super::layout::Columns;
+use crate::pipeline::CLASSIFICATION_COLUMNS;
+
+/// The other names of the plain layout's `lat` and `lon` columns, recognised when the table
+/// has no column of the name itself and is not in another layout. `x`/`y` are not among them
+/// (they are as often a projected easting/northing as degrees): they are read only through a
+/// [`ColumnMapping`].
+const ALIASES: [(&str, &[&str]); 2] = [
+    ("lat", &["latitude"]),
+    ("lon", &["longitude", "lng", "long"]),
+];
+
+/// Which columns hold an incident's id, date, latitude and longitude, for a table whose names
+/// are not the plain layout's (`id`, `date`, `lat`, `lon`). A table read with a mapping is
+/// read in the plain layout: the mapped columns stand for `id`, `date`, `lat` and `lon`, and
+/// the roles not mapped are found by their usual names and aliases.
+///
+/// It reads from text as `id=…,date=…,lat=…,lon=…` (any of them, in any order).
+///
+/// # Examples
+/// ```
+/// use bordertrack::io::ColumnMapping;
+/// let m: ColumnMapping = "id=event,lat=y,lon=x".parse().unwrap();
+/// assert_eq!(m.id.as_deref(), Some("event"));
+/// assert_eq!(m.date, None);
+/// assert!("when=date".parse::<ColumnMapping>().is_err());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnMapping {
+    /// The column of the incident's id.
+    pub id: Option<String>,
+    /// The column of its date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub date: Option<String>,
+    /// The column of its latitude.
+    pub lat: Option<String>,
+    /// The column of its longitude.
+    pub lon: Option<String>,
+}
+
+impl ColumnMapping {
+    /// Whether no column is mapped.
+    pub fn is_empty(&self) -> bool {
+        self.roles().next().is_none()
+    }
+
+    /// The mapped roles (`id`, `date`, `lat`, `lon`) and their columns.
+    fn roles(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        [
+            ("id", &self.id),
+            ("date", &self.date),
+            ("lat", &self.lat),
+            ("lon", &self.lon),
+        ]
+        .into_iter()
+        .filter_map(|(role, column)| column.as_deref().map(|c| (role, c)))
+    }
+}
+
+impl FromStr for ColumnMapping {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ColumnMapping, String> {
+        let mut m = ColumnMapping::default();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((role, column)) = part.split_once('=') else {
+                return Err(format!(
+                    "{part:?} is not ROLE=COLUMN (expected id=…, date=…, lat=… or lon=…)"
+                ));
+            };
+            let (role, column) = (role.trim(), column.trim());
+            let slot = match role.to_ascii_lowercase().as_str() {
+                "id" => &mut m.id,
+                "date" => &mut m.date,
+                "lat" => &mut m.lat,
+                "lon" => &mut m.lon,
+                _ => {
+                    return Err(format!(
+                        "unknown role {role:?} (expected id, date, lat or lon)"
+                    ))
+                }
+            };
+            if column.is_empty() {
+                return Err(format!("{role}= names no column"));
+            }
+            if slot.replace(column.to_string()).is_some() {
+                return Err(format!("{role} is mapped twice"));
+            }
+        }
+        if m.is_empty() {
+            return Err("no column mapped (expected id=…, date=…, lat=… or lon=…)".into());
+        }
+        Ok(m)
+    }
+}
+
+/// The number of leading columns of a table with normalised (trimmed, lower-case) `names`
+/// that are its own: all of them, unless the table ends with the classification columns of
+/// an earlier run (under any prefix), which are then left out.
+pub(crate) fn own_column_count(names: &[String]) -> usize {
+    let n = CLASSIFICATION_COLUMNS.len();
+    let Some(start) = names.len().checked_sub(n) else {
+        return names.len();
+    };
+    let tail = &names[start..];
+    let Some(prefix) = tail
+        .first()
+        .and_then(|first| first.strip_suffix(CLASSIFICATION_COLUMNS[0]))
+    else {
+        return names.len();
+    };
+    let same = tail
+        .iter()
+        .zip(CLASSIFICATION_COLUMNS)
+        .all(|(name, own)| name.strip_prefix(prefix) == Some(own));
+    if same {
+        start
+    } else {
+        names.len()
+    }
+}
+
+/// Recognises the layout of a table from its normalised `names`, with `mapping`: returns its
+/// columns and how many leading columns are the table's own ([`own_column_count`]).
+pub(super) fn recognise(
+    names: &[String],
+    mapping: &ColumnMapping,
+) -> Result<(Columns, usize), String> {
+    let own = own_column_count(names);
+    // The names as the layouts see them: an earlier run's classification hidden, aliases and
+    // the mapping renamed to the plain layout's names.
+    let mut view: Vec<String> = names.to_vec();
+    for name in view.iter_mut().skip(own) {
+        name.insert(0, '\0');
+    }
+    let found = || names[..own].join(", ");
+    if mapping.is_empty() {
+        let has = |view: &[String], n: &str| view[..own].iter().any(|x| x == n);
+        let other_layout = ["event_id_cnty", "date_start", "where_prec"]
+            .iter()
+            .any(|n| has(&view, n));
+        if !other_layout {
+            for (name, aliases) in ALIASES {
+                if has(&view, name) {
+                    continue;
+                }
+                if let Some(i) = view[..own].iter().position(|x| aliases.contains(&x.as_str())) {
+                    view[i] = name.to_string();
+                }
+            }
+            let missing: Vec<&str> = ["id", "date", "lat", "lon"]
+                .into_iter()
+                .filter(|n| !has(&view, n))
+                .collect();
+            if !missing.is_empty() {
+                return Err(unmapped(&missing, &names[..own]));
+            }
+        }
+        return Columns::recognise(&view).map(|c| (c, own));
+    }
+    let mut errors = Vec::new();
+    let mut taken: Vec<(usize, &str)> = Vec::new();
+    for (role, column) in mapping.roles() {
+        let wanted = column.trim().to_lowercase();
+        let Some(i) = names[..own].iter().position(|n| *n == wanted) else {
+            errors.push(format!("no column {column:?} for {role}"));
+            continue;
+        };
+        if let Some((_, other)) = taken.iter().find(|(j, _)| *j == i) {
+            errors.push(format!("column {column:?} is mapped to both {other} and {role}"));
+            continue;
+        }
+        taken.push((i, role));
+    }
+    if !errors.is_empty() {
+        return Err(format!("{}; found: {}", errors.join("; "), found()));
+    }
+    for &(i, role) in &taken {
+        // Another column of the role's own name gives way to the mapped one.
+        for (j, name) in view.iter_mut().enumerate() {
+            if j != i && name == role {
+                name.insert(0, '\0');
+            }
+        }
+        view[i] = role.to_string();
+    }
+    let missing: Vec<&str> = ["id", "date", "lat", "lon"]
+        .into_iter()
+        .filter(|n| !view[..own].iter().any(|x| x == n))
+        .collect();
+    if !missing.is_empty() {
+        return Err(unmapped(&missing, &names[..own]));
+    }
+    Columns::plain(&view).map(|c| (c, own))
+}
+
+/// The message for a table without columns for the `missing` roles, among `found`: it names
+/// the columns found and suggests a mapping (`x`/`y` for the longitude and latitude when the
+/// table has them).
+fn unmapped(missing: &[&str], found: &[String]) -> String {
+    let has = |n: &str| found.iter().any(|f| f == n);
+    let suggestion: Vec<String> = missing
+        .iter()
+        .map(|&role| {
+            let guess = match role {
+                "lat" if has("y") => "y",
+                "lon" if has("x") => "x",
+                _ => "…",
+            };
+            format!("{role}={guess}")
+        })
+        .collect();
+    let aliases: Vec<String> = ALIASES
+        .iter()
+        .filter(|(name, _)| missing.contains(name))
+        .map(|(name, aliases)| format!("{name} may be named {}", aliases.join(" or ")))
+        .collect();
+    let quoted: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
+    format!(
+        "no column for {} (the plain layout needs id, date, lat and lon{}); found: {}; name \
+         the columns with a column mapping: {}",
+        quoted.join(", "),
+        if aliases.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", aliases.join(", "))
+        },
+        if found.is_empty() {
+            "no columns".to_string()
+        } else {
+            found.join(", ")
+        },
+        suggestion.join(",")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(s: &str) -> Vec<String> {
+        s.split(',').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn an_earlier_runs_classification_is_not_the_tables_own() {
+        let mut header = names("id,date,lat,lon");
+        header.extend(CLASSIFICATION_COLUMNS.iter().map(|c| format!("bt_{c}")));
+        assert_eq!(own_column_count(&header), 4);
+        header.pop();
+        assert_eq!(own_column_count(&header), header.len());
+        assert_eq!(own_column_count(&names("id")), 1);
+    }
+
+    #[test]
+    fn aliases_and_mappings_find_the_position() {
+        let (c, own) = recognise(&names("id,date,latitude,lng"), &ColumnMapping::default())
+            .expect("aliases");
+        assert_eq!((c.layout(), own), (super::super::Layout::Plain, 4));
+        let err = recognise(&names("id,date,x,y"), &ColumnMapping::default()).unwrap_err();
+        assert!(err.contains("found: id, date, x, y"), "{err}");
+        assert!(err.ends_with("a column mapping: lat=y,lon=x"), "{err}");
+        let m: ColumnMapping = "lat=y,lon=x".parse().unwrap();
+        assert!(recognise(&names("id,date,x,y"), &m).is_ok());
+        let m: ColumnMapping = "id=event,lat=y,lon=y".parse().unwrap();
+        let err = recognise(&names("event,date,x,y"), &m).unwrap_err();
+        assert!(err.contains("mapped to both lat and lon"), "{err}");
+        let m: ColumnMapping = "id=nope".parse().unwrap();
+        let err = recognise(&names("id,date,lat,lon"), &m).unwrap_err();
+        assert_eq!(err, "no column \"nope\" for id; found: id, date, lat, lon");
+    }
+
+    #[test]
+    fn a_mapped_column_takes_the_place_of_one_of_the_roles_name() {
+        let m: ColumnMapping = "id=event_id".parse().unwrap();
+        assert!(recognise(&names("id,event_id,date,lat,lon"), &m).is_ok());
+    }
+}

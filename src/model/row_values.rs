@@ -1,0 +1,104 @@
+//! [`RowValues`]: the values of an incident's row as its table holds them, carried through
+//! classification so that the output keeps every column of the input.
+
+use std::ops::Range;
+
+/// One value of a row, as the input holds it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RowValue<'a> {
+    /// Text, exactly as written (a CSV cell, a string property).
+    Text(&'a str),
+    /// A whole number (a typed input's integer).
+    Integer(i64),
+    /// A floating-point number (a typed input's float).
+    Float(f64),
+    /// No value (an empty cell is [`RowValue::Text`]`("")`; this is a null).
+    Empty,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Cell {
+    Text(Range<usize>),
+    Integer(i64),
+    Float(f64),
+    Empty,
+}
+
+/// The values of one row of an incident table, in the table's column order, held in two
+/// buffers (all texts back to back, and one small entry per value) so that converting rows
+/// one after another into the same incident allocates nothing once the buffers have grown.
+///
+/// # Examples
+/// ```
+/// use bordertrack::{RowValue, RowValues};
+/// let mut row = RowValues::default();
+/// row.push_text("EVT1");
+/// row.push_integer(3);
+/// assert_eq!(row.len(), 2);
+/// assert_eq!(row.get(0), Some(RowValue::Text("EVT1")));
+/// assert_eq!(row.iter().nth(1), Some(RowValue::Integer(3)));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RowValues {
+    text: String,
+    cells: Vec<Cell>,
+}
+
+impl RowValues {
+    /// Removes every value, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cells.clear();
+    }
+
+    /// How many values.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// Appends a text value.
+    pub fn push_text(&mut self, s: &str) {
+        let start = self.text.len();
+        self.text.push_str(s);
+        self.cells.push(Cell::Text(start..self.text.len()));
+    }
+
+    /// Appends a whole number.
+    pub fn push_integer(&mut self, n: i64) {
+        self.cells.push(Cell::Integer(n));
+    }
+
+    /// Appends a floating-point number.
+    pub fn push_float(&mut self, x: f64) {
+        self.cells.push(Cell::Float(x));
+    }
+
+    /// Appends a null.
+    pub fn push_empty(&mut self) {
+        self.cells.push(Cell::Empty);
+    }
+
+    /// Value `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<RowValue<'_>> {
+        self.cells.get(i).map(|c| self.value(c))
+    }
+
+    /// The values in order.
+    pub fn iter(&self) -> impl Iterator<Item = RowValue<'_>> + '_ {
+        self.cells.iter().map(|c| self.value(c))
+    }
+
+    fn value(&self, cell: &Cell) -> RowValue<'_> {
+        match cell {
+            Cell::Text(r) => RowValue::Text(self.text.get(r.clone()).unwrap_or("")),
+            Cell::Integer(n) => RowValue::Integer(*n),
+            Cell::Float(x) => RowValue::Float(*x),
+            Cell::Empty => RowValue::Empty,
+        }
+    }
+}
