@@ -48,7 +48,9 @@ pub fn classify_csv(
     // Any status and dyad, each incident at its own date, keeping possible matches.
     let query = IncidentQuery::within(within_m);
     let mut reader = IncidentReader::from_path(file)?;
-    let mut sink = RowWriter::with_schema(out, Format::Csv, &IncidentLayer::schema())?;
+    // The table's own columns, then the classification's.
+    let schema = IncidentLayer::schema_for(reader.columns().as_deref(), "", false)?;
+    let mut sink = RowWriter::with_schema(out, Format::Csv, &schema)?;
     let summary = borders.classify_table(
         &mut reader,
         &query,

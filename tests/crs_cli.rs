@@ -130,7 +130,7 @@ mod with_proj {
     fn incident_tables(crs: &Crs) -> Result<(String, String), BoxError> {
         let out = bordertrack(["incidents", "--all", "--format", "csv"]).output()?;
         let (header, rows) = table(&out.stdout)?;
-        let (id, date) = (column(&header, "incident_id")?, column(&header, "date")?);
+        let (id, date) = (column(&header, "id")?, column(&header, "date")?);
         let (lon, lat) = (column(&header, "lon")?, column(&header, "lat")?);
         let reprojection = Reprojection::new(crs.clone())?;
         let mut wgs84 = String::from("id,date,lat,lon\n");

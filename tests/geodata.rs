@@ -23,7 +23,7 @@ fn incidents(dir: &Workdir, args: &[&str]) -> Result<HashMap<String, Row>, BoxEr
     let (_, rows) = csv_rows(&stdout_of(&mut dir.bordertrack(&all))?)?;
     let mut by_id = HashMap::new();
     for r in rows {
-        by_id.insert(cell(&r, "incident_id")?.to_string(), r);
+        by_id.insert(cell(&r, "id")?.to_string(), r);
     }
     Ok(by_id)
 }
@@ -95,10 +95,13 @@ fn kgz_tjk_2022_clashes_are_on_open_stretches_until_the_2025_treaty() -> TestRes
              before,2025-03-30,{lat},{lon},50000,KGZ-TJK\n"
         ),
     )?;
-    let rows = incidents(&dir, &["in.csv"])?;
+    // The table's own dyad column: the classification's columns are prefixed.
+    let rows = incidents(&dir, &["in.csv", "--prefix", "bt_"])?;
     let r = |id: &str| rows.get(id).ok_or(format!("{id} not reported"));
-    assert!(open.contains(&cell(r("clash")?, "delimitation")?));
-    assert!(open.contains(&cell(r("before")?, "delimitation")?));
+    let cell =
+        |row: &crate::util::Row, name: &str| cell(row, &format!("bt_{name}")).map(str::to_string);
+    assert!(open.contains(&cell(r("clash")?, "delimitation")?.as_str()));
+    assert!(open.contains(&cell(r("before")?, "delimitation")?.as_str()));
     assert_eq!(cell(r("after")?, "delimitation")?, "delimited");
     assert_eq!(cell(r("after")?, "instrument_id")?, "kgz-tjk-2025-treaty");
     let alternatives = cell(r("after")?, "alternatives")?;
@@ -107,7 +110,10 @@ fn kgz_tjk_2022_clashes_are_on_open_stretches_until_the_2025_treaty() -> TestRes
         "{alternatives}"
     );
     // Asked for open stretches, the clash is listed and the later point is not.
-    let open_rows = incidents(&dir, &["in.csv", "--on", "not_delimited"])?;
+    let open_rows = incidents(
+        &dir,
+        &["in.csv", "--on", "not_delimited", "--prefix", "bt_"],
+    )?;
     assert!(open_rows.contains_key("clash") && !open_rows.contains_key("after"));
     Ok(())
 }

@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::util::{cell, csv_rows, num, stdout_of, tiny, BoxError, Row, TestResult, Workdir};
 
-const INCIDENTS_HEADER: &str = "incident_id,date,date_start,date_end,lon,lat,segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity,certainty,alternatives";
+/// The classification columns, after the table's own.
+const CLASSIFICATION_HEADER: &str = "segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity,certainty,alternatives,date_start,date_end";
 
 /// `bordertrack incidents in.csv --data DATA ARGS…`, run in `dir`.
 fn on_in_csv(dir: &Workdir, data: &str, args: &[&str]) -> assert_cmd::Command {
@@ -24,11 +25,19 @@ fn incidents(dir: &Workdir, args: &[&str]) -> Result<HashMap<String, Row>, BoxEr
     let mut all = vec!["incidents", "--format", "csv"];
     all.extend_from_slice(args);
     let text = stdout_of(&mut dir.bordertrack(&all))?;
-    assert_eq!(text.lines().next(), Some(INCIDENTS_HEADER));
+    // The table's own columns, then the classification's under any prefix.
+    let header: Vec<&str> = text.lines().next().unwrap_or_default().split(',').collect();
+    let tail = &header[header.len().saturating_sub(13)..];
+    let prefix = tail[0]
+        .strip_suffix("segment_id")
+        .ok_or("no segment_id column")?;
+    let unprefixed: Vec<&str> = tail.iter().filter_map(|c| c.strip_prefix(prefix)).collect();
+    assert_eq!(unprefixed.join(","), CLASSIFICATION_HEADER);
     let (_, rows) = csv_rows(&text)?;
     let mut by_id = HashMap::new();
     for r in rows {
-        by_id.insert(cell(&r, "incident_id")?.to_string(), r);
+        let id = cell(&r, "id").or_else(|_| cell(&r, "event_id_cnty"))?;
+        by_id.insert(id.to_string(), r);
     }
     Ok(by_id)
 }
@@ -199,17 +208,35 @@ fn acled_and_ucdp_layouts_are_recognised_with_their_precision_codes() -> TestRes
     let rows = incidents(&dir, &["acled.csv", "--data", &data])?;
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(
-        cell(&rows["KAZ1"], "date")?,
-        "2006-04",
+        (
+            cell(&rows["KAZ1"], "date_start")?,
+            cell(&rows["KAZ1"], "date_end")?
+        ),
+        ("2006-04-01", "2006-04-30"),
         "time_precision 3 is the month"
     );
+    // ACLED's own columns come through unchanged.
+    assert_eq!(cell(&rows["KAZ1"], "event_date")?, "19 April 2006");
+    assert_eq!(cell(&rows["KAZ1"], "notes")?, "note");
     dir.write(
         "ged.csv",
         "id,year,type_of_violence,latitude,longitude,where_prec,date_prec,date_start,date_end,best\n\
          7,2006,1,41.5,69.01,1,1,2006-04-19 00:00:00.000,2006-04-21 00:00:00.000,2\n",
     )?;
-    let rows = incidents(&dir, &["ged.csv", "--data", &data])?;
-    assert_eq!(cell(&rows["7"], "date")?, "2006-04-19/2006-04-21");
+    // UCDP's own date_start and date_end clash with the classification's: prefixed.
+    let out = dir
+        .bordertrack(["incidents", "ged.csv", "--data", &data])
+        .output()?;
+    assert_eq!(out.status.code(), Some(2));
+    let rows = incidents(&dir, &["ged.csv", "--data", &data, "--prefix", "bt_"])?;
+    assert_eq!(cell(&rows["7"], "date_start")?, "2006-04-19 00:00:00.000");
+    assert_eq!(
+        (
+            cell(&rows["7"], "bt_date_start")?,
+            cell(&rows["7"], "bt_date_end")?
+        ),
+        ("2006-04-19", "2006-04-21")
+    );
     Ok(())
 }
 
@@ -281,7 +308,10 @@ fn geojson_output_is_points_with_the_same_properties() -> TestResult {
     for f in features {
         assert_eq!(f["geometry"]["type"], "Point");
         let props = f["properties"].as_object().ok_or("no properties")?;
-        for c in INCIDENTS_HEADER.split(',') {
+        for c in "id,date,lat,lon"
+            .split(',')
+            .chain(CLASSIFICATION_HEADER.split(','))
+        {
             assert!(props.contains_key(c), "missing {c}");
         }
         assert!(props["distance_m"].is_number());
@@ -377,13 +407,14 @@ fn a_quoted_field_longer_than_a_block_is_read_whole() -> TestResult {
         ),
     )?;
     let out = on_in_csv(&dir, &data, &["--all", "--format", "csv"]).output()?;
-    let stdout = String::from_utf8(out.stdout)?;
-    let ids: Vec<&str> = stdout
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split(',').next())
-        .collect();
+    let (_, rows) = csv_rows(&String::from_utf8(out.stdout)?)?;
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| cell(r, "id"))
+        .collect::<Result<_, _>>()?;
     assert_eq!(ids, ["A", "C"]);
+    // The long summary comes through whole.
+    assert_eq!(cell(&rows[0], "summary")?, summary);
     assert_eq!(
         String::from_utf8(out.stderr)?,
         "in.csv:100003: latitude \"x\" is not a number\n\
@@ -462,7 +493,10 @@ fn locate_reports_the_nearest_segment_side_and_status() -> TestResult {
         "csv",
     ]))?;
     let (header, rows) = csv_rows(&text)?;
-    assert_eq!(header.join(","), INCIDENTS_HEADER);
+    assert_eq!(
+        header.join(","),
+        format!("id,date,lat,lon,{CLASSIFICATION_HEADER}")
+    );
     assert_eq!(rows.len(), 1);
     assert_eq!(cell(&rows[0], "dyad")?, "KAZ-UZB");
     assert_eq!(cell(&rows[0], "side")?, "KAZ");
@@ -513,12 +547,14 @@ fn an_incident_naming_its_dyad_is_placed_on_that_dyad_or_on_none() -> TestResult
          unnamed,2009-02,42.46472,59.60222,400000,\n\
          elsewhere,2009-02,42.46472,59.60222,400000,KAZ-CHN\n",
     )?;
-    let rows = incidents(&dir, &["in.csv", "--all"])?;
+    // The table's own dyad column stays; the classification's is prefixed.
+    let rows = incidents(&dir, &["in.csv", "--all", "--prefix", "bt_"])?;
     let row = |id: &str| rows.get(id).ok_or(format!("{id} not listed"));
-    assert_eq!(cell(row("named")?, "dyad")?, "KAZ-UZB");
-    assert_eq!(cell(row("unnamed")?, "dyad")?, "TKM-UZB");
+    assert_eq!(cell(row("named")?, "dyad")?, "UZB-KAZ");
+    assert_eq!(cell(row("named")?, "bt_dyad")?, "KAZ-UZB");
+    assert_eq!(cell(row("unnamed")?, "bt_dyad")?, "TKM-UZB");
     // A dyad whose line is 1,000 km away: on no line.
-    assert_eq!(cell(row("elsewhere")?, "segment_id")?, "");
+    assert_eq!(cell(row("elsewhere")?, "bt_segment_id")?, "");
     Ok(())
 }
 
@@ -552,8 +588,8 @@ fn a_geojson_dyad_property_restricts_the_search_as_the_csv_column_does() -> Test
          null,2009-02,42.46472,59.60222,400000,\n\
          elsewhere,2009-02,42.46472,59.60222,400000,KAZ-CHN\n",
     )?;
-    let from_geojson = incidents(&dir, &["in.geojson", "--all"])?;
-    let from_csv = incidents(&dir, &["in.csv", "--all"])?;
+    let from_geojson = incidents(&dir, &["in.geojson", "--all", "--prefix", "bt_"])?;
+    let from_csv = incidents(&dir, &["in.csv", "--all", "--prefix", "bt_"])?;
     for id in ["named", "unnamed", "null", "elsewhere"] {
         let g = from_geojson
             .get(id)
@@ -566,13 +602,14 @@ fn a_geojson_dyad_property_restricts_the_search_as_the_csv_column_does() -> Test
             "certainty",
             "alternatives",
         ] {
-            assert_eq!(cell(g, column)?, cell(c, column)?, "{id} {column}");
+            let column = format!("bt_{column}");
+            assert_eq!(cell(g, &column)?, cell(c, &column)?, "{id} {column}");
         }
     }
     let row = |id: &str| from_geojson.get(id).ok_or(format!("{id} not listed"));
-    assert_eq!(cell(row("named")?, "dyad")?, "KAZ-UZB");
-    assert_eq!(cell(row("unnamed")?, "dyad")?, "TKM-UZB");
-    assert_eq!(cell(row("elsewhere")?, "segment_id")?, "");
+    assert_eq!(cell(row("named")?, "bt_dyad")?, "KAZ-UZB");
+    assert_eq!(cell(row("unnamed")?, "bt_dyad")?, "TKM-UZB");
+    assert_eq!(cell(row("elsewhere")?, "bt_segment_id")?, "");
     Ok(())
 }
 
@@ -598,7 +635,7 @@ fn from_and_to_keep_the_incidents_whose_dates_meet_the_range() -> TestResult {
         let (_, rows) = csv_rows(&String::from_utf8(out.stdout)?)?;
         let ids = rows
             .iter()
-            .map(|r| cell(r, "incident_id").map(str::to_string))
+            .map(|r| cell(r, "id").map(str::to_string))
             .collect::<Result<_, _>>()?;
         Ok((ids, String::from_utf8(out.stderr)?))
     };
@@ -632,7 +669,7 @@ fn from_and_to_keep_the_incidents_whose_dates_meet_the_range() -> TestResult {
     let (_, rows) = csv_rows(&String::from_utf8(out.stdout)?)?;
     let own: Vec<&str> = rows
         .iter()
-        .map(|r| cell(r, "incident_id"))
+        .map(|r| cell(r, "id"))
         .collect::<Result<_, _>>()?;
     assert_eq!(own, ["spring"]);
     Ok(())
@@ -646,7 +683,14 @@ fn a_bad_dyad_is_a_bad_row() -> TestResult {
         "in.csv",
         "id,date,lat,lon,dyad\ngood,2010-01-01,41.5,69.001,XAA-XBB\nsame,2010-01-01,41.5,69.001,XAA-XAA\nnot,2010-01-01,41.5,69.001,XAAXBB\n",
     )?;
+    // The table's own dyad column clashes with the classification's unless prefixed.
     let out = on_in_csv(&dir, &data, &["--format", "csv"]).output()?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)?.contains("column \"dyad\" of the same name"),
+        "a clash is reported"
+    );
+    let out = on_in_csv(&dir, &data, &["--format", "csv", "--prefix", "bt_"]).output()?;
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr)?;
     assert!(
@@ -750,20 +794,20 @@ fn on_unknown_finds_the_incidents_on_stretches_of_unknown_status() -> TestResult
             "id,date,lat,lon,dyad\nclash,2022-09-14,{lat},{lon},KGZ-TJK\nlater,2025-06-01,{lat},{lon},KGZ-TJK\n"
         ),
     )?;
-    let unknown = incidents(&dir, &["in.csv", "--on", "unknown"])?;
+    let unknown = incidents(&dir, &["in.csv", "--on", "unknown", "--prefix", "bt_"])?;
     let later = unknown
         .get("later")
         .ok_or("the 2025 point is not on a stretch of unknown demarcation")?;
-    assert_eq!(cell(later, "demarcation")?, "unknown", "{later:?}");
+    assert_eq!(cell(later, "bt_demarcation")?, "unknown", "{later:?}");
     assert!(!unknown.contains_key("clash"), "{unknown:?}");
     for r in unknown.values() {
         assert!(
-            cell(r, "delimitation")? == "unknown" || cell(r, "demarcation")? == "unknown",
+            cell(r, "bt_delimitation")? == "unknown" || cell(r, "bt_demarcation")? == "unknown",
             "{r:?}"
         );
     }
     for word in ["undemarcated", "not_demarcated", "demarcated"] {
-        let rows = incidents(&dir, &["in.csv", "--on", word])?;
+        let rows = incidents(&dir, &["in.csv", "--on", word, "--prefix", "bt_"])?;
         assert!(!rows.contains_key("later"), "{word}");
     }
     Ok(())

@@ -37,6 +37,7 @@ mod bad_incidents;
 mod bad_inputs;
 mod bad_long_rows;
 mod cli;
+mod columns;
 mod coverage;
 #[cfg(feature = "proj")]
 mod crs;

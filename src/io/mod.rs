@@ -10,5 +10,7 @@ pub(crate) mod geojson_features;
 pub mod incidents;
 mod units;
 
-pub use incidents::{is_parquet_path, ColumnMapping, IncidentReader, Layout, Records, DEFAULT_MAX_ROW_BYTES};
+pub use incidents::{
+    is_parquet_path, ColumnMapping, IncidentReader, Layout, Records, DEFAULT_MAX_ROW_BYTES,
+};
 pub use units::{parse_distance_m, DistanceParseError, LONGEST_DISTANCE_M};

@@ -124,7 +124,11 @@ impl IncidentLayer {
     /// columns. Every feature has a point geometry.
     pub fn schema() -> Schema {
         Schema {
-            columns: STANDARD_INPUT.iter().chain(&CLASSIFICATION).cloned().collect(),
+            columns: STANDARD_INPUT
+                .iter()
+                .chain(&CLASSIFICATION)
+                .cloned()
+                .collect(),
             has_geometry: true,
         }
     }
@@ -168,7 +172,10 @@ impl IncidentLayer {
         let mut columns = own.to_vec();
         let mut clashes = Vec::new();
         for column in added {
-            if own.iter().any(|o| o.name.eq_ignore_ascii_case(&column.name)) {
+            if own
+                .iter()
+                .any(|o| o.name.eq_ignore_ascii_case(&column.name))
+            {
                 clashes.push(format!("{:?}", column.name));
             }
             columns.push(column);
@@ -197,7 +204,11 @@ impl IncidentLayer {
         }
         let (position, rest) = match rest.len() - CLASSIFICATION.len().min(rest.len()) {
             0 => (false, rest),
-            2 if rest[..2].iter().zip(&POSITION).all(|(a, b)| a.name == b.name) => {
+            2 if rest[..2]
+                .iter()
+                .zip(&POSITION)
+                .all(|(a, b)| a.name == b.name) =>
+            {
                 (true, &rest[2..])
             }
             _ => return None,

@@ -348,8 +348,8 @@ mod tests {
             max_problems_per_kind: limit,
             ..TableOptions::default()
         };
-        let schema = IncidentLayer::schema_for(reader.columns().as_deref(), "", false)
-            .expect("no clash");
+        let schema =
+            IncidentLayer::schema_for(reader.columns().as_deref(), "", false).expect("no clash");
         let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &schema).expect("a sink");
         let mut problems = Vec::new();
         let summary = borders

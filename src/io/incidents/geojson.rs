@@ -13,6 +13,7 @@ use crate::crs::{Crs, Reprojection};
 use crate::io::geojson_features::{
     id_text, json_message, kind_of, prop, FeatureStream, FeatureText, Prop, RawFeature,
 };
+use crate::pipeline::CLASSIFICATION_COLUMNS;
 use crate::Incident;
 
 /// A fatal problem: the line it was found on and the message.
@@ -165,7 +166,15 @@ fn incident(
     let kind = text("kind", None);
     let summary = text("summary", None);
     let source_id = text("source_id", Some("source"));
-    let dyad = text("dyad", None);
+    // An earlier run's output: its `dyad` is the classification's answer, not the incident's.
+    let classified = CLASSIFICATION_COLUMNS
+        .iter()
+        .all(|c| props.contains_key(*c));
+    let dyad = if classified {
+        String::new()
+    } else {
+        text("dyad", None)
+    };
     let dyad = if dyad.is_empty() {
         None
     } else {
@@ -192,11 +201,14 @@ fn incident(
             .ok()
             .filter(|v| *v >= 0.0 && v.is_finite())
             .ok_or_else(|| format!("precision_m {n} is negative or not finite")),
+        // A number written as text (as a CSV table's values are carried to GeoJSON).
+        Prop::Text(Ok(s)) => fields::precision_m(s.trim(), "precision_m"),
         Prop::Text(_) | Prop::Other => Err("property precision_m is not a number".to_string()),
     };
     let fatalities = match prop(get("fatalities")) {
         Prop::Absent => Ok(None),
         Prop::Number(n) => fields::fatalities(n, "fatalities"),
+        Prop::Text(Ok(s)) => fields::fatalities(s.trim(), "fatalities"),
         Prop::Text(_) | Prop::Other => Err("property fatalities is not a number".to_string()),
     };
     let id = match (prop_id, own_id) {

@@ -150,7 +150,10 @@ pub(super) fn recognise(
                 if has(&view, name) {
                     continue;
                 }
-                if let Some(i) = view[..own].iter().position(|x| aliases.contains(&x.as_str())) {
+                if let Some(i) = view[..own]
+                    .iter()
+                    .position(|x| aliases.contains(&x.as_str()))
+                {
                     view[i] = name.to_string();
                 }
             }
@@ -173,7 +176,9 @@ pub(super) fn recognise(
             continue;
         };
         if let Some((_, other)) = taken.iter().find(|(j, _)| *j == i) {
-            errors.push(format!("column {column:?} is mapped to both {other} and {role}"));
+            errors.push(format!(
+                "column {column:?} is mapped to both {other} and {role}"
+            ));
             continue;
         }
         taken.push((i, role));
@@ -260,8 +265,8 @@ mod tests {
 
     #[test]
     fn aliases_and_mappings_find_the_position() {
-        let (c, own) = recognise(&names("id,date,latitude,lng"), &ColumnMapping::default())
-            .expect("aliases");
+        let (c, own) =
+            recognise(&names("id,date,latitude,lng"), &ColumnMapping::default()).expect("aliases");
         assert_eq!((c.layout(), own), (super::super::Layout::Plain, 4));
         let err = recognise(&names("id,date,x,y"), &ColumnMapping::default()).unwrap_err();
         assert!(err.contains("found: id, date, x, y"), "{err}");

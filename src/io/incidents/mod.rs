@@ -149,7 +149,7 @@ mod tests;
 pub(crate) use convert::blank_incident;
 pub(crate) use fields::shown;
 pub use layout::Layout;
-pub use mapping::ColumnMapping;
 pub(crate) use layout::{Columns, Fields};
+pub use mapping::ColumnMapping;
 pub use reader::{is_parquet_path, IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
 pub(crate) use rows::{Block, Row, RowParser};

@@ -23,10 +23,7 @@ use crate::Failure;
 
 /// Opens FILE (`-` = stdin) as an incident reader: Parquet by its extension, any other
 /// format by its first bytes; a CSV table's columns named by `mapping`.
-pub fn open(
-    path: &Path,
-    mapping: &ColumnMapping,
-) -> Result<IncidentReader<Box<dyn Read>>, Error> {
+pub fn open(path: &Path, mapping: &ColumnMapping) -> Result<IncidentReader<Box<dyn Read>>, Error> {
     if path.as_os_str() == "-" {
         let stdin = Box::new(std::io::stdin().lock());
         return IncidentReader::from_reader_with_columns(stdin, "<stdin>", mapping);
@@ -158,16 +155,15 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
     let own = reader.as_ref().and_then(IncidentReader::columns);
     // With --crs, a table's own columns pass unchanged: x and y columns are added.
     let position = own.is_some() && output_crs.is_some();
-    let schema = IncidentLayer::schema_for(own.as_deref(), &args.prefix, position).map_err(
-        |e| match e {
+    let schema =
+        IncidentLayer::schema_for(own.as_deref(), &args.prefix, position).map_err(|e| match e {
             Error::Request(message) => {
                 let name = reader.as_ref().map_or("incidents.csv", |r| r.name());
                 let problem = in_options(Problem::new(name, Location::File, message));
                 Failure::Usage(problem.to_string())
             }
             other => Failure::from(other),
-        },
-    )?;
+        })?;
     let (written, crs) = match &output_crs {
         Some(r) => (ReprojectedLayer::output_schema(&schema), r.crs().clone()),
         None => (schema.clone(), Crs::wgs84()),
