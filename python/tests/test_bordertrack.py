@@ -219,9 +219,16 @@ def test_layers_are_geodataframes_with_geopandas(borders):
 
 def test_classify_file_and_its_errors(borders, tmp_path):
     good = tmp_path / "in.csv"
-    good.write_text(f"id,date,lat,lon\nA,2006-04-19,{SARYAGASH[1]},{SARYAGASH[0]}\n")
+    good.write_text(f"id,date,lat,lon,note\nA,2006-04-19,{SARYAGASH[1]},{SARYAGASH[0]},kept\n")
     df = borders.classify_file(good, within_m=5000)
-    assert list(df["incident_id"]) == ["A"]
+    assert list(df["id"]) == ["A"]
+    assert list(df["note"]) == ["kept"]
+    # A column named like one of the classification's needs a prefix.
+    clash = tmp_path / "clash.csv"
+    clash.write_text(f"id,date,lat,lon,dyad\nA,2006-04-19,{SARYAGASH[1]},{SARYAGASH[0]},\n")
+    with pytest.raises(ValueError, match="dyad"):
+        borders.classify_file(clash, within_m=5000)
+    assert list(borders.classify_file(clash, within_m=5000, prefix="bt_")["bt_dyad"]) == ["KAZ-UZB"]
     bad = tmp_path / "bad.csv"
     bad.write_text("id,date,lat,lon\nA,2006,oops,69.2\nB,2006,41,69.2\n")
     with pytest.raises(ValueError, match=r"bad.csv:2: latitude \"oops\" is not a number"):
@@ -240,9 +247,11 @@ def test_classify_file_reads_parquet_like_csv(tmp_path):
     tiny = bordertrack.Borders.load(fixtures / "tiny")
     csv = tiny.classify_file(fixtures / "parquet" / "incidents.csv", all_rows=True)
     assert len(csv) == 8
+    # The same answers (a CSV table's own columns are kept; Parquet's are id, date, lat, lon).
+    answers = ["id", *bordertrack.CLASSIFICATION_COLUMNS]
     for name in ("plain.parquet", "geo.parquet"):
-        pd.testing.assert_frame_equal(
-            tiny.classify_file(fixtures / "parquet" / name, all_rows=True), csv)
+        got = tiny.classify_file(fixtures / "parquet" / name, all_rows=True)
+        pd.testing.assert_frame_equal(got[answers], csv[answers])
 
 
 def test_geopandas_round_trip(borders):

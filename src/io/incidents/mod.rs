@@ -12,11 +12,17 @@
 //! the header line (outside quotes), line ends may be LF or CRLF, and quoted fields may span
 //! lines (problems are still reported at the physical line where the row starts, the header
 //! being line 1). Header names are compared trimmed and case-insensitively; columns not listed
-//! below are ignored; a repeated column name is an error. The layout is:
+//! below are not interpreted, but every column is carried, as written, in each incident's
+//! [`values`](crate::Incident::values) (see [`IncidentReader::columns`]); a repeated column
+//! name is an error. A table that ends with the classification columns of an earlier run
+//! ([`CLASSIFICATION_COLUMNS`](crate::pipeline::CLASSIFICATION_COLUMNS), under any prefix) is
+//! read without them. The layout is:
 //!
 //! - **ACLED** when there is an `event_id_cnty` column;
 //! - **UCDP GED** when there is a `date_start` or `where_prec` column;
-//! - **plain** otherwise.
+//! - **plain** otherwise, where `lat` may also be named `latitude`, and `lon` `longitude`,
+//!   `lng` or `long`; a [`ColumnMapping`] names other columns for the id, date and position
+//!   (and reads the table in the plain layout).
 //!
 //! # Plain
 //!
