@@ -150,15 +150,19 @@ fn empty_blank_and_header_only() {
 #[test]
 fn missing_required_columns_are_named_with_what_was_found() {
     assert_eq!(
-        fatal(b"id,date,latitude,lon\n"),
-        "in.csv:1: missing required column \"lat\" for the plain layout (which needs id, date, \
-         lat, lon); found: id, date, latitude, lon"
+        fatal(b"id,date,lon\n"),
+        "in.csv:1: no column for \"lat\" (the plain layout needs id, date, lat and lon; lat may \
+         be named latitude); found: id, date, lon; name the columns with a column mapping: lat=…"
     );
     assert_eq!(
         fatal(b"name,when\nx,y\n"),
-        "in.csv:1: missing required columns \"id\", \"date\", \"lat\", \"lon\" for the plain \
-         layout (which needs id, date, lat, lon); found: name, when"
+        "in.csv:1: no column for \"id\", \"date\", \"lat\", \"lon\" (the plain layout needs id, \
+         date, lat and lon; lat may be named latitude, lon may be named longitude or lng or \
+         long); found: name, when; name the columns with a column mapping: \
+         id=…,date=…,lat=…,lon=…"
     );
+    // An alias is not missing.
+    assert_eq!(incident(&rows("id,date,latitude,lon\nA,2006,41.5,69\n"), 0).point.y(), 41.5);
     assert!(
         fatal(b"event_id_cnty,event_date,latitude,longitude\n").contains(
             "missing required columns \"geo_precision\", \"time_precision\" for the ACLED layout"
@@ -189,8 +193,9 @@ fn non_utf8_in_a_row_is_a_row_problem() {
     assert!(problem(&rows, 0).starts_with(
         "in.csv:2: column summary is not valid UTF-8 (byte 0xE9 at offset 3 of the field)"
     ));
-    // A bad byte in a column that is not read does not matter.
-    assert_eq!(incident(&rows, 1).id, "B");
+    // Every column is carried to the output, so a bad byte in one that is not interpreted is a
+    // problem too.
+    assert!(problem(&rows, 1).starts_with("in.csv:3: column other is not valid UTF-8"));
 }
 
 #[test]
