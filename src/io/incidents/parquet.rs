@@ -78,6 +78,9 @@ impl ParquetSource {
         let mut kept: Vec<usize> = Vec::new();
         let mut names: Vec<String> = Vec::new();
         let mut geometry = None;
+        let classified = crate::pipeline::CLASSIFICATION_COLUMNS
+            .iter()
+            .all(|c| schema.fields().iter().any(|f| f.name() == c));
         for (i, field) in schema.fields().iter().enumerate() {
             let name = field.name().trim().to_lowercase();
             let is_geometry = geo.as_ref().is_some_and(|g| &g.column == field.name());
@@ -98,7 +101,10 @@ impl ParquetSource {
                 kept.push(i);
                 continue;
             }
-            if !PLAIN_COLUMNS.contains(&name.as_str()) || position_column {
+            // An earlier run's output: its `dyad` is the classification's answer, not the
+            // incident's.
+            let earlier_answer = name == "dyad" && classified;
+            if !PLAIN_COLUMNS.contains(&name.as_str()) || position_column || earlier_answer {
                 continue;
             }
             if names.contains(&name) {

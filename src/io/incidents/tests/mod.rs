@@ -162,7 +162,12 @@ fn missing_required_columns_are_named_with_what_was_found() {
          id=…,date=…,lat=…,lon=…"
     );
     // An alias is not missing.
-    assert_eq!(incident(&rows("id,date,latitude,lon\nA,2006,41.5,69\n"), 0).point.y(), 41.5);
+    assert_eq!(
+        incident(&rows("id,date,latitude,lon\nA,2006,41.5,69\n"), 0)
+            .point
+            .y(),
+        41.5
+    );
     assert!(
         fatal(b"event_id_cnty,event_date,latitude,longitude\n").contains(
             "missing required columns \"geo_precision\", \"time_precision\" for the ACLED layout"
