@@ -66,13 +66,13 @@ fn incidents_on_a_regime_word_are_those_under_it_on_their_own_date() -> TestResu
     // cleared and before the fence.
     let mined = on("mined")?;
     assert_eq!(mined.len(), 1, "{mined:?}");
-    assert_eq!(cell(&mined[0], "incident_id")?, "near-open");
+    assert_eq!(cell(&mined[0], "id")?, "near-open");
     assert!(on("fenced")?.is_empty());
     // Comma = or across status words and regime words: spring is on a delimited stretch.
     let either = on("mined,delimited")?;
     let ids: Vec<&str> = either
         .iter()
-        .map(|r| cell(r, "incident_id"))
+        .map(|r| cell(r, "id"))
         .collect::<Result<_, _>>()?;
     assert_eq!(ids, ["near-open", "spring"]);
     // At a date asked for, the regimes of that date: the fence stands on XAA-XBB-2 in 2007.
