@@ -75,8 +75,9 @@ impl BorderIndex {
         Ok(Some(FoundLine {
             line: m,
             others_near,
-            // Read only by the alternatives within reach, not by nearest matches; every bit set
-            // is right for any incident (each segment is then searched and filtered there).
+            // The last two are read only by the alternatives within reach, not by nearest
+            // matches; these values are right for any incident (each line is then searched).
+            ordinary_near: true,
             imprecise_in_reach: u64::MAX,
         }))
     }
