@@ -370,7 +370,7 @@ def test_dask_local_cluster_gives_the_cli_answers(borders, benchmark_rows, tmp_p
         # columns, from one real row.
         meta = classify_partition(ddf.head(1)).iloc[:0]
         got = ddf.map_partitions(classify_partition, meta=meta).compute()
-    got = got.set_index("id").loc[expected["incident_id"]].reset_index()
+    got = got.set_index("id").loc[expected["id"]].reset_index()
     assert len(got) == 100_000
     pd.testing.assert_frame_equal(_as_cli_text(got),
                                   expected[list(COMPARED)].reset_index(drop=True))

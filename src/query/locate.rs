@@ -207,6 +207,7 @@ impl IncidentQuery {
     ///     fatalities: None,
     ///     source_id: String::new(),
     ///     dyad: None,
+    ///     values: Default::default(),
     /// };
     /// let m = borders
     ///     .classify(&incident, &IncidentQuery::nearest(), Basis::InForce)?
