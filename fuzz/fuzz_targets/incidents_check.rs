@@ -75,6 +75,7 @@ pub fn via_pipeline(input: &[u8], check_ids: bool) -> Option<(Vec<[String; 4]>, 
         dyad: None,
         certain_only: false,
         regimes: Vec::new(),
+        nearest: false,
     };
     let options = TableOptions {
         all_rows: true,
@@ -99,7 +100,7 @@ pub fn via_pipeline(input: &[u8], check_ids: bool) -> Option<(Vec<[String; 4]>, 
     };
     let written = rows
         .iter()
-        .map(|r| [text(r, "incident_id"), text(r, "date"), text(r, "lon"), text(r, "lat")])
+        .map(|r| [text(r, "id"), text(r, "date"), text(r, "lon"), text(r, "lat")])
         .collect();
     Some((written, problems))
 }
