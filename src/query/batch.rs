@@ -6,7 +6,9 @@ use std::cell::RefCell;
 
 use geo::Point;
 
-use super::locate::{BorderIndex, FoundLine, IncidentMatch, IncidentQuery, IncidentSearch};
+use super::classify::{FoundLine, IncidentSearch};
+use super::incident_query::{IncidentMatch, IncidentQuery};
+use super::locate::BorderIndex;
 use super::status::StatusTimelines;
 use crate::spatial::QueryError;
 use crate::Incident;

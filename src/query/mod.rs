@@ -2,8 +2,10 @@
 
 mod batch;
 mod certainty;
+mod classify;
 mod coverage;
 mod history;
+mod incident_query;
 mod locate;
 mod nearest;
 mod regimes;
@@ -14,7 +16,8 @@ pub use crate::model::timeline::{Event, Resolved, Timeline};
 pub use certainty::{alternatives_text, Alternative, Certainty};
 pub use coverage::{dyad_coverage, DyadCoverage, UnknownStretch};
 pub use history::{history, regime_history, HistoryEntry, RegimeHistoryEntry};
-pub use locate::{BorderIndex, IncidentMatch, IncidentQuery, Located};
+pub use incident_query::{IncidentMatch, IncidentQuery};
+pub use locate::{BorderIndex, Located};
 pub use regimes::{RegimeLength, RegimeStatus, RegimeTimelines};
 pub use stats::{dyad_stats, DyadStats};
 pub use status::{SegmentStatus, StatusOf, StatusTimelines};

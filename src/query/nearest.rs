@@ -9,7 +9,9 @@
 //! listed (the match's alternatives).
 
 use super::certainty::{Alternative, Certainty};
-use super::locate::{BorderIndex, FoundLine, IncidentMatch, IncidentQuery, IncidentSearch};
+use super::classify::{FoundLine, IncidentSearch};
+use super::incident_query::{IncidentMatch, IncidentQuery};
+use super::locate::BorderIndex;
 use super::status::{SegmentStatus, StatusTimelines};
 use crate::date::{FIRST_DAY, LAST_DAY};
 use crate::spatial::{LineMatch, Query, QueryError};

@@ -13,7 +13,8 @@ use super::edge::{settled, solve, Foot};
 use super::edge_section::{margin_m, NEAR_M};
 use super::foot_correction;
 use super::grid::CELL_M;
-use super::line_index::{EdgeInfo, LineIndex, Query, TreeSection};
+use super::line_index::{EdgeInfo, LineIndex, TreeSection};
+use super::query_point::Query;
 use super::{LineMatch, Side, ON_LINE_M};
 
 /// A section whose lower bound is within the query distance: the line it belongs to, that lower

@@ -126,12 +126,15 @@ mod foot_correction;
 mod geographiclib_adapter;
 mod grid;
 mod line_index;
+mod nearest_search;
+mod query_point;
+mod within_search;
 
 use geo_types::Point;
 
 pub use error::{InvalidLines, LineProblem, QueryError};
 pub use line_index::LineIndex;
-pub(crate) use line_index::Query;
+pub(crate) use query_point::Query;
 
 /// Longest edge accepted, in metres (10,000 km, a quarter of a meridian). Longer edges join
 /// nearly antipodal vertices, whose geodesic is ill-conditioned; in border data they are errors.
