@@ -66,3 +66,37 @@ fn the_embedded_tallies_cite_their_sources() -> TestResult {
     }
     Ok(())
 }
+
+/// 24.kg's yearly counts of Kyrgyz-Tajik border incidents (2010 to July 2019) are each
+/// listed, and add up to the total the same article states (155), which is listed beside them
+/// and never summed with them.
+#[test]
+fn the_kyrgyz_tajik_yearly_incident_counts_add_up_to_the_published_total() -> TestResult {
+    let all = rows(&["tallies", "--dyad", "KGZ-TJK", "--format", "csv"])?;
+    let counts: Vec<_> = all
+        .iter()
+        .filter(|r| {
+            r.get("kind").map(String::as_str) == Some("border_incident")
+                && r.get("source_id").map(String::as_str) == Some("24kg-124352")
+        })
+        .collect();
+    assert_eq!(counts.len(), 11, "{counts:?}");
+    let mut yearly = 0.0;
+    let mut total = None;
+    for r in &counts {
+        if cell(r, "period_start")? == "2010" && cell(r, "period_end")? == "2019-07" {
+            total = Some(num(r, "count")?);
+        } else {
+            yearly += num(r, "count")?;
+        }
+    }
+    assert_eq!(total, Some(155.0));
+    assert_eq!(yearly, 155.0);
+    let in_2014 = rows(&[
+        "tallies", "--dyad", "KGZ-TJK", "--from", "2014", "--to", "2014", "--format", "csv",
+    ])?;
+    assert!(in_2014
+        .iter()
+        .any(|r| r.get("count").map(String::as_str) == Some("32")));
+    Ok(())
+}
