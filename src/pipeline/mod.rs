@@ -142,6 +142,33 @@ impl TableSummary {
     pub fn nothing_read(&self) -> bool {
         self.read == 0 && self.bad > 0
     }
+
+    /// When [nothing was read](TableSummary::nothing_read), the problem to report for the
+    /// input `name`: no row could be read, and what that usually means.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::pipeline::TableSummary;
+    /// let summary = TableSummary { bad: 2, ..TableSummary::default() };
+    /// let problem = summary.nothing_read_problem("utm.csv").unwrap();
+    /// assert!(problem.to_string().starts_with("utm.csv: no row could be read (2 bad rows)"));
+    /// assert_eq!(TableSummary::default().nothing_read_problem("utm.csv"), None);
+    /// ```
+    pub fn nothing_read_problem(&self, name: &str) -> Option<Problem> {
+        self.nothing_read().then(|| {
+            Problem::new(
+                name,
+                crate::Location::File,
+                format!(
+                    "no row could be read ({} bad row{}): this is the typical sign of a wrong \
+                     column layout, or of coordinates in another reference system than WGS84 \
+                     longitude and latitude",
+                    self.bad,
+                    if self.bad == 1 { "" } else { "s" }
+                ),
+            )
+        })
+    }
 }
 
 impl Borders {

@@ -1,12 +1,80 @@
 //! Writing a layer (`export`, `incidents`): the row formats of [`crate::output`] and the GIS
 //! formats, chosen by `--format` or by `-o`'s extension.
 
-use bordertrack::crs::Crs;
+use std::path::{Path, PathBuf};
+
+use bordertrack::crs::{Crs, ReprojectedLayer, Reprojection};
 use bordertrack::report::formats::GeoJsonSeqWriter;
 use bordertrack::report::{Format, LayerSink, RowWriter, Schema};
 
 use crate::args::{FormatArg, OutArgs};
 use crate::output::{self, Output};
+use crate::Failure;
+
+/// Where and how a layer is written: its format, the conversion of its coordinates to
+/// `--crs`, and the output opened.
+pub struct LayerTarget {
+    format: LayerFormat,
+    reprojection: Option<Reprojection>,
+    out: Output,
+}
+
+impl LayerTarget {
+    /// The format `out` asks for, the conversion to `crs` (refused when the format cannot
+    /// hold it) and the output opened, refusing to write onto a file of the dataset named by
+    /// `--data` or onto one of `other_inputs`.
+    pub fn open(
+        data: Option<&Path>,
+        other_inputs: &[PathBuf],
+        out: &OutArgs,
+        crs: Option<&Crs>,
+    ) -> Result<LayerTarget, Failure> {
+        let format = self::format(out)?;
+        check_crs(format, crs).map_err(Failure::Usage)?;
+        let reprojection = crate::cmd::reprojection(crs, "--crs")?;
+        let out = crate::cmd::open_output(data, other_inputs, out)?;
+        Ok(LayerTarget {
+            format,
+            reprojection,
+            out,
+        })
+    }
+
+    /// Whether coordinates are converted to another CRS than WGS84.
+    pub fn reprojects(&self) -> bool {
+        self.reprojection.is_some()
+    }
+
+    /// Writes layer `name` of `schema`: `write` fills the sink (each feature converted to the
+    /// CRS on its way to the writer), which is then finished and the output put in place.
+    /// When `write` fails, nothing is written.
+    pub fn write<T>(
+        mut self,
+        name: &str,
+        schema: &Schema,
+        write: impl FnOnce(&mut dyn LayerSink) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        let (written, crs) = match &self.reprojection {
+            Some(r) => (ReprojectedLayer::output_schema(schema), r.crs().clone()),
+            None => (schema.clone(), Crs::wgs84()),
+        };
+        let mut writer =
+            open(&mut self.out, self.format, name, &written, &crs).map_err(Failure::Usage)?;
+        let mut reprojected;
+        let sink: &mut dyn LayerSink = match self.reprojection {
+            Some(r) => {
+                reprojected = ReprojectedLayer::new(&mut *writer, schema, r);
+                &mut reprojected
+            }
+            None => &mut *writer,
+        };
+        let answer = write(&mut *sink)?;
+        sink.finish()?;
+        drop(writer);
+        self.out.commit()?;
+        Ok(answer)
+    }
+}
 
 /// A layer's output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

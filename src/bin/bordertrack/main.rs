@@ -3,12 +3,14 @@
 
 mod args;
 mod cmd;
+mod incident_input;
 mod inputs;
 mod interrupt;
 mod layer_output;
 mod on;
 mod output;
 mod problems;
+mod progress;
 
 use std::io;
 use std::process::ExitCode;

@@ -8,6 +8,7 @@ use bordertrack::{Basis, CountryCode, Dyad, PartialDate, StatusFilter};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod commands;
+mod incidents_plan;
 
 pub use commands::*;
 

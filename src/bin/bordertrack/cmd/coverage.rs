@@ -1,16 +1,14 @@
 //! `bordertrack coverage`: per dyad, what the dataset records of it (the library's
 //! `coverage` layer).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use bordertrack::crs::Crs;
 use bordertrack::layers::{self, CoverageQuery};
 use bordertrack::{Borders, PartialDate};
 use clap::Args;
 
 use crate::args::{parse_date, parse_distance, parse_dyad, OutArgs, WhenArgs};
-use crate::layer_output;
-use crate::output::Output;
+use crate::layer_output::LayerTarget;
 use crate::Failure;
 
 /// `coverage` options.
@@ -59,15 +57,8 @@ pub fn run(data_dir: Option<&Path>, args: &CoverageArgs) -> Result<(), Failure> 
         within_m: args.within,
     };
     let schema = layers::schema(layers::COVERAGE, true);
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let format = layer_output::format(&args.out)?;
-    let mut out = Output::open(&args.out, &inputs)?;
-    let mut sink = layer_output::open(&mut out, format, "coverage", &schema, &Crs::wgs84())
-        .map_err(Failure::Usage)?;
-    layers::write_coverage(&borders, &dyads, &query, &mut *sink)?;
-    sink.finish()?;
-    drop(sink);
-    out.commit()?;
+    LayerTarget::open(data_dir, &[], &args.out, None)?.write("coverage", &schema, |sink| {
+        Ok(layers::write_coverage(&borders, &dyads, &query, sink)?)
+    })?;
     Ok(())
 }

@@ -3,13 +3,12 @@
 
 use std::path::Path;
 
-use bordertrack::crs::Crs;
 use bordertrack::layers::{self, DiffQuery};
 use bordertrack::{Borders, PartialDate};
 use clap::Args;
 
 use crate::args::{parse_date, parse_dyad, BasisArg, OutArgs};
-use crate::layer_output;
+use crate::layer_output::LayerTarget;
 use crate::Failure;
 
 /// `diff` options.
@@ -49,13 +48,8 @@ pub fn run(data_dir: Option<&Path>, args: &DiffArgs) -> Result<(), Failure> {
         dyad: args.dyad,
     };
     let schema = layers::schema(layers::DIFF, true);
-    let format = layer_output::format(&args.out)?;
-    let mut out = super::open_output(data_dir, &[], &args.out)?;
-    let mut sink = layer_output::open(&mut out, format, "diff", &schema, &Crs::wgs84())
-        .map_err(Failure::Usage)?;
-    layers::write_diff(&borders, &query, &mut *sink)?;
-    sink.finish()?;
-    drop(sink);
-    out.commit()?;
+    LayerTarget::open(data_dir, &[], &args.out, None)?.write("diff", &schema, |sink| {
+        Ok(layers::write_diff(&borders, &query, sink)?)
+    })?;
     Ok(())
 }

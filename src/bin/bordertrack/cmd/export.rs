@@ -3,13 +3,12 @@
 
 use std::path::Path;
 
-use bordertrack::crs::{Crs, ReprojectedLayer};
 use bordertrack::layers::{self, LayerQuery};
 use bordertrack::report::{Column, LayerSink};
 use bordertrack::Borders;
 
 use crate::args::{ExportArgs, IncidentsArgs, LayerArg, WhenArgs};
-use crate::layer_output;
+use crate::layer_output::LayerTarget;
 use crate::Failure;
 
 /// A library function writing one layer into a sink.
@@ -70,29 +69,11 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
         regimes: on_regimes,
     };
     let schema = layers::schema(columns, has_geometry);
-    let format = layer_output::format(&args.out)?;
-    layer_output::check_crs(format, args.crs.as_ref()).map_err(Failure::Usage)?;
-    let output_crs = super::reprojection(args.crs.as_ref(), "--crs")?;
-    let mut out = super::open_output(data_dir, &[], &args.out)?;
-    let (written, crs) = match &output_crs {
-        Some(r) => (ReprojectedLayer::output_schema(&schema), r.crs().clone()),
-        None => (schema.clone(), Crs::wgs84()),
-    };
-    let mut writer = layer_output::open(&mut out, format, &args.layer.name(), &written, &crs)
-        .map_err(Failure::Usage)?;
-    // With --crs, each feature is converted on its way to the writer.
-    let mut reprojected;
-    let sink: &mut dyn LayerSink = match output_crs {
-        Some(r) => {
-            reprojected = ReprojectedLayer::new(&mut *writer, &schema, r);
-            &mut reprojected
-        }
-        None => &mut *writer,
-    };
-    write(&borders, &query, sink)?;
-    sink.finish()?;
-    drop(writer);
-    out.commit()?;
+    LayerTarget::open(data_dir, &[], &args.out, args.crs.as_ref())?.write(
+        &args.layer.name(),
+        &schema,
+        |sink| Ok(write(&borders, &query, sink)?),
+    )?;
     Ok(())
 }
 

@@ -55,10 +55,11 @@ fn incidents(borders: &Borders, args: &MapArgs) -> Result<Vec<Incident>, Failure
     let Some(path) = &args.incidents else {
         return Ok(borders.dataset().incidents().to_vec());
     };
-    let mut reader = super::incidents::open(path, &Default::default()).map_err(|e| match e {
-        Error::Invalid(problems) => Failure::BadInput(problems),
-        other => Failure::from(other),
-    })?;
+    let mut reader =
+        crate::incident_input::open(path, &Default::default()).map_err(|e| match e {
+            Error::Invalid(problems) => Failure::BadInput(problems),
+            other => Failure::from(other),
+        })?;
     let mut good = Vec::new();
     let mut bad = 0usize;
     for row in reader.records() {

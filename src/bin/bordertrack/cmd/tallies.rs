@@ -1,16 +1,14 @@
 //! `bordertrack tallies`: the aggregate counts of `tallies.csv` (the library's `tallies`
 //! layer, as `export tallies` writes it).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use bordertrack::crs::Crs;
 use bordertrack::layers::{self, LayerQuery};
 use bordertrack::{Borders, DateSpan, PartialDate};
 use clap::Args;
 
 use crate::args::{parse_date, parse_dyad, OutArgs};
-use crate::layer_output;
-use crate::output::Output;
+use crate::layer_output::LayerTarget;
 use crate::Failure;
 
 /// `tallies` options.
@@ -65,15 +63,8 @@ pub fn run(data_dir: Option<&Path>, args: &TalliesArgs) -> Result<(), Failure> {
         regimes: Vec::new(),
     };
     let schema = layers::schema(layers::TALLIES, false);
-    let inputs = super::inputs(data_dir);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let format = layer_output::format(&args.out)?;
-    let mut out = Output::open(&args.out, &inputs)?;
-    let mut sink = layer_output::open(&mut out, format, "tallies", &schema, &Crs::wgs84())
-        .map_err(Failure::Usage)?;
-    layers::write_tallies(&borders, &query, &mut *sink)?;
-    sink.finish()?;
-    drop(sink);
-    out.commit()?;
+    LayerTarget::open(data_dir, &[], &args.out, None)?.write("tallies", &schema, |sink| {
+        Ok(layers::write_tallies(&borders, &query, sink)?)
+    })?;
     Ok(())
 }

@@ -1,0 +1,113 @@
+//! The incident table a command reads (`incidents FILE`, `map --incidents FILE`): FILE, or
+//! stdin for `-`, opened as an incident reader, with its columns named by `--columns` and the
+//! `--*-col` options and its coordinates read in `--input-crs`; the reader's messages are put
+//! in those options' words.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use bordertrack::crs::Reprojection;
+use bordertrack::io::{ColumnMapping, IncidentReader};
+use bordertrack::{DateSpan, Error, Problem};
+
+use crate::args::IncidentsArgs;
+use crate::output::say;
+use crate::Failure;
+
+/// An incident table being read, from a file or stdin.
+pub type TableReader = IncidentReader<Box<dyn Read>>;
+
+/// Opens FILE (`-` = stdin) as an incident reader: Parquet by its extension, any other
+/// format by its first bytes; a CSV table's columns named by `mapping`.
+pub fn open(path: &Path, mapping: &ColumnMapping) -> Result<TableReader, Error> {
+    if path.as_os_str() == "-" {
+        let stdin = Box::new(std::io::stdin().lock());
+        return IncidentReader::from_reader_with_columns(stdin, "<stdin>", mapping);
+    }
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path.display().to_string();
+    if bordertrack::io::is_parquet_path(path) {
+        if !mapping.is_empty() {
+            return Err(Error::Request(format!(
+                "{name}: a column mapping is for CSV tables; a Parquet table's columns are \
+                 id, date, lat and lon (or GeoParquet points)"
+            )));
+        }
+        return IncidentReader::from_parquet(file, &name);
+    }
+    IncidentReader::from_reader_with_columns(Box::new(file), &name, mapping)
+}
+
+/// Opens FILE for `incidents` as `args` say (its columns, `--input-crs`, `--check-ids`),
+/// keeping only the incidents in `dates` when given; with the size of FILE when it is a
+/// regular file (not a pipe or stdin), which lets the pipeline shrink its last blocks.
+pub fn open_table(
+    path: &Path,
+    args: &IncidentsArgs,
+    dates: Option<DateSpan>,
+) -> Result<(TableReader, Option<u64>), Failure> {
+    let r = open(path, &args.column_mapping()?).map_err(|e| match e {
+        // The input file, not the dataset, is at fault.
+        Error::Invalid(problems) => {
+            Failure::BadInput(problems.into_iter().map(in_options).collect())
+        }
+        Error::Request(message) => Failure::Usage(message),
+        other => Failure::from(other),
+    })?;
+    let len_bytes = (path.as_os_str() != "-")
+        .then(|| std::fs::metadata(path).ok())
+        .flatten()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len());
+    let r = with_input_crs(r, args)?.check_duplicate_ids(args.check_ids);
+    let r = match dates {
+        Some(range) => r.date_range(range),
+        None => r,
+    };
+    Ok((r, len_bytes))
+}
+
+/// The library's words for a column mapping and a prefix, in the options that give them.
+pub fn in_options(problem: Problem) -> Problem {
+    let message = problem
+        .message
+        .replace(
+            "with a column mapping: ",
+            "with --columns (or --id-col, --date-col, --lat-col, --lon-col): --columns ",
+        )
+        .replace(
+            "give the classification columns a prefix",
+            "give the classification columns a prefix with --prefix (e.g. --prefix bt_)",
+        );
+    Problem { message, ..problem }
+}
+
+/// Applies `--input-crs`, and warns about a GeoJSON file's legacy `crs` member: honoured,
+/// unless `--input-crs` names another CRS.
+fn with_input_crs(reader: TableReader, args: &IncidentsArgs) -> Result<TableReader, Failure> {
+    if let Some(declared) = reader.declared_crs() {
+        let name = reader.name();
+        match &args.input_crs {
+            Some(given) if given != declared => say!(
+                "bordertrack: warning: {name}: the file's \"crs\" member says {declared}; \
+                 reading its coordinates in {given} as --input-crs says"
+            ),
+            Some(_) => {}
+            None => say!(
+                "bordertrack: warning: {name}: reading the coordinates in {declared}, which the \
+                 file names in its \"crs\" member (RFC 7946 removed that member: GeoJSON is \
+                 WGS84 longitude/latitude; give --input-crs to override)"
+            ),
+        }
+    }
+    let Some(crs) = &args.input_crs else {
+        return Ok(reader);
+    };
+    let reprojection =
+        Reprojection::new(crs.clone()).map_err(|e| Failure::Usage(format!("--input-crs: {e}")))?;
+    Ok(reader.input_crs(reprojection))
+}
