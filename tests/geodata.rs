@@ -427,7 +427,8 @@ fn gazetteer_places_lie_on_their_lines_and_carry_their_incidents_and_crossings()
 }
 
 /// Places found in Wikipedia: Barak was Kyrgyz until the 2022 treaty took effect, Uzbek after;
-/// the Ovchi-Kalacha clash of 16 Sep 2019 falls on the disputed KGZ-TJK stretch of that day.
+/// the Ovchi-Kalacha clash of 16 Sep 2019 and the Kok-Tash clash of 27 Jan 2022 fall on the
+/// disputed KGZ-TJK stretch of their day.
 #[test]
 fn barak_changes_hands_and_the_ovchikalacha_clash_is_on_a_disputed_stretch() -> TestResult {
     let dir = Workdir::new()?;
@@ -448,5 +449,11 @@ fn barak_changes_hands_and_the_ovchikalacha_clash_is_on_a_disputed_stretch() -> 
         .ok_or("the Ovchi-Kalacha clash is not reported")?;
     assert_eq!(cell(clash, "dyad")?, "KGZ-TJK");
     assert_eq!(cell(clash, "delimitation")?, "disputed");
+    // The Kok-Tash / Tort-Kocho clash of 27 January 2022, likewise before the 2025 treaty.
+    let kok_tash = rows
+        .get("kgz-tjk-2022-01-27-tortkocho")
+        .ok_or("the January 2022 clash is not reported")?;
+    assert_eq!(cell(kok_tash, "segment_id")?, "KGZ-TJK-01");
+    assert_eq!(cell(kok_tash, "delimitation")?, "disputed");
     Ok(())
 }
