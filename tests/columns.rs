@@ -213,18 +213,39 @@ fn a_plain_table_reads_back_from_geojson_and_geoparquet_with_the_same_answers() 
 }
 
 #[test]
-fn a_clash_of_names_asks_for_a_prefix() -> TestResult {
+fn a_clash_of_names_takes_the_default_prefix_with_a_warning() -> TestResult {
     let dir = Workdir::new()?;
     dir.write(
         "in.csv",
         "id,date,lat,lon,Certainty\na,2006,41.5,69.01,high\n",
     )?;
     let out = dir
-        .bordertrack(["incidents", "in.csv", "--data", &tiny()])
+        .bordertrack(["incidents", "in.csv", "--data", &tiny(), "--format", "csv"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(stderr.contains("warning: in.csv:"), "{stderr}");
+    assert!(stderr.contains("\"certainty\""), "{stderr}");
+    assert!(stderr.contains("bt_segment_id"), "{stderr}");
+    assert!(stderr.contains("--prefix"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout)?;
+    let header = stdout.lines().next().unwrap_or("");
+    assert!(
+        header.starts_with("id,date,lat,lon,Certainty,bt_segment_id,"),
+        "{header}"
+    );
+    assert!(header.ends_with(",bt_certainty,bt_alternatives,bt_date_start,bt_date_end"));
+    // A prefix that clashes too is refused, naming the option.
+    dir.write(
+        "in2.csv",
+        "id,date,lat,lon,x_dyad\na,2006,41.5,69.01,high\n",
+    )?;
+    let out = dir
+        .bordertrack(["incidents", "in2.csv", "--data", &tiny(), "--prefix", "x_"])
         .output()?;
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr)?;
-    assert!(stderr.contains("\"certainty\""), "{stderr}");
+    assert!(stderr.contains("\"x_dyad\""), "{stderr}");
     assert!(stderr.contains("--prefix"), "{stderr}");
     Ok(())
 }

@@ -223,12 +223,14 @@ fn acled_and_ucdp_layouts_are_recognised_with_their_precision_codes() -> TestRes
         "id,year,type_of_violence,latitude,longitude,where_prec,date_prec,date_start,date_end,best\n\
          7,2006,1,41.5,69.01,1,1,2006-04-19 00:00:00.000,2006-04-21 00:00:00.000,2\n",
     )?;
-    // UCDP's own date_start and date_end clash with the classification's: prefixed.
+    // UCDP's own date_start and date_end clash with the classification's: prefixed bt_ by
+    // default, with a warning.
     let out = dir
         .bordertrack(["incidents", "ged.csv", "--data", &data])
         .output()?;
-    assert_eq!(out.status.code(), Some(2));
-    let rows = incidents(&dir, &["ged.csv", "--data", &data, "--prefix", "bt_"])?;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stderr)?.contains("warning: ged.csv:"));
+    let rows = incidents(&dir, &["ged.csv", "--data", &data])?;
     assert_eq!(cell(&rows["7"], "date_start")?, "2006-04-19 00:00:00.000");
     assert_eq!(
         (
@@ -683,13 +685,15 @@ fn a_bad_dyad_is_a_bad_row() -> TestResult {
         "in.csv",
         "id,date,lat,lon,dyad\ngood,2010-01-01,41.5,69.001,XAA-XBB\nsame,2010-01-01,41.5,69.001,XAA-XAA\nnot,2010-01-01,41.5,69.001,XAAXBB\n",
     )?;
-    // The table's own dyad column clashes with the classification's unless prefixed.
+    // The table's own dyad column clashes with the classification's: a warning, and the
+    // classification's columns are prefixed.
     let out = on_in_csv(&dir, &data, &["--format", "csv"]).output()?;
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0));
     assert!(
         String::from_utf8(out.stderr)?.contains("column \"dyad\" of the same name"),
         "a clash is reported"
     );
+    assert!(String::from_utf8(out.stdout)?.contains(",bt_dyad,"));
     let out = on_in_csv(&dir, &data, &["--format", "csv", "--prefix", "bt_"]).output()?;
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr)?;

@@ -30,6 +30,9 @@
 //! - `tallies`: `tallies.csv` and the `tallies` command.
 //! - `coverage`: the `coverage` command on the tiny and embedded datasets.
 //! - `diff`: `diff --from --to` on the tiny dataset.
+//! - `round_trips` (with the `formats` and `parquet` features): the output of `incidents` in
+//!   every point format it reads, read back with all its columns and the same answers; typed
+//!   Parquet columns keep their types; Parquet column mappings.
 
 mod util;
 
@@ -62,5 +65,7 @@ mod places;
 mod readme;
 mod regimes;
 mod regimes_layers;
+#[cfg(all(feature = "formats", feature = "parquet"))]
+mod round_trips;
 mod spatial;
 mod tallies;

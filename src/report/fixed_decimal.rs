@@ -30,9 +30,19 @@ pub(crate) fn push_fixed(out: &mut String, x: f64, decimals: usize) {
     out.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
 }
 
+/// The `decimals` of a number written as the shortest text that reads back as the same
+/// `f64` (`write!(out, "{x}")`), for values carried from an input rather than computed: see
+/// [`Column::number`](super::Column::number).
+pub(crate) const SHORTEST: usize = usize::MAX;
+
 /// Appends `x` with `decimals` digits after the point to `out`, byte for byte as
-/// `write!(out, "{x:.decimals$}")` would. The text never needs quoting in CSV.
+/// `write!(out, "{x:.decimals$}")` would (or as `write!(out, "{x}")` for [`SHORTEST`]). The
+/// text never needs quoting in CSV.
 pub(crate) fn write_fixed(out: &mut Vec<u8>, x: f64, decimals: usize) {
+    if decimals == SHORTEST {
+        let _ = write!(out, "{x}");
+        return;
+    }
     let Some(&scale) = POW10.get(decimals) else {
         let _ = write!(out, "{x:.decimals$}");
         return;

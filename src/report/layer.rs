@@ -21,7 +21,8 @@ pub enum ColumnKind {
     /// A number written with a fixed number of `decimals`, in `unit` (`"m"`, `"km"`, `"°"`,
     /// `"%"`; empty for a pure number).
     Float {
-        /// Digits after the decimal point.
+        /// Digits after the decimal point; `usize::MAX` for the shortest text that reads back
+        /// as the same number ([`Column::number`]).
         decimals: usize,
         /// The unit.
         unit: &'static str,
@@ -70,6 +71,19 @@ impl Column {
         Column {
             name: Cow::Borrowed(name),
             kind: ColumnKind::Float { decimals, unit },
+        }
+    }
+
+    /// A number column whose values are written as the shortest text that reads back as the
+    /// same number (`41.3`, `0.1`, `5`), for numbers carried unchanged from an input, where
+    /// no fixed number of decimals fits them all.
+    pub fn number(name: impl Into<Cow<'static, str>>) -> Column {
+        Column {
+            name: name.into(),
+            kind: ColumnKind::Float {
+                decimals: super::fixed_decimal::SHORTEST,
+                unit: "",
+            },
         }
     }
 

@@ -31,13 +31,7 @@ pub fn open(path: &Path, mapping: &ColumnMapping) -> Result<TableReader, Error> 
     })?;
     let name = path.display().to_string();
     if bordertrack::io::is_parquet_path(path) {
-        if !mapping.is_empty() {
-            return Err(Error::Request(format!(
-                "{name}: a column mapping is for CSV tables; a Parquet table's columns are \
-                 id, date, lat and lon (or GeoParquet points)"
-            )));
-        }
-        return IncidentReader::from_parquet(file, &name);
+        return IncidentReader::from_parquet_with_columns(file, &name, mapping);
     }
     IncidentReader::from_reader_with_columns(Box::new(file), &name, mapping)
 }

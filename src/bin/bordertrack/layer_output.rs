@@ -45,6 +45,11 @@ impl LayerTarget {
         self.reprojection.is_some()
     }
 
+    /// Whether features are written with their geometry.
+    pub fn has_geometry(&self) -> bool {
+        self.format.has_geometry()
+    }
+
     /// Writes layer `name` of `schema`: `write` fills the sink (each feature converted to the
     /// CRS on its way to the writer), which is then finished and the output put in place.
     /// When `write` fails, nothing is written.
@@ -118,6 +123,14 @@ const EXTENSIONS: &[(&str, LayerFormat)] = &[
 ];
 
 impl LayerFormat {
+    /// Whether features are written with their geometry (not the table, CSV and JSON rows).
+    pub fn has_geometry(self) -> bool {
+        !matches!(
+            self,
+            LayerFormat::Rows(Format::Table | Format::Csv | Format::Json)
+        )
+    }
+
     /// The format `--format` names.
     fn asked(format: FormatArg, extension: Option<&str>) -> LayerFormat {
         match format {

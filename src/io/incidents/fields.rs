@@ -337,10 +337,21 @@ pub(crate) fn code(s: &str, column: &str) -> Result<u8, String> {
     Err(format!("{column} {:?} is not a code number", shown(t)))
 }
 
-/// A partial date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) as the span of days it covers.
+/// A partial date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) as the span of days it covers; a day
+/// followed by a time (`2006-04-19T12:00:00Z`, `2006-04-19 12:00`) is that day, as written.
 pub(crate) fn partial_date_span(s: &str, column: &str) -> Result<DateSpan, String> {
     if let Some(d) = iso_day(s) {
         return Ok(DateSpan::day(d));
+    }
+    // A day with a time (`2006-04-19T12:00:00Z`, as a Parquet timestamp is carried): the day
+    // as written.
+    if let Some(d) = s.get(..10).and_then(iso_day) {
+        let time = s.get(11..).unwrap_or("");
+        if matches!(s.as_bytes().get(10), Some(b'T' | b' '))
+            && (s.parse::<jiff::Timestamp>().is_ok() || time.parse::<Time>().is_ok())
+        {
+            return Ok(DateSpan::day(d));
+        }
     }
     s.parse::<PartialDate>()
         .map(|d| d.span())

@@ -205,6 +205,52 @@ pub(super) fn recognise(
     Columns::plain(&view).map(|c| (c, own))
 }
 
+/// Recognises the layout of a table whose position is a geometry (GeoJSON features, a
+/// GeoParquet geometry column), from the normalised `names` of its own columns (an earlier
+/// run's classification already left out), with `mapping` (whose latitude and longitude, if
+/// named, are the caller's to refuse or honour). Columns that name a position (`lat`,
+/// `latitude`, `lon`, `longitude`, `lng`, `long`) are carried but not read; the geometry's
+/// latitude and longitude stand in two columns added after the table's own, under the names
+/// the layout reads. Returns the columns and the names they index (the table's own, then the
+/// two added).
+pub(super) fn recognise_with_geometry(
+    names: &[String],
+    mapping: &ColumnMapping,
+) -> Result<(Columns, Vec<String>), String> {
+    let other_layout = mapping.is_empty()
+        && names
+            .iter()
+            .any(|n| matches!(n.as_str(), "event_id_cnty" | "date_start" | "where_prec"));
+    let (lat, lon) = if other_layout {
+        ("latitude", "longitude")
+    } else {
+        ("lat", "lon")
+    };
+    let mut view: Vec<String> = names
+        .iter()
+        .map(|n| {
+            if POSITION_NAMES.contains(&n.as_str()) {
+                format!("\0{n}")
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    view.extend([lat.to_string(), lon.to_string()]);
+    let (columns, _) = recognise(&view, mapping).map_err(|e| {
+        // The columns found are the table's, and the geometry's position.
+        let seen: Vec<String> = view.iter().map(|n| n.replace('\0', "")).collect();
+        e.replace(
+            &format!("found: {}", seen.join(", ")),
+            &format!("found: {} and a point geometry", names.join(", ")),
+        )
+    })?;
+    Ok((columns, view))
+}
+
+/// The names that hold a position in some layout, or by alias.
+pub(crate) const POSITION_NAMES: [&str; 6] = ["lat", "lon", "latitude", "longitude", "lng", "long"];
+
 /// The message for a table without columns for the `missing` roles, among `found`: it names
 /// the columns found and suggests a mapping (`x`/`y` for the longitude and latitude when the
 /// table has them).

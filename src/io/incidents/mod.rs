@@ -110,13 +110,17 @@
 //! # Parquet
 //!
 //! With the `parquet` feature, [`IncidentReader::from_parquet`] (and
-//! [`IncidentReader::from_path`] for a name ending in `.parquet` or `.geoparquet`) reads the
-//! plain layout's columns from a Parquet file, or the points of a GeoParquet file's primary
-//! geometry column (WKB) in place of `lat` and `lon`. Each value is read as the text a CSV cell
-//! would hold (a date or timestamp as its UTC day, a null as empty) and converted by the plain
-//! rules, so the same row gives the same incident or problem in either format. Rows are read
-//! one batch of a row group at a time and their problems are located by row number, from 1
-//! ([`Location::Row`](crate::Location::Row)).
+//! [`IncidentReader::from_path`] for a name ending in `.parquet` or `.geoparquet`) reads a
+//! Parquet file whose columns are recognised as a CSV header's are (any layout, the aliases,
+//! a [`ColumnMapping`] through [`IncidentReader::from_parquet_with_columns`]), or the points
+//! of a GeoParquet file's primary geometry column (WKB) in place of the latitude and
+//! longitude. Each value is read as the text a CSV cell would hold (a date or timestamp as its
+//! UTC day, a null as empty) and converted by the same rules, so the same row gives the same
+//! incident or problem in either format. Every column but the geometry, its `bbox` covering
+//! and an earlier run's classification is carried, with its type: integers as integers,
+//! floating-point numbers as numbers, anything else as text (a timestamp in full, RFC 3339).
+//! Rows are read one batch of a row group at a time and their problems are located by row
+//! number, from 1 ([`Location::Row`](crate::Location::Row)).
 //!
 //! # Problems
 //!

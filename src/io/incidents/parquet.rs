@@ -21,26 +21,13 @@ use parquet::arrow::ProjectionMask;
 
 use super::convert::blank_incident;
 use super::layout::{Columns, Fields};
+use super::mapping::{self, ColumnMapping};
 use crate::crs::{Crs, Reprojection};
-use crate::Incident;
+use crate::report::{Column, ColumnKind};
+use crate::{Incident, RowValues};
 
 /// Rows converted per batch read from a row group.
 const BATCH_ROWS: usize = 8192;
-
-/// The plain layout's columns, which are the only ones read.
-const PLAIN_COLUMNS: [&str; 11] = [
-    "id",
-    "date",
-    "lat",
-    "lon",
-    "precision_m",
-    "kind",
-    "summary",
-    "fatalities",
-    "source_id",
-    "source",
-    "dyad",
-];
 
 /// One row: its number (from 1), and its incident or what is wrong with it.
 pub(super) type ParquetRow = (u64, Result<Incident, String>);
@@ -48,12 +35,17 @@ pub(super) type ParquetRow = (u64, Result<Incident, String>);
 /// An open Parquet file, read batch by batch.
 pub(crate) struct ParquetSource {
     batches: ParquetRecordBatchReader,
-    /// The plain layout's columns over [`ParquetSource::names`].
+    /// The layout's columns over [`ParquetSource::names`].
     columns: Columns,
-    /// The names the row's text fields go by: the columns read, in the batches' order, then
-    /// `lat` and `lon` when the position comes from a geometry column.
+    /// The names the row's text fields go by: the table's own columns, in order, then the
+    /// geometry's latitude and longitude when the position comes from it.
     names: Vec<String>,
-    /// The batch column of WKB points (GeoParquet), when there is one.
+    /// The table's own columns (all but the geometry, its covering, and an earlier run's
+    /// classification), as carried to the output: their names as written and kinds.
+    pub(super) carried: Vec<Column>,
+    /// The batch column of each of the table's own columns, in order.
+    own: Vec<usize>,
+    /// The batch column of WKB points (GeoParquet), when the position comes from it.
     geometry: Option<usize>,
     /// The batch being converted and the next row in it.
     batch: Option<(RecordBatch, usize)>,
@@ -65,27 +57,25 @@ pub(crate) struct ParquetSource {
     pub(super) reprojection: Option<Reprojection>,
     text: String,
     spans: Vec<Range<usize>>,
+    values: RowValues,
     incident: Incident,
 }
 
 impl ParquetSource {
-    /// Reads the file's footer and schema. `Err` is a message about the file as a whole.
-    pub(crate) fn open(file: File) -> Result<ParquetSource, String> {
+    /// Reads the file's footer and schema, and recognises the layout of its columns as a CSV
+    /// header's would be (with `mapping`). `Err` is a message about the file as a whole,
+    /// listing every column that cannot be read.
+    pub(crate) fn open(file: File, mapping: &ColumnMapping) -> Result<ParquetSource, String> {
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)
             .map_err(|e| format!("not a readable Parquet file: {e}"))?;
         let geo = geo_metadata(&builder)?;
         let schema = builder.schema().clone();
-        let mut kept: Vec<usize> = Vec::new();
-        let mut names: Vec<String> = Vec::new();
-        let mut geometry = None;
-        let classified = crate::pipeline::CLASSIFICATION_COLUMNS
-            .iter()
-            .all(|c| schema.fields().iter().any(|f| f.name() == c));
+        // The geometry column gives the position unless the mapping names columns for it.
+        let use_geometry = mapping.lat.is_none() && mapping.lon.is_none();
+        let mut geometry_field = None;
+        let mut candidates: Vec<usize> = Vec::new();
         for (i, field) in schema.fields().iter().enumerate() {
-            let name = field.name().trim().to_lowercase();
             let is_geometry = geo.as_ref().is_some_and(|g| &g.column == field.name());
-            // With a geometry column, the position is the geometry's, not lat/lon columns'.
-            let position_column = geo.is_some() && (name == "lat" || name == "lon");
             if is_geometry {
                 if !matches!(
                     field.data_type(),
@@ -97,50 +87,80 @@ impl ParquetSource {
                         field.data_type()
                     ));
                 }
-                geometry = Some(kept.len());
-                kept.push(i);
+                geometry_field = Some(i);
                 continue;
             }
-            // An earlier run's output: its `dyad` is the classification's answer, not the
-            // incident's.
-            let earlier_answer = name == "dyad" && classified;
-            if !PLAIN_COLUMNS.contains(&name.as_str()) || position_column || earlier_answer {
-                continue;
+            // GeoParquet 1.1's bounding-box covering of the geometry.
+            let covering = geo
+                .as_ref()
+                .is_some_and(|g| g.covering.as_deref() == Some(field.name()));
+            if !covering {
+                candidates.push(i);
             }
-            if names.contains(&name) {
-                return Err(format!("column {name:?} appears more than once"));
+        }
+        if geo.is_some() && geometry_field.is_none() {
+            return Err(
+                "the GeoParquet metadata names a geometry column that is not in the file".into(),
+            );
+        }
+        let normalised: Vec<String> = candidates
+            .iter()
+            .map(|&i| schema.field(i).name().trim().to_lowercase())
+            .collect();
+        let mut problems = Vec::new();
+        for (k, name) in normalised.iter().enumerate() {
+            if let Some(j) = normalised[..k].iter().position(|n| n == name) {
+                problems.push(format!(
+                    "column {name:?} appears more than once (columns {} and {})",
+                    candidates[j] + 1,
+                    candidates[k] + 1
+                ));
             }
+        }
+        let own_count = mapping::own_column_count(&normalised);
+        let own_fields = &candidates[..own_count];
+        for &i in own_fields {
+            let field = schema.field(i);
             if !readable_as_text(field.data_type()) {
-                return Err(format!(
+                problems.push(format!(
                     "column {:?} is of type {}, which is not read (expected text, a number, a \
                      date or a timestamp)",
                     field.name(),
                     field.data_type()
                 ));
             }
-            kept.push(i);
-            names.push(name);
         }
-        if geo.is_some() && geometry.is_none() {
-            return Err(
-                "the GeoParquet metadata names a geometry column that is not in the \
-                        file"
-                    .into(),
-            );
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
         }
-        if geometry.is_some() {
-            names.push("lat".into());
-            names.push("lon".into());
-        }
-        let columns = Columns::plain(&names).map_err(|e| {
-            let hint = if geo.is_none() {
-                " (or GeoParquet point geometry)"
-            } else {
-                ""
-            };
-            format!("{e}{hint}")
-        })?;
-        let mask = ProjectionMask::roots(builder.parquet_schema(), kept);
+        let own_names = &normalised[..own_count];
+        let geometry_field = geometry_field.filter(|_| use_geometry);
+        let (columns, names) = match geometry_field {
+            Some(_) => mapping::recognise_with_geometry(own_names, mapping)?,
+            None => {
+                let (columns, _) = mapping::recognise(own_names, mapping).map_err(|e| {
+                    let hint = if geo.is_none() {
+                        " (or GeoParquet point geometry)"
+                    } else {
+                        ""
+                    };
+                    format!("{e}{hint}")
+                })?;
+                (columns, own_names.to_vec())
+            }
+        };
+        let carried = own_fields
+            .iter()
+            .map(|&i| carried_column(schema.field(i)))
+            .collect();
+        // The batches hold the projected columns in the file's order.
+        let mut kept: Vec<usize> = own_fields.to_vec();
+        kept.extend(geometry_field);
+        kept.sort_unstable();
+        let at = |i: usize| kept.iter().position(|&k| k == i).unwrap_or(usize::MAX);
+        let own = own_fields.iter().map(|&i| at(i)).collect();
+        let geometry = geometry_field.map(at);
+        let mask = ProjectionMask::roots(builder.parquet_schema(), kept.iter().copied());
         let batches = builder
             .with_projection(mask)
             .with_batch_size(BATCH_ROWS)
@@ -158,6 +178,8 @@ impl ParquetSource {
             batches,
             columns,
             names,
+            carried,
+            own,
             geometry,
             batch: None,
             rows: 0,
@@ -165,8 +187,14 @@ impl ParquetSource {
             reprojection,
             text: String::new(),
             spans: Vec::new(),
+            values: RowValues::default(),
             incident: blank_incident(),
         })
+    }
+
+    /// Whether the position comes from the geometry column rather than the table's own.
+    pub(crate) fn position_from_geometry(&self) -> bool {
+        self.geometry.is_some()
     }
 
     /// The next row; `Err` with the message when the file cannot be read on (which ends it).
@@ -196,18 +224,21 @@ impl ParquetSource {
         self.rows
     }
 
-    /// Row `row` of `batch` as an incident: its values as text, converted by the plain layout.
+    /// Row `row` of `batch` as an incident: its values as text, converted by the layout's
+    /// rules, and carried with their types.
     fn convert(&mut self, batch: &RecordBatch, row: usize) -> ParquetRow {
         self.text.clear();
         self.spans.clear();
+        self.values.clear();
         let mut geometry_error = None;
-        for (i, column) in batch.columns().iter().enumerate() {
-            if Some(i) == self.geometry {
+        for &i in &self.own {
+            let Some(column) = batch.columns().get(i) else {
                 continue;
-            }
+            };
             let start = self.text.len();
             write_text(column.as_ref(), row, &mut self.text);
             self.spans.push(start..self.text.len());
+            carry(column.as_ref(), row, &self.text[start..], &mut self.values);
         }
         if let Some(g) = self.geometry {
             let (lon, lat) = match batch.columns().get(g).map(|c| wkb_point(c.as_ref(), row)) {
@@ -232,7 +263,11 @@ impl ParquetSource {
             self.reprojection.as_ref(),
         );
         let result = match (converted, geometry_error) {
-            (Ok(()), None) => Ok(self.incident.clone()),
+            (Ok(()), None) => {
+                let mut incident = self.incident.clone();
+                incident.values.clone_from(&self.values);
+                Ok(incident)
+            }
             (Ok(()), Some(g)) => Err(g),
             (Err(e), None) => Err(e),
             (Err(e), Some(g)) => Err(format!("{g}; {e}")),
@@ -241,11 +276,100 @@ impl ParquetSource {
     }
 }
 
+/// How a column of the file is carried to the output: integers as integers, floating-point
+/// numbers as numbers, anything else (text, booleans, dates, timestamps) as text.
+fn carried_column(field: &arrow_schema::Field) -> Column {
+    let name = field.name().clone();
+    let kind = match value_type(field.data_type()) {
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32 => ColumnKind::Integer,
+        DataType::Float32 | DataType::Float64 => return Column::number(name),
+        _ => ColumnKind::Text,
+    };
+    Column {
+        name: name.into(),
+        kind,
+    }
+}
+
+/// The type of a column's values (a dictionary's values' type).
+fn value_type(data_type: &DataType) -> &DataType {
+    match data_type {
+        DataType::Dictionary(_, values) => value_type(values),
+        other => other,
+    }
+}
+
+/// Appends value `row` of `array` to `values` as [`carried_column`] declares it, `text` being
+/// its text as [`write_text`] wrote it: a null as no value, a timestamp in full (RFC 3339, UTC).
+fn carry(array: &dyn Array, row: usize, text: &str, values: &mut RowValues) {
+    if array.is_null(row) {
+        values.push_empty();
+        return;
+    }
+    match array.data_type() {
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32 => match text.parse::<i64>() {
+            Ok(n) => values.push_integer(n),
+            Err(_) => values.push_text(text),
+        },
+        // Through its shortest text, so that 41.3 stored as a 32-bit float stays 41.3.
+        DataType::Float32 | DataType::Float64 => match text.parse::<f64>() {
+            Ok(x) => values.push_float(x),
+            Err(_) => values.push_text(text),
+        },
+        DataType::Timestamp(unit, _) => {
+            let (v, scale) = match unit {
+                TimeUnit::Second => (
+                    array.as_primitive::<TimestampSecondType>().value(row),
+                    1_000_000_000,
+                ),
+                TimeUnit::Millisecond => (
+                    array.as_primitive::<TimestampMillisecondType>().value(row),
+                    1_000_000,
+                ),
+                TimeUnit::Microsecond => (
+                    array.as_primitive::<TimestampMicrosecondType>().value(row),
+                    1_000,
+                ),
+                TimeUnit::Nanosecond => (
+                    array.as_primitive::<TimestampNanosecondType>().value(row),
+                    1,
+                ),
+            };
+            match jiff::Timestamp::from_nanosecond(i128::from(v) * scale) {
+                Ok(t) => values.push_text(&t.to_string()),
+                Err(_) => values.push_text(text),
+            }
+        }
+        DataType::Dictionary(_, _) => match array.as_any_dictionary_opt() {
+            Some(dict) => match dict.normalized_keys().get(row) {
+                Some(&key) => carry(dict.values().as_ref(), key, text, values),
+                None => values.push_empty(),
+            },
+            None => values.push_text(text),
+        },
+        _ => values.push_text(text),
+    }
+}
+
 /// What the GeoParquet `geo` metadata says about the primary geometry column.
 struct GeoColumn {
     column: String,
     /// The CRS, when not WGS84.
     crs: Option<Crs>,
+    /// The column of its bounding-box covering (GeoParquet 1.1), when it has one.
+    covering: Option<String>,
 }
 
 /// The primary geometry column named by the file's `geo` metadata, if it has some.
@@ -283,7 +407,15 @@ fn geo_metadata(
         None | Some(serde_json::Value::Null) => None,
         Some(crs) => projjson_crs(crs, &column)?,
     };
-    Ok(Some(GeoColumn { column, crs }))
+    let covering = described
+        .and_then(|c| c.pointer("/covering/bbox/xmin/0"))
+        .and_then(|c| c.as_str())
+        .map(str::to_string);
+    Ok(Some(GeoColumn {
+        column,
+        crs,
+        covering,
+    }))
 }
 
 /// The CRS of a PROJJSON object (by its `id`) or a string; `None` for WGS84.

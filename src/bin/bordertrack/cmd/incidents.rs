@@ -17,6 +17,10 @@ use crate::problems::Reporter;
 use crate::progress::Spinner;
 use crate::Failure;
 
+/// The prefix of the classification's columns when the table has a column of one of their
+/// names and `--prefix` is not given.
+const DEFAULT_PREFIX: &str = "bt_";
+
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure> {
     let borders = Borders::new(super::load(data_dir)?)?;
@@ -41,17 +45,36 @@ pub fn run(data_dir: Option<&Path>, args: &IncidentsArgs) -> Result<(), Failure>
         .to_string();
     let target = LayerTarget::open(data_dir, args.file.as_slice(), &args.out, args.crs.as_ref())?;
     let columns = reader.as_ref().and_then(|r| r.columns());
-    // With --crs, a table's own columns pass unchanged: x and y columns are added.
-    let position = columns.is_some() && target.reprojects();
-    let schema = IncidentLayer::schema_for(columns.as_deref(), &args.prefix, position).map_err(
-        |e| match e {
-            Error::Request(message) => {
-                let problem = in_options(Problem::new(&name, Location::File, message));
-                Failure::Usage(problem.to_string())
-            }
-            other => Failure::from(other),
-        },
-    )?;
+    // With --crs, a table's own columns pass unchanged: x and y columns are added; so are
+    // lon and lat for a table whose position is a geometry, written without one.
+    let position = columns.is_some()
+        && (target.reprojects()
+            || !target.has_geometry() && reader.as_ref().is_some_and(|r| !r.position_in_columns()));
+    let schema = match IncidentLayer::schema_for(columns.as_deref(), &args.prefix, position) {
+        // A table with a column of a classification column's name (a UCDP table's
+        // date_start and date_end): without --prefix, the classification's columns take
+        // the default prefix, with a warning.
+        Err(Error::Request(message)) if args.prefix.is_empty() => {
+            let schema = IncidentLayer::schema_for(columns.as_deref(), DEFAULT_PREFIX, position)
+                .map_err(|_| {
+                    let problem = in_options(Problem::new(&name, Location::File, message.clone()));
+                    Failure::Usage(problem.to_string())
+                })?;
+            let clash = message.split("; give").next().unwrap_or(&message);
+            say!(
+                "bordertrack: warning: {name}: {clash}: they are named with the prefix \
+                 {DEFAULT_PREFIX} ({DEFAULT_PREFIX}segment_id … {DEFAULT_PREFIX}date_end); give \
+                 --prefix to choose another"
+            );
+            schema
+        }
+        Err(Error::Request(message)) => {
+            let problem = in_options(Problem::new(&name, Location::File, message));
+            return Err(Failure::Usage(problem.to_string()));
+        }
+        Err(other) => return Err(Failure::from(other)),
+        Ok(schema) => schema,
+    };
     let spinner = Spinner::new(args.file.is_some(), "classifying incidents");
     let options = TableOptions {
         all_rows: args.all,

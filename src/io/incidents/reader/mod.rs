@@ -154,10 +154,11 @@ impl<R: Read> IncidentReader<R> {
 
     /// The table's own columns, in order, which each incident read carries in
     /// [`Incident::values`](crate::Incident::values) and the classification writes back out:
-    /// every column of a CSV table (as text, named as in its header) except the
-    /// classification columns of an earlier run, which a new run replaces. `None` for GeoJSON
-    /// and Parquet, whose incidents carry no values: the classification then writes their
-    /// `id`, `date`, `lat` and `lon`.
+    /// every column of a CSV table (as text, named as in its header) or of a Parquet table
+    /// (with its type: see [`IncidentReader::from_parquet`]), except the classification
+    /// columns of an earlier run, which a new run replaces. `None` for GeoJSON, whose
+    /// incidents carry no values: the classification then writes their `id`, `date`, `lat`
+    /// and `lon`.
     ///
     /// # Examples
     /// ```
@@ -182,27 +183,71 @@ impl<R: Read> IncidentReader<R> {
                     })
                     .collect(),
             ),
-            _ => None,
+            #[cfg(feature = "parquet")]
+            Source::Parquet(src) => Some(src.carried.clone()),
+            Source::GeoJson(_) => None,
         }
     }
 
-    /// Opens a Parquet file (the [`Layout::Parquet`] layout; needs the `parquet` feature):
-    /// the plain layout's columns (`id`, `date`, `lat`, `lon` and the optional ones, by the
-    /// same names and rules as in CSV; other columns are not read), or GeoParquet, whose
-    /// primary geometry column (WKB points) gives the position instead of `lat` and `lon`.
-    /// Each value is read as the text a CSV cell would hold: numbers in full, a date or
-    /// timestamp column as its (UTC) day, a null as an empty cell. The file is read one batch
-    /// of a row group at a time, so memory does not grow with it. A bad row is a problem
+    /// Whether the table's own [columns](IncidentReader::columns) hold each incident's
+    /// position, so that the output carries it without a geometry: `false` when the position
+    /// comes from a geometry (GeoJSON, a GeoParquet geometry column) and no column of the
+    /// table is named as a position (`lat`, `latitude`, `lon`, `longitude`, `lng`, `long`).
+    /// An output without geometry then wants `lon` and `lat` columns added
+    /// ([`IncidentLayer::schema_for`](crate::pipeline::IncidentLayer::schema_for)).
+    pub fn position_in_columns(&self) -> bool {
+        let named = || {
+            self.columns().is_some_and(|own| {
+                own.iter().any(|c| {
+                    super::mapping::POSITION_NAMES.contains(&c.name.trim().to_lowercase().as_str())
+                })
+            })
+        };
+        match &self.source {
+            Source::Csv(_) => true,
+            #[cfg(feature = "parquet")]
+            Source::Parquet(src) => !src.position_from_geometry() || named(),
+            Source::GeoJson(_) => named(),
+        }
+    }
+
+    /// Opens a Parquet file (the [`Layout::Parquet`] layout; needs the `parquet` feature).
+    /// Its columns are recognised as a CSV header's are (the plain layout with its aliases,
+    /// ACLED, UCDP GED; see [`IncidentReader::from_parquet_with_columns`] for a mapping), and a
+    /// GeoParquet file's primary geometry column (WKB points) gives the position instead of
+    /// latitude and longitude columns. Every other column is carried to the output
+    /// ([`IncidentReader::columns`]): integers as integers, floating-point numbers as numbers,
+    /// anything else as text (a timestamp in full, RFC 3339 in UTC); the geometry, its
+    /// bounding-box covering and an earlier run's classification columns are not. To be
+    /// converted, each value is read as the text a CSV cell would hold: numbers in full, a date
+    /// or timestamp column as its (UTC) day, a null as an empty cell. The file is read one
+    /// batch of a row group at a time, so memory does not grow with it. A bad row is a problem
     /// located by its row number, from 1 ([`Location::Row`](crate::Location::Row)). `name`
     /// names the file in messages.
     ///
     /// # Errors
-    /// [`Error::Invalid`] when the file is not Parquet, lacks a required column, has a column
-    /// of a type that is not read (a list, a struct), or GeoParquet metadata that is not
-    /// understood (a geometry encoding other than WKB, a CRS without an EPSG code).
+    /// [`Error::Invalid`] when the file is not Parquet, lacks a required column, has columns
+    /// of a type that is not read (a list, a struct: all named), or GeoParquet metadata that is
+    /// not understood (a geometry encoding other than WKB, a CRS without an EPSG code).
     #[cfg(feature = "parquet")]
     pub fn from_parquet(file: File, name: &str) -> Result<IncidentReader<R>, Error> {
-        let src = super::parquet::ParquetSource::open(file)
+        IncidentReader::from_parquet_with_columns(file, name, &ColumnMapping::default())
+    }
+
+    /// [`IncidentReader::from_parquet`] with the columns of the id, date and position named by
+    /// `mapping`, as for CSV ([`IncidentReader::from_reader_with_columns`]). A mapped latitude
+    /// or longitude is read from its column even in a GeoParquet file.
+    ///
+    /// # Errors
+    /// As [`IncidentReader::from_parquet`], and [`Error::Invalid`] when a mapped column is not
+    /// in the file.
+    #[cfg(feature = "parquet")]
+    pub fn from_parquet_with_columns(
+        file: File,
+        name: &str,
+        mapping: &ColumnMapping,
+    ) -> Result<IncidentReader<R>, Error> {
+        let src = super::parquet::ParquetSource::open(file, mapping)
             .map_err(|msg| Error::Invalid(vec![Problem::new(name, crate::Location::File, msg)]))?;
         Ok(IncidentReader::new(
             name,

@@ -1,0 +1,211 @@
+//! Every incident input keeps the analyst's own columns (#16): the output of `incidents`, in
+//! each format that holds points and can be read as input, reads back in with all its columns
+//! and the same classification; typed inputs keep their types; mappings and messages are the
+//! same as for CSV.
+
+use std::fs::File;
+use std::path::Path;
+
+use arrow_schema::DataType;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::util::{fixture, stdout_of, tiny, BoxError, TestResult, Workdir};
+
+/// The synthetic ACLED-layout table (`tests/fixtures/acled/`).
+fn acled() -> String {
+    fixture("acled")
+        .join("kaz-uzb-synthetic.csv")
+        .display()
+        .to_string()
+}
+
+/// The name and Arrow type of each column of a Parquet file.
+fn parquet_columns(file: &Path) -> Result<Vec<(String, DataType)>, BoxError> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(file)?)?;
+    Ok(builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| (f.name().clone(), f.data_type().clone()))
+        .collect())
+}
+
+#[test]
+fn an_acled_table_reads_back_from_every_point_format_with_all_its_columns() -> TestResult {
+    let dir = Workdir::new()?;
+    let input = acled();
+    let args = ["--within", "30km", "--all"];
+    let mut direct = vec!["incidents", input.as_str(), "--format", "csv"];
+    direct.extend(args);
+    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
+    assert!(reference.lines().count() > 5, "{reference}");
+    for file in ["o.csv", "o.parquet"] {
+        let mut write = vec!["incidents", input.as_str(), "-o", file];
+        write.extend(args);
+        dir.bordertrack(&write).assert().success();
+        let written = dir.join(file).display().to_string();
+        let mut back = vec!["incidents", written.as_str(), "--format", "csv"];
+        back.extend(args);
+        // The same columns, in order, the same values and the same answers: the earlier
+        // classification replaced, not carried twice.
+        let read_back = stdout_of(&mut dir.bordertrack(&back))?;
+        assert_eq!(read_back, reference, "{file}");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_typed_parquet_table_keeps_its_types_through_a_geoparquet_round_trip() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    let plain = fixture("parquet")
+        .join("plain.parquet")
+        .display()
+        .to_string();
+    let args = ["--data", data.as_str(), "--within", "2km", "--all"];
+    let mut direct = vec!["incidents", plain.as_str(), "--format", "csv"];
+    direct.extend(args);
+    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
+    let mut write = vec!["incidents", plain.as_str(), "-o", "o.parquet"];
+    write.extend(args);
+    dir.bordertrack(&write).assert().success();
+    let types = parquet_columns(&dir.join("o.parquet"))?;
+    let input_types = parquet_columns(&fixture("parquet").join("plain.parquet"))?;
+    let type_of = |name: &str| types.iter().find(|(n, _)| n == name).map(|(_, t)| t);
+    // Every input column, in order, then the classification.
+    let names: Vec<&str> = types.iter().map(|(n, _)| n.as_str()).collect();
+    let input_names: Vec<&str> = input_types.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names[..input_names.len()], input_names[..]);
+    assert_eq!(names[input_names.len()], "segment_id");
+    // Whole numbers stay whole, floating-point numbers stay numbers, text stays text.
+    for (name, given) in &input_types {
+        let want = match given {
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => DataType::Int64,
+            DataType::Float32 | DataType::Float64 => DataType::Float64,
+            _ => DataType::Utf8,
+        };
+        assert_eq!(type_of(name), Some(&want), "{name}: was {given}");
+    }
+    assert_eq!(type_of("fatalities"), Some(&DataType::Int64));
+    assert_eq!(type_of("lat"), Some(&DataType::Float64));
+    // Read back: the same table and answers.
+    let mut back = vec!["incidents", "o.parquet", "--format", "csv"];
+    back.extend(args);
+    assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference);
+    Ok(())
+}
+
+#[test]
+fn parquet_columns_are_mapped_as_csv_columns_are() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write(
+        "in.csv",
+        "event,when,y,x,note\n\
+         a,2006-04-19,41.5,69.01,first\n\
+         b,2002-01,41.95,68.99,\n",
+    )?;
+    let mapped = ["--columns", "id=event,date=when,lat=y,lon=x"];
+    let base = ["--data", data.as_str(), "--within", "2km", "--all"];
+    let mut csv = vec!["incidents", "in.csv", "--format", "csv"];
+    csv.extend(base);
+    csv.extend(mapped);
+    let reference = stdout_of(&mut dir.bordertrack(&csv))?;
+    let mut write = vec!["incidents", "in.csv", "-o", "m.parquet"];
+    write.extend(base);
+    write.extend(mapped);
+    dir.bordertrack(&write).assert().success();
+
+    // Without a mapping: the CSV message, naming the columns found and suggesting one.
+    let mut unmapped = vec!["incidents", "m.parquet"];
+    unmapped.extend(base);
+    let out = dir.bordertrack(&unmapped).output()?;
+    assert_eq!(out.status.code(), Some(1), "the input file is at fault");
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(stderr.contains("m.parquet"), "{stderr}");
+    assert!(
+        stderr.contains("no column for \"id\", \"date\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("found: event, when, y, x, note and a point geometry;"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--columns"), "{stderr}");
+
+    // The geometry gives the position; the id and date are mapped. The y and x columns are
+    // only the table's own there, so the geometry's position is written beside them.
+    let mut ids = vec!["incidents", "m.parquet", "--format", "csv"];
+    ids.extend(base);
+    ids.extend(["--id-col", "event", "--date-col", "when"]);
+    let with_position = stdout_of(&mut dir.bordertrack(&ids))?;
+    let want: String = reference
+        .lines()
+        .zip(["lon,lat", "69.010000,41.500000", "68.990000,41.950000"])
+        .map(|(line, position)| {
+            let (own, answers) = line.split_at(
+                line.find(",XAA-XBB-")
+                    .or(line.find(",segment_id"))
+                    .unwrap_or(0),
+            );
+            format!("{own},{position}{answers}\n")
+        })
+        .collect();
+    assert_eq!(with_position, want);
+    // Or every column, the position from the y and x columns.
+    let mut all = vec!["incidents", "m.parquet", "--format", "csv"];
+    all.extend(base);
+    all.extend(mapped);
+    assert_eq!(stdout_of(&mut dir.bordertrack(&all))?, reference);
+    // A mapped column that is not there is named.
+    let mut wrong = vec!["incidents", "m.parquet"];
+    wrong.extend(base);
+    wrong.extend(["--columns", "id=evnt,date=when"]);
+    let out = dir.bordertrack(&wrong).output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(stderr.contains("no column \"evnt\" for id"), "{stderr}");
+    Ok(())
+}
+
+#[test]
+fn a_ucdp_table_works_without_a_prefix_and_reads_back() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write(
+        "ged.csv",
+        "id,year,type_of_violence,date_start,date_end,latitude,longitude,where_prec,where_description,best,source_article\n\
+         101,2006,1,2006-04-19 00:00:00.000,2006-04-20 00:00:00.000,41.5,69.01,1,border post,2,press\n\
+         102,2002,3,2002-01-10,2002-01-12,41.95,68.99,2,open section,0,radio\n",
+    )?;
+    let base = ["--data", data.as_str(), "--within", "2km", "--all"];
+    let mut run = vec!["incidents", "ged.csv", "--format", "csv"];
+    run.extend(base);
+    let out = dir.bordertrack(&run).output()?;
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("\"date_start\", \"date_end\"") && stderr.contains("bt_"),
+        "{stderr}"
+    );
+    let reference = String::from_utf8(out.stdout)?;
+    let header = reference.lines().next().unwrap_or("");
+    assert!(
+        header.starts_with("id,year,type_of_violence,date_start,date_end,latitude,longitude,"),
+        "{header}"
+    );
+    assert!(header.ends_with(",bt_date_start,bt_date_end"), "{header}");
+    // The UCDP span is the classification's.
+    assert!(
+        reference.contains(",2006-04-19,2006-04-20\n"),
+        "{reference}"
+    );
+    for file in ["o.csv", "o.parquet"] {
+        let mut write = vec!["incidents", "ged.csv", "-o", file];
+        write.extend(base);
+        dir.bordertrack(&write).assert().success();
+        let mut back = vec!["incidents", file, "--format", "csv"];
+        back.extend(base);
+        assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference, "{file}");
+    }
+    Ok(())
+}
