@@ -16,56 +16,200 @@ pub struct FileSpec {
     pub required: bool,
     /// What it holds, in a few words.
     pub holds: &'static str,
+    /// A CSV file's columns, in the documented order: the header a new file is written with.
+    /// Empty for a GeoJSON file.
+    pub columns: &'static [&'static str],
+    /// How many of [`FileSpec::columns`], from the first, a CSV file must have; the others
+    /// may be left out.
+    pub required_columns: usize,
+}
+
+impl FileSpec {
+    /// The spec of the dataset file `name` (e.g. `status.csv`); `None` for a name not in
+    /// [`FILES`].
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::dataset::FileSpec;
+    /// let status = FileSpec::named("status.csv").unwrap();
+    /// assert_eq!(status.columns[0], "segment_id");
+    /// assert!(FileSpec::named("notes.txt").is_none());
+    /// ```
+    pub fn named(name: &str) -> Option<&'static FileSpec> {
+        FILES.iter().find(|f| f.name == name)
+    }
+
+    /// The columns a CSV file must have, in the documented order.
+    pub fn required_columns(&self) -> &'static [&'static str] {
+        self.columns
+            .get(..self.required_columns)
+            .unwrap_or(self.columns)
+    }
+
+    /// Whether the file is CSV (it has columns), not GeoJSON.
+    pub fn is_csv(&self) -> bool {
+        !self.columns.is_empty()
+    }
+
+    /// What a new, empty file holds: its header line for CSV, an empty FeatureCollection for
+    /// GeoJSON.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::dataset::FileSpec;
+    /// let sources = FileSpec::named("sources.csv").unwrap();
+    /// assert_eq!(sources.empty_text(), "id,title,publisher,date,url\n");
+    /// let places = FileSpec::named("places.geojson").unwrap();
+    /// assert_eq!(places.empty_text(), "{\"type\":\"FeatureCollection\",\"features\":[]}\n");
+    /// ```
+    pub fn empty_text(&self) -> String {
+        if self.is_csv() {
+            format!("{}\n", self.columns.join(","))
+        } else {
+            EMPTY_FEATURE_COLLECTION.to_string()
+        }
+    }
+}
+
+/// An empty GeoJSON FeatureCollection, as a new GeoJSON file of a dataset holds it.
+pub(crate) const EMPTY_FEATURE_COLLECTION: &str =
+    "{\"type\":\"FeatureCollection\",\"features\":[]}\n";
+
+/// A CSV file of `columns`, all required.
+const fn csv(
+    name: &'static str,
+    holds: &'static str,
+    columns: &'static [&'static str],
+) -> FileSpec {
+    FileSpec {
+        name,
+        required: true,
+        holds,
+        columns,
+        required_columns: columns.len(),
+    }
+}
+
+/// A GeoJSON file.
+const fn geojson(name: &'static str, required: bool, holds: &'static str) -> FileSpec {
+    FileSpec {
+        name,
+        required,
+        holds,
+        columns: &[],
+        required_columns: 0,
+    }
 }
 
 /// The files of a dataset directory, in the order they are read (`geodata/README.md`
 /// documents each). A file added by a later version of the format is optional, so that
 /// datasets written before it still load.
 pub const FILES: &[FileSpec] = &[
+    csv(
+        "sources.csv",
+        "the documents cited",
+        &["id", "title", "publisher", "date", "url"],
+    ),
+    csv(
+        "instruments.csv",
+        "treaties, agreements, protocols, commission meetings, unilateral acts",
+        &[
+            "id",
+            "dyad",
+            "kind",
+            "title",
+            "signed",
+            "in_force",
+            "source_id",
+            "note",
+        ],
+    ),
+    geojson("segments.geojson", true, "border segments (LineStrings)"),
+    csv(
+        "status.csv",
+        "dated status changes of each segment",
+        &[
+            "segment_id",
+            "date",
+            "delimitation",
+            "demarcation",
+            "instrument_id",
+            "source_id",
+            "note",
+        ],
+    ),
+    geojson(
+        "places.geojson",
+        false,
+        "named places and their sovereignty over time (Points)",
+    ),
     FileSpec {
-        name: "sources.csv",
-        required: true,
-        holds: "the documents cited",
-    },
-    FileSpec {
-        name: "instruments.csv",
-        required: true,
-        holds: "treaties, agreements, protocols, commission meetings, unilateral acts",
-    },
-    FileSpec {
-        name: "segments.geojson",
-        required: true,
-        holds: "border segments (LineStrings)",
-    },
-    FileSpec {
-        name: "status.csv",
-        required: true,
-        holds: "dated status changes of each segment",
-    },
-    FileSpec {
-        name: "places.geojson",
         required: false,
-        holds: "named places and their sovereignty over time (Points)",
+        // `place`, `dyad` and `note` may be left out.
+        required_columns: 9,
+        ..csv(
+            "incidents.csv",
+            "border incidents",
+            &[
+                "id",
+                "date",
+                "lat",
+                "lon",
+                "precision_m",
+                "kind",
+                "summary",
+                "fatalities",
+                "source_id",
+                "place",
+                "dyad",
+                "note",
+            ],
+        )
+    },
+    geojson(
+        "claims.geojson",
+        false,
+        "each party's view of a stretch over time: its status as that party held it, and its own line where it drew one",
+    ),
+    FileSpec {
+        required: false,
+        ..csv(
+            "regimes.csv",
+            "dated regimes of stretches and crossings (fenced, mined, open or closed)",
+            &[
+                "regime_id",
+                "dyad",
+                "from_km",
+                "to_km",
+                "place",
+                "regime",
+                "state",
+                "date",
+                "instrument_id",
+                "source_id",
+                "extent",
+                "precision_km",
+                "length_km",
+                "note",
+            ],
+        )
     },
     FileSpec {
-        name: "incidents.csv",
         required: false,
-        holds: "border incidents",
-    },
-    FileSpec {
-        name: "claims.geojson",
-        required: false,
-        holds: "each party's view of a stretch over time: its status as that party held it, and its own line where it drew one",
-    },
-    FileSpec {
-        name: "regimes.csv",
-        required: false,
-        holds: "dated regimes of stretches and crossings (fenced, mined, open or closed)",
-    },
-    FileSpec {
-        name: "tallies.csv",
-        required: false,
-        holds: "aggregate counts that sources give without points (cases, deaths, clashes per dyad and period)",
+        ..csv(
+            "tallies.csv",
+            "aggregate counts that sources give without points (cases, deaths, clashes per dyad and period)",
+            &[
+                "dyad",
+                "period_start",
+                "period_end",
+                "kind",
+                "count",
+                "qualifier",
+                "source_id",
+                "note",
+            ],
+        )
     },
 ];
 

@@ -24,6 +24,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
+pub(crate) use files::EMPTY_FEATURE_COLLECTION;
 pub use files::{FileSpec, FILES, MAX_FILE_BYTES};
 
 use files::Contents;
@@ -165,19 +166,17 @@ impl Dataset {
 
     fn from_contents(files: &Contents<'_>, mut problems: Vec<Problem>) -> Result<Dataset> {
         let mut rejected = validate::Rejected::default();
-        let table = |name: &str, columns: &[&str], problems: &mut Vec<Problem>| {
+        // A CSV file of the dataset, with the columns its spec requires.
+        let table = |name: &str, problems: &mut Vec<Problem>| {
+            let columns = FileSpec::named(name).map_or(&[][..], FileSpec::required_columns);
             files.bytes(name).and_then(|b| {
                 crate::io::csv_table::Table::parse(files.shown(name), b, columns, problems)
             })
         };
-        let sources = table("sources.csv", records::SOURCES_COLUMNS, &mut problems)
+        let sources = table("sources.csv", &mut problems)
             .map(|t| records::sources(&t, &mut problems, &mut rejected.sources));
-        let instruments = table(
-            "instruments.csv",
-            records::INSTRUMENTS_COLUMNS,
-            &mut problems,
-        )
-        .map(|t| records::instruments(&t, &mut problems, &mut rejected.instruments));
+        let instruments = table("instruments.csv", &mut problems)
+            .map(|t| records::instruments(&t, &mut problems, &mut rejected.instruments));
         let segments = files.bytes("segments.geojson").and_then(|b| {
             features::segments(
                 files.shown("segments.geojson"),
@@ -186,7 +185,7 @@ impl Dataset {
                 &mut rejected,
             )
         });
-        let changes = table("status.csv", records::STATUS_COLUMNS, &mut problems)
+        let changes = table("status.csv", &mut problems)
             .map(|t| records::changes(&t, &mut problems, &mut rejected.histories))
             .unwrap_or_default();
         let places = files.bytes("places.geojson").and_then(|b| {
@@ -197,18 +196,17 @@ impl Dataset {
                 &mut rejected,
             )
         });
-        let incidents =
-            table("incidents.csv", records::INCIDENTS_COLUMNS, &mut problems).map(|t| {
-                // The places the incidents name, checked against `places.geojson`.
-                let places = t
-                    .rows()
-                    .filter(|row| !row.get("place").is_empty())
-                    .map(|row| (row.line, row.get("place").to_string()))
-                    .collect();
-                (records::incidents(&t, &mut problems), places)
-            });
+        let incidents = table("incidents.csv", &mut problems).map(|t| {
+            // The places the incidents name, checked against `places.geojson`.
+            let places = t
+                .rows()
+                .filter(|row| !row.get("place").is_empty())
+                .map(|row| (row.line, row.get("place").to_string()))
+                .collect();
+            (records::incidents(&t, &mut problems), places)
+        });
         let (incidents, incident_places) = incidents.unwrap_or_default();
-        let regimes = table("regimes.csv", regimes::REGIMES_COLUMNS, &mut problems)
+        let regimes = table("regimes.csv", &mut problems)
             .map(|t| regimes::read(&t, &mut problems, &mut rejected.regimes))
             .unwrap_or_default();
 
@@ -236,7 +234,7 @@ impl Dataset {
                 &mut problems,
             );
         }
-        if let Some(t) = table("tallies.csv", tallies::TALLIES_COLUMNS, &mut problems) {
+        if let Some(t) = table("tallies.csv", &mut problems) {
             // A dyad is checked only when every segment was read (a rejected segment's dyad
             // would be reported as unknown).
             let segments_read = !problems

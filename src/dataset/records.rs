@@ -9,39 +9,6 @@ use crate::{
     PartialDate, Problem, Source, StatusChange,
 };
 
-/// Required columns of each table, in the documented order.
-pub(crate) const SOURCES_COLUMNS: &[&str] = &["id", "title", "publisher", "date", "url"];
-pub(crate) const INSTRUMENTS_COLUMNS: &[&str] = &[
-    "id",
-    "dyad",
-    "kind",
-    "title",
-    "signed",
-    "in_force",
-    "source_id",
-    "note",
-];
-pub(crate) const STATUS_COLUMNS: &[&str] = &[
-    "segment_id",
-    "date",
-    "delimitation",
-    "demarcation",
-    "instrument_id",
-    "source_id",
-    "note",
-];
-pub(crate) const INCIDENTS_COLUMNS: &[&str] = &[
-    "id",
-    "date",
-    "lat",
-    "lon",
-    "precision_m",
-    "kind",
-    "summary",
-    "fatalities",
-    "source_id",
-];
-
 /// Collects field problems for one row; the row is kept only when it had none.
 pub(super) struct Fields<'r, 'a> {
     pub(super) row: &'r Row<'a>,

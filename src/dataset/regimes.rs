@@ -8,24 +8,6 @@ use super::Dataset;
 use crate::io::csv_table::Table;
 use crate::{Dyad, Location, Problem, RegimeChange, RegimeExtent, RegimeKind, RegimeSite};
 
-/// Required columns of `regimes.csv`, in the documented order.
-pub(crate) const REGIMES_COLUMNS: &[&str] = &[
-    "regime_id",
-    "dyad",
-    "from_km",
-    "to_km",
-    "place",
-    "regime",
-    "state",
-    "date",
-    "instrument_id",
-    "source_id",
-    "extent",
-    "precision_km",
-    "length_km",
-    "note",
-];
-
 /// How far a stretch may run past the end of its dyad's line, km (rounding of the figures
 /// written).
 const END_TOLERANCE_KM: f64 = 0.01;

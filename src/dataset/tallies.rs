@@ -4,18 +4,6 @@ use super::records::Fields;
 use crate::io::csv_table::Table;
 use crate::{Dyad, Problem, Tally, TallyQualifier};
 
-/// Required columns of `tallies.csv`, in the documented order.
-pub(crate) const TALLIES_COLUMNS: &[&str] = &[
-    "dyad",
-    "period_start",
-    "period_end",
-    "kind",
-    "count",
-    "qualifier",
-    "source_id",
-    "note",
-];
-
 fn kind_word(s: &str) -> Result<String, String> {
     let ok = s
         .chars()

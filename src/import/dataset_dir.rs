@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::ImportedSegment;
-use crate::dataset::FILES;
+use crate::dataset::{EMPTY_FEATURE_COLLECTION, FILES};
 
 /// One row of a dataset's `sources.csv`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,28 +87,6 @@ pub struct Imported {
     pub left_out: Vec<crate::Problem>,
 }
 
-/// The header line (CSV) or empty collection (GeoJSON) each file of a new dataset starts
-/// with; `None` for a file this version does not know how to start (it is left out, which
-/// for an optional file means empty).
-pub fn empty_file(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "sources.csv" => "id,title,publisher,date,url\n",
-        "instruments.csv" => "id,dyad,kind,title,signed,in_force,source_id,note\n",
-        "status.csv" => "segment_id,date,delimitation,demarcation,instrument_id,source_id,note\n",
-        "incidents.csv" => {
-            "id,date,lat,lon,precision_m,kind,summary,fatalities,source_id,place,dyad,note\n"
-        }
-        "regimes.csv" => {
-            "regime_id,dyad,from_km,to_km,place,regime,state,date,instrument_id,source_id,extent,precision_km,length_km,note\n"
-        }
-        "tallies.csv" => "dyad,period_start,period_end,kind,count,qualifier,source_id,note\n",
-        "segments.geojson" | "places.geojson" | "claims.geojson" => {
-            "{\"type\":\"FeatureCollection\",\"features\":[]}\n"
-        }
-        _ => return None,
-    })
-}
-
 fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     // writing to memory cannot fail
@@ -122,7 +100,7 @@ fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String 
 
 fn collection(features: Vec<String>) -> String {
     if features.is_empty() {
-        return "{\"type\":\"FeatureCollection\",\"features\":[]}\n".to_string();
+        return EMPTY_FEATURE_COLLECTION.to_string();
     }
     format!(
         "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n",
@@ -138,7 +116,7 @@ impl ImportedDataset {
         for spec in FILES {
             let text = match spec.name {
                 "sources.csv" => csv_text(
-                    &["id", "title", "publisher", "date", "url"],
+                    spec.columns,
                     self.sources.iter().map(|s| {
                         vec![
                             s.id.clone(),
@@ -151,15 +129,7 @@ impl ImportedDataset {
                 ),
                 "segments.geojson" => super::segments_geojson(&self.segments),
                 "status.csv" => csv_text(
-                    &[
-                        "segment_id",
-                        "date",
-                        "delimitation",
-                        "demarcation",
-                        "instrument_id",
-                        "source_id",
-                        "note",
-                    ],
+                    spec.columns,
                     self.status.iter().map(|r| {
                         vec![
                             r.segment_id.clone(),
@@ -173,10 +143,7 @@ impl ImportedDataset {
                     }),
                 ),
                 "claims.geojson" => collection(self.claims.iter().map(claim_feature).collect()),
-                other => match empty_file(other) {
-                    Some(t) => t.to_string(),
-                    None => continue,
-                },
+                _ => spec.empty_text(),
             };
             out.push((spec.name, text));
         }
@@ -315,10 +282,8 @@ pub fn readme() -> String {
 /// The files of an empty dataset: every file this version knows, with its header (CSV) or
 /// an empty FeatureCollection (GeoJSON), and `README.md`.
 pub fn skeleton() -> Vec<(&'static str, String)> {
-    let mut out: Vec<(&'static str, String)> = FILES
-        .iter()
-        .filter_map(|f| empty_file(f.name).map(|t| (f.name, t.to_string())))
-        .collect();
+    let mut out: Vec<(&'static str, String)> =
+        FILES.iter().map(|f| (f.name, f.empty_text())).collect();
     out.push(("README.md", readme()));
     out
 }
@@ -327,10 +292,19 @@ pub fn skeleton() -> Vec<(&'static str, String)> {
 mod tests {
     use super::*;
 
+    /// A CSV file starts with its header, a GeoJSON file with an empty collection.
     #[test]
     fn every_dataset_file_has_an_empty_form() {
         for f in FILES {
-            assert!(empty_file(f.name).is_some(), "{} has no empty form", f.name);
+            let text = f.empty_text();
+            if f.name.ends_with(".csv") {
+                assert!(f.is_csv(), "{} has columns", f.name);
+                assert!(f.required_columns <= f.columns.len(), "{}", f.name);
+                assert_eq!(text.trim_end().split(',').collect::<Vec<_>>(), f.columns);
+            } else {
+                assert!(f.name.ends_with(".geojson") && !f.is_csv(), "{}", f.name);
+                assert_eq!(text, EMPTY_FEATURE_COLLECTION, "{}", f.name);
+            }
         }
     }
 
