@@ -8,7 +8,7 @@ use geo::Geometry;
 use super::{dated, text, Features};
 use crate::query::{HistoryEntry, RegimeHistoryEntry};
 use crate::report::{Column, LayerSink, Value};
-use crate::Borders;
+use crate::{Borders, PartialDate};
 
 /// The `history` layer: one feature per status change and per regime change, in date order:
 /// `date` (the date the change counts from under the basis, as recorded) with `date_start` and `date_end`,
@@ -105,44 +105,26 @@ fn write_regime(
     out: &mut Features<'_>,
 ) -> io::Result<()> {
     let data = borders.dataset();
-    let (Some(segment), Some(change)) = (
-        data.segments().get(e.segment_index),
-        data.regime_changes().get(e.regime_change_index),
-    ) else {
+    let Some(change) = data.regime_changes().get(e.regime_change_index) else {
         return Ok(());
     };
-    let instrument = e.instrument_index.and_then(|i| data.instruments().get(i));
-    let source = e.source_index.and_then(|i| data.sources().get(i));
-    let dyad = segment.dyad.to_string();
-    let [d, d0, d1] = dated(Some(change.date), &mut texts.date);
-    let [s, s0, s1] = dated(instrument.map(|i| i.signed), &mut texts.signed);
-    let [f, f0, f1] = dated(instrument.and_then(|i| i.in_force), &mut texts.in_force);
-    let values = [
-        d,
-        d0,
-        d1,
-        text(&segment.id),
-        text(&dyad),
+    let change_words = [
         Value::Empty,
         Value::Empty,
         text(change.kind.as_str()),
         text(change.state.as_str()),
-        instrument.map_or(Value::Empty, |i| text(&i.id)),
-        instrument.map_or(Value::Empty, |i| text(i.kind.as_str())),
-        instrument.map_or(Value::Empty, |i| text(&i.title)),
-        s,
-        s0,
-        s1,
-        f,
-        f0,
-        f1,
-        text(&change.source_id),
-        source.map_or(Value::Empty, |s| text(&s.title)),
-        source.map_or(Value::Empty, |s| text(&s.url)),
-        text(&change.note),
-        text(&change.regime_id),
     ];
-    out.add(Some(&Geometry::LineString(segment.line.clone())), &values)
+    let row = ChangeRow {
+        segment_index: e.segment_index,
+        instrument_index: e.instrument_index,
+        source_index: e.source_index,
+        date: Some(change.date),
+        change_words,
+        source_id: &change.source_id,
+        note: &change.note,
+        regime_id: &change.regime_id,
+    };
+    write_row(borders, &row, texts, out)
 }
 
 fn write_status(
@@ -152,72 +134,98 @@ fn write_status(
     out: &mut Features<'_>,
 ) -> io::Result<()> {
     let data = borders.dataset();
-    let Texts {
-        date,
-        signed,
-        in_force,
-    } = texts;
-    {
-        let (Some(segment), Some(change)) = (
-            data.segments().get(e.segment_index),
-            data.changes().get(e.change_index),
-        ) else {
-            return Ok(());
-        };
-        let instrument = e.instrument_index.and_then(|i| data.instruments().get(i));
-        let source = e.source_index.and_then(|i| data.sources().get(i));
-        let dyad = segment.dyad.to_string();
-        let [d, d0, d1] = dated(e.effective, date);
-        let [s, s0, s1] = dated(instrument.map(|i| i.signed), signed);
-        let [f, f0, f1] = dated(instrument.and_then(|i| i.in_force), in_force);
-        let values = [
-            d,
-            d0,
-            d1,
-            text(&segment.id),
-            text(&dyad),
-            change
-                .delimitation()
-                .map_or(Value::Empty, |d| text(d.as_str())),
-            change
-                .demarcation()
-                .map_or(Value::Empty, |d| text(d.as_str())),
-            Value::Empty,
-            Value::Empty,
-            instrument.map_or(Value::Empty, |i| text(&i.id)),
-            instrument.map_or(Value::Empty, |i| text(i.kind.as_str())),
-            instrument.map_or(Value::Empty, |i| text(&i.title)),
-            s,
-            s0,
-            s1,
-            f,
-            f0,
-            f1,
-            text(&change.source_id),
-            source.map_or(Value::Empty, |s| text(&s.title)),
-            source.map_or(Value::Empty, |s| text(&s.url)),
-            text(&change.note),
-            Value::Empty,
-        ];
-        out.add(Some(&Geometry::LineString(segment.line.clone())), &values)
-    }
+    let Some(change) = data.changes().get(e.change_index) else {
+        return Ok(());
+    };
+    let change_words = [
+        change
+            .delimitation()
+            .map_or(Value::Empty, |d| text(d.as_str())),
+        change
+            .demarcation()
+            .map_or(Value::Empty, |d| text(d.as_str())),
+        Value::Empty,
+        Value::Empty,
+    ];
+    let row = ChangeRow {
+        segment_index: e.segment_index,
+        instrument_index: e.instrument_index,
+        source_index: e.source_index,
+        date: e.effective,
+        change_words,
+        source_id: &change.source_id,
+        note: &change.note,
+        regime_id: "",
+    };
+    write_row(borders, &row, texts, out)
+}
+
+/// What one row of the layer says of its change, status or regime alike.
+struct ChangeRow<'a> {
+    segment_index: usize,
+    instrument_index: Option<usize>,
+    source_index: Option<usize>,
+    /// The date the change counts from.
+    date: Option<PartialDate>,
+    /// `delimitation`, `demarcation`, `regime` and `regime_state`.
+    change_words: [Value<'a>; 4],
+    source_id: &'a str,
+    note: &'a str,
+    regime_id: &'a str,
+}
+
+/// Writes `row` with its segment's id, dyad and line and its instrument's and source's
+/// columns; nothing for a segment the dataset does not hold.
+fn write_row(
+    borders: &Borders,
+    row: &ChangeRow<'_>,
+    texts: &mut Texts,
+    out: &mut Features<'_>,
+) -> io::Result<()> {
+    let data = borders.dataset();
+    let Some(segment) = data.segments().get(row.segment_index) else {
+        return Ok(());
+    };
+    let instrument = row.instrument_index.and_then(|i| data.instruments().get(i));
+    let source = row.source_index.and_then(|i| data.sources().get(i));
+    let dyad = segment.dyad.to_string();
+    let [d, d0, d1] = dated(row.date, &mut texts.date);
+    let [s, s0, s1] = dated(instrument.map(|i| i.signed), &mut texts.signed);
+    let [f, f0, f1] = dated(instrument.and_then(|i| i.in_force), &mut texts.in_force);
+    let [delimitation, demarcation, regime, regime_state] = row.change_words;
+    let values = [
+        d,
+        d0,
+        d1,
+        text(&segment.id),
+        text(&dyad),
+        delimitation,
+        demarcation,
+        regime,
+        regime_state,
+        instrument.map_or(Value::Empty, |i| text(&i.id)),
+        instrument.map_or(Value::Empty, |i| text(i.kind.as_str())),
+        instrument.map_or(Value::Empty, |i| text(&i.title)),
+        s,
+        s0,
+        s1,
+        f,
+        f0,
+        f1,
+        text(row.source_id),
+        source.map_or(Value::Empty, |s| text(&s.title)),
+        source.map_or(Value::Empty, |s| text(&s.url)),
+        text(row.note),
+        text(row.regime_id),
+    ];
+    out.add(Some(&Geometry::LineString(segment.line.clone())), &values)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Format, RowWriter, Schema};
+    use crate::layers::test_support::csv_of;
     use crate::Basis;
-
-    /// The CSV text of a layer written by `write` into a sink made for `schema`.
-    fn csv_of(
-        schema: &Schema,
-        write: impl FnOnce(&mut dyn LayerSink) -> io::Result<u64>,
-    ) -> Result<(String, u64), Box<dyn std::error::Error>> {
-        let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, schema)?;
-        let n = write(&mut sink)?;
-        Ok((String::from_utf8(sink.finish()?)?, n))
-    }
 
     #[test]
     fn history_entries_are_owned_and_written_in_date_order(

@@ -25,6 +25,8 @@ mod problems;
 mod status;
 mod tables;
 mod tallies;
+#[cfg(test)]
+mod test_support;
 
 use std::io;
 use std::sync::Arc;

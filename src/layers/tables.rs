@@ -130,17 +130,7 @@ pub fn write_stats(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Format, RowWriter};
-
-    /// The CSV text of a layer written by `write` into a sink made for `schema`.
-    fn csv_of(
-        schema: &Schema,
-        write: impl FnOnce(&mut dyn LayerSink) -> io::Result<u64>,
-    ) -> Result<(String, u64), Box<dyn std::error::Error>> {
-        let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, schema)?;
-        let n = write(&mut sink)?;
-        Ok((String::from_utf8(sink.finish()?)?, n))
-    }
+    use crate::layers::test_support::csv_of;
 
     #[test]
     fn stats_are_typed_and_a_series_starts_with_its_date() -> Result<(), Box<dyn std::error::Error>>
