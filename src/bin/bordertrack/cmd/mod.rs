@@ -20,7 +20,8 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
-use bordertrack::{Dataset, DateSpan, Dyad, PartialDate};
+use bordertrack::report::Format;
+use bordertrack::{Borders, Dataset, DateSpan, Dyad, PartialDate};
 
 use crate::args::{OutArgs, WhenArgs};
 use crate::output::Output;
@@ -59,6 +60,39 @@ pub fn inputs(data: Option<&Path>) -> Vec<PathBuf> {
 /// The span `--as-of` asks for; today when not given.
 pub fn as_of(when: &WhenArgs) -> DateSpan {
     span_or_today(when.as_of)
+}
+
+/// What a command that answers at one date starts with: see [`start_at_date`].
+pub struct AtDate {
+    /// The dataset, indexed.
+    pub borders: Borders,
+    /// The date asked for; today when not given.
+    pub at: DateSpan,
+    /// Where the rows go.
+    pub out: Output,
+    /// The row format asked for.
+    pub format: Format,
+}
+
+/// Loads the dataset named by `--data` (refusing a `--dyad` it has no segments of), takes the
+/// date `as_of` (today when not given), and opens the output `out` says with its row format.
+pub fn start_at_date(
+    data: Option<&Path>,
+    dyad: Option<Dyad>,
+    as_of: Option<PartialDate>,
+    out: &OutArgs,
+) -> Result<AtDate, Failure> {
+    let borders = Borders::new(load(data)?)?;
+    check_dyad(borders.dataset(), dyad)?;
+    let at = span_or_today(as_of);
+    let out_file = open_output(data, &[], out)?;
+    let format = crate::output::format(out)?;
+    Ok(AtDate {
+        borders,
+        at,
+        out: out_file,
+        format,
+    })
 }
 
 /// `date`, or today when not given (the default of every `--as-of`).

@@ -5,11 +5,10 @@ use std::path::Path;
 
 use bordertrack::layers::{self, LayerQuery};
 use bordertrack::report::RowWriter;
-use bordertrack::{Borders, PartialDate};
+use bordertrack::PartialDate;
 use clap::Args;
 
 use crate::args::{parse_date, parse_dyad, OutArgs};
-use crate::output::{self};
 use crate::Failure;
 
 /// `places` options.
@@ -29,9 +28,12 @@ pub struct PlacesArgs {
 
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &PlacesArgs) -> Result<(), Failure> {
-    let borders = Borders::new(super::load(data_dir)?)?;
-    super::check_dyad(borders.dataset(), args.dyad)?;
-    let at = super::span_or_today(args.as_of);
+    let super::AtDate {
+        borders,
+        at,
+        mut out,
+        format,
+    } = super::start_at_date(data_dir, args.dyad, args.as_of, &args.out)?;
     let query = LayerQuery {
         at: Some(at),
         basis: bordertrack::Basis::InForce,
@@ -41,8 +43,7 @@ pub fn run(data_dir: Option<&Path>, args: &PlacesArgs) -> Result<(), Failure> {
         regimes: Vec::new(),
     };
     let schema = layers::schema(layers::PLACES, true);
-    let mut out = super::open_output(data_dir, &[], &args.out)?;
-    let mut sink = RowWriter::with_schema(&mut out, output::format(&args.out)?, &schema)?;
+    let mut sink = RowWriter::with_schema(&mut out, format, &schema)?;
     layers::write_places(&borders, &query, &mut sink)?;
     sink.finish()?;
     out.commit()?;

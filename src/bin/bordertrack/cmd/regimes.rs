@@ -3,12 +3,11 @@
 use std::path::Path;
 
 use bordertrack::report::{Cell, RowWriter};
-use bordertrack::{Borders, PartialDate, RegimeSite, RegimeWord};
+use bordertrack::{PartialDate, RegimeSite, RegimeWord};
 use clap::Args;
 use geo::Geometry;
 
 use crate::args::{parse_date, parse_dyad, OutArgs};
-use crate::output::{self};
 use crate::Failure;
 
 /// `regimes` options.
@@ -63,11 +62,13 @@ pub const COLUMNS: &[&str] = &[
 
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &RegimesArgs) -> Result<(), Failure> {
-    let borders = Borders::new(super::load(data_dir)?)?;
-    super::check_dyad(borders.dataset(), args.dyad)?;
-    let at = super::span_or_today(args.as_of);
-    let mut out = super::open_output(data_dir, &[], &args.out)?;
-    let mut w = RowWriter::new(&mut out, output::format(&args.out)?, COLUMNS)?;
+    let super::AtDate {
+        borders,
+        at,
+        mut out,
+        format,
+    } = super::start_at_date(data_dir, args.dyad, args.as_of, &args.out)?;
+    let mut w = RowWriter::new(&mut out, format, COLUMNS)?;
     for r in borders.regimes(at) {
         let Some(first) = borders.regime_change(r.first_change) else {
             continue;
