@@ -3,7 +3,7 @@
 use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
-use bordertrack::io::IncidentReader;
+use bordertrack::io::{IncidentReader, Layout};
 use bordertrack::pipeline::{IncidentLayer, TableOptions};
 use bordertrack::query::IncidentQuery;
 use bordertrack::report::{Format, RowWriter};
@@ -62,20 +62,70 @@ pub fn via_records(input: &[u8], check_ids: bool) -> Option<Vec<Result<Incident,
     Some(items)
 }
 
+/// One incident as the pipeline wrote it: its id, latitude and longitude (under the table's
+/// own column names for a CSV table, which carries its columns as written; `id`, `lat` and
+/// `lon` from the classification otherwise), and its first and last day (the
+/// classification's `bt_date_start` and `bt_date_end`).
+#[derive(Debug)]
+pub struct Written {
+    pub id: String,
+    pub lat: String,
+    pub lon: String,
+    pub first: String,
+    pub last: String,
+}
+
+/// The names the pipeline writes an incident's id, latitude and longitude under: for a CSV
+/// table (which carries its own columns), its layout's columns as the header spells them
+/// (compared trimmed and case-insensitively, the plain layout's aliases included); for
+/// GeoJSON and Parquet, the classification's `id`, `lat` and `lon`.
+fn id_lat_lon_names(reader: &IncidentReader<&[u8]>) -> [String; 3] {
+    let Some(columns) = reader.columns() else {
+        return ["id".into(), "lat".into(), "lon".into()];
+    };
+    let names: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
+    let find = |wanted: &[&str]| {
+        wanted
+            .iter()
+            .find_map(|w| {
+                names
+                    .iter()
+                    .find(|n| n.trim().eq_ignore_ascii_case(w))
+                    .cloned()
+            })
+            .unwrap_or_default()
+    };
+    match reader.layout() {
+        Layout::Acled => [
+            find(&["event_id_cnty"]),
+            find(&["latitude"]),
+            find(&["longitude"]),
+        ],
+        Layout::UcdpGed => [find(&["id"]), find(&["latitude"]), find(&["longitude"])],
+        _ => [
+            find(&["id"]),
+            find(&["lat", "latitude"]),
+            find(&["lon", "longitude", "lng", "long"]),
+        ],
+    }
+}
+
 /// What the library pipeline (`Borders::classify_table`, every row written) gives for
-/// `input`: the incidents written (each one's first and last day, from the classification's
-/// `bt_date_start` and `bt_date_end`: a table's own columns come through as written, under
-/// the table's own names) and the problems handed out, in order; `None` when the reader
-/// rejects the input as a whole, `Some(None)` when a column of the table has the name of a
-/// classification column (then there is nothing to compare).
+/// `input`: the incidents written, whether the table carried its own columns, and the
+/// problems handed out, in order; `None` when the reader rejects the input as a whole,
+/// `Some(None)` when a column of the table has the name of a classification column (then
+/// there is nothing to compare).
+#[allow(clippy::type_complexity)]
 pub fn via_pipeline(
     input: &[u8],
     check_ids: bool,
-) -> Option<Option<(Vec<[String; 2]>, Vec<String>)>> {
+) -> Option<Option<(Vec<Written>, bool, Vec<String>)>> {
     let mut reader = open(input, check_ids)?;
     let Ok(schema) = IncidentLayer::schema_for(reader.columns().as_deref(), "bt_", false) else {
         return Some(None);
     };
+    let carried = reader.columns().is_some();
+    let [id, lat, lon] = id_lat_lon_names(&reader);
     let borders = borders();
     let query = IncidentQuery {
         within_m: 1_000.0,
@@ -117,9 +167,48 @@ pub fn via_pipeline(
     };
     let written = rows
         .iter()
-        .map(|r| [text(r, "bt_date_start"), text(r, "bt_date_end")])
+        .map(|r| Written {
+            id: text(r, &id),
+            lat: text(r, &lat),
+            lon: text(r, &lon),
+            first: text(r, "bt_date_start"),
+            last: text(r, "bt_date_end"),
+        })
         .collect();
-    Some(Some((written, problems)))
+    Some(Some((written, carried, problems)))
+}
+
+/// Checks that `w` is how the pipeline writes incident `i`: the same id, the same position
+/// (a carried column's text read as the reader reads it, trimmed; the classification's
+/// columns at six decimals) and the same first and last day.
+fn check_written(w: &Written, i: &Incident, carried: bool) {
+    let number = |s: &str| s.trim().parse::<f64>().ok();
+    let (want_lat, want_lon) = if carried {
+        (Some(i.point.y()), Some(i.point.x()))
+    } else {
+        let six = |v: f64| format!("{v:.6}").parse::<f64>().ok();
+        (six(i.point.y()), six(i.point.x()))
+    };
+    assert_eq!(
+        w.id.trim_ascii(),
+        i.id,
+        "the pipeline wrote another id: {w:?}"
+    );
+    assert_eq!(
+        number(&w.lat),
+        want_lat,
+        "the pipeline wrote another latitude: {w:?}, {i:?}"
+    );
+    assert_eq!(
+        number(&w.lon),
+        want_lon,
+        "the pipeline wrote another longitude: {w:?}, {i:?}"
+    );
+    assert_eq!(
+        [w.first.as_str(), w.last.as_str()],
+        [i.date.first.to_string(), i.date.last.to_string()],
+        "the pipeline wrote other days: {w:?}, {i:?}"
+    );
 }
 
 /// The embedded dataset, indexed once.
@@ -136,21 +225,21 @@ pub fn same_both_ways(input: &[u8]) {
         let pipeline = via_pipeline(input, check_ids);
         match (records, pipeline) {
             (None, None) | (Some(_), Some(None)) => {}
-            (Some(items), Some(Some((written, problems)))) => {
-                let mut want_rows = Vec::new();
-                let mut want_problems = Vec::new();
-                for item in &items {
-                    match item {
-                        Ok(i) => {
-                            want_rows.push([i.date.first.to_string(), i.date.last.to_string()]);
-                        }
-                        Err(p) => want_problems.push(p.to_string()),
-                    }
-                }
+            (Some(items), Some(Some((written, carried, problems)))) => {
+                let incidents: Vec<&Incident> =
+                    items.iter().filter_map(|i| i.as_ref().ok()).collect();
+                let want_problems: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| i.as_ref().err().map(Problem::to_string))
+                    .collect();
                 assert_eq!(
-                    written, want_rows,
-                    "records() and the pipeline disagree on rows"
+                    written.len(),
+                    incidents.len(),
+                    "records() and the pipeline disagree on the number of rows"
                 );
+                for (w, i) in written.iter().zip(&incidents) {
+                    check_written(w, i, carried);
+                }
                 assert_eq!(
                     problems, want_problems,
                     "records() and the pipeline disagree on problems"
