@@ -39,7 +39,14 @@ fn an_acled_table_reads_back_from_every_point_format_with_all_its_columns() -> T
     direct.extend(args);
     let reference = stdout_of(&mut dir.bordertrack(&direct))?;
     assert!(reference.lines().count() > 5, "{reference}");
-    for file in ["o.csv", "o.parquet"] {
+    // GeoPackage and FlatGeobuf are written but not read as incident input.
+    for file in [
+        "o.csv",
+        "o.parquet",
+        "o.geojson",
+        "o.geojsonl",
+        "o.geojsons",
+    ] {
         let mut write = vec!["incidents", input.as_str(), "-o", file];
         write.extend(args);
         dir.bordertrack(&write).assert().success();
@@ -207,5 +214,98 @@ fn a_ucdp_table_works_without_a_prefix_and_reads_back() -> TestResult {
         back.extend(base);
         assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference, "{file}");
     }
+    Ok(())
+}
+
+#[test]
+fn geojson_properties_come_through_in_order_with_their_types() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write(
+        "in.geojson",
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[69.01,41.5]},
+ "properties":{"event":"a","when":"2006-04-19","deaths":3,"score":0.5,"tag":"x"}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[68.99,41.95]},
+ "properties":{"event":"b","when":"2002-01","deaths":null,"score":2,"extra":"late"}},
+{"type":"Feature","geometry":null,"properties":{"event":"c","when":"2002-01"}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[68.99,41.95]},
+ "properties":{"event":"d","when":"19/04/2006"}}
+]}"#,
+    )?;
+    let base = ["--data", data.as_str(), "--within", "2km", "--all"];
+    let mut write = vec!["incidents", "in.geojson", "-o", "o.parquet"];
+    write.extend(base);
+    write.extend(["--id-col", "event", "--date-col", "when"]);
+    let out = dir.bordertrack(&write).output()?;
+    // Every problem, each naming the file and the feature.
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("in.geojson: feature 2 (id \"c\"): null geometry"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in.geojson: feature 3 (id \"d\"): date 19/04/2006 not understood"),
+        "{stderr}"
+    );
+    let types = parquet_columns(&dir.join("o.parquet"))?;
+    let names: Vec<&str> = types.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names[..7],
+        [
+            "event",
+            "when",
+            "deaths",
+            "score",
+            "tag",
+            "extra",
+            "segment_id"
+        ]
+    );
+    let type_of = |name: &str| types.iter().find(|(n, _)| n == name).map(|(_, t)| t);
+    assert_eq!(type_of("deaths"), Some(&DataType::Int64));
+    assert_eq!(type_of("score"), Some(&DataType::Float64));
+    assert_eq!(type_of("tag"), Some(&DataType::Utf8));
+    assert_eq!(type_of("event"), Some(&DataType::Utf8));
+
+    // As CSV: the properties in order, a missing one empty, the geometry's position after them.
+    let mut csv = vec!["incidents", "in.geojson", "--format", "csv"];
+    csv.extend(base);
+    csv.extend(["--columns", "id=event,date=when"]);
+    let text = stdout_of(&mut dir.bordertrack(&csv))?;
+    let mut lines = text.lines();
+    assert!(lines
+        .next()
+        .unwrap_or("")
+        .starts_with("event,when,deaths,score,tag,extra,lon,lat,segment_id,"));
+    assert!(lines
+        .next()
+        .unwrap_or("")
+        .starts_with("a,2006-04-19,3,0.5,x,,69.010000,41.500000,XAA-XBB-1,"));
+    assert!(lines
+        .next()
+        .unwrap_or("")
+        .starts_with("b,2002-01,,2,,late,68.990000,41.950000,XAA-XBB-2,"));
+
+    // The position is the geometry's: a latitude mapping is refused, naming the file.
+    let mut lat = vec!["incidents", "in.geojson"];
+    lat.extend(base);
+    lat.extend(["--columns", "id=event,date=when,lat=score"]);
+    let out = dir.bordertrack(&lat).output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("in.geojson: a GeoJSON feature's position is its geometry"),
+        "{stderr}"
+    );
+    // Without a mapping: the CSV message, naming the properties found.
+    let mut none = vec!["incidents", "in.geojson"];
+    none.extend(base);
+    let out = dir.bordertrack(&none).output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("found: event, when, deaths, score, tag, extra and a point geometry;"),
+        "{stderr}"
+    );
     Ok(())
 }

@@ -4,12 +4,9 @@
 use std::fmt::Write as _;
 
 use geo::Geometry;
-use serde_json::Map;
 
 use super::{fixed_decimal, formats, table};
 use super::{Cell, ColumnKind, FeatureEncoder, Format, Schema, Value};
-
-type Json = serde_json::Value;
 
 /// Encodes rows in one [`Format`] into bytes, independently of where they go, so that rows can
 /// be encoded on several threads and written in order by one [`RowWriter`].
@@ -104,30 +101,37 @@ impl RowEncoder {
                 batch.scratch = row;
             }
             Format::Json | Format::GeoJson => {
-                let mut props = Map::new();
-                for (c, v) in self.columns.iter().zip(cells) {
-                    props.insert(c.clone(), v.to_json());
-                }
-                let value = if self.format == Format::Json {
-                    Json::Object(props)
-                } else {
-                    let mut f = Map::new();
-                    f.insert("type".into(), Json::from("Feature"));
-                    let g = geometry.map_or(Json::Null, |g| {
-                        serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(
-                            g,
-                        )))
-                        .unwrap_or(Json::Null)
-                    });
-                    f.insert("geometry".into(), g);
-                    f.insert("properties".into(), Json::Object(props));
-                    Json::Object(f)
-                };
+                // Written member by member, so that the properties keep the columns' order.
                 if batch.rows > 1 {
                     batch.bytes.extend_from_slice(b",\n");
                 }
-                // Writing a `Json` value into a Vec cannot fail.
-                let _ = serde_json::to_writer(&mut batch.bytes, &value);
+                let out = &mut batch.bytes;
+                let feature = self.format == Format::GeoJson;
+                if feature {
+                    out.extend_from_slice(b"{\"type\":\"Feature\",\"geometry\":");
+                    match geometry {
+                        Some(g) => {
+                            let g = geojson::Geometry::new(geojson::GeometryValue::from(g));
+                            // Writing JSON into a Vec cannot fail.
+                            let _ = serde_json::to_writer(&mut *out, &g);
+                        }
+                        None => out.extend_from_slice(b"null"),
+                    }
+                    out.extend_from_slice(b",\"properties\":");
+                }
+                out.push(b'{');
+                for (i, (c, v)) in self.columns.iter().zip(cells).enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    let _ = serde_json::to_writer(&mut *out, c);
+                    out.push(b':');
+                    let _ = serde_json::to_writer(&mut *out, &v.to_json());
+                }
+                out.push(b'}');
+                if feature {
+                    out.push(b'}');
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use bordertrack::crs::Reprojection;
-use bordertrack::io::{ColumnMapping, IncidentReader};
+use bordertrack::io::{ColumnMapping, IncidentReader, Layout};
 use bordertrack::{DateSpan, Error, Problem};
 
 use crate::args::IncidentsArgs;
@@ -33,7 +33,17 @@ pub fn open(path: &Path, mapping: &ColumnMapping) -> Result<TableReader, Error> 
     if bordertrack::io::is_parquet_path(path) {
         return IncidentReader::from_parquet_with_columns(file, &name, mapping);
     }
-    IncidentReader::from_reader_with_columns(Box::new(file), &name, mapping)
+    let input: Box<dyn Read> = Box::new(file);
+    let reader = IncidentReader::from_reader_with_columns(input, &name, mapping)?;
+    if reader.layout() != Layout::GeoJson {
+        return Ok(reader);
+    }
+    // A GeoJSON file is read twice: first to learn its features' properties.
+    let again = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    reader.scan_properties(again)
 }
 
 /// Opens FILE for `incidents` as `args` say (its columns, `--input-crs`, `--check-ids`),

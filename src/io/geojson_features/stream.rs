@@ -237,6 +237,8 @@ fn parse_at<T: for<'de> Deserialize<'de>>(text: &[u8], start: u64) -> Result<T, 
 enum State {
     /// Inside the `features` array, before an element or the closing `]`.
     Features { first: bool },
+    /// Between the features of a GeoJSON text sequence (RFC 8142, or one feature a line).
+    Sequence,
     /// After the whole collection has been read.
     Finished,
 }
@@ -299,6 +301,24 @@ impl<R: Read> FeatureStream<R> {
             ));
         }
         Ok(src)
+    }
+
+    /// A GeoJSON text sequence (RFC 8142: each feature after a record separator, or one
+    /// feature a line), read one feature at a time; features longer than `max_feature_bytes`
+    /// are skipped.
+    pub(crate) fn open_sequence(input: R, max_feature_bytes: usize) -> FeatureStream<R> {
+        FeatureStream {
+            bytes: Bytes {
+                inner: BufReader::with_capacity(64 * 1024, input),
+                line: 1,
+            },
+            state: State::Sequence,
+            index: 0,
+            type_seen: true,
+            max_feature_bytes,
+            declared_crs: None,
+            crs_given: false,
+        }
     }
 
     /// Reads object members until `features` (returns true, positioned inside the array) or
@@ -392,21 +412,34 @@ impl<R: Read> FeatureStream<R> {
     }
 
     fn step(&mut self) -> Result<Option<(usize, FeatureText)>, Fatal> {
-        let State::Features { first } = self.state else {
-            return Ok(None);
-        };
-        match self.bytes.peek_token()? {
-            Some(b']') => {
-                self.bytes.bump();
-                self.state = State::Finished;
-                return self.finish().map(|()| None);
+        match self.state {
+            State::Finished => return Ok(None),
+            State::Sequence => loop {
+                // Record separators (RFC 8142) and blank lines between features.
+                match self.bytes.peek_token()? {
+                    None => {
+                        self.state = State::Finished;
+                        return Ok(None);
+                    }
+                    Some(0x1E) => self.bytes.bump(),
+                    Some(_) => break,
+                }
+            },
+            State::Features { first } => {
+                match self.bytes.peek_token()? {
+                    Some(b']') => {
+                        self.bytes.bump();
+                        self.state = State::Finished;
+                        return self.finish().map(|()| None);
+                    }
+                    _ if !first => self
+                        .bytes
+                        .expect(b',', "',' or ']' in the features array")?,
+                    _ => {}
+                }
+                self.state = State::Features { first: false };
             }
-            _ if !first => self
-                .bytes
-                .expect(b',', "',' or ']' in the features array")?,
-            _ => {}
         }
-        self.state = State::Features { first: false };
         let index = self.index;
         self.index += 1;
         let scalar = match self.bytes.peek_token()? {

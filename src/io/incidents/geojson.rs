@@ -8,6 +8,8 @@ use std::io::Read;
 use serde_json::value::RawValue;
 
 use super::fields;
+use super::geojson_props::{PropertyHeader, Scratch};
+use super::mapping::ColumnMapping;
 use super::reader::Input;
 use crate::crs::{Crs, Reprojection};
 use crate::io::geojson_features::{
@@ -29,13 +31,29 @@ pub(crate) struct GeoJsonSource<R: Read> {
     pub(crate) skipped_too_long: bool,
     /// The CRS the coordinates are converted from: the declared one, or one given.
     reprojection: Option<Reprojection>,
+    /// The columns named by a mapping, for [`GeoJsonSource::scan_properties`].
+    mapping: ColumnMapping,
+    /// Whether the input is a GeoJSON text sequence rather than a FeatureCollection.
+    sequence: bool,
+    /// The properties as columns, once learnt by [`GeoJsonSource::scan_properties`]; without
+    /// them, only the standard properties are read.
+    pub(crate) header: Option<PropertyHeader>,
+    scratch: Scratch,
 }
 
 impl<R: Read> GeoJsonSource<R> {
     /// Reads the collection's members up to the start of the `features` array.
-    pub(crate) fn open(input: Input<R>) -> Result<GeoJsonSource<R>, Fatal> {
-        let stream = FeatureStream::open(input, super::reader::DEFAULT_MAX_ROW_BYTES)
-            .map_err(|f| (f.line, f.message))?;
+    pub(crate) fn open(
+        input: Input<R>,
+        mapping: &ColumnMapping,
+        sequence: bool,
+    ) -> Result<GeoJsonSource<R>, Fatal> {
+        let limit = super::reader::DEFAULT_MAX_ROW_BYTES;
+        let stream = if sequence {
+            FeatureStream::open_sequence(input, limit)
+        } else {
+            FeatureStream::open(input, limit).map_err(|f| (f.line, f.message))?
+        };
         let mut stream = stream;
         stream.crs_given = stream.declared_crs.is_some();
         let reprojection = match &stream.declared_crs {
@@ -48,6 +66,10 @@ impl<R: Read> GeoJsonSource<R> {
             stream,
             skipped_too_long: false,
             reprojection,
+            mapping: mapping.clone(),
+            sequence,
+            header: None,
+            scratch: Scratch::default(),
         })
     }
 
@@ -60,6 +82,20 @@ impl<R: Read> GeoJsonSource<R> {
     pub(crate) fn set_reprojection(&mut self, reprojection: Option<Reprojection>) {
         self.stream.crs_given = reprojection.is_some();
         self.reprojection = reprojection;
+    }
+
+    /// Reads `again`, the same input from its start, to learn the features' properties: from
+    /// then on each feature is read by them and carries them. `Err` is a message about the
+    /// file.
+    pub(crate) fn scan_properties(&mut self, again: impl Read) -> Result<(), String> {
+        let limit = self.stream.max_feature_bytes;
+        self.header = Some(super::geojson_props::scan(
+            again,
+            limit,
+            &self.mapping,
+            self.sequence,
+        )?);
+        Ok(())
     }
 
     /// The CRS named by the file's legacy `crs` member, when not WGS84.
@@ -87,10 +123,63 @@ impl<R: Read> GeoJsonSource<R> {
                 (index, None, Err(msg))
             }
             FeatureText::Json(raw) => {
-                let (id, result) = incident(&raw, self.reprojection.as_ref());
+                let crs = self.reprojection.as_ref();
+                let (id, result) = match &self.header {
+                    Some(header) => incident_by_header(&raw, crs, header, &mut self.scratch),
+                    None => incident(&raw, crs),
+                };
                 (index, id, result)
             }
         }))
+    }
+}
+
+/// The position of a feature's geometry, which must be a Point: converted from `crs` when
+/// given, checked as longitude and latitude.
+fn point_of(
+    geometry: Option<&RawValue>,
+    crs: Option<&Reprojection>,
+) -> Result<geo::Point<f64>, String> {
+    match geometry.filter(|g| kind_of(g) != "null") {
+        None => Err("null geometry: an incident needs a Point".to_string()),
+        Some(g) => match serde_json::from_str::<geojson::Geometry>(g.get()) {
+            Err(e) => Err(format!("geometry cannot be read: {}", json_message(&e))),
+            Ok(geometry) => match geometry.value {
+                geojson::GeometryValue::Point { coordinates } => match coordinates.as_slice() {
+                    [x, y, ..] => match crs {
+                        Some(crs) => fields::converted(*x, *y, crs),
+                        None => fields::lon_lat_values(*x, *y),
+                    },
+                    _ => Err("Point has fewer than two coordinates".to_string()),
+                },
+                other => Err(format!(
+                    "geometry is a {}; an incident needs a Point",
+                    other.type_name()
+                )),
+            },
+        },
+    }
+}
+
+/// Converts one feature by the columns of its properties (see [`PropertyHeader`]).
+fn incident_by_header(
+    raw: &RawValue,
+    crs: Option<&Reprojection>,
+    header: &PropertyHeader,
+    scratch: &mut Scratch,
+) -> (Option<String>, Result<Incident, String>) {
+    match RawFeature::read(raw) {
+        Ok(feature) => header.incident(&feature, point_of(feature.geometry, crs), scratch),
+        Err(why) if kind_of(raw) == "an object" => {
+            (None, Err(format!("not a valid GeoJSON Feature: {why}")))
+        }
+        Err(_) => (
+            None,
+            Err(format!(
+                "the feature is {}, not a JSON object",
+                kind_of(raw)
+            )),
+        ),
     }
 }
 
@@ -129,25 +218,7 @@ fn incident(
         .clone()
         .and_then(Result::ok)
         .or_else(|| own_id.clone().and_then(Result::ok));
-    let point = match feature.geometry.filter(|g| kind_of(g) != "null") {
-        None => Err("null geometry: an incident needs a Point".to_string()),
-        Some(g) => match serde_json::from_str::<geojson::Geometry>(g.get()) {
-            Err(e) => Err(format!("geometry cannot be read: {}", json_message(&e))),
-            Ok(geometry) => match geometry.value {
-                geojson::GeometryValue::Point { coordinates } => match coordinates.as_slice() {
-                    [x, y, ..] => match crs {
-                        Some(crs) => fields::converted(*x, *y, crs),
-                        None => fields::lon_lat_values(*x, *y),
-                    },
-                    _ => Err("Point has fewer than two coordinates".to_string()),
-                },
-                other => Err(format!(
-                    "geometry is a {}; an incident needs a Point",
-                    other.type_name()
-                )),
-            },
-        },
-    };
+    let point = point_of(feature.geometry, crs);
     let mut text = |key: &str, alias: Option<&str>| -> String {
         let raw = get(key).or_else(|| alias.and_then(get));
         match prop(raw) {

@@ -196,6 +196,11 @@ impl Columns {
         Ok(c)
     }
 
+    /// The field that holds the id.
+    pub(crate) fn id_index(&self) -> usize {
+        self.id
+    }
+
     /// The recognised layout.
     pub(crate) fn layout(&self) -> Layout {
         self.layout

@@ -98,14 +98,21 @@
 //!
 //! # GeoJSON
 //!
-//! A FeatureCollection whose features are Points (`[lon, lat]`; a third or fourth coordinate
-//! is dropped), with properties `id` (string or number; the feature's own `id` is used when
-//! absent), `date` (as in plain CSV), `precision_m`, `kind`, `summary`, `fatalities` and
-//! `source_id` (or `source`). A null or non-Point geometry is a problem for that feature,
-//! reported as `feature N (id "…")`, and so is a feature with a value that cannot be read (a
-//! number beyond a float, a lone surrogate escape) or that is not an object: the features
-//! after it are read. Ids are kept exactly as written (`1.5e3` stays `1.5e3`). Features are
-//! parsed one at a time: memory holds one feature, not the collection.
+//! A FeatureCollection, or a GeoJSON text sequence (RFC 8142: features after record
+//! separators, or one feature a line, recognised by a first line that is a whole `Feature`
+//! object), whose features are Points (`[lon, lat]`; a third or fourth coordinate is dropped).
+//! Read once ([`IncidentReader::from_reader`]), the properties read are `id` (string or
+//! number; the feature's own `id` is used when absent), `date` (as in plain CSV),
+//! `precision_m`, `kind`, `summary`, `fatalities` and `source_id` (or `source`), and the
+//! incidents carry no values. After [`IncidentReader::scan_properties`] (which
+//! [`IncidentReader::from_path`] does), the properties are the table's columns: each feature is
+//! read as a CSV row of them (any layout, aliases, a [`ColumnMapping`] of the id and date), its
+//! position from its geometry, and every property is carried, typed. A null or non-Point
+//! geometry is a problem for that feature, reported as `feature N (id "…")`, and so is a
+//! feature with a value that cannot be read (a number beyond a float, a lone surrogate escape)
+//! or that is not an object: the features after it are read. Ids are kept exactly as written
+//! (`1.5e3` stays `1.5e3`). Features are parsed one at a time: memory holds one feature, not
+//! the collection.
 //!
 //! # Parquet
 //!
@@ -145,6 +152,7 @@ mod convert;
 mod csv_source;
 pub(crate) mod fields;
 mod geojson;
+mod geojson_props;
 mod ids;
 mod layout;
 mod mapping;

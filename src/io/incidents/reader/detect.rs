@@ -60,9 +60,12 @@ pub(super) fn open_source<R: Read>(
             fatal(0, "empty file".into())
         });
     };
-    let (layout, source) = if first == b'{' {
+    let (layout, source) = if first == b'{' || first == RECORD_SEPARATOR {
+        let sequence = first == RECORD_SEPARATOR
+            || first_line_is_a_feature(&mut prefix, &mut input).map_err(io_error)?;
         let stream = Cursor::new(prefix).chain(input);
-        let src = GeoJsonSource::open(stream).map_err(|(line, msg)| fatal(line, msg))?;
+        let src = GeoJsonSource::open(stream, mapping, sequence)
+            .map_err(|(line, msg)| fatal(line, msg))?;
         (Layout::GeoJson, Source::GeoJson(Box::new(src)))
     } else if first == b'[' {
         return Err(fatal(
@@ -79,6 +82,41 @@ pub(super) fn open_source<R: Read>(
         (src.header.columns.layout(), Source::Csv(Box::new(src)))
     };
     Ok((layout, source))
+}
+
+/// The byte that starts each record of a GeoJSON text sequence (RFC 8142).
+const RECORD_SEPARATOR: u8 = 0x1E;
+
+/// Whether the input, whose first bytes `prefix` start with `{` after whitespace, is a
+/// newline-delimited GeoJSON sequence: its first line (read on into `prefix`, up to 1 MiB)
+/// is a whole JSON object of `"type": "Feature"`. A FeatureCollection starts with a line that
+/// is not a whole object, or with one of another type.
+fn first_line_is_a_feature<R: Read>(prefix: &mut Vec<u8>, input: &mut R) -> std::io::Result<bool> {
+    let start = prefix
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    loop {
+        if let Some(end) = prefix[start..].iter().position(|&b| b == b'\n') {
+            return Ok(is_a_feature(&prefix[start..start + end]));
+        }
+        if prefix.len() > MAX_HEADER_BYTES {
+            return Ok(false);
+        }
+        if read_more(input, prefix, 8192)? == 0 {
+            return Ok(is_a_feature(&prefix[start..]));
+        }
+    }
+}
+
+/// Whether `line` is a whole JSON object whose `type` is `"Feature"`.
+fn is_a_feature(line: &[u8]) -> bool {
+    type Members = std::collections::HashMap<String, Box<serde_json::value::RawValue>>;
+    serde_json::from_slice::<Members>(line).is_ok_and(|members| {
+        members
+            .get("type")
+            .is_some_and(|t| t.get() == "\"Feature\"")
+    })
 }
 
 /// The UTF-8 byte order mark that some tools write at the start of a file.

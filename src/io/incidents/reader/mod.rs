@@ -82,7 +82,9 @@ pub(super) enum Source<R: Read> {
 impl IncidentReader<File> {
     /// Opens a file; its path, as given, names it in messages. A file whose name ends in
     /// `.parquet` or `.geoparquet` is read as Parquet (see
-    /// [`IncidentReader::from_parquet`]); any other is detected from its first bytes.
+    /// [`IncidentReader::from_parquet`]); any other is detected from its first bytes, and a
+    /// GeoJSON file is read twice, the first time to learn its features' properties
+    /// ([`IncidentReader::scan_properties`]).
     pub fn from_path(path: impl AsRef<Path>) -> Result<IncidentReader<File>, Error> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|source| Error::Io {
@@ -94,7 +96,15 @@ impl IncidentReader<File> {
         if is_parquet_path(path) {
             return IncidentReader::from_parquet(file, &name);
         }
-        IncidentReader::from_reader(file, &name)
+        let reader = IncidentReader::from_reader(file, &name)?;
+        if reader.layout() != Layout::GeoJson {
+            return Ok(reader);
+        }
+        let again = File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        reader.scan_properties(again)
     }
 }
 
@@ -155,10 +165,11 @@ impl<R: Read> IncidentReader<R> {
     /// The table's own columns, in order, which each incident read carries in
     /// [`Incident::values`](crate::Incident::values) and the classification writes back out:
     /// every column of a CSV table (as text, named as in its header) or of a Parquet table
-    /// (with its type: see [`IncidentReader::from_parquet`]), except the classification
-    /// columns of an earlier run, which a new run replaces. `None` for GeoJSON, whose
-    /// incidents carry no values: the classification then writes their `id`, `date`, `lat`
-    /// and `lon`.
+    /// (with its type: see [`IncidentReader::from_parquet`]) or the properties of a GeoJSON
+    /// input's features (see [`IncidentReader::scan_properties`]), except the classification
+    /// columns of an earlier run, which a new run replaces. `None` for GeoJSON whose properties
+    /// were not learnt (read once, as from a pipe), whose incidents carry no values: the
+    /// classification then writes their `id`, `date`, `lat` and `lon`.
     ///
     /// # Examples
     /// ```
@@ -185,8 +196,48 @@ impl<R: Read> IncidentReader<R> {
             ),
             #[cfg(feature = "parquet")]
             Source::Parquet(src) => Some(src.carried.clone()),
-            Source::GeoJson(_) => None,
+            Source::GeoJson(src) => src.header.as_ref().map(|h| h.carried.clone()),
         }
+    }
+
+    /// For a GeoJSON input, reads `again` (the same input, from its start) to learn its
+    /// features' properties, so that each feature is then read as a row of them: every
+    /// property is carried ([`IncidentReader::columns`]: in order of first appearance, whole
+    /// numbers as integers, numbers as numbers, anything else as text; a feature without a
+    /// property has no value there), and the id and date are found as in a CSV table's header
+    /// (the plain layout and its aliases, ACLED, UCDP GED, or the mapping given when opening),
+    /// the position being the geometry's. The properties of an earlier run's classification
+    /// are not carried. [`IncidentReader::from_path`] does this itself. Other inputs are left
+    /// as they are. Memory stays flat: one feature at a time.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the properties do not name an id and a date (the message names
+    /// the properties found and suggests a mapping), when two names differ only by letter case,
+    /// or when the mapping names a latitude or longitude (the position is the geometry).
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::io::IncidentReader;
+    /// let json = r#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","geometry":{"type":"Point","coordinates":[69.2,41.3]},
+    ///    "properties":{"event_id_cnty":"KAZ1","event_date":"19 April 2006","time_precision":1,
+    ///                  "geo_precision":1,"actor1":"Protesters"}}]}"#;
+    /// let reader = IncidentReader::from_reader(json.as_bytes(), "in.geojson")?;
+    /// let mut reader = reader.scan_properties(json.as_bytes())?;
+    /// let names: Vec<String> = reader.columns().unwrap().into_iter().map(|c| c.name.into()).collect();
+    /// assert_eq!(names, ["event_id_cnty", "event_date", "time_precision", "geo_precision", "actor1"]);
+    /// let incident = reader.records().next().unwrap()?;
+    /// assert_eq!((incident.id.as_str(), incident.precision_m), ("KAZ1", 5_000.0));
+    /// assert_eq!(incident.values.get(2), Some(bordertrack::RowValue::Integer(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn scan_properties(mut self, again: impl Read) -> Result<IncidentReader<R>, Error> {
+        if let Source::GeoJson(src) = &mut self.source {
+            src.scan_properties(again).map_err(|msg| {
+                Error::Invalid(vec![Problem::new(&*self.name, crate::Location::File, msg)])
+            })?;
+        }
+        Ok(self)
     }
 
     /// Whether the table's own [columns](IncidentReader::columns) hold each incident's

@@ -78,8 +78,16 @@ fn geojson_members_in_any_order_and_empty_collections() {
 
 #[test]
 fn geojson_structure_problems() {
+    // A Feature alone on its first line is a GeoJSON text sequence (of one feature); spread
+    // over lines, it is not a FeatureCollection.
+    let one = rows_bytes(b"{\"type\": \"Feature\", \"geometry\": null}");
     assert_eq!(
-        fatal(b"{\"type\": \"Feature\", \"geometry\": null}"),
+        problem(&one, 0),
+        "in.csv: feature 0: no id (neither properties.id nor the feature's id); no date \
+         property; null geometry: an incident needs a Point"
+    );
+    assert_eq!(
+        fatal(b"{\"type\": \"Feature\",\n \"geometry\": null}"),
         "in.csv:1: GeoJSON type is \"Feature\"; expected a FeatureCollection"
     );
     assert_eq!(
