@@ -13,9 +13,10 @@ use super::{
     BasisArg, OutArgs, Step, WhenArgs,
 };
 
-/// `segments` options.
+/// The segments a command answers about: the date, a dyad, status or regime words and a
+/// party's point of view (`segments`, `export`).
 #[derive(Debug, Args)]
-pub struct SegmentsArgs {
+pub struct SelectArgs {
     #[command(flatten)]
     pub when: WhenArgs,
     /// Only this dyad (two ISO alpha-3 codes, e.g. KAZ-UZB; either order).
@@ -35,6 +36,13 @@ pub struct SegmentsArgs {
     /// empty; --on filters on the view.
     #[arg(long, value_name = "CODE", value_parser = parse_country)]
     pub pov: Option<CountryCode>,
+}
+
+/// `segments` options.
+#[derive(Debug, Args)]
+pub struct SegmentsArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Write geometries in this coordinate reference system: EPSG:NNNN or a PROJ string
     /// ("+proj=utm +zone=42 +datum=WGS84"). Needs a build with the `proj` feature. Lengths
     /// stay geodesic on WGS84.
@@ -192,27 +200,30 @@ fn parse_mapping(s: &str) -> Result<ColumnMapping, String> {
 
 /// `export` options.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("dyad", |a| a.help(
+        "Only this dyad (segments, status intervals, instruments, incidents; places that \
+         belonged to one of its countries)"
+    )),
+    mut_arg("on", |a| a.help(
+        "Only segments, status intervals or incidents whose status matches one of these words \
+         (comma = or), as for `segments`; the regime words (fenced, mined, open_crossing, \
+         closed_crossing) apply to the segments and incidents layers"
+    )),
+    mut_arg("pov", |a| a.help(
+        "For the segments layer: answer as this party (ISO alpha-3) held it, as `segments \
+         --pov` does"
+    ))
+)]
 pub struct ExportArgs {
     /// The layer to write.
     #[arg(value_enum)]
     pub layer: LayerArg,
-    /// The date to evaluate status and sovereignty at (segments, places, incidents); for the
-    /// status layer, only the intervals in force on some day of it (default: every interval).
+    /// The date, the dyad, the status or regime words and the point of view: as for
+    /// `segments`, with the as-of date evaluating sovereignty too (places) and, for the status
+    /// layer, keeping only the intervals in force on some day of it (default: every interval).
     #[command(flatten)]
-    pub when: WhenArgs,
-    /// Only this dyad (segments, status intervals, instruments, incidents; places that
-    /// belonged to one of its countries).
-    #[arg(long, value_parser = parse_dyad)]
-    pub dyad: Option<Dyad>,
-    /// Only segments, status intervals or incidents whose status matches one of these words
-    /// (comma = or), as for `segments`; the regime words (fenced, mined, open_crossing,
-    /// closed_crossing) apply to the segments and incidents layers.
-    #[arg(long, value_name = "WORD,...", value_parser = crate::on::parse_on)]
-    pub on: Option<crate::on::OnWords>,
-    /// For the segments layer: answer as this party (ISO alpha-3) held it, as `segments
-    /// --pov` does.
-    #[arg(long, value_name = "CODE", value_parser = parse_country)]
-    pub pov: Option<CountryCode>,
+    pub select: SelectArgs,
     /// For the incidents layer: the distance within which an incident counts as on a
     /// segment, as for `incidents`.
     #[arg(long, value_name = "DIST", default_value = "1km", value_parser = parse_distance)]

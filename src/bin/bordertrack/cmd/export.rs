@@ -16,7 +16,7 @@ type WriteLayer = fn(&Borders, &LayerQuery, &mut dyn LayerSink) -> std::io::Resu
 
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
-    if args.on.is_some()
+    if args.select.on.is_some()
         && !matches!(
             args.layer,
             LayerArg::Segments | LayerArg::Status | LayerArg::Incidents
@@ -28,7 +28,11 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
             args.layer.name()
         )));
     }
-    let on_regimes = args.on.as_ref().map_or(Vec::new(), |on| on.regimes.clone());
+    let on_regimes = args
+        .select
+        .on
+        .as_ref()
+        .map_or(Vec::new(), |on| on.regimes.clone());
     if !on_regimes.is_empty() && matches!(args.layer, LayerArg::Status) {
         return Err(Failure::Usage(
             "--on with a regime word applies to the segments and incidents layers, not to \
@@ -36,7 +40,7 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
                 .to_string(),
         ));
     }
-    if args.pov.is_some() && !matches!(args.layer, LayerArg::Segments) {
+    if args.select.pov.is_some() && !matches!(args.layer, LayerArg::Segments) {
         return Err(Failure::Usage(format!(
             "--pov applies to the segments layer, not to {}",
             args.layer.name()
@@ -51,21 +55,22 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
         LayerArg::Tallies => (layers::TALLIES, false, layers::write_tallies),
     };
     let borders = Borders::new(super::load(data_dir)?)?;
-    super::check_dyad(borders.dataset(), args.dyad)?;
+    super::check_dyad(borders.dataset(), args.select.dyad)?;
     let query = LayerQuery {
         at: match args.layer {
             // The time-enabled layer keeps every interval unless a date is asked for.
-            LayerArg::Status | LayerArg::Tallies => args.when.as_of.map(|d| d.span()),
-            _ => Some(super::as_of(&args.when)),
+            LayerArg::Status | LayerArg::Tallies => args.select.when.as_of.map(|d| d.span()),
+            _ => Some(super::as_of(&args.select.when)),
         },
-        basis: args.when.basis.into(),
-        dyad: args.dyad,
+        basis: args.select.when.basis.into(),
+        dyad: args.select.dyad,
         filter: args
+            .select
             .on
             .as_ref()
             .filter(|on| !on.status.is_empty())
             .map(|on| on.status_filter()),
-        party: args.pov,
+        party: args.select.pov,
         regimes: on_regimes,
     };
     let schema = layers::schema(columns, has_geometry);
@@ -82,14 +87,14 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
 fn incidents_args(args: &ExportArgs) -> IncidentsArgs {
     IncidentsArgs {
         file: None,
-        on: args.on.clone(),
+        on: args.select.on.clone(),
         within: args.within,
         nearest: args.nearest,
         when: WhenArgs {
-            as_of: args.when.as_of,
-            basis: args.when.basis,
+            as_of: args.select.when.as_of,
+            basis: args.select.when.basis,
         },
-        dyad: args.dyad,
+        dyad: args.select.dyad,
         all: false,
         from: None,
         to: None,

@@ -15,22 +15,24 @@ use crate::Failure;
 /// Runs the command.
 pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> {
     let borders = Borders::new(super::load(data_dir)?)?;
-    super::check_dyad(borders.dataset(), args.dyad)?;
+    super::check_dyad(borders.dataset(), args.select.dyad)?;
     let query = LayerQuery {
-        at: Some(super::as_of(&args.when)),
-        basis: args.when.basis.into(),
-        dyad: args.dyad,
+        at: Some(super::as_of(&args.select.when)),
+        basis: args.select.when.basis.into(),
+        dyad: args.select.dyad,
         filter: args
+            .select
             .on
             .as_ref()
             .filter(|on| !on.status.is_empty())
             .map(|on| on.status_filter()),
         regimes: args
+            .select
             .on
             .as_ref()
             .map(|on| on.regimes.clone())
             .unwrap_or_default(),
-        party: args.pov,
+        party: args.select.pov,
     };
     let reprojection = super::reprojection(args.crs.as_ref(), "--crs")?;
     let mut out = super::open_output(data_dir, &[], &args.out)?;
