@@ -192,6 +192,34 @@ pub(crate) fn imported(
     Ok(Imported { dataset, left_out })
 }
 
+/// Imports the boundary lines of a GeoJSON FeatureCollection (`text`, named `file` in
+/// problems): `line_of` turns each feature (its index, properties and geometry) into a line
+/// or into none, adding to the problems (any of which stops the import) and to what is left
+/// out; the lines become a dataset as `line_import` says.
+///
+/// # Errors
+/// [`Error::Invalid`] when the text is not a FeatureCollection, or with the problems found.
+pub(crate) fn import_lines(
+    text: &str,
+    file: &str,
+    line_import: &LineImport,
+    mut line_of: impl FnMut(
+        usize,
+        &RawFeature,
+        &mut Vec<Problem>,
+        &mut Vec<Problem>,
+    ) -> Option<BoundaryLine>,
+) -> Result<Imported, Error> {
+    let features = features(text, file)?;
+    let mut problems = Vec::new();
+    let mut left_out = Vec::new();
+    let mut boundary_lines = Vec::new();
+    for (index, feature) in features.iter().enumerate() {
+        boundary_lines.extend(line_of(index, feature, &mut problems, &mut left_out));
+    }
+    imported(&boundary_lines, line_import, file, problems, left_out)
+}
+
 /// The features of a GeoJSON FeatureCollection: (properties, geometry) of each.
 ///
 /// # Errors

@@ -113,14 +113,19 @@ pub fn lsib_source(version: &str, date: &str) -> SourceRow {
 /// `CC2`, a code that cannot be mapped to ISO 3166-1 alpha-3 (named, with the country name
 /// the file gives), a geometry that is not a LineString or MultiLineString.
 pub fn import_lsib(text: &str, file: &str, options: &LsibImport) -> Result<Imported, Error> {
-    let features = lines::features(text, file)?;
-    let mut problems = Vec::new();
-    let mut left_out = Vec::new();
-    let mut boundary_lines = Vec::new();
-    for (index, (props, geometry)) in features.iter().enumerate() {
-        let at = || Location::Feature { index, id: None };
-        let side = |code: &str, name: &str| -> Result<String, String> {
-            alpha3_of(code, options).ok_or_else(|| {
+    let line_import = LineImport {
+        source: lsib_source(&options.version, &options.as_of),
+        as_of: options.as_of.clone(),
+        precision_m: options.precision_m,
+    };
+    lines::import_lines(
+        text,
+        file,
+        &line_import,
+        |index, (props, geometry), problems, left_out| {
+            let at = || Location::Feature { index, id: None };
+            let side = |code: &str, name: &str| -> Result<String, String> {
+                alpha3_of(code, options).ok_or_else(|| {
                 format!(
                     "country code {code:?}{} cannot be mapped to ISO 3166-1 alpha-3 as {} (give it in a code map)",
                     if name.is_empty() { String::new() } else { format!(" ({name})") },
@@ -130,72 +135,68 @@ pub fn import_lsib(text: &str, file: &str, options: &LsibImport) -> Result<Impor
                     }
                 )
             })
-        };
-        let (Some(cc1), Some(cc2)) = (lines::property(props, "CC1"), lines::property(props, "CC2"))
-        else {
-            problems.push(Problem::new(
-                file,
-                at(),
-                "no CC1 or CC2 (the countries on either side)",
-            ));
-            continue;
-        };
-        let name = |k: &str| lines::property(props, k).unwrap_or_default();
-        let (left, right) = (side(&cc1, &name("COUNTRY1")), side(&cc2, &name("COUNTRY2")));
-        let parts = lines::line_parts(geometry);
-        let (left, right, parts) = match (left, right, parts) {
-            (Ok(l), Ok(r), Ok(p)) => (l, r, p),
-            (l, r, p) => {
-                for m in [l.err(), r.err(), p.err()].into_iter().flatten() {
-                    problems.push(Problem::new(file, at(), m));
+            };
+            let (Some(cc1), Some(cc2)) =
+                (lines::property(props, "CC1"), lines::property(props, "CC2"))
+            else {
+                problems.push(Problem::new(
+                    file,
+                    at(),
+                    "no CC1 or CC2 (the countries on either side)",
+                ));
+                return None;
+            };
+            let name = |k: &str| lines::property(props, k).unwrap_or_default();
+            let (left, right) = (side(&cc1, &name("COUNTRY1")), side(&cc2, &name("COUNTRY2")));
+            let parts = lines::line_parts(geometry);
+            let (left, right, parts) = match (left, right, parts) {
+                (Ok(l), Ok(r), Ok(p)) => (l, r, p),
+                (l, r, p) => {
+                    for m in [l.err(), r.err(), p.err()].into_iter().flatten() {
+                        problems.push(Problem::new(file, at(), m));
+                    }
+                    return None;
                 }
-                continue;
+            };
+            let status = name("STATUS");
+            let label = name("LABEL");
+            let notes = name("NOTES");
+            let (delimitation, known) = delimitation_of_lsib(&status, &label, &notes);
+            if !known {
+                left_out.push(Problem::new(
+                    file,
+                    at(),
+                    format!("STATUS {status:?} not recognised: delimitation written as unknown"),
+                ));
             }
-        };
-        let status = name("STATUS");
-        let label = name("LABEL");
-        let notes = name("NOTES");
-        let (delimitation, known) = delimitation_of_lsib(&status, &label, &notes);
-        if !known {
-            left_out.push(Problem::new(
-                file,
-                at(),
-                format!("STATUS {status:?} not recognised: delimitation written as unknown"),
-            ));
-        }
-        if left == right {
-            left_out.push(Problem::new(
-                file,
-                at(),
-                format!("{left} on both sides: left out"),
-            ));
-            continue;
-        }
-        let mut note = format!("LSIB STATUS: {status}");
-        for (k, v) in [("RANK", name("RANK")), ("LABEL", label), ("NOTES", notes)] {
-            if !v.is_empty() {
-                note.push_str(&format!("; {k}: {v}"));
+            if left == right {
+                left_out.push(Problem::new(
+                    file,
+                    at(),
+                    format!("{left} on both sides: left out"),
+                ));
+                return None;
             }
-        }
-        boundary_lines.push(BoundaryLine {
-            index,
-            left,
-            right,
-            parts,
-            delimitation: delimitation.into(),
-            demarcation: String::new(),
-            name: String::new(),
-            note,
-            date: String::new(),
-            views: Vec::new(),
-        });
-    }
-    let line_import = LineImport {
-        source: lsib_source(&options.version, &options.as_of),
-        as_of: options.as_of.clone(),
-        precision_m: options.precision_m,
-    };
-    lines::imported(&boundary_lines, &line_import, file, problems, left_out)
+            let mut note = format!("LSIB STATUS: {status}");
+            for (k, v) in [("RANK", name("RANK")), ("LABEL", label), ("NOTES", notes)] {
+                if !v.is_empty() {
+                    note.push_str(&format!("; {k}: {v}"));
+                }
+            }
+            Some(BoundaryLine {
+                index,
+                left,
+                right,
+                parts,
+                delimitation: delimitation.into(),
+                demarcation: String::new(),
+                name: String::new(),
+                note,
+                date: String::new(),
+                views: Vec::new(),
+            })
+        },
+    )
 }
 
 fn alpha3_of(code: &str, options: &LsibImport) -> Option<String> {

@@ -128,73 +128,73 @@ pub fn import_natural_earth(
     file: &str,
     options: &NaturalEarthImport,
 ) -> Result<Imported, Error> {
-    let features = lines::features(text, file)?;
-    let mut problems = Vec::new();
-    let mut left_out = Vec::new();
-    let mut boundary_lines = Vec::new();
-    for (index, (props, geometry)) in features.iter().enumerate() {
-        let at = || Location::Feature { index, id: None };
-        let mut bad = |m: String| problems.push(Problem::new(file, at(), m));
-        let class = lines::property(props, "FEATURECLA");
-        let left = lines::property(props, "ADM0_A3_L");
-        let right = lines::property(props, "ADM0_A3_R");
-        let parts = lines::line_parts(geometry);
-        let Some(class) = class else {
-            bad("no FEATURECLA (the line's class)".into());
-            continue;
-        };
-        let (Some(left), Some(right)) = (left, right) else {
-            bad("no ADM0_A3_L or ADM0_A3_R (the countries on either side)".into());
-            continue;
-        };
-        let codes = (lines::alpha3(&left), lines::alpha3(&right));
-        let (Some(l), Some(r)) = codes else {
-            let m = format!(
-                "{left}/{right}: not both ISO 3166-1 alpha-3 codes (Natural Earth's own code?)"
-            );
-            if options.leave_out_uncoded {
-                left_out.push(Problem::new(file, at(), format!("{m}: left out")));
-            } else {
-                bad(m);
-            }
-            continue;
-        };
-        if l == r {
-            left_out.push(Problem::new(
-                file,
-                at(),
-                format!("{class} inside {l} (the same country on both sides): left out"),
-            ));
-            continue;
-        }
-        let parts = match parts {
-            Ok(p) => p,
-            Err(m) => {
-                bad(m);
-                continue;
-            }
-        };
-        let delimitation = delimitation_of_class(&class);
-        let views = views_of(props, &class, file, index, &mut left_out);
-        boundary_lines.push(BoundaryLine {
-            index,
-            left: l,
-            right: r,
-            parts,
-            delimitation: delimitation.into(),
-            demarcation: String::new(),
-            name: lines::property(props, "NAME").unwrap_or_default(),
-            note: format!("Natural Earth FEATURECLA: {class}"),
-            date: String::new(),
-            views,
-        });
-    }
     let line_import = LineImport {
         source: natural_earth_source(&options.version, &options.as_of),
         as_of: options.as_of.clone(),
         precision_m: options.precision_m,
     };
-    lines::imported(&boundary_lines, &line_import, file, problems, left_out)
+    lines::import_lines(
+        text,
+        file,
+        &line_import,
+        |index, (props, geometry), problems, left_out| {
+            let at = || Location::Feature { index, id: None };
+            let mut bad = |m: String| problems.push(Problem::new(file, at(), m));
+            let class = lines::property(props, "FEATURECLA");
+            let left = lines::property(props, "ADM0_A3_L");
+            let right = lines::property(props, "ADM0_A3_R");
+            let parts = lines::line_parts(geometry);
+            let Some(class) = class else {
+                bad("no FEATURECLA (the line's class)".into());
+                return None;
+            };
+            let (Some(left), Some(right)) = (left, right) else {
+                bad("no ADM0_A3_L or ADM0_A3_R (the countries on either side)".into());
+                return None;
+            };
+            let codes = (lines::alpha3(&left), lines::alpha3(&right));
+            let (Some(l), Some(r)) = codes else {
+                let m = format!(
+                    "{left}/{right}: not both ISO 3166-1 alpha-3 codes (Natural Earth's own code?)"
+                );
+                if options.leave_out_uncoded {
+                    left_out.push(Problem::new(file, at(), format!("{m}: left out")));
+                } else {
+                    bad(m);
+                }
+                return None;
+            };
+            if l == r {
+                left_out.push(Problem::new(
+                    file,
+                    at(),
+                    format!("{class} inside {l} (the same country on both sides): left out"),
+                ));
+                return None;
+            }
+            let parts = match parts {
+                Ok(p) => p,
+                Err(m) => {
+                    bad(m);
+                    return None;
+                }
+            };
+            let delimitation = delimitation_of_class(&class);
+            let views = views_of(props, &class, file, index, left_out);
+            Some(BoundaryLine {
+                index,
+                left: l,
+                right: r,
+                parts,
+                delimitation: delimitation.into(),
+                demarcation: String::new(),
+                name: lines::property(props, "NAME").unwrap_or_default(),
+                note: format!("Natural Earth FEATURECLA: {class}"),
+                date: String::new(),
+                views,
+            })
+        },
+    )
 }
 
 /// The countries' views of one line that differ from its class: (party, status, note).
