@@ -48,7 +48,8 @@ fn assert_delimited_share(
 
 /// TJK-UZB: the 2002 treaty described 86% (CABAR), in force 2009-03-25 (CACI); the 2018
 /// agreement the rest. KGZ-UZB: the 2017 treaty 85% (Interfax); the 2022 treaty the rest.
-/// KGZ-TJK: 519.9 of 1,006.84 km described before 2011 (24.kg); the 2025 treaty the rest.
+/// KGZ-TJK: 519.9 of 1,006.84 km described before 2011 (24.kg); 682 of 972 km on 2 Feb 2023
+/// (Sorakan); the 2025 treaty the rest.
 #[test]
 fn the_fergana_dyads_reproduce_the_published_shares() -> TestResult {
     let dir = Workdir::new()?;
@@ -64,7 +65,10 @@ fn the_fergana_dyads_reproduce_the_published_shares() -> TestResult {
     assert_delimited_share(&dir, "KGZ-UZB", "2018-01-01", 85.0, 1.0)?;
     assert_delimited_share(&dir, "KGZ-UZB", "2023-02-01", 100.0, 0.0)?;
     assert_delimited_share(&dir, "KGZ-TJK", "2012-01-01", 51.6, 0.5)?;
-    assert_delimited_share(&dir, "KGZ-TJK", "2025-03-30", 51.6, 0.5)?;
+    assert_delimited_share(&dir, "KGZ-TJK", "2023-02-01", 51.6, 0.5)?;
+    // 682 of 972 km specified, 290 km disputed on 2 Feb 2023 (Sorakan, from Radio Ozodi).
+    assert_delimited_share(&dir, "KGZ-TJK", "2023-02-02", 682.0 / 972.0 * 100.0, 0.5)?;
+    assert_delimited_share(&dir, "KGZ-TJK", "2025-03-30", 682.0 / 972.0 * 100.0, 0.5)?;
     assert_delimited_share(&dir, "KGZ-TJK", "2025-04-01", 100.0, 0.0)?;
     Ok(())
 }
@@ -132,6 +136,7 @@ fn the_published_shares_are_traceable_to_their_sources() -> TestResult {
             "interfax-26528",
         ),
         ("KGZ-TJK", "delimited", "", "24kg-323338"),
+        ("KGZ-TJK", "delimited", "", "sorakan-kgz-tjk-2023-02"),
     ] {
         let text = stdout_of(&mut dir.bordertrack(["history", "--dyad", dyad, "--format", "csv"]))?;
         let (_, rows) = csv_rows(&text)?;
@@ -456,4 +461,272 @@ fn barak_changes_hands_and_the_ovchikalacha_clash_is_on_a_disputed_stretch() -> 
     assert_eq!(cell(kok_tash, "segment_id")?, "KGZ-TJK-01");
     assert_eq!(cell(kok_tash, "delimitation")?, "disputed");
     Ok(())
+}
+
+/// `stats` gives `published` percent in `column` (`delimited_pct` or `demarcated_pct`) of the
+/// dyad from `from` on (within `tolerance` points), not yet on `day_before`; and `history`
+/// of the dyad has a row setting `word` in `status_column` (`delimitation` or `demarcation`)
+/// that cites `instrument` (empty = none) and `source`, with the source's URL.
+#[allow(clippy::too_many_arguments)]
+fn assert_share_traceable(
+    dyad: &str,
+    column: &str,
+    day_before: &str,
+    from: &str,
+    published: f64,
+    tolerance: f64,
+    (status_column, word, instrument, source): (&str, &str, &str, &str),
+) -> TestResult {
+    let dir = Workdir::new()?;
+    let before = num(&stats(&dir, dyad, day_before)?, column)?;
+    let after = num(&stats(&dir, dyad, from)?, column)?;
+    assert!(
+        (after - published).abs() <= tolerance,
+        "{dyad} {column} as of {from}: {after}, published {published}"
+    );
+    assert!(
+        (before - published).abs() > tolerance,
+        "{dyad} {column} as of {day_before}: already {before}"
+    );
+    let text = stdout_of(&mut dir.bordertrack(["history", "--dyad", dyad, "--format", "csv"]))?;
+    let (_, rows) = csv_rows(&text)?;
+    let found = rows.iter().any(|r| {
+        cell(r, status_column).ok() == Some(word)
+            && cell(r, "instrument_id").ok() == Some(instrument)
+            && cell(r, "source_id").ok() == Some(source)
+            && cell(r, "source_url").is_ok_and(|u| u.starts_with("http"))
+    });
+    assert!(
+        found,
+        "{dyad}: no history row {status_column} {word} by {instrument:?} citing {source}"
+    );
+    Ok(())
+}
+
+/// KGZ-TJK: 682 of 972 km specified, 290 km disputed on 2 Feb 2023 (Sorakan, from Radio
+/// Ozodi): 70.2% (the km are whole, so the published rounding is well within 0.5 points).
+#[test]
+fn kgz_tjk_682_of_972_km_described_on_2023_02_02() -> TestResult {
+    assert_share_traceable(
+        "KGZ-TJK",
+        "delimited_pct",
+        "2023-02-01",
+        "2023-02-02",
+        682.0 / 972.0 * 100.0,
+        0.5,
+        ("delimitation", "delimited", "", "sorakan-kgz-tjk-2023-02"),
+    )
+}
+
+/// The whole line delimited by one instrument (the dyad's whole length, 100%).
+fn whole_line(
+    dyad: &str,
+    column: &str,
+    day_before: &str,
+    from: &str,
+    status: (&str, &str, &str, &str),
+) -> TestResult {
+    assert_share_traceable(dyad, column, day_before, from, 100.0, 0.0, status)
+}
+
+/// KAZ-KGZ: the whole line delimited by the treaty of 15 Dec 2001 (zakon.kz text).
+#[test]
+fn kaz_kgz_delimited_by_the_2001_treaty() -> TestResult {
+    whole_line(
+        "KAZ-KGZ",
+        "delimited_pct",
+        "2001-12-14",
+        "2001-12-15",
+        (
+            "delimitation",
+            "delimited",
+            "kaz-kgz-2001-treaty",
+            "zakonpravo-kaz-kgz",
+        ),
+    )
+}
+
+/// KAZ-KGZ: the whole line (1,257.07 km) demarcated by the treaty of 25 Dec 2017.
+#[test]
+fn kaz_kgz_demarcated_by_the_2017_treaty() -> TestResult {
+    whole_line(
+        "KAZ-KGZ",
+        "demarcated_pct",
+        "2017-12-24",
+        "2017-12-25",
+        (
+            "demarcation",
+            "demarcated",
+            "kaz-kgz-2017-demarcation",
+            "zakonpravo-kaz-kgz",
+        ),
+    )
+}
+
+/// KAZ-TKM: the whole line delimited by the treaty of 5 Jul 2001.
+#[test]
+fn kaz_tkm_delimited_by_the_2001_treaty() -> TestResult {
+    whole_line(
+        "KAZ-TKM",
+        "delimited_pct",
+        "2001-07-04",
+        "2001-07-05",
+        (
+            "delimitation",
+            "delimited",
+            "kaz-tkm-2001-treaty",
+            "cislegislation-8355",
+        ),
+    )
+}
+
+/// KAZ-TKM: the whole line (458.263 km) demarcated by the agreement of 18 Apr 2017.
+#[test]
+fn kaz_tkm_demarcated_by_the_2017_agreement() -> TestResult {
+    whole_line(
+        "KAZ-TKM",
+        "demarcated_pct",
+        "2017-04-17",
+        "2017-04-18",
+        (
+            "demarcation",
+            "demarcated",
+            "kaz-tkm-2017-demarcation",
+            "zakonpravo-kaz-tkm",
+        ),
+    )
+}
+
+/// CHN-KAZ: described in full by the second supplementary agreement of 4 Jul 1998 (with
+/// those of 1994 and 1997).
+#[test]
+fn chn_kaz_delimited_by_the_1998_agreement() -> TestResult {
+    whole_line(
+        "CHN-KAZ",
+        "delimited_pct",
+        "1998-07-03",
+        "1998-07-04",
+        (
+            "delimitation",
+            "delimited",
+            "chn-kaz-1998-supplementary",
+            "zhwikisource-chn-kaz-1998",
+        ),
+    )
+}
+
+/// CHN-KAZ: demarcated by the protocol of 10 May 2002 (Kazakh MFA).
+#[test]
+fn chn_kaz_demarcated_by_the_2002_protocol() -> TestResult {
+    whole_line(
+        "CHN-KAZ",
+        "demarcated_pct",
+        "2002-05-09",
+        "2002-05-10",
+        (
+            "demarcation",
+            "demarcated",
+            "chn-kaz-2002-demarcation-protocol",
+            "mfa-kz-delimitation",
+        ),
+    )
+}
+
+/// CHN-KGZ: described in full by the supplementary agreement of 26 Aug 1999 (with 1996).
+#[test]
+fn chn_kgz_delimited_by_the_1999_agreement() -> TestResult {
+    whole_line(
+        "CHN-KGZ",
+        "delimited_pct",
+        "1999-08-25",
+        "1999-08-26",
+        (
+            "delimitation",
+            "delimited",
+            "chn-kgz-1999-supplementary",
+            "azattyk-1205716",
+        ),
+    )
+}
+
+/// CHN-KGZ: demarcated by the protocol of 21 Sep 2004 (China.org.cn).
+#[test]
+fn chn_kgz_demarcated_by_the_2004_protocol() -> TestResult {
+    whole_line(
+        "CHN-KGZ",
+        "demarcated_pct",
+        "2004-09-20",
+        "2004-09-21",
+        (
+            "demarcation",
+            "demarcated",
+            "chn-kgz-2004-demarcation-protocol",
+            "chinaorg-2004-09-22",
+        ),
+    )
+}
+
+/// CHN-TJK: described in full by the supplementary agreement of 17 May 2002 (with 1999).
+#[test]
+fn chn_tjk_delimited_by_the_2002_agreement() -> TestResult {
+    whole_line(
+        "CHN-TJK",
+        "delimited_pct",
+        "2002-05-16",
+        "2002-05-17",
+        (
+            "delimitation",
+            "delimited",
+            "chn-tjk-2002-supplementary",
+            "globaltimes-612563",
+        ),
+    )
+}
+
+/// CHN-TJK: the 494.953 km line demarcated by the protocol of April 2010 (month only, so
+/// the share is asked for on either side of that month).
+#[test]
+fn chn_tjk_demarcated_by_the_2010_protocol() -> TestResult {
+    whole_line(
+        "CHN-TJK",
+        "demarcated_pct",
+        "2010-03-31",
+        "2010-05-01",
+        (
+            "demarcation",
+            "demarcated",
+            "chn-tjk-2010-demarcation",
+            "ibru-11360",
+        ),
+    )
+}
+
+/// KAZ-RUS: the whole line delimited by the treaty of 18 Jan 2005 (IWPR).
+#[test]
+fn kaz_rus_delimited_by_the_2005_treaty() -> TestResult {
+    whole_line(
+        "KAZ-RUS",
+        "delimited_pct",
+        "2005-01-17",
+        "2005-01-18",
+        (
+            "delimitation",
+            "delimited",
+            "kaz-rus-2005-treaty",
+            "iwpr-kaz-rus-treaty",
+        ),
+    )
+}
+
+/// TJK-UZB: delimitation complete in 2019 (AzerNews, Jan 2020: "completed last year"; the
+/// year only, so asked for on either side of 2019).
+#[test]
+fn tjk_uzb_delimitation_complete_in_2019() -> TestResult {
+    whole_line(
+        "TJK-UZB",
+        "delimited_pct",
+        "2018-12-31",
+        "2020-01-01",
+        ("delimitation", "delimited", "", "azernews-160394"),
+    )
 }
