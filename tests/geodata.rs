@@ -730,3 +730,94 @@ fn tjk_uzb_delimitation_complete_in_2019() -> TestResult {
         ("delimitation", "delimited", "", "azernews-160394"),
     )
 }
+
+/// TKM-UZB: the whole line recognised by the treaty of 2000 (seed 003; the year only, so
+/// asked for on either side of 2000).
+#[test]
+fn tkm_uzb_delimited_by_the_2000_treaty() -> TestResult {
+    whole_line(
+        "TKM-UZB",
+        "delimited_pct",
+        "1999-12-31",
+        "2001-01-01",
+        (
+            "delimitation",
+            "delimited",
+            "tkm-uzb-2000-treaty",
+            "seed003",
+        ),
+    )
+}
+
+/// AFG-TJK: the whole line delimited from the Anglo-Russian agreement of 11 Mar 1895
+/// (International Boundary Study 26).
+#[test]
+fn afg_tjk_delimited_by_the_1895_agreement() -> TestResult {
+    whole_line(
+        "AFG-TJK",
+        "delimited_pct",
+        "1895-03-10",
+        "1895-03-11",
+        ("delimitation", "delimited", "afg-tjk-1895", "ibs26"),
+    )
+}
+
+/// AFG-UZB: the whole line delimited by the Soviet-Afghan agreement of 13 Jun 1946.
+#[test]
+fn afg_uzb_delimited_by_the_1946_agreement() -> TestResult {
+    whole_line(
+        "AFG-UZB",
+        "delimited_pct",
+        "1946-06-12",
+        "1946-06-13",
+        ("delimitation", "delimited", "afg-uzb-1946", "ibs26"),
+    )
+}
+
+/// AFG-TKM: the whole line delimited from the protocol of 10 Sep 1885.
+#[test]
+fn afg_tkm_delimited_by_the_1885_protocol() -> TestResult {
+    whole_line(
+        "AFG-TKM",
+        "delimited_pct",
+        "1885-09-09",
+        "1885-09-10",
+        ("delimitation", "delimited", "afg-tkm-1885", "ibs26"),
+    )
+}
+
+/// IRN-TKM: the whole line delimited by the Akhal-Khorasan convention of 1881 (the day
+/// disagrees between sources, so asked for on either side of 1881).
+#[test]
+fn irn_tkm_delimited_by_the_1881_convention() -> TestResult {
+    whole_line(
+        "IRN-TKM",
+        "delimited_pct",
+        "1880-12-31",
+        "1882-01-01",
+        (
+            "delimitation",
+            "delimited",
+            "irn-tkm-1881-akhal",
+            "piglix-akhal",
+        ),
+    )
+}
+
+/// IRN-TKM: the whole line demarcated by the protocol of 11 Apr 1957 (markers and
+/// coordinates of the whole Iran-USSR line).
+#[test]
+fn irn_tkm_demarcated_by_the_1957_protocol() -> TestResult {
+    whole_line(
+        "IRN-TKM",
+        "demarcated_pct",
+        "1957-04-10",
+        "1957-04-11",
+        (
+            "demarcation",
+            "demarcated",
+            "irn-tkm-1957-protocol",
+            "bargozideha-1957-regime",
+        ),
+    )
+}
