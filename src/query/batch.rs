@@ -10,7 +10,7 @@ use super::classify::{FoundLine, IncidentSearch};
 use super::incident_query::{IncidentMatch, IncidentQuery};
 use super::locate::BorderIndex;
 use super::status::StatusTimelines;
-use crate::spatial::QueryError;
+use crate::spatial::{AnchoredBounds, QueryError};
 use crate::Incident;
 
 impl BorderIndex {
@@ -74,8 +74,12 @@ impl BorderIndex {
                 b.found.clear();
                 b.answer_of.clear();
                 b.answer_of.resize(part.len(), NOTHING);
+                // The incidents come in Morton order: bounds of the imprecise segments'
+                // distances carry from one to the next (fresh for each call: the index may be
+                // another one).
+                let mut bounds = AnchoredBounds::default();
                 for q in &b.pending {
-                    let m = self.find(timelines, q, query);
+                    let m = self.find(timelines, q, query, &mut bounds);
                     if !matches!(m, Ok(None)) {
                         if let Some(slot) = b.answer_of.get_mut(q.position as usize) {
                             *slot = u32::try_from(b.found.len()).unwrap_or(NOTHING);

@@ -10,7 +10,7 @@ use super::certainty::{Alternative, Certainty};
 use super::incident_query::{IncidentMatch, IncidentQuery};
 use super::locate::{BorderIndex, ImpreciseLine};
 use super::status::StatusTimelines;
-use crate::spatial::{LineMatch, Query, QueryError};
+use crate::spatial::{AnchoredBounds, LineMatch, Query, QueryError};
 use crate::{DateSpan, Dyad, Incident};
 
 impl ImpreciseLine {
@@ -63,16 +63,21 @@ impl BorderIndex {
     ) -> std::result::Result<Option<IncidentMatch>, QueryError> {
         let q = IncidentSearch::of(incident, query, 0);
         Ok(self
-            .find(timelines, &q, query)?
+            .find(timelines, &q, query, &mut AnchoredBounds::default())?
             .and_then(|m| self.matched(timelines, &m, &q, query)))
     }
 
     /// The nearest line that `q` falls on (step one of [`BorderIndex::classify`]).
+    ///
+    /// `bounds` holds lower bounds of the imprecise segments' distances (in the order of
+    /// `imprecise`), carried from one incident to the next nearby one and updated here (for
+    /// one incident: `AnchoredBounds::default()`).
     pub(super) fn find(
         &self,
         timelines: &StatusTimelines,
         q: &IncidentSearch,
         query: &IncidentQuery,
+        bounds: &mut AnchoredBounds,
     ) -> std::result::Result<Option<FoundLine>, QueryError> {
         if query.nearest {
             return self.find_nearest(timelines, q, query);
@@ -123,10 +128,12 @@ impl BorderIndex {
         // (and counts towards `others_near`), and may be the match.
         let mut imprecise_offered = 0usize;
         let mut imprecise_in_reach = 0u64;
+        // With bounds carried from an earlier incident nearby (in a batch, in Morton order),
+        // most of these checks are one subtraction; the answers are the same.
+        bounds.move_to(&at, self.imprecise.iter().map(|wide| &wide.index));
         for (k, wide) in self.imprecise.iter().enumerate() {
-            if !own_dyad(wide.segment)
-                || !wide.index.may_be_within(&at, q.reach_m + wide.precision_m)
-            {
+            let may_be_within = |max_m: f64| bounds.may_be_within(k, &wide.index, &at, max_m);
+            if !own_dyad(wide.segment) || !may_be_within(q.reach_m + wide.precision_m) {
                 continue;
             }
             imprecise_offered += 1;
@@ -134,9 +141,7 @@ impl BorderIndex {
                 imprecise_in_reach |= bit;
             }
             // Its distance is at least the bound: beyond the best, it cannot be nearer.
-            if !wanted(wide.segment)
-                || best.is_some_and(|b| !wide.index.may_be_within(&at, b.distance_m))
-            {
+            if !wanted(wide.segment) || best.is_some_and(|b| !may_be_within(b.distance_m)) {
                 continue;
             }
             // `may_be_within` of the reach was checked above.

@@ -104,13 +104,14 @@ impl BorderIndex {
         let ordinary_precision_m = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
         let imprecise = precision_m
             .iter()
-            .zip(&lines)
             .enumerate()
-            .filter(|&(_, (&p, _))| p > ordinary_precision_m)
-            .map(|(segment, (&precision_m, line))| {
+            .filter(|&(_, &p)| p > ordinary_precision_m)
+            .map(|(segment, &precision_m)| {
+                // Taken from the whole index: its edges are not solved again.
                 Ok(ImpreciseLine {
-                    index: LineIndex::new(std::slice::from_ref(line))
-                        .map_err(|e| Error::Request(e.to_string()))?,
+                    index: index.of_one_line(segment).ok_or_else(|| {
+                        Error::Request(format!("segment {segment} is not in the index"))
+                    })?,
                     segment,
                     precision_m,
                 })

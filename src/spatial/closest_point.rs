@@ -18,12 +18,30 @@ use super::query_point::Query;
 use super::{LineMatch, Side, ON_LINE_M};
 
 /// A section whose lower bound is within the query distance: the line it belongs to, that lower
-/// bound (metres) and the section's id.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct SectionInRange {
-    line: usize,
-    lower_bound_m: f64,
-    id: u32,
+/// bound (metres) and the section's id, packed in one integer whose order is theirs (line, then
+/// lower bound, then id), so that sorting compares one number. The bound is not negative (nor
+/// NaN), so its bits, a zero's made positive, order as its value. Sorting the three as a tuple
+/// cost 53 M of the 1,429 M instructions of the README benchmark (100,000 rows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct SectionInRange(u128);
+
+impl SectionInRange {
+    fn new(line: u32, lower_bound_m: f64, id: u32) -> SectionInRange {
+        let bound_bits = (lower_bound_m + 0.0).to_bits();
+        SectionInRange((u128::from(line) << 96) | (u128::from(bound_bits) << 32) | u128::from(id))
+    }
+
+    fn line(self) -> usize {
+        (self.0 >> 96) as usize
+    }
+
+    fn lower_bound_m(self) -> f64 {
+        f64::from_bits((self.0 >> 32) as u64)
+    }
+
+    fn id(self) -> u32 {
+        self.0 as u32
+    }
 }
 
 /// A candidate for the closest point of one line: estimated on a section, or solved exactly on
@@ -100,11 +118,8 @@ impl LineIndex {
         let mut consider = |t: &TreeSection| {
             let lower_bound_m = t.chord.lower_bound_m(p3);
             if lower_bound_m <= max_m {
-                s.in_range.push(SectionInRange {
-                    line: t.line as usize,
-                    lower_bound_m,
-                    id: t.id,
-                });
+                s.in_range
+                    .push(SectionInRange::new(t.line, lower_bound_m, t.id));
             }
         };
         if r <= CELL_M {
@@ -120,23 +135,22 @@ impl LineIndex {
                 consider(t);
             }
         }
-        // By line, then lower bound, then section: the bounds are not negative (nor NaN: those
-        // were not kept), so their bits, a zero's made positive, sort as their values.
-        s.in_range
-            .sort_unstable_by_key(|c| (c.line, (c.lower_bound_m + 0.0).to_bits(), c.id));
-        for of_line in s.in_range.chunk_by(|a, b| a.line == b.line) {
-            let line = of_line.first().map_or(usize::MAX, |c| c.line);
+        // By line, then lower bound, then section (see `SectionInRange`).
+        s.in_range.sort_unstable();
+        for of_line in s.in_range.chunk_by(|a, b| a.line() == b.line()) {
+            let line = of_line.first().map_or(usize::MAX, |c| c.line());
             if !accept(line) {
                 continue;
             }
             let start = s.candidates.len();
             s.solved.clear();
             let mut best_m = f64::INFINITY;
-            for c in of_line {
-                if c.lower_bound_m > best_m + margin_m(best_m) {
+            for &c in of_line {
+                let lower_bound_m = c.lower_bound_m();
+                if lower_bound_m > best_m + margin_m(best_m) {
                     break;
                 }
-                if let Some(k) = self.closest_candidate(c.id, c.lower_bound_m, q, &mut s.solved) {
+                if let Some(k) = self.closest_candidate(c.id(), lower_bound_m, q, &mut s.solved) {
                     best_m = best_m.min(k.distance_m());
                     s.candidates.push(k);
                 }

@@ -215,6 +215,50 @@ impl LineIndex {
                 &mut sections,
             );
         }
+        Ok(LineIndex::of_sections(geod, edges, sections, lengths_m))
+    }
+
+    /// The index of line `line` alone (as its line 0): what [`LineIndex::new`] builds from
+    /// that line, taken from this index's edges and sections instead of solving them again.
+    /// `None` for a line the index does not hold.
+    pub(crate) fn of_one_line(&self, line: usize) -> Option<LineIndex> {
+        // A line's edges are consecutive, and so are their sections.
+        let first = self.edges.iter().position(|e| e.line == line)?;
+        let end = first
+            + self.edges[first..]
+                .iter()
+                .take_while(|e| e.line == line)
+                .count();
+        let edges = self.edges[first..end]
+            .iter()
+            .map(|e| EdgeInfo { line: 0, ..*e })
+            .collect();
+        let first_u32 = u32::try_from(first).ok()?;
+        let edge_range = first_u32..u32::try_from(end).ok()?;
+        let from = self.sections.partition_point(|s| s.edge < edge_range.start);
+        let to = self.sections.partition_point(|s| s.edge < edge_range.end);
+        let sections = self.sections[from..to]
+            .iter()
+            .map(|s| EdgeSection {
+                edge: s.edge - first_u32,
+                ..*s
+            })
+            .collect();
+        Some(LineIndex::of_sections(
+            self.geod,
+            edges,
+            sections,
+            vec![self.lengths_m.get(line).copied()?],
+        ))
+    }
+
+    /// The index over `edges` (of lines whose lengths are `lengths_m`) and their `sections`.
+    fn of_sections(
+        geod: Geodesic,
+        edges: Vec<EdgeInfo>,
+        sections: Vec<EdgeSection>,
+        lengths_m: Vec<f64>,
+    ) -> LineIndex {
         let items: Vec<TreeSection> = sections
             .iter()
             .enumerate()
@@ -236,7 +280,7 @@ impl LineIndex {
                 )
             },
         );
-        Ok(LineIndex {
+        LineIndex {
             geod,
             bounds,
             tree: OnceLock::new(),
@@ -245,7 +289,7 @@ impl LineIndex {
             edges,
             sections,
             lengths_m,
-        })
+        }
     }
 
     /// The R-tree of the sections (one bulk load, the first time it is asked for).
@@ -283,5 +327,45 @@ impl LineIndex {
     /// Number of indexed (non-degenerate) edges.
     pub fn edge_count(&self) -> usize {
         self.edges.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use geo_types::line_string;
+
+    use super::*;
+
+    /// A line's index taken from a larger one is the index built from that line alone.
+    #[test]
+    fn one_line_of_an_index_is_that_line_indexed_alone() {
+        let lines = vec![
+            line_string![(x: 66.0, y: 40.0), (x: 66.3, y: 40.4), (x: 66.3, y: 40.4), (x: 66.1, y: 41.0)],
+            line_string![(x: 60.0, y: 37.0), (x: 64.0, y: 39.5), (x: 64.1, y: 39.6)],
+            line_string![(x: 72.0, y: 37.0), (x: 72.01, y: 37.02)],
+        ];
+        let whole = match LineIndex::new(&lines) {
+            Ok(i) => i,
+            Err(e) => panic!("{e}"),
+        };
+        for (k, line) in lines.iter().enumerate() {
+            let alone = match LineIndex::new(std::slice::from_ref(line)) {
+                Ok(i) => i,
+                Err(e) => panic!("{e}"),
+            };
+            let Some(taken) = whole.of_one_line(k) else {
+                panic!("line {k} is in the index");
+            };
+            assert_eq!(format!("{:?}", taken.edges), format!("{:?}", alone.edges));
+            assert_eq!(
+                format!("{:?}", taken.sections),
+                format!("{:?}", alone.sections)
+            );
+            assert_eq!(format!("{:?}", taken.items), format!("{:?}", alone.items));
+            assert_eq!(format!("{:?}", taken.grid), format!("{:?}", alone.grid));
+            assert_eq!(taken.bounds, alone.bounds);
+            assert_eq!(taken.lengths_m, alone.lengths_m);
+        }
+        assert!(whole.of_one_line(lines.len()).is_none());
     }
 }

@@ -116,6 +116,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod carried_bound;
 mod closest_point;
 mod direct;
 pub(crate) mod ecef;
@@ -132,6 +133,7 @@ mod within_search;
 
 use geo_types::Point;
 
+pub(crate) use carried_bound::AnchoredBounds;
 pub use error::{InvalidLines, LineProblem, QueryError};
 pub use line_index::LineIndex;
 pub(crate) use query_point::Query;

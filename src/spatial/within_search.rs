@@ -154,14 +154,8 @@ impl LineIndex {
     /// documentation), so it meets the cube. Checking every section instead cost 163 M of the
     /// 1,557 M instructions of the README benchmark (100,000 rows).
     pub(crate) fn may_be_within(&self, q: &Query, max_m: f64) -> bool {
-        let (lo, hi) = self.bounds;
-        let mut d2 = 0.0;
-        for k in 0..3 {
-            let out = (lo[k] - q.p3[k]).max(q.p3[k] - hi[k]).max(0.0);
-            d2 += out * out;
-        }
         // A millimetre below the box's distance, against rounding.
-        if d2.sqrt() - 1e-3 > max_m {
+        if self.box_distance_m(q) - 1e-3 > max_m {
             return false;
         }
         let r = max_m + 1.0;
@@ -173,6 +167,20 @@ impl LineIndex {
         self.tree()
             .locate_in_envelope_intersecting(&cube)
             .any(|i| i.chord.lower_bound_m(p3) <= max_m)
+    }
+}
+
+impl LineIndex {
+    /// The straight-line (ECEF) distance from `q` to the box holding every section's box,
+    /// metres: no section's lower bound, and no line, is nearer (up to rounding).
+    pub(crate) fn box_distance_m(&self, q: &Query) -> f64 {
+        let (lo, hi) = self.bounds;
+        let mut d2 = 0.0;
+        for k in 0..3 {
+            let out = (lo[k] - q.p3[k]).max(q.p3[k] - hi[k]).max(0.0);
+            d2 += out * out;
+        }
+        d2.sqrt()
     }
 }
 
