@@ -8,14 +8,14 @@ use std::sync::{Arc, OnceLock};
 use geo::Point;
 
 use crate::query::{
-    dyad_stats, history, regime_history, BorderIndex, DyadStats, HistoryEntry, IncidentMatch,
-    IncidentQuery, Located, RegimeHistoryEntry, RegimeLength, RegimeStatus, RegimeTimelines,
-    SegmentStatus, StatusTimelines,
+    dyad_stats_seen_by, history, regime_history, BorderIndex, Certainty, DyadStats, HistoryEntry,
+    IncidentMatch, IncidentQuery, Located, RegimeHistoryEntry, RegimeInForce, RegimeLength,
+    RegimeStatus, RegimeTimelines, SegmentStatus, StatusTimelines,
 };
 use crate::spatial::QueryError;
 use crate::{
-    Basis, Dataset, DateSpan, Dyad, Incident, RegimeChange, RegimeKind, RegimeWord, Result,
-    Segment, StatusChange,
+    Basis, CountryCode, Dataset, DateSpan, Dyad, Incident, RegimeChange, RegimeKind, RegimeWord,
+    Result, Segment, StatusChange,
 };
 
 /// A dataset, its spatial index and its status timelines: everything needed to answer
@@ -165,28 +165,69 @@ impl Borders {
         query: &IncidentQuery,
         basis: Basis,
     ) -> std::result::Result<Option<IncidentMatch>, QueryError> {
-        if query.regimes.is_empty() {
-            return self.index.classify(self.timelines(basis), incident, query);
-        }
-        let wide = without_status_words(query);
-        let m = self
-            .index
-            .classify(self.timelines(basis), incident, &wide)?;
-        Ok(m.filter(|m| self.keeps(m, incident.date, query)))
+        let m = if query.regimes.is_empty() {
+            self.index
+                .classify(self.timelines(basis), incident, query)?
+        } else {
+            let wide = without_status_words(query);
+            self.index
+                .classify(self.timelines(basis), incident, &wide)?
+        };
+        Ok(m.and_then(|m| self.finish(m, incident.date, query)))
     }
 
-    /// Whether `m`, found for an incident dated `date` with no condition on status, meets
-    /// `query`'s status words or regime words (either).
-    pub(crate) fn keeps(&self, m: &IncidentMatch, date: DateSpan, query: &IncidentQuery) -> bool {
+    /// Completes `m`, found for an incident dated `date` with `query` (or, when it has regime
+    /// words, with [`without_status_words`]`(query)`): fills in the regimes on its segment,
+    /// and, with regime words, keeps it only when it meets the query's status words or regime
+    /// words (either), and makes it [`Certainty::Possible`](crate::query::Certainty) unless
+    /// one of them holds on every day (every status it may have had matches, or a regime asked
+    /// for holds throughout). `None` when it is not kept.
+    pub(crate) fn finish(
+        &self,
+        mut m: IncidentMatch,
+        date: DateSpan,
+        query: &IncidentQuery,
+    ) -> Option<IncidentMatch> {
         let at = query.as_of.unwrap_or(date);
-        (!query.filter.is_empty() && m.status.may_match(&query.filter))
-            || self.regime_matches(m.located.segment_index, at, &query.regimes)
+        m.regimes =
+            self.regime_timelines()
+                .in_force_on_segment(&self.data, m.located.segment_index, at);
+        if query.regimes.is_empty() {
+            return Some(m);
+        }
+        let asked = |r: &&RegimeInForce| query.regimes.contains(&r.word);
+        let by_status = !query.filter.is_empty() && m.status.may_match(&query.filter);
+        if !by_status && !m.regimes.iter().any(|r| asked(&r)) {
+            return None;
+        }
+        let sure = (!query.filter.is_empty() && m.status.must_match(&query.filter))
+            || m.regimes.iter().filter(asked).any(|r| r.throughout);
+        if !sure {
+            m.certainty = Certainty::Possible;
+            if query.certain_only {
+                return None;
+            }
+        }
+        Some(m)
     }
 
     /// The statistics of `dyad` over the span `at` under `basis`.
     pub fn stats(&self, dyad: Dyad, at: DateSpan, basis: Basis) -> DyadStats {
+        self.stats_seen_by(dyad, at, basis, None)
+    }
+
+    /// The statistics of `dyad` over the span `at` under `basis`, as `party` held the border
+    /// where the dataset records its view ([`crate::query::dyad_stats_seen_by`]; `None`: the
+    /// dataset's own statuses).
+    pub fn stats_seen_by(
+        &self,
+        dyad: Dyad,
+        at: DateSpan,
+        basis: Basis,
+        party: Option<CountryCode>,
+    ) -> DyadStats {
         let lengths: Vec<f64> = self.data.segments().iter().map(Segment::length_m).collect();
-        dyad_stats(&self.data, self.timelines(basis), &lengths, dyad, at)
+        dyad_stats_seen_by(&self.data, self.timelines(basis), &lengths, dyad, at, party)
     }
 
     /// The timelines of every regime (fences, minefields, crossings; built on first use).
@@ -255,7 +296,7 @@ impl Borders {
 }
 
 /// `query` without its status words: with regime words, the nearest segment is found whatever
-/// its status, then kept if it meets either ([`Borders::keeps`]).
+/// its status, then kept if it meets either ([`Borders::finish`]).
 pub(crate) fn without_status_words(query: &IncidentQuery) -> IncidentQuery {
     IncidentQuery {
         filter: crate::StatusFilter::default(),

@@ -72,3 +72,41 @@ fn diff_lists_each_change_of_status_or_regime_with_its_instrument() -> TestResul
     assert_eq!(out.status.code(), Some(2));
     Ok(())
 }
+
+/// A year or month as `--from` is its first day and as `--to` its last day, as for
+/// `incidents --from/--to` and `stats --from/--to`: `--from 2005 --to 2005` shows what changed
+/// during 2005 (the mines cleared in October 2005), and a month holds a change dated to it.
+#[test]
+fn partial_dates_bound_the_range_from_first_day_to_last_day() -> TestResult {
+    let data = tiny();
+    let diff = |from: &str, to: &str| {
+        rows(&[
+            "diff", "--data", &data, "--from", from, "--to", to, "--format", "csv",
+        ])
+    };
+    let year = diff("2005", "2005")?;
+    let mines = find(&year, "XAA-XBB-1", "mined")?;
+    assert_eq!(
+        (cell(mines, "before")?, cell(mines, "after")?),
+        ("laid", "cleared")
+    );
+    assert_eq!(num(mines, "changes")?, 1.0);
+    assert_eq!(cell(mines, "last_change")?, "2005-10");
+    // The same as the days written out.
+    assert_eq!(year, diff("2005-01-01", "2005-12-31")?);
+    // Ending with September 2005 (its last day): the mines are still laid.
+    let before = diff("2005", "2005-09")?;
+    assert!(find(&before, "XAA-XBB-1", "mined").is_err(), "{before:?}");
+    // October 2005 as --to ends on the 31st, after the clearing (dated to the month).
+    let october = diff("2005-09", "2005-10")?;
+    let mines = find(&october, "XAA-XBB-1", "mined")?;
+    assert_eq!(cell(mines, "after")?, "cleared");
+    // --to before --from's first day is refused; a year's first day is not after itself.
+    let out = bordertrack([
+        "diff", "--data", &data, "--from", "2005-06", "--to", "2005-05",
+    ])
+    .output()?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(diff("2005-12", "2005")?.is_empty());
+    Ok(())
+}

@@ -404,3 +404,79 @@ fn a_claim_with_its_own_line_gives_that_line_as_the_party_held_it() -> TestResul
     assert!(String::from_utf8(out.stdout)?.contains("unknown segment_id \"NOPE\""));
     Ok(())
 }
+
+/// `stats --pov` counts each segment as the party held it, as `segments --pov` lists it: the
+/// view's delimitation, its own line's length, and an ambiguous delimitation for a span the
+/// view covers only in part.
+#[test]
+fn stats_take_a_point_of_view_as_segments_do() -> TestResult {
+    let w = Workdir::new()?;
+    stdout_of(&mut w.bordertrack([
+        "import",
+        "natural-earth",
+        &arg("natural-earth-views-synthetic.geojson"),
+        "--date",
+        "2022-05-12",
+        "-o",
+        "ne",
+    ]))?;
+    let stats = |args: &[&str]| -> Result<Vec<(String, f64)>, Box<dyn std::error::Error>> {
+        let mut all = vec!["stats", "--data", "ne", "--dyad", "KGZ-TJK"];
+        all.extend_from_slice(args);
+        let (header, rows) = csv_rows(&stdout_of(&mut w.bordertrack(all))?)?;
+        let row = rows.first().ok_or("one row")?;
+        header
+            .iter()
+            .filter(|h| h.ends_with("_km"))
+            .map(|h| Ok((h.clone(), cell(row, h)?.parse::<f64>()?)))
+            .collect()
+    };
+    let get = |s: &[(String, f64)], name: &str| {
+        s.iter()
+            .find(|(h, _)| h == name)
+            .map(|(_, v)| *v)
+            .ok_or(format!("no column {name}"))
+    };
+    // China's view (Natural Earth's fclass_chn) has the Kyrgyz-Tajik line disputed.
+    let own = stats(&["--as-of", "2023"])?;
+    let chn = stats(&["--as-of", "2023", "--pov", "CHN"])?;
+    let length = get(&own, "length_km")?;
+    assert!(length > 0.0);
+    assert_eq!(get(&own, "disputed_km")?, 0.0);
+    assert_eq!(get(&chn, "disputed_km")?, length);
+    assert_eq!(get(&chn, "length_km")?, length);
+    // Russia's view is the dataset's; before the views were recorded, China's is too.
+    assert_eq!(stats(&["--as-of", "2023", "--pov", "RUS"])?, own);
+    assert_eq!(
+        stats(&["--as-of", "2021", "--pov", "CHN"])?,
+        stats(&["--as-of", "2021"])?
+    );
+    // A view with a line of its own: its length, from June 2020 to 2021.
+    w.write(
+        "ne/claims.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+          "geometry":{"type":"LineString","coordinates":[[0.0,0.01],[0.1,0.01]]},
+          "properties":{"id":"kgz-own","party":"KGZ","segment_id":"KGZ-TJK-01",
+            "delimitation":"disputed","valid_from":"2020-06","valid_to":"2021",
+            "source_id":"natural-earth","note":"synthetic"}}]}"#,
+    )?;
+    validates(&w, "ne")?;
+    let kgz = stats(&["--as-of", "2021-03-01", "--pov", "KGZ"])?;
+    // 0.1 degree of longitude at the equator, geodesic on WGS84: 11.132 km.
+    let line_km = get(&kgz, "length_km")?;
+    assert!((line_km - 11.132).abs() < 0.001, "{line_km}");
+    assert_eq!(get(&kgz, "disputed_km")?, line_km);
+    // 2020 is covered only from June: neither the view nor the dataset holds all year.
+    let year = stats(&["--as-of", "2020", "--pov", "KGZ"])?;
+    assert_eq!(
+        get(&year, "delimitation_ambiguous_km")?,
+        get(&year, "length_km")?
+    );
+    assert_eq!(get(&year, "disputed_km")?, 0.0);
+    // Another party's view leaves the dataset's statuses and line.
+    assert_eq!(
+        stats(&["--as-of", "2021-03-01", "--pov", "TJK"])?,
+        stats(&["--as-of", "2021-03-01"])?
+    );
+    Ok(())
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::util::{cell, csv_rows, num, stdout_of, tiny, BoxError, Row, TestResult, Workdir};
 
 /// The classification columns, after the table's own.
-const CLASSIFICATION_HEADER: &str = "segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity,certainty,alternatives,date_start,date_end";
+const CLASSIFICATION_HEADER: &str = "segment_id,dyad,distance_m,chainage_km,side,delimitation,demarcation,instrument_id,ambiguity,regimes,certainty,alternatives,date_start,date_end";
 
 /// `bordertrack incidents in.csv --data DATA ARGS…`, run in `dir`.
 fn on_in_csv(dir: &Workdir, data: &str, args: &[&str]) -> assert_cmd::Command {
@@ -27,7 +27,9 @@ fn incidents(dir: &Workdir, args: &[&str]) -> Result<HashMap<String, Row>, BoxEr
     let text = stdout_of(&mut dir.bordertrack(&all))?;
     // The table's own columns, then the classification's under any prefix.
     let header: Vec<&str> = text.lines().next().unwrap_or_default().split(',').collect();
-    let tail = &header[header.len().saturating_sub(13)..];
+    let tail = &header[header
+        .len()
+        .saturating_sub(CLASSIFICATION_HEADER.split(',').count())..];
     let prefix = tail[0]
         .strip_suffix("segment_id")
         .ok_or("no segment_id column")?;

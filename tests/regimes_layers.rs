@@ -186,3 +186,86 @@ fn export_segments_takes_regime_words_and_a_point_of_view() -> TestResult {
     }
     Ok(())
 }
+
+/// Every classified incident names the regimes on its segment over its own date (or the date
+/// asked for), with a `?` for a regime that holds on only some days of that date; asking for
+/// a regime makes a match possible, not certain, when the regime may not have held all along.
+#[test]
+fn classified_incidents_name_the_regimes_at_their_date() -> TestResult {
+    let w = crate::util::Workdir::new()?;
+    // a, b, e on XAA-XBB-1 (mines 2000 to 2005-10), c and d near the fence (XAA-XBB-2, built
+    // 2006-10).
+    w.write(
+        "inc.csv",
+        "id,date,lat,lon\n\
+         a,2001-06-01,41.5,69.01\n\
+         b,2005,41.5,69.01\n\
+         c,2007-01-01,41.95,68.99\n\
+         d,2006,41.95,68.99\n\
+         e,2010-01-01,41.5,69.01\n",
+    )?;
+    let data = tiny();
+    let run = |extra: &[&str]| -> Result<Vec<Row>, BoxError> {
+        let mut args = vec![
+            "incidents",
+            "inc.csv",
+            "--data",
+            &data,
+            "--within",
+            "50km",
+            "--format",
+            "csv",
+        ];
+        args.extend_from_slice(extra);
+        Ok(csv_rows(&stdout_of(&mut w.bordertrack(args))?)?.1)
+    };
+    let all = run(&[])?;
+    let regimes = |rows: &[Row], id: &str| -> Result<String, BoxError> {
+        Ok(cell(row_of(rows, "id", id)?, "regimes")?.to_string())
+    };
+    assert_eq!(regimes(&all, "a")?, "mined");
+    assert_eq!(regimes(&all, "b")?, "mined?");
+    assert_eq!(regimes(&all, "c")?, "fenced");
+    assert_eq!(regimes(&all, "d")?, "fenced?");
+    assert_eq!(regimes(&all, "e")?, "");
+    // At a date asked for, that date's regimes.
+    let in_2001 = run(&["--as-of", "2001-06-01"])?;
+    assert_eq!(regimes(&in_2001, "e")?, "mined");
+    // Asked for mines: b is possible (the mines may have been cleared on its day), a certain
+    // as far as the mines go; with only certain matches, b is left out.
+    let mined = run(&["--on", "mined"])?;
+    let ids: Vec<&str> = mined
+        .iter()
+        .map(|r| cell(r, "id"))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(cell(row_of(&mined, "id", "b")?, "certainty")?, "possible");
+    let certain = run(&["--on", "mined", "--certain"])?;
+    assert!(
+        certain
+            .iter()
+            .all(|r| cell(r, "id").is_ok_and(|id| id != "b")),
+        "{certain:?}"
+    );
+    // Every format has the column: GeoJSON's property.
+    let geojson = stdout_of(&mut w.bordertrack([
+        "incidents",
+        "inc.csv",
+        "--data",
+        &data,
+        "--within",
+        "50km",
+        "--format",
+        "geojson",
+    ]))?;
+    let v: serde_json::Value = serde_json::from_str(&geojson)?;
+    let props: Vec<&serde_json::Value> = v["features"]
+        .as_array()
+        .ok_or("features")?
+        .iter()
+        .map(|f| &f["properties"]["regimes"])
+        .collect();
+    assert_eq!(props[0], "mined");
+    assert_eq!(props[1], "mined?");
+    Ok(())
+}

@@ -28,11 +28,18 @@ __all__ = ["Borders", "CLASSIFICATION_COLUMNS"]
 #: ``bordertrack incidents`` (with full-precision distances) and each point's date span.
 CLASSIFICATION_COLUMNS = (
     "date_start", "date_end", "segment_id", "dyad", "distance_m", "chainage_km", "side",
-    "delimitation", "demarcation", "instrument_id", "ambiguity", "certainty", "alternatives",
+    "delimitation", "demarcation", "instrument_id", "ambiguity", "regimes", "certainty",
+    "alternatives",
 )
 _TEXT_COLUMNS = (
     "segment_id", "dyad", "side", "delimitation", "demarcation", "instrument_id", "ambiguity",
-    "certainty", "alternatives",
+    "regimes", "certainty", "alternatives",
+)
+
+_TALLIES_COLUMNS = (
+    "dyad", "period_start", "period_start_first", "period_end", "period_end_last", "kind",
+    "count", "qualifier", "source_id", "source_title", "source_publisher", "source_date",
+    "source_url", "note",
 )
 
 
@@ -52,6 +59,8 @@ def _layer_frame(geojson: str) -> pd.DataFrame:
     """A GeoJSON layer as a GeoDataFrame (geopandas installed) or a DataFrame of properties."""
     features = json.loads(geojson)["features"]
     properties = pd.DataFrame([f["properties"] for f in features])
+    if not features:
+        return properties
     try:
         import geopandas as gpd
         from shapely.geometry import shape
@@ -182,14 +191,54 @@ class Borders:
                                                 dyad=dyad))
 
     def stats(
-        self, as_of: Optional[str] = None, basis: str = "in-force", dyad: Optional[str] = None
+        self, as_of: Optional[str] = None, basis: str = "in-force", dyad: Optional[str] = None,
+        pov: Optional[str] = None,
     ) -> pd.DataFrame:
-        """Lengths by status (metres) of each dyad, or of ``dyad``, at ``as_of``.
+        """Lengths by status (metres) of each dyad, or of ``dyad``, at ``as_of``, as
+        ``bordertrack stats`` gives them in km.
 
         ``as_of`` is a date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (today when None);
-        ``basis`` is ``"in-force"`` or ``"signed"``. One row per dyad.
+        ``basis`` is ``"in-force"`` or ``"signed"``. One row per dyad: ``length_m``, the metres
+        of each delimitation and demarcation status (each dimension adding up to
+        ``length_m``), ``delimited_pct`` and ``demarcated_pct``, then the regimes in effect on
+        every day: ``fenced_m`` (fences built) and ``mined_m`` (mines laid), ``unmeasured_regimes``
+        (fences and minefields whose length no source gives) and ``open_crossings``. ``pov``
+        (ISO alpha-3) counts each segment as that party held it where the dataset records its
+        view (the command's ``--pov``).
         """
-        return pd.DataFrame(self._native.stats(as_of=as_of, basis=basis, dyad=dyad))
+        return pd.DataFrame(self._native.stats(as_of=as_of, basis=basis, dyad=dyad, pov=pov))
+
+    def tallies(self, dyad: Optional[str] = None, from_date: Optional[str] = None,
+                to_date: Optional[str] = None) -> pd.DataFrame:
+        """The aggregate counts sources give without points (``tallies.csv``), as ``bordertrack
+        tallies`` lists them: ``dyad``, ``period_start`` ... ``kind``, ``count``, ``source_id``.
+        ``dyad`` keeps that dyad's; ``from_date``/``to_date`` (``YYYY[-MM[-DD]]``, the first
+        day of one and the last day of the other) keep those whose period meets the range."""
+        features = json.loads(self._native._tallies(dyad=dyad, from_date=from_date,
+                                                    to_date=to_date))["features"]
+        return pd.DataFrame([f["properties"] for f in features],
+                            columns=_TALLIES_COLUMNS)
+
+    def coverage(self, as_of: Optional[str] = None, basis: str = "in-force",
+                 since: str = "1992", dyad: Optional[str] = None,
+                 within_m: float = 1000.0) -> pd.DataFrame:
+        """Per dyad (or ``dyad``), what the dataset records of it, as ``bordertrack coverage``
+        writes it: its length, the shares with known delimitation and demarcation at ``as_of``
+        (today when None), the lowest known share since ``since`` and its date, the numbers of
+        instruments, sources, incidents (within ``within_m`` metres) and tallies, and its last
+        change; with the dyad's lines when geopandas is installed."""
+        return _layer_frame(self._native._coverage(as_of=as_of, basis=basis, since=since,
+                                                   dyad=dyad, within_m=float(within_m)))
+
+    def diff(self, from_date: str, to_date: Optional[str] = None, basis: str = "in-force",
+             dyad: Optional[str] = None) -> pd.DataFrame:
+        """Which stretches changed status or regime between ``from_date`` and ``to_date``
+        (today when None), as ``bordertrack diff`` writes them: ``segment_id``, ``dyad``,
+        ``what``, ``before``, ``after``, ``changes``, ``instrument_ids`` ... A year or month
+        means its first day as ``from_date`` and its last day as ``to_date``: ``diff("2005",
+        "2005")`` is what changed during 2005."""
+        return _layer_frame(self._native._diff(from_date=from_date, to_date=to_date,
+                                               basis=basis, dyad=dyad))
 
     def locate(
         self, lon: float, lat: float, as_of: Optional[str] = None, basis: str = "in-force"

@@ -15,11 +15,11 @@ use std::path::PathBuf;
 use std::collections::HashMap;
 
 use bordertrack::io::IncidentReader;
-use bordertrack::layers::LayerQuery;
+use bordertrack::layers::{CoverageQuery, DiffQuery, LayerQuery};
 use bordertrack::pipeline::{DateColumn, IncidentLayer, PointColumns, TableOptions};
-use bordertrack::query::{alternatives_text, IncidentQuery};
-use bordertrack::report::{Format, RowWriter};
-use bordertrack::{Basis, DateSpan, Dyad, PartialDate, StatusFilter};
+use bordertrack::query::{alternatives_text, regimes_text, IncidentQuery};
+use bordertrack::report::{Format, LayerSink, RowWriter};
+use bordertrack::{Basis, CountryCode, DateSpan, Dyad, PartialDate, RegimeKind, StatusFilter};
 use geo::Point;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -72,6 +72,26 @@ fn parse_dyad(borders: &bordertrack::Borders, dyad: Option<&str>) -> PyResult<Op
         )));
     }
     Ok(Some(d))
+}
+
+fn parse_country(code: Option<&str>) -> PyResult<Option<CountryCode>> {
+    code.map(|c| c.parse::<CountryCode>().map_err(value_error))
+        .transpose()
+}
+
+/// A layer written by `write` into a GeoJSON text, with `columns` (and a geometry when
+/// `geometry`).
+fn layer_geojson(
+    columns: &[bordertrack::report::Column],
+    geometry: bool,
+    write: impl FnOnce(&mut dyn LayerSink) -> std::io::Result<u64>,
+) -> PyResult<String> {
+    let schema = bordertrack::layers::schema(columns, geometry);
+    let mut sink =
+        RowWriter::with_schema(Vec::new(), Format::GeoJson, &schema).map_err(value_error)?;
+    write(&mut sink).map_err(value_error)?;
+    let bytes = sink.finish().map_err(value_error)?;
+    String::from_utf8(bytes).map_err(value_error)
 }
 
 fn parse_filter(on: Option<&str>) -> PyResult<StatusFilter> {
@@ -157,7 +177,7 @@ struct PointTable {
 }
 
 /// The names of [`PointTable::text`]'s columns, in order.
-const POINT_TEXT_COLUMNS: [&str; 9] = [
+const POINT_TEXT_COLUMNS: [&str; 10] = [
     "segment_id",
     "dyad",
     "side",
@@ -165,6 +185,7 @@ const POINT_TEXT_COLUMNS: [&str; 9] = [
     "demarcation",
     "instrument_id",
     "ambiguity",
+    "regimes",
     "certainty",
     "alternatives",
 ];
@@ -243,18 +264,22 @@ impl PyBorders {
             .collect()
     }
 
-    /// Lengths by status of each dyad (or of `dyad`) at `as_of` (today when None), as a list
-    /// of dicts with lengths in metres.
-    #[pyo3(signature = (as_of=None, basis="in-force", dyad=None))]
+    /// Lengths by status of each dyad (or of `dyad`) at `as_of` (today when None), as `pov`
+    /// (a party's ISO alpha-3 code) held them when given, with the regimes in effect on every
+    /// day (fences built, mines laid: metres; open crossings), as a list of dicts with lengths
+    /// in metres.
+    #[pyo3(signature = (as_of=None, basis="in-force", dyad=None, pov=None))]
     fn stats<'py>(
         &self,
         py: Python<'py>,
         as_of: Option<&str>,
         basis: &str,
         dyad: Option<&str>,
+        pov: Option<&str>,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
         guarded(|| {
             let basis = parse_basis(basis)?;
+            let party = parse_country(pov)?;
             let at = parse_date(as_of)?.unwrap_or_else(today);
             let dyads = match parse_dyad(&self.inner, dyad)? {
                 Some(d) => vec![d],
@@ -262,7 +287,10 @@ impl PyBorders {
             };
             let mut rows = Vec::with_capacity(dyads.len());
             for d in dyads {
-                let s = self.inner.stats(d, at, basis);
+                let s = self.inner.stats_seen_by(d, at, basis, party);
+                let fenced = self.inner.regime_length(d, at, RegimeKind::Fenced);
+                let mined = self.inner.regime_length(d, at, RegimeKind::Mined);
+                let crossings = self.inner.regime_length(d, at, RegimeKind::Crossing);
                 let row = PyDict::new(py);
                 row.set_item("dyad", d.to_string())?;
                 row.set_item("length_m", s.length_m)?;
@@ -276,6 +304,15 @@ impl PyBorders {
                 row.set_item("undemarcated_m", s.undemarcated_m)?;
                 row.set_item("demarcation_unknown_m", s.demarcation_unknown_m)?;
                 row.set_item("demarcation_ambiguous_m", s.demarcation_ambiguous_m)?;
+                row.set_item("delimited_pct", s.delimited_pct())?;
+                row.set_item("demarcated_pct", s.demarcated_pct())?;
+                row.set_item("fenced_m", fenced.km * 1000.0)?;
+                row.set_item("mined_m", mined.km * 1000.0)?;
+                row.set_item(
+                    "unmeasured_regimes",
+                    fenced.without_length + mined.without_length,
+                )?;
+                row.set_item("open_crossings", crossings.in_effect)?;
                 rows.push(row);
             }
             Ok(rows)
@@ -314,6 +351,12 @@ impl PyBorders {
             row.set_item("side", found.side.map(|c| c.to_string()))?;
             row.set_item("delimitation", status.delimitation_word())?;
             row.set_item("demarcation", status.demarcation_word())?;
+            let regimes = self.inner.regime_timelines().in_force_on_segment(
+                self.inner.dataset(),
+                found.segment_index,
+                at,
+            );
+            row.set_item("regimes", regimes_text(&regimes))?;
             Ok(Some(row))
         })
     }
@@ -412,6 +455,118 @@ impl PyBorders {
             write(&self.inner, &query, &mut sink).map_err(value_error)?;
             let bytes = sink.finish().map_err(value_error)?;
             String::from_utf8(bytes).map_err(value_error)
+        })
+    }
+
+    /// The aggregate counts the sources give without points (`bordertrack tallies`), as
+    /// GeoJSON text without geometries: those of `dyad`, and whose period meets the range from
+    /// `from_date`'s first day to `to_date`'s last day (either end open when None).
+    #[pyo3(signature = (dyad=None, from_date=None, to_date=None))]
+    fn _tallies(
+        &self,
+        dyad: Option<&str>,
+        from_date: Option<&str>,
+        to_date: Option<&str>,
+    ) -> PyResult<String> {
+        guarded(|| {
+            let partial = |d: Option<&str>| {
+                d.map(|t| t.parse::<PartialDate>().map_err(value_error))
+                    .transpose()
+            };
+            let (from, to) = (partial(from_date)?, partial(to_date)?);
+            let at = match (from, to) {
+                (None, None) => None,
+                _ => Some(DateSpan::from_to(from, to).ok_or_else(|| {
+                    PyValueError::new_err(format!(
+                        "to_date {} ends before from_date {} begins",
+                        to_date.unwrap_or_default(),
+                        from_date.unwrap_or_default()
+                    ))
+                })?),
+            };
+            let query = LayerQuery {
+                at,
+                basis: Basis::InForce,
+                dyad: parse_dyad(&self.inner, dyad)?,
+                filter: None,
+                party: None,
+                regimes: Vec::new(),
+            };
+            layer_geojson(bordertrack::layers::TALLIES, false, |sink| {
+                bordertrack::layers::write_tallies(&self.inner, &query, sink)
+            })
+        })
+    }
+
+    /// Per dyad (or `dyad`), what the dataset records of it (`bordertrack coverage`), as
+    /// GeoJSON text: shares with known status at `as_of` (today when None), the lowest since
+    /// `since`, incidents within `within_m` metres.
+    #[pyo3(signature = (as_of=None, basis="in-force", since="1992", dyad=None, within_m=1000.0))]
+    fn _coverage(
+        &self,
+        as_of: Option<&str>,
+        basis: &str,
+        since: &str,
+        dyad: Option<&str>,
+        within_m: f64,
+    ) -> PyResult<String> {
+        guarded(|| {
+            let at = parse_date(as_of)?.unwrap_or_else(today);
+            let since = since.parse::<PartialDate>().map_err(value_error)?;
+            if since.first() > at.last {
+                return Err(PyValueError::new_err(format!(
+                    "since {since} is after the date asked for"
+                )));
+            }
+            if !(within_m.is_finite() && within_m >= 0.0) {
+                return Err(PyValueError::new_err(format!(
+                    "within_m must be a finite distance >= 0 in metres, not {within_m}"
+                )));
+            }
+            let dyads = match parse_dyad(&self.inner, dyad)? {
+                Some(d) => vec![d],
+                None => self.inner.dataset().dyads(),
+            };
+            let query = CoverageQuery {
+                at,
+                since: since.first(),
+                basis: parse_basis(basis)?,
+                within_m,
+            };
+            layer_geojson(bordertrack::layers::COVERAGE, true, |sink| {
+                bordertrack::layers::write_coverage(&self.inner, &dyads, &query, sink)
+            })
+        })
+    }
+
+    /// Which stretches changed status or regime (`bordertrack diff`) from `from_date`'s first
+    /// day to `to_date`'s last day (today when None), as GeoJSON text.
+    #[pyo3(signature = (from_date, to_date=None, basis="in-force", dyad=None))]
+    fn _diff(
+        &self,
+        from_date: &str,
+        to_date: Option<&str>,
+        basis: &str,
+        dyad: Option<&str>,
+    ) -> PyResult<String> {
+        guarded(|| {
+            let from = from_date.parse::<PartialDate>().map_err(value_error)?;
+            let to = parse_date(to_date)?.unwrap_or_else(today);
+            let (from, to) = (DateSpan::day(from.first()), DateSpan::day(to.last));
+            if from.first > to.last {
+                return Err(PyValueError::new_err(format!(
+                    "from_date {from_date} is after to_date"
+                )));
+            }
+            let query = DiffQuery {
+                from,
+                to,
+                basis: parse_basis(basis)?,
+                dyad: parse_dyad(&self.inner, dyad)?,
+            };
+            layer_geojson(bordertrack::layers::DIFF, true, |sink| {
+                bordertrack::layers::write_diff(&self.inner, &query, sink)
+            })
         })
     }
 
@@ -566,7 +721,8 @@ fn point_table(
             .clone();
         let ambiguity = m.status.ambiguity();
         let alternatives = alternatives_text(&m.alternatives, segment_id);
-        let values: [Option<&str>; 9] = [
+        let regimes = regimes_text(&m.regimes);
+        let values: [Option<&str>; 10] = [
             Some(segment_id(l.segment_index)),
             Some(&dyad),
             Some(l.side.as_ref().map_or("on", |c| c.as_str())),
@@ -574,6 +730,7 @@ fn point_table(
             Some(m.status.demarcation_word()),
             borders.instrument_id_of(&m.status),
             Some(&ambiguity),
+            Some(&regimes),
             Some(m.certainty.as_str()),
             Some(&alternatives),
         ];

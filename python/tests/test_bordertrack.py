@@ -274,7 +274,7 @@ def test_geopandas_round_trip(borders):
 # The classification columns of `bordertrack incidents`, compared by name (so that the
 # command's other columns may change), with the command's rounding of distances.
 COMPARED = ("date_start", "date_end", "segment_id", "dyad", "distance_m", "chainage_km", "side",
-            "delimitation", "demarcation", "instrument_id", "ambiguity", "certainty",
+            "delimitation", "demarcation", "instrument_id", "ambiguity", "regimes", "certainty",
             "alternatives")
 
 

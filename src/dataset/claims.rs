@@ -39,6 +39,12 @@ impl Claim {
         self.valid_from.is_none_or(|f| f.first() <= span.last)
             && self.valid_to.is_none_or(|t| t.last() >= span.first)
     }
+
+    /// Whether the claim held on every day of `span`.
+    pub fn holds_throughout(&self, span: DateSpan) -> bool {
+        self.valid_from.is_none_or(|f| f.first() <= span.first)
+            && self.valid_to.is_none_or(|t| t.last() >= span.last)
+    }
 }
 
 fn text(props: &serde_json::Map<String, Value>, key: &str) -> String {

@@ -7,7 +7,7 @@ use geo::{Geometry, MultiLineString};
 use super::{text, Features};
 use crate::query::DyadStats;
 use crate::report::{Column, LayerSink, Schema, Value};
-use crate::{Basis, Borders, DateSpan, Dyad, RegimeKind};
+use crate::{Basis, Borders, CountryCode, DateSpan, Dyad, RegimeKind};
 
 /// The `stats` layer: one feature per dyad (and per date of a series): `dyad`, `length_km`,
 /// then the kilometres of each delimitation status (`delimited_km`, `disputed_km`,
@@ -59,8 +59,11 @@ pub fn stats_schema(series: bool) -> Schema {
 
 /// Writes the [`STATS`] layer of each of `dyads` at each of `dates` (date by date, dyads in
 /// the order given) into `sink`, made for [`stats_schema`]`(series)`: with `series`, each
-/// feature starts with the first day of its date. Changes are dated under `basis`. Returns
-/// how many features were written; the sink is not finished.
+/// feature starts with the first day of its date. Changes are dated under `basis`. With
+/// `party`, the statuses and lines are as that party held them where the dataset records its
+/// view ([`crate::query::dyad_stats_seen_by`]): the view's delimitation and, where it draws
+/// one, its line, in the lengths and in the feature's geometry. Returns how many features were
+/// written; the sink is not finished.
 ///
 /// # Errors
 /// Any write error of the sink.
@@ -70,28 +73,41 @@ pub fn write_stats(
     dates: &[DateSpan],
     basis: Basis,
     series: bool,
+    party: Option<CountryCode>,
     sink: &mut dyn LayerSink,
 ) -> io::Result<u64> {
     let data = borders.dataset();
     let lengths: Vec<f64> = data.segments().iter().map(|s| s.length_m()).collect();
-    let lines: Vec<Geometry<f64>> = dyads
-        .iter()
-        .map(|&d| {
-            Geometry::MultiLineString(MultiLineString::new(
-                data.segments()
-                    .iter()
-                    .filter(|s| s.dyad == d)
-                    .map(|s| s.line.clone())
-                    .collect(),
-            ))
-        })
-        .collect();
+    let lines_at = |at: Option<DateSpan>| -> Vec<Geometry<f64>> {
+        dyads
+            .iter()
+            .map(|&d| {
+                Geometry::MultiLineString(MultiLineString::new(
+                    data.segments()
+                        .iter()
+                        .filter(|s| s.dyad == d)
+                        .map(|s| {
+                            let view = party
+                                .zip(at)
+                                .and_then(|(p, at)| data.claim_of(p, &s.id, at));
+                            view.and_then(|c| c.line.clone())
+                                .unwrap_or_else(|| s.line.clone())
+                        })
+                        .collect(),
+                ))
+            })
+            .collect()
+    };
+    let own_lines = lines_at(None);
     let timelines = borders.timelines(basis);
     let mut out = Features::new(sink);
     let km = |m: f64| Value::Float(m / 1000.0);
     for at in dates {
-        for (&d, line) in dyads.iter().zip(&lines) {
-            let s: DyadStats = crate::query::dyad_stats(data, timelines, &lengths, d, *at);
+        let seen_lines = party.map(|_| lines_at(Some(*at)));
+        let lines = seen_lines.as_ref().unwrap_or(&own_lines);
+        for (&d, line) in dyads.iter().zip(lines) {
+            let s: DyadStats =
+                crate::query::dyad_stats_seen_by(data, timelines, &lengths, d, *at, party);
             let dyad = d.to_string();
             let fenced = borders.regime_length(d, *at, RegimeKind::Fenced);
             let mined = borders.regime_length(d, *at, RegimeKind::Mined);
@@ -145,7 +161,7 @@ mod tests {
         assert_eq!(schema.columns[0], Column::date("as_of"));
         assert_eq!(schema.columns.len(), STATS.len() + 1);
         let (csv, n) = csv_of(&schema, |sink| {
-            write_stats(&borders, &[dyad], &dates, Basis::InForce, true, sink)
+            write_stats(&borders, &[dyad], &dates, Basis::InForce, true, None, sink)
         })?;
         assert_eq!(n, 2);
         let lines: Vec<&str> = csv.lines().collect();
@@ -157,7 +173,15 @@ mod tests {
         assert_eq!(row[2], format!("{:.3}", want.length_m / 1000.0));
         assert_eq!(row[14], format!("{:.2}", want.demarcated_pct()));
         let (single, _) = csv_of(&stats_schema(false), |sink| {
-            write_stats(&borders, &[dyad], &dates[..1], Basis::InForce, false, sink)
+            write_stats(
+                &borders,
+                &[dyad],
+                &dates[..1],
+                Basis::InForce,
+                false,
+                None,
+                sink,
+            )
         })?;
         assert!(single.starts_with("dyad,length_km,"));
         Ok(())

@@ -6,13 +6,13 @@
 
 use geo::{Geometry, Point};
 
-use crate::query::{alternatives_text, IncidentMatch};
+use crate::query::{alternatives_text, regimes_text, IncidentMatch};
 use crate::report::{Batch, Column, FeatureEncoder, Schema, Value};
 use crate::{CountryCode, Dataset, DateSpan, Error, Incident, RowValue, RowValues};
 
 /// The names of the classification columns, in order: what the classification adds after
 /// the table's own columns.
-pub const CLASSIFICATION_COLUMNS: [&str; 13] = [
+pub const CLASSIFICATION_COLUMNS: [&str; 14] = [
     "segment_id",
     "dyad",
     "distance_m",
@@ -22,6 +22,7 @@ pub const CLASSIFICATION_COLUMNS: [&str; 13] = [
     "demarcation",
     "instrument_id",
     "ambiguity",
+    "regimes",
     "certainty",
     "alternatives",
     "date_start",
@@ -29,7 +30,7 @@ pub const CLASSIFICATION_COLUMNS: [&str; 13] = [
 ];
 
 /// The classification columns with their kinds, in the order of [`CLASSIFICATION_COLUMNS`].
-static CLASSIFICATION: [Column; 13] = [
+static CLASSIFICATION: [Column; 14] = [
     Column::text("segment_id"),
     Column::word("dyad"),
     Column::float("distance_m", 1, "m"),
@@ -39,6 +40,7 @@ static CLASSIFICATION: [Column; 13] = [
     Column::word("demarcation"),
     Column::text("instrument_id"),
     Column::text("ambiguity"),
+    Column::text("regimes"),
     Column::word("certainty"),
     Column::text("alternatives"),
     Column::date("date_start"),
@@ -73,7 +75,9 @@ enum Input {
 /// The classification columns: `segment_id`, `dyad`, `distance_m` (geodesic), `chainage_km`
 /// (along the dyad), `side` (the country on the incident's side, or `on`), `delimitation`,
 /// `demarcation` (a status word, or `ambiguous`), `instrument_id` (of the change after which
-/// the status holds), `ambiguity` (what an ambiguous status may have been), `certainty`
+/// the status holds), `ambiguity` (what an ambiguous status may have been), `regimes` (the
+/// regime words that may hold on the segment over the incident's date span, a `?` after
+/// those that hold on only some of its days, [`crate::query::regimes_text`]), `certainty`
 /// (`certain` or `possible`, [`crate::query::Certainty`]), `alternatives` (the other segments
 /// the incident may be on, [`crate::query::alternatives_text`]), and `date_start` and
 /// `date_end` (the first and last day of the incident's date, ISO 8601). An incident that
@@ -293,13 +297,15 @@ impl IncidentLayer {
         *scratch = values.into_iter().map(|_| Value::Empty).collect();
     }
 
-    /// The texts of a match's `ambiguity` and `alternatives` (empty without a match).
-    fn texts(&self, m: Option<&IncidentMatch>) -> [String; 2] {
+    /// The texts of a match's `ambiguity`, `regimes` and `alternatives` (empty without a
+    /// match; an empty text allocates nothing).
+    fn texts(&self, m: Option<&IncidentMatch>) -> [String; 3] {
         let Some(m) = m else {
-            return [String::new(), String::new()];
+            return [String::new(), String::new(), String::new()];
         };
         [
             m.status.ambiguity(),
+            regimes_text(&m.regimes),
             alternatives_text(&m.alternatives, |i| {
                 self.segments.get(i).map_or("", |(id, _)| id.as_str())
             }),
@@ -307,13 +313,14 @@ impl IncidentLayer {
     }
 
     /// Fills the classification columns' values (as many as [`CLASSIFICATION`]) for an
-    /// incident of `date` and its match, whose ambiguity and alternatives are `texts`.
+    /// incident of `date` and its match, whose ambiguity, regimes and alternatives are
+    /// `texts`.
     fn fill<'v>(
         &'v self,
         out: &mut [Value<'v>],
         date: DateSpan,
         m: Option<&'v IncidentMatch>,
-        texts: &'v [String; 2],
+        texts: &'v [String; 3],
     ) {
         let dates = [Value::Date(date.first), Value::Date(date.last)];
         let n = out.len();
@@ -333,7 +340,7 @@ impl IncidentLayer {
             .since()
             .and_then(|e| self.instruments.get(e.by))
             .and_then(|i| i.as_deref());
-        let [ambiguity, alternatives] = texts;
+        let [ambiguity, regimes, alternatives] = texts;
         let values = [
             Value::Text(segment_id),
             Value::Text(dyad),
@@ -344,6 +351,7 @@ impl IncidentLayer {
             Value::Text(m.status.demarcation_word()),
             instrument.map_or(Value::Empty, Value::Text),
             Value::Text(ambiguity),
+            Value::Text(regimes),
             Value::Text(m.certainty.as_str()),
             Value::Text(alternatives),
         ];

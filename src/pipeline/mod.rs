@@ -293,16 +293,17 @@ impl Borders {
         // With regime words, the nearest segment whatever its status, kept if it meets
         // either the status words or the regime words.
         let wide = crate::borders::without_status_words(query);
-        let (search, keep) = if query.regimes.is_empty() {
-            (query, None)
+        let search = if query.regimes.is_empty() {
+            query
         } else {
-            (&wide, Some((self, query)))
+            &wide
         };
         let classifier = run::Classifier {
             index,
             timelines: self.timelines(options.basis),
             query: search,
-            keep,
+            borders: self,
+            asked: query,
             layer,
             encoder: &*encoder,
             parser: rows.parser(),

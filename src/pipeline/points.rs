@@ -213,6 +213,14 @@ impl Borders {
         super::check_nearest(self, query, basis)?;
         let timelines = self.timelines(basis);
         let index = self.index();
+        // With regime words, the nearest segment whatever its status, kept if it meets
+        // either the status words or the regime words.
+        let wide = crate::borders::without_status_words(query);
+        let search = if query.regimes.is_empty() {
+            query
+        } else {
+            &wide
+        };
         let starts: Vec<usize> = (0..n).step_by(CHUNK_POINTS).collect();
         let parts: Vec<PointAnswers> = starts
             .into_par_iter()
@@ -242,12 +250,14 @@ impl Borders {
                         }
                     }
                 }
-                index.classify_each(timelines, &incidents, query, |k, m| {
+                index.classify_each(timelines, &incidents, search, |k, m| {
                     let Some(&row) = rows.get(k) else { return };
                     match m {
                         Ok(m) => {
-                            if let Some(slot) = part.matches.get_mut(row) {
-                                *slot = m;
+                            if let (Some(slot), Some(incident)) =
+                                (part.matches.get_mut(row), incidents.get(k))
+                            {
+                                *slot = m.and_then(|m| self.finish(m, incident.date, query));
                             }
                         }
                         Err(e) => part.problems.push(

@@ -88,9 +88,11 @@ pub(super) struct Classifier<'a> {
     pub index: &'a BorderIndex,
     pub timelines: &'a StatusTimelines,
     pub query: &'a IncidentQuery,
-    /// With regime words: the borders and the query asked, whose status or regime words a
-    /// match (found with `query`, without status words) must meet.
-    pub keep: Option<(&'a crate::Borders, &'a IncidentQuery)>,
+    /// The borders, which complete each match ([`crate::Borders::finish`]: its regimes, and
+    /// with regime words whether it meets the query asked).
+    pub borders: &'a crate::Borders,
+    /// The query asked (`query` is the same without status words when it has regime words).
+    pub asked: &'a IncidentQuery,
     pub layer: &'a IncidentLayer,
     pub encoder: &'a dyn FeatureEncoder,
     pub parser: Option<RowParser>,
@@ -257,10 +259,7 @@ impl Classifier<'_> {
     ) -> Option<Problem> {
         let (date, scratch) = buffers;
         let m = match m {
-            Ok(m) => match self.keep {
-                Some((borders, asked)) => m.filter(|m| borders.keeps(m, inc.date, asked)),
-                None => m,
-            },
+            Ok(m) => m.and_then(|m| self.borders.finish(m, inc.date, self.asked)),
             Err(e) => {
                 if !d.tally.keep(ProblemKind::Unplaced) {
                     return None;

@@ -210,6 +210,7 @@ impl BorderIndex {
             } else {
                 Vec::new()
             },
+            regimes: Vec::new(),
         })
     }
 

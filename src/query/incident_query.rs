@@ -3,6 +3,7 @@
 
 use super::certainty::{Alternative, Certainty};
 use super::locate::Located;
+use super::regimes::RegimeInForce;
 use super::status::SegmentStatus;
 use crate::{DateSpan, Dyad, RegimeWord, StatusFilter};
 
@@ -71,6 +72,14 @@ pub struct IncidentMatch {
     /// and `s` the match's distance and precision, `s'` the other segment's. The match is
     /// [`Certainty::Certain`] only when there is none (and the status is as for other matches).
     pub alternatives: Vec<Alternative>,
+    /// The regime words that may hold on the matched segment over the incident's date span
+    /// (or the query's `as_of`): a fence or minefield whose stretch overlaps the segment, a
+    /// crossing whose place is nearest to it, a regime of its dyad whose site is not known
+    /// ([`crate::query::RegimeTimelines::in_force_on_segment`]); each says whether it holds
+    /// on every day of the span. Filled by [`crate::Borders::classify`],
+    /// [`crate::Borders::classify_table`] and [`crate::Borders::classify_points`];
+    /// [`crate::query::BorderIndex::classify`], which knows no regimes, leaves it empty.
+    pub regimes: Vec<RegimeInForce>,
 }
 
 impl IncidentQuery {

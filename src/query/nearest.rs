@@ -110,6 +110,7 @@ impl BorderIndex {
             status,
             certainty,
             alternatives,
+            regimes: Vec::new(),
         })
     }
 

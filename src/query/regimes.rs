@@ -41,6 +41,52 @@ impl RegimeStatus {
     }
 }
 
+/// A regime word that may hold at a place and date: a fence stands, mines lie, a crossing is
+/// open or closed there on some day of the span asked about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RegimeInForce {
+    /// What holds.
+    pub word: RegimeWord,
+    /// Whether it holds on every day of the span; `false` when it holds on some days only (a
+    /// regime change falls within the span, or the change's own date is known only to a
+    /// span that overlaps it).
+    pub throughout: bool,
+}
+
+/// The text of regime words: each word (`fenced`, `mined`, `open_crossing`,
+/// `closed_crossing`), followed by `?` when it holds on only some days of the span,
+/// comma-separated: `fenced,mined?`. Empty for none.
+///
+/// # Examples
+/// ```
+/// use bordertrack::query::{regimes_text, RegimeInForce};
+/// use bordertrack::RegimeWord;
+/// let regimes = [
+///     RegimeInForce { word: RegimeWord::Fenced, throughout: true },
+///     RegimeInForce { word: RegimeWord::Mined, throughout: false },
+/// ];
+/// assert_eq!(regimes_text(&regimes), "fenced,mined?");
+/// assert_eq!(regimes_text(&[]), "");
+/// ```
+pub fn regimes_text(regimes: &[RegimeInForce]) -> String {
+    let mut out = String::new();
+    push_regimes_text(regimes, &mut out);
+    out
+}
+
+/// [`regimes_text`] appended to `out`.
+pub fn push_regimes_text(regimes: &[RegimeInForce], out: &mut String) {
+    for (i, r) in regimes.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r.word.as_str());
+        if !r.throughout {
+            out.push('?');
+        }
+    }
+}
+
 /// The lengths of one kind of regime in effect on a dyad.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RegimeLength {
@@ -168,6 +214,53 @@ impl RegimeTimelines {
             .filter(|w| {
                 let (kind, state) = w.wants();
                 statuses.iter().any(|(k, s)| *k == kind && s.may_be(state))
+            })
+            .collect()
+    }
+
+    /// The regime words that may hold on the segment at `segment_index` on some day of `at`
+    /// (of its regimes, as [`RegimeTimelines::on_segment`] finds them), each once, in the order
+    /// of [`RegimeWord::ALL`], each saying whether some regime holds it on every day of `at`.
+    /// A segment without regimes costs one look-up and no allocation.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::{Borders, PartialDate, RegimeWord};
+    /// let borders = Borders::embedded()?;
+    /// let (data, regimes) = (borders.dataset(), borders.regime_timelines());
+    /// let at = "2001-06-01".parse::<PartialDate>()?.span();
+    /// let mined = (0..data.segments().len())
+    ///     .flat_map(|i| regimes.in_force_on_segment(data, i, at))
+    ///     .any(|r| r.word == RegimeWord::Mined && r.throughout);
+    /// assert!(mined);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn in_force_on_segment(
+        &self,
+        data: &Dataset,
+        segment_index: usize,
+        at: DateSpan,
+    ) -> Vec<RegimeInForce> {
+        let Some(on) = self.by_segment.get(segment_index).filter(|t| !t.is_empty()) else {
+            return Vec::new();
+        };
+        let changes = data.regime_changes();
+        let statuses: Vec<(RegimeKind, RegimeStatus)> = on
+            .iter()
+            .filter_map(|&t| self.tracks.get(t))
+            .filter_map(|t| Some((changes.get(t.first)?.kind, status(t, at))))
+            .collect();
+        RegimeWord::ALL
+            .into_iter()
+            .filter_map(|word| {
+                let (kind, state) = word.wants();
+                let of_kind = || statuses.iter().filter(|(k, _)| *k == kind);
+                of_kind()
+                    .any(|(_, s)| s.may_be(state))
+                    .then(|| RegimeInForce {
+                        word,
+                        throughout: of_kind().any(|(_, s)| s.is_throughout(state)),
+                    })
             })
             .collect()
     }

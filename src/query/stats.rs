@@ -1,7 +1,7 @@
 //! Per-dyad lengths by status, in kilometres, as of a date.
 
 use super::status::StatusTimelines;
-use crate::{Dataset, DateSpan, Delimitation, Demarcation, Dyad};
+use crate::{CountryCode, Dataset, DateSpan, Delimitation, Demarcation, Dyad};
 
 /// Geodesic lengths of one dyad by status, in metres.
 ///
@@ -90,15 +90,62 @@ pub fn dyad_stats(
     dyad: Dyad,
     at: DateSpan,
 ) -> DyadStats {
+    dyad_stats_seen_by(data, timelines, lengths_m, dyad, at, None)
+}
+
+/// [`dyad_stats`] as `party` held the border (`None`: the dataset's own statuses).
+///
+/// Where the dataset records `party`'s view of a segment ([`Dataset::claim_of`]), the view's
+/// delimitation replaces the dataset's and, when the view draws a line of its own, that
+/// line's geodesic length replaces the segment's (in every field, so the fields still
+/// partition the length). A view that holds on only some days of `at` leaves the segment's
+/// delimitation ambiguous unless the dataset's status on every day of the span is the
+/// view's. Demarcation is the dataset's.
+///
+/// # Examples
+/// ```
+/// use bordertrack::query::{dyad_stats, dyad_stats_seen_by, StatusTimelines};
+/// use bordertrack::{Basis, Dataset, PartialDate};
+/// let data = Dataset::embedded().unwrap();
+/// let lengths: Vec<f64> = data.segments().iter().map(|s| s.length_m()).collect();
+/// let t = StatusTimelines::new(&data, Basis::InForce);
+/// let at = "2024-01-01".parse::<PartialDate>().unwrap().span();
+/// let dyad = "KAZ-UZB".parse().unwrap();
+/// // A party whose view is not recorded sees the dataset's statuses.
+/// let seen = dyad_stats_seen_by(&data, &t, &lengths, dyad, at, Some("KAZ".parse().unwrap()));
+/// assert_eq!(seen, dyad_stats(&data, &t, &lengths, dyad, at));
+/// ```
+pub fn dyad_stats_seen_by(
+    data: &Dataset,
+    timelines: &StatusTimelines,
+    lengths_m: &[f64],
+    dyad: Dyad,
+    at: DateSpan,
+    party: Option<CountryCode>,
+) -> DyadStats {
     let mut s = DyadStats::default();
     for (i, seg) in data.segments().iter().enumerate() {
         if seg.dyad != dyad {
             continue;
         }
-        let len = lengths_m.get(i).copied().unwrap_or_else(|| seg.length_m());
-        s.length_m += len;
         let st = timelines.at(i, at);
-        *match st.delimitation.known() {
+        let view = party.and_then(|p| data.claim_of(p, &seg.id, at));
+        let len = match view.and_then(|c| c.line.as_ref()) {
+            Some(line) => geo::Length::length(&geo::Geodesic, line),
+            None => lengths_m.get(i).copied().unwrap_or_else(|| seg.length_m()),
+        };
+        let delimitation = match view {
+            None => st.delimitation.known(),
+            Some(c) if c.holds_throughout(at) => Some(c.delimitation),
+            Some(c) => st
+                .delimitation
+                .values()
+                .iter()
+                .all(|&d| d == c.delimitation)
+                .then_some(c.delimitation),
+        };
+        s.length_m += len;
+        *match delimitation {
             Some(Delimitation::Delimited) => &mut s.delimited_m,
             Some(Delimitation::Disputed) => &mut s.disputed_m,
             Some(Delimitation::Undelimited) => &mut s.undelimited_m,

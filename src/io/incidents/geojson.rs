@@ -240,6 +240,8 @@ fn incident(
     // An earlier run's output: its `dyad` is the classification's answer, not the incident's.
     let classified = CLASSIFICATION_COLUMNS
         .iter()
+        // (`regimes` came later: an earlier run's output has the others)
+        .filter(|c| **c != "regimes")
         .all(|c| props.contains_key(*c));
     let dyad = if classified {
         String::new()

@@ -104,26 +104,27 @@ impl FromStr for ColumnMapping {
 /// that are its own: all of them, unless the table ends with the classification columns of
 /// an earlier run (under any prefix), which are then left out.
 pub(crate) fn own_column_count(names: &[String]) -> usize {
-    let n = CLASSIFICATION_COLUMNS.len();
-    let Some(start) = names.len().checked_sub(n) else {
-        return names.len();
-    };
-    let tail = &names[start..];
-    let Some(prefix) = tail
-        .first()
-        .and_then(|first| first.strip_suffix(CLASSIFICATION_COLUMNS[0]))
-    else {
-        return names.len();
-    };
-    let same = tail
+    let current: Vec<&str> = CLASSIFICATION_COLUMNS.to_vec();
+    // Runs before the `regimes` column wrote the same columns without it.
+    let earlier: Vec<&str> = CLASSIFICATION_COLUMNS
+        .into_iter()
+        .filter(|&c| c != "regimes")
+        .collect();
+    [current, earlier]
         .iter()
-        .zip(CLASSIFICATION_COLUMNS)
-        .all(|(name, own)| name.strip_prefix(prefix) == Some(own));
-    if same {
-        start
-    } else {
-        names.len()
-    }
+        .find_map(|columns| classification_start(names, columns))
+        .unwrap_or(names.len())
+}
+
+/// Where `names` ends with `columns` under some prefix: the position of the first of them.
+fn classification_start(names: &[String], columns: &[&str]) -> Option<usize> {
+    let start = names.len().checked_sub(columns.len())?;
+    let tail = &names[start..];
+    let prefix = tail.first()?.strip_suffix(columns.first()?)?;
+    tail.iter()
+        .zip(columns)
+        .all(|(name, own)| name.strip_prefix(prefix) == Some(own))
+        .then_some(start)
 }
 
 /// Recognises the layout of a table from its normalised `names`, with `mapping`: returns its

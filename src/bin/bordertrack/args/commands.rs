@@ -69,6 +69,11 @@ pub struct StatsArgs {
     /// Step of the time series.
     #[arg(long, value_enum, default_value_t = Step::Year, requires = "from")]
     pub step: Step,
+    /// Answer as this party (ISO alpha-3) held it, as `segments --pov` does: where the
+    /// dataset's claims.geojson records its view of a segment at the date, that view's
+    /// delimitation (and its own line and length, if it drew one) replace the dataset's.
+    #[arg(long, value_name = "CODE", value_parser = parse_country)]
+    pub pov: Option<CountryCode>,
     #[command(flatten)]
     pub out: OutArgs,
 }

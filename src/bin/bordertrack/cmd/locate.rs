@@ -57,6 +57,11 @@ pub fn run(data_dir: Option<&Path>, args: &LocateArgs) -> Result<(), Failure> {
             located,
             certainty,
             alternatives: Vec::new(),
+            regimes: borders.regime_timelines().in_force_on_segment(
+                borders.dataset(),
+                located.segment_index,
+                at,
+            ),
         };
         layer.encode(&*encoder, &mut batch, "", at, &date, p, Some(&m));
     }

@@ -66,6 +66,7 @@ pub fn run(data_dir: Option<&Path>, args: &StatsArgs) -> Result<(), Failure> {
         &dates,
         args.when.basis.into(),
         is_series,
+        args.pov,
         &mut sink,
     )?;
     sink.finish()?;
