@@ -22,6 +22,8 @@
 //! - `layer_files` (with the `formats` feature): GeoParquet and KML read back with the
 //!   `parquet` and `kml` crates: types, `geo` metadata, feature counts, styles, time spans.
 //! - `crs_cli`: `--crs` and `--input-crs`, with the `proj` feature and without it.
+//! - `crs_files` (with the `proj` and `formats` features): the CRS a GeoPackage, GeoParquet
+//!   and FlatGeobuf in another CRS carry (PROJ's WKT and PROJJSON), as GDAL reads it.
 //! - `parquet`: Parquet and GeoParquet incident tables (`tests/fixtures/parquet/`) give the
 //!   CSV table's answers; their bad rows are reported by row number.
 //! - `nearest`: nearest matches whatever the distance, against a brute-force geodesic oracle.
@@ -45,6 +47,8 @@ mod coverage;
 #[cfg(feature = "proj")]
 mod crs;
 mod crs_cli;
+#[cfg(all(feature = "proj", feature = "formats"))]
+mod crs_files;
 mod dataset_errors;
 mod diff;
 mod embed;

@@ -139,7 +139,7 @@
       </symbol>
     </symbols>
   </renderer-v2>
-  <temporal enabled="1" mode="1" startField="valid_from" endField="valid_to" startExpression="" endExpression="" durationField="" durationUnit="d" fixedDuration="0" accumulate="0" limitMode="0">
+  <temporal enabled="1" mode="2" startField="valid_from" endField="valid_to" startExpression="" endExpression="" durationField="" durationUnit="d" fixedDuration="0" accumulate="0" limitMode="0">
     <fixedRange>
       <start></start>
       <end></end>

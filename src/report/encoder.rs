@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use geo::Geometry;
 
-use super::{fixed_decimal, formats, table};
+use super::{fixed_decimal, table};
 use super::{Cell, ColumnKind, FeatureEncoder, Format, Schema, Value};
 
 /// Encodes rows in one [`Format`] into bytes, independently of where they go, so that rows can
@@ -31,9 +31,6 @@ pub struct Batch {
     /// were known), else each row is its cells' text for the sink to measure.
     pub(super) laid_out: bool,
     pub(super) scratch: String,
-    /// Features kept whole, for the formats of [`formats`] that are not text.
-    #[cfg_attr(not(feature = "formats"), allow(dead_code))]
-    pub(super) kept: Vec<formats::KeptFeature>,
 }
 
 impl Batch {

@@ -1,57 +1,9 @@
-//! Features kept whole (geometry and typed values), for the sinks that build a file format of
-//! their own rather than text: they are encoded on the worker threads into a [`Batch`] and
-//! taken out of it by the sink.
+//! What the formats share about geometries: lines made multi-lines ([`uniform`]), the geometry
+//! type a layer declares, and bounding boxes.
 // Without the `formats` feature only `uniform` serves (GeoJSONSeq).
 #![cfg_attr(not(feature = "formats"), allow(dead_code))]
 
 use geo::{Geometry, MultiLineString};
-
-use crate::report::{Batch, FeatureEncoder, Value};
-
-/// One value of a [`KeptFeature`], owned.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum KeptValue {
-    Text(String),
-    Integer(i64),
-    Float(f64),
-    Date(jiff::civil::Date),
-    Empty,
-}
-
-impl From<&Value<'_>> for KeptValue {
-    fn from(value: &Value<'_>) -> KeptValue {
-        match *value {
-            // Empty text is no value, in every format.
-            Value::Text("") => KeptValue::Empty,
-            Value::Text(t) => KeptValue::Text(t.to_string()),
-            Value::Integer(i) => KeptValue::Integer(i),
-            Value::Float(x) => KeptValue::Float(x),
-            Value::Date(d) => KeptValue::Date(d),
-            Value::Empty => KeptValue::Empty,
-        }
-    }
-}
-
-/// A feature kept whole: its geometry (lines made multi-lines, see [`uniform`]) and values.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct KeptFeature {
-    pub(crate) geometry: Option<Geometry<f64>>,
-    pub(crate) values: Vec<KeptValue>,
-}
-
-/// The encoder of the formats that keep features whole.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct KeepFeatures;
-
-impl FeatureEncoder for KeepFeatures {
-    fn encode(&self, batch: &mut Batch, geometry: Option<&Geometry<f64>>, values: &[Value<'_>]) {
-        batch.rows += 1;
-        batch.kept.push(KeptFeature {
-            geometry: geometry.map(uniform),
-            values: values.iter().map(KeptValue::from).collect(),
-        });
-    }
-}
 
 /// `geometry` in the form a layer of one declared geometry type needs: a line becomes a
 /// multi-line of one part, since a layer's lines are a mix of both (the formats with a
@@ -75,15 +27,6 @@ pub(crate) enum GeometryType {
 }
 
 impl GeometryType {
-    /// The type of `geometry` (after [`uniform`]).
-    pub(crate) fn of(geometry: &Geometry<f64>) -> GeometryType {
-        match geometry {
-            Geometry::Point(_) => GeometryType::Point,
-            Geometry::MultiLineString(_) | Geometry::LineString(_) => GeometryType::MultiLineString,
-            _ => GeometryType::Geometry,
-        }
-    }
-
     /// The type of a layer whose features so far had type `self` and that gets one of `next`.
     pub(crate) fn and(self, next: GeometryType) -> GeometryType {
         if self == next {
@@ -144,33 +87,18 @@ mod tests {
     fn lines_become_multilines_and_types_combine() {
         let line = Geometry::LineString(line_string![(x: 1.0, y: 2.0), (x: 3.0, y: 5.0)]);
         let multi = uniform(&line);
-        assert_eq!(GeometryType::of(&multi), GeometryType::MultiLineString);
+        assert!(matches!(multi, Geometry::MultiLineString(_)));
         let point = Geometry::Point(point!(x: 1.0, y: 1.0));
+        assert_eq!(uniform(&point), point);
         assert_eq!(
-            GeometryType::of(&point).and(GeometryType::of(&multi)),
+            GeometryType::Point.and(GeometryType::MultiLineString),
             GeometryType::Geometry
+        );
+        assert_eq!(
+            GeometryType::Point.and(GeometryType::Point),
+            GeometryType::Point
         );
         let e = Extent::of(&multi).unwrap();
         assert_eq!((e.min_x, e.min_y, e.max_x, e.max_y), (1.0, 2.0, 3.0, 5.0));
-    }
-
-    #[test]
-    fn kept_values_are_owned_and_empty_text_is_empty() {
-        let mut batch = Batch::default();
-        let date = jiff::civil::date(2001, 2, 3);
-        KeepFeatures.encode(
-            &mut batch,
-            None,
-            &[Value::Text(""), Value::Text("a"), Value::Date(date)],
-        );
-        assert_eq!(batch.rows(), 1);
-        assert_eq!(
-            batch.kept[0].values,
-            vec![
-                KeptValue::Empty,
-                KeptValue::Text("a".into()),
-                KeptValue::Date(date)
-            ]
-        );
     }
 }

@@ -4,15 +4,17 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use flatgeobuf::{ColumnType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
+use geozero::wkb::Wkb;
 use geozero::{ColumnValue, PropertyProcessor};
 
-use super::features::{KeepFeatures, KeptValue};
+use super::kept::{kept_features, KeepFeatures, KeptValue};
 use super::{epsg_code, invalid};
 use crate::crs::Crs;
 use crate::report::{Batch, ColumnKind, FeatureEncoder, LayerSink, Schema};
 
 /// Writes one layer as FlatGeobuf (version 3) with its spatial index: columns typed `String`,
-/// `Long`, `Double` and `DateTime` (calendar days, `YYYY-MM-DD`), the CRS by its EPSG code.
+/// `Long`, `Double` and `DateTime` (calendar days, `YYYY-MM-DD`), the CRS by its EPSG code
+/// and its WKT.
 ///
 /// The features are sorted along a Hilbert curve for the index, so they are gathered (in a
 /// temporary file) and written by [`LayerSink::finish`]. Every feature needs a geometry:
@@ -41,10 +43,18 @@ impl<W: Write> FlatGeobufWriter<W> {
             )));
         }
         let code = epsg_code(crs, "FlatGeobuf")?;
+        // The WKT beside the code, as GDAL writes it, for readers without an EPSG database;
+        // PROJ's (the `proj` feature, without which no CRS but WGS84 gets here).
+        let wkt = if crs.is_wgs84() {
+            Some(super::WGS84_WKT.to_string())
+        } else {
+            crs.wkt1().ok()
+        };
         let options = FgbWriterOptions {
             write_index: true,
             crs: FgbCrs {
                 code: i32::try_from(code).map_err(invalid)?,
+                wkt: wkt.as_deref(),
                 ..Default::default()
             },
             ..Default::default()
@@ -86,11 +96,13 @@ impl<W: Write> LayerSink for FlatGeobufWriter<W> {
     fn write_batch(&mut self, batch: &mut Batch) -> io::Result<()> {
         batch.rows = 0;
         let Some(writer) = self.writer.as_mut() else {
-            batch.kept.clear();
+            batch.bytes.clear();
             return Err(fgb_error("the layer is already finished"));
         };
         let names: Vec<&str> = self.schema.names().collect();
-        for feature in batch.kept.drain(..) {
+        let bytes = std::mem::take(&mut batch.bytes);
+        for feature in kept_features(&bytes) {
+            let feature = feature?;
             let Some(geometry) = feature.geometry else {
                 return Err(invalid(
                     "FlatGeobuf: a feature without geometry cannot be written",
@@ -98,7 +110,7 @@ impl<W: Write> LayerSink for FlatGeobufWriter<W> {
             };
             let mut failure = None;
             writer
-                .add_feature_geom(geometry, |properties| {
+                .add_feature_geom(Wkb(geometry.wkb), |properties| {
                     let mut date;
                     for (i, value) in feature.values.iter().enumerate() {
                         let column = names.get(i).copied().unwrap_or_default();
@@ -122,6 +134,9 @@ impl<W: Write> LayerSink for FlatGeobufWriter<W> {
                 self.failure.get_or_insert(f);
             }
         }
+        // Hand the bytes back for reuse.
+        batch.bytes = bytes;
+        batch.bytes.clear();
         Ok(())
     }
 

@@ -5,11 +5,11 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use geozero::{CoordDimensions, ToWkb};
 use rusqlite::{params, Connection};
 
 use super::epsg_code;
-use super::features::{Extent, GeometryType, KeepFeatures, KeptValue};
+use super::features::{Extent, GeometryType};
+use super::kept::{kept_features, KeepFeatures, KeptGeometry, KeptValue};
 use crate::crs::Crs;
 use crate::report::{Batch, ColumnKind, FeatureEncoder, LayerSink, Schema};
 
@@ -17,11 +17,6 @@ use crate::report::{Batch, ColumnKind, FeatureEncoder, LayerSink, Schema};
 const APPLICATION_ID: i32 = 0x4750_4B47;
 /// The `user_version` of GeoPackage 1.2.
 const USER_VERSION: i32 = 10200;
-/// WGS84's definition as the GeoPackage standard writes it.
-const WGS84_WKT: &str = "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,\
-298.257223563,AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",\
-0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],\
-AUTHORITY[\"EPSG\",\"4326\"]]";
 /// The geometry column's name, as GDAL names it.
 const GEOMETRY_COLUMN: &str = "geom";
 
@@ -60,6 +55,31 @@ pub struct GeoPackageWriter {
 /// An SQL identifier, quoted.
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Appends `geometry` as GeoPackage binary (standard, little-endian): the header with the
+/// SRS id and the envelope (`minx, maxx, miny, maxy`), or the empty flag when the geometry
+/// has no coordinates, then its WKB.
+fn gpkg_geometry(out: &mut Vec<u8>, srs_id: i32, geometry: &KeptGeometry<'_>) {
+    const LITTLE_ENDIAN: u8 = 1;
+    const XY_ENVELOPE: u8 = 1 << 1;
+    const EMPTY: u8 = 1 << 4;
+    out.extend_from_slice(b"GP");
+    out.push(0);
+    match geometry.extent {
+        Some(e) => {
+            out.push(LITTLE_ENDIAN | XY_ENVELOPE);
+            out.extend_from_slice(&srs_id.to_le_bytes());
+            for x in [e.min_x, e.max_x, e.min_y, e.max_y] {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        None => {
+            out.push(LITTLE_ENDIAN | EMPTY);
+            out.extend_from_slice(&srs_id.to_le_bytes());
+        }
+    }
+    out.extend_from_slice(geometry.wkb);
 }
 
 fn sql_error(e: rusqlite::Error) -> io::Error {
@@ -124,7 +144,7 @@ impl GeoPackageWriter {
                 "INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326,
                    ?1, 'longitude/latitude coordinates in decimal degrees on the WGS 84 \
                    spheroid')",
-                [WGS84_WKT],
+                [super::WGS84_WKT],
             )
             .map_err(sql_error)?;
         if srs_id != 4326 {
@@ -196,33 +216,31 @@ impl GeoPackageWriter {
             ))?),
             false => None,
         };
-        for feature in batch.kept.drain(..) {
+        let srid = i32::try_from(self.srs_id).unwrap_or(0);
+        let mut blob = Vec::new();
+        for feature in kept_features(&batch.bytes) {
+            let feature = feature.map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
             let mut row: Vec<rusqlite::types::Value> = Vec::with_capacity(feature.values.len() + 1);
             let mut envelope = None;
             if self.schema.has_geometry {
-                let blob = match &feature.geometry {
+                row.push(match &feature.geometry {
                     Some(g) => {
-                        let kind = GeometryType::of(g);
+                        let kind = g.shape.geometry_type();
                         self.geometry_type = Some(self.geometry_type.map_or(kind, |t| t.and(kind)));
-                        envelope = Extent::of(g);
+                        envelope = g.extent;
                         if let Some(e) = envelope {
                             self.extent = Some(self.extent.map_or(e, |x| x.union(e)));
                         }
-                        let bounds = envelope
-                            .map_or_else(Vec::new, |e| vec![e.min_x, e.max_x, e.min_y, e.max_y]);
-                        let srid = i32::try_from(self.srs_id).ok();
-                        let wkb = g
-                            .to_gpkg_wkb(CoordDimensions::xy(), srid, bounds)
-                            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                        rusqlite::types::Value::Blob(wkb)
+                        blob.clear();
+                        gpkg_geometry(&mut blob, srid, g);
+                        rusqlite::types::Value::Blob(blob.clone())
                     }
                     None => rusqlite::types::Value::Null,
-                };
-                row.push(blob);
+                });
             }
             for value in feature.values {
                 row.push(match value {
-                    KeptValue::Text(t) => rusqlite::types::Value::Text(t),
+                    KeptValue::Text(t) => rusqlite::types::Value::Text(t.to_string()),
                     KeptValue::Integer(i) => rusqlite::types::Value::Integer(i),
                     KeptValue::Float(x) if x.is_finite() => rusqlite::types::Value::Real(x),
                     KeptValue::Float(_) | KeptValue::Empty => rusqlite::types::Value::Null,
@@ -235,6 +253,7 @@ impl GeoPackageWriter {
                 index.execute(params![fid, e.min_x, e.max_x, e.min_y, e.max_y])?;
             }
         }
+        batch.bytes.clear();
         batch.rows = 0;
         Ok(())
     }
@@ -280,7 +299,8 @@ impl GeoPackageWriter {
                    f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256),
                    f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
                    styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30),
-                   ui TEXT(30), update_time DATETIME DEFAULT CURRENT_TIMESTAMP);
+                   ui TEXT(30),
+                   update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
                  INSERT INTO gpkg_contents (table_name, data_type, identifier)
                    VALUES ('layer_styles', 'attributes', 'layer_styles');",
             )?;

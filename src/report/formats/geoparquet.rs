@@ -5,20 +5,19 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use arrow_array::{
-    Array, ArrayRef, BinaryArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
-    StructArray,
+use arrow_array::builder::{
+    BinaryBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
 };
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StructArray};
 use arrow_schema::{DataType, Field, Fields, Schema as ArrowSchema, SchemaRef};
-use geo::Geometry;
-use geozero::{CoordDimensions, ToWkb};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
-use super::features::{Extent, KeepFeatures, KeptFeature, KeptValue};
+use super::features::Extent;
 use super::invalid;
+use super::kept::{kept_features, KeepFeatures, KeptValue};
 use crate::crs::Crs;
 use crate::report::{Batch, ColumnKind, FeatureEncoder, LayerSink, Schema};
 
@@ -75,16 +74,57 @@ fn projjson(crs: &Crs) -> io::Result<serde_json::Value> {
     serde_json::from_str(&text).map_err(parquet_error)
 }
 
-/// The GeoParquet name of a geometry's type (after lines are made multi-lines).
-fn geometry_type_name(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
+/// The Arrow builder of one of the layer's columns.
+enum ColumnBuilder {
+    Text(StringBuilder),
+    Integer(Int64Builder),
+    Float(Float64Builder),
+    Date(Date32Builder),
+}
+
+impl ColumnBuilder {
+    fn new(kind: &ColumnKind) -> ColumnBuilder {
+        match kind {
+            ColumnKind::Text | ColumnKind::Word => ColumnBuilder::Text(StringBuilder::new()),
+            ColumnKind::Integer => ColumnBuilder::Integer(Int64Builder::new()),
+            ColumnKind::Float { .. } => ColumnBuilder::Float(Float64Builder::new()),
+            ColumnKind::Date => ColumnBuilder::Date(Date32Builder::new()),
+        }
+    }
+
+    /// Appends `value`; gives it back if the column cannot hold it.
+    fn append<'a>(&mut self, value: KeptValue<'a>) -> Result<(), KeptValue<'a>> {
+        match (self, value) {
+            (ColumnBuilder::Text(b), KeptValue::Empty) => b.append_null(),
+            (ColumnBuilder::Integer(b), KeptValue::Empty) => b.append_null(),
+            (ColumnBuilder::Float(b), KeptValue::Empty) => b.append_null(),
+            (ColumnBuilder::Date(b), KeptValue::Empty) => b.append_null(),
+            (ColumnBuilder::Text(b), KeptValue::Text(t)) => b.append_value(t),
+            (ColumnBuilder::Text(b), KeptValue::Integer(n)) => b.append_value(n.to_string()),
+            (ColumnBuilder::Text(b), KeptValue::Float(x)) => b.append_value(x.to_string()),
+            (ColumnBuilder::Text(b), KeptValue::Date(d)) => b.append_value(d.to_string()),
+            (ColumnBuilder::Integer(b), KeptValue::Integer(n)) => b.append_value(n),
+            (ColumnBuilder::Float(b), KeptValue::Float(x)) if x.is_finite() => b.append_value(x),
+            // NaN and infinities are no value.
+            (ColumnBuilder::Float(b), KeptValue::Float(_)) => b.append_null(),
+            // Whole numbers are numbers too.
+            #[allow(clippy::cast_precision_loss)]
+            (ColumnBuilder::Float(b), KeptValue::Integer(n)) => b.append_value(n as f64),
+            (ColumnBuilder::Date(b), KeptValue::Date(d)) => {
+                b.append_value(days_since_epoch(d).map_err(|_| value)?);
+            }
+            (_, other) => return Err(other),
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> ArrayRef {
+        match self {
+            ColumnBuilder::Text(mut b) => Arc::new(b.finish()),
+            ColumnBuilder::Integer(mut b) => Arc::new(b.finish()),
+            ColumnBuilder::Float(mut b) => Arc::new(b.finish()),
+            ColumnBuilder::Date(mut b) => Arc::new(b.finish()),
+        }
     }
 }
 
@@ -158,94 +198,43 @@ impl<W: Write + Send> GeoParquetWriter<W> {
         self.out
     }
 
-    /// The features of one batch as Arrow columns.
-    fn record_batch(&mut self, features: &[KeptFeature]) -> io::Result<RecordBatch> {
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.arrow_schema.fields().len());
-        for (i, column) in self.schema.columns.iter().enumerate() {
-            let values = features.iter().map(|f| f.values.get(i));
-            let mismatch = |value: &KeptValue| {
-                invalid(format!(
-                    "GeoParquet: column {} holds {:?}, which is not a {:?}",
-                    column.name, value, column.kind
-                ))
-            };
-            let array: ArrayRef = match column.kind {
-                ColumnKind::Text | ColumnKind::Word => {
-                    let texts: Vec<Option<String>> = values
-                        .map(|v| match v {
-                            Some(KeptValue::Text(t)) => Some(t.clone()),
-                            Some(KeptValue::Integer(n)) => Some(n.to_string()),
-                            Some(KeptValue::Float(x)) => Some(x.to_string()),
-                            Some(KeptValue::Date(d)) => Some(d.to_string()),
-                            Some(KeptValue::Empty) | None => None,
-                        })
-                        .collect();
-                    Arc::new(StringArray::from(texts))
-                }
-                ColumnKind::Integer => {
-                    let numbers = values
-                        .map(|v| match v {
-                            Some(KeptValue::Integer(n)) => Ok(Some(*n)),
-                            Some(KeptValue::Empty) | None => Ok(None),
-                            Some(other) => Err(mismatch(other)),
-                        })
-                        .collect::<io::Result<Vec<_>>>()?;
-                    Arc::new(Int64Array::from(numbers))
-                }
-                ColumnKind::Float { .. } => {
-                    let numbers = values
-                        .map(|v| match v {
-                            Some(KeptValue::Float(x)) if x.is_finite() => Ok(Some(*x)),
-                            // Whole numbers are numbers too.
-                            #[allow(clippy::cast_precision_loss)]
-                            Some(KeptValue::Integer(n)) => Ok(Some(*n as f64)),
-                            Some(KeptValue::Float(_) | KeptValue::Empty) | None => Ok(None),
-                            Some(other) => Err(mismatch(other)),
-                        })
-                        .collect::<io::Result<Vec<_>>>()?;
-                    Arc::new(Float64Array::from(numbers))
-                }
-                ColumnKind::Date => {
-                    let days = values
-                        .map(|v| match v {
-                            Some(KeptValue::Date(d)) => days_since_epoch(*d).map(Some),
-                            Some(KeptValue::Empty) | None => Ok(None),
-                            Some(other) => Err(mismatch(other)),
-                        })
-                        .collect::<io::Result<Vec<_>>>()?;
-                    Arc::new(Date32Array::from(days))
-                }
-            };
-            arrays.push(array);
-        }
-        if self.schema.has_geometry {
-            let (geometry, bbox) = self.geometry_arrays(features)?;
-            arrays.push(geometry);
-            arrays.push(bbox);
-        }
-        RecordBatch::try_new(self.arrow_schema.clone(), arrays).map_err(parquet_error)
-    }
-
-    /// The WKB geometries and their bounding boxes; notes the types and the extent.
-    fn geometry_arrays(&mut self, features: &[KeptFeature]) -> io::Result<(ArrayRef, ArrayRef)> {
-        let mut wkb: Vec<Option<Vec<u8>>> = Vec::with_capacity(features.len());
+    /// The features of one batch as Arrow columns; notes the geometry types and the extent.
+    fn record_batch(&mut self, bytes: &[u8]) -> io::Result<RecordBatch> {
+        let mut columns: Vec<ColumnBuilder> = self
+            .schema
+            .columns
+            .iter()
+            .map(|c| ColumnBuilder::new(&c.kind))
+            .collect();
+        let mut geometry = BinaryBuilder::new();
         let mut corners: [Vec<f64>; 4] = Default::default();
-        let mut present = Vec::with_capacity(features.len());
-        for feature in features {
-            let envelope = feature.geometry.as_ref().and_then(Extent::of);
-            match &feature.geometry {
-                Some(g) => {
-                    self.geometry_types.insert(geometry_type_name(g));
-                    wkb.push(Some(
-                        g.to_wkb(CoordDimensions::xy()).map_err(parquet_error)?,
-                    ));
-                }
-                None => wkb.push(None),
+        let mut present = Vec::new();
+        for feature in kept_features(bytes) {
+            let feature = feature?;
+            for (i, (column, builder)) in self.schema.columns.iter().zip(&mut columns).enumerate() {
+                let value = feature.values.get(i).copied().unwrap_or(KeptValue::Empty);
+                builder.append(value).map_err(|value| {
+                    invalid(format!(
+                        "GeoParquet: column {} holds {value:?}, which is not a {:?}",
+                        column.name, column.kind
+                    ))
+                })?;
             }
-            if let Some(e) = envelope {
+            if !self.schema.has_geometry {
+                continue;
+            }
+            let extent = feature.geometry.and_then(|g| g.extent);
+            match feature.geometry {
+                Some(g) => {
+                    self.geometry_types.insert(g.shape.name());
+                    geometry.append_value(g.wkb);
+                }
+                None => geometry.append_null(),
+            }
+            if let Some(e) = extent {
                 self.extent = Some(self.extent.map_or(e, |x| x.union(e)));
             }
-            let e = envelope.unwrap_or(Extent {
+            let e = extent.unwrap_or(Extent {
                 min_x: 0.0,
                 min_y: 0.0,
                 max_x: 0.0,
@@ -254,17 +243,20 @@ impl<W: Write + Send> GeoParquetWriter<W> {
             for (corner, value) in corners.iter_mut().zip([e.min_x, e.min_y, e.max_x, e.max_y]) {
                 corner.push(value);
             }
-            present.push(envelope.is_some());
+            present.push(extent.is_some());
         }
-        let geometry = BinaryArray::from_iter(wkb);
-        let children: Vec<ArrayRef> = corners
-            .into_iter()
-            .map(|c| Arc::new(Float64Array::from(c)) as ArrayRef)
-            .collect();
-        let bbox = StructArray::try_new(bbox_fields(), children, Some(present.into()))
-            .map_err(parquet_error)?;
-        debug_assert_eq!(geometry.len(), bbox.len());
-        Ok((Arc::new(geometry), Arc::new(bbox)))
+        let mut arrays: Vec<ArrayRef> = columns.into_iter().map(ColumnBuilder::finish).collect();
+        if self.schema.has_geometry {
+            let children: Vec<ArrayRef> = corners
+                .into_iter()
+                .map(|c| Arc::new(Float64Array::from(c)) as ArrayRef)
+                .collect();
+            let bbox = StructArray::try_new(bbox_fields(), children, Some(present.into()))
+                .map_err(parquet_error)?;
+            arrays.push(Arc::new(geometry.finish()));
+            arrays.push(Arc::new(bbox));
+        }
+        RecordBatch::try_new(self.arrow_schema.clone(), arrays).map_err(parquet_error)
     }
 
     /// The `geo` metadata of the features written.
@@ -303,15 +295,15 @@ impl<W: Write + Send> LayerSink for GeoParquetWriter<W> {
     }
 
     fn write_batch(&mut self, batch: &mut Batch) -> io::Result<()> {
-        batch.rows = 0;
-        let features = std::mem::take(&mut batch.kept);
-        if features.is_empty() {
+        let rows = std::mem::take(&mut batch.rows);
+        let bytes = std::mem::take(&mut batch.bytes);
+        let records = (rows > 0).then(|| self.record_batch(&bytes)).transpose();
+        // Hand the bytes back for reuse.
+        batch.bytes = bytes;
+        batch.bytes.clear();
+        let Some(records) = records? else {
             return Ok(());
-        }
-        let records = self.record_batch(&features)?;
-        // Hand the vector back for reuse.
-        batch.kept = features;
-        batch.kept.clear();
+        };
         let Some(writer) = self.writer.as_mut() else {
             return Err(parquet_error("the layer is already finished"));
         };
@@ -341,7 +333,8 @@ impl<W: Write + Send> LayerSink for GeoParquetWriter<W> {
 mod tests {
     use super::*;
     use crate::report::{Column, Value};
-    use arrow_array::Array;
+    use arrow_array::{Array, Date32Array, Int64Array, StringArray};
+    use geo::Geometry;
     use geo::{line_string, point};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 

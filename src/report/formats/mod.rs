@@ -21,9 +21,10 @@ mod geopackage;
 #[cfg(feature = "formats")]
 mod geoparquet;
 #[cfg(feature = "formats")]
+mod kept;
+#[cfg(feature = "formats")]
 mod kml;
 
-pub(crate) use features::KeptFeature;
 pub use geojsonseq::GeoJsonSeqWriter;
 
 #[cfg(feature = "formats")]
@@ -39,6 +40,14 @@ pub use kml::KmlLayerWriter;
 
 #[cfg(feature = "formats")]
 use crate::crs::Crs;
+
+#[cfg(feature = "formats")]
+/// WGS84's definition as the GeoPackage standard writes it.
+pub(crate) const WGS84_WKT: &str =
+    "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,\
+298.257223563,AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",\
+0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],\
+AUTHORITY[\"EPSG\",\"4326\"]]";
 
 #[cfg(feature = "formats")]
 /// An error of a format that is not an I/O error (a CRS the format cannot name, a value it
