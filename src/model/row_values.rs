@@ -68,6 +68,24 @@ impl RowValues {
         self.cells.push(Cell::Text(start..self.text.len()));
     }
 
+    /// Appends several text values at once, copying all of `text` in one piece: `spans` are
+    /// where each value lies in it (as a CSV record's fields lie in its bytes). A span that
+    /// is not on character boundaries of `text` reads as empty text, as does one reaching
+    /// past its end.
+    pub(crate) fn push_texts(&mut self, text: &str, spans: &[Range<usize>]) {
+        let base = self.text.len();
+        self.text.push_str(text);
+        let len = text.len();
+        self.cells.extend(spans.iter().map(|r| {
+            // Within `text`: reading it checks the character boundaries (see `value`).
+            if r.end <= len {
+                Cell::Text(base + r.start..base + r.end)
+            } else {
+                Cell::Text(base..base)
+            }
+        }));
+    }
+
     /// Appends a whole number.
     pub fn push_integer(&mut self, n: i64) {
         self.cells.push(Cell::Integer(n));
@@ -100,5 +118,33 @@ impl RowValues {
             Cell::Float(x) => RowValue::Float(*x),
             Cell::Empty => RowValue::Empty,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_pushed_at_once_are_the_texts_pushed_one_by_one() {
+        let text = "EVT1caf\u{e9}2006";
+        let spans = [0..4, 4..9, 9..9, 9..13];
+        let mut at_once = RowValues::default();
+        at_once.push_integer(7);
+        at_once.push_texts(text, &spans);
+        let mut one_by_one = RowValues::default();
+        one_by_one.push_integer(7);
+        for r in &spans {
+            one_by_one.push_text(&text[r.clone()]);
+        }
+        assert_eq!(
+            at_once.iter().collect::<Vec<_>>(),
+            one_by_one.iter().collect::<Vec<_>>()
+        );
+        // A span splitting a character is empty text, never a panic.
+        let mut split = RowValues::default();
+        split.push_texts(text, &[4..8, 8..9, 20..30]);
+        let got: Vec<_> = split.iter().collect();
+        assert_eq!(got, [RowValue::Text(""); 3]);
     }
 }

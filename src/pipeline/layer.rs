@@ -252,19 +252,22 @@ impl IncidentLayer {
         encoder.encode(batch, Some(&Geometry::Point(point)), &values);
     }
 
-    /// Encodes `incident` (whose date's text is `date_text`) and its match into `batch`, with
-    /// the values of its own columns when the layer carries them; `scratch` is a buffer kept
-    /// between calls so that encoding allocates nothing.
+    /// Encodes `incident` and its match into `batch`, with the values of its own columns when
+    /// the layer carries them; `date_text` (for the date's text, written only when the layer
+    /// has no columns of the table's own) and `scratch` are buffers kept between calls so
+    /// that encoding allocates nothing.
     pub(crate) fn encode_incident(
         &self,
         encoder: &dyn FeatureEncoder,
         batch: &mut Batch,
         incident: &Incident,
-        date_text: &str,
+        date_text: &mut String,
         m: Option<&IncidentMatch>,
         scratch: &mut Vec<Value<'static>>,
     ) {
         let Input::Carried(width) = self.input else {
+            date_text.clear();
+            incident.date.push_to(date_text);
             return self.encode(
                 encoder,
                 batch,
@@ -303,13 +306,20 @@ impl IncidentLayer {
         let Some(m) = m else {
             return [String::new(), String::new(), String::new()];
         };
-        [
-            m.status.ambiguity(),
-            regimes_text(&m.regimes),
+        // Most matches are neither ambiguous nor have alternatives: no text to make then.
+        let ambiguity = if m.status.is_ambiguous() {
+            m.status.ambiguity()
+        } else {
+            String::new()
+        };
+        let alternatives = if m.alternatives.is_empty() {
+            String::new()
+        } else {
             alternatives_text(&m.alternatives, |i| {
                 self.segments.get(i).map_or("", |(id, _)| id.as_str())
-            }),
-        ]
+            })
+        };
+        [ambiguity, regimes_text(&m.regimes), alternatives]
     }
 
     /// Fills the classification columns' values (as many as [`CLASSIFICATION`]) for an

@@ -280,8 +280,6 @@ impl Classifier<'_> {
         } else if !self.all {
             return None;
         }
-        date.clear();
-        inc.date.push_to(date);
         self.layer
             .encode_incident(self.encoder, &mut d.batch, inc, date, m.as_ref(), scratch);
         None

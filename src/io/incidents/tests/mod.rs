@@ -217,6 +217,24 @@ fn a_character_split_by_a_delimiter_is_not_utf8_in_either_field() {
 }
 
 #[test]
+fn a_character_split_between_two_carried_columns_is_reported() {
+    // Only carried, not interpreted: the row's text is copied in one piece when every field
+    // is whole, so this row must not pass for `x` and `y` with an `é` between them.
+    let rows = rows_bytes(b"id,date,lat,lon,a,b\nA,2006,1,2,x\xc3,\xa9y\nB,2006,1,2,x\xc3\xa9,y\n");
+    let bad = problem(&rows, 0);
+    assert!(
+        bad.starts_with("in.csv:2: column a is not valid UTF-8"),
+        "{bad}"
+    );
+    assert!(bad.contains("column b is not valid UTF-8"), "{bad}");
+    let values: Vec<_> = incident(&rows, 1).values.iter().collect();
+    assert_eq!(
+        values,
+        ["B", "2006", "1", "2", "x\u{e9}", "y"].map(crate::RowValue::Text)
+    );
+}
+
+#[test]
 fn a_non_utf8_field_is_reported_once_not_also_as_empty() {
     // The undecodable field is not then reported as empty by the check that reads it, while
     // other columns' faults are still all listed.
