@@ -211,6 +211,39 @@ mod with_proj {
     }
 
     #[test]
+    fn a_table_with_its_own_lat_lon_written_in_another_crs_gets_prefixed_x_y() -> TestResult {
+        let work = Workdir::new()?;
+        let file = work.path().join("t.csv");
+        std::fs::write(&file, "id,date,lat,lon\nA,2006-04-19,41.3,69.3\n")?;
+        let file = file.display().to_string();
+        let args = [
+            "incidents",
+            &file,
+            "--crs",
+            "EPSG:32642",
+            "--format",
+            "csv",
+            "--all",
+        ];
+        let out = bordertrack(args).output()?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(stderr.contains("prefix bt_"), "{stderr}");
+        let (header, rows) = table(&out.stdout)?;
+        assert_eq!(
+            header[..7],
+            ["id", "date", "lat", "lon", "bt_x", "bt_y", "bt_segment_id"]
+        );
+        // The table's own columns as written; bt_x and bt_y the point in UTM 42N.
+        assert_eq!(rows[0][..4], ["A", "2006-04-19", "41.3", "69.3"]);
+        let mut xy = [Coord { x: 69.3, y: 41.3 }];
+        Reprojection::new(Crs::epsg(32642))?.from_wgs84(&mut xy)?;
+        let off = (xy[0].x - number(&rows[0][4])?).hypot(xy[0].y - number(&rows[0][5])?);
+        assert!(off < 1e-5, "{off} m");
+        Ok(())
+    }
+
+    #[test]
     fn incidents_written_in_another_crs_have_x_y_and_unchanged_distances() -> TestResult {
         let run = |extra: &[&str]| -> Result<_, BoxError> {
             let out = bordertrack(["incidents", "--format", "csv"].iter().chain(extra)).output()?;

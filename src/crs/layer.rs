@@ -54,7 +54,7 @@ impl<'s> ReprojectedLayer<'s> {
         schema: &Schema,
         reprojection: Reprojection,
     ) -> ReprojectedLayer<'s> {
-        let column = |name: &str| schema.columns.iter().position(|c| is_degrees(c, name));
+        let column = |name: &str| schema.columns.iter().rposition(|c| is_degrees(c, name));
         let lon_lat = column("lon").zip(column("lat"));
         let encoder = ReprojectingEncoder {
             inner: inner.encoder(),
@@ -70,14 +70,16 @@ impl<'s> ReprojectedLayer<'s> {
     }
 
     /// The columns written for a WGS84 layer of `schema`: `lon` and `lat` (degrees) become
-    /// `x` and `y`, numbers in the CRS's unit.
+    /// `x` and `y`, numbers in the CRS's unit; with a prefix, `p_lon` and `p_lat` become
+    /// `p_x` and `p_y`.
     pub fn output_schema(schema: &Schema) -> Schema {
         let mut out = schema.clone();
         for column in &mut out.columns {
             for (from, to) in [("lon", "x"), ("lat", "y")] {
                 if is_degrees(column, from) {
+                    let prefix = &column.name[..column.name.len() - from.len()];
                     *column = Column {
-                        name: to.into(),
+                        name: format!("{prefix}{to}").into(),
                         kind: ColumnKind::Float {
                             decimals: XY_DECIMALS,
                             unit: "",
@@ -90,8 +92,10 @@ impl<'s> ReprojectedLayer<'s> {
     }
 }
 
+/// Whether `column` holds degrees of longitude or latitude, as `name` says (`lon` or `lat`,
+/// after a prefix if any).
 fn is_degrees(column: &Column, name: &str) -> bool {
-    column.name == name && matches!(column.kind, ColumnKind::Float { unit: "°", .. })
+    column.name.ends_with(name) && matches!(column.kind, ColumnKind::Float { unit: "°", .. })
 }
 
 impl LayerSink for ReprojectedLayer<'_> {

@@ -140,8 +140,9 @@ impl IncidentLayer {
     /// The layer's columns for a table whose own columns are `own` (from
     /// [`IncidentReader::columns`](crate::io::IncidentReader::columns); `None` as in
     /// [`IncidentLayer::schema`]): those columns, then `lon` and `lat` (degrees, WGS84) when
-    /// `position` is set (for a table whose position is a geometry rather than columns),
-    /// then the classification columns, each named with `prefix` before it.
+    /// `position` is set (for a table whose position is a geometry rather than columns, or
+    /// whose position is written in another CRS), then the classification columns; every
+    /// column added after the table's own is named with `prefix` before it.
     ///
     /// # Errors
     /// [`Error::Request`] when a column of the table has the name of a column added after it
@@ -168,11 +169,11 @@ impl IncidentLayer {
         let added = POSITION
             .iter()
             .filter(|_| position)
-            .cloned()
-            .chain(CLASSIFICATION.iter().map(|c| Column {
+            .chain(&CLASSIFICATION)
+            .map(|c| Column {
                 name: format!("{prefix}{}", c.name).into(),
                 kind: c.kind.clone(),
-            }));
+            });
         let mut columns = own.to_vec();
         let mut clashes = Vec::new();
         for column in added {
@@ -186,8 +187,8 @@ impl IncidentLayer {
         }
         if !clashes.is_empty() {
             return Err(Error::Request(format!(
-                "the table has column{} {} of the same name as the classification's; give \
-                 the classification columns a prefix",
+                "the table has column{} {} of the same name as the columns added after its own; \
+                 give the added columns a prefix",
                 if clashes.len() == 1 { "" } else { "s" },
                 clashes.join(", ")
             )));
@@ -206,18 +207,21 @@ impl IncidentLayer {
         if !head.iter().map(|c| &c.name).eq(own.iter().map(|c| &c.name)) {
             return None;
         }
-        let (position, rest) = match rest.len() - CLASSIFICATION.len().min(rest.len()) {
+        let (position, classification) = match rest.len() - CLASSIFICATION.len().min(rest.len()) {
             0 => (false, rest),
-            2 if rest[..2]
-                .iter()
-                .zip(&POSITION)
-                .all(|(a, b)| a.name == b.name) =>
-            {
-                (true, &rest[2..])
-            }
+            2 => (true, &rest[2..]),
             _ => return None,
         };
-        let prefix = rest.first()?.name.strip_suffix(CLASSIFICATION_COLUMNS[0])?;
+        let prefix = (classification.first()?.name).strip_suffix(CLASSIFICATION_COLUMNS[0])?;
+        if position
+            && !rest[..2]
+                .iter()
+                .zip(&POSITION)
+                .all(|(a, b)| a.name.strip_prefix(prefix) == Some(&*b.name))
+        {
+            return None;
+        }
+        let rest = classification;
         rest.iter()
             .zip(CLASSIFICATION_COLUMNS)
             .all(|(c, name)| c.name.strip_prefix(prefix) == Some(name))
@@ -381,5 +385,28 @@ fn push_own<'v>(out: &mut Vec<Value<'v>>, values: &'v RowValues, width: usize) {
     }));
     for _ in values.len()..width {
         out.push(Value::Empty);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_columns_take_the_prefix_and_are_recognised_under_it() {
+        let own = [Column::text("id"), Column::text("lat"), Column::text("lon")];
+        let err = IncidentLayer::schema_for(Some(&own), "", true).unwrap_err();
+        assert!(err.to_string().contains("\"lon\", \"lat\""), "{err}");
+        let schema = IncidentLayer::schema_for(Some(&own), "bt_", true).unwrap();
+        let names: Vec<&str> = schema.names().skip(3).take(3).collect();
+        assert_eq!(names, ["bt_lon", "bt_lat", "bt_segment_id"]);
+        assert_eq!(IncidentLayer::matches(&schema, Some(&own)), Some(true));
+        let without = IncidentLayer::schema_for(Some(&own), "bt_", false).unwrap();
+        assert_eq!(IncidentLayer::matches(&without, Some(&own)), Some(false));
+        // Unprefixed position columns before prefixed classification columns are not this
+        // layer's.
+        let mut mixed = schema.clone();
+        mixed.columns[3].name = "lon".into();
+        assert_eq!(IncidentLayer::matches(&mixed, Some(&own)), None);
     }
 }

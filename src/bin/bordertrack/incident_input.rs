@@ -84,8 +84,8 @@ pub fn in_options(problem: Problem) -> Problem {
             "with --columns (or --id-col, --date-col, --lat-col, --lon-col): --columns ",
         )
         .replace(
-            "give the classification columns a prefix",
-            "give the classification columns a prefix with --prefix (e.g. --prefix bt_)",
+            "give the added columns a prefix",
+            "give the added columns a prefix with --prefix (e.g. --prefix bt_)",
         );
     Problem { message, ..problem }
 }
