@@ -42,6 +42,11 @@ _TALLIES_COLUMNS = (
     "source_url", "note",
 )
 
+_DIFF_COLUMNS = (
+    "segment_id", "dyad", "what", "regime_id", "before", "after", "changes", "instrument_ids",
+    "source_ids", "last_change",
+)
+
 
 def _frame(text: str) -> pd.DataFrame:
     """The library's CSV output as a DataFrame, every column kept as the library wrote it."""
@@ -237,8 +242,9 @@ class Borders:
         ``what``, ``before``, ``after``, ``changes``, ``instrument_ids`` ... A year or month
         means its first day as ``from_date`` and its last day as ``to_date``: ``diff("2005",
         "2005")`` is what changed during 2005."""
-        return _layer_frame(self._native._diff(from_date=from_date, to_date=to_date,
-                                               basis=basis, dyad=dyad))
+        frame = _layer_frame(self._native._diff(from_date=from_date, to_date=to_date,
+                                                basis=basis, dyad=dyad))
+        return frame if len(frame.columns) else pd.DataFrame(columns=_DIFF_COLUMNS)
 
     def locate(
         self, lon: float, lat: float, as_of: Optional[str] = None, basis: str = "in-force"
