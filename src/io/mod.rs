@@ -1,7 +1,8 @@
 //! Reading what analysts bring: incident tables in several layouts, and typed distances.
 //!
 //! - [`IncidentReader`]: streaming reader for plain CSV, the dataset's `incidents.csv`, ACLED
-//!   exports, UCDP GED tables and GeoJSON points; see [`incidents`] for the layouts and the
+//!   exports, UCDP GED tables, GeoJSON points, and (with features) Parquet, GeoPackage and
+//!   FlatGeobuf; see [`incidents`] for the layouts and the
 //!   precision codes.
 //! - [`parse_distance_m`]: `500m`, `5km`, `5000` → metres.
 
@@ -10,6 +11,8 @@ pub(crate) mod geojson_features;
 pub mod incidents;
 mod units;
 
+#[cfg(feature = "formats")]
+pub use incidents::is_feature_file_path;
 pub use incidents::{
     is_parquet_path, ColumnMapping, IncidentReader, Layout, Records, DEFAULT_MAX_ROW_BYTES,
 };

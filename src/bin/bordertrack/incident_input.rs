@@ -18,7 +18,8 @@ use crate::Failure;
 /// An incident table being read, from a file or stdin.
 pub type TableReader = IncidentReader<Box<dyn Read>>;
 
-/// Opens FILE (`-` = stdin) as an incident reader: Parquet by its extension, any other
+/// Opens FILE (`-` = stdin) as an incident reader: Parquet, GeoPackage and FlatGeobuf by
+/// their extensions, any other
 /// format by its first bytes; a CSV table's columns named by `mapping`.
 pub fn open(path: &Path, mapping: &ColumnMapping) -> Result<TableReader, Error> {
     if path.as_os_str() == "-" {
@@ -32,6 +33,9 @@ pub fn open(path: &Path, mapping: &ColumnMapping) -> Result<TableReader, Error> 
     let name = path.display().to_string();
     if bordertrack::io::is_parquet_path(path) {
         return IncidentReader::from_parquet_with_columns(file, &name, mapping);
+    }
+    if let Some(reader) = IncidentReader::from_feature_file(path, &name, mapping) {
+        return reader;
     }
     let input: Box<dyn Read> = Box::new(file);
     let reader = IncidentReader::from_reader_with_columns(input, &name, mapping)?;

@@ -218,9 +218,11 @@ impl Columns {
         time_precision: &str,
     ) -> Result<DateSpan, String> {
         match self.layout {
-            Layout::Plain | Layout::GeoJson | Layout::Parquet => {
-                fields::partial_date_span(date, "date")
-            }
+            Layout::Plain
+            | Layout::GeoJson
+            | Layout::Parquet
+            | Layout::GeoPackage
+            | Layout::FlatGeobuf => fields::partial_date_span(date, "date"),
             Layout::Acled => {
                 let day = fields::acled_date(date, "event_date");
                 let code = fields::code(time_precision, "time_precision");
@@ -251,9 +253,11 @@ impl Columns {
 
     fn precision_m(&self, s: &str) -> Result<f64, String> {
         match self.layout {
-            Layout::Plain | Layout::GeoJson | Layout::Parquet => {
-                fields::precision_m(s, "precision_m")
-            }
+            Layout::Plain
+            | Layout::GeoJson
+            | Layout::Parquet
+            | Layout::GeoPackage
+            | Layout::FlatGeobuf => fields::precision_m(s, "precision_m"),
             Layout::Acled => {
                 let c = fields::code(s, "geo_precision")?;
                 acled_geo_precision_m(c).ok_or_else(|| {

@@ -23,10 +23,15 @@ pub enum Layout {
     GeoJson,
     /// A Parquet file with the plain layout's columns, or GeoParquet points.
     Parquet,
+    /// A GeoPackage feature table of points.
+    GeoPackage,
+    /// A FlatGeobuf file of points.
+    FlatGeobuf,
 }
 
 impl Layout {
-    /// A short name for messages: `plain`, `ACLED`, `UCDP GED`, `GeoJSON`, `Parquet`.
+    /// A short name for messages: `plain`, `ACLED`, `UCDP GED`, `GeoJSON`, `Parquet`, `GeoPackage`,
+    /// `FlatGeobuf`.
     pub fn name(self) -> &'static str {
         match self {
             Layout::Plain => "plain",
@@ -34,6 +39,8 @@ impl Layout {
             Layout::UcdpGed => "UCDP GED",
             Layout::GeoJson => "GeoJSON",
             Layout::Parquet => "Parquet",
+            Layout::GeoPackage => "GeoPackage",
+            Layout::FlatGeobuf => "FlatGeobuf",
         }
     }
 }
@@ -117,7 +124,11 @@ impl Columns {
         let required: &[&str] = match layout {
             Layout::Acled => &ACLED_REQUIRED,
             Layout::UcdpGed => &UCDP_REQUIRED,
-            Layout::Plain | Layout::GeoJson | Layout::Parquet => &PLAIN_REQUIRED,
+            Layout::Plain
+            | Layout::GeoJson
+            | Layout::Parquet
+            | Layout::GeoPackage
+            | Layout::FlatGeobuf => &PLAIN_REQUIRED,
         };
         let missing: Vec<&str> = required.iter().copied().filter(|n| !has(n)).collect();
         if !missing.is_empty() {
@@ -191,7 +202,7 @@ impl Columns {
                 c.fatalities = get("best");
                 c.source = get("source_article");
             }
-            Layout::GeoJson | Layout::Parquet => {}
+            Layout::GeoJson | Layout::Parquet | Layout::GeoPackage | Layout::FlatGeobuf => {}
         }
         Ok(c)
     }

@@ -129,6 +129,16 @@
 //! Rows are read one batch of a row group at a time and their problems are located by row
 //! number, from 1 ([`Location::Row`](crate::Location::Row)).
 //!
+//! # GeoPackage and FlatGeobuf
+//!
+//! With the `formats` feature, [`IncidentReader::from_geopackage`] (a feature table of points)
+//! and [`IncidentReader::from_flatgeobuf`] (and [`IncidentReader::from_path`] for a name ending
+//! in `.gpkg` or `.fgb`) read the file's declared columns as a Parquet table's are (any layout,
+//! the aliases, a [`ColumnMapping`], an earlier run's classification left out, types kept), each
+//! feature's point giving the position in the file's CRS (an EPSG code; WGS84 for 4326 or
+//! none). A feature with no geometry, an empty point or another geometry is a problem located by
+//! its index from 0 ([`Location::Feature`](crate::Location::Feature)).
+//!
 //! # Problems
 //!
 //! Fatal problems (empty file, header not UTF-8, duplicate or missing required column,
@@ -150,9 +160,15 @@
 mod codes;
 mod convert;
 mod csv_source;
+#[cfg(feature = "formats")]
+mod feature_table;
 pub(crate) mod fields;
+#[cfg(feature = "formats")]
+mod flatgeobuf;
 mod geojson;
 mod geojson_props;
+#[cfg(feature = "formats")]
+mod geopackage;
 mod ids;
 mod layout;
 mod mapping;
@@ -169,5 +185,7 @@ pub(crate) use fields::shown;
 pub use layout::Layout;
 pub(crate) use layout::{Columns, Fields};
 pub use mapping::ColumnMapping;
+#[cfg(feature = "formats")]
+pub use reader::is_feature_file_path;
 pub use reader::{is_parquet_path, IncidentReader, Records, DEFAULT_MAX_ROW_BYTES};
 pub(crate) use rows::{Block, Row, RowParser};

@@ -579,7 +579,7 @@ fn wkb_point(array: &dyn Array, row: usize) -> Result<(f64, f64), String> {
 }
 
 /// The x and y of a WKB (or EWKB) point: `Err` naming what else it is.
-fn wkb_point_of(bytes: &[u8]) -> Result<(f64, f64), String> {
+pub(super) fn wkb_point_of(bytes: &[u8]) -> Result<(f64, f64), String> {
     let truncated = || format!("geometry is not WKB ({} bytes, too short)", bytes.len());
     let (&order, rest) = bytes.split_first().ok_or_else(truncated)?;
     let little = match order {

@@ -58,6 +58,17 @@ impl<R: Read> IncidentReader<R> {
                 }
                 return (!rows.is_empty()).then_some(Block(BlockKind::Rows(rows)));
             }
+            #[cfg(feature = "formats")]
+            Source::Features(_) => {
+                let mut rows = Vec::new();
+                while rows.len() < max_rows.max(1) {
+                    match self.next_feature_file_row() {
+                        Some(incident) => rows.push(Row { line: 0, incident }),
+                        None => break,
+                    }
+                }
+                return (!rows.is_empty()).then_some(Block(BlockKind::Rows(rows)));
+            }
             Source::GeoJson(_) => {
                 let mut rows = Vec::new();
                 while rows.len() < max_rows.max(1) {

@@ -44,6 +44,22 @@ pub(super) fn open_source<R: Read>(
                 .into(),
         ));
     }
+    if prefix.starts_with(b"SQLite format 3\0") {
+        return Err(fatal(
+            0,
+            "an SQLite file (a GeoPackage?), which is read from a file by its path: name it \
+             with a .gpkg extension"
+                .into(),
+        ));
+    }
+    if prefix.starts_with(b"fgb\x03") {
+        return Err(fatal(
+            0,
+            "a FlatGeobuf file, which is read from a file by its path: name it with a .fgb \
+             extension"
+                .into(),
+        ));
+    }
     if let Some(format) = compressed_format(&prefix) {
         return Err(fatal(
             0,

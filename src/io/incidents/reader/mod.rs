@@ -4,7 +4,11 @@
 
 mod blocks;
 mod detect;
+#[cfg(feature = "formats")]
+mod feature_files;
 mod features;
+#[cfg(feature = "formats")]
+pub use feature_files::is_feature_file_path;
 #[cfg(feature = "parquet")]
 mod parquet_rows;
 
@@ -77,6 +81,8 @@ pub(super) enum Source<R: Read> {
     GeoJson(Box<GeoJsonSource<R>>),
     #[cfg(feature = "parquet")]
     Parquet(Box<super::parquet::ParquetSource>),
+    #[cfg(feature = "formats")]
+    Features(Box<super::feature_table::FeatureTable>),
 }
 
 impl IncidentReader<File> {
@@ -95,6 +101,12 @@ impl IncidentReader<File> {
         #[cfg(feature = "parquet")]
         if is_parquet_path(path) {
             return IncidentReader::from_parquet(file, &name);
+        }
+        #[cfg(feature = "formats")]
+        if let Some(reader) =
+            IncidentReader::from_feature_file(path, &name, &ColumnMapping::default())
+        {
+            return reader;
         }
         let reader = IncidentReader::from_reader(file, &name)?;
         if reader.layout() != Layout::GeoJson {
@@ -196,6 +208,8 @@ impl<R: Read> IncidentReader<R> {
             ),
             #[cfg(feature = "parquet")]
             Source::Parquet(src) => Some(src.carried.clone()),
+            #[cfg(feature = "formats")]
+            Source::Features(src) => Some(src.carried.clone()),
             Source::GeoJson(src) => src.header.as_ref().map(|h| h.carried.clone()),
         }
     }
@@ -258,6 +272,8 @@ impl<R: Read> IncidentReader<R> {
             Source::Csv(_) => true,
             #[cfg(feature = "parquet")]
             Source::Parquet(src) => !src.position_from_geometry() || named(),
+            #[cfg(feature = "formats")]
+            Source::Features(src) => !src.position_from_geometry() || named(),
             Source::GeoJson(_) => named(),
         }
     }
@@ -308,7 +324,7 @@ impl<R: Read> IncidentReader<R> {
     }
 
     /// A reader of `source`, with the default settings.
-    fn new(name: &str, layout: Layout, source: Source<R>) -> IncidentReader<R> {
+    pub(super) fn new(name: &str, layout: Layout, source: Source<R>) -> IncidentReader<R> {
         IncidentReader {
             name: Arc::from(name),
             layout,
@@ -383,6 +399,8 @@ impl<R: Read> IncidentReader<R> {
             Source::GeoJson(src) => src.set_reprojection(reprojection.clone()),
             #[cfg(feature = "parquet")]
             Source::Parquet(src) => src.reprojection = reprojection.clone(),
+            #[cfg(feature = "formats")]
+            Source::Features(src) => src.reprojection = reprojection.clone(),
             Source::Csv(_) => {}
         }
         self.input_crs = reprojection;
@@ -397,6 +415,8 @@ impl<R: Read> IncidentReader<R> {
             Source::GeoJson(src) => src.declared_crs(),
             #[cfg(feature = "parquet")]
             Source::Parquet(src) => src.declared_crs.as_ref(),
+            #[cfg(feature = "formats")]
+            Source::Features(src) => src.declared_crs.as_ref(),
             Source::Csv(_) => None,
         }
     }
@@ -470,6 +490,10 @@ impl<R: Read> IncidentReader<R> {
         #[cfg(feature = "parquet")]
         if matches!(self.source, Source::Parquet(_)) {
             return self.next_parquet_row();
+        }
+        #[cfg(feature = "formats")]
+        if matches!(self.source, Source::Features(_)) {
+            return self.next_feature_file_row();
         }
         self.next_csv_record()
     }

@@ -6,6 +6,8 @@ use jiff::civil::Date;
 use super::{IncidentReader, Layout};
 
 mod dates;
+#[cfg(feature = "formats")]
+mod feature_files;
 mod geojson;
 mod props;
 

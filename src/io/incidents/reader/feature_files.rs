@@ -1,0 +1,212 @@
+//! Opening GeoPackage and FlatGeobuf incident tables (the `formats` feature), and reading
+//! them one feature at a time: the date range and the duplicate-id check applied to each.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use super::{IncidentReader, Source, NOT_READ};
+use crate::io::incidents::feature_table::FeatureTable;
+use crate::io::incidents::layout::Layout;
+use crate::io::incidents::mapping::ColumnMapping;
+use crate::io::incidents::{flatgeobuf, geopackage};
+use crate::{Error, Incident, Location, Problem, ProblemKind};
+
+/// A GIS file of features, named by its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FeatureFile {
+    /// `.gpkg`
+    GeoPackage,
+    /// `.fgb`
+    FlatGeobuf,
+}
+
+impl FeatureFile {
+    /// The format `path` names by its extension (in any case), if it is one of these.
+    pub(crate) fn of_path(path: &Path) -> Option<FeatureFile> {
+        let extension = path.extension()?.to_str()?;
+        if extension.eq_ignore_ascii_case("gpkg") {
+            Some(FeatureFile::GeoPackage)
+        } else if extension.eq_ignore_ascii_case("fgb") {
+            Some(FeatureFile::FlatGeobuf)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether `path` names a GeoPackage (`.gpkg`) or FlatGeobuf (`.fgb`) file by its extension,
+/// in any case: files read by [`IncidentReader::from_geopackage`] and
+/// [`IncidentReader::from_flatgeobuf`] (needs the `formats` feature).
+///
+/// # Examples
+/// ```
+/// use bordertrack::io::is_feature_file_path;
+/// assert!(is_feature_file_path("events.GPKG".as_ref()));
+/// assert!(is_feature_file_path("events.fgb".as_ref()));
+/// assert!(!is_feature_file_path("events.csv".as_ref()));
+/// ```
+pub fn is_feature_file_path(path: &Path) -> bool {
+    FeatureFile::of_path(path).is_some()
+}
+
+impl<R: Read> IncidentReader<R> {
+    /// Opens the GIS file at `path` by its extension: a GeoPackage (`.gpkg`, read by
+    /// [`IncidentReader::from_geopackage`], its only feature table) or a FlatGeobuf file
+    /// (`.fgb`, [`IncidentReader::from_flatgeobuf`]); `None` for any other name.
+    ///
+    /// # Errors
+    /// As those functions.
+    pub fn from_feature_file(
+        path: &Path,
+        name: &str,
+        mapping: &ColumnMapping,
+    ) -> Option<Result<IncidentReader<R>, Error>> {
+        match FeatureFile::of_path(path)? {
+            FeatureFile::GeoPackage => {
+                Some(IncidentReader::from_geopackage(path, name, None, mapping))
+            }
+            FeatureFile::FlatGeobuf => Some(match File::open(path) {
+                Ok(file) => IncidentReader::from_flatgeobuf(file, name, mapping),
+                Err(source) => Err(Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }),
+            }),
+        }
+    }
+
+    /// Opens a feature table of a GeoPackage (the [`Layout::GeoPackage`] layout; needs the
+    /// `formats` feature): `layer`, or the file's only table of features. Its columns, in
+    /// table order but for the integer primary key (`fid`) and the geometry, are recognised as
+    /// a CSV header's are (the plain layout with its aliases, ACLED, UCDP GED, or `mapping`)
+    /// and carried to the output ([`IncidentReader::columns`]): `INTEGER` columns as integers,
+    /// `REAL` ones as numbers, anything else as text; an earlier run's classification columns
+    /// are left out. Each feature's point (the GeoPackage geometry blob: its header, in either
+    /// byte order and with any envelope, then WKB) gives the position, in the table's SRS (an
+    /// EPSG code; WGS84 for 4326 or the undefined geographic SRS 0), unless `mapping` names
+    /// latitude and longitude columns. A feature with no geometry, an empty point or another
+    /// geometry is a problem located by its index from 0
+    /// ([`Location::Feature`](crate::Location::Feature)), and the features after it are read.
+    /// Features are read a page at a time in key order: memory does not grow with the file.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the file is not a GeoPackage, has no feature table, has several
+    /// and `layer` is `None` (all are named), its table is not of points, its SRS is not an
+    /// EPSG code (or cannot be converted from), or its columns lack a required one.
+    pub fn from_geopackage(
+        path: &Path,
+        name: &str,
+        layer: Option<&str>,
+        mapping: &ColumnMapping,
+    ) -> Result<IncidentReader<R>, Error> {
+        let fatal = |msg| Error::Invalid(vec![Problem::new(name, Location::File, msg)]);
+        if !path.is_file() {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+        let (rows, declared, crs) = geopackage::open(path, layer).map_err(fatal)?;
+        let table = FeatureTable::new(&declared, mapping, crs, Box::new(rows)).map_err(fatal)?;
+        Ok(IncidentReader::new(
+            name,
+            Layout::GeoPackage,
+            Source::Features(Box::new(table)),
+        ))
+    }
+
+    /// Opens a FlatGeobuf file (the [`Layout::FlatGeobuf`] layout; needs the `formats`
+    /// feature). The header's columns are recognised as a CSV header's are (the plain layout
+    /// with its aliases, ACLED, UCDP GED, or `mapping`) and carried to the output
+    /// ([`IncidentReader::columns`]): integer columns as integers, floating-point ones as
+    /// numbers, anything else as text; an earlier run's classification columns are left out.
+    /// Each feature's point gives the position, in the header's CRS (an EPSG code; WGS84 when
+    /// it is 4326 or absent), unless `mapping` names latitude and longitude columns. A feature
+    /// with no geometry, an empty point or another geometry is a problem located by its index
+    /// from 0 ([`Location::Feature`](crate::Location::Feature)), and the features after it are
+    /// read. Features are read one at a time, without the spatial index.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the file is not FlatGeobuf, its header declares a geometry type
+    /// other than points, its CRS is not an EPSG code (or cannot be converted from), or its
+    /// columns lack a required one.
+    pub fn from_flatgeobuf(
+        file: File,
+        name: &str,
+        mapping: &ColumnMapping,
+    ) -> Result<IncidentReader<R>, Error> {
+        let fatal = |msg| Error::Invalid(vec![Problem::new(name, Location::File, msg)]);
+        let (rows, declared, crs) = flatgeobuf::open(file).map_err(fatal)?;
+        let table = FeatureTable::new(&declared, mapping, crs, Box::new(rows)).map_err(fatal)?;
+        Ok(IncidentReader::new(
+            name,
+            Layout::FlatGeobuf,
+            Source::Features(Box::new(table)),
+        ))
+    }
+
+    /// The next feature in the date range, its id checked.
+    pub(super) fn next_feature_file_row(&mut self) -> Option<Result<Incident, Problem>> {
+        if self.done {
+            return None;
+        }
+        let Source::Features(src) = &mut self.source else {
+            return None;
+        };
+        loop {
+            let (index, result) = match src.next_row() {
+                None => {
+                    self.done = true;
+                    return None;
+                }
+                Some(Ok(v)) => v,
+                Some(Err(msg)) => {
+                    self.done = true;
+                    self.failed = true;
+                    let at = feature_at(src.features_read());
+                    return Some(Err(Problem::new(
+                        &*self.name,
+                        at,
+                        format!("{msg}; {NOT_READ}"),
+                    )
+                    .with_kind(ProblemKind::Unreadable)));
+                }
+            };
+            let location = feature_at(index);
+            let incident = match result {
+                Ok(i) => i,
+                Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
+            };
+            if let Some((range, left_out)) = &self.dates {
+                if !incident.date.overlaps(range) {
+                    left_out.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+            }
+            if let Some(seen) = &mut self.seen {
+                if let Some(first) = seen.first_seen(&incident.id, index) {
+                    return Some(Err(Problem::new(
+                        &*self.name,
+                        location,
+                        format!(
+                            "duplicate id {:?} (first used at feature {first})",
+                            incident.id
+                        ),
+                    )
+                    .with_kind(ProblemKind::DuplicateId)));
+                }
+            }
+            return Some(Ok(incident));
+        }
+    }
+}
+
+/// The location of feature `index` (from 0).
+fn feature_at(index: u64) -> Location {
+    Location::Feature {
+        index: usize::try_from(index).unwrap_or(usize::MAX),
+        id: None,
+    }
+}
