@@ -233,3 +233,40 @@ fn arr<const N: usize>(s: &[u8]) -> [u8; N] {
     a.copy_from_slice(&s[..N]);
     a
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{properties, Cell, ColumnType};
+
+    #[test]
+    fn properties_are_decoded_by_type_and_a_truncated_buffer_is_an_error() {
+        let types = [ColumnType::String, ColumnType::Int, ColumnType::Double];
+        let mut bytes = Vec::new();
+        bytes.extend(0u16.to_le_bytes());
+        bytes.extend(2u32.to_le_bytes());
+        bytes.extend(b"A1");
+        bytes.extend(2u16.to_le_bytes());
+        bytes.extend(41.3f64.to_le_bytes());
+        assert_eq!(
+            properties(&bytes, &types),
+            Ok(vec![Cell::Text("A1".into()), Cell::Null, Cell::Float(41.3)])
+        );
+        // A value cut short is an error, never a panic; the buffer may end after a whole
+        // value (with a trailing byte, as some writers leave).
+        for n in 0..bytes.len() {
+            let decoded = properties(&bytes[..n], &types);
+            match n {
+                0 | 1 | 8 | 9 => assert!(decoded.is_ok(), "{n}"),
+                _ => assert_eq!(
+                    decoded,
+                    Err("its properties are corrupt (truncated)".into()),
+                    "{n}"
+                ),
+            }
+        }
+        let mut bad = 7u16.to_le_bytes().to_vec();
+        bad.extend([0; 4]);
+        let e = properties(&bad, &types).unwrap_err();
+        assert_eq!(e, "its properties name column 7, and the header has 3");
+    }
+}
