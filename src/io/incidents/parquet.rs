@@ -14,7 +14,7 @@ use arrow_array::types::{
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, RecordBatch};
+use arrow_array::{AnyDictionaryArray, Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
@@ -329,32 +329,17 @@ fn carry(array: &dyn Array, row: usize, text: &str, values: &mut RowValues) {
             Err(_) => values.push_text(text),
         },
         DataType::Timestamp(unit, _) => {
-            let (v, scale) = match unit {
-                TimeUnit::Second => (
-                    array.as_primitive::<TimestampSecondType>().value(row),
-                    1_000_000_000,
-                ),
-                TimeUnit::Millisecond => (
-                    array.as_primitive::<TimestampMillisecondType>().value(row),
-                    1_000_000,
-                ),
-                TimeUnit::Microsecond => (
-                    array.as_primitive::<TimestampMicrosecondType>().value(row),
-                    1_000,
-                ),
-                TimeUnit::Nanosecond => (
-                    array.as_primitive::<TimestampNanosecondType>().value(row),
-                    1,
-                ),
-            };
-            match jiff::Timestamp::from_nanosecond(i128::from(v) * scale) {
+            let (v, per_second) = timestamp_at(array, row, unit);
+            match jiff::Timestamp::from_nanosecond(
+                i128::from(v) * i128::from(1_000_000_000 / per_second),
+            ) {
                 Ok(t) => values.push_text(&t.to_string()),
                 Err(_) => values.push_text(text),
             }
         }
         DataType::Dictionary(_, _) => match array.as_any_dictionary_opt() {
-            Some(dict) => match dict.normalized_keys().get(row) {
-                Some(&key) => carry(dict.values().as_ref(), key, text, values),
+            Some(dict) => match dictionary_key(dict, row) {
+                Some(key) => carry(dict.values().as_ref(), key, text, values),
                 None => values.push_empty(),
             },
             None => values.push_text(text),
@@ -512,30 +497,12 @@ fn write_text(array: &dyn Array, row: usize, out: &mut String) {
             push_day(out, ms.div_euclid(86_400_000));
         }
         DataType::Timestamp(unit, _) => {
-            let (v, per_day) = match unit {
-                TimeUnit::Second => (
-                    array.as_primitive::<TimestampSecondType>().value(row),
-                    86_400,
-                ),
-                TimeUnit::Millisecond => (
-                    array.as_primitive::<TimestampMillisecondType>().value(row),
-                    86_400_000,
-                ),
-                TimeUnit::Microsecond => (
-                    array.as_primitive::<TimestampMicrosecondType>().value(row),
-                    86_400_000_000,
-                ),
-                TimeUnit::Nanosecond => (
-                    array.as_primitive::<TimestampNanosecondType>().value(row),
-                    86_400_000_000_000,
-                ),
-            };
-            push_day(out, v.div_euclid(per_day));
+            let (v, per_second) = timestamp_at(array, row, unit);
+            push_day(out, v.div_euclid(86_400 * per_second));
         }
         DataType::Dictionary(_, _) => {
             if let Some(dict) = array.as_any_dictionary_opt() {
-                let keys = dict.normalized_keys();
-                if let Some(&key) = keys.get(row) {
+                if let Some(key) = dictionary_key(dict, row) {
                     write_text(dict.values().as_ref(), key, out);
                 }
             }
@@ -545,6 +512,47 @@ fn write_text(array: &dyn Array, row: usize, out: &mut String) {
 }
 
 /// Appends `value`'s `Display` form.
+/// Value `row` of a timestamp `array` in `unit`, and how many of that unit make a second.
+fn timestamp_at(array: &dyn Array, row: usize, unit: &TimeUnit) -> (i64, i64) {
+    match unit {
+        TimeUnit::Second => (array.as_primitive::<TimestampSecondType>().value(row), 1),
+        TimeUnit::Millisecond => (
+            array.as_primitive::<TimestampMillisecondType>().value(row),
+            1_000,
+        ),
+        TimeUnit::Microsecond => (
+            array.as_primitive::<TimestampMicrosecondType>().value(row),
+            1_000_000,
+        ),
+        TimeUnit::Nanosecond => (
+            array.as_primitive::<TimestampNanosecondType>().value(row),
+            1_000_000_000,
+        ),
+    }
+}
+
+/// The key of row `row` of a dictionary array: its index among the dictionary's values
+/// (`None` for a null key, a row out of range or a negative key). Read from the keys array
+/// itself: `normalized_keys` would convert every key of the batch for each row.
+fn dictionary_key(dict: &dyn AnyDictionaryArray, row: usize) -> Option<usize> {
+    let keys = dict.keys();
+    if row >= keys.len() || keys.is_null(row) {
+        return None;
+    }
+    let key = match keys.data_type() {
+        DataType::Int8 => i64::from(keys.as_primitive::<Int8Type>().value(row)),
+        DataType::Int16 => i64::from(keys.as_primitive::<Int16Type>().value(row)),
+        DataType::Int32 => i64::from(keys.as_primitive::<Int32Type>().value(row)),
+        DataType::Int64 => keys.as_primitive::<Int64Type>().value(row),
+        DataType::UInt8 => i64::from(keys.as_primitive::<UInt8Type>().value(row)),
+        DataType::UInt16 => i64::from(keys.as_primitive::<UInt16Type>().value(row)),
+        DataType::UInt32 => i64::from(keys.as_primitive::<UInt32Type>().value(row)),
+        DataType::UInt64 => i64::try_from(keys.as_primitive::<UInt64Type>().value(row)).ok()?,
+        _ => return None,
+    };
+    usize::try_from(key).ok()
+}
+
 fn push_display(out: &mut String, value: impl std::fmt::Display) {
     use std::fmt::Write;
     let _ = write!(out, "{value}");
@@ -630,4 +638,53 @@ pub(super) fn wkb_point_of(bytes: &[u8]) -> Result<(f64, f64), String> {
         return Err("geometry is an empty Point".into());
     }
     Ok((x, y))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{DictionaryArray, StringArray, TimestampMillisecondArray};
+
+    use super::*;
+    use crate::model::RowValue;
+
+    #[test]
+    fn dictionary_values_are_read_by_their_row_key() {
+        let keys = arrow_array::Int32Array::from(vec![Some(1), None, Some(0), Some(1)]);
+        let values = Arc::new(StringArray::from(vec!["armed clash", "protest"]));
+        let dict = DictionaryArray::<Int32Type>::try_new(keys, values).unwrap();
+        let texts: Vec<String> = (0..4)
+            .map(|row| {
+                let mut out = String::new();
+                write_text(&dict, row, &mut out);
+                out
+            })
+            .collect();
+        assert_eq!(texts, ["protest", "", "armed clash", "protest"]);
+        let mut carried = RowValues::default();
+        for (row, text) in texts.iter().enumerate() {
+            carry(&dict, row, text, &mut carried);
+        }
+        assert_eq!(carried.get(1), Some(RowValue::Empty));
+        assert_eq!(carried.get(3), Some(RowValue::Text("protest")));
+    }
+
+    #[test]
+    fn timestamps_are_days_as_dates_and_instants_in_full_when_carried() {
+        // 2006-04-19T12:00:00.005Z and one before the epoch (1969-12-31T23:00:00Z).
+        let ms = TimestampMillisecondArray::from(vec![1_145_448_000_005, -3_600_000]);
+        let mut day = String::new();
+        write_text(&ms, 0, &mut day);
+        assert_eq!(day, "2006-04-19");
+        day.clear();
+        write_text(&ms, 1, &mut day);
+        assert_eq!(day, "1969-12-31");
+        let mut carried = RowValues::default();
+        carry(&ms, 0, "2006-04-19", &mut carried);
+        assert_eq!(
+            carried.get(0),
+            Some(RowValue::Text("2006-04-19T12:00:00.005Z"))
+        );
+    }
 }
