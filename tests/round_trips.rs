@@ -47,6 +47,7 @@ fn an_acled_table_reads_back_from_every_point_format_with_all_its_columns() -> T
         "o.geojsons",
         "o.gpkg",
         "o.fgb",
+        "o.kml",
     ] {
         let mut write = vec!["incidents", input.as_str(), "-o", file];
         write.extend(args);
@@ -338,11 +339,12 @@ fn geojson_properties_come_through_in_order_with_their_types() -> TestResult {
 }
 
 #[test]
-fn a_file_that_is_not_geopackage_or_flatgeobuf_is_refused_by_name() -> TestResult {
+fn a_file_that_is_not_geopackage_flatgeobuf_or_kml_is_refused_by_name() -> TestResult {
     let dir = Workdir::new()?;
     for (file, expected) in [
         ("not.gpkg", "not a readable GeoPackage"),
         ("not.fgb", "not a readable FlatGeobuf file"),
+        ("not.kml", "not a KML document"),
     ] {
         std::fs::write(dir.join(file), "id,date,lat,lon\nA,2006,41.3,69.2\n")?;
         let path = dir.join(file).display().to_string();
@@ -379,5 +381,68 @@ fn line_layers_are_refused_as_geopackage_and_flatgeobuf() -> TestResult {
         assert!(!out.status.success(), "{stderr}");
         assert!(stderr.contains(&format!("{path}{expected}")), "{stderr}");
     }
+    Ok(())
+}
+
+#[test]
+fn kml_placemarks_without_a_point_are_problems_naming_the_placemark() -> TestResult {
+    let dir = Workdir::new()?;
+    let kml = r##"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2">
+<Document>
+<Schema name="incidents" id="incidents">
+<SimpleField name="date" type="string"></SimpleField>
+<SimpleField name="fatalities" type="int"></SimpleField>
+</Schema>
+<Placemark><name>A</name><ExtendedData><SchemaData schemaUrl="#incidents">
+<SimpleData name="date">2006-05-01</SimpleData><SimpleData name="fatalities">2</SimpleData>
+</SchemaData></ExtendedData><Point><coordinates>69.2,41.3</coordinates></Point></Placemark>
+<Placemark><name>B</name><ExtendedData><SchemaData schemaUrl="#incidents">
+<SimpleData name="date">2006-05-02</SimpleData></SchemaData></ExtendedData>
+<LineString><coordinates>69.2,41.3 69.3,41.4</coordinates></LineString></Placemark>
+<Placemark><name>C</name><ExtendedData><Data name="date"><value>2006-05-03</value></Data>
+</ExtendedData></Placemark>
+<Placemark><name>D</name><ExtendedData><Data name="date"><value>2006-05-04</value></Data>
+</ExtendedData><Point><coordinates>69.25,41.35</coordinates></Point></Placemark>
+</Document>
+</kml>
+"##;
+    std::fs::write(dir.join("in.kml"), kml)?;
+    let path = dir.join("in.kml").display().to_string();
+    let data = tiny();
+    let out = dir
+        .bordertrack([
+            "incidents",
+            &path,
+            "--data",
+            &data,
+            "--within",
+            "500km",
+            "--all",
+            "--format",
+            "csv",
+        ])
+        .output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    let stdout = String::from_utf8(out.stdout)?;
+    assert!(
+        stderr.contains("feature 1") && stderr.contains("geometry is a LineString"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("feature 2") && stderr.contains("no geometry"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&path), "{stderr}");
+    // The names stand in for the missing id column; the typed column keeps its values.
+    let header = stdout.lines().next().unwrap_or_default();
+    assert!(header.starts_with("id,date,fatalities,"), "{stdout}");
+    let ids: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(ids, ["A", "D"], "{stdout}");
+    assert!(stdout.contains("A,2006-05-01,2,"), "{stdout}");
     Ok(())
 }

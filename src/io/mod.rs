@@ -1,8 +1,8 @@
 //! Reading what analysts bring: incident tables in several layouts, and typed distances.
 //!
 //! - [`IncidentReader`]: streaming reader for plain CSV, the dataset's `incidents.csv`, ACLED
-//!   exports, UCDP GED tables, GeoJSON points, and (with features) Parquet, GeoPackage and
-//!   FlatGeobuf; see [`incidents`] for the layouts and the
+//!   exports, UCDP GED tables, GeoJSON points, and (with features) Parquet, GeoPackage,
+//!   FlatGeobuf and KML; see [`incidents`] for the layouts and the
 //!   precision codes.
 //! - [`parse_distance_m`]: `500m`, `5km`, `5000` → metres.
 

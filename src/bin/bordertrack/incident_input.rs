@@ -18,7 +18,7 @@ use crate::Failure;
 /// An incident table being read, from a file or stdin.
 pub type TableReader = IncidentReader<Box<dyn Read>>;
 
-/// Opens FILE (`-` = stdin) as an incident reader: Parquet, GeoPackage and FlatGeobuf by
+/// Opens FILE (`-` = stdin) as an incident reader: Parquet, GeoPackage, FlatGeobuf and KML by
 /// their extensions, any other
 /// format by its first bytes; a CSV table's columns named by `mapping`.
 pub fn open(path: &Path, mapping: &ColumnMapping) -> Result<TableReader, Error> {

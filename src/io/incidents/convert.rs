@@ -222,7 +222,8 @@ impl Columns {
             | Layout::GeoJson
             | Layout::Parquet
             | Layout::GeoPackage
-            | Layout::FlatGeobuf => fields::partial_date_span(date, "date"),
+            | Layout::FlatGeobuf
+            | Layout::Kml => fields::partial_date_span(date, "date"),
             Layout::Acled => {
                 let day = fields::acled_date(date, "event_date");
                 let code = fields::code(time_precision, "time_precision");
@@ -257,7 +258,8 @@ impl Columns {
             | Layout::GeoJson
             | Layout::Parquet
             | Layout::GeoPackage
-            | Layout::FlatGeobuf => fields::precision_m(s, "precision_m"),
+            | Layout::FlatGeobuf
+            | Layout::Kml => fields::precision_m(s, "precision_m"),
             Layout::Acled => {
                 let c = fields::code(s, "geo_precision")?;
                 acled_geo_precision_m(c).ok_or_else(|| {

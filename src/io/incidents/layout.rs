@@ -27,11 +27,13 @@ pub enum Layout {
     GeoPackage,
     /// A FlatGeobuf file of points.
     FlatGeobuf,
+    /// A KML document of point placemarks.
+    Kml,
 }
 
 impl Layout {
     /// A short name for messages: `plain`, `ACLED`, `UCDP GED`, `GeoJSON`, `Parquet`, `GeoPackage`,
-    /// `FlatGeobuf`.
+    /// `FlatGeobuf`, `KML`.
     pub fn name(self) -> &'static str {
         match self {
             Layout::Plain => "plain",
@@ -41,6 +43,7 @@ impl Layout {
             Layout::Parquet => "Parquet",
             Layout::GeoPackage => "GeoPackage",
             Layout::FlatGeobuf => "FlatGeobuf",
+            Layout::Kml => "KML",
         }
     }
 }
@@ -128,7 +131,8 @@ impl Columns {
             | Layout::GeoJson
             | Layout::Parquet
             | Layout::GeoPackage
-            | Layout::FlatGeobuf => &PLAIN_REQUIRED,
+            | Layout::FlatGeobuf
+            | Layout::Kml => &PLAIN_REQUIRED,
         };
         let missing: Vec<&str> = required.iter().copied().filter(|n| !has(n)).collect();
         if !missing.is_empty() {
@@ -202,7 +206,11 @@ impl Columns {
                 c.fatalities = get("best");
                 c.source = get("source_article");
             }
-            Layout::GeoJson | Layout::Parquet | Layout::GeoPackage | Layout::FlatGeobuf => {}
+            Layout::GeoJson
+            | Layout::Parquet
+            | Layout::GeoPackage
+            | Layout::FlatGeobuf
+            | Layout::Kml => {}
         }
         Ok(c)
     }

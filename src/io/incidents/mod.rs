@@ -129,7 +129,7 @@
 //! Rows are read one batch of a row group at a time and their problems are located by row
 //! number, from 1 ([`Location::Row`](crate::Location::Row)).
 //!
-//! # GeoPackage and FlatGeobuf
+//! # GeoPackage, FlatGeobuf and KML
 //!
 //! With the `formats` feature, [`IncidentReader::from_geopackage`] (a feature table of points)
 //! and [`IncidentReader::from_flatgeobuf`] (and [`IncidentReader::from_path`] for a name ending
@@ -138,6 +138,9 @@
 //! feature's point giving the position in the file's CRS (an EPSG code; WGS84 for 4326 or
 //! none). A feature with no geometry, an empty point or another geometry is a problem located by
 //! its index from 0 ([`Location::Feature`](crate::Location::Feature)).
+//! [`IncidentReader::from_kml`] (a name ending in `.kml`) reads a KML document's placemarks the
+//! same way, their `ExtendedData` as the columns typed by the document's `Schema`, in WGS84; the
+//! document is parsed whole, so memory grows with it.
 //!
 //! # Problems
 //!
@@ -170,6 +173,8 @@ mod geojson_props;
 #[cfg(feature = "formats")]
 mod geopackage;
 mod ids;
+#[cfg(feature = "formats")]
+mod kml;
 mod layout;
 mod mapping;
 #[cfg(feature = "parquet")]

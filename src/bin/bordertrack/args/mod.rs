@@ -58,8 +58,8 @@ pub enum Command {
     /// FILE is a CSV (plain `id,date,lat,lon[,precision_m,kind,summary,fatalities,source]`,
     /// an ACLED export or a UCDP GED table, recognised from the header; `,` `;` or tab
     /// separated), a GeoJSON FeatureCollection of points, Parquet or GeoParquet (by the
-    /// extension .parquet, plain columns), or GeoPackage or FlatGeobuf points (by the
-    /// extensions .gpkg and .fgb); `-` reads stdin; without FILE, the
+    /// extension .parquet, plain columns), or GeoPackage, FlatGeobuf or KML points (by the
+    /// extensions .gpkg, .fgb and .kml); `-` reads stdin; without FILE, the
     /// dataset's own incidents. An incident falls on a segment when its geodesic distance
     /// (WGS84) is at most --within plus its own location precision; among those, the nearest
     /// segment whose status matches --on is reported. Bad rows are reported on stderr with

@@ -10,7 +10,7 @@ use super::{IncidentReader, Source, NOT_READ};
 use crate::io::incidents::feature_table::FeatureTable;
 use crate::io::incidents::layout::Layout;
 use crate::io::incidents::mapping::ColumnMapping;
-use crate::io::incidents::{flatgeobuf, geopackage};
+use crate::io::incidents::{flatgeobuf, geopackage, kml};
 use crate::{Error, Incident, Location, Problem, ProblemKind};
 
 /// A GIS file of features, named by its extension.
@@ -20,6 +20,8 @@ pub(crate) enum FeatureFile {
     GeoPackage,
     /// `.fgb`
     FlatGeobuf,
+    /// `.kml`
+    Kml,
 }
 
 impl FeatureFile {
@@ -30,21 +32,25 @@ impl FeatureFile {
             Some(FeatureFile::GeoPackage)
         } else if extension.eq_ignore_ascii_case("fgb") {
             Some(FeatureFile::FlatGeobuf)
+        } else if extension.eq_ignore_ascii_case("kml") {
+            Some(FeatureFile::Kml)
         } else {
             None
         }
     }
 }
 
-/// Whether `path` names a GeoPackage (`.gpkg`) or FlatGeobuf (`.fgb`) file by its extension,
-/// in any case: files read by [`IncidentReader::from_geopackage`] and
-/// [`IncidentReader::from_flatgeobuf`] (needs the `formats` feature).
+/// Whether `path` names a GeoPackage (`.gpkg`), FlatGeobuf (`.fgb`) or KML (`.kml`) file by
+/// its extension, in any case: files read by [`IncidentReader::from_geopackage`],
+/// [`IncidentReader::from_flatgeobuf`] and [`IncidentReader::from_kml`] (needs the `formats`
+/// feature).
 ///
 /// # Examples
 /// ```
 /// use bordertrack::io::is_feature_file_path;
 /// assert!(is_feature_file_path("events.GPKG".as_ref()));
 /// assert!(is_feature_file_path("events.fgb".as_ref()));
+/// assert!(is_feature_file_path("events.kml".as_ref()));
 /// assert!(!is_feature_file_path("events.csv".as_ref()));
 /// ```
 pub fn is_feature_file_path(path: &Path) -> bool {
@@ -53,8 +59,9 @@ pub fn is_feature_file_path(path: &Path) -> bool {
 
 impl<R: Read> IncidentReader<R> {
     /// Opens the GIS file at `path` by its extension: a GeoPackage (`.gpkg`, read by
-    /// [`IncidentReader::from_geopackage`], its only feature table) or a FlatGeobuf file
-    /// (`.fgb`, [`IncidentReader::from_flatgeobuf`]); `None` for any other name.
+    /// [`IncidentReader::from_geopackage`], its only feature table), a FlatGeobuf file
+    /// (`.fgb`, [`IncidentReader::from_flatgeobuf`]) or a KML document (`.kml`,
+    /// [`IncidentReader::from_kml`]); `None` for any other name.
     ///
     /// # Errors
     /// As those functions.
@@ -67,7 +74,10 @@ impl<R: Read> IncidentReader<R> {
             FeatureFile::GeoPackage => {
                 Some(IncidentReader::from_geopackage(path, name, None, mapping))
             }
-            FeatureFile::FlatGeobuf => Some(match File::open(path) {
+            kind @ (FeatureFile::FlatGeobuf | FeatureFile::Kml) => Some(match File::open(path) {
+                Ok(file) if kind == FeatureFile::Kml => {
+                    IncidentReader::from_kml(file, name, mapping)
+                }
                 Ok(file) => IncidentReader::from_flatgeobuf(file, name, mapping),
                 Err(source) => Err(Error::Io {
                     path: path.to_path_buf(),
@@ -143,6 +153,50 @@ impl<R: Read> IncidentReader<R> {
         Ok(IncidentReader::new(
             name,
             Layout::FlatGeobuf,
+            Source::Features(Box::new(table)),
+        ))
+    }
+
+    /// Opens a KML document (the [`Layout::Kml`] layout; needs the `formats` feature). Each
+    /// placemark is a feature; its `ExtendedData` values (`SchemaData`'s `SimpleData` and
+    /// plain `Data`) are its columns, in the order of the document's `Schema` fields, then of
+    /// first appearance, recognised as a CSV header's are (the plain layout with its aliases,
+    /// ACLED, UCDP GED, or `mapping`) and carried to the output
+    /// ([`IncidentReader::columns`]): `int` fields as integers, `double` and `float` ones as
+    /// numbers, anything else as text; an earlier run's classification columns are left out.
+    /// When those columns lack an id and no column is named `id`, the placemarks' names are
+    /// the `id` column. Each placemark's `Point` gives the position (KML is WGS84 longitude
+    /// and latitude), unless `mapping` names latitude and longitude columns. A placemark with
+    /// no geometry or another geometry is a problem located by its index from 0 in document
+    /// order ([`Location::Feature`](crate::Location::Feature)), and the rest are read.
+    ///
+    /// The `kml` crate parses the whole document before the first placemark is read, so
+    /// memory grows with the file (a few times its size); for very large tables prefer
+    /// FlatGeobuf, GeoPackage, Parquet or CSV, which are read a feature at a time.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the file is not KML (or not well-formed XML), or its columns
+    /// lack a required one.
+    pub fn from_kml(
+        file: File,
+        name: &str,
+        mapping: &ColumnMapping,
+    ) -> Result<IncidentReader<R>, Error> {
+        let fatal = |msg| Error::Invalid(vec![Problem::new(name, Location::File, msg)]);
+        let document = kml::open(file).map_err(fatal)?;
+        let plain = FeatureTable::new(
+            &document.declared(false),
+            mapping,
+            None,
+            Box::new(kml::KmlRows::empty()),
+        );
+        let name_as_id = plain.is_err() && document.names_can_be_ids();
+        let declared = document.declared(name_as_id);
+        let rows = document.into_rows(name_as_id);
+        let table = FeatureTable::new(&declared, mapping, None, Box::new(rows)).map_err(fatal)?;
+        Ok(IncidentReader::new(
+            name,
+            Layout::Kml,
             Source::Features(Box::new(table)),
         ))
     }
