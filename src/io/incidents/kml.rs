@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read as _};
 
 use kml::types::Element;
 use kml::{Kml, KmlReader};
@@ -40,7 +40,12 @@ pub(crate) struct KmlDocument {
 
 /// Parses a KML document. `Err` is a message about the file as a whole.
 pub(crate) fn open(file: File) -> Result<KmlDocument, String> {
-    let kml: Kml<f64> = KmlReader::from_reader(BufReader::new(file))
+    let mut text = String::new();
+    BufReader::new(file)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("not a KML document ({e})"))?;
+    let text = expand_empty_simple_fields(&text);
+    let kml: Kml<f64> = KmlReader::from_string(&text)
         .read()
         .map_err(|e| format!("not a KML document ({e})"))?;
     if !is_kml_root(&kml) {
@@ -138,6 +143,38 @@ impl KmlRows {
             features: Vec::new().into_iter(),
         }
     }
+}
+
+/// `text` with every self-closing `<SimpleField .../>` written as a start and an end tag: the
+/// `kml` crate drops self-closing elements it does not know, and would lose the `Schema`'s
+/// field declarations (and so the columns' types and order) as many producers write them.
+fn expand_empty_simple_fields(text: &str) -> std::borrow::Cow<'_, str> {
+    const TAG: &str = "<SimpleField";
+    if !text.contains(TAG) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(start) = rest.find(TAG) {
+        let Some(end) = rest[start..].find('>').map(|e| start + e) else {
+            break;
+        };
+        let tag = &rest[start..end];
+        out.push_str(&rest[..start]);
+        match tag.strip_suffix('/') {
+            Some(open) => {
+                out.push_str(open.trim_end());
+                out.push_str("></SimpleField>");
+            }
+            None => {
+                out.push_str(tag);
+                out.push('>');
+            }
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// Whether the parsed tree is a KML document rather than some other XML.
@@ -257,5 +294,79 @@ fn geometry_name(g: &kml::types::Geometry<f64>) -> &'static str {
         kml::types::Geometry::Polygon(_) => "Polygon",
         kml::types::Geometry::MultiGeometry(_) => "MultiGeometry",
         _ => "geometry of another kind",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(text: &str) -> KmlDocument {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.kml");
+        std::fs::write(&path, text).unwrap();
+        open(File::open(&path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn schema_order_and_types_then_plain_data_in_folders() {
+        let doc = document(
+            r##"<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+<Schema name="t" id="t"><SimpleField name="id" type="string"/>
+<SimpleField name="n" type="int"/><SimpleField name="x" type="double"/></Schema>
+<Folder><Placemark><name>ignored</name><ExtendedData>
+<Data name="extra"><value>e &amp; f</value></Data>
+<SchemaData schemaUrl="#t"><SimpleData name="x">1.5</SimpleData>
+<SimpleData name="id">A</SimpleData><SimpleData name="n">7</SimpleData></SchemaData>
+</ExtendedData><Point><coordinates>69.5,41.25,0</coordinates></Point></Placemark></Folder>
+<Placemark><ExtendedData><SchemaData schemaUrl="#t"><SimpleData name="n">x</SimpleData>
+</SchemaData></ExtendedData><Polygon><outerBoundaryIs><LinearRing>
+<coordinates>0,0 1,0 1,1 0,0</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Document></kml>"##,
+        );
+        assert!(!doc.names_can_be_ids(), "an id column: names are not ids");
+        let names: Vec<(String, DeclaredKind)> = doc
+            .declared(false)
+            .into_iter()
+            .map(|d| (d.name, d.kind))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("id".to_string(), DeclaredKind::Text),
+                ("n".to_string(), DeclaredKind::Integer),
+                ("x".to_string(), DeclaredKind::Float),
+                ("extra".to_string(), DeclaredKind::Text),
+            ]
+        );
+        let mut rows = doc.into_rows(false);
+        let first = rows.next_feature().unwrap().unwrap();
+        assert_eq!(
+            first.cells,
+            [
+                Cell::Text("A".into()),
+                Cell::Integer(7),
+                Cell::Float(1.5),
+                Cell::Text("e & f".into()),
+            ]
+        );
+        assert_eq!(first.point, Ok((69.5, 41.25)));
+        let second = rows.next_feature().unwrap().unwrap();
+        // A value that is not of its type is kept as text, for the column's rules to judge.
+        assert_eq!(second.cells[1], Cell::Text("x".into()));
+        assert_eq!(
+            second.point,
+            Err("geometry is a Polygon; an incident needs a Point".to_string())
+        );
+        assert!(rows.next_feature().is_none());
+    }
+
+    #[test]
+    fn xml_that_is_not_kml_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.kml");
+        std::fs::write(&path, "<gpx><wpt lat=\"1\" lon=\"2\"/></gpx>").unwrap();
+        let e = open(File::open(&path).unwrap()).err().unwrap();
+        assert!(e.starts_with("not a KML document"), "{e}");
     }
 }

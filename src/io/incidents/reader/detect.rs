@@ -52,7 +52,7 @@ pub(super) fn open_source<R: Read>(
                 .into(),
         ));
     }
-    if prefix.starts_with(b"<?xml") || prefix.starts_with(b"<kml") {
+    if cfg!(feature = "formats") && (prefix.starts_with(b"<?xml") || prefix.starts_with(b"<kml")) {
         return Err(fatal(
             0,
             "an XML document (KML?), which is read from a file by its path: name it with a \
