@@ -208,16 +208,18 @@ pub struct WhenArgs {
 /// Where and how to write results.
 #[derive(Debug, Args)]
 pub struct OutArgs {
-    /// Output format. Default: from -o's extension (.csv, .json, .geojson, in any letter
-    /// case; CSV for a name without one), else table on a terminal and csv otherwise. Given
-    /// with -o, it must agree with those extensions (geojson may go to .json); any other
-    /// extension is written in the format given.
+    /// Output format. Default: from -o's extension, in any letter case (.csv, .json,
+    /// .geojson; export and incidents also .geojsonl or .geojsons, .gpkg, .fgb, .kml and
+    /// .parquet; CSV for a name without one), else table on a terminal and csv otherwise.
+    /// Given with -o, it must agree with those extensions (geojson may go to .json); any
+    /// other extension is written in the format given.
     /// The table streams: column widths are measured on the first 1,000 rows (or the first
     /// block of rows), and a wider cell later overflows its column.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// Write to FILE instead of stdout, atomically: the file appears complete or not at all.
-    /// An extension other than .csv, .json or .geojson is refused unless --format is given.
+    /// An extension the command does not write is refused, with a message listing those it
+    /// does, unless --format is given.
     /// A new file gets the usual mode for new files (umask applied); an existing one keeps
     /// its mode. An input file is never overwritten.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
