@@ -7,17 +7,11 @@ columns keep their Parquet types. This checks what a DuckDB user gets: the CRS, 
 count, the column types (dates as DATE), the WKB geometries where the CSV's lon/lat say, and
 the bbox covering column.
 """
-import io
-import os
 import struct
-import subprocess
-from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 
 # Layer, its WKB geometry type code, its date columns, and some of its float columns.
 LAYERS = [
@@ -26,28 +20,6 @@ LAYERS = [
     ("places", 1, [], ["precision_m"]),
     ("incidents", 1, ["date_start", "date_end"], ["distance_m", "chainage_km"]),
 ]
-
-
-def _cli(*args: str) -> bytes:
-    run = ["cargo", "run", "--quiet", "--release", "--manifest-path", str(REPO / "Cargo.toml"),
-           "--"]
-    if os.environ.get("BORDERTRACK_BIN"):
-        run = [os.environ["BORDERTRACK_BIN"]]
-    return subprocess.run(run + list(args), check=True, capture_output=True).stdout
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """Each layer as GeoParquet, and its CSV (the reference for rows)."""
-    d = tmp_path_factory.mktemp("duckdb")
-    out = {}
-    for layer, *_ in LAYERS:
-        path = d / f"{layer}.parquet"
-        _cli("export", layer, "-o", str(path))
-        csv = pd.read_csv(io.BytesIO(_cli("export", layer, "--format", "csv")), dtype=str,
-                          keep_default_na=False)
-        out[layer] = (path, csv)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +60,9 @@ def test_duckdb_reads_the_geoparquet(exported, con, layer, wkb_type, dates, floa
             assert (value.isoformat() if value is not None else "") == csv[c][i], (i, c)
 
 
-def test_a_layer_without_geometry_is_a_plain_table(tmp_path, con):
+def test_a_layer_without_geometry_is_a_plain_table(tmp_path, con, cli):
     path = tmp_path / "instruments.parquet"
-    _cli("export", "instruments", "-o", str(path))
+    cli("export", "instruments", "-o", str(path))
     types = dict(con.execute(f"SELECT column_name, column_type FROM "
                              f"(DESCRIBE SELECT * FROM '{path}')").fetchall())
     assert "geometry" not in types and types["signed_start"] == "DATE"

@@ -4,11 +4,7 @@ The command is run through cargo (the release build, as the other tests here use
 as the program that BORDERTRACK_BIN names; this checks the file other programs get: its CRS,
 geometry types, columns and their types, and feature count.
 """
-import io
 import json
-import os
-import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -16,7 +12,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 
 # Layer, its geometry type, its date columns, and some of its float columns.
 LAYERS = [
@@ -25,28 +20,6 @@ LAYERS = [
     ("places", "Point", [], ["precision_m"]),
     ("incidents", "Point", ["date_start", "date_end"], ["distance_m", "chainage_km"]),
 ]
-
-
-def _cli(*args: str) -> bytes:
-    run = ["cargo", "run", "--quiet", "--release", "--manifest-path", str(REPO / "Cargo.toml"),
-           "--"]
-    if os.environ.get("BORDERTRACK_BIN"):
-        run = [os.environ["BORDERTRACK_BIN"]]
-    return subprocess.run(run + list(args), check=True, capture_output=True).stdout
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """Each layer as GeoParquet, and its CSV (the reference for columns and rows)."""
-    d = tmp_path_factory.mktemp("geoparquet")
-    out = {}
-    for layer, *_ in LAYERS:
-        path = d / f"{layer}.parquet"
-        _cli("export", layer, "-o", str(path))
-        csv = pd.read_csv(io.BytesIO(_cli("export", layer, "--format", "csv")), dtype=str,
-                          keep_default_na=False)
-        out[layer] = (path, csv)
-    return out
 
 
 @pytest.mark.parametrize("layer,geometry_type,dates,floats", LAYERS)
@@ -100,9 +73,9 @@ def test_the_geo_metadata_and_the_bbox_covering(exported, layer, geometry_type, 
     assert column["bbox"][0] == xmin and column["bbox"][2] == xmax
 
 
-def test_a_layer_without_geometry_is_a_plain_parquet_table(tmp_path):
+def test_a_layer_without_geometry_is_a_plain_parquet_table(tmp_path, cli):
     path = tmp_path / "instruments.parquet"
-    _cli("export", "instruments", "-o", str(path))
+    cli("export", "instruments", "-o", str(path))
     assert b"geo" not in (pq.read_metadata(path).metadata or {})
     df = pd.read_parquet(path)
     assert len(df) > 0 and "geometry" not in df.columns
