@@ -6,14 +6,12 @@
 //! the layout's rules ([`Columns`]), so a feature and the same row in CSV give the same
 //! incident, or the same problems; they are carried to the output with their types.
 
-use std::ops::Range;
-
-use super::convert::blank_incident;
-use super::layout::{Columns, Fields};
+use super::layout::Columns;
 use super::mapping::{self, ColumnMapping};
+use super::text_row::{push_display, repeated_columns, TextRow};
 use crate::crs::{Crs, Reprojection};
 use crate::report::{Column, ColumnKind};
-use crate::{Incident, RowValues};
+use crate::Incident;
 
 /// One value of a feature, as the file holds it.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,10 +73,8 @@ pub(crate) struct FeatureTable {
     pub(super) declared_crs: Option<Crs>,
     /// The conversion of coordinates to WGS84, when they are in another CRS.
     pub(super) reprojection: Option<Reprojection>,
-    text: String,
-    spans: Vec<Range<usize>>,
-    values: RowValues,
-    incident: Incident,
+    /// The feature being converted.
+    row: TextRow,
 }
 
 impl FeatureTable {
@@ -96,16 +92,7 @@ impl FeatureTable {
             .iter()
             .map(|d| d.name.trim().to_lowercase())
             .collect();
-        let mut problems = Vec::new();
-        for (k, name) in normalised.iter().enumerate() {
-            if let Some(j) = normalised[..k].iter().position(|n| n == name) {
-                problems.push(format!(
-                    "column {name:?} appears more than once (columns {} and {})",
-                    j + 1,
-                    k + 1
-                ));
-            }
-        }
+        let problems = repeated_columns(&normalised, |i| i + 1);
         if !problems.is_empty() {
             return Err(problems.join("; "));
         }
@@ -148,10 +135,7 @@ impl FeatureTable {
             read: 0,
             declared_crs,
             reprojection,
-            text: String::new(),
-            spans: Vec::new(),
-            values: RowValues::default(),
-            incident: blank_incident(),
+            row: TextRow::new(),
         })
     }
 
@@ -180,72 +164,33 @@ impl FeatureTable {
     /// A feature as an incident: its values as text, converted by the layout's rules, and
     /// carried with their types.
     fn convert(&mut self, feature: Feature) -> Result<Incident, String> {
-        self.text.clear();
-        self.spans.clear();
-        self.values.clear();
+        let row = &mut self.row;
+        row.clear();
         for cell in feature.cells.iter().take(self.carried.len()) {
-            let start = self.text.len();
             match cell {
-                Cell::Null => self.values.push_empty(),
-                Cell::Integer(n) => {
-                    push_display(&mut self.text, n);
-                    self.values.push_integer(*n);
-                }
-                Cell::Float(x) => {
-                    push_display(&mut self.text, x);
-                    self.values.push_float(*x);
-                }
+                Cell::Null => row.push_field(|_| {}, |_, values| values.push_empty()),
+                Cell::Integer(n) => row.push_field(
+                    |text| push_display(text, n),
+                    |_, values| values.push_integer(*n),
+                ),
+                Cell::Float(x) => row.push_field(
+                    |text| push_display(text, x),
+                    |_, values| values.push_float(*x),
+                ),
                 Cell::Text(t) => {
-                    self.text.push_str(t);
-                    self.values.push_text(t);
+                    row.push_field(|text| text.push_str(t), |_, values| values.push_text(t));
                 }
             }
-            self.spans.push(start..self.text.len());
         }
         // A file whose feature holds fewer values than columns: the rest are empty.
         for _ in feature.cells.len()..self.carried.len() {
-            self.values.push_empty();
-            self.spans.push(self.text.len()..self.text.len());
+            row.push_field(|_| {}, |_, values| values.push_empty());
         }
-        let mut geometry_error = None;
         if self.from_geometry {
-            let (lon, lat) = match feature.point {
-                Ok(p) => p,
-                Err(e) => {
-                    geometry_error = Some(e);
-                    (0.0, 0.0)
-                }
-            };
-            for v in [lat, lon] {
-                let start = self.text.len();
-                push_display(&mut self.text, v);
-                self.spans.push(start..self.text.len());
-            }
+            row.push_point(feature.point);
         }
-        let fields = Fields::new(self.text.as_bytes(), &self.spans);
-        let converted = self.columns.incident_into(
-            fields,
-            &self.names,
-            &mut self.incident,
-            self.reprojection.as_ref(),
-        );
-        match (converted, geometry_error) {
-            (Ok(()), None) => {
-                let mut incident = self.incident.clone();
-                incident.values.clone_from(&self.values);
-                Ok(incident)
-            }
-            (Ok(()), Some(g)) => Err(g),
-            (Err(e), None) => Err(e),
-            (Err(e), Some(g)) => Err(format!("{g}; {e}")),
-        }
+        row.incident(&self.columns, &self.names, self.reprojection.as_ref())
     }
-}
-
-/// Appends `value`'s `Display` form.
-fn push_display(out: &mut String, value: impl std::fmt::Display) {
-    use std::fmt::Write;
-    let _ = write!(out, "{value}");
 }
 
 /// The CRS named by an EPSG `code` of a file's geometry (`None` for WGS84, EPSG:4326).

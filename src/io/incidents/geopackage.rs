@@ -8,7 +8,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::feature_table::{epsg_crs, Cell, Declared, DeclaredKind, Feature, FeatureRows};
-use super::parquet::wkb_point_of;
+use super::wkb::wkb_point_of;
 use crate::crs::Crs;
 
 /// Features read from SQLite per query.

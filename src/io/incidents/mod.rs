@@ -184,6 +184,10 @@ mod record_fields;
 mod rows;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "parquet", feature = "formats"))]
+mod text_row;
+#[cfg(any(feature = "parquet", feature = "formats"))]
+mod wkb;
 
 pub(crate) use convert::blank_incident;
 pub(crate) use fields::shown;
