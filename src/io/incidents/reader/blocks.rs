@@ -47,32 +47,11 @@ impl<R: Read> IncidentReader<R> {
         }
         let src = match &mut self.source {
             Source::Csv(src) => src,
-            #[cfg(feature = "parquet")]
-            Source::Parquet(_) => {
+            // GeoJSON, Parquet and GIS features: converted one at a time, as records.
+            _ => {
                 let mut rows = Vec::new();
                 while rows.len() < max_rows.max(1) {
-                    match self.next_parquet_row() {
-                        Some(incident) => rows.push(Row { line: 0, incident }),
-                        None => break,
-                    }
-                }
-                return (!rows.is_empty()).then_some(Block(BlockKind::Rows(rows)));
-            }
-            #[cfg(feature = "formats")]
-            Source::Features(_) => {
-                let mut rows = Vec::new();
-                while rows.len() < max_rows.max(1) {
-                    match self.next_feature_file_row() {
-                        Some(incident) => rows.push(Row { line: 0, incident }),
-                        None => break,
-                    }
-                }
-                return (!rows.is_empty()).then_some(Block(BlockKind::Rows(rows)));
-            }
-            Source::GeoJson(_) => {
-                let mut rows = Vec::new();
-                while rows.len() < max_rows.max(1) {
-                    match self.next_feature() {
+                    match self.next_record() {
                         Some(incident) => rows.push(Row { line: 0, incident }),
                         None => break,
                     }

@@ -4,14 +4,13 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::Ordering;
 
-use super::{IncidentReader, Source, NOT_READ};
+use super::{IncidentReader, Source};
 use crate::io::incidents::feature_table::FeatureTable;
 use crate::io::incidents::layout::Layout;
 use crate::io::incidents::mapping::ColumnMapping;
 use crate::io::incidents::{flatgeobuf, geopackage, kml};
-use crate::{Error, Incident, Location, Problem, ProblemKind};
+use crate::{Error, Location, Problem};
 
 /// A GIS file of features, named by its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,68 +198,5 @@ impl<R: Read> IncidentReader<R> {
             Layout::Kml,
             Source::Features(Box::new(table)),
         ))
-    }
-
-    /// The next feature in the date range, its id checked.
-    pub(super) fn next_feature_file_row(&mut self) -> Option<Result<Incident, Problem>> {
-        if self.done {
-            return None;
-        }
-        let Source::Features(src) = &mut self.source else {
-            return None;
-        };
-        loop {
-            let (index, result) = match src.next_row() {
-                None => {
-                    self.done = true;
-                    return None;
-                }
-                Some(Ok(v)) => v,
-                Some(Err(msg)) => {
-                    self.done = true;
-                    self.failed = true;
-                    let at = feature_at(src.features_read());
-                    return Some(Err(Problem::new(
-                        &*self.name,
-                        at,
-                        format!("{msg}; {NOT_READ}"),
-                    )
-                    .with_kind(ProblemKind::Unreadable)));
-                }
-            };
-            let location = feature_at(index);
-            let incident = match result {
-                Ok(i) => i,
-                Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
-            };
-            if let Some((range, left_out)) = &self.dates {
-                if !incident.date.overlaps(range) {
-                    left_out.fetch_add(1, Ordering::Relaxed);
-                    continue;
-                }
-            }
-            if let Some(seen) = &mut self.seen {
-                if let Some(first) = seen.first_seen(&incident.id, index) {
-                    return Some(Err(Problem::new(
-                        &*self.name,
-                        location,
-                        format!(
-                            "duplicate id {:?} (first used at feature {first})",
-                            incident.id
-                        ),
-                    )
-                    .with_kind(ProblemKind::DuplicateId)));
-                }
-            }
-            return Some(Ok(incident));
-        }
-    }
-}
-
-/// The location of feature `index` (from 0).
-fn feature_at(index: u64) -> Location {
-    Location::Feature {
-        index: usize::try_from(index).unwrap_or(usize::MAX),
-        id: None,
     }
 }

@@ -10,7 +10,7 @@ mod features;
 #[cfg(feature = "formats")]
 pub use feature_files::is_feature_file_path;
 #[cfg(feature = "parquet")]
-mod parquet_rows;
+mod typed_rows;
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -488,12 +488,8 @@ impl<R: Read> IncidentReader<R> {
             return self.next_feature();
         }
         #[cfg(feature = "parquet")]
-        if matches!(self.source, Source::Parquet(_)) {
-            return self.next_parquet_row();
-        }
-        #[cfg(feature = "formats")]
-        if matches!(self.source, Source::Features(_)) {
-            return self.next_feature_file_row();
+        if !matches!(self.source, Source::Csv(_)) {
+            return self.next_typed_row();
         }
         self.next_csv_record()
     }

@@ -1,5 +1,5 @@
-//! Reading a Parquet input one row at a time: the date range and the duplicate-id check
-//! applied to each.
+//! Reading a Parquet or GIS-file input one converted row at a time: the date range and the
+//! duplicate-id check applied to each.
 
 use std::io::Read;
 use std::sync::atomic::Ordering;
@@ -7,18 +7,61 @@ use std::sync::atomic::Ordering;
 use super::{IncidentReader, Source, NOT_READ};
 use crate::{Incident, Location, Problem, ProblemKind};
 
-impl<R: Read> IncidentReader<R> {
-    /// The next Parquet row in the date range, its id checked.
-    pub(super) fn next_parquet_row(&mut self) -> Option<Result<Incident, Problem>> {
-        if self.done {
-            return None;
+/// How the rows of a typed input are numbered in problems.
+#[derive(Clone, Copy)]
+enum Numbering {
+    /// Parquet rows, numbered from 1.
+    Rows,
+    /// GIS features, indexed from 0.
+    #[cfg(feature = "formats")]
+    Features,
+}
+
+impl Numbering {
+    /// The location of the row numbered `n`.
+    fn location(self, n: u64) -> Location {
+        match self {
+            Numbering::Rows => Location::Row(n),
+            #[cfg(feature = "formats")]
+            Numbering::Features => Location::Feature {
+                index: usize::try_from(n).unwrap_or(usize::MAX),
+                id: None,
+            },
         }
-        let Source::Parquet(src) = &mut self.source else {
-            return None;
-        };
+    }
+
+    /// What a row is called in messages.
+    fn word(self) -> &'static str {
+        match self {
+            Numbering::Rows => "row",
+            #[cfg(feature = "formats")]
+            Numbering::Features => "feature",
+        }
+    }
+}
+
+impl<R: Read> IncidentReader<R> {
+    /// The next Parquet row or GIS feature in the date range, its id checked.
+    pub(super) fn next_typed_row(&mut self) -> Option<Result<Incident, Problem>> {
         loop {
-            let next = src.next_row();
-            let (row, result) = match next {
+            if self.done {
+                return None;
+            }
+            // Each source's next row, how its rows are numbered, and the number of the row
+            // after the last one handed out (where a read error is reported).
+            let (next, numbering, next_number) = match &mut self.source {
+                Source::Parquet(src) => {
+                    let next = src.next_row();
+                    (next, Numbering::Rows, src.rows_read() + 1)
+                }
+                #[cfg(feature = "formats")]
+                Source::Features(src) => {
+                    let next = src.next_row();
+                    (next, Numbering::Features, src.features_read())
+                }
+                Source::Csv(_) | Source::GeoJson(_) => return None,
+            };
+            let (number, result) = match next {
                 None => {
                     self.done = true;
                     return None;
@@ -27,7 +70,7 @@ impl<R: Read> IncidentReader<R> {
                 Some(Err(msg)) => {
                     self.done = true;
                     self.failed = true;
-                    let at = Location::Row(src.rows_read() + 1);
+                    let at = numbering.location(next_number);
                     return Some(Err(Problem::new(
                         &*self.name,
                         at,
@@ -36,7 +79,7 @@ impl<R: Read> IncidentReader<R> {
                     .with_kind(ProblemKind::Unreadable)));
                 }
             };
-            let location = Location::Row(row);
+            let location = numbering.location(number);
             let incident = match result {
                 Ok(i) => i,
                 Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
@@ -48,11 +91,15 @@ impl<R: Read> IncidentReader<R> {
                 }
             }
             if let Some(seen) = &mut self.seen {
-                if let Some(first) = seen.first_seen(&incident.id, row) {
+                if let Some(first) = seen.first_seen(&incident.id, number) {
                     return Some(Err(Problem::new(
                         &*self.name,
                         location,
-                        format!("duplicate id {:?} (first used at row {first})", incident.id),
+                        format!(
+                            "duplicate id {:?} (first used at {} {first})",
+                            incident.id,
+                            numbering.word()
+                        ),
                     )
                     .with_kind(ProblemKind::DuplicateId)));
                 }
