@@ -6,160 +6,18 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 
+mod geometry;
+mod styles;
+
 use geo::Geometry;
-use kml::types::{
-    Coord, Element, Icon, IconStyle, LineString, LineStyle, LinearRing, MultiGeometry, Placemark,
-    Point, Polygon, Style,
-};
+use kml::types::{Element, Placemark};
 use kml::{Kml, KmlWriter};
 
+use self::geometry::kml_geometry;
+use self::styles::Styling;
 use super::invalid;
 use crate::crs::Crs;
 use crate::report::{Batch, ColumnKind, FeatureEncoder, LayerSink, Schema, Value};
-
-/// Line colours by `delimitation`, as in `geodata/styles/segments.qml` and `status.qml`
-/// (red, green, blue).
-const DELIMITATION_COLOURS: &[(&str, [u8; 3])] = &[
-    ("delimited", [26, 150, 65]),
-    ("disputed", [215, 25, 28]),
-    ("undelimited", [242, 142, 43]),
-    ("unknown", [140, 140, 140]),
-    ("ambiguous", [123, 50, 148]),
-];
-
-/// Line widths in pixels by `demarcation`: KML lines cannot be dashed, so where the QGIS
-/// styles draw demarcated lines solid, lines in demarcation dashed and others dotted, KML
-/// draws them wide, middling and thin.
-const DEMARCATION_WIDTHS: &[(&str, f64)] = &[
-    ("demarcated", 4.0),
-    ("in_progress", 3.0),
-    ("none", 2.0),
-    ("unknown", 2.0),
-];
-
-/// Point colours by `certainty` (red, green, blue, alpha) and icon scale, as in
-/// `geodata/styles/incidents.qml`; the empty value is an incident with no segment within
-/// reach.
-const CERTAINTY_STYLES: &[(&str, [u8; 4], f64)] = &[
-    ("certain", [17, 17, 17, 255], 1.0),
-    ("possible", [255, 255, 255, 217], 1.0),
-    ("", [200, 200, 200, 180], 0.6),
-];
-
-/// The icon of point styles: Google Earth's round dot, tinted by the style's colour.
-const DOT_ICON: &str = "http://maps.google.com/mapfiles/kml/shapes/shaded_dot.png";
-
-/// KML's `aabbggrr` colour of red, green, blue and alpha.
-fn kml_colour([r, g, b, a]: [u8; 4]) -> String {
-    format!("{a:02x}{b:02x}{g:02x}{r:02x}")
-}
-
-/// How a layer's placemarks are styled, chosen from its columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Styling {
-    /// Lines by `delimitation` (colour) and `demarcation` (width): columns' indices.
-    Status {
-        delimitation: usize,
-        demarcation: usize,
-    },
-    /// Points by `certainty`.
-    Certainty(usize),
-    /// Google Earth's default style.
-    Plain,
-}
-
-impl Styling {
-    fn of(schema: &Schema) -> Styling {
-        let find = |name: &str| schema.names().position(|n| n == name);
-        // Incidents have a status too, but are points: by certainty first.
-        match (find("certainty"), find("delimitation"), find("demarcation")) {
-            (Some(certainty), _, _) => Styling::Certainty(certainty),
-            (None, Some(delimitation), Some(demarcation)) => Styling::Status {
-                delimitation,
-                demarcation,
-            },
-            _ => Styling::Plain,
-        }
-    }
-
-    /// The document's styles.
-    fn styles(self) -> Vec<Style> {
-        match self {
-            Styling::Status { .. } => DELIMITATION_COLOURS
-                .iter()
-                .flat_map(|&(delimitation, [r, g, b])| {
-                    DEMARCATION_WIDTHS
-                        .iter()
-                        .map(move |&(demarcation, width)| Style {
-                            id: Some(status_style_id(delimitation, demarcation)),
-                            line: Some(LineStyle {
-                                color: kml_colour([r, g, b, 255]),
-                                width,
-                                ..LineStyle::default()
-                            }),
-                            ..Style::default()
-                        })
-                })
-                .collect(),
-            Styling::Certainty(_) => CERTAINTY_STYLES
-                .iter()
-                .map(|&(certainty, colour, scale)| Style {
-                    id: Some(certainty_style_id(certainty)),
-                    icon: Some(IconStyle {
-                        color: kml_colour(colour),
-                        scale,
-                        icon: Icon {
-                            href: DOT_ICON.to_string(),
-                            attrs: HashMap::new(),
-                        },
-                        ..IconStyle::default()
-                    }),
-                    ..Style::default()
-                })
-                .collect(),
-            Styling::Plain => Vec::new(),
-        }
-    }
-
-    /// The style of a feature with `values`, when the layer has styles and the values one.
-    fn style_url(self, values: &[Value<'_>]) -> Option<String> {
-        let text = |i: usize| match values.get(i) {
-            Some(Value::Text(t)) => *t,
-            _ => "",
-        };
-        match self {
-            Styling::Status {
-                delimitation,
-                demarcation,
-            } => {
-                let (l, m) = (text(delimitation), text(demarcation));
-                let known = DELIMITATION_COLOURS.iter().any(|(d, _)| *d == l)
-                    && DEMARCATION_WIDTHS.iter().any(|(d, _)| *d == m);
-                known.then(|| format!("#{}", status_style_id(l, m)))
-            }
-            Styling::Certainty(i) => {
-                let c = text(i);
-                CERTAINTY_STYLES
-                    .iter()
-                    .any(|(s, _, _)| *s == c)
-                    .then(|| format!("#{}", certainty_style_id(c)))
-            }
-            Styling::Plain => None,
-        }
-    }
-}
-
-fn status_style_id(delimitation: &str, demarcation: &str) -> String {
-    format!("{delimitation}-{demarcation}")
-}
-
-fn certainty_style_id(certainty: &str) -> String {
-    if certainty.is_empty() {
-        "no_segment".to_string()
-    } else {
-        certainty.to_string()
-    }
-}
 
 /// KML's `SimpleField` type of a column: KML has no date type, so calendar days are ISO 8601
 /// text; whole numbers are `int` (32 bits in KML; larger values are written exactly, as
@@ -200,70 +58,6 @@ fn value_text(value: &Value<'_>, kind: Option<&ColumnKind>) -> Option<String> {
         }
         Value::Float(_) => None,
         Value::Date(d) => Some(d.to_string()),
-    }
-}
-
-fn coord(c: geo::Coord<f64>) -> Coord<f64> {
-    Coord {
-        x: c.x,
-        y: c.y,
-        z: None,
-    }
-}
-
-fn line(l: &geo::LineString<f64>) -> kml::types::Geometry<f64> {
-    kml::types::Geometry::LineString(LineString {
-        coords: l.coords().copied().map(coord).collect(),
-        // Drawn along the ground in Google Earth, rather than as straight chords.
-        tessellate: true,
-        ..LineString::default()
-    })
-}
-
-fn ring(l: &geo::LineString<f64>) -> LinearRing<f64> {
-    LinearRing {
-        coords: l.coords().copied().map(coord).collect(),
-        tessellate: true,
-        ..LinearRing::default()
-    }
-}
-
-fn polygon(p: &geo::Polygon<f64>) -> kml::types::Geometry<f64> {
-    kml::types::Geometry::Polygon(Polygon {
-        outer: ring(p.exterior()),
-        inner: p.interiors().iter().map(ring).collect(),
-        tessellate: true,
-        ..Polygon::default()
-    })
-}
-
-fn multi(geometries: Vec<kml::types::Geometry<f64>>) -> kml::types::Geometry<f64> {
-    kml::types::Geometry::MultiGeometry(MultiGeometry {
-        geometries,
-        attrs: HashMap::new(),
-    })
-}
-
-/// The KML geometry of `g`: multi-geometries and collections become a `MultiGeometry`.
-fn kml_geometry(g: &Geometry<f64>) -> kml::types::Geometry<f64> {
-    match g {
-        Geometry::Point(p) => kml::types::Geometry::Point(Point {
-            coord: coord(p.0),
-            ..Point::default()
-        }),
-        Geometry::Line(l) => line(&geo::LineString::new(vec![l.start, l.end])),
-        Geometry::LineString(l) => line(l),
-        Geometry::Polygon(p) => polygon(p),
-        Geometry::MultiPoint(m) => multi(
-            m.iter()
-                .map(|p| kml_geometry(&Geometry::Point(*p)))
-                .collect(),
-        ),
-        Geometry::MultiLineString(m) => multi(m.iter().map(line).collect()),
-        Geometry::MultiPolygon(m) => multi(m.iter().map(polygon).collect()),
-        Geometry::GeometryCollection(c) => multi(c.iter().map(kml_geometry).collect()),
-        Geometry::Rect(r) => polygon(&r.to_polygon()),
-        Geometry::Triangle(t) => polygon(&t.to_polygon()),
     }
 }
 
@@ -507,6 +301,7 @@ impl<W: Write> LayerSink for KmlLayerWriter<W> {
 
 #[cfg(test)]
 mod tests {
+    use super::styles::{CERTAINTY_STYLES, DELIMITATION_COLOURS, DEMARCATION_WIDTHS};
     use super::*;
     use crate::report::Column;
     use geo::{line_string, point};
@@ -713,8 +508,8 @@ mod tests {
     #[test]
     fn colours_match_the_qgis_styles() {
         for qml in [
-            include_str!("../../../geodata/styles/segments.qml"),
-            include_str!("../../../geodata/styles/status.qml"),
+            include_str!("../../../../geodata/styles/segments.qml"),
+            include_str!("../../../../geodata/styles/status.qml"),
         ] {
             let categories = qml_colours(qml, "line_color");
             assert_eq!(categories.len(), DELIMITATION_COLOURS.len());
@@ -727,7 +522,7 @@ mod tests {
             }
         }
         let categories = qml_colours(
-            include_str!("../../../geodata/styles/incidents.qml"),
+            include_str!("../../../../geodata/styles/incidents.qml"),
             "color",
         );
         assert_eq!(categories.len(), CERTAINTY_STYLES.len());
