@@ -53,6 +53,18 @@ pub struct LineImport {
     pub precision_m: f64,
 }
 
+impl LineImport {
+    /// Lines from the input described by `source`, whose statuses hold from `as_of` (`YYYY`,
+    /// `YYYY-MM` or `YYYY-MM-DD`), positioned to within `precision_m` metres.
+    pub fn citing(source: SourceRow, as_of: &str, precision_m: f64) -> LineImport {
+        LineImport {
+            source,
+            as_of: as_of.to_string(),
+            precision_m,
+        }
+    }
+}
+
 /// Turns boundary lines into a dataset: each piece of each line is a segment of its own
 /// (its own `part`), ids `DYAD-NN` in input order; the line runs with the dyad's first code
 /// on its left (reversed where the input has it the other way). Each segment has one status
@@ -192,10 +204,41 @@ pub(crate) fn imported(
     Ok(Imported { dataset, left_out })
 }
 
+/// Where the problems found in one feature of an input go: those that refuse the file, and
+/// those that only leave something out. Both name the file and the feature.
+pub(crate) struct FeatureProblems<'a> {
+    file: &'a str,
+    index: usize,
+    refused: &'a mut Vec<Problem>,
+    left_out: &'a mut Vec<Problem>,
+}
+
+impl FeatureProblems<'_> {
+    /// A problem that refuses the file.
+    pub(crate) fn refuse(&mut self, message: impl Into<String>) {
+        let at = Location::Feature {
+            index: self.index,
+            id: None,
+        };
+        self.refused.push(Problem::new(self.file, at, message));
+    }
+
+    /// Something of the feature left out (or written otherwise than the input has it), which
+    /// does not refuse the file.
+    pub(crate) fn leave_out(&mut self, message: impl Into<String>) {
+        let at = Location::Feature {
+            index: self.index,
+            id: None,
+        };
+        self.left_out.push(Problem::new(self.file, at, message));
+    }
+}
+
 /// Imports the boundary lines of a GeoJSON FeatureCollection (`text`, named `file` in
 /// problems): `line_of` turns each feature (its index, properties and geometry) into a line
-/// or into none, adding to the problems (any of which stops the import) and to what is left
-/// out; the lines become a dataset as `line_import` says.
+/// or into none, reporting what it finds to the feature's [`FeatureProblems`] (any problem
+/// that refuses the file stops the import); the lines become a dataset as `line_import`
+/// says.
 ///
 /// # Errors
 /// [`Error::Invalid`] when the text is not a FeatureCollection, or with the problems found.
@@ -203,21 +246,22 @@ pub(crate) fn import_lines(
     text: &str,
     file: &str,
     line_import: &LineImport,
-    mut line_of: impl FnMut(
-        usize,
-        &RawFeature,
-        &mut Vec<Problem>,
-        &mut Vec<Problem>,
-    ) -> Option<BoundaryLine>,
+    mut line_of: impl FnMut(usize, &RawFeature, &mut FeatureProblems<'_>) -> Option<BoundaryLine>,
 ) -> Result<Imported, Error> {
     let features = features(text, file)?;
-    let mut problems = Vec::new();
+    let mut refused = Vec::new();
     let mut left_out = Vec::new();
     let mut boundary_lines = Vec::new();
     for (index, feature) in features.iter().enumerate() {
-        boundary_lines.extend(line_of(index, feature, &mut problems, &mut left_out));
+        let mut found = FeatureProblems {
+            file,
+            index,
+            refused: &mut refused,
+            left_out: &mut left_out,
+        };
+        boundary_lines.extend(line_of(index, feature, &mut found));
     }
-    imported(&boundary_lines, line_import, file, problems, left_out)
+    imported(&boundary_lines, line_import, file, refused, left_out)
 }
 
 /// The features of a GeoJSON FeatureCollection: (properties, geometry) of each.

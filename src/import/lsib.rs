@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use super::dataset_dir::{Imported, SourceRow};
 use super::iso3166;
 use super::lines::{self, BoundaryLine, LineImport};
-use crate::{Error, Location, Problem};
+use crate::Error;
 
 /// Where the State Department describes and publishes the LSIB.
 pub const LSIB_URL: &str = "https://catalog.data.gov/dataset/large-scale-international-boundaries";
@@ -113,17 +113,13 @@ pub fn lsib_source(version: &str, date: &str) -> SourceRow {
 /// `CC2`, a code that cannot be mapped to ISO 3166-1 alpha-3 (named, with the country name
 /// the file gives), a geometry that is not a LineString or MultiLineString.
 pub fn import_lsib(text: &str, file: &str, options: &LsibImport) -> Result<Imported, Error> {
-    let line_import = LineImport {
-        source: lsib_source(&options.version, &options.as_of),
-        as_of: options.as_of.clone(),
-        precision_m: options.precision_m,
-    };
+    let source = lsib_source(&options.version, &options.as_of);
+    let line_import = LineImport::citing(source, &options.as_of, options.precision_m);
     lines::import_lines(
         text,
         file,
         &line_import,
-        |index, (props, geometry), problems, left_out| {
-            let at = || Location::Feature { index, id: None };
+        |index, (props, geometry), found| {
             let side = |code: &str, name: &str| -> Result<String, String> {
                 alpha3_of(code, options).ok_or_else(|| {
                 format!(
@@ -139,11 +135,7 @@ pub fn import_lsib(text: &str, file: &str, options: &LsibImport) -> Result<Impor
             let (Some(cc1), Some(cc2)) =
                 (lines::property(props, "CC1"), lines::property(props, "CC2"))
             else {
-                problems.push(Problem::new(
-                    file,
-                    at(),
-                    "no CC1 or CC2 (the countries on either side)",
-                ));
+                found.refuse("no CC1 or CC2 (the countries on either side)");
                 return None;
             };
             let name = |k: &str| lines::property(props, k).unwrap_or_default();
@@ -153,7 +145,7 @@ pub fn import_lsib(text: &str, file: &str, options: &LsibImport) -> Result<Impor
                 (Ok(l), Ok(r), Ok(p)) => (l, r, p),
                 (l, r, p) => {
                     for m in [l.err(), r.err(), p.err()].into_iter().flatten() {
-                        problems.push(Problem::new(file, at(), m));
+                        found.refuse(m);
                     }
                     return None;
                 }
@@ -163,18 +155,12 @@ pub fn import_lsib(text: &str, file: &str, options: &LsibImport) -> Result<Impor
             let notes = name("NOTES");
             let (delimitation, known) = delimitation_of_lsib(&status, &label, &notes);
             if !known {
-                left_out.push(Problem::new(
-                    file,
-                    at(),
-                    format!("STATUS {status:?} not recognised: delimitation written as unknown"),
+                found.leave_out(format!(
+                    "STATUS {status:?} not recognised: delimitation written as unknown"
                 ));
             }
             if left == right {
-                left_out.push(Problem::new(
-                    file,
-                    at(),
-                    format!("{left} on both sides: left out"),
-                ));
+                found.leave_out(format!("{left} on both sides: left out"));
                 return None;
             }
             let mut note = format!("LSIB STATUS: {status}");
@@ -189,11 +175,8 @@ pub fn import_lsib(text: &str, file: &str, options: &LsibImport) -> Result<Impor
                 right,
                 parts,
                 delimitation: delimitation.into(),
-                demarcation: String::new(),
-                name: String::new(),
                 note,
-                date: String::new(),
-                views: Vec::new(),
+                ..BoundaryLine::default()
             })
         },
     )

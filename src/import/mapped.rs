@@ -215,11 +215,8 @@ pub fn import_mapped(text: &str, file: &str, options: &MappedImport) -> Result<I
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let line_import = LineImport {
-        source: options.source.clone(),
-        as_of: options.as_of.clone(),
-        precision_m: options.precision_m,
-    };
+    let line_import =
+        LineImport::citing(options.source.clone(), &options.as_of, options.precision_m);
     let (dataset, left_out) = lines::dataset_of_lines(&boundary_lines, &line_import, file);
     Ok(Imported { dataset, left_out })
 }

@@ -11,8 +11,8 @@
 use serde_json::Value;
 
 use super::dataset_dir::{Imported, SourceRow};
-use super::lines::{self, BoundaryLine, LineImport};
-use crate::{Error, Location, Problem};
+use super::lines::{self, BoundaryLine, FeatureProblems, LineImport};
+use crate::Error;
 
 /// Where Natural Earth publishes its admin-0 boundary lines.
 pub const NATURAL_EARTH_URL: &str =
@@ -128,28 +128,23 @@ pub fn import_natural_earth(
     file: &str,
     options: &NaturalEarthImport,
 ) -> Result<Imported, Error> {
-    let line_import = LineImport {
-        source: natural_earth_source(&options.version, &options.as_of),
-        as_of: options.as_of.clone(),
-        precision_m: options.precision_m,
-    };
+    let source = natural_earth_source(&options.version, &options.as_of);
+    let line_import = LineImport::citing(source, &options.as_of, options.precision_m);
     lines::import_lines(
         text,
         file,
         &line_import,
-        |index, (props, geometry), problems, left_out| {
-            let at = || Location::Feature { index, id: None };
-            let mut bad = |m: String| problems.push(Problem::new(file, at(), m));
+        |index, (props, geometry), found| {
             let class = lines::property(props, "FEATURECLA");
             let left = lines::property(props, "ADM0_A3_L");
             let right = lines::property(props, "ADM0_A3_R");
             let parts = lines::line_parts(geometry);
             let Some(class) = class else {
-                bad("no FEATURECLA (the line's class)".into());
+                found.refuse("no FEATURECLA (the line's class)");
                 return None;
             };
             let (Some(left), Some(right)) = (left, right) else {
-                bad("no ADM0_A3_L or ADM0_A3_R (the countries on either side)".into());
+                found.refuse("no ADM0_A3_L or ADM0_A3_R (the countries on either side)");
                 return None;
             };
             let codes = (lines::alpha3(&left), lines::alpha3(&right));
@@ -158,40 +153,37 @@ pub fn import_natural_earth(
                     "{left}/{right}: not both ISO 3166-1 alpha-3 codes (Natural Earth's own code?)"
                 );
                 if options.leave_out_uncoded {
-                    left_out.push(Problem::new(file, at(), format!("{m}: left out")));
+                    found.leave_out(format!("{m}: left out"));
                 } else {
-                    bad(m);
+                    found.refuse(m);
                 }
                 return None;
             };
             if l == r {
-                left_out.push(Problem::new(
-                    file,
-                    at(),
-                    format!("{class} inside {l} (the same country on both sides): left out"),
+                found.leave_out(format!(
+                    "{class} inside {l} (the same country on both sides): left out"
                 ));
                 return None;
             }
             let parts = match parts {
                 Ok(p) => p,
                 Err(m) => {
-                    bad(m);
+                    found.refuse(m);
                     return None;
                 }
             };
             let delimitation = delimitation_of_class(&class);
-            let views = views_of(props, &class, file, index, left_out);
+            let views = views_of(props, &class, found);
             Some(BoundaryLine {
                 index,
                 left: l,
                 right: r,
                 parts,
                 delimitation: delimitation.into(),
-                demarcation: String::new(),
                 name: lines::property(props, "NAME").unwrap_or_default(),
                 note: format!("Natural Earth FEATURECLA: {class}"),
-                date: String::new(),
                 views,
+                ..BoundaryLine::default()
             })
         },
     )
@@ -201,9 +193,7 @@ pub fn import_natural_earth(
 fn views_of(
     props: &serde_json::Map<String, Value>,
     class: &str,
-    file: &str,
-    index: usize,
-    left_out: &mut Vec<Problem>,
+    found: &mut FeatureProblems<'_>,
 ) -> Vec<(String, String, String)> {
     let mut views = Vec::new();
     for key in props.keys() {
@@ -230,10 +220,8 @@ fn views_of(
                 delimitation_of_class(&value).to_string(),
                 format!("Natural Earth {key}: {value}"),
             )),
-            None => left_out.push(Problem::new(
-                file,
-                Location::Feature { index, id: None },
-                format!("{key}: a point of view this version does not know: left out"),
+            None => found.leave_out(format!(
+                "{key}: a point of view this version does not know: left out"
             )),
         }
     }
