@@ -1,7 +1,7 @@
 //! Every incident input keeps the analyst's own columns (#16): the output of `incidents`, in
 //! each format that holds points and can be read as input, reads back in with all its columns
-//! and the same classification; typed inputs keep their types; mappings and messages are the
-//! same as for CSV.
+//! and the same classification (CSV with WKT geometry without its earlier geometry column);
+//! typed inputs keep their types; mappings and messages are the same as for CSV.
 
 use std::fs::File;
 use std::path::Path;
@@ -71,6 +71,57 @@ fn an_acled_table_reads_back_from_every_point_format_with_all_its_columns() -> T
             assert_eq!(read_back, reference, "{file}");
         }
     }
+    Ok(())
+}
+
+#[test]
+fn csv_with_wkt_reads_back_without_its_geometry_column() -> TestResult {
+    let dir = Workdir::new()?;
+    let input = acled();
+    let args = ["--within", "30km", "--all"];
+    let mut write = vec![
+        "incidents",
+        input.as_str(),
+        "--format",
+        "csv-wkt",
+        "-o",
+        "a.csv",
+    ];
+    write.extend(args);
+    dir.bordertrack(&write).assert().success();
+    let first = std::fs::read_to_string(dir.join("a.csv"))?;
+    let header = first.lines().next().unwrap_or_default();
+    assert!(header.starts_with("WKT,event_id_cnty,"), "{header}");
+    assert!(first.contains("\"POINT("), "{first}");
+    // Written again from its own output: the same file, one WKT column.
+    let mut again = vec!["incidents", "a.csv", "--format", "csv-wkt", "-o", "b.csv"];
+    again.extend(args);
+    dir.bordertrack(&again).assert().success();
+    assert_eq!(std::fs::read_to_string(dir.join("b.csv"))?, first);
+    // As plain CSV: the same answers as from the original table.
+    let mut direct = vec!["incidents", input.as_str(), "--format", "csv"];
+    direct.extend(args);
+    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
+    let mut back = vec!["incidents", "a.csv", "--format", "csv"];
+    back.extend(args);
+    assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference);
+    Ok(())
+}
+
+#[test]
+fn a_tables_own_wkt_column_is_carried() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    dir.write(
+        "own.csv",
+        "WKT,id,date,lat,lon\n\"POINT (1 2)\",a,2006-04-19,41.5,69.01\n",
+    )?;
+    let args = ["--data", data.as_str(), "--within", "2km", "--all"];
+    let mut run = vec!["incidents", "own.csv", "--format", "csv"];
+    run.extend(args);
+    let out = stdout_of(&mut dir.bordertrack(&run))?;
+    assert!(out.starts_with("WKT,id,date,lat,lon,segment_id,"), "{out}");
+    assert!(out.contains("\nPOINT (1 2),a,2006-04-19,"), "{out}");
     Ok(())
 }
 
@@ -444,5 +495,277 @@ fn kml_placemarks_without_a_point_are_problems_naming_the_placemark() -> TestRes
         .collect();
     assert_eq!(ids, ["A", "D"], "{stdout}");
     assert!(stdout.contains("A,2006-05-01,2,"), "{stdout}");
+    Ok(())
+}
+
+/// Whether GDAL's programs must be present (`.ci/run` sets `BORDERTRACK_REQUIRE_OGRINFO=1`).
+fn gdal_required() -> bool {
+    std::env::var("BORDERTRACK_REQUIRE_OGRINFO").as_deref() == Ok("1")
+        || std::env::var("CI").as_deref() == Ok("true")
+}
+
+/// Runs `ogr2ogr args…`; `false` when it is not installed (and not required).
+fn ogr2ogr(args: &[&str]) -> Result<bool, BoxError> {
+    match std::process::Command::new("ogr2ogr").args(args).output() {
+        Ok(out) if out.status.success() => Ok(true),
+        Ok(out) => {
+            Err(format!("ogr2ogr {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !gdal_required() => {
+            eprintln!("ogr2ogr not installed: skipping the files written by GDAL");
+            Ok(false)
+        }
+        Err(e) => Err(format!("ogr2ogr: {e} (Debian: apt-get install gdal-bin)").into()),
+    }
+}
+
+/// A zip archive holding `kml` as `doc.kml`, deflated, after another entry (as Google Earth
+/// writes KMZ files with their images).
+fn kmz_of(kml: &[u8]) -> Result<Vec<u8>, BoxError> {
+    use std::io::Write;
+    let mut archive = Vec::new();
+    let mut directory = Vec::new();
+    let entries: [(&str, &[u8], u16); 2] = [("files/icon.png", b"\x89PNG", 0), ("doc.kml", kml, 8)];
+    for (name, content, method) in entries {
+        let data = if method == 8 {
+            let mut e = flate2::write::DeflateEncoder::new(Vec::new(), Default::default());
+            e.write_all(content)?;
+            e.finish()?
+        } else {
+            content.to_vec()
+        };
+        let mut crc = flate2::Crc::new();
+        crc.update(content);
+        let offset = u32::try_from(archive.len())?;
+        let mut common = Vec::new();
+        common.extend(20u16.to_le_bytes());
+        common.extend(0u16.to_le_bytes());
+        common.extend(method.to_le_bytes());
+        common.extend([0u8; 4]);
+        common.extend(crc.sum().to_le_bytes());
+        common.extend(u32::try_from(data.len())?.to_le_bytes());
+        common.extend(u32::try_from(content.len())?.to_le_bytes());
+        common.extend(u16::try_from(name.len())?.to_le_bytes());
+        common.extend(0u16.to_le_bytes());
+        archive.extend(0x0403_4b50u32.to_le_bytes());
+        archive.extend(&common);
+        archive.extend(name.as_bytes());
+        archive.extend(&data);
+        directory.extend(0x0201_4b50u32.to_le_bytes());
+        directory.extend(20u16.to_le_bytes());
+        directory.extend(&common);
+        directory.extend([0u8; 10]);
+        directory.extend(offset.to_le_bytes());
+        directory.extend(name.as_bytes());
+    }
+    let at = u32::try_from(archive.len())?;
+    archive.extend(&directory);
+    archive.extend(0x0605_4b50u32.to_le_bytes());
+    archive.extend([0u8; 4]);
+    archive.extend(2u16.to_le_bytes());
+    archive.extend(2u16.to_le_bytes());
+    archive.extend(u32::try_from(directory.len())?.to_le_bytes());
+    archive.extend(at.to_le_bytes());
+    archive.extend(0u16.to_le_bytes());
+    Ok(archive)
+}
+
+#[test]
+fn a_kmz_reads_as_the_kml_inside_it() -> TestResult {
+    let dir = Workdir::new()?;
+    let input = acled();
+    let args = ["--within", "30km", "--all"];
+    let mut direct = vec!["incidents", input.as_str(), "--format", "csv"];
+    direct.extend(args);
+    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
+    let mut write = vec!["incidents", input.as_str(), "-o", "o.kml"];
+    write.extend(args);
+    dir.bordertrack(&write).assert().success();
+    dir.write("o.kmz", kmz_of(&std::fs::read(dir.join("o.kml"))?)?)?;
+    let mut back = vec!["incidents", "o.kmz", "--format", "csv"];
+    back.extend(args);
+    assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference);
+    // A zip without a KML document in it, and one cut short: errors naming the file.
+    let mut cut = std::fs::read(dir.join("o.kmz"))?;
+    cut.truncate(cut.len() / 2);
+    dir.write("cut.kmz", cut)?;
+    let out = dir.bordertrack(["incidents", "cut.kmz"]).output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("cut.kmz: not a readable KMZ (zip) archive"),
+        "{stderr}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_geopackage_table_is_chosen_with_layer() -> TestResult {
+    let dir = Workdir::new()?;
+    let input = acled();
+    let args = ["--within", "30km", "--all"];
+    let mut direct = vec!["incidents", input.as_str(), "--format", "csv"];
+    direct.extend(args);
+    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
+    let mut write = vec!["incidents", input.as_str(), "-o", "o.gpkg"];
+    write.extend(args);
+    dir.bordertrack(&write).assert().success();
+    // A second feature table of the same points, but the first three: made as the first one
+    // is (its own statement, renamed), and declared in the GeoPackage's tables.
+    let db = rusqlite::Connection::open(dir.join("o.gpkg"))?;
+    let table: String = db.query_row(
+        "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'",
+        [],
+        |r| r.get(0),
+    )?;
+    let create: String = db.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [&table],
+        |r| r.get(0),
+    )?;
+    let create = create.replacen(&format!("\"{table}\""), "\"fewer\"", 1);
+    assert!(create.contains("\"fewer\""), "{create}");
+    db.execute_batch(&format!(
+        "{create};
+         INSERT INTO \"fewer\" SELECT * FROM \"{table}\" WHERE fid > 3;
+         INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id)
+           SELECT 'fewer', data_type, 'fewer', srs_id FROM gpkg_contents
+           WHERE table_name = '{table}';
+         INSERT INTO gpkg_geometry_columns
+           SELECT 'fewer', column_name, geometry_type_name, srs_id, z, m
+           FROM gpkg_geometry_columns WHERE table_name = '{table}';"
+    ))?;
+    let kept: Vec<String> = db
+        .prepare("SELECT event_id_cnty FROM \"fewer\"")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    assert!(!kept.is_empty());
+    drop(db);
+
+    // Two tables and none chosen: both named, and the option.
+    let out = dir.bordertrack(["incidents", "o.gpkg"]).output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains(&format!(
+            "o.gpkg: the GeoPackage has several feature tables (\"fewer\", \"{table}\"); name \
+             the one to read with --layer NAME"
+        )),
+        "{stderr}"
+    );
+    let mut chosen = vec![
+        "incidents",
+        "o.gpkg",
+        "--layer",
+        table.as_str(),
+        "--format",
+        "csv",
+    ];
+    chosen.extend(args);
+    assert_eq!(stdout_of(&mut dir.bordertrack(&chosen))?, reference);
+    let mut fewer = vec!["incidents", "o.gpkg", "--layer", "fewer", "--format", "csv"];
+    fewer.extend(args);
+    // The header, then the reference's rows of the ids kept.
+    let want: String = reference
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || kept.iter().any(|id| l.starts_with(&format!("{id},"))))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    assert!(want.lines().count() < reference.lines().count());
+    assert_eq!(stdout_of(&mut dir.bordertrack(&fewer))?, want);
+    // A table that is not there: the tables are named.
+    let out = dir
+        .bordertrack(["incidents", "o.gpkg", "--layer", "nope"])
+        .output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains(&format!(
+            "no feature table \"nope\" (its feature tables: \"fewer\", \"{table}\")"
+        )),
+        "{stderr}"
+    );
+    // --layer is for GeoPackages only.
+    let out = dir
+        .bordertrack(["incidents", input.as_str(), "--layer", "x"])
+        .output()?;
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(stderr.contains("is not a .gpkg file"), "{stderr}");
+    Ok(())
+}
+
+/// Two incidents as GeoJSON features, the first a MultiPoint of `first` (one or more points).
+fn multipoint_geojson(first: &str) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[
+{{"type":"Feature","geometry":{first},"properties":{{"id":"a","date":"2006-04-19"}}}},
+{{"type":"Feature","geometry":{{"type":"MultiPoint","coordinates":[[68.99,41.95]]}},
+ "properties":{{"id":"b","date":"2002-01"}}}}
+]}}"#
+    )
+}
+
+#[test]
+fn a_multipoint_of_one_point_is_read_as_the_point_in_every_format() -> TestResult {
+    let dir = Workdir::new()?;
+    let data = tiny();
+    let base = [
+        "--data",
+        data.as_str(),
+        "--within",
+        "2km",
+        "--all",
+        "--format",
+        "csv",
+    ];
+    dir.write(
+        "points.geojson",
+        multipoint_geojson(r#"{"type":"Point","coordinates":[69.01,41.5]}"#).replace(
+            r#"{"type":"MultiPoint","coordinates":[[68.99,41.95]]}"#,
+            r#"{"type":"Point","coordinates":[68.99,41.95]}"#,
+        ),
+    )?;
+    let mut run = vec!["incidents", "points.geojson"];
+    run.extend(base);
+    let reference = stdout_of(&mut dir.bordertrack(&run))?;
+    assert_eq!(reference.lines().count(), 3, "{reference}");
+    dir.write(
+        "multi.geojson",
+        multipoint_geojson(r#"{"type":"MultiPoint","coordinates":[[69.01,41.5]]}"#),
+    )?;
+    let mut files = vec!["multi.geojson".to_string()];
+    for (file, driver) in [("multi.gpkg", "GPKG"), ("multi.fgb", "FlatGeobuf")] {
+        let target = dir.join(file).display().to_string();
+        let source = dir.join("multi.geojson").display().to_string();
+        if ogr2ogr(&["-f", driver, "-nlt", "MULTIPOINT", &target, &source])? {
+            files.push(file.to_string());
+        }
+    }
+    for file in &files {
+        let mut run = vec!["incidents", file.as_str()];
+        run.extend(base);
+        let out = stdout_of(&mut dir.bordertrack(&run))?;
+        // GDAL's GeoPackage gives the features an fid, not among the columns read.
+        assert_eq!(out, reference, "{file}");
+    }
+    // Several points: a problem naming the feature; the other incident is read.
+    dir.write(
+        "several.geojson",
+        multipoint_geojson(r#"{"type":"MultiPoint","coordinates":[[69.01,41.5],[69.02,41.5]]}"#),
+    )?;
+    let mut run = vec!["incidents", "several.geojson"];
+    run.extend(base);
+    let out = dir.bordertrack(&run).output()?;
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains(
+            "several.geojson: feature 0 (id \"a\"): geometry is a MultiPoint of 2 points; an \
+             incident needs one Point"
+        ),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout)?;
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
     Ok(())
 }

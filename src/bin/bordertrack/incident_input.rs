@@ -18,10 +18,28 @@ use crate::Failure;
 /// An incident table being read, from a file or stdin.
 pub type TableReader = IncidentReader<Box<dyn Read>>;
 
-/// Opens FILE (`-` = stdin) as an incident reader: Parquet, GeoPackage, FlatGeobuf and KML by
-/// their extensions, any other
-/// format by its first bytes; a CSV table's columns named by `mapping`.
-pub fn open(path: &Path, mapping: &ColumnMapping) -> Result<TableReader, Error> {
+/// Opens FILE (`-` = stdin) as an incident reader: Parquet, GeoPackage (its feature table
+/// `layer`, or its only one), FlatGeobuf and KML by their extensions, any other format by its
+/// first bytes; a table's columns named by `mapping`.
+pub fn open(
+    path: &Path,
+    layer: Option<&str>,
+    mapping: &ColumnMapping,
+) -> Result<TableReader, Error> {
+    if let Some(layer) = layer {
+        let gpkg = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
+        if !gpkg {
+            return Err(Error::Request(format!(
+                "--layer {layer:?} names a feature table of a GeoPackage, and {} is not a \
+                 .gpkg file",
+                path.display()
+            )));
+        }
+        let name = path.display().to_string();
+        return IncidentReader::from_geopackage(path, &name, Some(layer), mapping);
+    }
     if path.as_os_str() == "-" {
         let stdin = Box::new(std::io::stdin().lock());
         return IncidentReader::from_reader_with_columns(stdin, "<stdin>", mapping);
@@ -58,7 +76,7 @@ pub fn open_table(
     args: &IncidentsArgs,
     dates: Option<DateSpan>,
 ) -> Result<(TableReader, Option<u64>), Failure> {
-    let r = open(path, &args.column_mapping()?).map_err(|e| match e {
+    let r = open(path, args.layer.as_deref(), &args.column_mapping()?).map_err(|e| match e {
         // The input file, not the dataset, is at fault.
         Error::Invalid(problems) => {
             Failure::BadInput(problems.into_iter().map(in_options).collect())
@@ -86,6 +104,10 @@ pub fn in_options(problem: Problem) -> Problem {
         .replace(
             "with a column mapping: ",
             "with --columns (or --id-col, --date-col, --lat-col, --lon-col): --columns ",
+        )
+        .replace(
+            "; name the one to read",
+            "; name the one to read with --layer NAME",
         )
         .replace(
             "give the added columns a prefix",

@@ -23,6 +23,8 @@ pub(super) struct CsvHeader {
     pub(super) columns: Columns,
     /// The table's own columns, carried to the output: their names as written in the header.
     pub(super) carried: Vec<String>,
+    /// The position of the first of them (1 after an earlier run's `WKT` geometry column).
+    pub(super) first_carried: usize,
     pub(super) delimiter: u8,
 }
 
@@ -81,9 +83,11 @@ impl<R: Read> IncidentCsv<R> {
             match mapping::recognise(&names, mapping) {
                 Ok((columns, own)) => {
                     let delimiter = source.delimiter;
+                    let first_carried = own.start;
                     let carried = header
                         .iter()
-                        .take(own)
+                        .take(own.end)
+                        .skip(own.start)
                         .map(|raw| String::from_utf8_lossy(raw).into_owned())
                         .collect();
                     return Ok(IncidentCsv {
@@ -92,6 +96,7 @@ impl<R: Read> IncidentCsv<R> {
                             names,
                             columns,
                             carried,
+                            first_carried,
                             delimiter,
                         }),
                     });

@@ -1,5 +1,5 @@
-//! FlatGeobuf incident tables: the header's columns and each feature's point, read one
-//! feature at a time with the `flatgeobuf` crate.
+//! FlatGeobuf incident tables: the header's columns and each feature's point (or MultiPoint
+//! of one point), read one feature at a time with the `flatgeobuf` crate.
 //!
 //! The features' property buffers are decoded here, with every length checked, rather than
 //! by the crate's `process_properties`, which slices the buffer unchecked and so panics on a
@@ -30,7 +30,10 @@ pub(crate) fn open(file: File) -> Result<(FlatGeobufRows, Vec<Declared>, Option<
         .map_err(|e| format!("not a readable FlatGeobuf file: {e}"))?;
     let header = reader.header();
     let geometry_type = header.geometry_type();
-    if !matches!(geometry_type, GeometryType::Point | GeometryType::Unknown) {
+    if !matches!(
+        geometry_type,
+        GeometryType::Point | GeometryType::MultiPoint | GeometryType::Unknown
+    ) {
         return Err(format!(
             "the layer's geometry type is {}; incidents are read from Point features",
             geometry_name(geometry_type)
@@ -130,20 +133,22 @@ impl FeatureRows for FlatGeobufRows {
                     GeometryType::Unknown => g.type_(),
                     t => t,
                 };
-                if kind != GeometryType::Point {
-                    Err(format!(
+                let points = g.xy().map_or(0, |xy| xy.len() / 2);
+                match (kind, g.xy()) {
+                    (GeometryType::Point | GeometryType::MultiPoint, Some(xy))
+                        if points == 1 && !(xy.get(0).is_nan() && xy.get(1).is_nan()) =>
+                    {
+                        // A point, or a MultiPoint of one point.
+                        Ok((xy.get(0), xy.get(1)))
+                    }
+                    (GeometryType::Point, _) => Err("geometry is an empty Point".to_string()),
+                    (GeometryType::MultiPoint, _) => {
+                        Err(super::geojson::several_points("MultiPoint", points))
+                    }
+                    _ => Err(format!(
                         "geometry is a {}; an incident needs a Point",
                         geometry_name(kind)
-                    ))
-                } else {
-                    match g.xy() {
-                        Some(xy)
-                            if xy.len() >= 2 && !(xy.get(0).is_nan() && xy.get(1).is_nan()) =>
-                        {
-                            Ok((xy.get(0), xy.get(1)))
-                        }
-                        _ => Err("geometry is an empty Point".to_string()),
-                    }
+                    )),
                 }
             }
         };

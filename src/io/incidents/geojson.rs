@@ -145,19 +145,46 @@ fn point_of(
         Some(g) => match serde_json::from_str::<geojson::Geometry>(g.get()) {
             Err(e) => Err(format!("geometry cannot be read: {}", json_message(&e))),
             Ok(geometry) => match geometry.value {
-                geojson::GeometryValue::Point { coordinates } => match coordinates.as_slice() {
-                    [x, y, ..] => match crs {
-                        Some(crs) => fields::converted(*x, *y, crs),
-                        None => fields::lon_lat_values(*x, *y),
-                    },
-                    _ => Err("Point has fewer than two coordinates".to_string()),
-                },
+                geojson::GeometryValue::Point { coordinates } => {
+                    position(coordinates.as_slice(), crs)
+                }
+                // A MultiPoint of one point, as some programs write every point layer.
+                geojson::GeometryValue::MultiPoint { coordinates } => {
+                    match coordinates.as_slice() {
+                        [one] => position(one.as_slice(), crs),
+                        many => Err(several_points("MultiPoint", many.len())),
+                    }
+                }
                 other => Err(format!(
                     "geometry is a {}; an incident needs a Point",
                     other.type_name()
                 )),
             },
         },
+    }
+}
+
+/// A point's position: converted from `crs` when given, checked as longitude and latitude.
+fn position(coordinates: &[f64], crs: Option<&Reprojection>) -> Result<geo::Point<f64>, String> {
+    match coordinates {
+        [x, y, ..] => match crs {
+            Some(crs) => fields::converted(*x, *y, crs),
+            None => fields::lon_lat_values(*x, *y),
+        },
+        _ => Err("Point has fewer than two coordinates".to_string()),
+    }
+}
+
+/// Why a multi-point geometry (a `what`: MultiPoint, or KML's MultiGeometry) of `n` points,
+/// not one, gives no incident.
+pub(crate) fn several_points(what: &str, n: usize) -> String {
+    if n == 0 {
+        format!("geometry is an empty {what}; an incident needs a Point")
+    } else {
+        format!(
+            "geometry is a {what} of {n} points; an incident needs one Point (a {what} of one \
+             point is read as that point)"
+        )
     }
 }
 

@@ -1,5 +1,6 @@
 //! GeoPackage incident tables: a feature table's columns and each feature's point (from the
-//! GeoPackage geometry blob), read a page of features at a time through SQLite.
+//! GeoPackage geometry blob; a MultiPoint of one point is read as the point), read a page of
+//! features at a time through SQLite.
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -88,7 +89,7 @@ pub(crate) fn open(
     let (table, geometry, geometry_type, srs_id) = tables.swap_remove(chosen);
     if !matches!(
         geometry_type.to_ascii_uppercase().as_str(),
-        "POINT" | "GEOMETRY"
+        "POINT" | "MULTIPOINT" | "GEOMETRY"
     ) {
         return Err(format!(
             "feature table {table:?} holds {geometry_type} geometries; incidents are read from \
@@ -271,6 +272,32 @@ pub(crate) fn gpkg_point(blob: &[u8]) -> Result<(f64, f64), String> {
     if flags & (1 << 4) != 0 {
         return Err("geometry is an empty Point".into());
     }
+    single_point(wkb)
+}
+
+/// The x and y of a WKB point, or of a WKB MultiPoint of one point.
+fn single_point(wkb: &[u8]) -> Result<(f64, f64), String> {
+    let little = wkb.first() == Some(&1);
+    let word = |at: usize| -> Option<u32> {
+        let b: [u8; 4] = wkb.get(at..at + 4)?.try_into().ok()?;
+        Some(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    // ISO WKB: 4 is a MultiPoint, 1004, 2004 and 3004 with Z, M or both.
+    if word(1).is_some_and(|code| code % 1000 == 4) {
+        return match word(5) {
+            // Each point of a MultiPoint is a whole WKB Point.
+            Some(1) => wkb_point_of(wkb.get(9..).unwrap_or_default()),
+            Some(n) => Err(super::geojson::several_points(
+                "MultiPoint",
+                usize::try_from(n).unwrap_or(usize::MAX),
+            )),
+            None => wkb_point_of(wkb),
+        };
+    }
     wkb_point_of(wkb)
 }
 
@@ -305,6 +332,29 @@ mod tests {
         blob.extend([0u8; 48]);
         blob.extend(point_wkb(true, -1.5, 2.25));
         assert_eq!(gpkg_point(&blob), Ok((-1.5, 2.25)));
+    }
+
+    #[test]
+    fn a_multipoint_of_one_point_is_read_as_the_point() {
+        for little in [true, false] {
+            let mut blob = b"GP\0\x01".to_vec();
+            blob.extend(4326i32.to_le_bytes());
+            blob.push(u8::from(little));
+            let (four, one, two) = if little {
+                (4u32.to_le_bytes(), 1u32.to_le_bytes(), 2u32.to_le_bytes())
+            } else {
+                (4u32.to_be_bytes(), 1u32.to_be_bytes(), 2u32.to_be_bytes())
+            };
+            blob.extend(four);
+            let count_at = blob.len();
+            blob.extend(one);
+            blob.extend(point_wkb(little, 69.2, 41.3));
+            assert_eq!(gpkg_point(&blob), Ok((69.2, 41.3)));
+            blob[count_at..count_at + 4].copy_from_slice(&two);
+            blob.extend(point_wkb(little, 69.3, 41.4));
+            let e = gpkg_point(&blob).unwrap_err();
+            assert!(e.contains("a MultiPoint of 2 points"), "{e}");
+        }
     }
 
     #[test]

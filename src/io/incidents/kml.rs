@@ -1,5 +1,6 @@
-//! KML incident tables: each placemark's point and its `ExtendedData` (typed `SchemaData`
-//! against the document's `Schema`, or plain `Data`), read with the `kml` crate.
+//! KML incident tables (and KMZ, KML zipped: see `kmz`): each placemark's point and its
+//! `ExtendedData` (typed `SchemaData` against the document's `Schema`, or plain `Data`), read
+//! with the `kml` crate.
 //!
 //! The crate parses the whole document into a tree before the first placemark is handed out
 //! (it offers no streaming reader), so memory grows with the file: a few times its size.
@@ -38,12 +39,23 @@ pub(crate) struct KmlDocument {
     reads: Vec<Read>,
 }
 
-/// Parses a KML document. `Err` is a message about the file as a whole.
+/// Parses a KML document, or the root document of a KMZ archive (a zip file, recognised by
+/// its first bytes). `Err` is a message about the file as a whole.
 pub(crate) fn open(file: File) -> Result<KmlDocument, String> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     BufReader::new(file)
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| format!("not a KML document ({e})"))?;
+    let text = if bytes.starts_with(super::kmz::ZIP_MAGIC) {
+        super::kmz::root_document(&bytes)?
+    } else {
+        String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not a KML document (not UTF-8 text at byte {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?
+    };
     let text = expand_empty_simple_fields(&text);
     let kml: Kml<f64> = KmlReader::from_string(&text)
         .read()
@@ -69,14 +81,7 @@ pub(crate) fn open(file: File) -> Result<KmlDocument, String> {
         .map(|(placemark, values)| Read {
             name: placemark.name.clone(),
             values: values.into_iter().collect(),
-            point: match &placemark.geometry {
-                Some(kml::types::Geometry::Point(p)) => Ok((p.coord.x, p.coord.y)),
-                Some(other) => Err(format!(
-                    "geometry is a {}; an incident needs a Point",
-                    geometry_name(other)
-                )),
-                None => Err("no geometry: an incident needs a Point".to_string()),
-            },
+            point: point_of(placemark.geometry.as_ref()),
         })
         .collect();
     Ok(KmlDocument { declared, reads })
@@ -285,6 +290,31 @@ fn extended_data(extended: &Element, values: &mut Values) {
     }
 }
 
+/// A placemark's point: its `Point`, or the one `Point` of a `MultiGeometry` (as programs
+/// write a MultiPoint); `Err` says what else it has.
+fn point_of(geometry: Option<&kml::types::Geometry<f64>>) -> Result<(f64, f64), String> {
+    use kml::types::Geometry;
+    match geometry {
+        Some(Geometry::Point(p)) => Ok((p.coord.x, p.coord.y)),
+        Some(Geometry::MultiGeometry(m))
+            if m.geometries.iter().all(|g| matches!(g, Geometry::Point(_))) =>
+        {
+            match m.geometries.as_slice() {
+                [one] => point_of(Some(one)),
+                points => Err(super::geojson::several_points(
+                    "MultiGeometry",
+                    points.len(),
+                )),
+            }
+        }
+        Some(other) => Err(format!(
+            "geometry is a {}; an incident needs a Point",
+            geometry_name(other)
+        )),
+        None => Err("no geometry: an incident needs a Point".to_string()),
+    }
+}
+
 /// A geometry's KML element name, for messages.
 fn geometry_name(g: &kml::types::Geometry<f64>) -> &'static str {
     match g {
@@ -359,6 +389,29 @@ mod tests {
             Err("geometry is a Polygon; an incident needs a Point".to_string())
         );
         assert!(rows.next_feature().is_none());
+    }
+
+    #[test]
+    fn a_multigeometry_of_one_point_is_the_point() {
+        let placemark = |geometry: &str| format!("<Placemark><name>p</name>{geometry}</Placemark>");
+        let point = |x: f64| format!("<Point><coordinates>{x},41.5</coordinates></Point>");
+        let doc = document(&format!(
+            "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>{}{}{}</Document></kml>",
+            placemark(&format!("<MultiGeometry>{}</MultiGeometry>", point(69.0))),
+            placemark(&format!(
+                "<MultiGeometry>{}{}</MultiGeometry>",
+                point(69.0),
+                point(70.0)
+            )),
+            placemark("<MultiGeometry></MultiGeometry>"),
+        ));
+        let mut rows = doc.into_rows(true);
+        let mut next = || rows.next_feature().unwrap().unwrap().point;
+        assert_eq!(next(), Ok((69.0, 41.5)));
+        let e = next().unwrap_err();
+        assert!(e.contains("a MultiGeometry of 2 points"), "{e}");
+        let e = next().unwrap_err();
+        assert!(e.contains("an empty MultiGeometry"), "{e}");
     }
 
     #[test]

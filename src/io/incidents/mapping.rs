@@ -3,6 +3,7 @@
 //! and which columns of a table are carried to the output (all but the classification
 //! columns of an earlier run, which a new run replaces).
 
+use std::ops::Range;
 use std::str::FromStr;
 
 use super::layout::Columns;
@@ -127,22 +128,40 @@ fn classification_start(names: &[String], columns: &[&str]) -> Option<usize> {
         .then_some(start)
 }
 
+/// The name of the geometry column that CSV with WKT geometry starts with (normalised).
+const WKT_COLUMN: &str = "wkt";
+
+/// The columns of a table with normalised `names` that are its own: all of them but an
+/// earlier run's classification at the end ([`own_column_count`]) and, when there is one, the
+/// `WKT` geometry column that the same run's CSV with WKT geometry put first. A table's own
+/// `WKT` column is carried: only a first `WKT` column followed by an earlier run's
+/// classification is that run's.
+pub(crate) fn own_columns(names: &[String]) -> Range<usize> {
+    let own = own_column_count(names);
+    let earlier_wkt = own < names.len() && own > 0 && names[0] == WKT_COLUMN;
+    usize::from(earlier_wkt)..own
+}
+
 /// Recognises the layout of a table from its normalised `names`, with `mapping`: returns its
-/// columns and how many leading columns are the table's own ([`own_column_count`]).
+/// columns (positions in `names`) and which columns are the table's own ([`own_columns`]).
 pub(super) fn recognise(
     names: &[String],
     mapping: &ColumnMapping,
-) -> Result<(Columns, usize), String> {
-    let own = own_column_count(names);
-    // The names as the layouts see them: an earlier run's classification hidden, aliases and
-    // the mapping renamed to the plain layout's names.
+) -> Result<(Columns, Range<usize>), String> {
+    let own = own_columns(names);
+    // The names as the layouts see them: an earlier run's geometry and classification hidden
+    // (in place, so that the columns found index the table's fields), aliases and the mapping
+    // renamed to the plain layout's names.
     let mut view: Vec<String> = names.to_vec();
-    for name in view.iter_mut().skip(own) {
-        name.insert(0, '\0');
+    for (i, name) in view.iter_mut().enumerate() {
+        if !own.contains(&i) {
+            name.insert(0, '\0');
+        }
     }
-    let found = || names[..own].join(", ");
+    let found = || names[own.clone()].join(", ");
+    let is_own = |i: &usize| own.contains(i);
     if mapping.is_empty() {
-        let has = |view: &[String], n: &str| view[..own].iter().any(|x| x == n);
+        let has = |view: &[String], n: &str| view.iter().any(|x| x == n);
         let other_layout = ["event_id_cnty", "date_start", "where_prec"]
             .iter()
             .any(|n| has(&view, n));
@@ -151,10 +170,7 @@ pub(super) fn recognise(
                 if has(&view, name) {
                     continue;
                 }
-                if let Some(i) = view[..own]
-                    .iter()
-                    .position(|x| aliases.contains(&x.as_str()))
-                {
+                if let Some(i) = view.iter().position(|x| aliases.contains(&x.as_str())) {
                     view[i] = name.to_string();
                 }
             }
@@ -163,7 +179,7 @@ pub(super) fn recognise(
                 .filter(|n| !has(&view, n))
                 .collect();
             if !missing.is_empty() {
-                return Err(unmapped(&missing, &names[..own]));
+                return Err(unmapped(&missing, &names[own.clone()]));
             }
         }
         return Columns::recognise(&view).map(|c| (c, own));
@@ -172,7 +188,10 @@ pub(super) fn recognise(
     let mut taken: Vec<(usize, &str)> = Vec::new();
     for (role, column) in mapping.roles() {
         let wanted = column.trim().to_lowercase();
-        let Some(i) = names[..own].iter().position(|n| *n == wanted) else {
+        let Some(i) = (0..names.len())
+            .filter(is_own)
+            .find(|&i| names[i] == wanted)
+        else {
             errors.push(format!("no column {column:?} for {role}"));
             continue;
         };
@@ -198,10 +217,10 @@ pub(super) fn recognise(
     }
     let missing: Vec<&str> = ["id", "date", "lat", "lon"]
         .into_iter()
-        .filter(|n| !view[..own].iter().any(|x| x == n))
+        .filter(|n| !view.iter().any(|x| x == n))
         .collect();
     if !missing.is_empty() {
-        return Err(unmapped(&missing, &names[..own]));
+        return Err(unmapped(&missing, &names[own]));
     }
     Columns::plain(&view).map(|c| (c, own))
 }
@@ -311,10 +330,27 @@ mod tests {
     }
 
     #[test]
+    fn an_earlier_runs_wkt_geometry_is_not_the_tables_own() {
+        let mut header = names("wkt,id,date,lat,lon");
+        header.extend(CLASSIFICATION_COLUMNS.iter().map(|c| c.to_string()));
+        assert_eq!(own_columns(&header), 1..5);
+        let (c, own) = recognise(&header, &ColumnMapping::default()).expect("plain");
+        assert_eq!((c.id_index(), own), (1, 1..5));
+        // Without an earlier classification, a WKT column is the table's own.
+        assert_eq!(own_columns(&names("wkt,id,date,lat,lon")), 0..5);
+        // A mapping cannot name the earlier run's geometry.
+        let m: ColumnMapping = "lat=wkt".parse().unwrap();
+        let mut header = names("wkt,id,date,y,lon");
+        header.extend(CLASSIFICATION_COLUMNS.iter().map(|c| c.to_string()));
+        let err = recognise(&header, &m).unwrap_err();
+        assert_eq!(err, "no column \"wkt\" for lat; found: id, date, y, lon");
+    }
+
+    #[test]
     fn aliases_and_mappings_find_the_position() {
         let (c, own) =
             recognise(&names("id,date,latitude,lng"), &ColumnMapping::default()).expect("aliases");
-        assert_eq!((c.layout(), own), (super::super::Layout::Plain, 4));
+        assert_eq!((c.layout(), own), (super::super::Layout::Plain, 0..4));
         let err = recognise(&names("id,date,x,y"), &ColumnMapping::default()).unwrap_err();
         assert!(err.contains("found: id, date, x, y"), "{err}");
         assert!(err.ends_with("a column mapping: lat=y,lon=x"), "{err}");

@@ -16,7 +16,9 @@
 //! [`values`](crate::Incident::values) (see [`IncidentReader::columns`]); a repeated column
 //! name is an error. A table that ends with the classification columns of an earlier run
 //! ([`CLASSIFICATION_COLUMNS`](crate::pipeline::CLASSIFICATION_COLUMNS), under any prefix) is
-//! read without them. The layout is:
+//! read without them, and without the `WKT` geometry column that the same run put first when
+//! it wrote CSV with WKT geometry (a `WKT` column in a table without an earlier run's columns
+//! is the table's own, and carried). The layout is:
 //!
 //! - **ACLED** when there is an `event_id_cnty` column;
 //! - **UCDP GED** when there is a `date_start` or `where_prec` column;
@@ -138,9 +140,14 @@
 //! feature's point giving the position in the file's CRS (an EPSG code; WGS84 for 4326 or
 //! none). A feature with no geometry, an empty point or another geometry is a problem located by
 //! its index from 0 ([`Location::Feature`](crate::Location::Feature)).
-//! [`IncidentReader::from_kml`] (a name ending in `.kml`) reads a KML document's placemarks the
-//! same way, their `ExtendedData` as the columns typed by the document's `Schema`, in WGS84; the
-//! document is parsed whole, so memory grows with it.
+//! [`IncidentReader::from_kml`] (a name ending in `.kml`, or `.kmz` for KML zipped) reads a KML
+//! document's placemarks the same way, their `ExtendedData` as the columns typed by the
+//! document's `Schema`, in WGS84; the document is parsed whole, so memory grows with it.
+//!
+//! In every format with geometries (GeoJSON, GeoPackage, FlatGeobuf, KML), a MultiPoint of one
+//! point (in KML, a `MultiGeometry` of one `Point`) is read as that point, as programs that
+//! write every point layer as MultiPoint make them; one of several points is a problem for its
+//! feature.
 //!
 //! # Problems
 //!
@@ -175,6 +182,8 @@ mod geopackage;
 mod ids;
 #[cfg(feature = "formats")]
 mod kml;
+#[cfg(feature = "formats")]
+mod kmz;
 mod layout;
 mod mapping;
 #[cfg(feature = "parquet")]

@@ -154,7 +154,10 @@ impl RowParser {
             let converted = header
                 .columns
                 .incident_into(fields, &header.names, sink.slot(), self.input_crs.as_ref())
-                .and_then(|()| carry(fields, &header.carried, &mut sink.slot().values));
+                .and_then(|()| {
+                    let values = &mut sink.slot().values;
+                    carry(fields, header.first_carried, &header.carried, values)
+                });
             if converted.is_ok() && self.outside_dates(sink.slot()) {
                 return;
             }
@@ -173,15 +176,20 @@ impl RowParser {
     }
 }
 
-/// Copies the fields of the table's own columns (the first ones, named `names`) into
+/// Copies the fields of the table's own columns (named `names`, from field `first` on) into
 /// `values`, exactly as written; on failure, what is wrong with the fields that are not UTF-8.
 ///
 /// A row of UTF-8 text (the usual case) is copied in one piece, its fields kept as ranges of
 /// it, rather than field by field.
-fn carry(fields: Fields<'_>, names: &[String], values: &mut RowValues) -> Result<(), String> {
+fn carry(
+    fields: Fields<'_>,
+    first: usize,
+    names: &[String],
+    values: &mut RowValues,
+) -> Result<(), String> {
     values.clear();
-    let carried = names.len().min(fields.len());
-    if let (Some(text), Some(spans)) = (fields.text, fields.spans.get(..carried)) {
+    let carried = names.len().min(fields.len().saturating_sub(first));
+    if let (Some(text), Some(spans)) = (fields.text, fields.spans.get(first..first + carried)) {
         // Field bytes are split at ASCII delimiters and quotes, so in a row of UTF-8 text a
         // field is UTF-8 too unless the row splits a character between two fields.
         let whole = |i: usize| text.is_char_boundary(i);
@@ -195,7 +203,7 @@ fn carry(fields: Fields<'_>, names: &[String], values: &mut RowValues) -> Result
         }
     }
     let mut bad = Vec::new();
-    for (i, name) in names.iter().enumerate() {
+    for (i, name) in (first..).zip(names) {
         match fields.raw_text(i) {
             Some(t) => values.push_text(t),
             None => {

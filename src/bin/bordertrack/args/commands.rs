@@ -180,6 +180,10 @@ pub struct IncidentsArgs {
     /// id=event,date=when,lat=y,lon=x. The table is then read in the plain layout.
     #[arg(long, value_name = "ROLE=COLUMN,...", value_parser = parse_mapping, requires = "file")]
     pub columns: Option<ColumnMapping>,
+    /// The feature table of a GeoPackage FILE to read, for a GeoPackage that has several
+    /// (the only one is read without it).
+    #[arg(long, value_name = "NAME", requires = "file")]
+    pub layer: Option<String>,
     /// FILE's column of the incident ids (as id= in --columns).
     #[arg(long, value_name = "COLUMN", requires = "file")]
     pub id_col: Option<String>,

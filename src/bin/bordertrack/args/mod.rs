@@ -59,7 +59,8 @@ pub enum Command {
     /// an ACLED export or a UCDP GED table, recognised from the header; `,` `;` or tab
     /// separated), a GeoJSON FeatureCollection of points, Parquet or GeoParquet (by the
     /// extension .parquet, plain columns), or GeoPackage, FlatGeobuf or KML points (by the
-    /// extensions .gpkg, .fgb and .kml); `-` reads stdin; without FILE, the
+    /// extensions .gpkg, .fgb, .kml and .kmz; --layer chooses among a GeoPackage's tables);
+    /// `-` reads stdin; without FILE, the
     /// dataset's own incidents. An incident falls on a segment when its geodesic distance
     /// (WGS84) is at most --within plus its own location precision; among those, the nearest
     /// segment whose status matches --on is reported. Bad rows are reported on stderr with
@@ -69,7 +70,7 @@ pub enum Command {
   bordertrack incidents acled.csv --within 5km --dyad KAZ-UZB --format geojson -o on-border.geojson
   bordertrack incidents ged.csv --on disputed --as-of 2002-01-01 --all
   cat events.csv | bordertrack incidents - --within 500m")]
-    Incidents(IncidentsArgs),
+    Incidents(Box<IncidentsArgs>),
     /// Where a point lies: nearest segment, geodesic distance, chainage along its dyad, the
     /// country on the point's side, and the status as of a date.
     #[command(after_help = "Examples:

@@ -106,6 +106,7 @@ fn incidents_args(args: &ExportArgs) -> IncidentsArgs {
         crs: args.crs.clone(),
         prefix: String::new(),
         columns: None,
+        layer: None,
         id_col: None,
         date_col: None,
         lat_col: None,

@@ -56,7 +56,7 @@ fn incidents(borders: &Borders, args: &MapArgs) -> Result<Vec<Incident>, Failure
         return Ok(borders.dataset().incidents().to_vec());
     };
     let mut reader =
-        crate::incident_input::open(path, &Default::default()).map_err(|e| match e {
+        crate::incident_input::open(path, None, &Default::default()).map_err(|e| match e {
             Error::Invalid(problems) => Failure::BadInput(problems),
             other => Failure::from(other),
         })?;

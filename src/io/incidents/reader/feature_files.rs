@@ -19,7 +19,7 @@ pub(crate) enum FeatureFile {
     GeoPackage,
     /// `.fgb`
     FlatGeobuf,
-    /// `.kml`
+    /// `.kml`, or `.kmz` (zipped)
     Kml,
 }
 
@@ -31,7 +31,7 @@ impl FeatureFile {
             Some(FeatureFile::GeoPackage)
         } else if extension.eq_ignore_ascii_case("fgb") {
             Some(FeatureFile::FlatGeobuf)
-        } else if extension.eq_ignore_ascii_case("kml") {
+        } else if extension.eq_ignore_ascii_case("kml") || extension.eq_ignore_ascii_case("kmz") {
             Some(FeatureFile::Kml)
         } else {
             None
@@ -39,8 +39,8 @@ impl FeatureFile {
     }
 }
 
-/// Whether `path` names a GeoPackage (`.gpkg`), FlatGeobuf (`.fgb`) or KML (`.kml`) file by
-/// its extension, in any case: files read by [`IncidentReader::from_geopackage`],
+/// Whether `path` names a GeoPackage (`.gpkg`), FlatGeobuf (`.fgb`) or KML (`.kml`, or
+/// `.kmz` zipped) file by its extension, in any case: files read by [`IncidentReader::from_geopackage`],
 /// [`IncidentReader::from_flatgeobuf`] and [`IncidentReader::from_kml`] (needs the `formats`
 /// feature).
 ///
@@ -50,6 +50,7 @@ impl FeatureFile {
 /// assert!(is_feature_file_path("events.GPKG".as_ref()));
 /// assert!(is_feature_file_path("events.fgb".as_ref()));
 /// assert!(is_feature_file_path("events.kml".as_ref()));
+/// assert!(is_feature_file_path("events.kmz".as_ref()));
 /// assert!(!is_feature_file_path("events.csv".as_ref()));
 /// ```
 pub fn is_feature_file_path(path: &Path) -> bool {
@@ -59,7 +60,7 @@ pub fn is_feature_file_path(path: &Path) -> bool {
 impl<R: Read> IncidentReader<R> {
     /// Opens the GIS file at `path` by its extension: a GeoPackage (`.gpkg`, read by
     /// [`IncidentReader::from_geopackage`], its only feature table), a FlatGeobuf file
-    /// (`.fgb`, [`IncidentReader::from_flatgeobuf`]) or a KML document (`.kml`,
+    /// (`.fgb`, [`IncidentReader::from_flatgeobuf`]) or a KML document (`.kml` or `.kmz`,
     /// [`IncidentReader::from_kml`]); `None` for any other name.
     ///
     /// # Errors
@@ -156,7 +157,9 @@ impl<R: Read> IncidentReader<R> {
         ))
     }
 
-    /// Opens a KML document (the [`Layout::Kml`] layout; needs the `formats` feature). Each
+    /// Opens a KML document, or a KMZ archive (a zip file, recognised by its first bytes)
+    /// holding one: its `doc.kml`, or else its first `.kml` entry (the [`Layout::Kml`]
+    /// layout; needs the `formats` feature). Each
     /// placemark is a feature; its `ExtendedData` values (`SchemaData`'s `SimpleData` and
     /// plain `Data`) are its columns, in the order of the document's `Schema` fields, then of
     /// first appearance, recognised as a CSV header's are (the plain layout with its aliases,
@@ -174,8 +177,8 @@ impl<R: Read> IncidentReader<R> {
     /// FlatGeobuf, GeoPackage, Parquet or CSV, which are read a feature at a time.
     ///
     /// # Errors
-    /// [`Error::Invalid`] when the file is not KML (or not well-formed XML), or its columns
-    /// lack a required one.
+    /// [`Error::Invalid`] when the file is not KML (or not well-formed XML) nor a KMZ archive
+    /// of it (stored or deflated, not encrypted or ZIP64), or its columns lack a required one.
     pub fn from_kml(
         file: File,
         name: &str,
