@@ -1,12 +1,30 @@
 import os
-from typing import Any, Literal, Optional, Union, overload
+from typing import Any, Literal, Optional, TypedDict, Union, overload
 
 import pandas as pd
 import pyarrow as pa
 
 __all__ = ["Borders", "CLASSIFICATION_COLUMNS"]
 
-CLASSIFICATION_COLUMNS: tuple[str, ...]
+CLASSIFICATION_COLUMNS: tuple[
+    Literal["date_start"], Literal["date_end"], Literal["segment_id"], Literal["dyad"],
+    Literal["distance_m"], Literal["chainage_km"], Literal["side"], Literal["delimitation"],
+    Literal["demarcation"], Literal["instrument_id"], Literal["ambiguity"], Literal["regimes"],
+    Literal["certainty"], Literal["alternatives"],
+]
+
+class Located(TypedDict):
+    """What :meth:`Borders.locate` returns (not defined at run time: a plain dict)."""
+
+    segment_id: Optional[str]
+    segment_name: Optional[str]
+    dyad: str
+    distance_m: float
+    chainage_m: float
+    side: Optional[str]
+    delimitation: str
+    demarcation: str
+    regimes: str
 
 class Borders:
     @classmethod
@@ -30,7 +48,7 @@ class Borders:
     def diff(self, from_date: str, to_date: Optional[str] = None, basis: str = "in-force",
              dyad: Optional[str] = None) -> pd.DataFrame: ...
     def locate(self, lon: float, lat: float, as_of: Optional[str] = None,
-               basis: str = "in-force") -> Optional[dict[str, Any]]: ...
+               basis: str = "in-force") -> Optional[Located]: ...
     @overload
     def classify(self, lon: Any, lat: Any, date_start: Any, date_end: Any = None,
                  precision_m: Any = None, within_m: Optional[float] = None, on: Optional[str] = None,
@@ -50,4 +68,5 @@ class Borders:
                       as_of: Optional[str] = None, basis: str = "in-force",
                       on: Optional[str] = None, dyad: Optional[str] = None,
                       certain: bool = False, all_rows: bool = False,
-                      errors: str = "raise", nearest: bool = False) -> pd.DataFrame: ...
+                      errors: str = "raise", nearest: bool = False,
+                      prefix: str = "") -> pd.DataFrame: ...
