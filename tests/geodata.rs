@@ -786,6 +786,32 @@ fn afg_tkm_delimited_by_the_1885_protocol() -> TestResult {
     )
 }
 
+/// AFG-TKM: the land part of the line (AFG-TKM-01) demarcated by the joint Anglo-Russian
+/// commission, in progress from November 1885 and done in 1888 (Wikipedia: 1885-88); the
+/// Amu Darya part (AFG-TKM-02) has no demarcation row and stays unknown.
+#[test]
+fn afg_tkm_land_line_demarcated_by_the_1885_88_commission() -> TestResult {
+    let dir = Workdir::new()?;
+    let on = |word: &str, date: &str| {
+        segment_ids(&dir, &["--dyad", "AFG-TKM", "--on", word, "--as-of", date])
+    };
+    assert!(on("in_progress", "1885-10-31")?.is_empty());
+    assert_eq!(on("in_progress", "1885-12-01")?, ["AFG-TKM-01"]);
+    assert_eq!(on("in_progress", "1887-12-31")?, ["AFG-TKM-01"]);
+    assert_eq!(on("demarcated", "1889-01-01")?, ["AFG-TKM-01"]);
+    assert_eq!(on("demarcated", "2024-01-01")?, ["AFG-TKM-01"]);
+    assert_eq!(on("demarcation_unknown", "2024-01-01")?, ["AFG-TKM-02"]);
+    let text =
+        stdout_of(&mut dir.bordertrack(["history", "--dyad", "AFG-TKM", "--format", "csv"]))?;
+    let (_, rows) = csv_rows(&text)?;
+    assert!(rows.iter().any(|r| {
+        cell(r, "segment_id").ok() == Some("AFG-TKM-01")
+            && cell(r, "demarcation").ok() == Some("demarcated")
+            && cell(r, "source_id").ok() == Some("osmarks-afg-uzb-border")
+    }));
+    Ok(())
+}
+
 /// IRN-TKM: the whole line delimited by the Akhal-Khorasan convention of 1881 (the day
 /// disagrees between sources, so asked for on either side of 1881).
 #[test]
