@@ -140,6 +140,20 @@ impl Borders {
     ///
     /// # Errors
     /// When `p` is not a valid position or `max_m` is negative or not finite.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::Borders;
+    /// use geo::Point;
+    ///
+    /// let borders = Borders::embedded()?;
+    /// // Saryagash (Kazakhstan), lon/lat: the Kazakh–Uzbek line within 10 km.
+    /// let near = borders.within(Point::new(69.16667, 41.46667), 10_000.0)?;
+    /// assert!(!near.is_empty());
+    /// assert!(near.iter().all(|l| l.distance_m <= 10_000.0));
+    /// assert!(near.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn within(
         &self,
         p: Point<f64>,
@@ -159,6 +173,36 @@ impl Borders {
     ///
     /// # Errors
     /// When the incident's position is invalid or the distance is negative or not finite.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::query::{Certainty, IncidentQuery};
+    /// use bordertrack::{Basis, Borders, Incident, PartialDate, RowValues};
+    /// use geo::Point;
+    ///
+    /// let borders = Borders::embedded()?;
+    /// let incident = Incident {
+    ///     id: "E1".into(),
+    ///     date: "2006-04-19".parse::<PartialDate>()?.span(),
+    ///     point: Point::new(69.16667, 41.46667), // lon/lat
+    ///     precision_m: 0.0,
+    ///     kind: String::new(),
+    ///     summary: String::new(),
+    ///     fatalities: None,
+    ///     source_id: String::new(),
+    ///     dyad: None,
+    ///     values: RowValues::default(),
+    /// };
+    /// // Any status, within 5 km (plus the segment's stated precision).
+    /// let m = borders
+    ///     .classify(&incident, &IncidentQuery::within(5_000.0), Basis::InForce)?
+    ///     .expect("a segment within reach");
+    /// assert_eq!(m.located.dyad.to_string(), "KAZ-UZB");
+    /// assert!(matches!(m.certainty, Certainty::Certain | Certainty::Possible));
+    /// let segment = borders.segment(m.located.segment_index).unwrap();
+    /// assert!(segment.id.starts_with("KAZ-UZB-"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn classify(
         &self,
         incident: &Incident,
@@ -212,6 +256,20 @@ impl Borders {
     }
 
     /// The statistics of `dyad` over the span `at` under `basis`.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::{Basis, Borders, Dyad, PartialDate};
+    ///
+    /// let borders = Borders::embedded()?;
+    /// let dyad: Dyad = "KAZ-UZB".parse()?;
+    /// let at = "2023".parse::<PartialDate>()?.span();
+    /// let stats = borders.stats(dyad, at, Basis::InForce);
+    /// // Lengths are geodesic metres; the shares are percentages of `length_m`.
+    /// assert!(stats.length_m > 2_000_000.0);
+    /// assert_eq!(stats.delimited_pct(), 100.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn stats(&self, dyad: Dyad, at: DateSpan, basis: Basis) -> DyadStats {
         self.stats_seen_by(dyad, at, basis, None)
     }
@@ -284,6 +342,22 @@ impl Borders {
 
     /// Every change of the segments selected by `keep`, in date order under `basis`: owned
     /// entries that give positions in [`Borders::dataset`]'s lists.
+    ///
+    /// # Examples
+    /// ```
+    /// use bordertrack::{Basis, Borders};
+    ///
+    /// let borders = Borders::embedded()?;
+    /// let entries = borders.history(Basis::InForce, |s| s.dyad.to_string() == "KAZ-UZB");
+    /// let first = &entries[0];
+    /// let change = borders.change(first.change_index).unwrap();
+    /// let segment = borders.segment(first.segment_index).unwrap();
+    /// assert_eq!(change.segment_id, segment.id);
+    /// // In date order under the basis: the date each change counts from.
+    /// let days: Vec<_> = entries.iter().filter_map(|e| e.effective).map(|d| d.first()).collect();
+    /// assert!(days.windows(2).all(|w| w[0] <= w[1]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn history(&self, basis: Basis, keep: impl Fn(&Segment) -> bool) -> Vec<HistoryEntry> {
         history(&self.data, basis, keep)
     }

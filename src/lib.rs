@@ -18,32 +18,48 @@
 //!
 //! ## Start here
 //! - [`Borders`]: a dataset with its spatial index and status timelines, in one value without
-//!   lifetimes, to keep and share between threads: locate points, classify incidents (one, or
-//!   a whole table through the parallel pipeline), read statuses, statistics and histories.
+//!   lifetimes, to keep and share between threads:
+//!   - locate a point: [`Borders::locate`], [`Borders::within`];
+//!   - classify one incident: [`Borders::classify`], or a whole table through the parallel
+//!     pipeline: [`Borders::classify_table`];
+//!   - read statuses, statistics and histories: [`Borders::status`], [`Borders::stats`],
+//!     [`Borders::history`], [`Borders::regimes`].
 //!
 //! ## Dataset
 //! - [`Dataset`]: loads and validates a dataset directory, or the embedded Central Asia data;
-//!   [`DatasetBuilder`] makes one from values, validated the same way.
+//!   [`DatasetBuilder`] makes one from values, validated the same way; [`dataset::FILES`]
+//!   describes its files.
 //!
 //! ## Import
-//! - [`import`]: dataset lines from published boundary data (country polygons in GeoJSON or
-//!   TopoJSON).
+//! - [`import`]: dataset lines from published boundary data (Natural Earth, the US State
+//!   Department's LSIB, any GeoJSON lines with a column mapping, or country polygons in
+//!   GeoJSON or TopoJSON).
 //!
 //! ## Input
-//! - [`io`]: streaming readers for incident tables (plain CSV, ACLED, UCDP GED, GeoJSON) and
+//! - [`io`]: streaming readers for incident tables ([`io::IncidentReader`]: plain CSV, ACLED,
+//!   UCDP GED, GeoJSON, and with cargo features Parquet, GeoPackage, FlatGeobuf and KML) and
 //!   distance parsing.
 //!
 //! ## Queries
-//! - [`query`]: status as of a date, per-dyad statistics, histories, where a point lies
-//!   ([`query::BorderIndex`]) and which incidents fall on which stretches.
+//! - [`query`]: status as of a date, per-dyad statistics, histories, regimes, where a point
+//!   lies ([`query::BorderIndex`]) and which incidents fall on which stretches
+//!   ([`query::IncidentQuery`], [`query::IncidentMatch`]).
 //!
 //! ## Tables of incidents
 //! - [`pipeline`]: [`Borders::classify_table`] classifies a whole incident table, streaming,
-//!   in parallel and in input order, into any [`report::LayerSink`].
+//!   in parallel and in input order, into any [`report::LayerSink`]; its columns are
+//!   [`pipeline::IncidentLayer`]'s.
+//!
+//! ## Layers
+//! - [`layers`]: the dataset as GIS layers (segments, status intervals, places, instruments,
+//!   statistics, history, tallies, coverage, differences, problems), each written to any
+//!   [`report::LayerSink`].
 //!
 //! ## Output
 //! - [`report`]: typed layers ([`report::Schema`]) written as a text table, CSV, JSON or
-//!   GeoJSON through one sink trait ([`report::LayerSink`]).
+//!   GeoJSON ([`report::RowWriter`]) through one sink trait ([`report::LayerSink`]);
+//!   [`report::formats`]: GeoJSONSeq, and with the cargo feature `formats` CSV with WKT,
+//!   GeoPackage, FlatGeobuf, KML and GeoParquet.
 //!
 //! ## Maps
 //! - [`map`] (cargo feature `map`): the borders at a date as SVG or PNG, with legend, scale

@@ -228,6 +228,29 @@ fn today() -> DateSpan {
 ///
 /// # Errors
 /// Any write error of the sink.
+///
+/// # Examples
+/// ```
+/// use bordertrack::layers::{schema, write_segments, LayerQuery, SEGMENTS};
+/// use bordertrack::report::{Format, LayerSink, RowWriter};
+/// use bordertrack::{Basis, Borders, PartialDate};
+///
+/// let borders = Borders::embedded()?;
+/// let query = LayerQuery {
+///     at: Some("2024".parse::<PartialDate>()?.span()),
+///     basis: Basis::InForce,
+///     dyad: Some("KAZ-UZB".parse()?),
+///     filter: None,
+///     party: None,
+///     regimes: Vec::new(),
+/// };
+/// let mut sink = RowWriter::with_schema(Vec::new(), Format::Csv, &schema(SEGMENTS, true))?;
+/// let written = write_segments(&borders, &query, &mut sink)?;
+/// let csv = String::from_utf8(sink.finish()?)?;
+/// assert!(csv.starts_with("segment_id,dyad,left,right,name,length_km,"));
+/// assert_eq!(csv.lines().count() as u64, written + 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_segments(
     borders: &Borders,
     query: &LayerQuery,
