@@ -154,7 +154,10 @@ pub fn read_cuts(text: &str, file: &str) -> Result<Cuts, Vec<Problem>> {
 
 /// Cuts a part at the rows' break points, each snapped to the nearest vertex; one piece per
 /// row. The message of an error names the row's line.
-pub fn cut_part(part: &[Coord<f64>], rows: &[CutRow]) -> Result<Vec<Vec<Coord<f64>>>, String> {
+pub(crate) fn cut_part(
+    part: &[Coord<f64>],
+    rows: &[CutRow],
+) -> Result<Vec<Vec<Coord<f64>>>, String> {
     let last = part.len().checked_sub(1).ok_or("empty part")?;
     let mut idx = vec![0usize];
     for r in rows {

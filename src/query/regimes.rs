@@ -75,7 +75,7 @@ pub fn regimes_text(regimes: &[RegimeInForce]) -> String {
 }
 
 /// [`regimes_text`] appended to `out`.
-pub fn push_regimes_text(regimes: &[RegimeInForce], out: &mut String) {
+pub(crate) fn push_regimes_text(regimes: &[RegimeInForce], out: &mut String) {
     for (i, r) in regimes.iter().enumerate() {
         if i > 0 {
             out.push(',');
