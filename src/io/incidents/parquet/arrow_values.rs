@@ -21,13 +21,7 @@ use crate::RowValues;
 pub(super) fn carried_column(field: &arrow_schema::Field) -> Column {
     let name = field.name().clone();
     let kind = match value_type(field.data_type()) {
-        DataType::Int8
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::UInt8
-        | DataType::UInt16
-        | DataType::UInt32 => ColumnKind::Integer,
+        t if is_whole(t) => ColumnKind::Integer,
         DataType::Float32 | DataType::Float64 => return Column::number(name),
         _ => ColumnKind::Text,
     };
@@ -35,6 +29,21 @@ pub(super) fn carried_column(field: &arrow_schema::Field) -> Column {
         name: name.into(),
         kind,
     }
+}
+
+/// Whether values of `data_type` are whole numbers that an `i64` holds (a `UInt64` may not:
+/// it is carried as text).
+fn is_whole(data_type: &DataType) -> bool {
+    matches!(
+        data_type,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+    )
 }
 
 /// The type of a column's values (a dictionary's values' type).
@@ -53,13 +62,7 @@ pub(super) fn carry(array: &dyn Array, row: usize, text: &str, values: &mut RowV
         return;
     }
     match array.data_type() {
-        DataType::Int8
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::UInt8
-        | DataType::UInt16
-        | DataType::UInt32 => match text.parse::<i64>() {
+        t if is_whole(t) => match text.parse::<i64>() {
             Ok(n) => values.push_integer(n),
             Err(_) => values.push_text(text),
         },
