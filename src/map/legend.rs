@@ -101,6 +101,10 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
 
     let swatch = 34.0 * u;
     let width = 5.0 * u;
+    // The words beside a key's swatch.
+    let key_text = |svg: &mut Svg, y: f64, words: &str| {
+        text(svg, x + swatch + 10.0 * u, y, 13.0 * u, "normal", words);
+    };
     text(svg, x, y, 14.0 * u, "bold", "Delimitation (colour)");
     y += line_step;
     for (word, colour) in DELIMITATION_COLOURS {
@@ -108,14 +112,7 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
             r#"<path class="legend-key" d="M{x:.1} {:.1}h{swatch:.1}" stroke="{colour}" stroke-width="{width:.1}" stroke-linecap="round"/>"#,
             y - 4.0 * u
         ));
-        text(
-            svg,
-            x + swatch + 10.0 * u,
-            y,
-            13.0 * u,
-            "normal",
-            &label(word),
-        );
+        key_text(svg, y, &label(word));
         y += line_step;
     }
     y += line_step * 0.5;
@@ -130,14 +127,7 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
             r##"<path class="legend-key" d="M{x:.1} {:.1}h{swatch:.1}" stroke="#333333" stroke-width="{width:.1}"{attrs}/>"##,
             y - 4.0 * u
         ));
-        text(
-            svg,
-            x + swatch + 10.0 * u,
-            y,
-            13.0 * u,
-            "normal",
-            &label(word),
-        );
+        key_text(svg, y, &label(word));
         y += line_step;
     }
     y += line_step * 0.5;
@@ -145,41 +135,20 @@ pub(crate) fn draw(svg: &mut Svg, panel: [f64; 4], u: f64, facts: &LegendFacts<'
     y += line_step;
     let cx = x + swatch / 2.0;
     incident_dot(svg, cx, y - 4.0 * u, u, true);
-    text(
-        svg,
-        x + swatch + 10.0 * u,
-        y,
-        13.0 * u,
-        "normal",
-        &format!("certain ({})", facts.certain),
-    );
+    key_text(svg, y, &format!("certain ({})", facts.certain));
     y += line_step;
     incident_dot(svg, cx, y - 4.0 * u, u, false);
-    text(
-        svg,
-        x + swatch + 10.0 * u,
-        y,
-        13.0 * u,
-        "normal",
-        &format!("possible ({})", facts.possible),
-    );
+    key_text(svg, y, &format!("possible ({})", facts.possible));
     y += line_step;
     place_dot(svg, cx, y - 4.0 * u, u);
-    text(svg, x + swatch + 10.0 * u, y, 13.0 * u, "normal", "place");
+    key_text(svg, y, "place");
     y += line_step;
     if facts.filtered {
         svg.line(format_args!(
             r##"<path class="legend-key" d="M{x:.1} {:.1}h{swatch:.1}" stroke="#d0d0d0" stroke-width="{width:.1}"/>"##,
             y - 4.0 * u
         ));
-        text(
-            svg,
-            x + swatch + 10.0 * u,
-            y,
-            13.0 * u,
-            "normal",
-            "not selected",
-        );
+        key_text(svg, y, "not selected");
     }
     let foot = y0 + h - 12.0 * u;
     text(
