@@ -80,7 +80,7 @@ impl BorderIndex {
         bounds: &mut AnchoredBounds,
     ) -> std::result::Result<Option<FoundLine>, QueryError> {
         if query.nearest {
-            return self.find_nearest(timelines, q, query);
+            return self.find_nearest(timelines, q, query, bounds);
         }
         // Lines of the incident's dyad (when it names one) are searched; of those, the query's
         // dyad and status filter pick the ones that may be the match. Every line of the
@@ -307,7 +307,9 @@ pub(super) struct FoundLine {
     /// Bit `k` is set when imprecise segment `k` (of the first 64) is of the incident's dyad
     /// (when it names one) and may lie within its reach: the alternatives search those alone,
     /// without bounding them again (that second bound cost 11 M of 1,363 M instructions of the
-    /// README benchmark). Segments from the 65th on are bounded there.
+    /// README benchmark). Segments from the 65th on are bounded there. For a nearest match:
+    /// bit `k` is set when imprecise segment `k` may be a rival (another segment the query
+    /// allows that may truly be nearer).
     pub(super) imprecise_in_reach: u64,
 }
 
@@ -341,7 +343,7 @@ impl IncidentSearch {
 }
 
 /// Imprecise segment `k`'s bit in [`FoundLine::imprecise_in_reach`]; `None` from the 65th on.
-fn imprecise_bit(k: usize) -> Option<u64> {
+pub(super) fn imprecise_bit(k: usize) -> Option<u64> {
     u32::try_from(k).ok().and_then(|k| 1u64.checked_shl(k))
 }
 

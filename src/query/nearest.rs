@@ -9,12 +9,12 @@
 //! listed (the match's alternatives).
 
 use super::certainty::{Alternative, Certainty};
-use super::classify::{FoundLine, IncidentSearch};
+use super::classify::{imprecise_bit, FoundLine, IncidentSearch};
 use super::incident_query::{IncidentMatch, IncidentQuery};
 use super::locate::BorderIndex;
 use super::status::{SegmentStatus, StatusTimelines};
 use crate::date::{FIRST_DAY, LAST_DAY};
-use crate::spatial::{LineMatch, Query, QueryError};
+use crate::spatial::{AnchoredBounds, LineMatch, Query, QueryError};
 use crate::DateSpan;
 
 impl BorderIndex {
@@ -44,11 +44,15 @@ impl BorderIndex {
 
     /// The nearest segment to `q` that the query allows, whatever the distance (step one of a
     /// nearest match), and whether another may truly be nearer.
+    ///
+    /// `bounds` holds lower bounds of the imprecise segments' distances, carried from one
+    /// incident to the next nearby one, as for the search within reach.
     pub(super) fn find_nearest(
         &self,
         timelines: &StatusTimelines,
         q: &IncidentSearch,
         query: &IncidentQuery,
+        bounds: &mut AnchoredBounds,
     ) -> std::result::Result<Option<FoundLine>, QueryError> {
         let at = Query::of(q.point)?;
         // One best-first search finds the nearest and tells whether another ordinary segment
@@ -68,19 +72,33 @@ impl BorderIndex {
             return Ok(None);
         };
         let reach_m = self.rival_reach_m(&m, q);
-        let others_near = ordinary_rival
-            || self.imprecise.iter().any(|wide| {
-                wide.segment != m.line
-                    && wide.index.may_be_within(&at, reach_m + wide.precision_m)
-                    && self.nearest_may_take(timelines, wide.segment, q, query)
-            });
+        // Each imprecise segment other than the match that the query allows and that may lie
+        // within the rivals' reach plus its own precision may be a rival. With bounds carried
+        // from an earlier incident nearby (in a batch, in Morton order), most of these checks
+        // are one subtraction; the answers are the same. The rivals' search looks only at the
+        // first 64 found here, and bounds the others itself.
+        bounds.move_to(&at, self.imprecise.iter().map(|wide| &wide.index));
+        let mut imprecise_in_reach = 0u64;
+        let mut imprecise_rival = false;
+        for (k, wide) in self.imprecise.iter().enumerate() {
+            if wide.segment == m.line
+                || !bounds.may_be_within(k, &wide.index, &at, reach_m + wide.precision_m)
+                || !self.nearest_may_take(timelines, wide.segment, q, query)
+            {
+                continue;
+            }
+            imprecise_rival = true;
+            if let Some(bit) = imprecise_bit(k) {
+                imprecise_in_reach |= bit;
+            }
+        }
         Ok(Some(FoundLine {
             line: m,
-            others_near,
-            // The last two are read only by the alternatives within reach, not by nearest
-            // matches; these values are right for any incident (each line is then searched).
+            others_near: ordinary_rival || imprecise_rival,
+            // Read only by the alternatives within reach, not by nearest matches; this value
+            // is right for any incident (each ordinary line is then searched).
             ordinary_near: true,
-            imprecise_in_reach: u64::MAX,
+            imprecise_in_reach,
         }))
     }
 
@@ -97,7 +115,7 @@ impl BorderIndex {
     ) -> Option<IncidentMatch> {
         let m = &found.line;
         let alternatives = if found.others_near {
-            self.nearest_rivals(timelines, m, q, query)
+            self.nearest_rivals(timelines, found, q, query)
         } else {
             Vec::new()
         };
@@ -114,15 +132,17 @@ impl BorderIndex {
         })
     }
 
-    /// The segments other than match `m` that the query allows and that may truly be nearer
-    /// to `q` (within [`BorderIndex::rival_reach_m`] plus their own precision), nearest first.
+    /// The segments other than the match `found` that the query allows and that may truly be
+    /// nearer to `q` (within [`BorderIndex::rival_reach_m`] plus their own precision), nearest
+    /// first.
     fn nearest_rivals(
         &self,
         timelines: &StatusTimelines,
-        m: &LineMatch,
+        found: &FoundLine,
         q: &IncidentSearch,
         query: &IncidentQuery,
     ) -> Vec<Alternative> {
+        let m = &found.line;
         let reach_m = self.rival_reach_m(m, q);
         let ordinary_m = self.ordinary_precision_m;
         let Ok(mut near) = self.index.within(q.point, reach_m + ordinary_m) else {
@@ -134,8 +154,14 @@ impl BorderIndex {
                 .is_some_and(|&p| p <= ordinary_m)
         });
         if let Ok(at) = Query::of(q.point) {
-            for wide in &self.imprecise {
-                if wide.index.may_be_within(&at, reach_m + wide.precision_m) {
+            for (k, wide) in self.imprecise.iter().enumerate() {
+                // Of the first 64, `find_nearest` found those that may be rivals (the others
+                // are not: skipping them changes no answer); the others are bounded here.
+                let may_be_rival = match imprecise_bit(k) {
+                    Some(bit) => found.imprecise_in_reach & bit != 0,
+                    None => wide.index.may_be_within(&at, reach_m + wide.precision_m),
+                };
+                if may_be_rival {
                     if let Ok(Some(n)) =
                         wide.index
                             .nearest_accepted(&at, reach_m + wide.precision_m, |_| true)
