@@ -2,7 +2,9 @@
 //! GeoPackage's `gpkg_spatial_ref_sys` holds PROJ's WKT of it, the GeoParquet's `geo`
 //! metadata PROJ's PROJJSON, the FlatGeobuf header its EPSG code and WKT; and GDAL
 //! (`ogrinfo`, `gdalsrsinfo`) recognises the same authority and code in each (for
-//! GeoParquet in its PROJJSON, since GDAL reads GeoParquet files only from 3.8).
+//! GeoParquet in its PROJJSON, since GDAL reads GeoParquet files only from 3.8). The other way,
+//! a GeoPackage and a FlatGeobuf in UTM written by GDAL's `ogr2ogr` read as incident tables
+//! give the classification of the same points in WGS84.
 //!
 //! GDAL's programs are required when `BORDERTRACK_REQUIRE_OGRINFO=1` (set by `.ci/run`) or
 //! `CI=true`; elsewhere, without them, the GDAL half is skipped with a note.
@@ -180,5 +182,138 @@ fn a_flatgeobuf_holds_the_code_and_projs_wkt_and_gdal_names_the_crs() -> TestRes
             assert_eq!(srs, format!("EPSG:{code}"));
         }
     }
+    Ok(())
+}
+
+/// The classification columns of a CSV output of `incidents` (from `segment_id` on), row by
+/// row: what must not change with the CRS the input was in.
+fn classification(csv: &str) -> Result<Vec<Vec<String>>, BoxError> {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let start = reader
+        .headers()?
+        .iter()
+        .position(|h| h == "segment_id")
+        .ok_or("no segment_id column")?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        rows.push(record?.iter().skip(start).map(str::to_string).collect());
+    }
+    Ok(rows)
+}
+
+#[test]
+fn a_geopackage_and_a_flatgeobuf_in_utm_classify_as_in_wgs84() -> TestResult {
+    let work = Workdir::new()?;
+    let acled = crate::util::fixture("acled").join("kaz-uzb-synthetic.csv");
+    let args = ["--within", "30km", "--all", "--format", "csv"];
+    let points = work.join("points.geojson").display().to_string();
+    bordertrack([
+        "incidents",
+        &acled.display().to_string(),
+        "--within",
+        "30km",
+        "--all",
+        "-o",
+        &points,
+    ])
+    .assert()
+    .success();
+    for (driver, extension, options) in [
+        ("GPKG", "gpkg", &[][..]),
+        // Without the spatial index, features keep their order.
+        ("FlatGeobuf", "fgb", &["-lco", "SPATIAL_INDEX=NO"][..]),
+    ] {
+        let mut answers = Vec::new();
+        for srs in ["EPSG:4326", "EPSG:32642"] {
+            let file = work
+                .join(format!("points_{}.{extension}", srs.replace(':', "_")))
+                .display()
+                .to_string();
+            let mut ogr = vec!["-f", driver, "-t_srs", srs];
+            ogr.extend(options);
+            ogr.extend([file.as_str(), points.as_str()]);
+            if gdal("ogr2ogr", &ogr)?.is_none() {
+                return Ok(());
+            }
+            let mut run = vec!["incidents", file.as_str()];
+            run.extend(args);
+            let out = bordertrack(&run).output()?;
+            let stderr = String::from_utf8(out.stderr)?;
+            assert!(out.status.success(), "{file}: {stderr}");
+            answers.push(classification(&String::from_utf8(out.stdout)?)?);
+        }
+        // The UTM file's points are in metres: the file says so, and PROJ converts them back.
+        assert!(answers[0].len() >= 5, "{driver}: {:?}", answers[0]);
+        assert!(answers[0].iter().any(|row| !row[0].is_empty()), "{driver}");
+        assert_eq!(answers[1], answers[0], "{driver}");
+    }
+    Ok(())
+}
+
+#[test]
+fn csv_in_another_crs_is_named_by_a_prj_file_that_gdal_reads() -> TestResult {
+    let work = Workdir::new()?;
+    let acled = crate::util::fixture("acled").join("kaz-uzb-synthetic.csv");
+    let acled = acled.display().to_string();
+    let expected: String = Crs::epsg(32642).wkt1()?.lines().map(str::trim).collect();
+    for (format, file, open_options) in [
+        ("csv-wkt", "wkt.csv", &[][..]),
+        (
+            "csv",
+            "xy.csv",
+            &["-oo", "X_POSSIBLE_NAMES=x", "-oo", "Y_POSSIBLE_NAMES=y"][..],
+        ),
+    ] {
+        let path = work.join(file).display().to_string();
+        bordertrack([
+            "incidents",
+            &acled,
+            "--within",
+            "30km",
+            "--crs",
+            "EPSG:32642",
+            "--format",
+            format,
+            "-o",
+            &path,
+        ])
+        .assert()
+        .success();
+        let prj = work.join(file).with_extension("prj");
+        assert_eq!(
+            std::fs::read_to_string(&prj)?,
+            format!("{expected}\n"),
+            "{format}"
+        );
+        // GDAL's CSV driver takes the layer's CRS from the .prj file.
+        let layer = file.trim_end_matches(".csv");
+        let mut args = vec!["-ro", "-so"];
+        args.extend(open_options);
+        args.extend([path.as_str(), layer]);
+        if let Some(info) = gdal("ogrinfo", &args)? {
+            assert!(info.contains("ID[\"EPSG\",32642]"), "{format}: {info}");
+        }
+    }
+    // In WGS84 there is no .prj; on standard output a note says what CSV cannot.
+    let path = work.join("wgs84.csv").display().to_string();
+    bordertrack(["incidents", &acled, "--format", "csv-wkt", "-o", &path])
+        .assert()
+        .success();
+    assert!(!work.join("wgs84.prj").exists());
+    let out = bordertrack([
+        "incidents",
+        &acled,
+        "--crs",
+        "EPSG:32642",
+        "--format",
+        "csv",
+    ])
+    .output()?;
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains("in EPSG:32642, which CSV cannot name"),
+        "{stderr}"
+    );
     Ok(())
 }

@@ -17,6 +17,8 @@ pub struct LayerTarget {
     format: LayerFormat,
     reprojection: Option<Reprojection>,
     out: Output,
+    /// The files the command reads (besides the dataset), never written over.
+    inputs: Vec<PathBuf>,
 }
 
 impl LayerTarget {
@@ -37,6 +39,7 @@ impl LayerTarget {
             format,
             reprojection,
             out,
+            inputs: other_inputs.to_vec(),
         })
     }
 
@@ -63,6 +66,10 @@ impl LayerTarget {
             Some(r) => (ReprojectedLayer::output_schema(schema), r.crs().clone()),
             None => (schema.clone(), Crs::wgs84()),
         };
+        // Made first, so that a .prj that cannot be written stops the run before the output.
+        // Plain CSV has coordinates when lon and lat columns became x and y.
+        let coordinates = self.format == LayerFormat::CsvWkt || written.names().ne(schema.names());
+        let sidecar = self.prj_sidecar(&crs, coordinates)?;
         let mut writer =
             open(&mut self.out, self.format, name, &written, &crs).map_err(Failure::Usage)?;
         let mut reprojected;
@@ -77,8 +84,75 @@ impl LayerTarget {
         sink.finish()?;
         drop(writer);
         self.out.commit()?;
+        if let Some((temp, path)) = sidecar {
+            temp.persist(&path)
+                .map_err(|e| Failure::from(naming(&path, e.error)))?;
+        }
         Ok(answer)
     }
+
+    /// For CSV (with or without WKT) with `coordinates` in another CRS than WGS84, written to
+    /// a file: the `.prj` file beside it that names the CRS (WKT1 on one line, which GDAL's
+    /// CSV driver reads for the layer's CRS, and QGIS with it), written to a temporary file to
+    /// be moved into place after the output. CSV on standard output gets a note on stderr
+    /// instead.
+    fn prj_sidecar(
+        &self,
+        crs: &Crs,
+        coordinates: bool,
+    ) -> Result<Option<(tempfile::TempPath, PathBuf)>, Failure> {
+        let csv = matches!(
+            self.format,
+            LayerFormat::CsvWkt | LayerFormat::Rows(Format::Csv)
+        );
+        if !csv || !coordinates || crs.is_wgs84() {
+            return Ok(None);
+        }
+        let Some(target) = self.out.target_file() else {
+            crate::output::say!(
+                "bordertrack: note: the CSV's coordinates are in {crs}, which CSV cannot name: \
+                 tell the program that reads it (with -o FILE a .prj file beside it names it)"
+            );
+            return Ok(None);
+        };
+        let path = target.with_extension("prj");
+        if self.inputs.iter().any(|input| same_file(input, &path)) {
+            return Err(Failure::Usage(format!(
+                "{}: the .prj file naming the output's CRS would overwrite an input file",
+                path.display()
+            )));
+        }
+        let wkt = crs
+            .wkt1()
+            .map_err(|e| Failure::Usage(format!("--crs {crs}: {e}")))?;
+        // One line: GDAL takes the file's text as a CRS definition as it is.
+        let line: String = wkt.lines().map(str::trim).collect();
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut temp = tempfile::Builder::new()
+            .prefix(".bordertrack-")
+            .suffix(".prj.tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| Failure::from(naming(&path, e)))?;
+        std::io::Write::write_all(&mut temp, format!("{line}\n").as_bytes())
+            .map_err(|e| Failure::from(naming(&path, e)))?;
+        Ok(Some((temp.into_temp_path(), path)))
+    }
+}
+
+/// Whether `a` and `b` are the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// `e`, named after the file `path`.
+fn naming(path: &Path, e: std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
 /// A layer's output format.

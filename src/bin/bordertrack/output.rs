@@ -130,6 +130,14 @@ impl Output {
         }
     }
 
+    /// The file the output goes to once committed, when it is a regular file.
+    pub fn target_file(&self) -> Option<&Path> {
+        match self {
+            Output::File { target, .. } => Some(target),
+            Output::Stdout(_) | Output::Special(_) => None,
+        }
+    }
+
     /// Whether the output is standard output.
     pub fn is_stdout(&self) -> bool {
         matches!(self, Output::Stdout(_))
