@@ -6,7 +6,7 @@
 
 use geo::{Geometry, Point};
 
-use crate::query::{alternatives_text, regimes_text, IncidentMatch};
+use crate::query::{alternatives_text, push_regimes_text, IncidentMatch};
 use crate::report::{Batch, Column, FeatureEncoder, Schema, Value};
 use crate::{CountryCode, Dataset, DateSpan, Error, Incident, RowValue, RowValues};
 
@@ -243,46 +243,62 @@ impl IncidentLayer {
         point: Point<f64>,
         m: Option<&IncidentMatch>,
     ) {
+        let texts = self.texts(m);
+        self.encode_with(encoder, batch, (id, date, date_text, point), m, &texts);
+    }
+
+    /// [`IncidentLayer::encode`] of an incident given as its id, date, date's text and
+    /// position, with its match's texts made already.
+    fn encode_with(
+        &self,
+        encoder: &dyn FeatureEncoder,
+        batch: &mut Batch,
+        (id, date, date_text, point): (&str, DateSpan, &str, Point<f64>),
+        m: Option<&IncidentMatch>,
+        texts: &[String; 3],
+    ) {
         let own = [
             Value::Text(id),
             Value::Text(date_text),
             Value::Float(point.y()),
             Value::Float(point.x()),
         ];
-        let texts = self.texts(m);
         let mut values = [Value::Empty; 4 + CLASSIFICATION_COLUMNS.len()];
         values[..own.len()].copy_from_slice(&own);
-        self.fill(&mut values[own.len()..], date, m, &texts);
+        self.fill(&mut values[own.len()..], date, m, texts);
         encoder.encode(batch, Some(&Geometry::Point(point)), &values);
     }
 
     /// Encodes `incident` and its match into `batch`, with the values of its own columns when
-    /// the layer carries them; `date_text` (for the date's text, written only when the layer
-    /// has no columns of the table's own) and `scratch` are buffers kept between calls so
-    /// that encoding allocates nothing.
+    /// the layer carries them; `buffers` are kept between calls so that encoding allocates
+    /// nothing once they have grown.
     pub(crate) fn encode_incident(
         &self,
         encoder: &dyn FeatureEncoder,
         batch: &mut Batch,
         incident: &Incident,
-        date_text: &mut String,
         m: Option<&IncidentMatch>,
-        scratch: &mut Vec<Value<'static>>,
+        buffers: &mut EncodeBuffers,
     ) {
+        let EncodeBuffers {
+            date_text,
+            values: scratch,
+            texts,
+        } = buffers;
+        self.texts_into(m, texts);
         let Input::Carried(width) = self.input else {
+            // The date's text is written only when the layer has no columns of the table's
+            // own.
             date_text.clear();
             incident.date.push_to(date_text);
-            return self.encode(
+            return self.encode_with(
                 encoder,
                 batch,
-                &incident.id,
-                incident.date,
-                date_text,
-                incident.point,
+                (&incident.id, incident.date, date_text, incident.point),
                 m,
+                texts,
             );
         };
-        let texts = self.texts(m);
         // The buffer, emptied, lent for values that borrow from this call.
         scratch.clear();
         let mut values: Vec<Value<'_>> = std::mem::take(scratch)
@@ -298,7 +314,7 @@ impl IncidentLayer {
         }
         let start = values.len();
         values.resize(start + CLASSIFICATION.len(), Value::Empty);
-        self.fill(&mut values[start..], incident.date, m, &texts);
+        self.fill(&mut values[start..], incident.date, m, texts);
         encoder.encode(batch, Some(&Geometry::Point(incident.point)), &values);
         values.clear();
         *scratch = values.into_iter().map(|_| Value::Empty).collect();
@@ -307,23 +323,30 @@ impl IncidentLayer {
     /// The texts of a match's `ambiguity`, `regimes` and `alternatives` (empty without a
     /// match; an empty text allocates nothing).
     fn texts(&self, m: Option<&IncidentMatch>) -> [String; 3] {
+        let mut texts = <[String; 3]>::default();
+        self.texts_into(m, &mut texts);
+        texts
+    }
+
+    /// [`IncidentLayer::texts`] into `texts`, whose buffers are reused (most matches are
+    /// neither ambiguous nor have alternatives, but some tenths have regimes).
+    fn texts_into(&self, m: Option<&IncidentMatch>, texts: &mut [String; 3]) {
+        let [ambiguity, regimes, alternatives] = texts;
+        ambiguity.clear();
+        regimes.clear();
+        alternatives.clear();
         let Some(m) = m else {
-            return [String::new(), String::new(), String::new()];
+            return;
         };
-        // Most matches are neither ambiguous nor have alternatives: no text to make then.
-        let ambiguity = if m.status.is_ambiguous() {
-            m.status.ambiguity()
-        } else {
-            String::new()
-        };
-        let alternatives = if m.alternatives.is_empty() {
-            String::new()
-        } else {
-            alternatives_text(&m.alternatives, |i| {
+        if m.status.is_ambiguous() {
+            *ambiguity = m.status.ambiguity();
+        }
+        if !m.alternatives.is_empty() {
+            *alternatives = alternatives_text(&m.alternatives, |i| {
                 self.segments.get(i).map_or("", |(id, _)| id.as_str())
-            })
-        };
-        [ambiguity, regimes_text(&m.regimes), alternatives]
+            });
+        }
+        push_regimes_text(&m.regimes, regimes);
     }
 
     /// Fills the classification columns' values (as many as [`CLASSIFICATION`]) for an
@@ -373,6 +396,15 @@ impl IncidentLayer {
             *slot = v;
         }
     }
+}
+
+/// Buffers kept between the incidents that one thread encodes ([`IncidentLayer::encode_incident`]):
+/// a date's text, a feature's values, and a match's texts.
+#[derive(Debug, Default)]
+pub(crate) struct EncodeBuffers {
+    date_text: String,
+    values: Vec<Value<'static>>,
+    texts: [String; 3],
 }
 
 /// Appends the first `width` of `values` (with nulls for any missing).

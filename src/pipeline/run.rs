@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Mutex};
 
 use super::held::HeldProblems;
+use super::layer::EncodeBuffers;
 use super::{IncidentLayer, ProblemCounts, Stop, TableOptions, TableSummary};
 use crate::io::incidents::{Block, Row, RowParser};
 use crate::io::IncidentReader;
@@ -80,8 +81,8 @@ enum WorkResult {
     Converted(Vec<Row>),
 }
 
-/// Buffers kept while a block is encoded: for a date's text, and for a feature's values.
-type Buffers<'b> = (&'b mut String, &'b mut Vec<crate::report::Value<'static>>);
+/// Buffers kept while a block is encoded.
+type Buffers<'b> = &'b mut EncodeBuffers;
 
 /// Everything that converts, classifies and encodes a block, shared by the worker threads.
 pub(super) struct Classifier<'a> {
@@ -144,8 +145,7 @@ impl Classifier<'_> {
             read: 0,
             matched: 0,
         };
-        let mut date = String::new();
-        let mut scratch = Vec::new();
+        let mut buffers = EncodeBuffers::default();
         match work {
             Work::Rows(mut rows) => {
                 let incidents: Vec<&Incident> = rows
@@ -166,7 +166,7 @@ impl Classifier<'_> {
                         }
                     }
                 }
-                self.classify(&incidents, &befores, &mut d, (&mut date, &mut scratch));
+                self.classify(&incidents, &befores, &mut d, &mut buffers);
                 drop(incidents);
                 rows.clear();
                 self.return_to_pool(|s| s.rows.push(rows));
@@ -197,7 +197,7 @@ impl Classifier<'_> {
                     }
                 });
                 let converted = incidents.get(..n).unwrap_or(&[]);
-                self.classify(converted, &befores, &mut d, (&mut date, &mut scratch));
+                self.classify(converted, &befores, &mut d, &mut buffers);
                 self.return_to_pool(|s| s.incidents.push(incidents));
             }
         }
@@ -206,8 +206,7 @@ impl Classifier<'_> {
 
     /// Classifies and encodes `incidents` into `d` in their order. The problems already held
     /// in `d` (each after as many incidents as `befores` says, already counted in `d.tally`)
-    /// keep their place among the problems met while classifying; `buffers` are for dates'
-    /// text and for a feature's values.
+    /// keep their place among the problems met while classifying; `buffers` are for encoding.
     fn classify<I: Borrow<Incident>>(
         &self,
         incidents: &[I],
@@ -215,13 +214,12 @@ impl Classifier<'_> {
         d: &mut BlockOutput,
         buffers: Buffers<'_>,
     ) {
-        let (date, scratch) = buffers;
         // Problems met while classifying (rare), each with the incident it is about.
         let mut unplaced: Vec<(usize, Problem)> = Vec::new();
         self.index
             .classify_each(self.timelines, incidents, self.query, |i, m| {
                 if let Some(inc) = incidents.get(i) {
-                    if let Some(p) = self.emit(inc.borrow(), m, d, (&mut *date, &mut *scratch)) {
+                    if let Some(p) = self.emit(inc.borrow(), m, d, &mut *buffers) {
                         unplaced.push((i, p));
                     }
                 }
@@ -248,8 +246,7 @@ impl Classifier<'_> {
         d.problems = merged;
     }
 
-    /// Encodes one incident and its answer into `d` (with `buffers` for its date's text and
-    /// its values); returns the problem to keep when it could not be placed.
+    /// Encodes one incident and its answer into `d` (with `buffers` for encoding); returns the problem to keep when it could not be placed.
     fn emit(
         &self,
         inc: &Incident,
@@ -257,7 +254,6 @@ impl Classifier<'_> {
         d: &mut BlockOutput,
         buffers: Buffers<'_>,
     ) -> Option<Problem> {
-        let (date, scratch) = buffers;
         let m = match m {
             Ok(m) => m.and_then(|m| self.borders.finish(m, inc.date, self.asked)),
             Err(e) => {
@@ -281,7 +277,7 @@ impl Classifier<'_> {
             return None;
         }
         self.layer
-            .encode_incident(self.encoder, &mut d.batch, inc, date, m.as_ref(), scratch);
+            .encode_incident(self.encoder, &mut d.batch, inc, m.as_ref(), buffers);
         None
     }
 }

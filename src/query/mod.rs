@@ -18,6 +18,7 @@ pub use coverage::{dyad_coverage, DyadCoverage, UnknownStretch};
 pub use history::{history, regime_history, HistoryEntry, RegimeHistoryEntry};
 pub use incident_query::{IncidentMatch, IncidentQuery};
 pub use locate::{BorderIndex, Located};
+pub(crate) use regimes::push_regimes_text;
 pub use regimes::{regimes_text, RegimeInForce, RegimeLength, RegimeStatus, RegimeTimelines};
 pub use stats::{dyad_stats, dyad_stats_seen_by, DyadStats};
 pub use status::{SegmentStatus, StatusOf, StatusTimelines};
