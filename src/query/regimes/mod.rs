@@ -1,17 +1,19 @@
 //! Regimes (fences, minefields, crossings) at a date: each regime's state from its own
 //! [`Timeline`], and which segments each regime lies on.
 
+mod in_force;
+mod placement;
+
+use std::collections::HashMap;
+
+use self::in_force::WordTable;
+use self::placement::{crossing_segment, tracks_on};
 use super::locate::BorderIndex;
 use super::Timeline;
 use crate::query::Resolved;
 use crate::{
     Dataset, DateSpan, Dyad, RegimeChange, RegimeKind, RegimeSite, RegimeState, RegimeWord,
 };
-
-/// How far from its place a crossing's segment is looked for, metres, beyond the place's own
-/// precision: a checkpoint lies on the line, but a line drawn at 100 m–2 km precision may pass
-/// a few km from it.
-const CROSSING_REACH_M: f64 = 25_000.0;
 
 /// One regime's state over a span of days.
 #[derive(Clone, Debug, PartialEq)]
@@ -116,6 +118,12 @@ pub struct RegimeTimelines {
     tracks: Vec<RegimeTimeline>,
     /// For each segment, the tracks that lie on it (see [`RegimeTimelines::on_segment`]).
     by_segment: Vec<Vec<usize>>,
+    /// For each segment with tracks, the position in `word_tables` of the words in force on
+    /// them (segments with the same tracks share one); `None` without tracks, or when the
+    /// tracks have too many dated changes to tabulate.
+    word_table_of: Vec<Option<usize>>,
+    /// The words in force on each distinct set of tracks that lies on some segment.
+    word_tables: Vec<WordTable>,
 }
 
 impl RegimeTimelines {
@@ -150,10 +158,34 @@ impl RegimeTimelines {
                 }
             })
             .collect::<Vec<RegimeTimeline>>();
-        let by_segment = (0..data.segments().len())
+        let by_segment: Vec<Vec<usize>> = (0..data.segments().len())
             .map(|i| tracks_on(data, index, &tracks, i))
             .collect();
-        RegimeTimelines { tracks, by_segment }
+        let mut word_tables = Vec::new();
+        let mut table_of_set: HashMap<&[usize], Option<usize>> = HashMap::new();
+        let word_table_of = by_segment
+            .iter()
+            .map(|on| {
+                if on.is_empty() {
+                    return None;
+                }
+                *table_of_set.entry(on.as_slice()).or_insert_with(|| {
+                    let on_tracks = || on.iter().filter_map(|&t| tracks.get(t));
+                    let events = on_tracks().flat_map(|t| t.timeline.events().iter());
+                    let table = WordTable::new(events.map(|e| e.effective), |at| {
+                        in_force(changes, on_tracks(), at)
+                    })?;
+                    word_tables.push(table);
+                    Some(word_tables.len() - 1)
+                })
+            })
+            .collect();
+        RegimeTimelines {
+            tracks,
+            by_segment,
+            word_table_of,
+            word_tables,
+        }
     }
 
     /// Every regime that has a recorded state on some day of `at`, in file order of first rows.
@@ -241,28 +273,23 @@ impl RegimeTimelines {
         segment_index: usize,
         at: DateSpan,
     ) -> Vec<RegimeInForce> {
+        if let Some(table) = self
+            .word_table_of
+            .get(segment_index)
+            .copied()
+            .flatten()
+            .and_then(|k| self.word_tables.get(k))
+        {
+            return table.get(at).to_vec();
+        }
         let Some(on) = self.by_segment.get(segment_index).filter(|t| !t.is_empty()) else {
             return Vec::new();
         };
-        let changes = data.regime_changes();
-        let statuses: Vec<(RegimeKind, RegimeStatus)> = on
-            .iter()
-            .filter_map(|&t| self.tracks.get(t))
-            .filter_map(|t| Some((changes.get(t.first)?.kind, status(t, at))))
-            .collect();
-        RegimeWord::ALL
-            .into_iter()
-            .filter_map(|word| {
-                let (kind, state) = word.wants();
-                let of_kind = || statuses.iter().filter(|(k, _)| *k == kind);
-                of_kind()
-                    .any(|(_, s)| s.may_be(state))
-                    .then(|| RegimeInForce {
-                        word,
-                        throughout: of_kind().any(|(_, s)| s.is_throughout(state)),
-                    })
-            })
-            .collect()
+        in_force(
+            data.regime_changes(),
+            on.iter().filter_map(|&t| self.tracks.get(t)),
+            at,
+        )
     }
 
     /// The positions in [`Dataset::regime_changes`] of every change of the regimes on the
@@ -335,38 +362,29 @@ impl RegimeTimelines {
     }
 }
 
-/// The tracks on the segment at `segment_index`: a stretch that overlaps it, a crossing whose
-/// place is nearest to it, or a regime of its dyad whose site is not known.
-fn tracks_on(
-    data: &Dataset,
-    index: &BorderIndex,
-    tracks: &[RegimeTimeline],
-    segment_index: usize,
-) -> Vec<usize> {
-    let Some(segment) = data.segments().get(segment_index) else {
-        return Vec::new();
-    };
-    let range_km = index
-        .chainage_range_m(segment_index)
-        .map(|(a, b)| (a / 1000.0, b / 1000.0));
-    let changes = data.regime_changes();
-    tracks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| {
-            let Some(c) = changes.get(t.first) else {
-                return false;
-            };
-            c.dyad == segment.dyad
-                && match c.site {
-                    RegimeSite::Stretch { from_km, to_km } => {
-                        range_km.is_some_and(|(a, b)| from_km < b && to_km > a)
-                    }
-                    RegimeSite::Place(_) => t.segment == Some(segment_index),
-                    RegimeSite::Unlocated => true,
-                }
+/// The regime words that may hold over `at` on some of `tracks`, each once, in the order of
+/// [`RegimeWord::ALL`], each saying whether some track holds it on every day of `at` (what
+/// [`RegimeTimelines::in_force_on_segment`] answers, resolved from the timelines).
+fn in_force<'a>(
+    changes: &[RegimeChange],
+    tracks: impl Iterator<Item = &'a RegimeTimeline>,
+    at: DateSpan,
+) -> Vec<RegimeInForce> {
+    let statuses: Vec<(RegimeKind, RegimeStatus)> = tracks
+        .filter_map(|t| Some((changes.get(t.first)?.kind, status(t, at))))
+        .collect();
+    RegimeWord::ALL
+        .into_iter()
+        .filter_map(|word| {
+            let (kind, state) = word.wants();
+            let of_kind = || statuses.iter().filter(|(k, _)| *k == kind);
+            of_kind()
+                .any(|(_, s)| s.may_be(state))
+                .then(|| RegimeInForce {
+                    word,
+                    throughout: of_kind().any(|(_, s)| s.is_throughout(state)),
+                })
         })
-        .map(|(i, _)| i)
         .collect()
 }
 
@@ -401,18 +419,146 @@ fn status(t: &RegimeTimeline, at: DateSpan) -> RegimeStatus {
     }
 }
 
-/// The segment of a crossing's dyad nearest to its place, within the place's precision plus
-/// [`CROSSING_REACH_M`]; `None` for a regime that is not a crossing.
-fn crossing_segment(data: &Dataset, index: &BorderIndex, c: &RegimeChange) -> Option<usize> {
-    let RegimeSite::Place(id) = &c.site else {
-        return None;
-    };
-    let place = data.places().iter().find(|p| &p.id == id)?;
-    let reach_m = place.precision_m.max(0.0) + CROSSING_REACH_M;
-    index
-        .within(place.point, reach_m)
-        .ok()?
-        .into_iter()
-        .find(|l| l.dyad == c.dyad)
-        .map(|l| l.segment_index)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Event;
+    use crate::{PartialDate, RegimeExtent};
+
+    fn span(offset: i32, precision: u8) -> DateSpan {
+        let day = jiff::civil::date(1995, 1, 1)
+            .checked_add(jiff::Span::new().days(offset))
+            .expect("a day in range");
+        let text = match precision {
+            0 => day.to_string(),
+            1 => format!("{:04}-{:02}", day.year(), day.month()),
+            _ => format!("{:04}", day.year()),
+        };
+        text.parse::<PartialDate>().expect("a date").span()
+    }
+
+    fn change(kind: RegimeKind, state: RegimeState, date: PartialDate) -> RegimeChange {
+        RegimeChange {
+            regime_id: String::new(),
+            dyad: "KAZ-UZB".parse().expect("a dyad"),
+            site: RegimeSite::Unlocated,
+            kind,
+            state,
+            date,
+            instrument_id: None,
+            source_id: String::new(),
+            extent: RegimeExtent::Unlocated,
+            precision_km: None,
+            length_km: None,
+            note: String::new(),
+            line: 0,
+        }
+    }
+
+    /// A track's kind and its events `(day offset, precision, state)`.
+    type TrackSpec = (u8, Vec<(i32, u8, u8)>);
+
+    /// Tracks of the given kinds, each with events `(day offset, precision, state)`, and the
+    /// changes they number.
+    fn tracks_of(spec: &[TrackSpec]) -> (Vec<RegimeChange>, Vec<RegimeTimeline>) {
+        let kinds = [RegimeKind::Fenced, RegimeKind::Mined, RegimeKind::Crossing];
+        let mut changes = Vec::new();
+        let mut tracks = Vec::new();
+        for (kind, events) in spec {
+            let kind = kinds[usize::from(*kind) % 3];
+            let first = changes.len();
+            let mut timeline_events = Vec::new();
+            for &(offset, precision, state) in events {
+                let state = kind.states()[usize::from(state) % 2];
+                let effective = span(offset, precision);
+                let text = match precision {
+                    0 => effective.first.to_string(),
+                    1 => format!(
+                        "{:04}-{:02}",
+                        effective.first.year(),
+                        effective.first.month()
+                    ),
+                    _ => format!("{:04}", effective.first.year()),
+                };
+                let date = text.parse::<PartialDate>().expect("a date");
+                timeline_events.push(Event {
+                    effective,
+                    value: Some(state),
+                    by: changes.len(),
+                });
+                changes.push(change(kind, state, date));
+            }
+            tracks.push(RegimeTimeline {
+                first,
+                timeline: Timeline::new(None, timeline_events),
+                segment: None,
+            });
+        }
+        (changes, tracks)
+    }
+
+    proptest::proptest! {
+        /// The tabulated words are those resolved from the timelines, for any span.
+        #[test]
+        fn the_table_answers_as_the_timelines_do(
+            spec in proptest::collection::vec(
+                (0u8..3, proptest::collection::vec((0i32..4000, 0u8..3, 0u8..2), 1..6)),
+                1..4,
+            ),
+            asked in proptest::collection::vec((0i32..4400, 0u8..3, 0i32..900), 1..30),
+        ) {
+            let (changes, tracks) = tracks_of(&spec);
+            let events = tracks.iter().flat_map(|t| t.timeline.events().iter());
+            let table = WordTable::new(events.map(|e| e.effective), |at| {
+                in_force(&changes, tracks.iter(), at)
+            });
+            let table = table.expect("a small table");
+            for (offset, precision, more_days) in asked {
+                let (a, b) = (span(offset, precision), span(offset + more_days, precision));
+                for at in [a, DateSpan { first: a.first, last: b.last }] {
+                    let direct = in_force(&changes, tracks.iter(), at);
+                    proptest::prop_assert_eq!(table.get(at), direct.as_slice());
+                }
+            }
+        }
+    }
+
+    /// On the embedded dataset, every segment's words come from a table, and they are those
+    /// resolved from its timelines on every day and month of 1998–2025 and every year.
+    #[test]
+    fn every_segment_answers_from_its_table_as_from_its_timelines() -> crate::Result<()> {
+        let data = Dataset::embedded()?;
+        let index = BorderIndex::new(&data)?;
+        let regimes = RegimeTimelines::new(&data, &index);
+        let mut spans = Vec::new();
+        for offset in (1095..11_323).step_by(3) {
+            spans.extend([span(offset, 0), span(offset, 1), span(offset, 2)]);
+        }
+        let (mut with_regimes, mut words) = (0, 0);
+        for (i, on) in regimes.by_segment.iter().enumerate() {
+            if on.is_empty() {
+                assert_eq!(regimes.word_table_of[i], None);
+                continue;
+            }
+            with_regimes += 1;
+            assert!(
+                regimes.word_table_of[i].is_some(),
+                "segment {i} has no table"
+            );
+            let tracks = || on.iter().map(|&t| &regimes.tracks[t]);
+            for &at in &spans {
+                let direct = in_force(data.regime_changes(), tracks(), at);
+                words += direct.len();
+                assert_eq!(
+                    regimes.in_force_on_segment(&data, i, at),
+                    direct,
+                    "{i} {at:?}"
+                );
+            }
+        }
+        assert!(with_regimes > 0 && words > 0, "{with_regimes} {words}");
+        // Segments with the same regimes share one table.
+        assert!(regimes.word_tables.len() < with_regimes);
+        Ok(())
+    }
 }
