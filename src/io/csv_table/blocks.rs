@@ -15,6 +15,9 @@
 //! A fresh `csv` reader drops a UTF-8 byte order mark at the start of its input, which in the
 //! middle of a file is data: readers started on a block are first given a blank line.
 
+use std::io::Read;
+
+use csv::ByteRecord;
 use csv_core::ReadRecordResult;
 
 /// The length of the longest run of whole records at the start of `bytes`, when there is one.
@@ -78,6 +81,64 @@ pub(crate) fn record_line(bytes: &[u8], offset: usize, line: u64) -> u64 {
 /// The number of line feeds in `bytes`: lines are counted as the `csv` reader counts them.
 pub(crate) fn line_feeds(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// Calls `f` with each record of a CSV block that starts on `first_line`: its fields, the line
+/// it starts on, and its length in bytes (from its first byte to its line end, which is not
+/// counted).
+///
+/// The record's own [`position`](ByteRecord::position) is where the reader was before reading
+/// it, one byte after the true offset in `bytes` (a blank line is put before the block, see
+/// below).
+pub(crate) fn block_records(
+    bytes: &[u8],
+    first_line: u64,
+    delimiter: u8,
+    mut f: impl FnMut(&ByteRecord, u64, usize),
+) -> Result<(), (u64, csv::Error)> {
+    let mut record = ByteRecord::new();
+    // A blank line first, so that the reader does not take a byte order mark at the start of
+    // the block for the start of a file (see the `block` module); offsets and lines below are
+    // in this framed input, which starts one byte and one line early.
+    let framed = (&b"\n"[..]).chain(bytes);
+    let framed_byte = |i: usize| match i.checked_sub(1) {
+        None => Some(b'\n'),
+        Some(i) => bytes.get(i).copied(),
+    };
+    let first_line = first_line.saturating_sub(1);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(framed);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = first_line + reader.position().line().saturating_sub(1);
+                return Err((line, e));
+            }
+        }
+        let (start, line) = record.position().map_or((0, 1), |p| (p.byte(), p.line()));
+        let start = usize::try_from(start).unwrap_or(usize::MAX);
+        let end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+        // The reader's position before the record is after the previous record's line end:
+        // blank line ends it skipped come first, and are counted as lines.
+        let (mut first, mut line_feeds) = (start, 0);
+        while first < end {
+            match framed_byte(first) {
+                Some(b'\n') => line_feeds += 1,
+                Some(b'\r') => {}
+                _ => break,
+            }
+            first += 1;
+        }
+        let ends_a_line = end > first && matches!(framed_byte(end - 1), Some(b'\n' | b'\r'));
+        let len = end - first - usize::from(ends_a_line);
+        let line = first_line + line.saturating_sub(1) + line_feeds;
+        f(&record, line, len);
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,6 @@
 //!   records, cut where the `csv` crate reading the whole input would end a record (see the
 //!   `blocks` module), so that the records of each block can be split and converted on any
 //!   thread. A row longer than the limit is read through without being kept and reported.
-//! - [`split_records`] splits the records of a block into fields, by the `csv` crate's own
-//!   state machine (the `split` module).
 //! - [`Table`] reads a whole table into memory through a [`CsvSource`], with the physical
 //!   line of every row and access by column name: the dataset's tables.
 //!
@@ -17,13 +15,12 @@ use std::io::Read;
 
 mod blocks;
 mod source;
-mod split;
 mod table;
 
+pub(crate) use blocks::{block_records, line_feeds};
 #[cfg(test)]
 pub(crate) use source::READ_BYTES;
 pub(crate) use source::{CsvSource, Next, Opening};
-pub(crate) use split::{split_records, Record};
 pub(crate) use table::{Row, Table};
 
 /// The header line may be at most this long (a guard against reading a whole binary file

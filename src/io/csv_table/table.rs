@@ -1,7 +1,7 @@
 //! A CSV table read whole into memory through a [`CsvSource`]: header checks, the physical
 //! line of every row, and access by column name. The dataset's tables are read this way.
 
-use super::{row_too_long, split_records, CsvSource, Next, Opening};
+use super::{block_records, row_too_long, CsvSource, Next, Opening};
 use crate::io::DEFAULT_MAX_ROW_BYTES;
 use crate::{Location, Problem};
 
@@ -122,28 +122,29 @@ impl Table {
                         break;
                     }
                 };
-            split_records(&block, first_line, delimiter, |record| {
-                let line = lines.at(first_byte.saturating_add(record.start as u64));
-                if record.len > DEFAULT_MAX_ROW_BYTES {
+            let read = block_records(&block, first_line, delimiter, |record, _, len| {
+                // Where the reader was before the record, in the block (see `block_records`).
+                let at = record.position().map_or(0, |p| p.byte().saturating_sub(1));
+                let line = lines.at(first_byte.saturating_add(at));
+                if len > DEFAULT_MAX_ROW_BYTES {
                     problems.push(problem(line, row_too_long(DEFAULT_MAX_ROW_BYTES)));
                     return;
                 }
-                if record.fields().all(|f| f.trim_ascii().is_empty()) {
+                if record.iter().all(|f| f.trim_ascii().is_empty()) {
                     return;
                 }
-                let width = record.spans.len();
-                if width > columns.len() {
+                if record.len() > columns.len() {
                     problems.push(problem(
                         line,
-                        format!("{width} fields, but the header has {}", columns.len()),
+                        format!(
+                            "{} fields, but the header has {}",
+                            record.len(),
+                            columns.len()
+                        ),
                     ));
                     return;
                 }
-                let mut fields = csv::ByteRecord::with_capacity(record.bytes.len(), width);
-                for field in record.fields() {
-                    fields.push_field(field);
-                }
-                match csv::StringRecord::from_byte_record(fields) {
+                match csv::StringRecord::from_byte_record(record.clone()) {
                     Ok(r) => rows.push((line, r)),
                     Err(e) => {
                         let field = e.utf8_error().field();
@@ -155,6 +156,10 @@ impl Table {
                     }
                 }
             });
+            if let Err((line, e)) = read {
+                problems.push(problem(line, csv_message(&e)));
+                break;
+            }
         }
         Some(Table {
             file: file.to_string(),
@@ -251,6 +256,14 @@ impl<'b> Lines<'b> {
         }
         self.pos = start;
         self.line
+    }
+}
+
+/// A one-line description of a CSV error, without the position (the caller adds it).
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(err) => format!("read error: {err}"),
+        _ => e.to_string(),
     }
 }
 

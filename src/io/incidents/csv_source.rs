@@ -111,7 +111,7 @@ impl<R: Read> IncidentCsv<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::csv_table::{sniff_delimiter, split_records, Next, READ_BYTES};
+    use crate::io::csv_table::{block_records, sniff_delimiter, Next, READ_BYTES};
     use crate::io::incidents::reader::{IncidentReader, Source, NOT_READ};
     use crate::io::incidents::rows::{Block, BlockKind};
     use csv::ByteRecord;
@@ -188,9 +188,10 @@ mod tests {
             let BlockKind::Csv { bytes, first_line } = kind else {
                 panic!("a CSV input gave converted rows");
             };
-            split_records(&bytes, first_line, delimiter, |r| {
-                out.push((r.fields().map(<[u8]>::to_vec).collect(), r.line));
-            });
+            block_records(&bytes, first_line, delimiter, |r, line, _| {
+                out.push((r.iter().map(<[u8]>::to_vec).collect(), line));
+            })
+            .unwrap();
         }
         out
     }

@@ -35,15 +35,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The fields of a record split from a block.
-    pub fn of_split(record: &crate::io::csv_table::Record<'a>) -> Fields<'a> {
-        Fields {
-            bytes: record.bytes,
-            spans: record.spans,
-            text: record.text,
-        }
-    }
-
     /// The fields of a `csv` record (`spans` is filled with their ranges).
     pub fn of_record(rec: &'a ByteRecord, spans: &'a mut Vec<Range<usize>>) -> Fields<'a> {
         spans.clear();

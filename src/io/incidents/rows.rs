@@ -1,7 +1,8 @@
 //! Blocks of rows read ahead and their conversion: [`Block`], [`Row`] and [`RowParser`],
-//! which splits a block's CSV records into fields (by the `csv` crate's state machine) and
-//! converts them on any thread while the reader goes on reading.
+//! which splits a block's CSV records into fields (with the `csv` crate) and converts them on
+//! any thread while the reader goes on reading.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use super::csv_source::CsvHeader;
 use super::layout::Fields;
 #[cfg(doc)]
 use super::IncidentReader;
-use crate::io::csv_table::split_records;
+use crate::io::csv_table::{block_records, line_feeds};
 use crate::{DateSpan, Incident, Location, Problem, RowValues};
 
 /// Rows read by [`IncidentReader::read_block`] and not yet converted: whole CSV records, or
@@ -140,15 +141,16 @@ impl RowParser {
             );
             return;
         };
-        split_records(&bytes, first_line, header.delimiter, |record| {
-            let line = record.line;
-            if record.len > self.max_row_bytes {
+        // Where each field of the current record lies, from the record's first byte.
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let result = block_records(&bytes, first_line, header.delimiter, |record, line, len| {
+            if len > self.max_row_bytes {
                 let msg = crate::io::csv_table::row_too_long(self.max_row_bytes);
                 let too_long = problem(line, msg).with_kind(crate::ProblemKind::TooLong);
                 sink.row(line, Err(too_long));
                 return;
             }
-            let fields = Fields::of_split(&record);
+            let fields = Fields::of_record(record, &mut spans);
             let converted = header
                 .columns
                 .incident_into(fields, &header.names, sink.slot(), self.input_crs.as_ref())
@@ -161,6 +163,16 @@ impl RowParser {
             }
             sink.row(line, converted.map_err(|m| problem(line, m)));
         });
+        if let Err((line, e)) = result {
+            // Byte records read from memory by a flexible reader have no error to give;
+            // should one arrive all the same, the rest of the block is said to be lost
+            // rather than skipped in silence.
+            let msg = format!(
+                "unreadable CSV: {e}; the rows after it up to line {} were not read",
+                first_line + line_feeds(&bytes)
+            );
+            sink.row(line, Err(problem(line, msg)));
+        }
     }
 }
 
