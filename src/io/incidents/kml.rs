@@ -1,91 +1,201 @@
 //! KML incident tables (and KMZ, KML zipped: see `kmz`): each placemark's point and its
-//! `ExtendedData` (typed `SchemaData` against the document's `Schema`, or plain `Data`), read
-//! with the `kml` crate.
+//! `ExtendedData` (typed `SchemaData` against the document's `Schema`, or plain `Data`).
 //!
-//! The crate parses the whole document into a tree before the first placemark is handed out
-//! (it offers no streaming reader), so memory grows with the file: about 14 times its size
-//! (1.0 GB for 100,000 placemarks as `incidents` writes them; BENCHMARKS.md).
+//! The document is read twice, a placemark at a time (`kml_scan` cuts each out of the stream
+//! and the `kml` crate parses it alone): once for the columns (the `Schema`s' fields, then
+//! the data names the placemarks use) and whether the placemarks have names, and once for
+//! the rows. So memory stays flat whatever the file's size (BENCHMARKS.md), except for a
+//! KMZ archive, whose root document is held inflated in memory.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read as _};
+use std::io::{BufReader, Cursor, Read, Seek as _, SeekFrom};
 
 use kml::types::Element;
 use kml::{Kml, KmlReader};
 
 use super::feature_table::{Cell, Declared, DeclaredKind, Feature, FeatureRows};
+use super::kml_scan::{Item, Scanner, Utf8Checked};
 
-/// The placemarks of a KML document, parsed.
+/// A source the document is read from.
+type Source = BufReader<Utf8Checked<Box<dyn Read + Send>>>;
+
+/// The placemarks of a KML document, read one at a time.
 pub(crate) struct KmlRows {
-    features: std::vec::IntoIter<Feature>,
+    /// `None` when there are no rows, or after an error.
+    scanner: Option<Scanner<Source>>,
+    /// Why the document could not be read again, to be handed out first.
+    error: Option<String>,
+    declared: Vec<Declared>,
+    name_as_id: bool,
 }
 
 impl FeatureRows for KmlRows {
     fn next_feature(&mut self) -> Option<Result<Feature, String>> {
-        self.features.next().map(Ok)
+        if let Some(e) = self.error.take() {
+            return Some(Err(e));
+        }
+        let scanner = self.scanner.as_mut()?;
+        loop {
+            match scanner.next_item() {
+                Ok(Some(Item::Placemark(text))) => {
+                    let read = match placemark(&text) {
+                        Ok(read) => read,
+                        Err(e) => {
+                            self.scanner = None;
+                            return Some(Err(format!("not a KML document ({e})")));
+                        }
+                    };
+                    return Some(Ok(self.feature(read)));
+                }
+                Ok(Some(Item::Schema(_))) => {}
+                Ok(None) => {
+                    self.scanner = None;
+                    return None;
+                }
+                Err(e) => {
+                    let e = read_error(scanner, e);
+                    self.scanner = None;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+impl KmlRows {
+    /// No features.
+    pub(crate) fn empty() -> KmlRows {
+        KmlRows {
+            scanner: None,
+            error: None,
+            declared: Vec::new(),
+            name_as_id: false,
+        }
+    }
+
+    /// The feature of one placemark, its cells in the declared columns' order.
+    fn feature(&self, read: Parsed) -> Feature {
+        let mut cells = Vec::with_capacity(self.declared.len() + 1);
+        if self.name_as_id {
+            cells.push(read.name.map_or(Cell::Null, Cell::Text));
+        }
+        for column in &self.declared {
+            cells.push(match read.values.iter().find(|(n, _)| n == &column.name) {
+                None => Cell::Null,
+                Some((_, text)) => cell(text, column.kind),
+            });
+        }
+        Feature {
+            cells,
+            point: read.point,
+        }
     }
 }
 
 /// One placemark as read: its name, values by column name and point.
-struct Read {
+struct Parsed {
     name: Option<String>,
-    values: HashMap<String, String>,
+    values: Values,
     point: Result<(f64, f64), String>,
 }
 
-/// A parsed KML document: its declared columns (the `Schema`'s `SimpleField`s in order, then
-/// any other data names in order of first appearance) and its placemarks.
+/// A KML document's declared columns (the `Schema`s' `SimpleField`s in order, then any
+/// other data names in order of first appearance), found by a first reading, and the
+/// document, to be read again for the rows.
 pub(crate) struct KmlDocument {
     declared: Vec<Declared>,
-    reads: Vec<Read>,
+    any_name: bool,
+    document: Document,
 }
 
-/// Parses a KML document, or the root document of a KMZ archive (a zip file, recognised by
-/// its first bytes). `Err` is a message about the file as a whole.
-pub(crate) fn open(file: File) -> Result<KmlDocument, String> {
-    let mut bytes = Vec::new();
-    BufReader::new(file)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("not a KML document ({e})"))?;
-    let text = if bytes.starts_with(super::kmz::ZIP_MAGIC) {
-        super::kmz::root_document(&bytes)?
-    } else {
-        String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "not a KML document (not UTF-8 text at byte {})",
-                e.utf8_error().valid_up_to()
-            )
-        })?
-    };
-    let text = expand_empty_simple_fields(&text);
-    let kml: Kml<f64> = KmlReader::from_string(&text)
-        .read()
-        .map_err(|e| format!("not a KML document ({e})"))?;
-    if !is_kml_root(&kml) {
-        return Err("not a KML document (no <kml>, <Document> or <Placemark> element)".into());
-    }
-    let mut declared: Vec<Declared> = Vec::new();
-    let mut placemarks = Vec::new();
-    walk(&kml, &mut declared, &mut placemarks);
-    for (_, values) in &placemarks {
-        for (name, _) in values {
-            if !declared.iter().any(|d| &d.name == name) {
-                declared.push(Declared {
-                    name: name.clone(),
-                    kind: DeclaredKind::Text,
-                });
+/// Where the document is: the file, or the root document of a KMZ archive, inflated.
+enum Document {
+    File(File),
+    Inflated(std::sync::Arc<[u8]>),
+}
+
+impl Document {
+    /// The document from its start.
+    fn source(&self) -> Result<Source, String> {
+        let inner: Box<dyn Read + Send> = match self {
+            Document::File(file) => {
+                let mut file = file
+                    .try_clone()
+                    .map_err(|e| format!("cannot read the file again ({e})"))?;
+                file.seek(SeekFrom::Start(0))
+                    .map_err(|e| format!("cannot read the file again ({e})"))?;
+                Box::new(file)
             }
+            Document::Inflated(text) => Box::new(Cursor::new(text.clone())),
+        };
+        Ok(BufReader::with_capacity(1 << 16, Utf8Checked::new(inner)))
+    }
+}
+
+/// The message for a reading error `e` of `scanner`: text that is not UTF-8 is named so.
+fn read_error(scanner: &Scanner<Source>, e: String) -> String {
+    match scanner.source().get_ref().bad_at {
+        Some(at) => format!("not a KML document (not UTF-8 text at byte {at})"),
+        None => format!("not a KML document ({e})"),
+    }
+}
+
+/// Reads a KML document, or the root document of a KMZ archive (a zip file, recognised by
+/// its first bytes), for its columns. `Err` is a message about the file as a whole.
+pub(crate) fn open(mut file: File) -> Result<KmlDocument, String> {
+    let mut magic = [0u8; 4];
+    let mut got = 0;
+    while got < magic.len() {
+        match file.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("not a KML document ({e})")),
         }
     }
-    let reads = placemarks
-        .into_iter()
-        .map(|(placemark, values)| Read {
-            name: placemark.name.clone(),
-            values: values.into_iter().collect(),
-            point: point_of(placemark.geometry.as_ref()),
-        })
-        .collect();
-    Ok(KmlDocument { declared, reads })
+    let document = if magic[..got] == super::kmz::ZIP_MAGIC[..] {
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| BufReader::new(file).read_to_end(&mut bytes))
+            .map_err(|e| format!("not a KML document ({e})"))?;
+        Document::Inflated(super::kmz::root_document(&bytes)?.into_bytes().into())
+    } else {
+        Document::File(file)
+    };
+    let mut scanner = Scanner::new(document.source()?);
+    let mut declared: Vec<Declared> = Vec::new();
+    let mut used: Vec<String> = Vec::new();
+    let mut any_name = false;
+    loop {
+        match scanner.next_item() {
+            Ok(Some(Item::Schema(fields))) => declare(&fields, &mut declared),
+            Ok(Some(Item::Placemark(text))) => {
+                let read = placemark(&text).map_err(|e| format!("not a KML document ({e})"))?;
+                any_name |= read.name.is_some();
+                for (name, _) in read.values {
+                    if !used.contains(&name) {
+                        used.push(name);
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err(read_error(&scanner, e)),
+        }
+    }
+    for name in used {
+        if !declared.iter().any(|d| d.name == name) {
+            declared.push(Declared {
+                name,
+                kind: DeclaredKind::Text,
+            });
+        }
+    }
+    Ok(KmlDocument {
+        declared,
+        any_name,
+        document,
+    })
 }
 
 impl KmlDocument {
@@ -96,7 +206,7 @@ impl KmlDocument {
             .declared
             .iter()
             .any(|d| d.name.trim().eq_ignore_ascii_case("id"))
-            && self.reads.iter().any(|r| r.name.is_some())
+            && self.any_name
     }
 
     /// The declared columns, with `id` (the placemarks' names) first when `name_as_id`.
@@ -113,82 +223,63 @@ impl KmlDocument {
             .collect()
     }
 
-    /// The placemarks as features, with the names as the first cell when `name_as_id`.
+    /// The placemarks as features (read again from the start), with the names as the first
+    /// cell when `name_as_id`. When the document cannot be read again, the one row is that
+    /// error.
     pub(crate) fn into_rows(self, name_as_id: bool) -> KmlRows {
-        let declared = self.declared;
-        let features: Vec<Feature> = self
-            .reads
-            .into_iter()
-            .map(|read| {
-                let mut cells = Vec::with_capacity(declared.len() + 1);
-                if name_as_id {
-                    cells.push(read.name.map_or(Cell::Null, Cell::Text));
-                }
-                for column in &declared {
-                    cells.push(match read.values.get(&column.name) {
-                        None => Cell::Null,
-                        Some(text) => cell(text, column.kind),
-                    });
-                }
-                Feature {
-                    cells,
-                    point: read.point,
-                }
-            })
-            .collect();
-        KmlRows {
-            features: features.into_iter(),
-        }
-    }
-}
-
-impl KmlRows {
-    /// No features.
-    pub(crate) fn empty() -> KmlRows {
-        KmlRows {
-            features: Vec::new().into_iter(),
-        }
-    }
-}
-
-/// `text` with every self-closing `<SimpleField .../>` written as a start and an end tag: the
-/// `kml` crate drops self-closing elements it does not know, and would lose the `Schema`'s
-/// field declarations (and so the columns' types and order) as many producers write them.
-fn expand_empty_simple_fields(text: &str) -> std::borrow::Cow<'_, str> {
-    const TAG: &str = "<SimpleField";
-    if !text.contains(TAG) {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut rest = text;
-    while let Some(start) = rest.find(TAG) {
-        let Some(end) = rest[start..].find('>').map(|e| start + e) else {
-            break;
+        let (scanner, error) = match self.document.source() {
+            Ok(source) => (Some(Scanner::new(source)), None),
+            Err(e) => (None, Some(e)),
         };
-        let tag = &rest[start..end];
-        out.push_str(&rest[..start]);
-        match tag.strip_suffix('/') {
-            Some(open) => {
-                out.push_str(open.trim_end());
-                out.push_str("></SimpleField>");
-            }
-            None => {
-                out.push_str(tag);
-                out.push('>');
-            }
+        KmlRows {
+            scanner,
+            error,
+            declared: self.declared,
+            name_as_id,
         }
-        rest = &rest[end + 1..];
     }
-    out.push_str(rest);
-    out.into()
 }
 
-/// Whether the parsed tree is a KML document rather than some other XML.
-fn is_kml_root(kml: &Kml<f64>) -> bool {
-    matches!(
-        kml,
-        Kml::KmlDocument(_) | Kml::Document { .. } | Kml::Folder(_) | Kml::Placemark(_)
-    )
+/// Adds a `Schema`'s fields (each as its attributes) to `declared`, those not there yet.
+fn declare(fields: &[HashMap<String, String>], declared: &mut Vec<Declared>) {
+    for field in fields {
+        let Some(name) = field.get("name") else {
+            continue;
+        };
+        if declared.iter().any(|d| &d.name == name) {
+            continue;
+        }
+        let kind = match field.get("type").map(|t| t.to_ascii_lowercase()) {
+            Some(t) if matches!(t.as_str(), "int" | "uint" | "short" | "ushort") => {
+                DeclaredKind::Integer
+            }
+            Some(t) if matches!(t.as_str(), "double" | "float") => DeclaredKind::Float,
+            _ => DeclaredKind::Text,
+        };
+        declared.push(Declared {
+            name: name.clone(),
+            kind,
+        });
+    }
+}
+
+/// One placemark's text, parsed by the `kml` crate.
+fn placemark(text: &[u8]) -> Result<Parsed, String> {
+    let kml: Kml<f64> = KmlReader::from_reader(text)
+        .read()
+        .map_err(|e| e.to_string())?;
+    let Kml::Placemark(p) = kml else {
+        return Err("a Placemark that cannot be read".into());
+    };
+    let mut values = Vec::new();
+    for extended in p.children.iter().filter(|c| c.name == "ExtendedData") {
+        extended_data(extended, &mut values);
+    }
+    Ok(Parsed {
+        point: point_of(p.geometry.as_ref()),
+        name: p.name,
+        values,
+    })
 }
 
 /// A value of a column of `kind`: a number that does not parse is kept as text, to be
@@ -210,57 +301,6 @@ fn cell(text: &str, kind: DeclaredKind) -> Cell {
 }
 
 type Values = Vec<(String, String)>;
-
-/// Collects the `Schema`s' fields and the placemarks (with their data) under `kml`, in
-/// document order.
-fn walk<'a>(
-    kml: &'a Kml<f64>,
-    declared: &mut Vec<Declared>,
-    placemarks: &mut Vec<(&'a kml::types::Placemark<f64>, Values)>,
-) {
-    match kml {
-        Kml::KmlDocument(d) => d
-            .elements
-            .iter()
-            .for_each(|e| walk(e, declared, placemarks)),
-        Kml::Document { elements, .. } => {
-            elements.iter().for_each(|e| walk(e, declared, placemarks));
-        }
-        Kml::Folder(f) => f
-            .elements
-            .iter()
-            .for_each(|e| walk(e, declared, placemarks)),
-        Kml::Element(e) if e.name == "Schema" => {
-            for field in e.children.iter().filter(|f| f.name == "SimpleField") {
-                let Some(name) = field.attrs.get("name") else {
-                    continue;
-                };
-                if declared.iter().any(|d| &d.name == name) {
-                    continue;
-                }
-                let kind = match field.attrs.get("type").map(|t| t.to_ascii_lowercase()) {
-                    Some(t) if matches!(t.as_str(), "int" | "uint" | "short" | "ushort") => {
-                        DeclaredKind::Integer
-                    }
-                    Some(t) if matches!(t.as_str(), "double" | "float") => DeclaredKind::Float,
-                    _ => DeclaredKind::Text,
-                };
-                declared.push(Declared {
-                    name: name.clone(),
-                    kind,
-                });
-            }
-        }
-        Kml::Placemark(p) => {
-            let mut values = Vec::new();
-            for extended in p.children.iter().filter(|c| c.name == "ExtendedData") {
-                extended_data(extended, &mut values);
-            }
-            placemarks.push((p, values));
-        }
-        _ => {}
-    }
-}
 
 /// The values of an `ExtendedData` element: `SchemaData`'s `SimpleData` and plain `Data`.
 fn extended_data(extended: &Element, values: &mut Values) {

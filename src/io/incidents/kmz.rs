@@ -2,8 +2,10 @@
 //! one root document, `doc.kml` by convention, which readers take as the first `.kml` entry;
 //! the other entries (images, models) are not read here.
 //!
-//! The archive is read whole (KML is parsed whole anyway) and only what a KMZ needs is
-//! understood: entries stored or compressed with deflate, without encryption or ZIP64. The
+//! The archive is read whole and its root document held inflated in memory (KML input reads
+//! the document twice: a `.kml` file from disk each time, a KMZ's document from this copy).
+//! Only what a KMZ needs is understood: entries stored or compressed with deflate, without
+//! encryption or ZIP64. The
 //! entry is inflated with `flate2` and checked against its CRC-32 and size.
 
 use std::io::Read;

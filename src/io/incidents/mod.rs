@@ -183,6 +183,8 @@ mod ids;
 #[cfg(feature = "formats")]
 mod kml;
 #[cfg(feature = "formats")]
+mod kml_scan;
+#[cfg(feature = "formats")]
 mod kmz;
 mod layout;
 mod mapping;

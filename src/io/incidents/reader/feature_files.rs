@@ -172,9 +172,9 @@ impl<R: Read> IncidentReader<R> {
     /// no geometry or another geometry is a problem located by its index from 0 in document
     /// order ([`Location::Feature`](crate::Location::Feature)), and the rest are read.
     ///
-    /// The `kml` crate parses the whole document before the first placemark is read, so
-    /// memory grows with the file (about 14 times its size); for large tables prefer
-    /// FlatGeobuf, GeoPackage, Parquet or CSV, which are read a feature at a time.
+    /// The document is read twice, a placemark at a time (once for the columns, which are
+    /// known only at its end, once for the rows), so memory does not grow with the file; a
+    /// KMZ archive's root document is held in memory, inflated.
     ///
     /// # Errors
     /// [`Error::Invalid`] when the file is not KML (or not well-formed XML) nor a KMZ archive

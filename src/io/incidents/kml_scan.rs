@@ -1,0 +1,237 @@
+//! A KML document read an element at a time with `quick-xml` (the XML reader the `kml` crate
+//! itself uses): each `Schema`'s fields, and each `Placemark` cut out as its own text, for the
+//! `kml` crate to parse alone. Only placemarks and schemas that the `kml` crate's tree would
+//! put within the document are handed out: at the top, or inside `kml`, `Document` and
+//! `Folder` elements (matched by local name, prefixes ignored, as the `kml` crate does).
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, Read};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, Writer};
+
+/// One item of the document, in document order.
+pub(super) enum Item {
+    /// A `Schema`'s `SimpleField`s, each as its attributes (qualified name to raw value).
+    Schema(Vec<HashMap<String, String>>),
+    /// A `Placemark` element's text, from its start tag to its end tag, as written.
+    Placemark(Vec<u8>),
+}
+
+/// The items of a KML document, read from `R`.
+pub(super) struct Scanner<R: BufRead> {
+    reader: Reader<R>,
+    buf: Vec<u8>,
+    /// For each element open around the reading position: whether placemarks in it belong
+    /// to the document (it and its ancestors are `kml`, `Document` or `Folder` elements).
+    open: Vec<bool>,
+    root_seen: bool,
+}
+
+/// Elements whose children the `kml` crate's tree keeps as the document's.
+fn holds_placemarks(local: &[u8]) -> bool {
+    matches!(local, b"kml" | b"Document" | b"Folder")
+}
+
+/// An element's attributes as the `kml` crate reads them: qualified names and raw values.
+fn attributes(e: &BytesStart) -> HashMap<String, String> {
+    e.attributes()
+        .filter_map(Result::ok)
+        .map(|a| {
+            (
+                String::from_utf8_lossy(a.key.into_inner()).into_owned(),
+                String::from_utf8_lossy(&a.value).into_owned(),
+            )
+        })
+        .collect()
+}
+
+impl<R: BufRead> Scanner<R> {
+    /// A scanner of the document `source`.
+    pub(super) fn new(source: R) -> Scanner<R> {
+        let mut reader = Reader::from_reader(source);
+        reader.config_mut().trim_text(false);
+        Scanner {
+            reader,
+            buf: Vec::new(),
+            open: Vec::new(),
+            root_seen: false,
+        }
+    }
+
+    /// The source read from.
+    pub(super) fn source(&self) -> &R {
+        self.reader.get_ref()
+    }
+
+    /// The next item; `Ok(None)` at the end of the document, `Err` a message about the
+    /// document (not well-formed XML, or not KML).
+    pub(super) fn next_item(&mut self) -> Result<Option<Item>, String> {
+        loop {
+            self.buf.clear();
+            let event = self
+                .reader
+                .read_event_into(&mut self.buf)
+                .map_err(|e| e.to_string())?;
+            match event {
+                Event::Start(e) => {
+                    let local = e.local_name().as_ref().to_vec();
+                    if !self.root_seen {
+                        self.root_seen = true;
+                        if !matches!(local.as_slice(), b"kml" | b"Document" | b"Folder")
+                            && local != b"Placemark"
+                        {
+                            return Err(not_kml());
+                        }
+                    }
+                    let in_document = self.open.last().copied().unwrap_or(true);
+                    if in_document && local == b"Placemark" {
+                        let start = e.into_owned();
+                        return self.placemark(start).map(|p| Some(Item::Placemark(p)));
+                    }
+                    if in_document && local == b"Schema" {
+                        return self.schema().map(|s| Some(Item::Schema(s)));
+                    }
+                    self.open.push(in_document && holds_placemarks(&local));
+                }
+                Event::Empty(e) if !self.root_seen => {
+                    self.root_seen = true;
+                    let local = e.local_name();
+                    if !holds_placemarks(local.as_ref()) && local.as_ref() != b"Placemark" {
+                        return Err(not_kml());
+                    }
+                }
+                Event::End(_) => {
+                    self.open.pop();
+                }
+                Event::Eof if !self.root_seen => return Err(not_kml()),
+                Event::Eof => return Ok(None),
+                _ => {}
+            }
+        }
+    }
+
+    /// The text of the placemark that `start` opens, through its end tag.
+    fn placemark(&mut self, start: BytesStart<'static>) -> Result<Vec<u8>, String> {
+        let mut writer = Writer::new(Vec::with_capacity(1024));
+        let write_error = |e: io::Error| e.to_string();
+        writer
+            .write_event(Event::Start(start))
+            .map_err(write_error)?;
+        let mut depth = 1usize;
+        loop {
+            self.buf.clear();
+            let event = self
+                .reader
+                .read_event_into(&mut self.buf)
+                .map_err(|e| e.to_string())?;
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                Event::Eof => return Err("the document ends inside a Placemark".into()),
+                _ => {}
+            }
+            writer.write_event(event).map_err(write_error)?;
+            if depth == 0 {
+                return Ok(writer.into_inner());
+            }
+        }
+    }
+
+    /// The `SimpleField`s of the `Schema` just opened, through its end tag, whether written
+    /// with an end tag or self-closing.
+    fn schema(&mut self) -> Result<Vec<HashMap<String, String>>, String> {
+        let mut fields = Vec::new();
+        let mut depth = 1usize;
+        loop {
+            self.buf.clear();
+            let event = self
+                .reader
+                .read_event_into(&mut self.buf)
+                .map_err(|e| e.to_string())?;
+            match event {
+                Event::Start(e) => {
+                    if depth == 1 && e.local_name().as_ref() == b"SimpleField" {
+                        fields.push(attributes(&e));
+                    }
+                    depth += 1;
+                }
+                Event::Empty(e) if depth == 1 && e.local_name().as_ref() == b"SimpleField" => {
+                    fields.push(attributes(&e));
+                }
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(fields);
+                    }
+                }
+                Event::Eof => return Err("the document ends inside a Schema".into()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The message for XML whose root is not a KML element.
+fn not_kml() -> String {
+    "no <kml>, <Document> or <Placemark> element".into()
+}
+
+/// A reader that checks that what passes through it is UTF-8 text, and remembers where it
+/// is not.
+pub(super) struct Utf8Checked<R> {
+    inner: R,
+    /// The bytes of a character cut by the end of the last read.
+    carry: Vec<u8>,
+    /// How many bytes before `carry` were checked.
+    checked: u64,
+    /// The offset of the first byte that is not UTF-8, once met.
+    pub(super) bad_at: Option<u64>,
+}
+
+impl<R: Read> Utf8Checked<R> {
+    /// `inner`, checked.
+    pub(super) fn new(inner: R) -> Utf8Checked<R> {
+        Utf8Checked {
+            inner,
+            carry: Vec::new(),
+            checked: 0,
+            bad_at: None,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf8Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let bad = |at: u64| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("not UTF-8 at byte {at}"),
+            )
+        };
+        if n == 0 {
+            if !self.carry.is_empty() {
+                self.bad_at = Some(self.checked);
+                return Err(bad(self.checked));
+            }
+            return Ok(0);
+        }
+        let mut text = std::mem::take(&mut self.carry);
+        text.extend_from_slice(&buf[..n]);
+        match std::str::from_utf8(&text) {
+            Ok(_) => self.checked += text.len() as u64,
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                self.checked += valid as u64;
+                self.carry = text[valid..].to_vec();
+            }
+            Err(e) => {
+                let at = self.checked + e.valid_up_to() as u64;
+                self.bad_at = Some(at);
+                return Err(bad(at));
+            }
+        }
+        Ok(n)
+    }
+}
