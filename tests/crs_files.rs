@@ -285,6 +285,15 @@ fn csv_in_another_crs_is_named_by_a_prj_file_that_gdal_reads() -> TestResult {
             format!("{expected}\n"),
             "{format}"
         );
+        // The .prj gets the same ordinary mode as the CSV beside it (not a temporary 0600).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &std::path::Path| -> std::io::Result<u32> {
+                Ok(std::fs::metadata(p)?.permissions().mode() & 0o777)
+            };
+            assert_eq!(mode(&prj)?, mode(&work.join(file))?, "{format}");
+        }
         // GDAL's CSV driver takes the layer's CRS from the .prj file.
         let layer = file.trim_end_matches(".csv");
         let mut args = vec!["-ro", "-so"];

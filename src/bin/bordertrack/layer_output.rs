@@ -131,9 +131,15 @@ impl LayerTarget {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let mut temp = tempfile::Builder::new()
-            .prefix(".bordertrack-")
-            .suffix(".prj.tmp")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".bordertrack-").suffix(".prj.tmp");
+        // The ordinary mode for new files (0666 less the umask), as the output gets.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let mut temp = builder
             .tempfile_in(&dir)
             .map_err(|e| Failure::from(naming(&path, e)))?;
         std::io::Write::write_all(&mut temp, format!("{line}\n").as_bytes())
