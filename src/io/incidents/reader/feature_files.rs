@@ -178,7 +178,7 @@ impl<R: Read> IncidentReader<R> {
     ///
     /// # Errors
     /// [`Error::Invalid`] when the file is not KML (or not well-formed XML) nor a KMZ archive
-    /// of it (stored or deflated, not encrypted or ZIP64), or its columns lack a required one.
+    /// of it (stored or deflated, not encrypted), or its columns lack a required one.
     pub fn from_kml(
         file: File,
         name: &str,
