@@ -10,12 +10,14 @@
 //! - [`id_text`] keeps an id exactly as written: the number `12345678901234567890123` is the
 //!   id `"12345678901234567890123"`, and `1.5e3` stays `1.5e3`.
 
+mod json_bytes;
 mod stream;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-pub(crate) use stream::{Fatal, FatalKind, FeatureStream, FeatureText};
+pub(crate) use json_bytes::{Fatal, FatalKind};
+pub(crate) use stream::{FeatureStream, FeatureText};
 
 /// One feature read for its structure; its members are parsed when they are used.
 #[derive(Deserialize)]
