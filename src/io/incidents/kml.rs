@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek as _, SeekFrom};
+use std::sync::Arc;
 
 use kml::types::Element;
 use kml::{Kml, KmlReader};
@@ -112,7 +113,17 @@ pub(crate) struct KmlDocument {
 /// Where the document is: the file, or the root document of a KMZ archive, inflated.
 enum Document {
     File(File),
-    Inflated(std::sync::Arc<[u8]>),
+    Inflated(Shared),
+}
+
+/// Bytes shared by the readings of a document without copying them.
+#[derive(Clone)]
+struct Shared(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl Document {
@@ -159,7 +170,9 @@ pub(crate) fn open(mut file: File) -> Result<KmlDocument, String> {
         file.seek(SeekFrom::Start(0))
             .and_then(|_| BufReader::new(file).read_to_end(&mut bytes))
             .map_err(|e| format!("not a KML document ({e})"))?;
-        Document::Inflated(super::kmz::root_document(&bytes)?.into_bytes().into())
+        Document::Inflated(Shared(Arc::new(
+            super::kmz::root_document(&bytes)?.into_bytes(),
+        )))
     } else {
         Document::File(file)
     };
