@@ -34,16 +34,23 @@ pub(super) fn carried_column(field: &arrow_schema::Field) -> Column {
 /// Whether values of `data_type` are whole numbers that an `i64` holds (a `UInt64` may not:
 /// it is carried as text).
 fn is_whole(data_type: &DataType) -> bool {
-    matches!(
-        data_type,
-        DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-    )
+    data_type.is_integer() && *data_type != DataType::UInt64
+}
+
+/// Value `row` of an integer `array` (of any of Arrow's eight integer types), or `None` when
+/// the array does not hold integers.
+fn integer_at(array: &dyn Array, row: usize) -> Option<i128> {
+    Some(match array.data_type() {
+        DataType::Int8 => i128::from(array.as_primitive::<Int8Type>().value(row)),
+        DataType::Int16 => i128::from(array.as_primitive::<Int16Type>().value(row)),
+        DataType::Int32 => i128::from(array.as_primitive::<Int32Type>().value(row)),
+        DataType::Int64 => i128::from(array.as_primitive::<Int64Type>().value(row)),
+        DataType::UInt8 => i128::from(array.as_primitive::<UInt8Type>().value(row)),
+        DataType::UInt16 => i128::from(array.as_primitive::<UInt16Type>().value(row)),
+        DataType::UInt32 => i128::from(array.as_primitive::<UInt32Type>().value(row)),
+        DataType::UInt64 => i128::from(array.as_primitive::<UInt64Type>().value(row)),
+        _ => return None,
+    })
 }
 
 /// The type of a column's values (a dictionary's values' type).
@@ -98,14 +105,6 @@ pub(super) fn readable_as_text(data_type: &DataType) -> bool {
         | DataType::LargeUtf8
         | DataType::Utf8View
         | DataType::Boolean
-        | DataType::Int8
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::UInt8
-        | DataType::UInt16
-        | DataType::UInt32
-        | DataType::UInt64
         | DataType::Float32
         | DataType::Float64
         | DataType::Date32
@@ -113,7 +112,7 @@ pub(super) fn readable_as_text(data_type: &DataType) -> bool {
         | DataType::Timestamp(_, _)
         | DataType::Null => true,
         DataType::Dictionary(_, values) => readable_as_text(values),
-        _ => false,
+        t => t.is_integer(),
     }
 }
 
@@ -128,14 +127,11 @@ pub(super) fn write_text(array: &dyn Array, row: usize, out: &mut String) {
         DataType::LargeUtf8 => out.push_str(array.as_string::<i64>().value(row)),
         DataType::Utf8View => out.push_str(array.as_string_view().value(row)),
         DataType::Boolean => push_display(out, array.as_boolean().value(row)),
-        DataType::Int8 => push_display(out, array.as_primitive::<Int8Type>().value(row)),
-        DataType::Int16 => push_display(out, array.as_primitive::<Int16Type>().value(row)),
-        DataType::Int32 => push_display(out, array.as_primitive::<Int32Type>().value(row)),
-        DataType::Int64 => push_display(out, array.as_primitive::<Int64Type>().value(row)),
-        DataType::UInt8 => push_display(out, array.as_primitive::<UInt8Type>().value(row)),
-        DataType::UInt16 => push_display(out, array.as_primitive::<UInt16Type>().value(row)),
-        DataType::UInt32 => push_display(out, array.as_primitive::<UInt32Type>().value(row)),
-        DataType::UInt64 => push_display(out, array.as_primitive::<UInt64Type>().value(row)),
+        t if t.is_integer() => {
+            if let Some(n) = integer_at(array, row) {
+                push_display(out, n);
+            }
+        }
         DataType::Float32 => push_display(out, array.as_primitive::<Float32Type>().value(row)),
         DataType::Float64 => push_display(out, array.as_primitive::<Float64Type>().value(row)),
         DataType::Date32 => {
@@ -190,17 +186,8 @@ fn dictionary_key(dict: &dyn AnyDictionaryArray, row: usize) -> Option<usize> {
     if row >= keys.len() || keys.is_null(row) {
         return None;
     }
-    let key = match keys.data_type() {
-        DataType::Int8 => i64::from(keys.as_primitive::<Int8Type>().value(row)),
-        DataType::Int16 => i64::from(keys.as_primitive::<Int16Type>().value(row)),
-        DataType::Int32 => i64::from(keys.as_primitive::<Int32Type>().value(row)),
-        DataType::Int64 => keys.as_primitive::<Int64Type>().value(row),
-        DataType::UInt8 => i64::from(keys.as_primitive::<UInt8Type>().value(row)),
-        DataType::UInt16 => i64::from(keys.as_primitive::<UInt16Type>().value(row)),
-        DataType::UInt32 => i64::from(keys.as_primitive::<UInt32Type>().value(row)),
-        DataType::UInt64 => i64::try_from(keys.as_primitive::<UInt64Type>().value(row)).ok()?,
-        _ => return None,
-    };
+    // A key beyond `i64::MAX` is refused, as beyond `usize::MAX`.
+    let key = i64::try_from(integer_at(keys, row)?).ok()?;
     usize::try_from(key).ok()
 }
 
@@ -260,6 +247,50 @@ mod tests {
         }
         assert_eq!(carried.get(1), Some(RowValue::Empty));
         assert_eq!(carried.get(3), Some(RowValue::Text("protest")));
+    }
+
+    #[test]
+    fn integers_of_every_width_are_written_in_full_and_carried_when_an_i64_holds_them() {
+        let arrays: Vec<arrow_array::ArrayRef> = vec![
+            Arc::new(arrow_array::Int8Array::from(vec![-128])),
+            Arc::new(arrow_array::Int16Array::from(vec![-32_768])),
+            Arc::new(arrow_array::Int32Array::from(vec![i32::MIN])),
+            Arc::new(arrow_array::Int64Array::from(vec![i64::MIN])),
+            Arc::new(arrow_array::UInt8Array::from(vec![255])),
+            Arc::new(arrow_array::UInt16Array::from(vec![65_535])),
+            Arc::new(arrow_array::UInt32Array::from(vec![u32::MAX])),
+            Arc::new(arrow_array::UInt64Array::from(vec![u64::MAX])),
+        ];
+        let mut carried = RowValues::default();
+        let mut texts = Vec::new();
+        for array in &arrays {
+            assert!(readable_as_text(array.data_type()));
+            let mut text = String::new();
+            write_text(array.as_ref(), 0, &mut text);
+            carry(array.as_ref(), 0, &text, &mut carried);
+            texts.push(text);
+        }
+        assert_eq!(
+            texts,
+            [
+                "-128",
+                "-32768",
+                "-2147483648",
+                "-9223372036854775808",
+                "255",
+                "65535",
+                "4294967295",
+                "18446744073709551615"
+            ]
+        );
+        assert_eq!(carried.get(3), Some(RowValue::Integer(i64::MIN)));
+        assert_eq!(carried.get(6), Some(RowValue::Integer(4_294_967_295)));
+        // A `UInt64` may not fit an `i64`: carried as text.
+        assert_eq!(carried.get(7), Some(RowValue::Text("18446744073709551615")));
+        assert_eq!(
+            carried_column(&arrow_schema::Field::new("n", DataType::UInt64, true)).kind,
+            ColumnKind::Text
+        );
     }
 
     #[test]
