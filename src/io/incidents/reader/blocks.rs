@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use super::{IncidentReader, Source, NOT_READ};
+use super::{IncidentReader, Source};
 use crate::io::csv_table::{row_too_long, Next};
 use crate::io::incidents::rows::{Block, BlockKind, Row, RowParser};
 use crate::{Incident, Location, Problem, ProblemKind};
@@ -80,14 +80,7 @@ impl<R: Read> IncidentReader<R> {
                 None
             }
             Err((line, e)) => {
-                self.done = true;
-                self.failed = true;
-                let problem = Problem::new(
-                    &*self.name,
-                    Location::Line(line),
-                    format!("read error: {e}; {NOT_READ}"),
-                )
-                .with_kind(ProblemKind::Unreadable);
+                let problem = self.stop_at(Location::Line(line), &format!("read error: {e}"));
                 Some(Block(BlockKind::Rows(vec![Row {
                     line,
                     incident: Err(problem),
@@ -114,18 +107,12 @@ impl<R: Read> IncidentReader<R> {
     /// when its id repeats an earlier row's. Rows must be passed in input order. GeoJSON
     /// features are already checked by [`read_block`](IncidentReader::read_block).
     pub(crate) fn check_id(&mut self, row: &mut Row) {
-        let (Source::Csv(_), Some(seen), Ok(incident)) =
-            (&self.source, self.seen.as_mut(), &row.incident)
-        else {
+        let (Source::Csv(_), Ok(incident)) = (&self.source, &row.incident) else {
             return;
         };
-        if let Some(first) = seen.first_seen(&incident.id, row.line) {
-            let msg = format!(
-                "duplicate id {:?} (first used at line {first})",
-                incident.id
-            );
-            row.incident = Err(Problem::new(&*self.name, Location::Line(row.line), msg)
-                .with_kind(ProblemKind::DuplicateId));
+        let location = Location::Line(row.line);
+        if let Some(problem) = self.repeated_id(&incident.id, row.line, location, "line") {
+            row.incident = Err(problem);
         }
     }
 }

@@ -1,10 +1,9 @@
-//! Reading a GeoJSON input one feature at a time: the date range and the duplicate-id check
-//! applied to each.
+//! Reading a GeoJSON input one feature at a time, with the date range and the duplicate-id
+//! check applied to each ([`IncidentReader::kept`]).
 
 use std::io::Read;
-use std::sync::atomic::Ordering;
 
-use super::{IncidentReader, Source, NOT_READ};
+use super::{IncidentReader, Source};
 use crate::{Incident, Location, Problem, ProblemKind};
 
 impl<R: Read> IncidentReader<R> {
@@ -36,14 +35,7 @@ impl<R: Read> IncidentReader<R> {
             }
             Some(Ok(v)) => v,
             Some(Err((line, msg))) => {
-                self.done = true;
-                self.failed = true;
-                return FeatureStep::Row(Err(Problem::new(
-                    &*self.name,
-                    Location::Line(line),
-                    format!("{msg}; {NOT_READ}"),
-                )
-                .with_kind(ProblemKind::Unreadable)));
+                return FeatureStep::Row(Err(self.stop_at(Location::Line(line), &msg)));
             }
         };
         let location = Location::Feature { index, id };
@@ -58,27 +50,11 @@ impl<R: Read> IncidentReader<R> {
                 }));
             }
         };
-        if let Some((range, left_out)) = &self.dates {
-            if !incident.date.overlaps(range) {
-                left_out.fetch_add(1, Ordering::Relaxed);
-                return FeatureStep::LeftOut;
-            }
+        let at = u64::try_from(index).unwrap_or(u64::MAX);
+        match self.kept(incident, at, location, "feature") {
+            Some(row) => FeatureStep::Row(row),
+            None => FeatureStep::LeftOut,
         }
-        if let Some(seen) = &mut self.seen {
-            let at = u64::try_from(index).unwrap_or(u64::MAX);
-            if let Some(first) = seen.first_seen(&incident.id, at) {
-                return FeatureStep::Row(Err(Problem::new(
-                    &*self.name,
-                    location,
-                    format!(
-                        "duplicate id {:?} (first used at feature {first})",
-                        incident.id
-                    ),
-                )
-                .with_kind(ProblemKind::DuplicateId)));
-            }
-        }
-        FeatureStep::Row(Ok(incident))
     }
 }
 

@@ -3,6 +3,7 @@
 //! format is recognised, and how each kind of input is stepped through, in the others.
 
 mod blocks;
+mod checks;
 mod detect;
 #[cfg(feature = "formats")]
 mod feature_files;

@@ -1,11 +1,10 @@
-//! Reading a Parquet or GIS-file input one converted row at a time: the date range and the
-//! duplicate-id check applied to each.
+//! Reading a Parquet or GIS-file input one converted row at a time, with the date range and
+//! the duplicate-id check applied to each ([`IncidentReader::kept`]).
 
 use std::io::Read;
-use std::sync::atomic::Ordering;
 
-use super::{IncidentReader, Source, NOT_READ};
-use crate::{Incident, Location, Problem, ProblemKind};
+use super::{IncidentReader, Source};
+use crate::{Incident, Location, Problem};
 
 /// How the rows of a typed input are numbered in problems.
 #[derive(Clone, Copy)]
@@ -68,15 +67,7 @@ impl<R: Read> IncidentReader<R> {
                 }
                 Some(Ok(v)) => v,
                 Some(Err(msg)) => {
-                    self.done = true;
-                    self.failed = true;
-                    let at = numbering.location(next_number);
-                    return Some(Err(Problem::new(
-                        &*self.name,
-                        at,
-                        format!("{msg}; {NOT_READ}"),
-                    )
-                    .with_kind(ProblemKind::Unreadable)));
+                    return Some(Err(self.stop_at(numbering.location(next_number), &msg)));
                 }
             };
             let location = numbering.location(number);
@@ -84,27 +75,9 @@ impl<R: Read> IncidentReader<R> {
                 Ok(i) => i,
                 Err(msg) => return Some(Err(Problem::new(&*self.name, location, msg))),
             };
-            if let Some((range, left_out)) = &self.dates {
-                if !incident.date.overlaps(range) {
-                    left_out.fetch_add(1, Ordering::Relaxed);
-                    continue;
-                }
+            if let Some(row) = self.kept(incident, number, location, numbering.word()) {
+                return Some(row);
             }
-            if let Some(seen) = &mut self.seen {
-                if let Some(first) = seen.first_seen(&incident.id, number) {
-                    return Some(Err(Problem::new(
-                        &*self.name,
-                        location,
-                        format!(
-                            "duplicate id {:?} (first used at {} {first})",
-                            incident.id,
-                            numbering.word()
-                        ),
-                    )
-                    .with_kind(ProblemKind::DuplicateId)));
-                }
-            }
-            return Some(Ok(incident));
         }
     }
 }
