@@ -11,6 +11,58 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::util::{fixture, stdout_of, tiny, BoxError, TestResult, Workdir};
 
+/// Runs of `incidents` in a new working directory that all end with the same options.
+struct Runs {
+    dir: Workdir,
+    shared: Vec<String>,
+}
+
+impl Runs {
+    /// Runs on the ACLED table ([`acled`]) and the embedded dataset, within 30 km, every
+    /// incident written.
+    fn acled() -> Result<Runs, BoxError> {
+        Runs::with(&["--within", "30km", "--all"])
+    }
+
+    /// Runs on the tiny dataset ([`tiny`]), within 2 km, every incident written.
+    fn tiny() -> Result<Runs, BoxError> {
+        Runs::with(&["--data", &tiny(), "--within", "2km", "--all"])
+    }
+
+    fn with(shared: &[&str]) -> Result<Runs, BoxError> {
+        Ok(Runs {
+            dir: Workdir::new()?,
+            shared: shared.iter().map(|a| a.to_string()).collect(),
+        })
+    }
+
+    /// `incidents INPUT OWN… SHARED… MORE…`.
+    fn command(&self, input: &str, own: &[&str], more: &[&str]) -> assert_cmd::Command {
+        let mut args = vec!["incidents", input];
+        args.extend(own);
+        args.extend(self.shared.iter().map(String::as_str));
+        args.extend(more);
+        self.dir.bordertrack(args)
+    }
+
+    /// What `incidents INPUT --format csv SHARED… MORE…` writes on standard output (it must
+    /// succeed).
+    fn csv(&self, input: &str, more: &[&str]) -> Result<String, BoxError> {
+        stdout_of(&mut self.command(input, &["--format", "csv"], more))
+    }
+
+    /// Runs `incidents INPUT -o FILE SHARED… MORE…`, which must succeed.
+    fn write(&self, input: &str, file: &str, more: &[&str]) {
+        self.command(input, &["-o", file], more).assert().success();
+    }
+
+    /// The exit code and standard error of `incidents INPUT SHARED… MORE…`.
+    fn refusal(&self, input: &str, more: &[&str]) -> Result<(Option<i32>, String), BoxError> {
+        let out = self.command(input, &[], more).output()?;
+        Ok((out.status.code(), String::from_utf8(out.stderr)?))
+    }
+}
+
 /// The synthetic ACLED-layout table (`tests/fixtures/acled/`).
 fn acled() -> String {
     fixture("acled")
@@ -32,12 +84,10 @@ fn parquet_columns(file: &Path) -> Result<Vec<(String, DataType)>, BoxError> {
 
 #[test]
 fn an_acled_table_reads_back_from_every_point_format_with_all_its_columns() -> TestResult {
-    let dir = Workdir::new()?;
+    let runs = Runs::acled()?;
+    let dir = &runs.dir;
     let input = acled();
-    let args = ["--within", "30km", "--all"];
-    let mut direct = vec!["incidents", input.as_str(), "--format", "csv"];
-    direct.extend(args);
-    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
+    let reference = runs.csv(&input, &[])?;
     assert!(reference.lines().count() > 5, "{reference}");
     for file in [
         "o.csv",
@@ -49,15 +99,11 @@ fn an_acled_table_reads_back_from_every_point_format_with_all_its_columns() -> T
         "o.fgb",
         "o.kml",
     ] {
-        let mut write = vec!["incidents", input.as_str(), "-o", file];
-        write.extend(args);
-        dir.bordertrack(&write).assert().success();
+        runs.write(&input, file, &[]);
         let written = dir.join(file).display().to_string();
-        let mut back = vec!["incidents", written.as_str(), "--format", "csv"];
-        back.extend(args);
         // The same columns, in order, the same values and the same answers: the earlier
         // classification replaced, not carried twice.
-        let read_back = stdout_of(&mut dir.bordertrack(&back))?;
+        let read_back = runs.csv(&written, &[])?;
         if file.ends_with(".fgb") {
             // FlatGeobuf's spatial index orders the features along a Hilbert curve: the same
             // header, and the same rows in another order.
@@ -76,50 +122,32 @@ fn an_acled_table_reads_back_from_every_point_format_with_all_its_columns() -> T
 
 #[test]
 fn csv_with_wkt_reads_back_without_its_geometry_column() -> TestResult {
-    let dir = Workdir::new()?;
+    let runs = Runs::acled()?;
+    let dir = &runs.dir;
     let input = acled();
-    let args = ["--within", "30km", "--all"];
-    let mut write = vec![
-        "incidents",
-        input.as_str(),
-        "--format",
-        "csv-wkt",
-        "-o",
-        "a.csv",
-    ];
-    write.extend(args);
-    dir.bordertrack(&write).assert().success();
+    let wkt = ["--format", "csv-wkt"];
+    runs.write(&input, "a.csv", &wkt);
     let first = std::fs::read_to_string(dir.join("a.csv"))?;
     let header = first.lines().next().unwrap_or_default();
     assert!(header.starts_with("WKT,event_id_cnty,"), "{header}");
     assert!(first.contains("\"POINT("), "{first}");
     // Written again from its own output: the same file, one WKT column.
-    let mut again = vec!["incidents", "a.csv", "--format", "csv-wkt", "-o", "b.csv"];
-    again.extend(args);
-    dir.bordertrack(&again).assert().success();
+    runs.write("a.csv", "b.csv", &wkt);
     assert_eq!(std::fs::read_to_string(dir.join("b.csv"))?, first);
     // As plain CSV: the same answers as from the original table.
-    let mut direct = vec!["incidents", input.as_str(), "--format", "csv"];
-    direct.extend(args);
-    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
-    let mut back = vec!["incidents", "a.csv", "--format", "csv"];
-    back.extend(args);
-    assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference);
+    assert_eq!(runs.csv("a.csv", &[])?, runs.csv(&input, &[])?);
     Ok(())
 }
 
 #[test]
 fn a_tables_own_wkt_column_is_carried() -> TestResult {
-    let dir = Workdir::new()?;
-    let data = tiny();
+    let runs = Runs::tiny()?;
+    let dir = &runs.dir;
     dir.write(
         "own.csv",
         "WKT,id,date,lat,lon\n\"POINT (1 2)\",a,2006-04-19,41.5,69.01\n",
     )?;
-    let args = ["--data", data.as_str(), "--within", "2km", "--all"];
-    let mut run = vec!["incidents", "own.csv", "--format", "csv"];
-    run.extend(args);
-    let out = stdout_of(&mut dir.bordertrack(&run))?;
+    let out = runs.csv("own.csv", &[])?;
     assert!(out.starts_with("WKT,id,date,lat,lon,segment_id,"), "{out}");
     assert!(out.contains("\nPOINT (1 2),a,2006-04-19,"), "{out}");
     Ok(())
@@ -142,19 +170,14 @@ fn sorted_records(text: &str) -> Result<Vec<Vec<String>>, BoxError> {
 
 #[test]
 fn a_typed_parquet_table_keeps_its_types_through_a_geoparquet_round_trip() -> TestResult {
-    let dir = Workdir::new()?;
-    let data = tiny();
+    let runs = Runs::tiny()?;
+    let dir = &runs.dir;
     let plain = fixture("parquet")
         .join("plain.parquet")
         .display()
         .to_string();
-    let args = ["--data", data.as_str(), "--within", "2km", "--all"];
-    let mut direct = vec!["incidents", plain.as_str(), "--format", "csv"];
-    direct.extend(args);
-    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
-    let mut write = vec!["incidents", plain.as_str(), "-o", "o.parquet"];
-    write.extend(args);
-    dir.bordertrack(&write).assert().success();
+    let reference = runs.csv(&plain, &[])?;
+    runs.write(&plain, "o.parquet", &[]);
     let types = parquet_columns(&dir.join("o.parquet"))?;
     let input_types = parquet_columns(&fixture("parquet").join("plain.parquet"))?;
     let type_of = |name: &str| types.iter().find(|(n, _)| n == name).map(|(_, t)| t);
@@ -175,16 +198,14 @@ fn a_typed_parquet_table_keeps_its_types_through_a_geoparquet_round_trip() -> Te
     assert_eq!(type_of("fatalities"), Some(&DataType::Int64));
     assert_eq!(type_of("lat"), Some(&DataType::Float64));
     // Read back: the same table and answers.
-    let mut back = vec!["incidents", "o.parquet", "--format", "csv"];
-    back.extend(args);
-    assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference);
+    assert_eq!(runs.csv("o.parquet", &[])?, reference);
     Ok(())
 }
 
 #[test]
 fn parquet_columns_are_mapped_as_csv_columns_are() -> TestResult {
-    let dir = Workdir::new()?;
-    let data = tiny();
+    let runs = Runs::tiny()?;
+    let dir = &runs.dir;
     dir.write(
         "in.csv",
         "event,when,y,x,note\n\
@@ -192,22 +213,12 @@ fn parquet_columns_are_mapped_as_csv_columns_are() -> TestResult {
          b,2002-01,41.95,68.99,\n",
     )?;
     let mapped = ["--columns", "id=event,date=when,lat=y,lon=x"];
-    let base = ["--data", data.as_str(), "--within", "2km", "--all"];
-    let mut csv = vec!["incidents", "in.csv", "--format", "csv"];
-    csv.extend(base);
-    csv.extend(mapped);
-    let reference = stdout_of(&mut dir.bordertrack(&csv))?;
-    let mut write = vec!["incidents", "in.csv", "-o", "m.parquet"];
-    write.extend(base);
-    write.extend(mapped);
-    dir.bordertrack(&write).assert().success();
+    let reference = runs.csv("in.csv", &mapped)?;
+    runs.write("in.csv", "m.parquet", &mapped);
 
     // Without a mapping: the CSV message, naming the columns found and suggesting one.
-    let mut unmapped = vec!["incidents", "m.parquet"];
-    unmapped.extend(base);
-    let out = dir.bordertrack(&unmapped).output()?;
-    assert_eq!(out.status.code(), Some(1), "the input file is at fault");
-    let stderr = String::from_utf8(out.stderr)?;
+    let (code, stderr) = runs.refusal("m.parquet", &[])?;
+    assert_eq!(code, Some(1), "the input file is at fault");
     assert!(stderr.contains("m.parquet"), "{stderr}");
     assert!(
         stderr.contains("no column for \"id\", \"date\""),
@@ -221,10 +232,7 @@ fn parquet_columns_are_mapped_as_csv_columns_are() -> TestResult {
 
     // The geometry gives the position; the id and date are mapped. The y and x columns are
     // only the table's own there, so the geometry's position is written beside them.
-    let mut ids = vec!["incidents", "m.parquet", "--format", "csv"];
-    ids.extend(base);
-    ids.extend(["--id-col", "event", "--date-col", "when"]);
-    let with_position = stdout_of(&mut dir.bordertrack(&ids))?;
+    let with_position = runs.csv("m.parquet", &["--id-col", "event", "--date-col", "when"])?;
     let want: String = reference
         .lines()
         .zip(["lon,lat", "69.010000,41.500000", "68.990000,41.950000"])
@@ -239,34 +247,26 @@ fn parquet_columns_are_mapped_as_csv_columns_are() -> TestResult {
         .collect();
     assert_eq!(with_position, want);
     // Or every column, the position from the y and x columns.
-    let mut all = vec!["incidents", "m.parquet", "--format", "csv"];
-    all.extend(base);
-    all.extend(mapped);
-    assert_eq!(stdout_of(&mut dir.bordertrack(&all))?, reference);
+    assert_eq!(runs.csv("m.parquet", &mapped)?, reference);
     // A mapped column that is not there is named.
-    let mut wrong = vec!["incidents", "m.parquet"];
-    wrong.extend(base);
-    wrong.extend(["--columns", "id=evnt,date=when"]);
-    let out = dir.bordertrack(&wrong).output()?;
-    let stderr = String::from_utf8(out.stderr)?;
+    let (_, stderr) = runs.refusal("m.parquet", &["--columns", "id=evnt,date=when"])?;
     assert!(stderr.contains("no column \"evnt\" for id"), "{stderr}");
     Ok(())
 }
 
 #[test]
 fn a_ucdp_table_works_without_a_prefix_and_reads_back() -> TestResult {
-    let dir = Workdir::new()?;
-    let data = tiny();
+    let runs = Runs::tiny()?;
+    let dir = &runs.dir;
     dir.write(
         "ged.csv",
         "id,year,type_of_violence,date_start,date_end,latitude,longitude,where_prec,where_description,best,source_article\n\
          101,2006,1,2006-04-19 00:00:00.000,2006-04-20 00:00:00.000,41.5,69.01,1,border post,2,press\n\
          102,2002,3,2002-01-10,2002-01-12,41.95,68.99,2,open section,0,radio\n",
     )?;
-    let base = ["--data", data.as_str(), "--within", "2km", "--all"];
-    let mut run = vec!["incidents", "ged.csv", "--format", "csv"];
-    run.extend(base);
-    let out = dir.bordertrack(&run).output()?;
+    let out = runs
+        .command("ged.csv", &["--format", "csv"], &[])
+        .output()?;
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr)?;
     assert!(
@@ -286,20 +286,16 @@ fn a_ucdp_table_works_without_a_prefix_and_reads_back() -> TestResult {
         "{reference}"
     );
     for file in ["o.csv", "o.parquet"] {
-        let mut write = vec!["incidents", "ged.csv", "-o", file];
-        write.extend(base);
-        dir.bordertrack(&write).assert().success();
-        let mut back = vec!["incidents", file, "--format", "csv"];
-        back.extend(base);
-        assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference, "{file}");
+        runs.write("ged.csv", file, &[]);
+        assert_eq!(runs.csv(file, &[])?, reference, "{file}");
     }
     Ok(())
 }
 
 #[test]
 fn geojson_properties_come_through_in_order_with_their_types() -> TestResult {
-    let dir = Workdir::new()?;
-    let data = tiny();
+    let runs = Runs::tiny()?;
+    let dir = &runs.dir;
     dir.write(
         "in.geojson",
         r#"{"type":"FeatureCollection","features":[
@@ -312,11 +308,13 @@ fn geojson_properties_come_through_in_order_with_their_types() -> TestResult {
  "properties":{"event":"d","when":"19/04/2006"}}
 ]}"#,
     )?;
-    let base = ["--data", data.as_str(), "--within", "2km", "--all"];
-    let mut write = vec!["incidents", "in.geojson", "-o", "o.parquet"];
-    write.extend(base);
-    write.extend(["--id-col", "event", "--date-col", "when"]);
-    let out = dir.bordertrack(&write).output()?;
+    let out = runs
+        .command(
+            "in.geojson",
+            &["-o", "o.parquet"],
+            &["--id-col", "event", "--date-col", "when"],
+        )
+        .output()?;
     // Every problem, each naming the file and the feature.
     let stderr = String::from_utf8(out.stderr)?;
     assert!(
@@ -348,10 +346,7 @@ fn geojson_properties_come_through_in_order_with_their_types() -> TestResult {
     assert_eq!(type_of("event"), Some(&DataType::Utf8));
 
     // As CSV: the properties in order, a missing one empty, the geometry's position after them.
-    let mut csv = vec!["incidents", "in.geojson", "--format", "csv"];
-    csv.extend(base);
-    csv.extend(["--columns", "id=event,date=when"]);
-    let text = stdout_of(&mut dir.bordertrack(&csv))?;
+    let text = runs.csv("in.geojson", &["--columns", "id=event,date=when"])?;
     let mut lines = text.lines();
     assert!(lines
         .next()
@@ -367,21 +362,15 @@ fn geojson_properties_come_through_in_order_with_their_types() -> TestResult {
         .starts_with("b,2002-01,,2,,late,68.990000,41.950000,XAA-XBB-2,"));
 
     // The position is the geometry's: a latitude mapping is refused, naming the file.
-    let mut lat = vec!["incidents", "in.geojson"];
-    lat.extend(base);
-    lat.extend(["--columns", "id=event,date=when,lat=score"]);
-    let out = dir.bordertrack(&lat).output()?;
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8(out.stderr)?;
+    let (code, stderr) =
+        runs.refusal("in.geojson", &["--columns", "id=event,date=when,lat=score"])?;
+    assert_eq!(code, Some(1));
     assert!(
         stderr.contains("in.geojson: a GeoJSON feature's position is its geometry"),
         "{stderr}"
     );
     // Without a mapping: the CSV message, naming the properties found.
-    let mut none = vec!["incidents", "in.geojson"];
-    none.extend(base);
-    let out = dir.bordertrack(&none).output()?;
-    let stderr = String::from_utf8(out.stderr)?;
+    let (_, stderr) = runs.refusal("in.geojson", &[])?;
     assert!(
         stderr.contains("found: event, when, deaths, score, tag, extra and a point geometry;"),
         "{stderr}"
@@ -572,19 +561,13 @@ fn kmz_of(kml: &[u8]) -> Result<Vec<u8>, BoxError> {
 
 #[test]
 fn a_kmz_reads_as_the_kml_inside_it() -> TestResult {
-    let dir = Workdir::new()?;
+    let runs = Runs::acled()?;
+    let dir = &runs.dir;
     let input = acled();
-    let args = ["--within", "30km", "--all"];
-    let mut direct = vec!["incidents", input.as_str(), "--format", "csv"];
-    direct.extend(args);
-    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
-    let mut write = vec!["incidents", input.as_str(), "-o", "o.kml"];
-    write.extend(args);
-    dir.bordertrack(&write).assert().success();
+    let reference = runs.csv(&input, &[])?;
+    runs.write(&input, "o.kml", &[]);
     dir.write("o.kmz", kmz_of(&std::fs::read(dir.join("o.kml"))?)?)?;
-    let mut back = vec!["incidents", "o.kmz", "--format", "csv"];
-    back.extend(args);
-    assert_eq!(stdout_of(&mut dir.bordertrack(&back))?, reference);
+    assert_eq!(runs.csv("o.kmz", &[])?, reference);
     // A zip without a KML document in it, and one cut short: errors naming the file.
     let mut cut = std::fs::read(dir.join("o.kmz"))?;
     cut.truncate(cut.len() / 2);
@@ -601,15 +584,11 @@ fn a_kmz_reads_as_the_kml_inside_it() -> TestResult {
 
 #[test]
 fn a_geopackage_table_is_chosen_with_layer() -> TestResult {
-    let dir = Workdir::new()?;
+    let runs = Runs::acled()?;
+    let dir = &runs.dir;
     let input = acled();
-    let args = ["--within", "30km", "--all"];
-    let mut direct = vec!["incidents", input.as_str(), "--format", "csv"];
-    direct.extend(args);
-    let reference = stdout_of(&mut dir.bordertrack(&direct))?;
-    let mut write = vec!["incidents", input.as_str(), "-o", "o.gpkg"];
-    write.extend(args);
-    dir.bordertrack(&write).assert().success();
+    let reference = runs.csv(&input, &[])?;
+    runs.write(&input, "o.gpkg", &[]);
     // A second feature table of the same points, but the first three: made as the first one
     // is (its own statement, renamed), and declared in the GeoPackage's tables.
     let db = rusqlite::Connection::open(dir.join("o.gpkg"))?;
@@ -653,18 +632,7 @@ fn a_geopackage_table_is_chosen_with_layer() -> TestResult {
         )),
         "{stderr}"
     );
-    let mut chosen = vec![
-        "incidents",
-        "o.gpkg",
-        "--layer",
-        table.as_str(),
-        "--format",
-        "csv",
-    ];
-    chosen.extend(args);
-    assert_eq!(stdout_of(&mut dir.bordertrack(&chosen))?, reference);
-    let mut fewer = vec!["incidents", "o.gpkg", "--layer", "fewer", "--format", "csv"];
-    fewer.extend(args);
+    assert_eq!(runs.csv("o.gpkg", &["--layer", table.as_str()])?, reference);
     // The header, then the reference's rows of the ids kept.
     let want: String = reference
         .lines()
@@ -673,7 +641,7 @@ fn a_geopackage_table_is_chosen_with_layer() -> TestResult {
         .map(|(_, l)| format!("{l}\n"))
         .collect();
     assert!(want.lines().count() < reference.lines().count());
-    assert_eq!(stdout_of(&mut dir.bordertrack(&fewer))?, want);
+    assert_eq!(runs.csv("o.gpkg", &["--layer", "fewer"])?, want);
     // A table that is not there: the tables are named.
     let out = dir
         .bordertrack(["incidents", "o.gpkg", "--layer", "nope"])
@@ -708,17 +676,8 @@ fn multipoint_geojson(first: &str) -> String {
 
 #[test]
 fn a_multipoint_of_one_point_is_read_as_the_point_in_every_format() -> TestResult {
-    let dir = Workdir::new()?;
-    let data = tiny();
-    let base = [
-        "--data",
-        data.as_str(),
-        "--within",
-        "2km",
-        "--all",
-        "--format",
-        "csv",
-    ];
+    let runs = Runs::tiny()?;
+    let dir = &runs.dir;
     dir.write(
         "points.geojson",
         multipoint_geojson(r#"{"type":"Point","coordinates":[69.01,41.5]}"#).replace(
@@ -726,9 +685,7 @@ fn a_multipoint_of_one_point_is_read_as_the_point_in_every_format() -> TestResul
             r#"{"type":"Point","coordinates":[68.99,41.95]}"#,
         ),
     )?;
-    let mut run = vec!["incidents", "points.geojson"];
-    run.extend(base);
-    let reference = stdout_of(&mut dir.bordertrack(&run))?;
+    let reference = runs.csv("points.geojson", &[])?;
     assert_eq!(reference.lines().count(), 3, "{reference}");
     dir.write(
         "multi.geojson",
@@ -743,9 +700,7 @@ fn a_multipoint_of_one_point_is_read_as_the_point_in_every_format() -> TestResul
         }
     }
     for file in &files {
-        let mut run = vec!["incidents", file.as_str()];
-        run.extend(base);
-        let out = stdout_of(&mut dir.bordertrack(&run))?;
+        let out = runs.csv(file, &[])?;
         // GDAL's GeoPackage gives the features an fid, not among the columns read.
         assert_eq!(out, reference, "{file}");
     }
@@ -754,9 +709,9 @@ fn a_multipoint_of_one_point_is_read_as_the_point_in_every_format() -> TestResul
         "several.geojson",
         multipoint_geojson(r#"{"type":"MultiPoint","coordinates":[[69.01,41.5],[69.02,41.5]]}"#),
     )?;
-    let mut run = vec!["incidents", "several.geojson"];
-    run.extend(base);
-    let out = dir.bordertrack(&run).output()?;
+    let out = runs
+        .command("several.geojson", &["--format", "csv"], &[])
+        .output()?;
     let stderr = String::from_utf8(out.stderr)?;
     assert!(
         stderr.contains(
