@@ -812,6 +812,35 @@ fn afg_tkm_land_line_demarcated_by_the_1885_88_commission() -> TestResult {
     Ok(())
 }
 
+/// AFG-TJK: the Pamir section (AFG-TJK-01, the CHN tripoint to Lake Zorkul) demarcated by the
+/// Anglo-Russian Pamir Boundary Commission, in progress from its meeting of 22 Jul 1895 and done
+/// with its protocols of 10 Sep 1895; the river section (AFG-TJK-02) has no demarcation row and
+/// stays unknown.
+#[test]
+fn afg_tjk_pamir_section_demarcated_by_the_1895_commission() -> TestResult {
+    let dir = Workdir::new()?;
+    let on = |word: &str, date: &str| {
+        segment_ids(&dir, &["--dyad", "AFG-TJK", "--on", word, "--as-of", date])
+    };
+    assert!(on("in_progress", "1895-07-21")?.is_empty());
+    assert_eq!(on("in_progress", "1895-07-22")?, ["AFG-TJK-01"]);
+    assert_eq!(on("in_progress", "1895-09-09")?, ["AFG-TJK-01"]);
+    assert!(on("demarcated", "1895-09-09")?.is_empty());
+    assert_eq!(on("demarcated", "1895-09-10")?, ["AFG-TJK-01"]);
+    assert_eq!(on("demarcated", "2024-01-01")?, ["AFG-TJK-01"]);
+    assert_eq!(on("demarcation_unknown", "2024-01-01")?, ["AFG-TJK-02"]);
+    let text =
+        stdout_of(&mut dir.bordertrack(["history", "--dyad", "AFG-TJK", "--format", "csv"]))?;
+    let (_, rows) = csv_rows(&text)?;
+    assert!(rows.iter().any(|r| {
+        cell(r, "segment_id").ok() == Some("AFG-TJK-01")
+            && cell(r, "demarcation").ok() == Some("demarcated")
+            && cell(r, "instrument_id").ok() == Some("afg-tjk-1895-pamir-protocols")
+            && cell(r, "source_id").ok() == Some("niidae-great-game")
+    }));
+    Ok(())
+}
+
 /// IRN-TKM: the whole line delimited by the Akhal-Khorasan convention of 1881 (the day
 /// disagrees between sources, so asked for on either side of 1881).
 #[test]
