@@ -16,19 +16,12 @@ use crate::{DateSpan, Dyad, Incident};
 impl ImpreciseLine {
     /// The segment's match for `q` when it may lie within `q`'s reach (its distance less the
     /// segment's precision at most the reach), numbered as in the dataset.
-    fn within_reach(
-        &self,
-        at: &Query,
-        q: &IncidentSearch,
-    ) -> std::result::Result<Option<LineMatch>, QueryError> {
-        if !self.index.may_be_within(at, q.reach_m + self.precision_m) {
-            return Ok(None);
-        }
-        self.nearest_in_reach(at, q)
+    fn within_reach(&self, at: &Query, q: &IncidentSearch) -> Option<LineMatch> {
+        self.near(at, q, |_| true).and_then(|(_, m)| m)
     }
 
-    /// [`ImpreciseLine::within_reach`] without its first, cheap check (for a caller that has
-    /// made it): the same answer.
+    /// [`ImpreciseLine::within_reach`] for a caller that has checked that the segment may lie
+    /// within reach: the same answer.
     fn nearest_in_reach(
         &self,
         at: &Query,
@@ -37,10 +30,30 @@ impl ImpreciseLine {
         Ok(self
             .index
             .nearest_accepted(at, q.reach_m + self.precision_m, |_| true)?
-            .map(|m| LineMatch {
-                line: self.segment,
-                ..m
-            }))
+            .map(|m| self.numbered(m)))
+    }
+
+    /// When the segment may lie within `q`'s reach (some section's lower bound is at most it;
+    /// never for a negative or NaN reach): the least such bound, and its match when
+    /// `search(that bound)` holds and it lies within reach. One walk of its sections answers
+    /// both.
+    fn near(
+        &self,
+        at: &Query,
+        q: &IncidentSearch,
+        search: impl FnOnce(f64) -> bool,
+    ) -> Option<(f64, Option<LineMatch>)> {
+        self.index
+            .nearest_if_within(at, q.reach_m + self.precision_m, |_| true, search)
+            .map(|(least_m, m)| (least_m, m.map(|m| self.numbered(m))))
+    }
+
+    /// `m` (a match in the segment's own index) numbered as in the dataset.
+    fn numbered(&self, m: LineMatch) -> LineMatch {
+        LineMatch {
+            line: self.segment,
+            ..m
+        }
     }
 }
 
@@ -132,20 +145,23 @@ impl BorderIndex {
         // most of these checks are one subtraction; the answers are the same.
         bounds.move_to(&at, self.imprecise.iter().map(|wide| &wide.index));
         for (k, wide) in self.imprecise.iter().enumerate() {
-            let may_be_within = |max_m: f64| bounds.may_be_within(k, &wide.index, &at, max_m);
-            if !own_dyad(wide.segment) || !may_be_within(q.reach_m + wide.precision_m) {
+            if !own_dyad(wide.segment) || bounds.rules_out(k, q.reach_m + wide.precision_m) {
                 continue;
             }
+            // One walk of the segment's sections says whether it may lie within reach (the
+            // least lower bound of their distances at most the reach) and, when it is wanted
+            // and may be nearer than the best so far (that bound at most the best distance: a
+            // farther one cannot be nearer), finds its match.
+            let Some((_, found)) = wide.near(&at, q, |least_m| {
+                wanted(wide.segment) && best.is_none_or(|b| least_m <= b.distance_m)
+            }) else {
+                continue;
+            };
             imprecise_offered += 1;
             if let Some(bit) = imprecise_bit(k) {
                 imprecise_in_reach |= bit;
             }
-            // Its distance is at least the bound: beyond the best, it cannot be nearer.
-            if !wanted(wide.segment) || best.is_some_and(|b| !may_be_within(b.distance_m)) {
-                continue;
-            }
-            // `may_be_within` of the reach was checked above.
-            let Some(m) = wide.nearest_in_reach(&at, q)? else {
+            let Some(m) = found else {
                 continue;
             };
             if keep(m.line, m.distance_m)
@@ -256,7 +272,7 @@ impl BorderIndex {
                             match imprecise_bit(k) {
                                 Some(bit) if found.imprecise_in_reach & bit == 0 => Ok(None),
                                 Some(_) => wide.nearest_in_reach(&at, q),
-                                None => wide.within_reach(&at, q),
+                                None => Ok(wide.within_reach(&at, q)),
                             }
                             .ok()
                             .flatten()

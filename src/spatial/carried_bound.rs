@@ -60,10 +60,15 @@ impl AnchoredBounds {
     /// current point `q`: false at once when its carried bound shows that no line is within
     /// `max_m`.
     pub(crate) fn may_be_within(&self, k: usize, index: &LineIndex, q: &Query, max_m: f64) -> bool {
-        match self.lower_m.get(k) {
-            Some(&lower_m) if lower_m - self.moved_m - CARRIED_SLACK_M > max_m => false,
-            _ => index.may_be_within(q, max_m),
-        }
+        !self.rules_out(k, max_m) && index.may_be_within(q, max_m)
+    }
+
+    /// Whether the carried bound of the list's `k`th index alone shows that none of its lines
+    /// lies within `max_m` of the current point (false: it may, or there is no bound).
+    pub(crate) fn rules_out(&self, k: usize, max_m: f64) -> bool {
+        self.lower_m
+            .get(k)
+            .is_some_and(|&lower_m| lower_m - self.moved_m - CARRIED_SLACK_M > max_m)
     }
 }
 

@@ -15,6 +15,7 @@ use super::foot_correction;
 use super::grid::CELL_M;
 use super::line_index::{EdgeInfo, LineIndex, TreeSection};
 use super::query_point::Query;
+use super::section_blocks::WalkBuffers;
 use super::{LineMatch, Side, ON_LINE_M};
 
 /// A section whose lower bound is within the query distance: the line it belongs to, that lower
@@ -84,6 +85,7 @@ pub(super) struct Scratch {
     pub(super) candidates: Vec<ClosestCandidate>,
     pub(super) lines: Vec<LineCandidates>,
     pub(super) solved: Vec<u32>,
+    pub(super) walk: WalkBuffers,
 }
 
 thread_local! {

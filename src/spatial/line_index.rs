@@ -16,6 +16,7 @@ use super::edge_section::{self, EdgeSection};
 use super::error::{InvalidLines, LineProblem};
 use super::geographiclib_adapter;
 use super::grid::Grid;
+use super::section_blocks::{blocks_of, SectionBlock};
 use super::MAX_EDGE_M;
 
 /// Per-edge data kept beside the tree.
@@ -79,6 +80,9 @@ pub struct LineIndex {
     pub(super) items: Vec<TreeSection>,
     /// Sections by cell, for range queries smaller than a cell.
     pub(super) grid: Grid,
+    /// Runs of consecutive sections with a box each, for the best-first searches of a small
+    /// index (the `section_blocks` module).
+    pub(super) blocks: Vec<SectionBlock>,
     pub(super) edges: Vec<EdgeInfo>,
     pub(super) sections: Vec<EdgeSection>,
     /// Geodesic length of each line, metres.
@@ -285,6 +289,7 @@ impl LineIndex {
             bounds,
             tree: OnceLock::new(),
             grid: Grid::new(items.iter().map(|i| i.chord.envelope())),
+            blocks: blocks_of(&items),
             items,
             edges,
             sections,
@@ -364,6 +369,7 @@ mod tests {
             assert_eq!(format!("{:?}", taken.items), format!("{:?}", alone.items));
             assert_eq!(format!("{:?}", taken.grid), format!("{:?}", alone.grid));
             assert_eq!(taken.bounds, alone.bounds);
+            assert_eq!(taken.blocks, alone.blocks);
             assert_eq!(taken.lengths_m, alone.lengths_m);
         }
         assert!(whole.of_one_line(lines.len()).is_none());

@@ -129,6 +129,7 @@ mod grid;
 mod line_index;
 mod nearest_search;
 mod query_point;
+mod section_blocks;
 mod within_search;
 
 use geo_types::Point;

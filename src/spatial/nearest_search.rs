@@ -8,6 +8,7 @@ use super::edge_section::margin_m;
 use super::error::QueryError;
 use super::line_index::LineIndex;
 use super::query_point::{check_point, Query};
+use super::section_blocks::SectionWalk;
 use super::LineMatch;
 
 impl LineIndex {
@@ -39,9 +40,11 @@ impl LineIndex {
     /// within `max_m` metres (`f64::INFINITY`: at any distance).
     ///
     /// A best-first search: the sections come in increasing order of their distance's lower
-    /// bound, and the search stops at the first whose bound exceeds `max_m` or the nearest
-    /// distance found so far (plus the estimates' margin), so it costs a few sections wherever
-    /// `q` is, where [`LineIndex::nearest_within`] looks at every section within `max_m`.
+    /// bound (by the walk of the `section_blocks` module, which suits an index of one segment;
+    /// for a large one it costs the square root of its number of sections), and the search
+    /// stops at the first whose bound exceeds `max_m` or the nearest distance found so far
+    /// (plus the estimates' margin), so it solves a few sections wherever `q` is, where
+    /// [`LineIndex::nearest_within`] looks at every section within `max_m`.
     ///
     /// # Errors
     /// [`QueryError::InvalidDistance`] when `max_m` is negative or NaN.
@@ -49,21 +52,43 @@ impl LineIndex {
         &self,
         q: &Query,
         max_m: f64,
-        mut accept: impl FnMut(usize) -> bool,
+        accept: impl FnMut(usize) -> bool,
     ) -> Result<Option<LineMatch>, QueryError> {
         if max_m.is_nan() || max_m < 0.0 {
             return Err(QueryError::InvalidDistance { max_m });
         }
+        Ok(self
+            .nearest_if_within(q, max_m, accept, |_| true)
+            .and_then(|(_, m)| m))
+    }
+
+    /// When some line may lie within `max_m` metres of `q` (as [`LineIndex::may_be_within`]
+    /// says; never when `max_m` is negative or NaN): the least lower bound of the distance of
+    /// its sections, metres, and, when `search(that bound)` holds,
+    /// [`LineIndex::nearest_accepted`]'s answer. One walk of the sections gives both: the
+    /// check is the search's first step.
+    pub(crate) fn nearest_if_within(
+        &self,
+        q: &Query,
+        max_m: f64,
+        mut accept: impl FnMut(usize) -> bool,
+        search: impl FnOnce(f64) -> bool,
+    ) -> Option<(f64, Option<LineMatch>)> {
+        // Not `max_m >= 0.0` alone: that is false for NaN too, but says it less plainly.
+        if max_m.is_nan() || max_m < 0.0 {
+            return None;
+        }
         let q = *q;
-        Ok(with_scratch(|s| {
+        with_scratch(|s| {
+            let mut walk = SectionWalk::start(&self.items, &self.blocks, q.p3, max_m, &mut s.walk);
+            let least_m = walk.least_bound_m(max_m)?;
+            if !search(least_m) {
+                return Some((least_m, None));
+            }
             s.candidates.clear();
             s.solved.clear();
             let mut best_m = f64::INFINITY;
-            for (t, _) in self.tree().nearest_neighbor_iter_with_distance_2(&q.p3) {
-                let lower_bound_m = t.chord.lower_bound_m(q.p3);
-                if lower_bound_m > max_m || lower_bound_m > best_m + margin_m(best_m) {
-                    break;
-                }
+            while let Some((t, lower_bound_m)) = walk.next(max_m.min(best_m + margin_m(best_m))) {
                 if !accept(t.line as usize) {
                     continue;
                 }
@@ -72,9 +97,11 @@ impl LineIndex {
                     s.candidates.push(c);
                 }
             }
-            self.exact_best(&mut s.candidates, &q)
-                .filter(|m| m.distance_m <= max_m)
-        }))
+            let m = self
+                .exact_best(&mut s.candidates, &q)
+                .filter(|m| m.distance_m <= max_m);
+            Some((least_m, m))
+        })
     }
 
     /// The nearest line to `q` among those `accept` takes, at any distance, and whether a
