@@ -21,7 +21,14 @@ const FORMATS: &[(&str, &str, &[&str])] = &[
     ("csv-wkt", "csv", &["-oo", "AUTODETECT_TYPE=YES"]),
     // GDAL's LIBKML driver, which reads the typed Schema (the plain KML driver reads text).
     ("kml", "kml", &["--config", "OGR_SKIP", "KML"]),
+    // The same document zipped, which only LIBKML reads.
+    ("kmz", "kmz", &["--config", "OGR_SKIP", "KML"]),
 ];
+
+/// Whether `format` is KML, plain or zipped.
+fn is_kml(format: &str) -> bool {
+    matches!(format, "kml" | "kmz")
+}
 
 /// The fields GDAL's LIBKML driver gives every KML layer before the layer's own.
 const LIBKML_FIELDS: &[(&str, &str)] = &[
@@ -129,8 +136,8 @@ fn gdal_type(kind: &ColumnKind, format: &str, all_empty: bool) -> &'static str {
     match kind {
         ColumnKind::Text | ColumnKind::Word => "String",
         // KML has no date type: ISO 8601 text.
-        ColumnKind::Date if format == "kml" => "String",
-        ColumnKind::Integer if guessed || format == "kml" => "Integer",
+        ColumnKind::Date if is_kml(format) => "String",
+        ColumnKind::Integer if guessed || is_kml(format) => "Integer",
         ColumnKind::Integer => "Integer64",
         ColumnKind::Float { .. } => "Real",
         ColumnKind::Date if format == "fgb" => "DateTime",
@@ -162,10 +169,10 @@ fn check_layer(layer: &str, schema: &Schema, geometry: &str) -> TestResult {
         let want_geometry = match (format, schema.has_geometry) {
             // GeoJSON has no way to say "no geometry": GDAL sees null geometries.
             ("geojsonseq", false) => "Unknown (any)",
-            (_, false) if format != "csv-wkt" && format != "kml" => "None",
+            (_, false) if format != "csv-wkt" && !is_kml(format) => "None",
             // GDAL's CSV driver declares no geometry type for a WKT column, nor LIBKML for
             // any KML layer.
-            ("csv-wkt" | "kml", _) => "Unknown (any)",
+            ("csv-wkt" | "kml" | "kmz", _) => "Unknown (any)",
             _ => geometry,
         };
         assert_eq!(summary.geometry, want_geometry, "{context}");
@@ -173,11 +180,11 @@ fn check_layer(layer: &str, schema: &Schema, geometry: &str) -> TestResult {
         if format == "csv-wkt" {
             want.push(("WKT".into(), "String".into()));
         }
-        if format == "kml" {
+        if is_kml(format) {
             want.extend(LIBKML_FIELDS.iter().map(|&(n, t)| (n.into(), t.into())));
         }
         for column in &schema.columns {
-            if format == "kml" && column.name == "name" {
+            if is_kml(format) && column.name == "name" {
                 // LIBKML reads a `name` column as its own `Name`, the placemark's name,
                 // which the writer takes from it.
                 continue;
@@ -267,7 +274,7 @@ fn the_geopackage_carries_its_qgis_style_and_spatial_index() -> TestResult {
 
 #[test]
 fn binary_formats_are_not_written_to_standard_output() {
-    for format in ["gpkg", "fgb"] {
+    for format in ["gpkg", "fgb", "kmz"] {
         bordertrack(["export", "places", "--format", format])
             .assert()
             .code(2)

@@ -98,6 +98,7 @@ fn an_acled_table_reads_back_from_every_point_format_with_all_its_columns() -> T
         "o.gpkg",
         "o.fgb",
         "o.kml",
+        "o.kmz",
     ] {
         runs.write(&input, file, &[]);
         let written = dir.join(file).display().to_string();
@@ -579,6 +580,43 @@ fn a_kmz_reads_as_the_kml_inside_it() -> TestResult {
         stderr.contains("cut.kmz: not a readable KMZ (zip) archive"),
         "{stderr}"
     );
+    Ok(())
+}
+
+#[test]
+fn incidents_write_a_kmz_of_the_kml_document_as_doc_kml() -> TestResult {
+    use std::io::Read;
+    let runs = Runs::acled()?;
+    let dir = &runs.dir;
+    let input = acled();
+    runs.write(&input, "o.kml", &[]);
+    runs.write(&input, "o.kmz", &[]);
+    // The archive's first (and only) entry is doc.kml, deflated: the KML writer's document.
+    let bytes = std::fs::read(dir.join("o.kmz"))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes))?;
+    let mut entry = archive.by_index(0)?;
+    assert_eq!(entry.name(), "doc.kml");
+    assert_eq!(entry.compression(), zip::CompressionMethod::Deflated);
+    let mut document = Vec::new();
+    entry.read_to_end(&mut document)?;
+    assert_eq!(document, std::fs::read(dir.join("o.kml"))?);
+    drop(entry);
+    assert_eq!(archive.len(), 1);
+    // Never written onto its input, which is left as it was; and WGS84 only.
+    let (code, stderr) = runs.refusal("o.kmz", &["-o", "o.kmz"])?;
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("o.kmz: refusing to overwrite an input file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(dir.join("o.kmz"))?, bytes);
+    let (code, stderr) = runs.refusal(&input, &["-o", "p.kmz", "--crs", "EPSG:32642"])?;
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("KML coordinates are WGS84 longitude/latitude only"),
+        "{stderr}"
+    );
+    assert!(!dir.join("p.kmz").exists());
     Ok(())
 }
 

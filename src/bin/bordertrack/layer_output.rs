@@ -176,6 +176,8 @@ pub enum LayerFormat {
     FlatGeobuf,
     /// KML.
     Kml,
+    /// KMZ: KML zipped.
+    Kmz,
     /// GeoParquet.
     GeoParquet,
 }
@@ -198,6 +200,7 @@ const EXTENSIONS: &[(&str, LayerFormat)] = &[
     ("gpkg", LayerFormat::GeoPackage),
     ("fgb", LayerFormat::FlatGeobuf),
     ("kml", LayerFormat::Kml),
+    ("kmz", LayerFormat::Kmz),
     ("parquet", LayerFormat::GeoParquet),
     ("geoparquet", LayerFormat::GeoParquet),
 ];
@@ -222,6 +225,7 @@ impl LayerFormat {
             FormatArg::Gpkg => LayerFormat::GeoPackage,
             FormatArg::Fgb => LayerFormat::FlatGeobuf,
             FormatArg::Kml => LayerFormat::Kml,
+            FormatArg::Kmz => LayerFormat::Kmz,
             FormatArg::Parquet => LayerFormat::GeoParquet,
             FormatArg::Table => LayerFormat::Rows(Format::Table),
             FormatArg::Csv => LayerFormat::Rows(Format::Csv),
@@ -236,6 +240,7 @@ impl LayerFormat {
             LayerFormat::GeoPackage => Some("GeoPackage"),
             LayerFormat::FlatGeobuf => Some("FlatGeobuf"),
             LayerFormat::GeoParquet => Some("GeoParquet"),
+            LayerFormat::Kmz => Some("KMZ"),
             _ => None,
         }
     }
@@ -297,7 +302,7 @@ pub fn format(args: &OutArgs) -> Result<LayerFormat, String> {
             if named.is_none() && args.format.is_none() && extension.is_some() {
                 format!(
                     "{e}; export and incidents also write .geojsonl, .geojsons, .gpkg, .fgb, \
-                     .kml and .parquet"
+                     .kml, .kmz and .parquet"
                 )
             } else {
                 e
@@ -306,14 +311,15 @@ pub fn format(args: &OutArgs) -> Result<LayerFormat, String> {
     }
 }
 
-/// Refuses a CRS that `format` cannot hold (KML is WGS84 only), before any conversion is
-/// set up.
+/// Refuses a CRS that `format` cannot hold (KML and KMZ are WGS84 only), before any
+/// conversion is set up.
 pub fn check_crs(format: LayerFormat, crs: Option<&Crs>) -> Result<(), String> {
+    let kml = matches!(format, LayerFormat::Kml | LayerFormat::Kmz);
     match crs {
-        Some(crs) if format == LayerFormat::Kml && !crs.is_wgs84() => Err(format!(
+        Some(crs) if kml && !crs.is_wgs84() => Err(format!(
             "--crs {crs}: KML coordinates are WGS84 longitude/latitude only (OGC KML 2.2); \
-             leave out --crs for KML, or write another format (GeoPackage, FlatGeobuf, \
-             GeoParquet, GeoJSON) in {crs}"
+             leave out --crs for KML and KMZ, or write another format (GeoPackage, \
+             FlatGeobuf, GeoParquet, GeoJSON) in {crs}"
         )),
         _ => Ok(()),
     }
@@ -363,26 +369,19 @@ pub fn open<'o>(
                 .map(|w| Box::new(w) as _)
         }
         #[cfg(feature = "formats")]
+        LayerFormat::Kmz => {
+            // A zip archive's writer goes back to each entry's header: the temporary file
+            // itself, opened again, which `Output::commit` then moves into place.
+            let file = reopen(out, "a KMZ archive")?;
+            bordertrack::report::formats::KmzLayerWriter::new(file, name, schema, crs)
+                .map(|w| Box::new(w) as _)
+        }
+        #[cfg(feature = "formats")]
         LayerFormat::GeoParquet => {
             // Parquet's writer needs an output it can move between threads: the temporary
-            // file itself, opened again, which `Output::commit` then moves into place.
-            let Some(path) = out.temporary_path() else {
-                return Err(
-                    "GeoParquet is written to a new or regular file, not to a device or a pipe"
-                        .to_string(),
-                );
-            };
-            std::fs::OpenOptions::new()
-                .write(true)
-                .truncate(true)
-                .open(path)
-                .and_then(|file| {
-                    bordertrack::report::formats::GeoParquetWriter::new(
-                        std::io::BufWriter::with_capacity(1 << 16, file),
-                        schema,
-                        crs,
-                    )
-                })
+            // file itself, opened again, as for KMZ.
+            let file = reopen(out, "GeoParquet")?;
+            bordertrack::report::formats::GeoParquetWriter::new(file, schema, crs)
                 .map(|w| Box::new(w) as _)
         }
         #[cfg(feature = "formats")]
@@ -408,11 +407,12 @@ pub fn open<'o>(
         | LayerFormat::FlatGeobuf
         | LayerFormat::GeoPackage
         | LayerFormat::Kml
+        | LayerFormat::Kmz
         | LayerFormat::GeoParquet => {
             let _ = (name, out.temporary_path());
             return Err(
                 "this bordertrack was built without the `formats` feature, which \
-                        writes CSV with WKT, GeoPackage, FlatGeobuf, KML and GeoParquet: \
+                        writes CSV with WKT, GeoPackage, FlatGeobuf, KML, KMZ and GeoParquet: \
                         build it with \
                         `cargo install --path . --features formats`"
                     .to_string(),
@@ -420,6 +420,23 @@ pub fn open<'o>(
         }
     };
     opened.map_err(|e| e.to_string())
+}
+
+/// The temporary file of `out` opened again for writing, buffered, for a writer that needs
+/// a file of its own; `what` names the format for the error when `out` is not a file.
+#[cfg(feature = "formats")]
+fn reopen(out: &Output, what: &str) -> Result<std::io::BufWriter<std::fs::File>, String> {
+    let Some(path) = out.temporary_path() else {
+        return Err(format!(
+            "{what} is written to a new or regular file, not to a device or a pipe"
+        ));
+    };
+    std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .map(|file| std::io::BufWriter::with_capacity(1 << 16, file))
+        .map_err(|e| e.to_string())
 }
 
 /// The QGIS style stored with a layer in a GeoPackage (from `geodata/styles/`).

@@ -1,6 +1,6 @@
 //! GIS file formats for layers, each a [`LayerSink`](super::LayerSink): GeoJSON text sequences
 //! (RFC 8142), and with the `formats` cargo feature CSV with a WKT geometry column,
-//! GeoPackage, FlatGeobuf, KML and GeoParquet.
+//! GeoPackage, FlatGeobuf, KML (and KMZ, KML zipped) and GeoParquet.
 //!
 //! Every format keeps the layer's column types as far as it has them: integers as integers,
 //! numbers as floating point, calendar days as dates (text in GeoJSON and CSV, `DATE` in a
@@ -36,7 +36,7 @@ pub use geopackage::{GeoPackageWriter, QgisStyle};
 #[cfg(feature = "formats")]
 pub use geoparquet::GeoParquetWriter;
 #[cfg(feature = "formats")]
-pub use kml::KmlLayerWriter;
+pub use kml::{KmlLayerWriter, KmzLayerWriter};
 
 #[cfg(feature = "formats")]
 use crate::crs::Crs;

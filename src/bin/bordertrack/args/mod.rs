@@ -210,8 +210,8 @@ pub struct WhenArgs {
 #[derive(Debug, Args)]
 pub struct OutArgs {
     /// Output format. Default: from -o's extension, in any letter case (.csv, .json,
-    /// .geojson; export and incidents also .geojsonl or .geojsons, .gpkg, .fgb, .kml and
-    /// .parquet; CSV for a name without one), else table on a terminal and csv otherwise.
+    /// .geojson; export and incidents also .geojsonl or .geojsons, .gpkg, .fgb, .kml, .kmz
+    /// and .parquet; CSV for a name without one), else table on a terminal and csv otherwise.
     /// Given with -o, it must agree with those extensions (geojson may go to .json); any
     /// other extension is written in the format given.
     /// The table streams: column widths are measured on the first 1,000 rows (or the first
@@ -266,6 +266,9 @@ pub enum FormatArg {
     Fgb,
     /// KML 2.2, styled, with typed data and time spans (export and incidents; WGS84 only).
     Kml,
+    /// KMZ: the KML document zipped as doc.kml (export and incidents; WGS84 only; a file, not
+    /// stdout).
+    Kmz,
     /// GeoParquet 1.1 (export and incidents; a file, not stdout).
     #[value(alias = "geoparquet")]
     Parquet,
@@ -284,6 +287,7 @@ impl FormatArg {
             | FormatArg::Gpkg
             | FormatArg::Fgb
             | FormatArg::Kml
+            | FormatArg::Kmz
             | FormatArg::Parquet => None,
         }
     }

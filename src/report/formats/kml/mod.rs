@@ -1,13 +1,17 @@
 //! KML 2.2 (OGC 07-147r2): one `Document` of placemarks, with the layer's columns as a typed
 //! `Schema` and each feature's values as `SchemaData`, styles matching the QGIS styles of
-//! `geodata/styles/`, and a `TimeSpan` on time-enabled layers for Google Earth's time slider.
+//! `geodata/styles/`, and a `TimeSpan` on time-enabled layers for Google Earth's time slider;
+//! and KMZ, the same document zipped.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 
 mod geometry;
+mod kmz;
 mod styles;
+
+pub use kmz::KmzLayerWriter;
 
 use geo::Geometry;
 use kml::types::{Element, Placemark};
