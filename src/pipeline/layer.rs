@@ -4,10 +4,12 @@
 //! the classification's columns ([`CLASSIFICATION_COLUMNS`]), under a prefix when the table
 //! has a column of the same name.
 
+mod csv_rows;
+
 use geo::{Geometry, Point};
 
 use crate::query::{alternatives_text, push_regimes_text, IncidentMatch};
-use crate::report::{Batch, Column, FeatureEncoder, Schema, Value};
+use crate::report::{csv_cells, Batch, Column, FeatureEncoder, RowEncoder, Schema, Value};
 use crate::{CountryCode, Dataset, DateSpan, Error, Incident, RowValue, RowValues};
 
 /// The names of the classification columns, in order: what the classification adds after
@@ -85,6 +87,8 @@ enum Input {
 #[derive(Debug, Clone)]
 pub struct IncidentLayer {
     segments: Vec<(String, String)>,
+    /// Each segment's id and dyad as two CSV cells.
+    segments_csv: Vec<Vec<u8>>,
     instruments: Vec<Option<String>>,
     input: Input,
     /// Whether `lon` and `lat` columns follow the table's own.
@@ -95,12 +99,17 @@ impl IncidentLayer {
     /// The layer for incidents classified against `data`, with the columns of
     /// [`IncidentLayer::schema`].
     pub fn new(data: &Dataset) -> IncidentLayer {
+        let segments: Vec<(String, String)> = data
+            .segments()
+            .iter()
+            .map(|s| (s.id.clone(), s.dyad.to_string()))
+            .collect();
         IncidentLayer {
-            segments: data
-                .segments()
+            segments_csv: segments
                 .iter()
-                .map(|s| (s.id.clone(), s.dyad.to_string()))
+                .map(|(id, dyad)| csv_cells([id.as_str(), dyad.as_str()]))
                 .collect(),
+            segments,
             instruments: data
                 .changes()
                 .iter()
@@ -286,6 +295,9 @@ impl IncidentLayer {
             texts,
         } = buffers;
         self.texts_into(m, texts);
+        if let Some(csv) = RowEncoder::as_csv(encoder) {
+            return self.write_csv(csv, batch, incident, m, texts, date_text);
+        }
         let Input::Carried(width) = self.input else {
             // The date's text is written only when the layer has no columns of the table's
             // own.
@@ -349,6 +361,20 @@ impl IncidentLayer {
         push_regimes_text(&m.regimes, regimes);
     }
 
+    /// The `side` column of a match: the country on the incident's side, or `on`.
+    fn side(m: &IncidentMatch) -> &str {
+        m.located.side.as_ref().map_or("on", CountryCode::as_str)
+    }
+
+    /// The `instrument_id` column of a match: the instrument of the change after which its
+    /// status holds, if any.
+    fn instrument(&self, m: &IncidentMatch) -> Option<&str> {
+        m.status
+            .since()
+            .and_then(|e| self.instruments.get(e.by))
+            .and_then(|i| i.as_deref())
+    }
+
     /// Fills the classification columns' values (as many as [`CLASSIFICATION`]) for an
     /// incident of `date` and its match, whose ambiguity, regimes and alternatives are
     /// `texts`.
@@ -372,18 +398,14 @@ impl IncidentLayer {
             .segments
             .get(l.segment_index)
             .map_or(("", ""), |(id, dyad)| (id.as_str(), dyad.as_str()));
-        let instrument = m
-            .status
-            .since()
-            .and_then(|e| self.instruments.get(e.by))
-            .and_then(|i| i.as_deref());
+        let instrument = self.instrument(m);
         let [ambiguity, regimes, alternatives] = texts;
         let values = [
             Value::Text(segment_id),
             Value::Text(dyad),
             Value::Float(l.distance_m),
             Value::Float(l.chainage_m / 1000.0),
-            Value::Text(l.side.as_ref().map_or("on", CountryCode::as_str)),
+            Value::Text(IncidentLayer::side(m)),
             Value::Text(m.status.delimitation_word()),
             Value::Text(m.status.demarcation_word()),
             instrument.map_or(Value::Empty, Value::Text),

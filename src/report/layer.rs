@@ -1,6 +1,7 @@
 //! Typed layers: a column schema declared once per layer, features given as typed values, and
 //! the [`LayerSink`] trait that every output format implements.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::io;
 use std::sync::Arc;
@@ -130,7 +131,11 @@ pub enum Value<'a> {
 
 /// Encodes features of one layer into a [`Batch`]: shareable between threads, so that the
 /// features of each batch can be encoded where they are computed.
-pub trait FeatureEncoder: Send + Sync {
+///
+/// An encoder is `'static` ([`Any`]), as every one that a [`LayerSink`] hands out is: the
+/// library recognises its own CSV encoder, and writes the incident layer's rows straight into
+/// its batches rather than through [`FeatureEncoder::encode`] (the same bytes, fewer steps).
+pub trait FeatureEncoder: Send + Sync + Any {
     /// Appends one feature: `values` in the schema's column order, and its geometry.
     fn encode(&self, batch: &mut Batch, geometry: Option<&Geometry<f64>>, values: &[Value<'_>]);
 }

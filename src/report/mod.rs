@@ -8,6 +8,7 @@
 //! that are wider overflow their column rather than being cut.
 
 mod cell;
+mod csv_row;
 mod encoder;
 mod fixed_decimal;
 pub mod formats;
@@ -16,8 +17,8 @@ mod row_writer;
 mod table;
 
 pub use cell::Cell;
+pub(crate) use csv_row::{csv_cells, CsvRow};
 pub use encoder::Batch;
-#[cfg(feature = "formats")]
 pub(crate) use encoder::RowEncoder;
 pub use layer::{Column, ColumnKind, FeatureEncoder, LayerSink, Schema, Value};
 pub use row_writer::RowWriter;

@@ -1,0 +1,249 @@
+//! The incident layer's rows written straight into the batches of the crate's own CSV
+//! encoder ([`RowEncoder::as_csv`]), cell by cell, rather than gathered as values for
+//! [`FeatureEncoder::encode`](crate::report::FeatureEncoder::encode): the same bytes.
+
+use crate::query::IncidentMatch;
+use crate::report::{Batch, CsvRow, RowEncoder};
+use crate::{Incident, RowValue};
+
+use super::{IncidentLayer, Input, CLASSIFICATION};
+
+impl IncidentLayer {
+    /// Writes `incident` and its match `m` (whose ambiguity, regimes and alternatives are
+    /// `texts`) as a row of `csv` into `batch`, as [`IncidentLayer::encode_incident`] would
+    /// through the values; `date_text` is a buffer for the date's text.
+    pub(super) fn write_csv(
+        &self,
+        csv: &RowEncoder,
+        batch: &mut Batch,
+        incident: &Incident,
+        m: Option<&IncidentMatch>,
+        texts: &[String; 3],
+        date_text: &mut String,
+    ) {
+        let mut row = csv.csv_row(batch);
+        match self.input {
+            Input::Standard => {
+                date_text.clear();
+                incident.date.push_to(date_text);
+                row.text(&incident.id);
+                row.text(date_text);
+                row.float(incident.point.y());
+                row.float(incident.point.x());
+            }
+            Input::Carried(width) => {
+                let mut written = 0;
+                for v in incident.values.iter().take(width) {
+                    match v {
+                        RowValue::Text(t) => row.text(t),
+                        RowValue::Integer(n) => row.integer(n),
+                        RowValue::Float(x) => row.float(x),
+                        RowValue::Empty => row.empty(1),
+                    }
+                    written += 1;
+                }
+                row.empty(width - written);
+                if self.position {
+                    row.float(incident.point.x());
+                    row.float(incident.point.y());
+                }
+            }
+        }
+        self.write_classification(&mut row, m, texts);
+        row.date(incident.date.first);
+        row.date(incident.date.last);
+        row.end();
+    }
+
+    /// The classification's cells before the dates, as [`IncidentLayer::fill`] gives them.
+    fn write_classification(
+        &self,
+        row: &mut CsvRow<'_>,
+        m: Option<&IncidentMatch>,
+        texts: &[String; 3],
+    ) {
+        let Some(m) = m else {
+            return row.empty(CLASSIFICATION.len() - 2);
+        };
+        let l = &m.located;
+        match self.segments_csv.get(l.segment_index) {
+            Some(encoded) => row.encoded(2, encoded),
+            None => row.empty(2),
+        }
+        row.float(l.distance_m);
+        row.float(l.chainage_m / 1000.0);
+        row.text(IncidentLayer::side(m));
+        row.text(m.status.delimitation_word());
+        row.text(m.status.demarcation_word());
+        match self.instrument(m) {
+            Some(i) => row.text(i),
+            None => row.empty(1),
+        }
+        let [ambiguity, regimes, alternatives] = texts;
+        row.text(ambiguity);
+        row.text(regimes);
+        row.text(m.certainty.as_str());
+        row.text(alternatives);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::ControlFlow;
+    use std::sync::Arc;
+
+    use geo::Geometry;
+
+    use crate::io::IncidentReader;
+    use crate::pipeline::{IncidentLayer, TableOptions};
+    use crate::query::IncidentQuery;
+    use crate::report::{Batch, FeatureEncoder, Format, LayerSink, RowWriter, Schema, Value};
+    use crate::Borders;
+
+    /// The crate's CSV encoder behind another, so that rows go through
+    /// [`FeatureEncoder::encode`].
+    struct Through(Arc<dyn FeatureEncoder>);
+
+    impl FeatureEncoder for Through {
+        fn encode(
+            &self,
+            batch: &mut Batch,
+            geometry: Option<&Geometry<f64>>,
+            values: &[Value<'_>],
+        ) {
+            self.0.encode(batch, geometry, values);
+        }
+    }
+
+    /// A CSV sink whose encoder is not recognised as the crate's own.
+    struct Hidden(RowWriter<Vec<u8>>);
+
+    impl LayerSink for Hidden {
+        fn schema(&self) -> &Schema {
+            self.0.schema()
+        }
+        fn encoder(&self) -> Arc<dyn FeatureEncoder> {
+            Arc::new(Through(self.0.encoder()))
+        }
+        fn write_batch(&mut self, batch: &mut Batch) -> std::io::Result<()> {
+            self.0.write_batch(batch)
+        }
+        fn finish(&mut self) -> std::io::Result<()> {
+            LayerSink::finish(&mut self.0)
+        }
+    }
+
+    /// A table of incidents near every seventh vertex of every segment of the embedded
+    /// dataset, at dates across its history (years, months, days), with precisions up to
+    /// 45 km (so that some matches have alternatives) and notes that need quoting.
+    fn table(borders: &Borders) -> String {
+        let mut csv = String::from("id,date,lat,lon,precision_m,note\n");
+        for (i, s) in borders.dataset().segments().iter().enumerate() {
+            for (j, c) in s.line.coords().step_by(7).enumerate() {
+                let year = 1992 + (i + j) % 34;
+                let date = match j % 3 {
+                    0 => format!("{year}"),
+                    1 => format!("{year}-04"),
+                    _ => format!("{year}-04-19"),
+                };
+                let precision = [0, 500, 5_000, 45_000][j % 4];
+                let note = ["", "a, \"quoted\" note", "plain", " spaced "][(i + j) % 4];
+                let lat = c.y + 0.02 * (j % 5) as f64;
+                csv.push_str(&format!(
+                    "S{i}-{j},{date},{lat:.6},{:.6},{precision},\"{}\"\n",
+                    c.x,
+                    note.replace('"', "\"\"")
+                ));
+            }
+        }
+        csv
+    }
+
+    /// Classifies `csv` into a CSV sink that is the crate's own (`direct`) or hidden behind
+    /// another encoder, with `lon` and `lat` columns when `position` is set.
+    fn classify(borders: &Borders, csv: &str, position: bool, direct: bool) -> Vec<u8> {
+        let mut reader = IncidentReader::from_reader(csv.as_bytes(), "t.csv").expect("a header");
+        let schema = IncidentLayer::schema_for(reader.columns().as_deref(), "bt_", position)
+            .expect("no clash");
+        let writer = RowWriter::with_schema(Vec::new(), Format::Csv, &schema).expect("a sink");
+        let options = TableOptions {
+            all_rows: true,
+            ..TableOptions::default()
+        };
+        let query = IncidentQuery::within(5_000.0);
+        let mut ok = |_: &crate::Problem| ControlFlow::Continue(());
+        if direct {
+            let mut sink = writer;
+            borders
+                .classify_table(&mut reader, &query, options, &mut sink, &mut ok)
+                .expect("the run");
+            sink.finish().expect("written")
+        } else {
+            let mut sink = Hidden(writer);
+            borders
+                .classify_table(&mut reader, &query, options, &mut sink, &mut ok)
+                .expect("the run");
+            sink.0.finish().expect("written")
+        }
+    }
+
+    #[test]
+    fn rows_written_straight_as_csv_are_the_values_encoded() {
+        let borders = Borders::embedded().expect("the embedded dataset loads");
+        let csv = table(&borders);
+        for position in [false, true] {
+            let direct = classify(&borders, &csv, position, true);
+            let encoded = classify(&borders, &csv, position, false);
+            assert_eq!(
+                String::from_utf8_lossy(&direct),
+                String::from_utf8_lossy(&encoded),
+                "position {position}"
+            );
+            // Every kind of cell was written: quoted notes, unmatched rows, ambiguity,
+            // alternatives, instruments.
+            let text = String::from_utf8_lossy(&direct);
+            let rows: Vec<&str> = text.lines().skip(1).collect();
+            assert!(rows.len() > 1_000, "{} rows", rows.len());
+            assert!(text.contains("\"a, \"\"quoted\"\" note\""));
+            assert!(rows.iter().any(|r| r.contains(",,,,,,,,,,,,")));
+            assert!(rows.iter().any(|r| r.contains(",possible,")));
+            assert!(rows.iter().any(|r| r.contains("ambiguous")));
+        }
+    }
+
+    #[test]
+    fn the_datasets_incidents_written_straight_as_csv_are_the_values_encoded() {
+        let borders = Borders::embedded().expect("the embedded dataset loads");
+        let schema = IncidentLayer::schema();
+        let run = |sink: &mut dyn LayerSink| {
+            let options = TableOptions {
+                all_rows: true,
+                ..TableOptions::default()
+            };
+            borders
+                .classify_incidents(
+                    borders.dataset().incidents(),
+                    "incidents.csv",
+                    &IncidentQuery::within(50_000.0),
+                    options,
+                    sink,
+                    &mut |_| ControlFlow::Continue(()),
+                )
+                .expect("the run");
+        };
+        let mut direct = RowWriter::with_schema(Vec::new(), Format::Csv, &schema).expect("a sink");
+        run(&mut direct);
+        let mut hidden =
+            Hidden(RowWriter::with_schema(Vec::new(), Format::Csv, &schema).expect("a sink"));
+        run(&mut hidden);
+        let (direct, encoded) = (
+            direct.finish().expect("written"),
+            hidden.0.finish().expect("written"),
+        );
+        assert!(direct.len() > 1_000);
+        assert_eq!(
+            String::from_utf8_lossy(&direct),
+            String::from_utf8_lossy(&encoded)
+        );
+    }
+}
