@@ -4,7 +4,8 @@ use std::io;
 
 use geo::{Geometry, MultiLineString};
 
-use super::{text, Features};
+use super::columns::{dated, text};
+use super::Features;
 use crate::query::dyad_coverage;
 use crate::report::{Column, LayerSink, Value};
 use crate::{Basis, Borders, DateSpan, Dyad};
@@ -18,22 +19,20 @@ use crate::{Basis, Borders, DateSpan, Dyad};
 /// recorded) with `last_change_start` and `last_change_end`, and `note` (each segment whose
 /// delimitation is unknown on some day from the start, and from when it is known). Each
 /// feature carries the dyad's lines. See [`crate::query::DyadCoverage`].
-pub const COVERAGE: &[Column] = &[
-    Column::word("dyad"),
-    Column::integer("segments"),
-    Column::float("length_km", 3, "km"),
-    Column::float("delimitation_known_pct", 2, "%"),
-    Column::float("demarcation_known_pct", 2, "%"),
-    Column::float("lowest_delimitation_known_pct", 2, "%"),
-    Column::date("lowest_on"),
-    Column::integer("instruments"),
-    Column::integer("sources"),
-    Column::integer("incidents"),
-    Column::integer("tallies"),
-    Column::text("last_change"),
-    Column::date("last_change_start"),
-    Column::date("last_change_end"),
-    Column::text("note"),
+pub const COVERAGE: &[Column] = layer_columns![
+    word("dyad"),
+    integer("segments"),
+    float("length_km", 3, "km"),
+    float("delimitation_known_pct", 2, "%"),
+    float("demarcation_known_pct", 2, "%"),
+    float("lowest_delimitation_known_pct", 2, "%"),
+    date("lowest_on"),
+    integer("instruments"),
+    integer("sources"),
+    integer("incidents"),
+    integer("tallies"),
+    dated("last_change"),
+    text("note"),
 ];
 
 /// What the coverage of each dyad is asked over.
@@ -84,7 +83,7 @@ pub fn write_coverage(
         ));
         let dyad = d.to_string();
         let note = c.unknown_note(borders);
-        let [l, l0, l1] = super::dated(c.last_change, &mut last);
+        let [l, l0, l1] = dated(c.last_change, &mut last);
         let values = [
             text(&dyad),
             count(c.segments),

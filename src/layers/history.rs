@@ -5,7 +5,8 @@ use std::io;
 
 use geo::Geometry;
 
-use super::{dated, text, Features};
+use super::columns::{dated, text};
+use super::Features;
 use crate::query::{HistoryEntry, RegimeHistoryEntry};
 use crate::report::{Column, LayerSink, Value};
 use crate::{Borders, PartialDate};
@@ -20,30 +21,24 @@ use crate::{Borders, PartialDate};
 /// of `regimes.csv` on the segment) has empty `delimitation` and `demarcation`, its `regime`
 /// (`fenced`, `mined`, `crossing`), `regime_state` (`built`, `removed`, `laid`, `cleared`,
 /// `open`, `closed`) and `regime_id`; a status change leaves those three empty. Each feature carries its segment's line.
-pub const HISTORY: &[Column] = &[
-    Column::text("date"),
-    Column::date("date_start"),
-    Column::date("date_end"),
-    Column::text("segment_id"),
-    Column::word("dyad"),
-    Column::word("delimitation"),
-    Column::word("demarcation"),
-    Column::word("regime"),
-    Column::word("regime_state"),
-    Column::text("instrument_id"),
-    Column::word("instrument_kind"),
-    Column::text("instrument_title"),
-    Column::text("signed"),
-    Column::date("signed_start"),
-    Column::date("signed_end"),
-    Column::text("in_force"),
-    Column::date("in_force_start"),
-    Column::date("in_force_end"),
-    Column::text("source_id"),
-    Column::text("source_title"),
-    Column::text("source_url"),
-    Column::text("note"),
-    Column::text("regime_id"),
+pub const HISTORY: &[Column] = layer_columns![
+    dated("date"),
+    text("segment_id"),
+    word("dyad"),
+    word("delimitation"),
+    word("demarcation"),
+    word("regime"),
+    word("regime_state"),
+    text("instrument_id"),
+    word("instrument_kind"),
+    text("instrument_title"),
+    dated("signed"),
+    dated("in_force"),
+    text("source_id"),
+    text("source_title"),
+    text("source_url"),
+    text("note"),
+    text("regime_id"),
 ];
 
 /// Writes `entries` (from [`Borders::history`]) as the [`HISTORY`] layer into `sink` (made

@@ -18,6 +18,8 @@
 //!
 //! Classified incidents are the fifth layer: [`crate::pipeline::IncidentLayer`].
 
+#[macro_use]
+mod columns;
 mod coverage;
 mod diff;
 mod history;
@@ -41,8 +43,9 @@ pub use status::{status_intervals, StatusInterval};
 pub use tables::{stats_schema, write_stats, STATS};
 pub use tallies::{write_tallies, TALLIES};
 
+use self::columns::{dated, text};
 use crate::report::{Batch, Column, FeatureEncoder, LayerSink, Schema, Value};
-use crate::{Basis, Borders, CountryCode, DateSpan, Dyad, PartialDate, RegimeWord, StatusFilter};
+use crate::{Basis, Borders, CountryCode, DateSpan, Dyad, RegimeWord, StatusFilter};
 
 /// Which features of a layer to write, and at which date.
 #[derive(Clone, Debug)]
@@ -77,23 +80,21 @@ pub struct LayerQuery {
 /// an ambiguous status may have been), and `regimes` (the regime words that may hold on the
 /// segment on some day of the span: `fenced`, `mined`, `open_crossing`, `closed_crossing`,
 /// comma-separated; [`crate::query::RegimeTimelines::words_on_segment`]). Line geometry.
-pub const SEGMENTS: &[Column] = &[
-    Column::text("segment_id"),
-    Column::word("dyad"),
-    Column::word("left"),
-    Column::word("right"),
-    Column::text("name"),
-    Column::float("length_km", 3, "km"),
-    Column::word("delimitation"),
-    Column::word("demarcation"),
-    Column::text("since"),
-    Column::date("since_start"),
-    Column::date("since_end"),
-    Column::text("instrument_id"),
-    Column::text("source_id"),
-    Column::word("extent"),
-    Column::text("ambiguity"),
-    Column::text("regimes"),
+pub const SEGMENTS: &[Column] = layer_columns![
+    text("segment_id"),
+    word("dyad"),
+    word("left"),
+    word("right"),
+    text("name"),
+    float("length_km", 3, "km"),
+    word("delimitation"),
+    word("demarcation"),
+    dated("since"),
+    text("instrument_id"),
+    text("source_id"),
+    word("extent"),
+    text("ambiguity"),
+    text("regimes"),
 ];
 
 /// The `status` layer (time-enabled): one feature per segment and per interval during which
@@ -138,19 +139,15 @@ pub const PLACES: &[Column] = &[
 /// The `instruments` layer (no geometry): `instrument_id`, `dyad`, `kind`, `title`, `signed`
 /// (as recorded) with `signed_start` and `signed_end`, `in_force` with `in_force_start` and
 /// `in_force_end`, `source_id` and `note`.
-pub const INSTRUMENTS: &[Column] = &[
-    Column::text("instrument_id"),
-    Column::word("dyad"),
-    Column::word("kind"),
-    Column::text("title"),
-    Column::text("signed"),
-    Column::date("signed_start"),
-    Column::date("signed_end"),
-    Column::text("in_force"),
-    Column::date("in_force_start"),
-    Column::date("in_force_end"),
-    Column::text("source_id"),
-    Column::text("note"),
+pub const INSTRUMENTS: &[Column] = layer_columns![
+    text("instrument_id"),
+    word("dyad"),
+    word("kind"),
+    text("title"),
+    dated("signed"),
+    dated("in_force"),
+    text("source_id"),
+    text("note"),
 ];
 
 /// The schema of a layer of `columns`, with or without geometry.
@@ -191,30 +188,6 @@ impl<'s> Features<'s> {
     fn done(mut self) -> io::Result<u64> {
         self.sink.write_batch(&mut self.batch)?;
         Ok(self.written)
-    }
-}
-
-/// A partial date's text and its first and last days, or three empty values.
-fn dated(d: Option<PartialDate>, text: &mut String) -> [Value<'_>; 3] {
-    text.clear();
-    match d {
-        Some(d) => {
-            *text = d.to_string();
-            [
-                Value::Text(text),
-                Value::Date(d.first()),
-                Value::Date(d.last()),
-            ]
-        }
-        None => [Value::Empty, Value::Empty, Value::Empty],
-    }
-}
-
-fn text(s: &str) -> Value<'_> {
-    if s.is_empty() {
-        Value::Empty
-    } else {
-        Value::Text(s)
     }
 }
 
