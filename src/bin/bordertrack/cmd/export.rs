@@ -32,8 +32,8 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
         .select
         .on
         .as_ref()
-        .map_or(Vec::new(), |on| on.regimes.clone());
-    if !on_regimes.is_empty() && matches!(args.layer, LayerArg::Status) {
+        .is_some_and(|on| !on.regimes.is_empty());
+    if on_regimes && matches!(args.layer, LayerArg::Status) {
         return Err(Failure::Usage(
             "--on with a regime word applies to the segments and incidents layers, not to \
              status (whose intervals are of status only)"
@@ -56,23 +56,12 @@ pub fn run(data_dir: Option<&Path>, args: &ExportArgs) -> Result<(), Failure> {
     };
     let borders = Borders::new(super::load(data_dir)?)?;
     super::check_dyad(borders.dataset(), args.select.dyad)?;
-    let query = LayerQuery {
-        at: match args.layer {
-            // The time-enabled layer keeps every interval unless a date is asked for.
-            LayerArg::Status | LayerArg::Tallies => args.select.when.as_of.map(|d| d.span()),
-            _ => Some(super::as_of(&args.select.when)),
-        },
-        basis: args.select.when.basis.into(),
-        dyad: args.select.dyad,
-        filter: args
-            .select
-            .on
-            .as_ref()
-            .filter(|on| !on.status.is_empty())
-            .map(|on| on.status_filter()),
-        party: args.select.pov,
-        regimes: on_regimes,
+    let at = match args.layer {
+        // The time-enabled layer keeps every interval unless a date is asked for.
+        LayerArg::Status | LayerArg::Tallies => args.select.when.as_of.map(|d| d.span()),
+        _ => Some(super::as_of(&args.select.when)),
     };
+    let query = super::layer_query(&args.select, at);
     let schema = layers::schema(columns, has_geometry);
     LayerTarget::open(data_dir, &[], &args.out, args.crs.as_ref())?.write(
         &args.layer.name(),

@@ -20,10 +20,11 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
+use bordertrack::layers::LayerQuery;
 use bordertrack::report::Format;
 use bordertrack::{Borders, Dataset, DateSpan, Dyad, PartialDate};
 
-use crate::args::{OutArgs, WhenArgs};
+use crate::args::{OutArgs, SelectArgs, WhenArgs};
 use crate::output::Output;
 use crate::Failure;
 
@@ -35,6 +36,22 @@ pub fn read_input(path: &Path) -> Result<String, Failure> {
             format!("{}: {e}", path.display()),
         ))
     })
+}
+
+/// The layer query that `select` asks for over the days `at`: its basis, dyad, status and
+/// regime words (`--on`) and point of view (`--pov`).
+pub fn layer_query(select: &SelectArgs, at: Option<DateSpan>) -> LayerQuery {
+    let on = select.on.as_ref();
+    LayerQuery {
+        at,
+        basis: select.when.basis.into(),
+        dyad: select.dyad,
+        filter: on
+            .filter(|on| !on.status.is_empty())
+            .map(|on| on.status_filter()),
+        party: select.pov,
+        regimes: on.map_or(Vec::new(), |on| on.regimes.clone()),
+    }
 }
 
 /// Loads the dataset named by `--data`, or the embedded one.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use bordertrack::crs::ReprojectedLayer;
-use bordertrack::layers::{self, LayerQuery};
+use bordertrack::layers;
 use bordertrack::report::{LayerSink, RowWriter};
 use bordertrack::Borders;
 
@@ -16,24 +16,7 @@ use crate::Failure;
 pub fn run(data_dir: Option<&Path>, args: &SegmentsArgs) -> Result<(), Failure> {
     let borders = Borders::new(super::load(data_dir)?)?;
     super::check_dyad(borders.dataset(), args.select.dyad)?;
-    let query = LayerQuery {
-        at: Some(super::as_of(&args.select.when)),
-        basis: args.select.when.basis.into(),
-        dyad: args.select.dyad,
-        filter: args
-            .select
-            .on
-            .as_ref()
-            .filter(|on| !on.status.is_empty())
-            .map(|on| on.status_filter()),
-        regimes: args
-            .select
-            .on
-            .as_ref()
-            .map(|on| on.regimes.clone())
-            .unwrap_or_default(),
-        party: args.select.pov,
-    };
+    let query = super::layer_query(&args.select, Some(super::as_of(&args.select.when)));
     let reprojection = super::reprojection(args.crs.as_ref(), "--crs")?;
     let mut out = super::open_output(data_dir, &[], &args.out)?;
     let format = output::format(&args.out)?;
