@@ -16,6 +16,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::util::catalogue::{check_catalogue, control_lines};
 use crate::util::{fixture, tiny, TestResult, Workdir};
 
 /// Cases that must exist, so that a deleted directory cannot pass unnoticed.
@@ -66,18 +67,6 @@ const CONTROL_FILES: &[&str] = &[
     "not-created",
 ];
 
-fn lines(path: &Path) -> std::io::Result<Vec<String>> {
-    match fs::read_to_string(path) {
-        Ok(t) => Ok(t
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
-}
-
 /// The one input file of a case.
 fn input_of(case: &Path, name: &str) -> Result<String, Box<dyn std::error::Error>> {
     let mut inputs = Vec::new();
@@ -107,7 +96,7 @@ fn run_case(
     let expected_err = fs::read_to_string(case.join("expected-stderr.txt"))?;
     let expected_out = fs::read_to_string(case.join("expected-stdout.txt"))?;
     let code: i32 = fs::read_to_string(case.join("exit-code"))?.trim().parse()?;
-    let not_created = lines(&case.join("not-created"))?;
+    let not_created = control_lines(&case.join("not-created"))?;
     for f in &not_created {
         // A file left by an earlier case must not make this one pass or fail.
         let _ = fs::remove_file(dir.join(f));
@@ -120,7 +109,7 @@ fn run_case(
         "--format".to_string(),
         "csv".to_string(),
     ];
-    args.extend(lines(&case.join("args"))?);
+    args.extend(control_lines(&case.join("args"))?);
     let out = dir.bordertrack(&args).output()?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -160,25 +149,13 @@ fn case_names() -> std::io::Result<Vec<String>> {
 #[test]
 fn every_catalogued_bad_incident_file_gives_exactly_the_expected_messages() -> TestResult {
     let root = fixture("bad").join("incidents");
-    let names = case_names()?;
-    for r in REQUIRED {
-        assert!(
-            names.iter().any(|n| n == r),
-            "incident catalogue case {r:?} is missing"
-        );
-    }
-    let dir = Workdir::new()?;
-    let mut wrong = Vec::new();
-    for name in &names {
-        wrong.extend(run_case(&dir, &root.join(name), name)?);
-    }
-    assert!(
-        wrong.is_empty(),
-        "{} mismatch(es):\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
-    Ok(())
+    check_catalogue(
+        &root,
+        &case_names()?,
+        REQUIRED,
+        "incident catalogue",
+        run_case,
+    )
 }
 
 #[test]

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use bordertrack::{Dataset, Error};
 
+use crate::util::catalogue::{check_catalogue, control_lines};
 use crate::util::{fixture, TestResult, Workdir};
 
 /// Cases that must exist, so that a deleted directory cannot pass unnoticed.
@@ -66,18 +67,6 @@ const REQUIRED: &[&str] = &[
 
 const CONTROL_FILES: &[&str] = &["expected.txt", "exit-code", "remove", "directory"];
 
-fn list(path: &Path) -> std::io::Result<Vec<String>> {
-    match fs::read_to_string(path) {
-        Ok(t) => Ok(t
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
-}
-
 /// Builds the dataset of case `name` in `dir`; returns its directory.
 fn build_case(
     dir: &Workdir,
@@ -92,10 +81,10 @@ fn build_case(
             fs::copy(entry.path(), data.join(&file))?;
         }
     }
-    for f in list(&case.join("remove"))? {
+    for f in control_lines(&case.join("remove"))? {
         fs::remove_file(data.join(f))?;
     }
-    for f in list(&case.join("directory"))? {
+    for f in control_lines(&case.join("directory"))? {
         fs::remove_file(data.join(&f))?;
         fs::create_dir(data.join(&f))?;
     }
@@ -199,24 +188,7 @@ fn every_catalogued_bad_input_gives_exactly_the_expected_problems() -> TestResul
     // `incidents/` holds the catalogue of incident tables (see `bad_incidents`).
     names.retain(|n| n != "incidents");
     names.sort();
-    for r in REQUIRED {
-        assert!(
-            names.iter().any(|n| n == r),
-            "catalogue case {r:?} is missing"
-        );
-    }
-    let dir = Workdir::new()?;
-    let mut wrong = Vec::new();
-    for name in &names {
-        wrong.extend(run_case(&dir, &root.join(name), name)?);
-    }
-    assert!(
-        wrong.is_empty(),
-        "{} mismatch(es):\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
-    Ok(())
+    check_catalogue(&root, &names, REQUIRED, "catalogue", run_case)
 }
 
 #[test]

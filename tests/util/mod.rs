@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod catalogue;
+
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
