@@ -1,20 +1,6 @@
 //! `bordertrack export LAYER`: every layer, its feature counts and its typed values.
 
-use crate::util::{bordertrack, TestResult};
-
-/// The GeoJSON of `bordertrack export ARGS --format geojson`.
-fn geojson(args: &[&str]) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-    let mut all = vec!["export"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "geojson"]);
-    let out = bordertrack(&all)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    Ok(serde_json::from_slice(&out)?)
-}
+use crate::util::{bordertrack, export_geojson, TestResult};
 
 fn features(v: &serde_json::Value) -> &[serde_json::Value] {
     v["features"].as_array().map_or(&[], Vec::as_slice)
@@ -27,7 +13,7 @@ fn status_layer_has_one_feature_per_segment_and_interval_with_dates() -> TestRes
     let expected: usize = (0..borders.dataset().segments().len())
         .map(|i| bordertrack::layers::status_intervals(timelines, i).len())
         .sum();
-    let v = geojson(&["status"])?;
+    let v = export_geojson(&["status"])?;
     let fs = features(&v);
     assert_eq!(fs.len(), expected);
     assert!(fs.len() > borders.dataset().segments().len());
@@ -58,8 +44,8 @@ fn status_layer_has_one_feature_per_segment_and_interval_with_dates() -> TestRes
 
 #[test]
 fn status_layer_at_a_date_keeps_the_intervals_in_force_then() -> TestResult {
-    let v = geojson(&["status", "--as-of", "2002-01-01", "--dyad", "KAZ-UZB"])?;
-    let all = geojson(&["segments", "--as-of", "2002-01-01", "--dyad", "KAZ-UZB"])?;
+    let v = export_geojson(&["status", "--as-of", "2002-01-01", "--dyad", "KAZ-UZB"])?;
+    let all = export_geojson(&["segments", "--as-of", "2002-01-01", "--dyad", "KAZ-UZB"])?;
     // One interval per segment on a single day, with the status the segments layer gives.
     assert_eq!(features(&v).len(), features(&all).len());
     for (a, b) in features(&v).iter().zip(features(&all)) {
@@ -79,16 +65,16 @@ fn status_layer_at_a_date_keeps_the_intervals_in_force_then() -> TestResult {
 #[test]
 fn segments_places_and_instruments_layers_are_typed() -> TestResult {
     let data = bordertrack::Dataset::embedded()?;
-    let seg = geojson(&["segments", "--as-of", "2024-01-01"])?;
+    let seg = export_geojson(&["segments", "--as-of", "2024-01-01"])?;
     assert_eq!(features(&seg).len(), data.segments().len());
     assert!(features(&seg)[0]["properties"]["length_km"].is_f64());
-    let places = geojson(&["places", "--as-of", "2024-01-01"])?;
+    let places = export_geojson(&["places", "--as-of", "2024-01-01"])?;
     assert_eq!(features(&places).len(), data.places().len());
     assert_eq!(features(&places)[0]["geometry"]["type"], "Point");
-    let ins = geojson(&["instruments"])?;
+    let ins = export_geojson(&["instruments"])?;
     assert_eq!(features(&ins).len(), data.instruments().len());
     assert!(features(&ins)[0]["geometry"].is_null());
-    let kaz_uzb = geojson(&["instruments", "--dyad", "UZB-KAZ"])?;
+    let kaz_uzb = export_geojson(&["instruments", "--dyad", "UZB-KAZ"])?;
     assert!(features(&kaz_uzb)
         .iter()
         .all(|f| f["properties"]["dyad"] == "KAZ-UZB"));

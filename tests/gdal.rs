@@ -10,7 +10,7 @@ use std::process::Command;
 
 use bordertrack::report::{ColumnKind, Schema};
 
-use crate::util::{bordertrack, BoxError, TestResult, Workdir};
+use crate::util::{bordertrack, export_geojson, BoxError, TestResult, Workdir};
 
 /// The formats checked: the `--format` value, the extension, and `ogrinfo`'s open options.
 const FORMATS: &[(&str, &str, &[&str])] = &[
@@ -117,13 +117,7 @@ fn ogrinfo(file: &Path, layer: &str, options: &[&str]) -> Result<Option<LayerSum
 
 /// The layer as GeoJSON (the reference), to count features and see which columns are empty.
 fn reference(layer: &str) -> Result<serde_json::Value, BoxError> {
-    let out = bordertrack(["export", layer, "--format", "geojson"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    Ok(serde_json::from_slice(&out)?)
+    export_geojson(&[layer])
 }
 
 /// The type GDAL reports for a column of `kind` in `format`; a column with no value in any

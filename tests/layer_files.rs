@@ -13,7 +13,7 @@ use geozero::ToGeo;
 use kml::Kml;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::util::{bordertrack, BoxError, TestResult, Workdir};
+use crate::util::{bordertrack, export_geojson, BoxError, TestResult, Workdir};
 
 /// Every exported layer, its schema, and its GeoParquet geometry types.
 fn layers() -> Vec<(&'static str, Schema, &'static [&'static str])> {
@@ -33,13 +33,7 @@ fn layers() -> Vec<(&'static str, Schema, &'static [&'static str])> {
 
 /// The layer's features as GeoJSON (the reference).
 fn reference(layer: &str) -> Result<Vec<serde_json::Value>, BoxError> {
-    let out = bordertrack(["export", layer, "--format", "geojson"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let collection: serde_json::Value = serde_json::from_slice(&out)?;
+    let collection = export_geojson(&[layer])?;
     Ok(collection["features"]
         .as_array()
         .ok_or("no features")?

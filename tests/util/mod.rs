@@ -110,6 +110,20 @@ impl Workdir {
     }
 }
 
+/// The GeoJSON that `bordertrack export ARGS --format geojson` writes (it must succeed).
+pub fn export_geojson(args: &[&str]) -> Result<serde_json::Value, BoxError> {
+    let mut all = vec!["export"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "geojson"]);
+    let out = bordertrack(&all)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    Ok(serde_json::from_slice(&out)?)
+}
+
 /// Runs a command that must succeed and returns its stdout as text.
 pub fn stdout_of(cmd: &mut assert_cmd::Command) -> Result<String, Box<dyn std::error::Error>> {
     let out = cmd.output()?;
