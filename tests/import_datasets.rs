@@ -22,6 +22,16 @@ fn segment_ids(
         .collect()
 }
 
+/// Runs `import natural-earth FILE --date 2022-05-12 MORE... -o ne` on the excerpt `name`.
+fn import_natural_earth(w: &Workdir, name: &str, more: &[&str]) -> TestResult {
+    let file = arg(name);
+    let mut all = vec!["import", "natural-earth", &file, "--date", "2022-05-12"];
+    all.extend_from_slice(more);
+    all.extend_from_slice(&["-o", "ne"]);
+    stdout_of(&mut w.bordertrack(all))?;
+    Ok(())
+}
+
 fn validates(w: &Workdir, dir: &str) -> TestResult {
     let out = w.bordertrack(["validate", "--data", dir]).output()?;
     let stderr = String::from_utf8(out.stderr)?;
@@ -68,18 +78,11 @@ fn init_writes_an_empty_dataset_that_validates_and_never_touches_a_non_empty_dir
 #[test]
 fn the_natural_earth_excerpt_gives_a_dataset_that_validates_and_answers() -> TestResult {
     let w = Workdir::new()?;
-    let file = arg("natural-earth-excerpt.geojson");
-    stdout_of(&mut w.bordertrack([
-        "import",
-        "natural-earth",
-        &file,
-        "--date",
-        "2022-05-12",
-        "--ne-version",
-        "5.1.1",
-        "-o",
-        "ne",
-    ]))?;
+    import_natural_earth(
+        &w,
+        "natural-earth-excerpt.geojson",
+        &["--ne-version", "5.1.1"],
+    )?;
     validates(&w, "ne")?;
     // five features, the Danish-German one in two pieces
     let all = segment_ids(&w, "ne", &["--as-of", "2023-01-01"])?;
@@ -109,6 +112,7 @@ fn the_natural_earth_excerpt_gives_a_dataset_that_validates_and_answers() -> Tes
     assert!(sources[0]["title"].contains("5.1.1"));
     assert!(sources[0]["url"].starts_with("https://www.naturalearthdata.com/"));
     // the output directory is never written over
+    let file = arg("natural-earth-excerpt.geojson");
     let out = w
         .bordertrack([
             "import",
@@ -131,18 +135,11 @@ fn the_natural_earth_excerpt_gives_a_dataset_that_validates_and_answers() -> Tes
 #[test]
 fn the_natural_earth_disputed_excerpt_answers_segments_on_disputed() -> TestResult {
     let w = Workdir::new()?;
-    let file = arg("natural-earth-disputed-excerpt.geojson");
-    stdout_of(&mut w.bordertrack([
-        "import",
-        "natural-earth",
-        &file,
-        "--date",
-        "2022-05-12",
-        "--ne-version",
-        "5.1.1",
-        "-o",
-        "ne",
-    ]))?;
+    import_natural_earth(
+        &w,
+        "natural-earth-disputed-excerpt.geojson",
+        &["--ne-version", "5.1.1"],
+    )?;
     validates(&w, "ne")?;
     let all = segment_ids(&w, "ne", &["--as-of", "2023-01-01"])?;
     assert_eq!(all, ["EGY-SDN-01", "EGY-SDN-02", "HRV-SVN-01"]);
@@ -301,16 +298,7 @@ fn generic_lines_are_read_through_a_column_mapping() -> TestResult {
 #[test]
 fn points_of_view_from_natural_earth_answer_segments_as_each_party_held_them() -> TestResult {
     let w = Workdir::new()?;
-    let file = arg("natural-earth-views-synthetic.geojson");
-    stdout_of(&mut w.bordertrack([
-        "import",
-        "natural-earth",
-        &file,
-        "--date",
-        "2022-05-12",
-        "-o",
-        "ne",
-    ]))?;
+    import_natural_earth(&w, "natural-earth-views-synthetic.geojson", &[])?;
     validates(&w, "ne")?;
     let claims: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(w.join("ne/claims.geojson"))?)?;
@@ -348,15 +336,7 @@ fn points_of_view_from_natural_earth_answer_segments_as_each_party_held_them() -
 #[test]
 fn a_claim_with_its_own_line_gives_that_line_as_the_party_held_it() -> TestResult {
     let w = Workdir::new()?;
-    stdout_of(&mut w.bordertrack([
-        "import",
-        "natural-earth",
-        &arg("natural-earth-views-synthetic.geojson"),
-        "--date",
-        "2022-05-12",
-        "-o",
-        "ne",
-    ]))?;
+    import_natural_earth(&w, "natural-earth-views-synthetic.geojson", &[])?;
     // a hand-made claim: KGZ drew its own line for 2020-2021
     w.write(
         "ne/claims.geojson",
@@ -411,15 +391,7 @@ fn a_claim_with_its_own_line_gives_that_line_as_the_party_held_it() -> TestResul
 #[test]
 fn stats_take_a_point_of_view_as_segments_do() -> TestResult {
     let w = Workdir::new()?;
-    stdout_of(&mut w.bordertrack([
-        "import",
-        "natural-earth",
-        &arg("natural-earth-views-synthetic.geojson"),
-        "--date",
-        "2022-05-12",
-        "-o",
-        "ne",
-    ]))?;
+    import_natural_earth(&w, "natural-earth-views-synthetic.geojson", &[])?;
     let stats = |args: &[&str]| -> Result<Vec<(String, f64)>, Box<dyn std::error::Error>> {
         let mut all = vec!["stats", "--data", "ne", "--dyad", "KGZ-TJK"];
         all.extend_from_slice(args);
