@@ -143,8 +143,19 @@ impl BorderIndex {
         let mut imprecise_in_reach = 0u64;
         // With bounds carried from an earlier incident nearby (in a batch, in Morton order),
         // most of these checks are one subtraction; the answers are the same.
-        bounds.move_to(&at, self.imprecise.iter().map(|wide| &wide.index));
-        for (k, wide) in self.imprecise.iter().enumerate() {
+        bounds.move_to(
+            &at,
+            self.imprecise
+                .iter()
+                .map(|wide| (&wide.index, wide.precision_m)),
+        );
+        // Most rows are far from every imprecise segment: one test rules them all out.
+        let imprecise = if bounds.rules_out_all(q.reach_m) {
+            &[][..]
+        } else {
+            &self.imprecise[..]
+        };
+        for (k, wide) in imprecise.iter().enumerate() {
             if !own_dyad(wide.segment) || bounds.rules_out(k, q.reach_m + wide.precision_m) {
                 continue;
             }

@@ -77,7 +77,12 @@ impl BorderIndex {
         // from an earlier incident nearby (in a batch, in Morton order), most of these checks
         // are one subtraction; the answers are the same. The rivals' search looks only at the
         // first 64 found here, and bounds the others itself.
-        bounds.move_to(&at, self.imprecise.iter().map(|wide| &wide.index));
+        bounds.move_to(
+            &at,
+            self.imprecise
+                .iter()
+                .map(|wide| (&wide.index, wide.precision_m)),
+        );
         let mut imprecise_in_reach = 0u64;
         let mut imprecise_rival = false;
         for (k, wide) in self.imprecise.iter().enumerate() {

@@ -36,13 +36,22 @@ pub(crate) struct AnchoredBounds {
     lower_m: Vec<f64>,
     /// The chord from the anchor to the current query point, metres.
     moved_m: f64,
+    /// The least of each index's box distance from the anchor less its extra reach, metres.
+    least_m: f64,
 }
 
 impl AnchoredBounds {
     /// Makes `q` the current point: the bounds are taken again, at `q`, for `indexes` (the list
     /// they are kept for, always the same one) when there are none yet or `q` is farther
     /// than [`REANCHOR_M`] from the anchor.
-    pub(crate) fn move_to<'a>(&mut self, q: &Query, indexes: impl Iterator<Item = &'a LineIndex>) {
+    ///
+    /// Each index comes with an extra reach, metres (its segment's precision), for
+    /// [`AnchoredBounds::rules_out_all`].
+    pub(crate) fn move_to<'a>(
+        &mut self,
+        q: &Query,
+        indexes: impl Iterator<Item = (&'a LineIndex, f64)>,
+    ) {
         if let Some(anchor) = self.anchor {
             self.moved_m = chord_m(anchor, q.p3);
             if self.moved_m <= REANCHOR_M {
@@ -52,8 +61,21 @@ impl AnchoredBounds {
         self.anchor = Some(q.p3);
         self.moved_m = 0.0;
         self.lower_m.clear();
-        self.lower_m
-            .extend(indexes.map(|index| index.box_distance_m(q)));
+        self.least_m = f64::INFINITY;
+        for (index, extra_m) in indexes {
+            let lower_m = index.box_distance_m(q);
+            self.lower_m.push(lower_m);
+            self.least_m = self.least_m.min(lower_m - extra_m);
+        }
+    }
+
+    /// Whether the carried bounds show that no index has a line within `max_m` plus its extra
+    /// reach of the current point: [`AnchoredBounds::rules_out`] for every `k` at once (each
+    /// index's bound less its extra reach is at least their least, so when that least less the
+    /// move and the slack exceeds `max_m`, each index's test would rule it out). False with
+    /// no anchor yet.
+    pub(crate) fn rules_out_all(&self, max_m: f64) -> bool {
+        self.anchor.is_some() && self.least_m - self.moved_m - CARRIED_SLACK_M > max_m
     }
 
     /// [`LineIndex::may_be_within`] (the same answer) for `index`, the list's `k`th, at the
@@ -120,12 +142,16 @@ mod tests {
                     _ => (lon, lat) = ((lon + dlon).clamp(-180.0, 180.0), (lat + dlat).clamp(-90.0, 90.0)),
                 }
                 let q = Query::of(Point::new(lon, lat)).map_err(|e| TestCaseError::fail(e.to_string()))?;
-                bounds.move_to(&q, indexes.iter());
+                bounds.move_to(&q, indexes.iter().map(|i| (i, 0.0)));
                 for (k, index) in indexes.iter().enumerate() {
                     let scan = index.items.iter().any(|i| i.chord.lower_bound_m(q.p3) <= max_m);
                     prop_assert_eq!(bounds.may_be_within(k, index, &q, max_m), scan);
                     prop_assert_eq!(index.may_be_within(&q, max_m), scan);
                 }
+                let none = indexes
+                    .iter()
+                    .all(|index| index.items.iter().all(|i| i.chord.lower_bound_m(q.p3) > max_m));
+                prop_assert!(!bounds.rules_out_all(max_m) || none);
             }
         }
     }

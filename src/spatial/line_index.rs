@@ -78,7 +78,7 @@ pub struct LineIndex {
     pub(super) tree: OnceLock<RTree<CachedSection>>,
     /// The tree's objects again, by section id, for the grid's answers.
     pub(super) items: Vec<TreeSection>,
-    /// Sections by cell, for range queries smaller than a cell.
+    /// Sections by cell, for range queries up to two cells wide.
     pub(super) grid: Grid,
     /// Runs of consecutive sections with a box each, for the best-first searches of a small
     /// index (the `section_blocks` module).
