@@ -30,12 +30,19 @@ fn seg2_km() -> f64 {
     geodesic_km(&[(69.0, 41.9), (69.0, 42.0)])
 }
 
+/// What `bordertrack COMMAND --data TINY ARGS...` writes on standard output (it must succeed).
+fn on_tiny(command: &str, args: &[&str]) -> Result<String, BoxError> {
+    let data = tiny();
+    let mut all = vec![command, "--data", &data];
+    all.extend_from_slice(args);
+    stdout_of(&mut bordertrack(&all))
+}
+
 /// `segments` on the tiny dataset as CSV rows keyed by segment id.
 fn segments(extra: &[&str]) -> Result<(Vec<String>, HashMap<String, Row>), BoxError> {
-    let data = tiny();
-    let mut args = vec!["segments", "--data", &data, "--format", "csv"];
+    let mut args = vec!["--format", "csv"];
     args.extend_from_slice(extra);
-    let text = stdout_of(&mut bordertrack(&args))?;
+    let text = on_tiny("segments", &args)?;
     let (header, rows) = csv_rows(&text)?;
     let mut by_id = HashMap::new();
     for r in rows {
@@ -55,10 +62,10 @@ fn stats_at(
     as_of: &str,
     basis: &str,
 ) -> Result<HashMap<String, String>, Box<dyn std::error::Error>> {
-    let data = tiny();
-    let text = stdout_of(&mut bordertrack([
-        "stats", "--data", &data, "--format", "csv", "--as-of", as_of, "--basis", basis,
-    ]))?;
+    let text = on_tiny(
+        "stats",
+        &["--format", "csv", "--as-of", as_of, "--basis", basis],
+    )?;
     let (_, mut rows) = csv_rows(&text)?;
     if rows.len() != 1 {
         return Err(format!("expected one row, got {rows:?}").into());
@@ -78,10 +85,7 @@ fn assert_km(row: &HashMap<String, String>, column: &str, km: f64) -> TestResult
 
 #[test]
 fn segments_csv_header_is_exact() -> TestResult {
-    let data = tiny();
-    let text = stdout_of(&mut bordertrack([
-        "segments", "--data", &data, "--as-of", "2002",
-    ]))?;
+    let text = on_tiny("segments", &["--as-of", "2002"])?;
     assert_eq!(text.lines().next(), Some(SEGMENTS_HEADER));
     Ok(())
 }
@@ -196,16 +200,7 @@ fn on_undemarcated_is_exactly_none_and_not_demarcated_covers_in_progress() -> Te
 
 #[test]
 fn segments_json_is_an_array_of_flat_objects() -> TestResult {
-    let data = tiny();
-    let text = stdout_of(&mut bordertrack([
-        "segments",
-        "--data",
-        &data,
-        "--as-of",
-        "2002-01-01",
-        "--format",
-        "json",
-    ]))?;
+    let text = on_tiny("segments", &["--as-of", "2002-01-01", "--format", "json"])?;
     let v: Value = serde_json::from_str(&text)?;
     let rows = v.as_array().ok_or("not an array")?;
     assert_eq!(rows.len(), 2);
@@ -230,16 +225,10 @@ fn segments_json_is_an_array_of_flat_objects() -> TestResult {
 
 #[test]
 fn segments_geojson_is_an_rfc7946_feature_collection() -> TestResult {
-    let data = tiny();
-    let text = stdout_of(&mut bordertrack([
+    let text = on_tiny(
         "segments",
-        "--data",
-        &data,
-        "--as-of",
-        "2002-01-01",
-        "--format",
-        "geojson",
-    ]))?;
+        &["--as-of", "2002-01-01", "--format", "geojson"],
+    )?;
     let v: Value = serde_json::from_str(&text)?;
     assert_eq!(v["type"], "FeatureCollection");
     // RFC 7946 §4: WGS84 only, no "crs" member.
@@ -273,9 +262,7 @@ fn segments_geojson_is_an_rfc7946_feature_collection() -> TestResult {
 fn output_file_is_written_and_stdout_is_empty() -> TestResult {
     let dir = Workdir::new()?;
     let data = tiny();
-    let expected = stdout_of(&mut bordertrack([
-        "segments", "--data", &data, "--as-of", "2002", "--format", "csv",
-    ]))?;
+    let expected = on_tiny("segments", &["--as-of", "2002", "--format", "csv"])?;
     dir.bordertrack([
         "segments", "--data", &data, "--as-of", "2002", "-o", "out.csv",
     ])
@@ -427,11 +414,12 @@ fn stats_count_unknown_apart() -> TestResult {
 
 #[test]
 fn stats_yearly_series() -> TestResult {
-    let data = tiny();
-    let text = stdout_of(&mut bordertrack([
-        "stats", "--data", &data, "--format", "csv", "--from", "2000", "--to", "2005", "--step",
-        "year",
-    ]))?;
+    let text = on_tiny(
+        "stats",
+        &[
+            "--format", "csv", "--from", "2000", "--to", "2005", "--step", "year",
+        ],
+    )?;
     let (header, rows) = csv_rows(&text)?;
     assert_eq!(header.first().map(String::as_str), Some("as_of"));
     let dates: Vec<&str> = rows
@@ -499,10 +487,7 @@ fn basis_shifts_the_date_an_agreement_counts_from() -> TestResult {
 
 #[test]
 fn history_is_in_date_order_with_provenance() -> TestResult {
-    let data = tiny();
-    let text = stdout_of(&mut bordertrack([
-        "history", "--data", &data, "--dyad", "XAA-XBB", "--format", "csv",
-    ]))?;
+    let text = on_tiny("history", &["--dyad", "XAA-XBB", "--format", "csv"])?;
     let (_, rows) = csv_rows(&text)?;
     // 9 status changes and 5 regime changes: the mines laid and cleared, on each segment;
     // the fence, on XAA-XBB-2 only.
@@ -532,16 +517,10 @@ fn history_is_in_date_order_with_provenance() -> TestResult {
         assert_eq!(cell(r, "source_url")?, "https://example.invalid/synthetic");
     }
     // Under --basis signed the agreement's row is dated by its signature.
-    let text = stdout_of(&mut bordertrack([
+    let text = on_tiny(
         "history",
-        "--data",
-        &data,
-        "XAA-XBB-2",
-        "--basis",
-        "signed",
-        "--format",
-        "csv",
-    ]))?;
+        &["XAA-XBB-2", "--basis", "signed", "--format", "csv"],
+    )?;
     let (_, rows) = csv_rows(&text)?;
     let dates: Vec<&str> = rows
         .iter()
@@ -566,23 +545,14 @@ fn history_is_in_date_order_with_provenance() -> TestResult {
 #[test]
 fn history_of_a_segment_versus_a_dyad() -> TestResult {
     let data = tiny();
-    let text = stdout_of(&mut bordertrack([
-        "history",
-        "--data",
-        &data,
-        "XAA-XBB-1",
-        "--format",
-        "csv",
-    ]))?;
+    let text = on_tiny("history", &["XAA-XBB-1", "--format", "csv"])?;
     let (_, rows) = csv_rows(&text)?;
     // 4 status changes, and the mines laid and cleared (on the whole dyad).
     assert_eq!(rows.len(), 6);
     assert!(rows
         .iter()
         .all(|r| r.get("segment_id").map(String::as_str) == Some("XAA-XBB-1")));
-    let text = stdout_of(&mut bordertrack([
-        "history", "--data", &data, "--dyad", "XBB-XAA", "--format", "csv",
-    ]))?;
+    let text = on_tiny("history", &["--dyad", "XBB-XAA", "--format", "csv"])?;
     let (_, rows) = csv_rows(&text)?;
     assert_eq!(rows.len(), 14);
     bordertrack(["history", "--data", &data, "XAA-XBB-1", "--dyad", "XAA-XBB"])
