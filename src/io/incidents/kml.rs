@@ -4,22 +4,37 @@
 //! The document is read twice, a placemark at a time (`kml_scan` cuts each out of the stream
 //! and the `kml` crate parses it alone): once for the columns (the `Schema`s' fields, then
 //! the data names the placemarks use) and whether the placemarks have names, and once for
-//! the rows. So memory stays flat whatever the file's size (BENCHMARKS.md), except for a
-//! KMZ archive, whose root document is held inflated in memory.
+//! the rows. So memory stays flat whatever the file's size (BENCHMARKS.md); a KMZ archive's
+//! root document is inflated as it is read, each time.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read, Seek as _, SeekFrom};
-use std::sync::Arc;
+use std::io::{BufReader, Read, Seek as _, SeekFrom};
 
 use kml::types::Element;
 use kml::{Kml, KmlReader};
 
 use super::feature_table::{Cell, Declared, DeclaredKind, Feature, FeatureRows};
 use super::kml_scan::{Item, Scanner, Utf8Checked};
+use super::kmz::{EntryReader, RootEntry};
 
 /// A source the document is read from.
-type Source = BufReader<Utf8Checked<Box<dyn Read + Send>>>;
+type Source = BufReader<Utf8Checked<Raw>>;
+
+/// The document's bytes: a file's, or a KMZ archive's root document's, inflated.
+enum Raw {
+    File(File),
+    Zipped(Box<EntryReader>),
+}
+
+impl Read for Raw {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Raw::File(file) => file.read(buf),
+            Raw::Zipped(entry) => entry.read(buf),
+        }
+    }
+}
 
 /// The placemarks of a KML document, read one at a time.
 pub(crate) struct KmlRows {
@@ -110,43 +125,40 @@ pub(crate) struct KmlDocument {
     document: Document,
 }
 
-/// Where the document is: the file, or the root document of a KMZ archive, inflated.
+/// Where the document is: the file, or the root document of the KMZ archive in the file.
 enum Document {
     File(File),
-    Inflated(Shared),
-}
-
-/// Bytes shared by the readings of a document without copying them.
-#[derive(Clone)]
-struct Shared(Arc<Vec<u8>>);
-
-impl AsRef<[u8]> for Shared {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
+    Zipped(File, RootEntry),
 }
 
 impl Document {
     /// The document from its start.
     fn source(&self) -> Result<Source, String> {
-        let inner: Box<dyn Read + Send> = match self {
+        let again = |e: std::io::Error| format!("cannot read the file again ({e})");
+        let raw = match self {
             Document::File(file) => {
-                let mut file = file
-                    .try_clone()
-                    .map_err(|e| format!("cannot read the file again ({e})"))?;
-                file.seek(SeekFrom::Start(0))
-                    .map_err(|e| format!("cannot read the file again ({e})"))?;
-                Box::new(file)
+                let mut file = file.try_clone().map_err(again)?;
+                file.seek(SeekFrom::Start(0)).map_err(again)?;
+                Raw::File(file)
             }
-            Document::Inflated(text) => Box::new(Cursor::new(text.clone())),
+            Document::Zipped(file, entry) => {
+                Raw::Zipped(Box::new(entry.reader(file).map_err(again)?))
+            }
         };
-        Ok(BufReader::with_capacity(1 << 16, Utf8Checked::new(inner)))
+        Ok(BufReader::with_capacity(1 << 16, Utf8Checked::new(raw)))
     }
 }
 
-/// The message for a reading error `e` of `scanner`: text that is not UTF-8 is named so.
+/// The message for a reading error `e` of `scanner`: a damaged KMZ archive, or text that is
+/// not UTF-8, is named so.
 fn read_error(scanner: &Scanner<Source>, e: String) -> String {
-    match scanner.source().get_ref().bad_at {
+    let checked = scanner.source().get_ref();
+    if let Raw::Zipped(entry) = checked.get_ref() {
+        if let Some(failure) = &entry.failure {
+            return failure.clone();
+        }
+    }
+    match checked.bad_at {
         Some(at) => format!("not a KML document (not UTF-8 text at byte {at})"),
         None => format!("not a KML document ({e})"),
     }
@@ -166,13 +178,8 @@ pub(crate) fn open(mut file: File) -> Result<KmlDocument, String> {
         }
     }
     let document = if magic[..got] == super::kmz::ZIP_MAGIC[..] {
-        let mut bytes = Vec::new();
-        file.seek(SeekFrom::Start(0))
-            .and_then(|_| BufReader::new(file).read_to_end(&mut bytes))
-            .map_err(|e| format!("not a KML document ({e})"))?;
-        Document::Inflated(Shared(Arc::new(
-            super::kmz::root_document(&bytes)?.into_bytes(),
-        )))
+        let entry = super::kmz::root_entry(&file)?;
+        Document::Zipped(file, entry)
     } else {
         Document::File(file)
     };

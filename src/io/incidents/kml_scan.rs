@@ -199,6 +199,11 @@ impl<R: Read> Utf8Checked<R> {
             bad_at: None,
         }
     }
+
+    /// The reader checked.
+    pub(super) fn get_ref(&self) -> &R {
+        &self.inner
+    }
 }
 
 impl<R: Read> Read for Utf8Checked<R> {
