@@ -68,6 +68,14 @@ pub(super) fn open_source<R: Read>(
                 .into(),
         ));
     }
+    if cfg!(feature = "formats") && prefix.starts_with(ZIP_SIGNATURE) {
+        return Err(fatal(
+            0,
+            "a zip archive (KMZ, zipped KML?), which is read from a file by its path: name it \
+             with a .kmz extension; any other archive, unzip it and read the table inside"
+                .into(),
+        ));
+    }
     if let Some(format) = compressed_format(&prefix) {
         return Err(fatal(
             0,
@@ -168,11 +176,14 @@ fn read_prefix<R: Read>(input: &mut R) -> std::io::Result<(Vec<u8>, bool)> {
     }
 }
 
+/// The first bytes of a zip archive (a local file header), as of a KMZ.
+const ZIP_SIGNATURE: &[u8] = b"PK\x03\x04";
+
 /// The compressed formats recognised by their first bytes, so that a compressed file is not
 /// read as broken text: `(signature, name)`.
 const COMPRESSED: [(&[u8], &str); 4] = [
     (b"\x1f\x8b", "gzip"),
-    (b"PK\x03\x04", "zip"),
+    (ZIP_SIGNATURE, "zip"),
     (b"\xfd7zXZ\x00", "xz"),
     (b"\x28\xb5\x2f\xfd", "zstd"),
 ];
