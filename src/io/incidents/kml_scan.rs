@@ -68,12 +68,7 @@ impl<R: BufRead> Scanner<R> {
     /// document (not well-formed XML, or not KML).
     pub(super) fn next_item(&mut self) -> Result<Option<Item>, String> {
         loop {
-            self.buf.clear();
-            let event = self
-                .reader
-                .read_event_into(&mut self.buf)
-                .map_err(|e| e.to_string())?;
-            match event {
+            match read_event(&mut self.reader, &mut self.buf)? {
                 Event::Start(e) => {
                     let local = e.local_name().as_ref().to_vec();
                     if !self.root_seen {
@@ -120,17 +115,7 @@ impl<R: BufRead> Scanner<R> {
             .map_err(write_error)?;
         let mut depth = 1usize;
         loop {
-            self.buf.clear();
-            let event = self
-                .reader
-                .read_event_into(&mut self.buf)
-                .map_err(|e| e.to_string())?;
-            match &event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth -= 1,
-                Event::Eof => return Err("the document ends inside a Placemark".into()),
-                _ => {}
-            }
+            let event = self.event_within(&mut depth, "Placemark")?;
             writer.write_event(event).map_err(write_error)?;
             if depth == 0 {
                 return Ok(writer.into_inner());
@@ -144,32 +129,41 @@ impl<R: BufRead> Scanner<R> {
         let mut fields = Vec::new();
         let mut depth = 1usize;
         loop {
-            self.buf.clear();
-            let event = self
-                .reader
-                .read_event_into(&mut self.buf)
-                .map_err(|e| e.to_string())?;
-            match event {
-                Event::Start(e) => {
-                    if depth == 1 && e.local_name().as_ref() == b"SimpleField" {
-                        fields.push(attributes(&e));
-                    }
-                    depth += 1;
+            match self.event_within(&mut depth, "Schema")? {
+                // A field, as a child of the schema (opened: the depth now counts it).
+                Event::Start(e) if depth == 2 && e.local_name().as_ref() == b"SimpleField" => {
+                    fields.push(attributes(&e));
                 }
                 Event::Empty(e) if depth == 1 && e.local_name().as_ref() == b"SimpleField" => {
                     fields.push(attributes(&e));
                 }
-                Event::End(_) => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Ok(fields);
-                    }
-                }
-                Event::Eof => return Err("the document ends inside a Schema".into()),
+                Event::End(_) if depth == 0 => return Ok(fields),
                 _ => {}
             }
         }
     }
+
+    /// The next event inside the element `name` being read, `depth` elements deep in it
+    /// (counted on as elements open and close); the end of the document there is an error.
+    fn event_within(&mut self, depth: &mut usize, name: &str) -> Result<Event<'_>, String> {
+        let event = read_event(&mut self.reader, &mut self.buf)?;
+        match &event {
+            Event::Start(_) => *depth += 1,
+            Event::End(_) => *depth -= 1,
+            Event::Eof => return Err(format!("the document ends inside a {name}")),
+            _ => {}
+        }
+        Ok(event)
+    }
+}
+
+/// The next event of `reader`, read into `buf` (emptied first); `Err` the XML error's message.
+fn read_event<'b, R: BufRead>(
+    reader: &mut Reader<R>,
+    buf: &'b mut Vec<u8>,
+) -> Result<Event<'b>, String> {
+    buf.clear();
+    reader.read_event_into(buf).map_err(|e| e.to_string())
 }
 
 /// The message for XML whose root is not a KML element.
