@@ -16,7 +16,7 @@ use super::edge_section::{self, EdgeSection};
 use super::error::{InvalidLines, LineProblem};
 use super::geographiclib_adapter;
 use super::grid::Grid;
-use super::section_blocks::{blocks_of, SectionBlock};
+use super::section_blocks::{blocks_of, SectionBlocks};
 use super::MAX_EDGE_M;
 
 /// Per-edge data kept beside the tree.
@@ -82,7 +82,7 @@ pub struct LineIndex {
     pub(super) grid: Grid,
     /// Runs of consecutive sections with a box each, for the best-first searches of a small
     /// index (the `section_blocks` module).
-    pub(super) blocks: Vec<SectionBlock>,
+    pub(super) blocks: SectionBlocks,
     pub(super) edges: Vec<EdgeInfo>,
     pub(super) sections: Vec<EdgeSection>,
     /// Geodesic length of each line, metres.

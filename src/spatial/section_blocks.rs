@@ -1,30 +1,35 @@
-//! Runs of consecutive sections with one box each, and the walk over an index's sections in
-//! increasing order of their lower bounds that the boxes allow: the best-first order that the
-//! R-tree's nearest-neighbour iterator gives, at a fraction of its cost on the small indexes of
-//! single segments (a few to a few hundred sections).
+//! Runs of consecutive sections with one box each, runs of those runs with a box each, and the
+//! walk over an index's sections in increasing order of their lower bounds that the boxes
+//! allow: the best-first order that the R-tree's nearest-neighbour iterator gives, at a
+//! fraction of its cost on the small indexes of single segments (a few to a few hundred
+//! sections).
 //!
 //! # Why the order is the same
 //! A section's lower bound at `p` ([`Chord::lower_bound_m`](super::edge::Chord)) is the
 //! straight-line distance from `p` to the chord segment less the bulge `h` (and a micrometre),
 //! and its box holds the chord segment grown by `h` (step 3 of the [module
 //! documentation](super)). The distance from `p` to a box is at most the distance to anything
-//! the box holds, so the distance to a block's box (which holds every box of its sections) is
-//! at most each of its sections' lower bound plus that micrometre. Less [`BLOCK_SLACK_M`] (a
-//! millimetre, far above the micrometre and the nanometres of rounding), it is a lower bound
-//! of every lower bound in the block. The walk keeps the sections of the blocks opened so far
-//! in a heap by (lower bound, section id), and opens the next block (in increasing order of
-//! its bound) whenever that bound is at most the least lower bound in the heap: so the section
-//! it hands out is never preceded by one still in an unopened block. Blocks whose bound is
-//! beyond the distance the walk was started with are never opened: their sections' lower
-//! bounds are beyond it too. Every section comes out in increasing order of (lower bound,
-//! id), where the tree gives equal lower bounds in an unspecified order.
+//! the box holds, so the distance to a block's box (which holds every box of its sections, or
+//! of its blocks) is at most each of its sections' lower bound plus that micrometre. Less
+//! [`BLOCK_SLACK_M`] (a millimetre, far above the micrometre and the nanometres of rounding),
+//! it is below every lower bound in the block: the block's bound. The walk keeps one heap of
+//! blocks not opened yet (by bound) and sections not handed out yet (by lower bound), ordered
+//! by (bound, blocks before sections, id). It opens the least entry while that is a block
+//! (putting its blocks or sections in the heap), and hands out the least entry once it is a
+//! section: every block left in the heap then has a greater key, hence a bound above that
+//! section's lower bound (an equal bound would come first), so no section it holds comes
+//! earlier. Blocks and sections beyond the distance the walk was started with never enter the
+//! heap. Every section comes out in increasing order of (lower bound, id), where the tree gives
+//! equal lower bounds in an unspecified order.
 //!
 //! # Measured gain
 //! On the README benchmark (100,000 rows within 5 km, callgrind, one thread) the eight
 //! imprecise segments' searches walked their R-trees for 48.4 M instructions (the
 //! nearest-neighbour iterator, 13,124 searches) and checked whether one may lie within reach
-//! for 25.1 M (23,405 checks); the walk does both in 50.3 M (25,833 walks, the check being
-//! the search's first step), and the run fell from 1,307.5 M to 1,293.3 M (BENCHMARKS.md).
+//! for 25.1 M (23,405 checks); a walk of runs of about √n sections did both in 50.3 M (25,833
+//! walks, the check being the search's first step), and the run fell from 1,307.5 M to
+//! 1,293.3 M. Two levels of blocks of 8 (this module) cut the walks to 39.6 M
+//! (BENCHMARKS.md).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -34,11 +39,11 @@ use super::line_index::TreeSection;
 /// Allowance of a block's bound against rounding and the lower bound's micrometre, metres.
 const BLOCK_SLACK_M: f64 = 1e-3;
 
-/// Fewest sections in a block (a block per section would make the walk a scan).
-const MIN_BLOCK: usize = 4;
+/// Sections in a block, and blocks in a group.
+const RUN: usize = 8;
 
-/// A run of consecutive sections (`items[start..end]` of the index) and a box holding all
-/// their boxes.
+/// A run of consecutive sections (`items[start..end]` of the index), or of consecutive blocks,
+/// and a box holding all their boxes.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct SectionBlock {
     lo: [f64; 3],
@@ -47,16 +52,21 @@ pub(super) struct SectionBlock {
     end: u32,
 }
 
-/// The blocks of `items`: runs of about the square root of their number (at least
-/// [`MIN_BLOCK`]), so that bounding every block and opening a few costs about as much as the
-/// square root. Consecutive sections follow their line, so a run is a short stretch of it.
-pub(super) fn blocks_of(items: &[TreeSection]) -> Vec<SectionBlock> {
-    let n = items.len();
-    let size = ((n as f64).sqrt().ceil() as usize).max(MIN_BLOCK);
-    let mut blocks = Vec::with_capacity(n.div_ceil(size));
+/// The blocks of an index's sections ([`RUN`] consecutive sections each; consecutive sections
+/// follow their line, so a block is a short stretch of it) and their groups ([`RUN`]
+/// consecutive blocks each).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct SectionBlocks {
+    blocks: Vec<SectionBlock>,
+    groups: Vec<SectionBlock>,
+}
+
+/// Runs of [`RUN`] consecutive boxes of `boxes`, each with the box holding them.
+fn runs(boxes: &[([f64; 3], [f64; 3])]) -> Vec<SectionBlock> {
+    let mut out = Vec::with_capacity(boxes.len().div_ceil(RUN));
     let mut start = 0usize;
-    for run in items.chunks(size) {
-        let (lo, hi) = run.iter().map(|i| i.chord.envelope()).fold(
+    for run in boxes.chunks(RUN) {
+        let (lo, hi) = run.iter().fold(
             ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]),
             |(lo, hi), (l, h)| {
                 (
@@ -66,8 +76,8 @@ pub(super) fn blocks_of(items: &[TreeSection]) -> Vec<SectionBlock> {
             },
         );
         let end = start + run.len();
-        // Section ids are u32 already (see `TreeSection::id`).
-        blocks.push(SectionBlock {
+        // Section ids are u32 already (see `TreeSection::id`), and there are fewer runs.
+        out.push(SectionBlock {
             lo,
             hi,
             start: u32::try_from(start).unwrap_or(u32::MAX),
@@ -75,7 +85,18 @@ pub(super) fn blocks_of(items: &[TreeSection]) -> Vec<SectionBlock> {
         });
         start = end;
     }
-    blocks
+    out
+}
+
+/// The blocks and groups of `items`.
+pub(super) fn blocks_of(items: &[TreeSection]) -> SectionBlocks {
+    let boxes: Vec<_> = items.iter().map(|i| i.chord.envelope()).collect();
+    let blocks = runs(&boxes);
+    let block_boxes: Vec<_> = blocks.iter().map(|b| (b.lo, b.hi)).collect();
+    SectionBlocks {
+        groups: runs(&block_boxes),
+        blocks,
+    }
 }
 
 /// The straight-line distance from `p` to the box `lo..hi`, metres (0 inside it).
@@ -88,27 +109,34 @@ pub(super) fn box_distance_m(lo: [f64; 3], hi: [f64; 3], p: [f64; 3]) -> f64 {
     d2.sqrt()
 }
 
-/// A lower bound and a section id packed so that their order is (bound, id); the bound is not
+/// What a heap entry is: the middle bits of its key, so that at an equal bound a group comes
+/// before a block and a block before a section.
+const GROUP: u128 = 0;
+const BLOCK: u128 = 1;
+const SECTION: u128 = 2;
+
+/// A bound, a kind and an id packed so that their order is (bound, kind, id); the bound is not
 /// negative (nor NaN), so its bits, a zero's made positive, order as its value.
-fn key(lower_bound_m: f64, id: u32) -> u128 {
-    (u128::from((lower_bound_m + 0.0).to_bits()) << 32) | u128::from(id)
+fn key(bound_m: f64, kind: u128, id: u32) -> u128 {
+    (u128::from((bound_m + 0.0).to_bits()) << 34) | (kind << 32) | u128::from(id)
 }
 
 fn key_bound_m(key: u128) -> f64 {
-    f64::from_bits((key >> 32) as u64)
+    f64::from_bits((key >> 34) as u64)
+}
+
+fn key_kind(key: u128) -> u128 {
+    (key >> 32) & 3
 }
 
 fn key_id(key: u128) -> u32 {
     key as u32
 }
 
-/// The walk's buffers, reused from one query to the next on a thread.
+/// The walk's buffer, reused from one query to the next on a thread.
 #[derive(Debug, Default)]
 pub(super) struct WalkBuffers {
-    /// The blocks within the walk's distance, by (bound, block), the next to open at `next`.
-    blocks: Vec<u128>,
-    next: usize,
-    /// The sections of the opened blocks not handed out yet, by (lower bound, id).
+    /// Groups and blocks not opened yet and sections not handed out yet, by key.
     heap: BinaryHeap<Reverse<u128>>,
 }
 
@@ -116,8 +144,9 @@ pub(super) struct WalkBuffers {
 /// `p3`, those within `max_m` only; see the [module documentation](self).
 pub(super) struct SectionWalk<'a> {
     items: &'a [TreeSection],
-    blocks: &'a [SectionBlock],
+    blocks: &'a SectionBlocks,
     p3: [f64; 3],
+    max_m: f64,
     buffers: &'a mut WalkBuffers,
 }
 
@@ -126,53 +155,47 @@ impl<'a> SectionWalk<'a> {
     /// `max_m` (no later limit may exceed it).
     pub(super) fn start(
         items: &'a [TreeSection],
-        blocks: &'a [SectionBlock],
+        blocks: &'a SectionBlocks,
         p3: [f64; 3],
         max_m: f64,
         buffers: &'a mut WalkBuffers,
     ) -> SectionWalk<'a> {
-        buffers.blocks.clear();
         buffers.heap.clear();
-        buffers.next = 0;
-        for (k, b) in blocks.iter().enumerate() {
-            let bound_m = (box_distance_m(b.lo, b.hi, p3) - BLOCK_SLACK_M).max(0.0);
-            if bound_m <= max_m {
-                buffers
-                    .blocks
-                    .push(key(bound_m, u32::try_from(k).unwrap_or(u32::MAX)));
-            }
-        }
-        buffers.blocks.sort_unstable();
-        SectionWalk {
+        let mut walk = SectionWalk {
             items,
             blocks,
             p3,
+            max_m,
             buffers,
-        }
+        };
+        walk.push_runs(&blocks.groups, 0..blocks.groups.len(), GROUP);
+        walk
     }
 
-    /// The least key of a section not handed out yet whose lower bound is at most `limit_m`,
-    /// once every block that may hold a lesser one is opened.
-    fn least(&mut self, limit_m: f64) -> Option<u128> {
-        loop {
-            let least = self.buffers.heap.peek().map(|r| r.0);
-            let next_block = self.buffers.blocks.get(self.buffers.next).copied();
-            match next_block {
-                Some(b)
-                    if key_bound_m(b) <= limit_m
-                        && least.is_none_or(|l| key_bound_m(b) <= key_bound_m(l)) =>
-                {
-                    self.buffers.next += 1;
-                    self.open(key_id(b) as usize);
-                }
-                _ => return least.filter(|&l| key_bound_m(l) <= limit_m),
+    /// Puts `runs[range]` (groups or blocks, as `kind` says) in the heap, those whose bound is
+    /// within the walk's distance.
+    fn push_runs(&mut self, runs: &[SectionBlock], range: std::ops::Range<usize>, kind: u128) {
+        let first = range.start;
+        for (k, b) in runs.get(range).unwrap_or(&[]).iter().enumerate() {
+            let bound_m = (box_distance_m(b.lo, b.hi, self.p3) - BLOCK_SLACK_M).max(0.0);
+            if bound_m <= self.max_m {
+                let id = u32::try_from(first + k).unwrap_or(u32::MAX);
+                self.buffers.heap.push(Reverse(key(bound_m, kind, id)));
             }
         }
     }
 
-    /// Puts block `k`'s sections in the heap.
-    fn open(&mut self, k: usize) {
-        let Some(b) = self.blocks.get(k) else {
+    /// Opens the group or block of `entry`: puts its blocks or sections in the heap.
+    fn open(&mut self, entry: u128) {
+        let id = key_id(entry) as usize;
+        if key_kind(entry) == GROUP {
+            if let Some(g) = self.blocks.groups.get(id) {
+                let range = g.start as usize..g.end as usize;
+                self.push_runs(&self.blocks.blocks, range, BLOCK);
+            }
+            return;
+        }
+        let Some(b) = self.blocks.blocks.get(id) else {
             return;
         };
         let run = self
@@ -181,7 +204,27 @@ impl<'a> SectionWalk<'a> {
             .unwrap_or(&[]);
         for t in run {
             let lower_bound_m = t.chord.lower_bound_m(self.p3);
-            self.buffers.heap.push(Reverse(key(lower_bound_m, t.id)));
+            if lower_bound_m <= self.max_m {
+                self.buffers
+                    .heap
+                    .push(Reverse(key(lower_bound_m, SECTION, t.id)));
+            }
+        }
+    }
+
+    /// The least key of a section not handed out yet whose lower bound is at most `limit_m`,
+    /// once every block that may hold a lesser one is opened.
+    fn least(&mut self, limit_m: f64) -> Option<u128> {
+        loop {
+            let least = self.buffers.heap.peek()?.0;
+            if key_bound_m(least) > limit_m {
+                return None;
+            }
+            if key_kind(least) == SECTION {
+                return Some(least);
+            }
+            self.buffers.heap.pop();
+            self.open(least);
         }
     }
 
