@@ -101,6 +101,25 @@ impl RowValues {
         self.cells.push(Cell::Empty);
     }
 
+    /// When the first `n` values (one at least) are texts lying in order in the buffer of
+    /// texts (each starting at or after the end of the one before, as the fields of a CSV
+    /// record do): the text from the first one's start to the last one's end, which holds
+    /// them all (and whatever lies between them).
+    pub(crate) fn texts_span(&self, n: usize) -> Option<&str> {
+        let mut cells = self.cells.get(..n)?.iter();
+        let Some(Cell::Text(first)) = cells.next() else {
+            return None;
+        };
+        let mut end = first.end;
+        for c in cells {
+            match c {
+                Cell::Text(r) if r.start >= end => end = r.end,
+                _ => return None,
+            }
+        }
+        self.text.get(first.start..end)
+    }
+
     /// Value `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<RowValue<'_>> {
         self.cells.get(i).map(|c| self.value(c))
@@ -141,6 +160,21 @@ mod tests {
             at_once.iter().collect::<Vec<_>>(),
             one_by_one.iter().collect::<Vec<_>>()
         );
+        // The span of texts in order, whatever lies between them.
+        let mut row = RowValues::default();
+        row.push_texts("a,bc,,d;e", &[0..1, 2..4, 5..5, 6..7, 8..9]);
+        assert_eq!(row.texts_span(4), Some("a,bc,,d"));
+        assert_eq!(row.texts_span(1), Some("a"));
+        assert_eq!(row.texts_span(5), Some("a,bc,,d;e"));
+        assert_eq!(row.texts_span(6), None);
+        assert_eq!(at_once.texts_span(2), None);
+        assert_eq!(at_once.texts_span(0), None);
+        let mut back = RowValues::default();
+        back.push_texts("EVT1caf\u{e9}", &[0..4, 4..9]);
+        assert_eq!(back.texts_span(2), Some("EVT1caf\u{e9}"));
+        let mut unordered = RowValues::default();
+        unordered.push_texts("abc", &[1..2, 0..1]);
+        assert_eq!(unordered.texts_span(2), None);
         // A span splitting a character is empty text, never a panic.
         let mut split = RowValues::default();
         split.push_texts(text, &[4..8, 8..9, 20..30]);

@@ -87,8 +87,8 @@ enum Input {
 #[derive(Debug, Clone)]
 pub struct IncidentLayer {
     segments: Vec<(String, String)>,
-    /// Each segment's id and dyad as two CSV cells.
-    segments_csv: Vec<Vec<u8>>,
+    /// Each segment's texts for CSV rows.
+    segments_csv: Vec<SegmentCsv>,
     instruments: Vec<Option<String>>,
     input: Input,
     /// Whether `lon` and `lat` columns follow the table's own.
@@ -105,9 +105,14 @@ impl IncidentLayer {
             .map(|s| (s.id.clone(), s.dyad.to_string()))
             .collect();
         IncidentLayer {
-            segments_csv: segments
+            segments_csv: data
+                .segments()
                 .iter()
-                .map(|(id, dyad)| csv_cells([id.as_str(), dyad.as_str()]))
+                .zip(&segments)
+                .map(|(s, (id, dyad))| SegmentCsv {
+                    cells: csv_cells([id.as_str(), dyad.as_str()]),
+                    countries: [s.left, s.right].map(|c| (c, c.as_str().to_string())),
+                })
                 .collect(),
             segments,
             instruments: data
@@ -418,6 +423,14 @@ impl IncidentLayer {
             *slot = v;
         }
     }
+}
+
+/// A segment's texts for CSV rows, made once: its id and dyad as two CSV cells, and its
+/// countries' codes (the `side` of most matches).
+#[derive(Debug, Clone)]
+struct SegmentCsv {
+    cells: Vec<u8>,
+    countries: [(CountryCode, String); 2],
 }
 
 /// Buffers kept between the incidents that one thread encodes ([`IncidentLayer::encode_incident`]):

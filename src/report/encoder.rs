@@ -233,27 +233,29 @@ impl FeatureEncoder for RowEncoder {
 }
 
 /// Appends `d` as jiff writes it (`YYYY-MM-DD`), without the formatting machinery for the
-/// years 0 to 9999 (a row of the incident layer has two dates).
+/// years 0 to 9999 (a row of the incident layer has two dates), two digits at a time.
 pub(super) fn write_date(out: &mut Vec<u8>, d: jiff::civil::Date) {
-    let year = i32::from(d.year());
-    if !(0..=9999).contains(&year) {
+    let Ok(year) = u16::try_from(d.year()) else {
+        let _ = std::io::Write::write_fmt(out, format_args!("{d}"));
+        return;
+    };
+    if year > 9999 {
         let _ = std::io::Write::write_fmt(out, format_args!("{d}"));
         return;
     }
-    let digit = |n: i32| b'0' + (n % 10) as u8;
-    let (month, day) = (i32::from(d.month()), i32::from(d.day()));
-    out.extend_from_slice(&[
-        digit(year / 1000),
-        digit(year / 100),
-        digit(year / 10),
-        digit(year),
-        b'-',
-        digit(month / 10),
-        digit(month),
-        b'-',
-        digit(day / 10),
-        digit(day),
-    ]);
+    /// The two digits of `n % 100`.
+    fn pair(n: u16) -> [u8; 2] {
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839404142434445464748495051525354555657585960\
+            6162636465666768697071727374757677787980818283848586878889909192939495969798\
+            99";
+        let i = usize::from(n % 100) * 2;
+        [PAIRS[i], PAIRS[i + 1]]
+    }
+    let ([c1, c0], [y1, y0]) = (pair(year / 100), pair(year));
+    let [m1, m0] = pair(d.month().unsigned_abs().into());
+    let [d1, d0] = pair(d.day().unsigned_abs().into());
+    out.extend_from_slice(&[c1, c0, y1, y0, b'-', m1, m0, b'-', d1, d0]);
 }
 
 /// Appends one CSV field as the `csv` crate writes it (RFC 4180, `QuoteStyle::Necessary`):
@@ -287,7 +289,7 @@ fn quoted_field(out: &mut Vec<u8>, bytes: &[u8]) {
 /// all four) is clear at once, and only a word that has one (a space, say) is looked at
 /// closely.
 #[inline]
-fn needs_quotes(bytes: &[u8]) -> bool {
+pub(super) fn needs_quotes(bytes: &[u8]) -> bool {
     let n = bytes.len();
     if n >= 8 {
         let mut words = bytes.chunks_exact(8);
