@@ -8,9 +8,11 @@
 //! It lives in the model layer (places' sovereignty is one too) and is re-exported as
 //! [`crate::query::Timeline`].
 //!
-//! A question costs O(log n) in the number of events, plus the events whose possible days come
-//! within the longest event span of the date asked (a partial date spans at most a year), so a
-//! monthly series over a long history stays cheap.
+//! A question costs O(log n) in the number of events: a span between two consecutive event
+//! days (a single day always is) gets an answer computed when the timeline is built; a longer
+//! span, the events whose possible days come within the longest event span of the date asked
+//! besides (a partial date spans at most a year), so a monthly series over a long history
+//! stays cheap.
 
 use crate::DateSpan;
 
@@ -72,8 +74,26 @@ pub struct Timeline<T, R> {
     run_start: Vec<Option<usize>>,
     /// `last_day_by[i]`: the latest last possible day among the first `i + 1` events (so that
     /// the events all certainly in effect on a day are found by a binary search, without date
-    /// arithmetic).
-    last_day_by: Vec<jiff::civil::Date>,
+    /// arithmetic), as a [`day_key`].
+    last_day_by: Vec<i32>,
+    /// `days[i]`: the first and last possible days of event `i`, as [`day_key`]s (one integer
+    /// comparison each where a date's is three).
+    days: Vec<(i32, i32)>,
+    /// Every event's first and last possible day as [`day_key`]s, sorted, without repeats:
+    /// they cut the calendar into classes of days. Whether an event certainly took effect by
+    /// a span's first day, may take effect within the span, or certainly did not by its last
+    /// day depends only on the classes of those two days; for a span within one class the
+    /// answer is in `by_class`.
+    class_starts: Vec<i32>,
+    /// `by_class[i]`: the value over any span whose days are all of class `i` (from
+    /// `class_starts[i - 1]`, or the start of the calendar, to before `class_starts[i]`).
+    by_class: Vec<Resolved<T, R>>,
+}
+
+/// A day as one integer in the days' order: year, then month, then day (month and day fit in
+/// the low nine bits).
+fn day_key(d: jiff::civil::Date) -> i32 {
+    i32::from(d.year()) * 512 + i32::from(d.month()) * 32 + i32::from(d.day())
 }
 
 impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
@@ -92,19 +112,33 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
                 value = e.value;
             }
             run_start.push(since);
-            let latest = last_day_by
-                .last()
-                .map_or(e.effective.last, |&l: &jiff::civil::Date| {
-                    l.max(e.effective.last)
-                });
+            let last = day_key(e.effective.last);
+            let latest = last_day_by.last().map_or(last, |&l: &i32| l.max(last));
             last_day_by.push(latest);
         }
-        Timeline {
+        let days = events
+            .iter()
+            .map(|e| (day_key(e.effective.first), day_key(e.effective.last)))
+            .collect();
+        let mut timeline = Timeline {
             initial,
             events,
             run_start,
             last_day_by,
-        }
+            days,
+            class_starts: Vec::new(),
+            by_class: Vec::new(),
+        };
+        let mut class_starts: Vec<i32> = timeline.days.iter().flat_map(|&(f, l)| [f, l]).collect();
+        class_starts.sort_unstable();
+        class_starts.dedup();
+        // Each class's answer is the answer for its first day (any day of it would do).
+        timeline.by_class = std::iter::once(i32::MIN)
+            .chain(class_starts.iter().copied())
+            .map(|day| timeline.resolve(day, day))
+            .collect();
+        timeline.class_starts = class_starts;
+        timeline
     }
 
     /// The events, in order.
@@ -128,31 +162,68 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
     /// assert!(matches!(t.at(d("2002")), Resolved::Ambiguous { .. }));
     /// ```
     pub fn at(&self, at: DateSpan) -> Resolved<T, R> {
+        let (first, last) = (day_key(at.first), day_key(at.last));
+        // A span within one class of days (a single day always is) has its class's answer.
+        let class = self.class_starts.partition_point(|&start| start <= first);
+        if self
+            .class_starts
+            .get(class)
+            .is_none_or(|&next_start| last < next_start)
+        {
+            if let Some(answer) = self.by_class.get(class) {
+                return answer.clone();
+            }
+        }
+        self.resolve(first, last)
+    }
+
+    /// The value over the days from `first` to `last` ([`day_key`]s), from the events.
+    fn resolve(&self, first: i32, last: i32) -> Resolved<T, R> {
         // The leading events whose last possible days are all on or before `at.first` have
         // certainly taken effect by then: their combined effect is precomputed, and only the
         // events after them are looked at one by one.
-        let settled = self.last_day_by.partition_point(|&last| last <= at.first);
+        let settled = self.last_day_by.partition_point(|&l| l <= first);
         let since_index = self.run_start.get(settled).copied().flatten();
         let mut since: Option<Event<T, R>> = since_index.and_then(|i| self.events.get(i).copied());
         let mut value = since.map_or(self.initial, |e| e.value);
-        let mut uncertain = Vec::new();
-        for e in self.events.get(settled..).unwrap_or_default() {
-            if e.effective.last <= at.first {
+        // Events up to `end` (from `settled`) either took effect by `at.first` or may take
+        // effect within the span (the uncertain ones).
+        let mut end = settled;
+        let mut uncertain = false;
+        for (e, &(f, l)) in self
+            .events
+            .get(settled..)
+            .unwrap_or_default()
+            .iter()
+            .zip(self.days.get(settled..).unwrap_or_default())
+        {
+            if l <= first {
                 if e.value != value || since.is_none() {
                     since = Some(*e);
                     value = e.value;
                 }
-            } else if e.effective.first <= at.last {
-                uncertain.push(*e);
+            } else if f <= last {
+                uncertain = true;
             } else {
                 break;
             }
+            end += 1;
         }
-        if uncertain.iter().all(|e| e.value == value) {
+        let uncertain_events = || {
+            self.events
+                .get(settled..end)
+                .unwrap_or_default()
+                .iter()
+                .zip(self.days.get(settled..end).unwrap_or_default())
+                .filter(move |&(_, &(_, l))| l > first)
+                .map(|(e, _)| e)
+        };
+        if !uncertain || uncertain_events().all(|e| e.value == value) {
             // Nothing that may take effect within the span changes the value (and nothing is
-            // allocated for the common case).
+            // allocated).
             return Resolved::Known { value, since };
         }
+        let uncertain: Vec<Event<T, R>> = uncertain_events().copied().collect();
         let mut values = vec![value];
         for e in &uncertain {
             if values.last() != Some(&e.value) {
@@ -276,12 +347,32 @@ mod tests {
             initial: t.initial,
             events: t.events.clone(),
             run_start: vec![None],
-            last_day_by: vec![jiff::civil::Date::MAX; t.events.len()],
+            last_day_by: vec![i32::MAX; t.events.len()],
+            days: t.days.clone(),
+            class_starts: Vec::new(),
+            by_class: Vec::new(),
         }
         .at(at)
     }
 
     proptest::proptest! {
+        /// Day keys order days as the dates do, over the years a date may name and beyond.
+        #[test]
+        fn day_keys_order_days_as_dates_do(
+            a in (-9999i16..=9999, 1i8..=12, 1i8..=31),
+            b in (-9999i16..=9999, 1i8..=12, 1i8..=31),
+            same_year in proptest::bool::ANY,
+        ) {
+            let b = if same_year { (a.0, b.1, b.2) } else { b };
+            let date = |(y, m, d): (i16, i8, i8)| {
+                jiff::civil::Date::new(y, m, d).or_else(|_| jiff::civil::Date::new(y, m, 28))
+            };
+            let (Ok(a), Ok(b)) = (date(a), date(b)) else {
+                return Err(proptest::test_runner::TestCaseError::fail("a valid date"));
+            };
+            proptest::prop_assert_eq!(day_key(a).cmp(&day_key(b)), a.cmp(&b));
+        }
+
         #[test]
         fn the_binary_search_gives_the_answer_of_the_full_scan(
             events in proptest::collection::vec((0i32..4000, 0u8..3, 0u8..4), 0..40),
