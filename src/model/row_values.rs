@@ -74,6 +74,12 @@ impl RowValues {
     /// past its end.
     pub(crate) fn push_texts(&mut self, text: &str, spans: &[Range<usize>]) {
         let base = self.text.len();
+        if self.text.capacity() - base < text.len() {
+            // Room for the somewhat longer rows to come as well: rows are converted one after
+            // another into the same values, whose buffer then grows once, not by each longer
+            // row.
+            self.text.reserve(2 * text.len());
+        }
         self.text.push_str(text);
         let len = text.len();
         self.cells.extend(spans.iter().map(|r| {

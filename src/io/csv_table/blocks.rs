@@ -16,6 +16,7 @@
 //! middle of a file is data: readers started on a block are first given a blank line.
 
 use std::io::Read;
+use std::ops::Range;
 
 use csv::ByteRecord;
 use csv_core::ReadRecordResult;
@@ -84,8 +85,8 @@ pub(crate) fn line_feeds(bytes: &[u8]) -> u64 {
 }
 
 /// Calls `f` with each record of a CSV block that starts on `first_line`: its fields, the line
-/// it starts on, and its length in bytes (from its first byte to its line end, which is not
-/// counted).
+/// it starts on, and where its text lies in `bytes` (from its first byte to its line end,
+/// which is not counted).
 ///
 /// The record's own [`position`](ByteRecord::position) is where the reader was before reading
 /// it, one byte after the true offset in `bytes` (a blank line is put before the block, see
@@ -94,7 +95,7 @@ pub(crate) fn block_records(
     bytes: &[u8],
     first_line: u64,
     delimiter: u8,
-    mut f: impl FnMut(&ByteRecord, u64, usize),
+    mut f: impl FnMut(&ByteRecord, u64, Range<usize>),
 ) -> Result<(), (u64, csv::Error)> {
     let mut record = ByteRecord::new();
     // A blank line first, so that the reader does not take a byte order mark at the start of
@@ -137,7 +138,9 @@ pub(crate) fn block_records(
         let ends_a_line = end > first && matches!(framed_byte(end - 1), Some(b'\n' | b'\r'));
         let len = end - first - usize::from(ends_a_line);
         let line = first_line + line.saturating_sub(1) + line_feeds;
-        f(&record, line, len);
+        // `first` is in the framed input, one byte after its place in `bytes`.
+        let at = first.saturating_sub(1);
+        f(&record, line, at..at + len);
     }
 }
 
@@ -163,6 +166,24 @@ mod tests {
         assert_eq!(cut(b"a,\"b\nc", b',', false), None);
         // A quote inside an unquoted field is a plain byte, as for the csv reader.
         assert_eq!(cut(b"5\" pipe,x\ny", b',', false), Some(10));
+    }
+
+    /// Each record's text as written, from its first byte to its line end: quoted, after blank
+    /// lines, before a CRLF, and at the end without a line end.
+    #[test]
+    fn records_say_where_their_text_lies() {
+        let bytes = b"a,b\r\n\nc,\"d\ne\"\r\n\r\nf";
+        let mut got = Vec::new();
+        block_records(bytes, 2, b',', |record, line, at| {
+            got.push((record.len(), line, bytes.get(at).map(<[u8]>::to_vec)));
+        })
+        .unwrap();
+        let want = [
+            (2, 2, Some(b"a,b".to_vec())),
+            (2, 4, Some(b"c,\"d\ne\"".to_vec())),
+            (1, 7, Some(b"f".to_vec())),
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]

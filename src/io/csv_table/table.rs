@@ -122,11 +122,11 @@ impl Table {
                         break;
                     }
                 };
-            let read = block_records(&block, first_line, delimiter, |record, _, len| {
+            let read = block_records(&block, first_line, delimiter, |record, _, text| {
                 // Where the reader was before the record, in the block (see `block_records`).
                 let at = record.position().map_or(0, |p| p.byte().saturating_sub(1));
                 let line = lines.at(first_byte.saturating_add(at));
-                if len > DEFAULT_MAX_ROW_BYTES {
+                if text.len() > DEFAULT_MAX_ROW_BYTES {
                     problems.push(problem(line, row_too_long(DEFAULT_MAX_ROW_BYTES)));
                     return;
                 }

@@ -194,7 +194,10 @@ impl Columns {
             Some(i) => fields::fatalities(rec.text(i)?, "fatalities").ok()?,
         };
         let (kind, summary, source) = (text(self.kind)?, text(self.summary)?, text(self.source)?);
-        let dyad = fields::dyad(text(self.dyad)?).ok()?;
+        let dyad = match text(self.dyad)? {
+            "" => None,
+            dyad => fields::dyad(dyad).ok()?,
+        };
         let set = |buf: &mut String, s: &str| {
             buf.clear();
             buf.push_str(s);

@@ -522,6 +522,25 @@ mod tests {
             }
         }
 
+        /// A text of the `YYYY-MM-DD` form is a day for the fast path exactly when it is one
+        /// for the general parser, and the same day.
+        #[test]
+        fn the_fast_day_agrees_with_the_general_parser(
+            s in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9 +/:-]{10}",
+        ) {
+            let general = s.parse::<PartialDate>().ok().map(|d| d.span());
+            let fast = iso_day(&s).map(DateSpan::day);
+            let shape = s.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+            if shape {
+                prop_assert_eq!(fast, general);
+            } else {
+                prop_assert!(fast.is_none() || fast == general);
+            }
+        }
+
         #[test]
         fn other_text_is_left_to_the_standard_parser(s in "\\PC{0,12}") {
             if let Some(v) = plain_decimal(&s) {

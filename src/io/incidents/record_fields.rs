@@ -13,6 +13,9 @@ pub(crate) struct Fields<'a> {
     pub(super) spans: &'a [Range<usize>],
     /// The same bytes as text, when they are valid UTF-8.
     pub(super) text: Option<&'a str>,
+    /// Whether every field is known to start and end on character boundaries of `text`
+    /// (each is then text too, without a check).
+    pub(super) whole_fields: bool,
 }
 
 impl<'a> Fields<'a> {
@@ -22,6 +25,7 @@ impl<'a> Fields<'a> {
             bytes,
             spans,
             text: std::str::from_utf8(bytes).ok(),
+            whole_fields: false,
         }
     }
 
@@ -32,6 +36,7 @@ impl<'a> Fields<'a> {
             bytes: text.as_bytes(),
             spans,
             text: Some(text),
+            whole_fields: false,
         }
     }
 
@@ -40,6 +45,38 @@ impl<'a> Fields<'a> {
         spans.clear();
         spans.extend((0..rec.len()).filter_map(|i| rec.range(i)));
         Fields::new(rec.as_slice(), spans)
+    }
+
+    /// Whether `rec` is `line` (its text as written) split at delimiters one byte long, as
+    /// it is unless the reader took quotes out of it: the reader only ever takes bytes out of
+    /// a line, so it is exactly when the fields with one delimiter between each two make up
+    /// the whole line.
+    pub fn split_line(rec: &ByteRecord, line: &str) -> bool {
+        let delimiters = rec.len().saturating_sub(1);
+        rec.as_slice().len() + delimiters == line.len()
+    }
+
+    /// The fields of a `csv` record read from `line` ([`Fields::split_line`] says whether it
+    /// was), its text as written, already checked to be UTF-8 (with its block, so that it is
+    /// not checked again here): `spans` is filled with where they lie in `line`.
+    pub fn of_line(
+        line: &'a str,
+        rec: &ByteRecord,
+        spans: &'a mut Vec<Range<usize>>,
+    ) -> Fields<'a> {
+        spans.clear();
+        // Field `i` has `i` delimiters before it in the line (none in the record's bytes).
+        spans.extend((0..rec.len()).map(|i| {
+            let r = rec.range(i).unwrap_or_default();
+            r.start + i..r.end + i
+        }));
+        Fields {
+            bytes: line.as_bytes(),
+            spans,
+            text: Some(line),
+            // Fields lie between delimiters, which are ASCII, and the line's ends.
+            whole_fields: true,
+        }
     }
 
     /// Number of fields.
@@ -65,5 +102,59 @@ impl<'a> Fields<'a> {
     /// UTF-8 or the field splits a character.
     pub fn text(&self, i: usize) -> Option<&'a str> {
         Some(self.text?.get(self.spans.get(i)?.clone())?.trim_ascii())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The records the `csv` crate reads from `line` (none for a blank line).
+    fn records(line: &str) -> Vec<ByteRecord> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(line.as_bytes())
+            .byte_records()
+            .collect::<Result<_, _>>()
+            .unwrap_or_default()
+    }
+
+    /// Whether `fields` are the fields of `rec`, byte for byte.
+    fn same_fields(fields: Fields<'_>, rec: &ByteRecord) -> bool {
+        fields.len() == rec.len() && (0..rec.len()).all(|i| fields.get(i) == rec.get(i))
+    }
+
+    #[test]
+    fn a_line_without_quoting_is_split_at_its_delimiters() {
+        let mut spans = Vec::new();
+        for line in ["a,b,c", "G1,2011-05-10,,é", "5\" pipe,x", " a , b "] {
+            let rec = &records(line)[0];
+            assert!(Fields::split_line(rec, line), "{line}");
+            assert!(same_fields(Fields::of_line(line, rec, &mut spans), rec));
+        }
+        for line in ["a,\"b\",c", "\"a,b\"", "\"\"", "a,\"b\"\"c\""] {
+            assert!(!Fields::split_line(&records(line)[0], line), "{line}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Wherever a record is its line split at delimiters, its fields read from the line
+        /// are the record's own.
+        #[test]
+        fn fields_read_from_the_line_are_the_record_s(line in "[a-c,\" é]{0,12}") {
+            let mut spans = Vec::new();
+            let all = records(&line);
+            if let [rec] = all.as_slice() {
+                if Fields::split_line(rec, &line) {
+                    prop_assert!(same_fields(Fields::of_line(&line, rec, &mut spans), rec));
+                } else {
+                    prop_assert!(line.contains('"'));
+                }
+            }
+        }
     }
 }

@@ -141,24 +141,33 @@ impl RowParser {
             );
             return;
         };
-        // Where each field of the current record lies, from the record's first byte.
+        // The block's text, checked once: a record read from a line of it as written (no
+        // quotes taken out) is then that line's slice of it, not checked again.
+        let text = std::str::from_utf8(&bytes).ok();
+        // Where each field of the current record lies, in its line or in the record's bytes.
         let mut spans: Vec<Range<usize>> = Vec::new();
-        let result = block_records(&bytes, first_line, header.delimiter, |record, line, len| {
-            if len > self.max_row_bytes {
+        let result = block_records(&bytes, first_line, header.delimiter, |record, line, at| {
+            if at.len() > self.max_row_bytes {
                 let msg = crate::io::csv_table::row_too_long(self.max_row_bytes);
                 let too_long = problem(line, msg).with_kind(crate::ProblemKind::TooLong);
                 sink.row(line, Err(too_long));
                 return;
             }
-            let fields = Fields::of_record(record, &mut spans);
+            let fields = match text.and_then(|t| t.get(at)) {
+                Some(text) if Fields::split_line(record, text) => {
+                    Fields::of_line(text, record, &mut spans)
+                }
+                _ => Fields::of_record(record, &mut spans),
+            };
+            let incident = sink.slot();
             let converted = header
                 .columns
-                .incident_into(fields, &header.names, sink.slot(), self.input_crs.as_ref())
+                .incident_into(fields, &header.names, incident, self.input_crs.as_ref())
                 .and_then(|()| {
-                    let values = &mut sink.slot().values;
+                    let values = &mut incident.values;
                     carry(fields, header.first_carried, &header.carried, values)
                 });
-            if converted.is_ok() && self.outside_dates(sink.slot()) {
+            if converted.is_ok() && self.outside_dates(incident) {
                 return;
             }
             sink.row(line, converted.map_err(|m| problem(line, m)));
@@ -193,7 +202,7 @@ fn carry(
         // Field bytes are split at ASCII delimiters and quotes, so in a row of UTF-8 text a
         // field is UTF-8 too unless the row splits a character between two fields.
         let whole = |i: usize| text.is_char_boundary(i);
-        if spans.iter().all(|r| whole(r.start) && whole(r.end)) {
+        if fields.whole_fields || spans.iter().all(|r| whole(r.start) && whole(r.end)) {
             let end = spans.last().map_or(0, |r| r.end);
             values.push_texts(text.get(..end).unwrap_or(""), spans);
             for _ in carried..names.len() {
