@@ -72,17 +72,12 @@ impl RowValues {
     /// where each value lies in it (as a CSV record's fields lie in its bytes). A span that
     /// is not on character boundaries of `text` reads as empty text, as does one reaching
     /// past its end.
-    pub(crate) fn push_texts(&mut self, text: &str, spans: &[Range<usize>]) {
+    pub(crate) fn push_texts(&mut self, text: &str, spans: impl IntoIterator<Item = Range<usize>>) {
         let base = self.text.len();
-        if self.text.capacity() - base < text.len() {
-            // Room for the somewhat longer rows to come as well: rows are converted one after
-            // another into the same values, whose buffer then grows once, not by each longer
-            // row.
-            self.text.reserve(2 * text.len());
-        }
+        self.reserve_text(text.len());
         self.text.push_str(text);
         let len = text.len();
-        self.cells.extend(spans.iter().map(|r| {
+        self.cells.extend(spans.into_iter().map(|r| {
             // Within `text`: reading it checks the character boundaries (see `value`).
             if r.end <= len {
                 Cell::Text(base + r.start..base + r.end)
@@ -90,6 +85,15 @@ impl RowValues {
                 Cell::Text(base..base)
             }
         }));
+    }
+
+    /// Makes room for `len` more bytes of text, and for somewhat longer rows to come as well:
+    /// rows are converted one after another into the same values, whose buffer then grows
+    /// once, not by each longer row.
+    pub(crate) fn reserve_text(&mut self, len: usize) {
+        if self.text.capacity() - self.text.len() < len {
+            self.text.reserve(2 * len);
+        }
     }
 
     /// Appends a whole number.
@@ -156,7 +160,7 @@ mod tests {
         let spans = [0..4, 4..9, 9..9, 9..13];
         let mut at_once = RowValues::default();
         at_once.push_integer(7);
-        at_once.push_texts(text, &spans);
+        at_once.push_texts(text, spans.iter().cloned());
         let mut one_by_one = RowValues::default();
         one_by_one.push_integer(7);
         for r in &spans {
@@ -168,7 +172,7 @@ mod tests {
         );
         // The span of texts in order, whatever lies between them.
         let mut row = RowValues::default();
-        row.push_texts("a,bc,,d;e", &[0..1, 2..4, 5..5, 6..7, 8..9]);
+        row.push_texts("a,bc,,d;e", [0..1, 2..4, 5..5, 6..7, 8..9]);
         assert_eq!(row.texts_span(4), Some("a,bc,,d"));
         assert_eq!(row.texts_span(1), Some("a"));
         assert_eq!(row.texts_span(5), Some("a,bc,,d;e"));
@@ -176,14 +180,14 @@ mod tests {
         assert_eq!(at_once.texts_span(2), None);
         assert_eq!(at_once.texts_span(0), None);
         let mut back = RowValues::default();
-        back.push_texts("EVT1caf\u{e9}", &[0..4, 4..9]);
+        back.push_texts("EVT1caf\u{e9}", [0..4, 4..9]);
         assert_eq!(back.texts_span(2), Some("EVT1caf\u{e9}"));
         let mut unordered = RowValues::default();
-        unordered.push_texts("abc", &[1..2, 0..1]);
+        unordered.push_texts("abc", [1..2, 0..1]);
         assert_eq!(unordered.texts_span(2), None);
         // A span splitting a character is empty text, never a panic.
         let mut split = RowValues::default();
-        split.push_texts(text, &[4..8, 8..9, 20..30]);
+        split.push_texts(text, [4..8, 8..9, 20..30]);
         let got: Vec<_> = split.iter().collect();
         assert_eq!(got, [RowValue::Text(""); 3]);
     }

@@ -201,10 +201,34 @@ fn carry(
     if let (Some(text), Some(spans)) = (fields.text, fields.spans.get(first..first + carried)) {
         // Field bytes are split at ASCII delimiters and quotes, so in a row of UTF-8 text a
         // field is UTF-8 too unless the row splits a character between two fields.
+        if let (true, Some(first_span), Some(last_span)) =
+            (fields.whole_fields, spans.first(), spans.last())
+        {
+            // Fields of a line as written: the record holds them back to back, field `i` at
+            // its place in the line less the `i` delimiters before it. Copied from there in
+            // one piece, the table's own texts lie in order in one run of the buffer, with no
+            // delimiter between them. Each field is text (it lies between ASCII delimiters
+            // of a line of text), so the run is too; it is checked all the same, in one go.
+            let last = first + carried - 1;
+            let (start, end) = (first_span.start - first, last_span.end - last);
+            if let Some(run) = fields.joined.get(start..end) {
+                if let Ok(run) = std::str::from_utf8(run) {
+                    let at = |k: usize, r: &Range<usize>| {
+                        let shift = start + first + k;
+                        r.start - shift..r.end - shift
+                    };
+                    values.push_texts(run, spans.iter().enumerate().map(|(k, r)| at(k, r)));
+                    for _ in carried..names.len() {
+                        values.push_empty();
+                    }
+                    return Ok(());
+                }
+            }
+        }
         let whole = |i: usize| text.is_char_boundary(i);
-        if fields.whole_fields || spans.iter().all(|r| whole(r.start) && whole(r.end)) {
+        if spans.iter().all(|r| whole(r.start) && whole(r.end)) {
             let end = spans.last().map_or(0, |r| r.end);
-            values.push_texts(text.get(..end).unwrap_or(""), spans);
+            values.push_texts(text.get(..end).unwrap_or(""), spans.iter().cloned());
             for _ in carried..names.len() {
                 values.push_empty();
             }
@@ -280,6 +304,47 @@ impl<P: FnMut(usize, Problem)> RowSink for Fill<'_, P> {
         match converted {
             Ok(()) => self.n += 1,
             Err(p) => (self.problem)(self.n, p),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RowValue;
+
+    /// The one record the `csv` crate reads from `line`.
+    fn record(line: &str) -> csv::ByteRecord {
+        let mut rec = csv::ByteRecord::new();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        assert!(reader.read_byte_record(&mut rec).unwrap_or(false));
+        rec
+    }
+
+    #[test]
+    fn carried_fields_of_a_line_lie_back_to_back_as_the_records_do() {
+        let names: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        for line in ["E1,2011-05-10,caf\u{e9},,x y", "E1,\"2011-05-10\",caf\u{e9},,x y"] {
+            let rec = record(line);
+            let mut spans = Vec::new();
+            let fields = if Fields::split_line(&rec, line) {
+                Fields::of_line(line, &rec, &mut spans)
+            } else {
+                Fields::of_record(&rec, &mut spans)
+            };
+            let mut values = RowValues::default();
+            assert_eq!(carry(fields, 1, &names, &mut values), Ok(()));
+            // The texts in order in one run, without the delimiters between them.
+            assert_eq!(
+                values.texts_span(4),
+                Some("2011-05-10caf\u{e9}x y"),
+                "{line}"
+            );
+            let texts: Vec<_> = values.iter().collect();
+            let want = ["2011-05-10", "caf\u{e9}", "", "x y"].map(RowValue::Text);
+            assert_eq!(texts, want, "{line}");
         }
     }
 }
