@@ -326,7 +326,10 @@ mod tests {
     #[test]
     fn carried_fields_of_a_line_lie_back_to_back_as_the_records_do() {
         let names: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
-        for line in ["E1,2011-05-10,caf\u{e9},,x y", "E1,\"2011-05-10\",caf\u{e9},,x y"] {
+        for line in [
+            "E1,2011-05-10,caf\u{e9},,x y",
+            "E1,\"2011-05-10\",caf\u{e9},,x y",
+        ] {
             let rec = record(line);
             let mut spans = Vec::new();
             let fields = if Fields::split_line(&rec, line) {
