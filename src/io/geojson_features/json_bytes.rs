@@ -121,14 +121,7 @@ impl<R: Read> Bytes<R> {
     pub(super) fn parse<T: for<'de> Deserialize<'de>>(&mut self) -> Result<T, Fatal> {
         let start = self.line;
         let mut de = serde_json::Deserializer::from_reader(&mut *self);
-        T::deserialize(&mut de).map_err(|e| {
-            let text = e.to_string();
-            let msg = text
-                .rsplit_once(" at line ")
-                .map_or(text.as_str(), |(m, _)| m);
-            let line = start + (e.line() as u64).saturating_sub(1);
-            Fatal::json(line, format!("invalid JSON: {msg}"))
-        })
+        T::deserialize(&mut de).map_err(|e| invalid_json(&e, start))
     }
 
     /// Reads one object, array or string (the next token starts it) into `out`, checking only
@@ -223,12 +216,16 @@ impl<R: Read> Bytes<R> {
 /// Parses `text`, read from line `start` on, with serde_json; an error is fatal, on the line
 /// where serde_json found it.
 pub(super) fn parse_at<T: for<'de> Deserialize<'de>>(text: &[u8], start: u64) -> Result<T, Fatal> {
-    serde_json::from_slice(text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg
-            .rsplit_once(" at line ")
-            .map_or(msg.as_str(), |(m, _)| m);
-        let line = start + (e.line() as u64).saturating_sub(1);
-        Fatal::json(line, format!("invalid JSON: {msg}"))
-    })
+    serde_json::from_slice(text).map_err(|e| invalid_json(&e, start))
+}
+
+/// serde_json's error `e` in a text read from line `start` on, as a fatal problem on the line
+/// where serde_json found it (its own " at line …" left out of the message).
+fn invalid_json(e: &serde_json::Error, start: u64) -> Fatal {
+    let text = e.to_string();
+    let msg = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
+    let line = start + (e.line() as u64).saturating_sub(1);
+    Fatal::json(line, format!("invalid JSON: {msg}"))
 }
