@@ -323,15 +323,14 @@ impl Borders {
     /// (by chainage along its dyad), the crossings whose place is nearest to it, and the
     /// regimes of its dyad whose site the sources do not give.
     pub fn regimes_on(&self, segment_index: usize, at: DateSpan) -> Vec<RegimeStatus> {
-        self.regime_timelines()
-            .on_segment(&self.data, &self.index, segment_index, at)
+        self.regime_timelines().on_segment(segment_index, at)
     }
 
     /// Whether some regime on the segment at `segment_index` may be as one of `words` asks
     /// (fenced, mined, an open or a closed crossing) on some day of `at`.
     pub fn regime_matches(&self, segment_index: usize, at: DateSpan, words: &[RegimeWord]) -> bool {
         self.regime_timelines()
-            .segment_matches(&self.data, &self.index, segment_index, at, words)
+            .segment_matches(&self.data, segment_index, at, words)
     }
 
     /// The length of the regimes of `kind` in effect on `dyad` on every day of `at` (fences

@@ -200,13 +200,7 @@ impl RegimeTimelines {
     /// The regimes on the segment at `segment_index` (a stretch that overlaps it, a crossing
     /// whose place is nearest to it, or a regime of its dyad whose site is not known) with a
     /// recorded state on some day of `at`.
-    pub fn on_segment(
-        &self,
-        _data: &Dataset,
-        _index: &BorderIndex,
-        segment_index: usize,
-        at: DateSpan,
-    ) -> Vec<RegimeStatus> {
+    pub fn on_segment(&self, segment_index: usize, at: DateSpan) -> Vec<RegimeStatus> {
         self.by_segment
             .get(segment_index)
             .into_iter()
@@ -313,21 +307,18 @@ impl RegimeTimelines {
     pub fn segment_matches(
         &self,
         data: &Dataset,
-        index: &BorderIndex,
         segment_index: usize,
         at: DateSpan,
         words: &[RegimeWord],
     ) -> bool {
         let changes = data.regime_changes();
-        self.on_segment(data, index, segment_index, at)
-            .iter()
-            .any(|s| {
-                let kind = changes[s.first_change].kind;
-                words.iter().any(|w| {
-                    let (k, state) = w.wants();
-                    k == kind && s.may_be(state)
-                })
+        self.on_segment(segment_index, at).iter().any(|s| {
+            let kind = changes[s.first_change].kind;
+            words.iter().any(|w| {
+                let (k, state) = w.wants();
+                k == kind && s.may_be(state)
             })
+        })
     }
 
     /// The length of the regimes of `kind` in effect on `dyad` over `at` (built fences, laid
