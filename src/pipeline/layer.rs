@@ -90,6 +90,8 @@ pub struct IncidentLayer {
     /// Each segment's texts for CSV rows.
     segments_csv: Vec<SegmentCsv>,
     instruments: Vec<Option<String>>,
+    /// Each change's instrument as a CSV cell (empty for none), for CSV rows.
+    instruments_csv: Vec<Vec<u8>>,
     input: Input,
     /// Whether `lon` and `lat` columns follow the table's own.
     position: bool,
@@ -119,6 +121,15 @@ impl IncidentLayer {
                 .changes()
                 .iter()
                 .map(|c| c.instrument_id.clone())
+                .collect(),
+            instruments_csv: data
+                .changes()
+                .iter()
+                .map(|c| {
+                    c.instrument_id
+                        .as_deref()
+                        .map_or(Vec::new(), |i| csv_cells([i]))
+                })
                 .collect(),
             input: Input::Standard,
             position: false,
@@ -299,10 +310,11 @@ impl IncidentLayer {
             values: scratch,
             texts,
         } = buffers;
-        self.texts_into(m, texts);
         if let Some(csv) = RowEncoder::as_csv(encoder) {
-            return self.write_csv(csv, batch, incident, m, texts, date_text);
+            let [_, regimes, _] = texts;
+            return self.write_csv(csv, batch, incident, m, regimes, date_text);
         }
+        self.texts_into(m, texts);
         let Input::Carried(width) = self.input else {
             // The date's text is written only when the layer has no columns of the table's
             // own.

@@ -2,7 +2,7 @@
 //! encoder ([`RowEncoder::as_csv`]), cell by cell, rather than gathered as values for
 //! [`FeatureEncoder::encode`](crate::report::FeatureEncoder::encode): the same bytes.
 
-use crate::query::IncidentMatch;
+use crate::query::{alternatives_text, push_regimes_text, IncidentMatch};
 use crate::report::{csv_plain, Batch, CsvRow, RowEncoder};
 use crate::{Incident, RowValue};
 
@@ -18,7 +18,7 @@ impl IncidentLayer {
         batch: &mut Batch,
         incident: &Incident,
         m: Option<&IncidentMatch>,
-        texts: &[String; 3],
+        regimes: &mut String,
         date_text: &mut String,
     ) {
         let mut row = csv.csv_row(batch);
@@ -53,7 +53,7 @@ impl IncidentLayer {
                 }
             }
         }
-        self.write_classification(&mut row, m, texts);
+        self.write_classification(&mut row, m, regimes);
         row.date(incident.date.first);
         row.date(incident.date.last);
         row.end();
@@ -74,12 +74,16 @@ impl IncidentLayer {
         known.unwrap_or_else(|| IncidentLayer::side(m))
     }
 
-    /// The classification's cells before the dates, as [`IncidentLayer::fill`] gives them.
+    /// The classification's cells before the dates, as [`IncidentLayer::fill`] gives them
+    /// with the texts of [`IncidentLayer::texts`], which are written here straight from the
+    /// match (`regimes` is a buffer for the regimes' text). The words of a status, a
+    /// certainty and a side, and the instruments' texts made once, are copied without a
+    /// check for quoting: none needs it (tested).
     fn write_classification(
         &self,
         row: &mut CsvRow<'_>,
         m: Option<&IncidentMatch>,
-        texts: &[String; 3],
+        regimes: &mut String,
     ) {
         let Some(m) = m else {
             return row.empty(CLASSIFICATION.len() - 2);
@@ -91,18 +95,33 @@ impl IncidentLayer {
         }
         row.float(l.distance_m);
         row.float(l.chainage_m / 1000.0);
-        row.text(self.side_text(m));
-        row.text(m.status.delimitation_word());
-        row.text(m.status.demarcation_word());
-        match self.instrument(m) {
-            Some(i) => row.text(i),
+        row.plain_text(self.side_text(m));
+        row.plain_text(m.status.delimitation_word());
+        row.plain_text(m.status.demarcation_word());
+        let instrument = m
+            .status
+            .since()
+            .and_then(|e| self.instruments_csv.get(e.by));
+        match instrument {
+            Some(cell) => row.encoded(1, cell),
             None => row.empty(1),
         }
-        let [ambiguity, regimes, alternatives] = texts;
-        row.text(ambiguity);
+        if m.status.is_ambiguous() {
+            row.text(&m.status.ambiguity());
+        } else {
+            row.empty(1);
+        }
+        regimes.clear();
+        push_regimes_text(&m.regimes, regimes);
         row.text(regimes);
-        row.text(m.certainty.as_str());
-        row.text(alternatives);
+        row.plain_text(m.certainty.as_str());
+        if m.alternatives.is_empty() {
+            row.empty(1);
+        } else {
+            row.text(&alternatives_text(&m.alternatives, |i| {
+                self.segments.get(i).map_or("", |(id, _)| id.as_str())
+            }));
+        }
     }
 }
 
@@ -209,6 +228,27 @@ mod tests {
                 .classify_table(&mut reader, &query, options, &mut sink, &mut ok)
                 .expect("the run");
             sink.0.finish().expect("written")
+        }
+    }
+
+    #[test]
+    fn words_written_without_a_quoting_check_need_none() {
+        use crate::query::Certainty;
+        use crate::report::csv_plain;
+        use crate::{Delimitation, Demarcation};
+        let words = Delimitation::ALL
+            .iter()
+            .map(|d| d.as_str())
+            .chain(Demarcation::ALL.iter().map(|d| d.as_str()))
+            .chain([Certainty::Certain, Certainty::Possible].map(Certainty::as_str))
+            .chain(["ambiguous", "on"]);
+        for word in words {
+            assert!(csv_plain(word), "{word:?}");
+        }
+        // Sides are country codes: three capital letters.
+        let borders = Borders::embedded().expect("the embedded dataset loads");
+        for s in borders.dataset().segments() {
+            assert!(csv_plain(s.left.as_str()) && csv_plain(s.right.as_str()));
         }
     }
 
