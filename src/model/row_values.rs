@@ -45,6 +45,14 @@ pub struct RowValues {
 }
 
 impl RowValues {
+    /// No values, with room for `text_bytes` bytes of text and `values` values.
+    pub(crate) fn with_capacity(text_bytes: usize, values: usize) -> RowValues {
+        RowValues {
+            text: String::with_capacity(text_bytes),
+            cells: Vec::with_capacity(values),
+        }
+    }
+
     /// Removes every value, keeping the buffers.
     pub fn clear(&mut self) {
         self.text.clear();

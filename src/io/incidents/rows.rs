@@ -123,7 +123,7 @@ impl RowParser {
                 for row in rows {
                     match row.incident {
                         Ok(incident) => {
-                            *sink.slot() = incident;
+                            *sink.slot(0) = incident;
                             sink.row(row.line, Ok(()));
                         }
                         Err(p) => sink.row(row.line, Err(p)),
@@ -153,13 +153,14 @@ impl RowParser {
                 sink.row(line, Err(too_long));
                 return;
             }
+            let row_bytes = at.len();
             let fields = match text.and_then(|t| t.get(at)) {
                 Some(text) if Fields::split_line(record, text) => {
                     Fields::of_line(text, record, &mut spans)
                 }
                 _ => Fields::of_record(record, &mut spans),
             };
-            let incident = sink.slot();
+            let incident = sink.slot(row_bytes);
             let converted = header
                 .columns
                 .incident_into(fields, &header.names, incident, self.input_crs.as_ref())
@@ -259,8 +260,10 @@ fn carry(
 /// Where [`RowParser::convert`] puts rows: the incident to convert the next row into, and what
 /// becomes of it once converted (or not).
 trait RowSink {
-    /// The incident the next row is converted into (overwritten whole when it converts).
-    fn slot(&mut self) -> &mut Incident;
+    /// The incident the next row is converted into (overwritten whole when it converts); the
+    /// row is `row_bytes` long as written (0: not known), which a fresh incident makes room
+    /// for.
+    fn slot(&mut self, row_bytes: usize) -> &mut Incident;
     /// The row starting on `line` converted into the slot, or its problem.
     fn row(&mut self, line: u64, converted: Result<(), Problem>);
 }
@@ -273,7 +276,7 @@ struct RowCallback<F> {
 }
 
 impl<F: FnMut(u64, Result<&Incident, Problem>)> RowSink for RowCallback<F> {
-    fn slot(&mut self) -> &mut Incident {
+    fn slot(&mut self, _row_bytes: usize) -> &mut Incident {
         &mut self.incident
     }
 
@@ -291,9 +294,13 @@ struct Fill<'v, P> {
 }
 
 impl<P: FnMut(usize, Problem)> RowSink for Fill<'_, P> {
-    fn slot(&mut self) -> &mut Incident {
+    fn slot(&mut self, row_bytes: usize) -> &mut Incident {
         if self.incidents.len() <= self.n {
-            self.incidents.push(super::convert::blank_incident());
+            // Allocated at once with room for this row and longer ones (as the buffers grow
+            // when rows are converted into them), rather than grown by the first rows: a
+            // block's first use of the pool fills thousands of fresh incidents.
+            self.incidents
+                .push(super::convert::incident_with_room(row_bytes));
         }
         // Not empty now, and `n` below its length: the index is in range.
         let last = self.incidents.len().saturating_sub(1);
