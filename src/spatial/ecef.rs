@@ -97,7 +97,8 @@ pub(crate) fn rem_360(x: f64) -> f64 {
 }
 
 /// Unit vectors pointing north and east at a surface point given by its geodetic latitude and
-/// longitude in degrees.
+/// longitude in degrees (the searches use [`north_east_of`]).
+#[cfg(test)]
 pub(crate) fn north_east(lon: f64, lat: f64) -> ([f64; 3], [f64; 3]) {
     north_east_of(&SinCos::of(lon, lat))
 }
@@ -111,9 +112,9 @@ pub(crate) fn north_east_of(a: &SinCos) -> ([f64; 3], [f64; 3]) {
 }
 
 /// The unit tangent, Earth-centred, of a direction with azimuth `azi` (degrees clockwise from
-/// north) at a surface point.
-pub(crate) fn tangent(lon: f64, lat: f64, azi: f64) -> [f64; 3] {
-    let (n, e) = north_east(lon, lat);
+/// north) at a surface point given by the sines and cosines of its latitude and longitude.
+pub(crate) fn tangent_of(at: &SinCos, azi: f64) -> [f64; 3] {
+    let (n, e) = north_east_of(at);
     let (s, c) = azi.to_radians().sin_cos();
     [
         c * n[0] + s * e[0],

@@ -16,7 +16,7 @@
 //! `c³ |κ² - 1/R²| / 24` of the geodesic distance, about 1.5 µm at 5 km and 1.5 mm at 50 km,
 //! inside the ranking margin [`margin_m`].
 
-use super::ecef::{dot, ecef, sub, tangent, MEAN_RADIUS_M};
+use super::ecef::{dot, ecef_of, sub, tangent_of, SinCos, MEAN_RADIUS_M};
 use super::edge::Chord;
 
 /// Longest section, in metres. Every edge longer than this is cut into equal sections.
@@ -181,16 +181,20 @@ pub(crate) fn cut(
     // A float count of sections of a length checked against `MAX_EDGE_M`: at most 2,000.
     let n = (length_m / MAX_SECTION_M).ceil().max(1.0) as usize;
     let step = length_m / n as f64;
+    // Each point's sines and cosines serve its position and its tangent, and the end of one
+    // section is the start of the next.
     let mut start = (lon1, lat1, azi1);
+    let mut start_trig = SinCos::of(lon1, lat1);
     for k in 0..n {
         let end = if k + 1 == n {
             (lon2, lat2, azi2)
         } else {
             at(step * (k + 1) as f64)
         };
+        let end_trig = SinCos::of(end.0, end.1);
         let start_m = step * k as f64;
         let section_m = if k + 1 == n { length_m - start_m } else { step };
-        let chord = Chord::new(ecef(start.0, start.1), ecef(end.0, end.1), section_m);
+        let chord = Chord::new(ecef_of(&start_trig), ecef_of(&end_trig), section_m);
         let ab = sub(chord.b, chord.a);
         let chord_m = dot(ab, ab).sqrt();
         let curvature2 = if chord_m > 0.0 {
@@ -207,18 +211,19 @@ pub(crate) fn cut(
             start_m,
             length_m: section_m,
             chord,
-            ta: tangent(start.0, start.1, start.2),
-            tb: tangent(end.0, end.1, end.2),
+            ta: tangent_of(&start_trig, start.2),
+            tb: tangent_of(&end_trig, end.2),
             curvature2,
         });
         start = end;
+        start_trig = end_trig;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spatial::ecef::lon_lat;
+    use crate::spatial::ecef::{ecef, lon_lat};
     use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 
     fn norm(a: [f64; 3]) -> f64 {

@@ -3,6 +3,7 @@
 //! search goes from the sections in range to the exact closest point of each line is in the
 //! `closest_point` module.
 
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use geo_types::LineString;
@@ -134,7 +135,9 @@ impl LineIndex {
             }
             let first = edges.len();
             let mut measure_m = 0.0;
-            for (k, w) in ls.0.windows(2).enumerate() {
+            // Each vertex placed in ECEF once, for the edges on both sides of it.
+            let points: Vec<[f64; 3]> = ls.0.iter().map(|c| ecef(c.x, c.y)).collect();
+            for (k, (w, p)) in ls.0.windows(2).zip(points.windows(2)).enumerate() {
                 let (a, b) = (w[0], w[1]);
                 let (length_m, azi1, azi2) = inverse(&geod, a.x, a.y, b.x, b.y);
                 if length_m > MAX_EDGE_M {
@@ -160,7 +163,7 @@ impl LineIndex {
                         line,
                         edge: k,
                         measure_start_m: measure_m,
-                        chord: Chord::new(ecef(a.x, a.y), ecef(b.x, b.y), length_m),
+                        chord: Chord::new(p[0], p[1], length_m),
                         prev: None,
                         next_azi: None,
                     });
@@ -197,15 +200,11 @@ impl LineIndex {
         let mut sections = Vec::with_capacity(edges.len());
         for (id, e) in edges.iter().enumerate() {
             let g = &e.geo;
-            let line = GeodesicLine::new(
-                &geod,
-                g.lat1,
-                g.lon1,
-                g.azi1,
-                Some(caps::LATITUDE | caps::LONGITUDE | caps::AZIMUTH | caps::DISTANCE_IN),
-                None,
-                None,
-            );
+            // Made only for an edge cut into several sections: most border edges are shorter
+            // than one (544 of the 18,346 edges of the README benchmark's dataset are not), and
+            // making the line for every edge cost 30.9 M instructions there (BENCHMARKS.md,
+            // "Building the index").
+            let line = OnceCell::new();
             edge_section::cut(
                 // Edge ids fit in u32: 4 billion edges would not fit in memory anyway.
                 u32::try_from(id).unwrap_or(u32::MAX),
@@ -213,7 +212,23 @@ impl LineIndex {
                 (g.lon2, g.lat2, g.azi2),
                 g.length_m,
                 |s| {
-                    let (lat, lon, azi) = geographiclib_adapter::position(&line, s);
+                    let line = line.get_or_init(|| {
+                        GeodesicLine::new(
+                            &geod,
+                            g.lat1,
+                            g.lon1,
+                            g.azi1,
+                            Some(
+                                caps::LATITUDE
+                                    | caps::LONGITUDE
+                                    | caps::AZIMUTH
+                                    | caps::DISTANCE_IN,
+                            ),
+                            None,
+                            None,
+                        )
+                    });
+                    let (lat, lon, azi) = geographiclib_adapter::position(line, s);
                     (normalize_deg(lon), lat, azi)
                 },
                 &mut sections,
