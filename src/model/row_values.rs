@@ -138,6 +138,28 @@ impl RowValues {
         self.text.get(first.start..end)
     }
 
+    /// When the first `n` values (one at least) are texts lying in order in the buffer of
+    /// texts with exactly one `delimiter` byte between each and the next (as the fields of a
+    /// line of a table lie in it): the text from the first one's start to the last one's end,
+    /// which is then those texts with the delimiters between them.
+    pub(crate) fn delimited_texts(&self, n: usize, delimiter: u8) -> Option<&str> {
+        let mut cells = self.cells.get(..n)?.iter();
+        let Some(Cell::Text(first)) = cells.next() else {
+            return None;
+        };
+        let bytes = self.text.as_bytes();
+        let mut end = first.end;
+        for c in cells {
+            match c {
+                Cell::Text(r) if r.start == end + 1 && bytes.get(end) == Some(&delimiter) => {
+                    end = r.end;
+                }
+                _ => return None,
+            }
+        }
+        self.text.get(first.start..end)
+    }
+
     /// Value `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<RowValue<'_>> {
         self.cells.get(i).map(|c| self.value(c))
@@ -198,5 +220,24 @@ mod tests {
         split.push_texts(text, [4..8, 8..9, 20..30]);
         let got: Vec<_> = split.iter().collect();
         assert_eq!(got, [RowValue::Text(""); 3]);
+    }
+
+    #[test]
+    fn delimited_texts_have_one_delimiter_between_each_two() {
+        let mut row = RowValues::default();
+        row.push_texts("a,bc,,d;e", [0..1, 2..4, 5..5, 6..7, 8..9]);
+        assert_eq!(row.delimited_texts(4, b','), Some("a,bc,,d"));
+        assert_eq!(row.delimited_texts(1, b','), Some("a"));
+        // `d` and `e` are separated by another byte.
+        assert_eq!(row.delimited_texts(5, b','), None);
+        assert_eq!(row.delimited_texts(4, b';'), None);
+        assert_eq!(row.delimited_texts(6, b','), None);
+        assert_eq!(row.delimited_texts(0, b','), None);
+        let mut back = RowValues::default();
+        back.push_texts("abcd", [0..2, 2..4]);
+        assert_eq!(back.delimited_texts(2, b','), None);
+        let mut gap = RowValues::default();
+        gap.push_texts("ab,,cd", [0..2, 4..6]);
+        assert_eq!(gap.delimited_texts(2, b','), None);
     }
 }

@@ -16,9 +16,6 @@ pub(crate) struct Fields<'a> {
     /// Whether every field is known to start and end on character boundaries of `text`
     /// (each is then text too, without a check).
     pub(super) whole_fields: bool,
-    /// The fields' bytes back to back, without delimiters (the `csv` record's bytes): field
-    /// `i` lies at `spans[i]` less `i` when `bytes` is the line the record was read from.
-    pub(super) joined: &'a [u8],
 }
 
 impl<'a> Fields<'a> {
@@ -29,7 +26,6 @@ impl<'a> Fields<'a> {
             spans,
             text: std::str::from_utf8(bytes).ok(),
             whole_fields: false,
-            joined: bytes,
         }
     }
 
@@ -41,7 +37,6 @@ impl<'a> Fields<'a> {
             spans,
             text: Some(text),
             whole_fields: false,
-            joined: text.as_bytes(),
         }
     }
 
@@ -81,7 +76,6 @@ impl<'a> Fields<'a> {
             text: Some(line),
             // Fields lie between delimiters, which are ASCII, and the line's ends.
             whole_fields: true,
-            joined: rec.as_slice(),
         }
     }
 

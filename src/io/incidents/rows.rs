@@ -205,25 +205,18 @@ fn carry(
         if let (true, Some(first_span), Some(last_span)) =
             (fields.whole_fields, spans.first(), spans.last())
         {
-            // Fields of a line as written: the record holds them back to back, field `i` at
-            // its place in the line less the `i` delimiters before it. Copied from there in
-            // one piece, the table's own texts lie in order in one run of the buffer, with no
-            // delimiter between them. Each field is text (it lies between ASCII delimiters
-            // of a line of text), so the run is too; it is checked all the same, in one go.
-            let last = first + carried - 1;
-            let (start, end) = (first_span.start - first, last_span.end - last);
-            if let Some(run) = fields.joined.get(start..end) {
-                if let Ok(run) = std::str::from_utf8(run) {
-                    let at = |k: usize, r: &Range<usize>| {
-                        let shift = start + first + k;
-                        r.start - shift..r.end - shift
-                    };
-                    values.push_texts(run, spans.iter().enumerate().map(|(k, r)| at(k, r)));
-                    for _ in carried..names.len() {
-                        values.push_empty();
-                    }
-                    return Ok(());
+            // Fields of a line as written: copied from the line in one piece, with the
+            // delimiters between them, so that they lie in order one delimiter apart
+            // ([`RowValues::delimited_texts`]) and a CSV writer can copy them whole when
+            // none needs quoting. They lie between the ASCII delimiters of a line of text,
+            // so the run starts and ends on character boundaries.
+            let start = first_span.start;
+            if let Some(run) = text.get(start..last_span.end) {
+                values.push_texts(run, spans.iter().map(|r| r.start - start..r.end - start));
+                for _ in carried..names.len() {
+                    values.push_empty();
                 }
+                return Ok(());
             }
         }
         let whole = |i: usize| text.is_char_boundary(i);
@@ -331,7 +324,7 @@ mod tests {
     }
 
     #[test]
-    fn carried_fields_of_a_line_lie_back_to_back_as_the_records_do() {
+    fn carried_fields_of_a_line_lie_as_in_the_line() {
         let names: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
         for line in [
             "E1,2011-05-10,caf\u{e9},,x y",
@@ -346,12 +339,16 @@ mod tests {
             };
             let mut values = RowValues::default();
             assert_eq!(carry(fields, 1, &names, &mut values), Ok(()));
-            // The texts in order in one run, without the delimiters between them.
-            assert_eq!(
-                values.texts_span(4),
-                Some("2011-05-10caf\u{e9}x y"),
-                "{line}"
-            );
+            // Fields of the line as written lie as they do in it, one delimiter apart; the
+            // fields of a record the reader took quotes out of lie back to back.
+            let (span, delimited) = if line.contains('"') {
+                ("2011-05-10caf\u{e9}x y", None)
+            } else {
+                let run = "2011-05-10,caf\u{e9},,x y";
+                (run, Some(run))
+            };
+            assert_eq!(values.texts_span(4), Some(span), "{line}");
+            assert_eq!(values.delimited_texts(4, b','), delimited, "{line}");
             let texts: Vec<_> = values.iter().collect();
             let want = ["2011-05-10", "caf\u{e9}", "", "x y"].map(RowValue::Text);
             assert_eq!(texts, want, "{line}");

@@ -32,21 +32,33 @@ impl IncidentLayer {
                 row.float(incident.point.x());
             }
             Input::Carried(width) => {
-                // When no byte of the texts needs quoting (one scan over all of them, as
-                // they lie in the record), each is copied unchecked.
-                let plain = incident.values.texts_span(width).is_some_and(csv_plain);
-                let mut written = 0;
-                for v in incident.values.iter().take(width) {
-                    match v {
-                        RowValue::Text(t) if plain => row.plain_text(t),
-                        RowValue::Text(t) => row.text(t),
-                        RowValue::Integer(n) => row.integer(n),
-                        RowValue::Float(x) => row.float(x),
-                        RowValue::Empty => row.empty(1),
+                let run = incident.values.delimited_texts(width, b',');
+                // The texts with a comma between each two, as a line of a table holds them:
+                // that is their CSV text when those commas are its only bytes that need
+                // quoting (one pass over them); it is then copied whole.
+                let whole = run.filter(|run| {
+                    let quoting = |b: &&u8| matches!(**b, b',' | b'"' | b'\n' | b'\r');
+                    run.as_bytes().iter().filter(quoting).count() == width - 1
+                });
+                if let Some(run) = whole {
+                    row.encoded(width, run.as_bytes());
+                } else {
+                    // When no byte of the texts needs quoting (one scan over all of them, as
+                    // they lie in the record), each is copied unchecked.
+                    let plain = incident.values.texts_span(width).is_some_and(csv_plain);
+                    let mut written = 0;
+                    for v in incident.values.iter().take(width) {
+                        match v {
+                            RowValue::Text(t) if plain => row.plain_text(t),
+                            RowValue::Text(t) => row.text(t),
+                            RowValue::Integer(n) => row.integer(n),
+                            RowValue::Float(x) => row.float(x),
+                            RowValue::Empty => row.empty(1),
+                        }
+                        written += 1;
                     }
-                    written += 1;
+                    row.empty(width - written);
                 }
-                row.empty(width - written);
                 if self.position {
                     row.float(incident.point.x());
                     row.float(incident.point.y());
@@ -273,6 +285,33 @@ mod tests {
             assert!(rows.iter().any(|r| r.contains(",,,,,,,,,,,,")));
             assert!(rows.iter().any(|r| r.contains(",possible,")));
             assert!(rows.iter().any(|r| r.contains("ambiguous")));
+        }
+    }
+
+    #[test]
+    fn commas_in_a_table_of_another_delimiter_are_quoted() {
+        let borders = Borders::embedded().expect("the embedded dataset loads");
+        let c = borders.dataset().segments()[0].line.0[0];
+        let (lat, lon) = (c.y, c.x);
+        let csv = format!(
+            "id;date;lat;lon;note\n\
+             A1;2001-04-19;{lat:.6};{lon:.6};a, b\n\
+             A2;2001;{lat:.6};{lon:.6};plain\n\
+             A3;2002-04;{lat:.6};{lon:.6};5\" pipe\n"
+        );
+        for position in [false, true] {
+            let direct = classify(&borders, &csv, position, true);
+            let encoded = classify(&borders, &csv, position, false);
+            let text = String::from_utf8_lossy(&direct);
+            assert_eq!(
+                text,
+                String::from_utf8_lossy(&encoded),
+                "position {position}"
+            );
+            assert_eq!(text.lines().count(), 4, "{text}");
+            assert!(text.contains(",\"a, b\","), "{text}");
+            assert!(text.contains(",\"5\"\" pipe\","), "{text}");
+            assert!(text.contains("\nA2,2001,"), "{text}");
         }
     }
 
