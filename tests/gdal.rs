@@ -338,3 +338,36 @@ fn incidents_writes_a_geopackage_gdal_reads() -> TestResult {
     assert_eq!(summary.geometry, "Point");
     Ok(())
 }
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Result<Vec<String>, BoxError> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    Ok(names)
+}
+
+#[test]
+fn a_flatgeobuf_whose_temporary_directory_cannot_be_used_fails_by_name_and_writes_nothing(
+) -> TestResult {
+    let dir = Workdir::new()?;
+    let missing = dir.path().join("no such directory");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out)?;
+    let assert = bordertrack(["export", "segments", "-o"])
+        .arg(out.join("segments.fgb"))
+        .env("TMPDIR", &missing)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!(
+            "FlatGeobuf: cannot create the temporary file in {}",
+            missing.display()
+        )) && stderr.contains("spatial index"),
+        "{stderr}"
+    );
+    assert!(names_in(&out)?.is_empty(), "{:?}", names_in(&out)?);
+    Ok(())
+}

@@ -325,6 +325,37 @@ pub fn check_crs(format: LayerFormat, crs: Option<&Crs>) -> Result<(), String> {
     }
 }
 
+/// Puts the temporary files of this run (the FlatGeobuf writer's features, gathered to be
+/// sorted for the spatial index) beside the output, as GDAL's FlatGeobuf driver does: on the
+/// disk that must hold the output anyway, rather than in `/tmp`, which is often a small
+/// file system in memory. A `TMPDIR` that is set still wins, and an output that is not a
+/// regular file (a named pipe) leaves them in the temporary directory.
+#[cfg(feature = "formats")]
+fn spill_beside(out: &Output) {
+    let tmpdir = std::env::var_os("TMPDIR");
+    if let Some(dir) = spill_dir(tmpdir.as_deref(), out.temporary_path()) {
+        // Set once for the process: a run writes one layer. A second call (none today)
+        // would keep the first directory, which is as good.
+        let _ = tempfile::env::override_temp_dir(&dir);
+    }
+}
+
+#[cfg(feature = "formats")]
+/// The directory for the run's temporary files when it is not the system's: the one
+/// `temporary_output` (the output being written) is in, unless `tmpdir` (the value of
+/// `TMPDIR`) names one.
+fn spill_dir(tmpdir: Option<&std::ffi::OsStr>, temporary_output: Option<&Path>) -> Option<PathBuf> {
+    if tmpdir.is_some_and(|t| !t.is_empty()) {
+        return None;
+    }
+    let dir = temporary_output?.parent()?;
+    Some(if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_path_buf()
+    })
+}
+
 /// A sink writing layer `name` of `schema` (coordinates in `crs`) in `format` to `out`.
 pub fn open<'o>(
     out: &'o mut Output,
@@ -360,6 +391,7 @@ pub fn open<'o>(
         }
         #[cfg(feature = "formats")]
         LayerFormat::FlatGeobuf => {
+            spill_beside(out);
             bordertrack::report::formats::FlatGeobufWriter::new(out, name, schema, crs)
                 .map(|w| Box::new(w) as _)
         }
@@ -452,4 +484,26 @@ fn style(layer: &str) -> Option<bordertrack::report::formats::QgisStyle> {
         name: format!("bordertrack {layer}"),
         qml: qml.to_string(),
     })
+}
+
+#[cfg(all(test, feature = "formats"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_files_go_beside_the_output_unless_tmpdir_names_a_directory() {
+        let output = Path::new("maps/.bordertrack-x.tmp");
+        assert_eq!(spill_dir(None, Some(output)), Some(PathBuf::from("maps")));
+        assert_eq!(
+            spill_dir(Some("".as_ref()), Some(output)),
+            Some(PathBuf::from("maps"))
+        );
+        assert_eq!(
+            spill_dir(None, Some(Path::new(".bordertrack-x.tmp"))),
+            Some(PathBuf::from("."))
+        );
+        assert_eq!(spill_dir(Some("/scratch".as_ref()), Some(output)), None);
+        // A named pipe or a device: no temporary output, the system's directory.
+        assert_eq!(spill_dir(None, None), None);
+    }
 }

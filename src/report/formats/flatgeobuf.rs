@@ -16,10 +16,14 @@ use crate::report::{Batch, ColumnKind, FeatureEncoder, LayerSink, Schema};
 /// `Long`, `Double` and `DateTime` (calendar days, `YYYY-MM-DD`), the CRS by its EPSG code
 /// and its WKT.
 ///
-/// The features are sorted along a Hilbert curve for the index, so they are gathered (in a
-/// temporary file) and written by [`LayerSink::finish`]. Every feature needs a geometry:
-/// a layer without geometry is refused by [`FlatGeobufWriter::new`], and a feature without
-/// one fails the write.
+/// The features are sorted along a Hilbert curve for the index, so they are gathered and
+/// written by [`LayerSink::finish`]: the `flatgeobuf` crate writes each feature to an
+/// unnamed temporary file in the temporary directory ([`tempfile::env::temp_dir`]: `TMPDIR`,
+/// unless the program has chosen another), about the output's size, and holds in memory the
+/// index node and place of every feature (56 bytes each), then a sorted copy and the tree
+/// built from it. An error of that temporary file (a directory that cannot be written, a full
+/// disk) names its directory. Every feature needs a geometry: a layer without geometry is
+/// refused by [`FlatGeobufWriter::new`], and a feature without one fails the write.
 pub struct FlatGeobufWriter<W: Write> {
     out: Option<W>,
     writer: Option<FgbWriter<'static>>,
@@ -29,6 +33,36 @@ pub struct FlatGeobufWriter<W: Write> {
 
 fn fgb_error(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("FlatGeobuf: {e}"))
+}
+
+/// An error of the crate's temporary file of features, naming the directory it is in.
+fn spill_error(what: &str, e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!(
+        "FlatGeobuf: cannot {what} the temporary file in {} that gathers the features to sort \
+         them for the spatial index: {e}",
+        tempfile::env::temp_dir().display()
+    ))
+}
+
+/// A writer that remembers whether a write to it failed, to tell the output's errors from
+/// those of the temporary file when the features are copied from one to the other.
+struct Watched<'w, W: Write> {
+    inner: &'w mut W,
+    failed: bool,
+}
+
+impl<W: Write> Write for Watched<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.failed |= written.is_err();
+        written
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let flushed = self.inner.flush();
+        self.failed |= flushed.is_err();
+        flushed
+    }
 }
 
 impl<W: Write> FlatGeobufWriter<W> {
@@ -59,8 +93,12 @@ impl<W: Write> FlatGeobufWriter<W> {
             },
             ..Default::default()
         };
+        // The crate's only I/O here is the creation of its temporary file.
         let mut writer = FgbWriter::create_with_options(name, GeometryType::Unknown, options)
-            .map_err(fgb_error)?;
+            .map_err(|e| match e {
+                flatgeobuf::Error::IO(e) => spill_error("create", e),
+                e => fgb_error(e),
+            })?;
         for column in &schema.columns {
             let kind = match column.kind {
                 ColumnKind::Text | ColumnKind::Word => ColumnType::String,
@@ -129,7 +167,11 @@ impl<W: Write> LayerSink for FlatGeobufWriter<W> {
                         }
                     }
                 })
-                .map_err(fgb_error)?;
+                .map_err(|e| match e {
+                    // How the crate reports a failed write of the feature to its file.
+                    geozero::error::GeozeroError::Feature(e) => spill_error("write to", e),
+                    e => fgb_error(e),
+                })?;
             if let Some(f) = failure {
                 self.failure.get_or_insert(f);
             }
@@ -147,7 +189,19 @@ impl<W: Write> LayerSink for FlatGeobufWriter<W> {
         let (Some(writer), Some(out)) = (self.writer.take(), self.out.as_mut()) else {
             return Ok(());
         };
-        writer.write(&mut *out).map_err(fgb_error)?;
-        out.flush()
+        // The features are copied from the temporary file into the output: an error the
+        // output did not report is the temporary file's.
+        let mut watched = Watched {
+            inner: out,
+            failed: false,
+        };
+        writer.write(&mut watched).map_err(|e| {
+            if watched.failed {
+                fgb_error(e)
+            } else {
+                spill_error("write to or read back", e)
+            }
+        })?;
+        watched.inner.flush()
     }
 }
