@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read};
 
+use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, Writer};
+use quick_xml::Reader;
 
 /// One item of the document, in document order.
 pub(super) enum Item {
@@ -106,21 +107,29 @@ impl<R: BufRead> Scanner<R> {
         }
     }
 
-    /// The text of the placemark that `start` opens, through its end tag.
+    /// The text of the placemark that `start` opens, through its end tag: its content as
+    /// written, read by `quick-xml` to the matching end tag, between the start tag as
+    /// written and an end tag of the same name.
     fn placemark(&mut self, start: BytesStart<'static>) -> Result<Vec<u8>, String> {
-        let mut writer = Writer::new(Vec::with_capacity(1024));
-        let write_error = |e: io::Error| e.to_string();
-        writer
-            .write_event(Event::Start(start))
-            .map_err(write_error)?;
-        let mut depth = 1usize;
-        loop {
-            let event = self.event_within(&mut depth, "Placemark")?;
-            writer.write_event(event).map_err(write_error)?;
-            if depth == 0 {
-                return Ok(writer.into_inner());
-            }
-        }
+        let mut text = Vec::with_capacity(1024);
+        text.push(b'<');
+        text.extend_from_slice(&start);
+        text.push(b'>');
+        self.buf.clear();
+        let content = self
+            .reader
+            .read_text_into(start.name(), &mut self.buf)
+            .map_err(|e| match e {
+                quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(_)) => {
+                    "the document ends inside a Placemark".to_string()
+                }
+                e => e.to_string(),
+            })?;
+        text.extend_from_slice(&content);
+        text.extend_from_slice(b"</");
+        text.extend_from_slice(start.name().as_ref());
+        text.push(b'>');
+        Ok(text)
     }
 
     /// The `SimpleField`s of the `Schema` just opened, through its end tag, whether written
@@ -232,5 +241,41 @@ impl<R: Read> Read for Utf8Checked<R> {
             }
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(text: &str) -> Result<Vec<Vec<u8>>, String> {
+        let mut scanner = Scanner::new(text.as_bytes());
+        let mut placemarks = Vec::new();
+        while let Some(item) = scanner.next_item()? {
+            if let Item::Placemark(p) = item {
+                placemarks.push(p);
+            }
+        }
+        Ok(placemarks)
+    }
+
+    #[test]
+    fn a_placemark_is_cut_out_as_written() {
+        let placemark = "<kml:Placemark id=\"a\"><name>A &amp; B</name><!-- c -->\n\
+            <description><![CDATA[<b>x</b>]]></description><Placemark/>\
+            <ExtendedData><Data name='n'><value/></Data></ExtendedData></kml:Placemark>";
+        let text = format!("<kml><Document>{placemark}<Placemark></Placemark></Document></kml>");
+        let got = items(&text).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(String::from_utf8_lossy(&got[0]), placemark);
+        assert_eq!(got[1], b"<Placemark></Placemark>");
+    }
+
+    #[test]
+    fn a_document_ending_inside_a_placemark_says_so() {
+        let e = items("<kml><Placemark><name>A</name>").unwrap_err();
+        assert_eq!(e, "the document ends inside a Placemark");
+        let e = items("<kml><Placemark><name>A</Placemark></kml>").unwrap_err();
+        assert!(e.contains("name"), "{e}");
     }
 }
