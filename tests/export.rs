@@ -108,3 +108,41 @@ fn on_is_refused_for_layers_without_status() -> TestResult {
         .stderr(predicates::str::contains("not to places"));
     Ok(())
 }
+
+#[test]
+fn basis_chooses_when_an_agreement_counts_in_the_exported_layer() -> TestResult {
+    // The 2002 KAZ-UZB agreement on the open sections: signed 2002-09-09, in force
+    // 2003-09-05. Between the two, the sections are delimited by signature only.
+    let delimitation = |basis: &str| -> Result<Vec<(String, String)>, Box<dyn std::error::Error>> {
+        let layer = export_geojson(&[
+            "segments",
+            "--dyad",
+            "KAZ-UZB",
+            "--as-of",
+            "2003-01-01",
+            "--basis",
+            basis,
+        ])?;
+        let mut pairs: Vec<(String, String)> = features(&layer)
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (
+                    p["segment_id"].as_str().unwrap_or_default().to_string(),
+                    p["delimitation"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        pairs.sort();
+        Ok(pairs)
+    };
+    let signed = delimitation("signed")?;
+    let in_force = delimitation("in-force")?;
+    assert!(signed.iter().all(|(_, d)| d == "delimited"), "{signed:?}");
+    assert!(
+        in_force.iter().any(|(_, d)| d == "disputed"),
+        "{in_force:?}"
+    );
+    assert_eq!(signed.len(), in_force.len());
+    Ok(())
+}

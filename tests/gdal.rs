@@ -14,6 +14,7 @@ use crate::util::{bordertrack, export_geojson, BoxError, TestResult, Workdir};
 
 /// The formats checked: the `--format` value, the extension, and `ogrinfo`'s open options.
 const FORMATS: &[(&str, &str, &[&str])] = &[
+    ("geojson", "geojson", &[]),
     ("gpkg", "gpkg", &[]),
     ("fgb", "fgb", &[]),
     ("geojsonseq", "geojsonl", &[]),
@@ -123,7 +124,7 @@ fn reference(layer: &str) -> Result<serde_json::Value, BoxError> {
 /// The type GDAL reports for a column of `kind` in `format`; a column with no value in any
 /// feature is text to the formats that guess types from values (GeoJSON, CSV).
 fn gdal_type(kind: &ColumnKind, format: &str, all_empty: bool) -> &'static str {
-    let guessed = matches!(format, "geojsonseq" | "csv-wkt");
+    let guessed = matches!(format, "geojson" | "geojsonseq" | "csv-wkt");
     if guessed && all_empty {
         return "String";
     }
@@ -162,7 +163,10 @@ fn check_layer(layer: &str, schema: &Schema, geometry: &str) -> TestResult {
         assert_eq!(summary.features, features.len(), "{context}");
         let want_geometry = match (format, schema.has_geometry) {
             // GeoJSON has no way to say "no geometry": GDAL sees null geometries.
-            ("geojsonseq", false) => "Unknown (any)",
+            ("geojson" | "geojsonseq", false) => "Unknown (any)",
+            // GeoJSON (RFC 7946) is written as the row formats write it: lines as
+            // LineStrings, not promoted to multi-lines as in the GIS formats.
+            ("geojson", true) => geometry.strip_prefix("Multi ").unwrap_or(geometry),
             (_, false) if format != "csv-wkt" && !is_kml(format) => "None",
             // GDAL's CSV driver declares no geometry type for a WKT column, nor LIBKML for
             // any KML layer.

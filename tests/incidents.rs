@@ -818,3 +818,53 @@ fn on_unknown_finds_the_incidents_on_stretches_of_unknown_status() -> TestResult
     }
     Ok(())
 }
+
+#[cfg(unix)]
+#[test]
+fn the_progress_spinner_shows_rows_and_rows_per_second_on_a_terminal_only() -> TestResult {
+    // util-linux's `script` runs the command on a pseudo-terminal and copies what it shows.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: `script` (util-linux) is not installed; the terminal check is skipped");
+        return Ok(());
+    }
+    let dir = Workdir::new()?;
+    let input = dir.write("in.csv", "id,date,lat,lon\nS,2010-01-01,41.5,69.001\n")?;
+    let out = dir.join("out.csv");
+    let command = format!(
+        "'{}' incidents '{}' --data '{}' -o '{}'",
+        crate::util::bin_path().display(),
+        input.display(),
+        tiny(),
+        out.display()
+    );
+    let shown = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()?;
+    assert!(shown.status.success(), "{shown:?}");
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("classifying incidents: ")
+            && shown.contains(" rows read (")
+            && shown.contains("/s)"),
+        "{shown}"
+    );
+    // Not on a terminal: no spinner, only the summary.
+    let piped = dir
+        .bordertrack([
+            "incidents",
+            &input.display().to_string(),
+            "--data",
+            &tiny(),
+            "-o",
+        ])
+        .arg(&out)
+        .output()?;
+    assert!(piped.status.success());
+    let piped = String::from_utf8(piped.stderr)?;
+    assert!(!piped.contains("rows read"), "{piped}");
+    Ok(())
+}

@@ -152,3 +152,49 @@ fn manpage_is_roff_and_lists_the_subcommands() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn kaz_uzb_in_2002_and_in_2024_differ_at_a_glance_on_the_embedded_dataset() -> TestResult {
+    // The issue's check: the open sections disputed or undelimited and nothing demarcated in
+    // 2002; every segment delimited and demarcated (solid green) in 2024.
+    let w = Workdir::new()?;
+    let strokes = |year: &str| -> Result<Vec<(String, String)>, Box<dyn std::error::Error>> {
+        let out = w.join(format!("m{year}.svg"));
+        w.bordertrack([
+            "map",
+            "--dyad",
+            "KAZ-UZB",
+            "--as-of",
+            &format!("{year}-01-01"),
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+        let svg = std::fs::read_to_string(&out)?;
+        let attribute = |line: &str, name: &str| {
+            line.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(svg
+            .lines()
+            .filter(|l| l.contains("class=\"segment\""))
+            .map(|l| (attribute(l, "stroke"), attribute(l, "data-demarcation")))
+            .collect())
+    };
+    let before = strokes("2002")?;
+    let after = strokes("2024")?;
+    assert_eq!(before.len(), after.len());
+    assert!(before.iter().any(|(s, _)| s == DISPUTED), "{before:?}");
+    assert!(before.iter().all(|(_, d)| d == "none"), "{before:?}");
+    assert!(
+        after
+            .iter()
+            .all(|(s, d)| s == DELIMITED && d == "demarcated"),
+        "{after:?}"
+    );
+    Ok(())
+}
