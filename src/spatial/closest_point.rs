@@ -145,17 +145,49 @@ impl LineIndex {
                 consider(t);
             }
         }
-        // By line, then lower bound, then section (see `SectionInRange`).
-        s.in_range.sort_unstable();
-        for of_line in s.in_range.chunk_by(|a, b| a.line() == b.line()) {
-            let line = of_line.first().map_or(usize::MAX, |c| c.line());
+        // Line by line, in increasing order, each line's sections in increasing order of lower
+        // bound (then id), solved until one's bound exceeds the best estimate so far plus the
+        // margin. Of the five or so sections in range a row, most lie beyond the first one's
+        // estimate, so the least is solved first and only those within its estimate's reach
+        // are sorted: the loop after it would stop at the first beyond that reach (its bound
+        // only shrinks), so it solves the same sections in the same order. Sorting every
+        // section in range cost 25 M instructions of the README benchmark (BENCHMARKS.md).
+        let mut rest = &mut s.in_range[..];
+        while let Some(least) = rest.iter().min().copied() {
+            let line = least.line();
+            // The line's sections to the front of what is left.
+            let mut count = 0;
+            for k in 0..rest.len() {
+                if rest[k].line() == line {
+                    rest.swap(count, k);
+                    count += 1;
+                }
+            }
+            let (of_line, after) = std::mem::take(&mut rest).split_at_mut(count);
+            rest = after;
             if !accept(line) {
                 continue;
             }
             let start = s.candidates.len();
             s.solved.clear();
             let mut best_m = f64::INFINITY;
-            for &c in of_line {
+            if let Some(k) =
+                self.closest_candidate(least.id(), least.lower_bound_m(), q, &mut s.solved)
+            {
+                best_m = k.distance_m();
+                s.candidates.push(k);
+            }
+            let reach_m = best_m + margin_m(best_m);
+            let mut within = 0;
+            for k in 0..of_line.len() {
+                if of_line[k] != least && of_line[k].lower_bound_m() <= reach_m {
+                    of_line.swap(within, k);
+                    within += 1;
+                }
+            }
+            let next = &mut of_line[..within];
+            next.sort_unstable();
+            for &c in next.iter() {
                 let lower_bound_m = c.lower_bound_m();
                 if lower_bound_m > best_m + margin_m(best_m) {
                     break;
