@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use geo::Coord;
 use serde::de::IgnoredAny;
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -87,7 +88,7 @@ pub(super) fn features(
             .map_err(String::clone)
             .and_then(RawFeature::read);
         let geometry = match &feature {
-            Ok(f) => f.geometry.map(|g| serde_json::from_str::<Value>(g.get())),
+            Ok(f) => f.geometry.map(Geometry::read),
             Err(_) => None,
         };
         let mut ctx = FeatureCtx {
@@ -96,6 +97,7 @@ pub(super) fn features(
             id: None,
             props: HashMap::new(),
             geometry: None,
+            plain: None,
             geometry_unreadable: false,
             problems: Vec::new(),
         };
@@ -119,11 +121,96 @@ pub(super) fn features(
     true
 }
 
-/// Reads one feature's members (its geometry parsed by the caller) into `ctx` and, when it
+/// A feature's geometry as read: a Point or LineString whose positions are all two to four
+/// numbers, read straight into floats (nearly every geometry of a dataset), or any other
+/// geometry as JSON, which the checks then word their problems from.
+enum Geometry {
+    Plain {
+        kind: &'static str,
+        positions: Vec<Position>,
+    },
+    Json(Result<Value, serde_json::Error>),
+}
+
+impl Geometry {
+    /// Reads `raw` as a plain geometry, or else as JSON; the two give the same positions.
+    fn read(raw: &RawValue) -> Geometry {
+        match plain_geometry(raw) {
+            Some((kind, positions)) => Geometry::Plain { kind, positions },
+            None => Geometry::Json(serde_json::from_str(raw.get())),
+        }
+    }
+}
+
+/// A Point or LineString with only `type` and `coordinates` members, every position two to
+/// four numbers; `None` for anything else (then read as JSON, whose checks say what is wrong).
+fn plain_geometry(raw: &RawValue) -> Option<(&'static str, Vec<Position>)> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Plain<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: &'a str,
+        #[serde(borrow)]
+        coordinates: &'a RawValue,
+    }
+    let plain: Plain<'_> = serde_json::from_str(raw.get()).ok()?;
+    let coordinates = plain.coordinates.get();
+    match plain.kind {
+        "Point" => Some(("Point", vec![serde_json::from_str(coordinates).ok()?])),
+        "LineString" => Some(("LineString", serde_json::from_str(coordinates).ok()?)),
+        _ => None,
+    }
+}
+
+/// A position of two to four numbers (Z and M dropped), read straight into floats.
+#[derive(Clone, Copy)]
+pub(super) struct Position {
+    x: f64,
+    y: f64,
+}
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Position, D::Error> {
+        struct Numbers;
+        impl<'de> serde::de::Visitor<'de> for Numbers {
+            type Value = Position;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of two to four numbers")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Position, A::Error> {
+                use serde::de::Error;
+                let (Some(x), Some(y)) = (seq.next_element::<f64>()?, seq.next_element::<f64>()?)
+                else {
+                    return Err(A::Error::custom("fewer than two numbers"));
+                };
+                let mut more = 0;
+                while seq.next_element::<f64>()?.is_some() {
+                    more += 1;
+                    if more > 2 {
+                        return Err(A::Error::custom("more than four numbers"));
+                    }
+                }
+                Ok(Position { x, y })
+            }
+        }
+        d.deserialize_seq(Numbers)
+    }
+}
+
+/// A geometry's coordinates: positions read straight into floats, or JSON.
+pub(super) enum Coordinates<'a> {
+    Plain(&'a [Position]),
+    Json(&'a Value),
+}
+
+/// Reads one feature's members (its geometry read by the caller) into `ctx` and, when it
 /// is a Feature, hands it to `each`.
 fn read_feature<'a>(
     feature: &RawFeature<'a>,
-    geometry: Option<&'a Result<Value, serde_json::Error>>,
+    geometry: Option<&'a Geometry>,
     ctx: &mut FeatureCtx<'a>,
     each: &mut impl FnMut(&mut FeatureCtx<'_>),
 ) {
@@ -144,8 +231,9 @@ fn read_feature<'a>(
     }
     match geometry {
         None => {}
-        Some(Ok(g)) => ctx.geometry = Some(g),
-        Some(Err(e)) => {
+        Some(Geometry::Plain { kind, positions }) => ctx.plain = Some((kind, positions)),
+        Some(Geometry::Json(Ok(g))) => ctx.geometry = Some(g),
+        Some(Geometry::Json(Err(e))) => {
             ctx.problem(format!("geometry cannot be read: {}", json_message(e)));
             ctx.geometry_unreadable = true;
         }
@@ -165,6 +253,8 @@ pub(super) struct FeatureCtx<'a> {
     pub(super) id: Option<String>,
     props: HashMap<String, &'a RawValue>,
     geometry: Option<&'a Value>,
+    /// The geometry's type and positions, when read straight into floats.
+    plain: Option<(&'static str, &'a [Position])>,
     /// Whether the geometry is there but could not be read (already a problem).
     geometry_unreadable: bool,
     pub(super) problems: Vec<Problem>,
@@ -285,9 +375,16 @@ impl<'a> FeatureCtx<'a> {
     }
 
     /// The geometry's coordinates, when it is of type `kind`.
-    pub(super) fn coordinates(&mut self, kind: &str) -> Option<&'a Value> {
+    pub(super) fn coordinates(&mut self, kind: &str) -> Option<Coordinates<'a>> {
         if self.geometry_unreadable {
             return None;
+        }
+        if let Some((found, positions)) = self.plain {
+            if found != kind {
+                self.problem(format!("geometry is a {found}, expected a {kind}"));
+                return None;
+            }
+            return Some(Coordinates::Plain(positions));
         }
         let Some(g) = self.geometry.filter(|g| !g.is_null()) else {
             self.problem(format!("geometry is null (expected a {kind})"));
@@ -302,7 +399,12 @@ impl<'a> FeatureCtx<'a> {
         if c.is_none() {
             self.problem("geometry has no coordinates");
         }
-        c
+        c.map(Coordinates::Json)
+    }
+
+    /// A position read straight into floats, checked as [`FeatureCtx::position`] checks one.
+    pub(super) fn plain_position(&mut self, p: Position, at: Option<usize>) -> Option<Coord<f64>> {
+        self.lon_lat(p.x, p.y, at)
     }
 
     /// A position: longitude and latitude in range; a third and fourth value (Z, M) are
@@ -329,6 +431,16 @@ impl<'a> FeatureCtx<'a> {
         let (Some(x), Some(y)) = (a[0].as_f64(), a[1].as_f64()) else {
             self.problem(format!("{} is not numeric", here()));
             return None;
+        };
+        self.lon_lat(x, y, at)
+    }
+
+    /// A longitude and latitude, finite and in range.
+    fn lon_lat(&mut self, x: f64, y: f64, at: Option<usize>) -> Option<Coord<f64>> {
+        let here = || {
+            at.map_or(String::from("coordinate"), |i| {
+                format!("coordinate at index {i}")
+            })
         };
         if !x.is_finite() || !y.is_finite() {
             self.problem(format!("{} is not finite", here()));
@@ -415,6 +527,85 @@ mod tests {
                         .to_string(),
                 ]
             )
+        );
+    }
+
+    /// A geometry read straight into floats gives the positions JSON gives, and anything
+    /// that is not a plain Point or LineString is left to the JSON checks.
+    #[test]
+    fn plain_geometries_read_as_json_would() {
+        let raw = |text: &str| RawValue::from_string(text.to_string()).expect("valid JSON");
+        let text = r#"{"coordinates": [[1, -0], [-0.0, 2e1, 7], [1.5E-3, 89.99999999999999, 1, 2],
+            [179.99999999999997, -90]], "type": "LineString"}"#;
+        let Some(("LineString", plain)) = plain_geometry(&raw(text)) else {
+            panic!("not read as a plain LineString");
+        };
+        let json: Value = serde_json::from_str(text).expect("valid JSON");
+        let from_json: Vec<(u64, u64)> = json["coordinates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| (p[0].as_f64(), p[1].as_f64()))
+            .map(|(x, y)| (x.map_or(0, f64::to_bits), y.map_or(0, f64::to_bits)))
+            .collect();
+        let from_plain: Vec<(u64, u64)> = (plain.iter())
+            .map(|p| (p.x.to_bits(), p.y.to_bits()))
+            .collect();
+        assert_eq!(from_plain, from_json);
+        assert!(matches!(
+            plain_geometry(&raw(r#"{"type": "Point", "coordinates": [69.5, 41.25]}"#)),
+            Some(("Point", p)) if p.len() == 1
+        ));
+        for text in [
+            r#"{"type": "Point", "coordinates": [1]}"#,
+            r#"{"type": "Point", "coordinates": [1, 2, 3, 4, 5]}"#,
+            r#"{"type": "Point", "coordinates": [1, 2, null]}"#,
+            r#"{"type": "Point", "coordinates": [1, 1e400]}"#,
+            r#"{"type": "Point", "coordinates": [[1, 2]]}"#,
+            r#"{"type": "Poin\u0074", "coordinates": [1, 2]}"#,
+            r#"{"type": "Point", "coordinates": [1, 2], "bbox": [1, 2, 1, 2]}"#,
+            r#"{"type": "Point", "type": "Point", "coordinates": [1, 2]}"#,
+            r#"{"type": "LineString", "coordinates": [1, 2]}"#,
+            r#"{"type": "MultiPoint", "coordinates": [[1, 2]]}"#,
+            r#"{"coordinates": [[1, 2], [3, 4]]}"#,
+        ] {
+            assert!(plain_geometry(&raw(text)).is_none(), "{text}");
+        }
+    }
+
+    /// Positions that are not plain are still each a problem of their own, by index.
+    #[test]
+    fn positions_left_to_json_keep_their_problems() {
+        let text = r#"{"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": "a"}, "geometry": {"type": "Point",
+             "coordinates": [200, 1, "z"]}},
+            {"type": "Feature", "properties": {"id": "b"}, "geometry": {"type": "Point",
+             "coordinates": [200, 1]}},
+            {"type": "Feature", "properties": {"id": "c"}, "geometry": {"type": "LineString",
+             "coordinates": [[1, 2]]}}
+        ]}"#;
+        let mut problems = Vec::new();
+        features("f.geojson", text.as_bytes(), &mut problems, |f| {
+            match f.coordinates("Point") {
+                Some(Coordinates::Plain(p)) => {
+                    f.plain_position(p[0], None);
+                }
+                Some(Coordinates::Json(v)) => {
+                    f.position(v, None);
+                }
+                None => {}
+            };
+        });
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let out_of_range = "coordinate [200, 1] is out of range (lon -180..180, lat -90..90)";
+        assert_eq!(
+            problems,
+            [
+                format!("f.geojson: feature 0 (id \"a\"): {out_of_range}"),
+                format!("f.geojson: feature 1 (id \"b\"): {out_of_range}"),
+                "f.geojson: feature 2 (id \"c\"): geometry is a LineString, expected a Point"
+                    .to_string(),
+            ]
         );
     }
 

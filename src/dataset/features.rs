@@ -5,7 +5,7 @@
 use geo::{Bearing, Coord, Geodesic, LineString, Point};
 use serde_json::Value;
 
-use super::feature_reader::{features, FeatureCtx};
+use super::feature_reader::{features, Coordinates, FeatureCtx};
 use super::records::country;
 use crate::spatial::ecef::{dot, ecef_of, north_east_of, sub, SinCos};
 use crate::{Dyad, Extent, PartialDate, Place, Problem, Segment, Sovereignty};
@@ -92,15 +92,24 @@ pub(crate) fn segments(
 
 /// Reads a LineString geometry, rejecting empty, degenerate and self-overlapping lines.
 fn line_string(f: &mut FeatureCtx<'_>) -> Option<LineString<f64>> {
-    let coords = f.coordinates("LineString")?;
-    let Some(list) = coords.as_array() else {
-        f.problem("LineString coordinates are not an array");
-        return None;
+    let positions: Vec<Option<Coord<f64>>> = match f.coordinates("LineString")? {
+        Coordinates::Plain(list) => (list.iter().enumerate())
+            .map(|(i, &p)| f.plain_position(p, Some(i)))
+            .collect(),
+        Coordinates::Json(coords) => {
+            let Some(list) = coords.as_array() else {
+                f.problem("LineString coordinates are not an array");
+                return None;
+            };
+            (list.iter().enumerate())
+                .map(|(i, v)| f.position(v, Some(i)))
+                .collect()
+        }
     };
-    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(list.len());
+    let mut pts: Vec<Coord<f64>> = Vec::with_capacity(positions.len());
     let mut ok = true;
-    for (i, v) in list.iter().enumerate() {
-        match f.position(v, Some(i)) {
+    for position in &positions {
+        match *position {
             // Consecutive repeated positions add nothing to the line; drop them.
             Some(c) if pts.last().is_some_and(|&last| same_place(last, c)) => {}
             Some(c) => pts.push(c),
@@ -111,10 +120,10 @@ fn line_string(f: &mut FeatureCtx<'_>) -> Option<LineString<f64>> {
         return None;
     }
     if pts.len() < 2 {
-        f.problem(if list.len() < 2 {
+        f.problem(if positions.len() < 2 {
             format!(
                 "LineString has {} position(s); a segment needs at least 2",
-                list.len()
+                positions.len()
             )
         } else {
             "LineString is degenerate: all its positions are the same point".to_string()
@@ -242,7 +251,10 @@ pub(crate) fn places(
         let current = f.parsed("country", country);
         let sovereignty = sovereignty(f, current);
         let source_id = f.required("source_id");
-        let point = f.coordinates("Point").and_then(|c| f.position(c, None));
+        let point = f.coordinates("Point").and_then(|c| match c {
+            Coordinates::Plain(p) => p.first().and_then(|&p| f.plain_position(p, None)),
+            Coordinates::Json(v) => f.position(v, None),
+        });
         if let (Some(precision_m), Some(sovereignty), Some(c)) = (precision_m, sovereignty, point) {
             if f.problems.is_empty() {
                 out.push((
