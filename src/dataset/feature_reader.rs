@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use geo::Coord;
 use serde::de::IgnoredAny;
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -16,6 +15,11 @@ use crate::io::geojson_features::{
     id_text, is_number, json_message, FatalKind, FeatureStream, FeatureText, RawFeature,
 };
 use crate::{Location, Problem};
+
+mod geometry;
+
+use geometry::Geometry;
+pub(super) use geometry::{Coordinates, Position};
 
 /// Parses a FeatureCollection and hands each feature's properties and geometry to `each`.
 /// Returns `false` when the file is not a readable FeatureCollection at all (then the one
@@ -119,91 +123,6 @@ pub(super) fn features(
     }
     problems.extend(found);
     true
-}
-
-/// A feature's geometry as read: a Point or LineString whose positions are all two to four
-/// numbers, read straight into floats (nearly every geometry of a dataset), or any other
-/// geometry as JSON, which the checks then word their problems from.
-enum Geometry {
-    Plain {
-        kind: &'static str,
-        positions: Vec<Position>,
-    },
-    Json(Result<Value, serde_json::Error>),
-}
-
-impl Geometry {
-    /// Reads `raw` as a plain geometry, or else as JSON; the two give the same positions.
-    fn read(raw: &RawValue) -> Geometry {
-        match plain_geometry(raw) {
-            Some((kind, positions)) => Geometry::Plain { kind, positions },
-            None => Geometry::Json(serde_json::from_str(raw.get())),
-        }
-    }
-}
-
-/// A Point or LineString with only `type` and `coordinates` members, every position two to
-/// four numbers; `None` for anything else (then read as JSON, whose checks say what is wrong).
-fn plain_geometry(raw: &RawValue) -> Option<(&'static str, Vec<Position>)> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Plain<'a> {
-        #[serde(rename = "type", borrow)]
-        kind: &'a str,
-        #[serde(borrow)]
-        coordinates: &'a RawValue,
-    }
-    let plain: Plain<'_> = serde_json::from_str(raw.get()).ok()?;
-    let coordinates = plain.coordinates.get();
-    match plain.kind {
-        "Point" => Some(("Point", vec![serde_json::from_str(coordinates).ok()?])),
-        "LineString" => Some(("LineString", serde_json::from_str(coordinates).ok()?)),
-        _ => None,
-    }
-}
-
-/// A position of two to four numbers (Z and M dropped), read straight into floats.
-#[derive(Clone, Copy)]
-pub(super) struct Position {
-    x: f64,
-    y: f64,
-}
-
-impl<'de> Deserialize<'de> for Position {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Position, D::Error> {
-        struct Numbers;
-        impl<'de> serde::de::Visitor<'de> for Numbers {
-            type Value = Position;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an array of two to four numbers")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Position, A::Error> {
-                use serde::de::Error;
-                let (Some(x), Some(y)) = (seq.next_element::<f64>()?, seq.next_element::<f64>()?)
-                else {
-                    return Err(A::Error::custom("fewer than two numbers"));
-                };
-                let mut more = 0;
-                while seq.next_element::<f64>()?.is_some() {
-                    more += 1;
-                    if more > 2 {
-                        return Err(A::Error::custom("more than four numbers"));
-                    }
-                }
-                Ok(Position { x, y })
-            }
-        }
-        d.deserialize_seq(Numbers)
-    }
-}
-
-/// A geometry's coordinates: positions read straight into floats, or JSON.
-pub(super) enum Coordinates<'a> {
-    Plain(&'a [Position]),
-    Json(&'a Value),
 }
 
 /// Reads one feature's members (its geometry read by the caller) into `ctx` and, when it
@@ -528,49 +447,6 @@ mod tests {
                 ]
             )
         );
-    }
-
-    /// A geometry read straight into floats gives the positions JSON gives, and anything
-    /// that is not a plain Point or LineString is left to the JSON checks.
-    #[test]
-    fn plain_geometries_read_as_json_would() {
-        let raw = |text: &str| RawValue::from_string(text.to_string()).expect("valid JSON");
-        let text = r#"{"coordinates": [[1, -0], [-0.0, 2e1, 7], [1.5E-3, 89.99999999999999, 1, 2],
-            [179.99999999999997, -90]], "type": "LineString"}"#;
-        let Some(("LineString", plain)) = plain_geometry(&raw(text)) else {
-            panic!("not read as a plain LineString");
-        };
-        let json: Value = serde_json::from_str(text).expect("valid JSON");
-        let from_json: Vec<(u64, u64)> = json["coordinates"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|p| (p[0].as_f64(), p[1].as_f64()))
-            .map(|(x, y)| (x.map_or(0, f64::to_bits), y.map_or(0, f64::to_bits)))
-            .collect();
-        let from_plain: Vec<(u64, u64)> = (plain.iter())
-            .map(|p| (p.x.to_bits(), p.y.to_bits()))
-            .collect();
-        assert_eq!(from_plain, from_json);
-        assert!(matches!(
-            plain_geometry(&raw(r#"{"type": "Point", "coordinates": [69.5, 41.25]}"#)),
-            Some(("Point", p)) if p.len() == 1
-        ));
-        for text in [
-            r#"{"type": "Point", "coordinates": [1]}"#,
-            r#"{"type": "Point", "coordinates": [1, 2, 3, 4, 5]}"#,
-            r#"{"type": "Point", "coordinates": [1, 2, null]}"#,
-            r#"{"type": "Point", "coordinates": [1, 1e400]}"#,
-            r#"{"type": "Point", "coordinates": [[1, 2]]}"#,
-            r#"{"type": "Poin\u0074", "coordinates": [1, 2]}"#,
-            r#"{"type": "Point", "coordinates": [1, 2], "bbox": [1, 2, 1, 2]}"#,
-            r#"{"type": "Point", "type": "Point", "coordinates": [1, 2]}"#,
-            r#"{"type": "LineString", "coordinates": [1, 2]}"#,
-            r#"{"type": "MultiPoint", "coordinates": [[1, 2]]}"#,
-            r#"{"coordinates": [[1, 2], [3, 4]]}"#,
-        ] {
-            assert!(plain_geometry(&raw(text)).is_none(), "{text}");
-        }
     }
 
     /// Positions that are not plain are still each a problem of their own, by index.
