@@ -21,9 +21,13 @@ use crate::{Error, Incident, Location, Problem, ProblemKind, Result};
 
 /// CSV bytes per block, the unit of work of one thread: large enough that nearby incidents of
 /// a table spread over a region meet in one block, whose incidents are searched for together
-/// in an order that keeps them close ([`BorderIndex::classify_each`]). On the benchmark
-/// (about 25,000 rows per block) 1 MiB ran faster than 256 and 512 KiB, and 2 MiB no faster.
-const BLOCK_BYTES: usize = 1024 * 1024;
+/// in an order that keeps them close ([`BorderIndex::classify_each`]). On the README
+/// benchmark (about 12,500 rows per block) 512 KiB takes the same CPU time as 1 MiB within
+/// noise, 1.3% fewer instructions (fewer fresh rows allocated) and a peak of 44 MB instead of
+/// 70 MB; 256 KiB saved little more (32 MB, 1.7%) but holds half as many of a table's
+/// nearby incidents together, which tables not ordered by place may need (not measured;
+/// BENCHMARKS.md, "Blocks of 512 KiB").
+const BLOCK_BYTES: usize = 512 * 1024;
 /// The least CSV bytes per block. Near the end of a file of known size blocks shrink to a
 /// share of what is left, so that the threads run out of work at nearly the same time rather
 /// than one finishing a large last block alone.
@@ -477,8 +481,8 @@ mod tests {
     fn blocks_shrink_near_the_end_of_a_file_of_known_size() {
         assert_eq!(block_bytes(None, 2), BLOCK_BYTES);
         assert_eq!(block_bytes(Some(100 << 20), 2), BLOCK_BYTES);
-        // 2 MiB left for two threads: half of each one's share.
-        assert_eq!(block_bytes(Some(2 << 20), 2), 512 * 1024);
+        // 1 MiB left for two threads: half of each one's share.
+        assert_eq!(block_bytes(Some(1 << 20), 2), 256 * 1024);
         assert_eq!(block_bytes(Some(2 << 20), 0), BLOCK_BYTES);
         assert_eq!(block_bytes(Some(1000), 2), MIN_BLOCK_BYTES);
         assert_eq!(block_bytes(Some(0), 64), MIN_BLOCK_BYTES);
