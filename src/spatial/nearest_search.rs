@@ -269,19 +269,7 @@ impl LineIndex {
                 best_line = line;
             }
             if (search.rival)(line) {
-                if line == rivals[0].1 {
-                    rivals[0].0 = rivals[0].0.min(d);
-                } else if line == rivals[1].1 {
-                    rivals[1].0 = rivals[1].0.min(d);
-                } else if d < rivals[0].0 {
-                    rivals[1] = rivals[0];
-                    rivals[0] = (d, line);
-                } else if d < rivals[1].0 {
-                    rivals[1] = (d, line);
-                }
-                if rivals[1].0 < rivals[0].0 {
-                    rivals.swap(0, 1);
-                }
+                note_rival(&mut rivals, d, line);
             }
             s.candidates.push(c);
         }
@@ -334,6 +322,24 @@ struct RivalSearch<'f, A, R, E> {
 /// stage two cells wide (up to five per axis) cost more than the R-tree walks it saved (see
 /// the module documentation).
 const GRID_STAGES_M: [f64; 1] = [8_000.0];
+
+/// Records a candidate at `d` metres on the rival line `line` in `rivals`: the least distance
+/// of each of the two nearest distinct lines met so far, nearest first.
+fn note_rival(rivals: &mut [(f64, usize); 2], d: f64, line: usize) {
+    if line == rivals[0].1 {
+        rivals[0].0 = rivals[0].0.min(d);
+    } else if line == rivals[1].1 {
+        rivals[1].0 = rivals[1].0.min(d);
+    } else if d < rivals[0].0 {
+        rivals[1] = rivals[0];
+        rivals[0] = (d, line);
+    } else if d < rivals[1].0 {
+        rivals[1] = (d, line);
+    }
+    if rivals[1].0 < rivals[0].0 {
+        rivals.swap(0, 1);
+    }
+}
 
 /// A section's lower bound (metres, not negative) and id packed so that their order is the
 /// integer's.
@@ -410,19 +416,7 @@ mod tests {
                     best_line = line;
                 }
                 if rival(line) {
-                    if line == rivals[0].1 {
-                        rivals[0].0 = rivals[0].0.min(d);
-                    } else if line == rivals[1].1 {
-                        rivals[1].0 = rivals[1].0.min(d);
-                    } else if d < rivals[0].0 {
-                        rivals[1] = rivals[0];
-                        rivals[0] = (d, line);
-                    } else if d < rivals[1].0 {
-                        rivals[1] = (d, line);
-                    }
-                    if rivals[1].0 < rivals[0].0 {
-                        rivals.swap(0, 1);
-                    }
+                    note_rival(&mut rivals, d, line);
                 }
                 s.candidates.push(c);
             }
