@@ -259,7 +259,8 @@ impl Classifier<'_> {
         buffers: Buffers<'_>,
     ) -> Option<Problem> {
         let m = match m {
-            Ok(m) => m.and_then(|m| self.borders.finish(m, inc.date, self.asked)),
+            Ok(Some(m)) => self.borders.finish(m, inc.date, self.asked),
+            Ok(None) => None,
             Err(e) => {
                 if !d.tally.keep(ProblemKind::Unplaced) {
                     return None;
@@ -275,13 +276,17 @@ impl Classifier<'_> {
             }
         };
         d.read += 1;
-        if m.is_some() {
-            d.matched += 1;
-        } else if !self.all {
+        // No match: nothing to drop, and written only when every incident is.
+        let Some(m) = m else {
+            if self.all {
+                self.layer
+                    .encode_incident(self.encoder, &mut d.batch, inc, None, buffers);
+            }
             return None;
-        }
+        };
+        d.matched += 1;
         self.layer
-            .encode_incident(self.encoder, &mut d.batch, inc, m.as_ref(), buffers);
+            .encode_incident(self.encoder, &mut d.batch, inc, Some(&m), buffers);
         None
     }
 }
