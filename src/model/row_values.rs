@@ -142,16 +142,30 @@ impl RowValues {
     /// texts with exactly one `delimiter` byte between each and the next (as the fields of a
     /// line of a table lie in it): the text from the first one's start to the last one's end,
     /// which is then those texts with the delimiters between them.
-    pub(crate) fn delimited_texts(&self, n: usize, delimiter: u8) -> Option<&str> {
+    ///
+    /// Only when `each` holds for the bytes of every one of those texts, too (looked at in the
+    /// same pass, for as long as they lie so).
+    pub(crate) fn delimited_texts(
+        &self,
+        n: usize,
+        delimiter: u8,
+        each: impl Fn(&[u8]) -> bool,
+    ) -> Option<&str> {
         let mut cells = self.cells.get(..n)?.iter();
         let Some(Cell::Text(first)) = cells.next() else {
             return None;
         };
         let bytes = self.text.as_bytes();
+        if !each(bytes.get(first.clone())?) {
+            return None;
+        }
         let mut end = first.end;
         for c in cells {
             match c {
                 Cell::Text(r) if r.start == end + 1 && bytes.get(end) == Some(&delimiter) => {
+                    if !each(bytes.get(r.clone())?) {
+                        return None;
+                    }
                     end = r.end;
                 }
                 _ => return None,
@@ -226,18 +240,33 @@ mod tests {
     fn delimited_texts_have_one_delimiter_between_each_two() {
         let mut row = RowValues::default();
         row.push_texts("a,bc,,d;e", [0..1, 2..4, 5..5, 6..7, 8..9]);
-        assert_eq!(row.delimited_texts(4, b','), Some("a,bc,,d"));
-        assert_eq!(row.delimited_texts(1, b','), Some("a"));
+        assert_eq!(row.delimited_texts(4, b',', |_| true), Some("a,bc,,d"));
+        assert_eq!(row.delimited_texts(1, b',', |_| true), Some("a"));
         // `d` and `e` are separated by another byte.
-        assert_eq!(row.delimited_texts(5, b','), None);
-        assert_eq!(row.delimited_texts(4, b';'), None);
-        assert_eq!(row.delimited_texts(6, b','), None);
-        assert_eq!(row.delimited_texts(0, b','), None);
+        assert_eq!(row.delimited_texts(5, b',', |_| true), None);
+        assert_eq!(row.delimited_texts(4, b';', |_| true), None);
+        assert_eq!(row.delimited_texts(6, b',', |_| true), None);
+        assert_eq!(row.delimited_texts(0, b',', |_| true), None);
         let mut back = RowValues::default();
         back.push_texts("abcd", [0..2, 2..4]);
-        assert_eq!(back.delimited_texts(2, b','), None);
+        assert_eq!(back.delimited_texts(2, b',', |_| true), None);
         let mut gap = RowValues::default();
         gap.push_texts("ab,,cd", [0..2, 4..6]);
-        assert_eq!(gap.delimited_texts(2, b','), None);
+        assert_eq!(gap.delimited_texts(2, b',', |_| true), None);
+    }
+
+    #[test]
+    fn delimited_texts_ask_of_every_text_of_the_run() {
+        let mut row = RowValues::default();
+        row.push_texts("a,b c,d", [0..1, 2..5, 6..7]);
+        let no_space = |t: &[u8]| !t.contains(&b' ');
+        assert_eq!(row.delimited_texts(1, b',', no_space), Some("a"));
+        assert_eq!(row.delimited_texts(2, b',', no_space), None);
+        assert_eq!(row.delimited_texts(3, b',', |_| true), Some("a,b c,d"));
+        let not_d = |t: &[u8]| t != b"d";
+        assert_eq!(row.delimited_texts(2, b',', not_d), Some("a,b c"));
+        assert_eq!(row.delimited_texts(3, b',', not_d), None);
+        let not_a = |t: &[u8]| t != b"a";
+        assert_eq!(row.delimited_texts(3, b',', not_a), None);
     }
 }

@@ -137,7 +137,13 @@ impl CsvRow<'_> {
 /// Whether `text` is written in CSV as it is, unquoted: it holds no comma, quote or line
 /// break. So is every part of such a text.
 pub(crate) fn csv_plain(text: &str) -> bool {
-    !needs_quotes(text.as_bytes())
+    csv_plain_bytes(text.as_bytes())
+}
+
+/// [`csv_plain`] of a text's bytes.
+#[inline]
+pub(crate) fn csv_plain_bytes(bytes: &[u8]) -> bool {
+    !needs_quotes(bytes)
 }
 
 /// The CSV text of `cells` (each quoted if it needs to be), comma-separated, for

@@ -292,12 +292,16 @@ fn quoted_field(out: &mut Vec<u8>, bytes: &[u8]) {
 pub(super) fn needs_quotes(bytes: &[u8]) -> bool {
     let n = bytes.len();
     if n >= 8 {
-        let mut words = bytes.chunks_exact(8);
-        if words.any(|w| word_needs_quotes(word(w))) {
-            return true;
+        // Each word before the last eight bytes, then those (a word that may overlap the one
+        // before).
+        let mut start = 0;
+        while start + 8 < n {
+            if word_needs_quotes(word(&bytes[start..])) {
+                return true;
+            }
+            start += 8;
         }
-        // The last bytes, in a word that overlaps the one before.
-        n % 8 != 0 && word_needs_quotes(word(&bytes[n - 8..]))
+        word_needs_quotes(word(&bytes[n - 8..]))
     } else if n >= 4 {
         // Two words of four that overlap, or meet.
         let half = |b: &[u8]| {
@@ -326,11 +330,18 @@ fn word(bytes: &[u8]) -> u64 {
 /// byte of `y` is zero, and with `0x2D…` in place of `0x01…` when one is below 0x2D.
 #[inline]
 fn word_needs_quotes(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    if x.wrapping_sub(ONES * 0x2D) & !x & HIGHS == 0 {
-        return false;
-    }
+    x.wrapping_sub(ONES * 0x2D) & !x & HIGHS != 0 && word_has_quoting_byte(x)
+}
+
+/// Bytes of value one, eight times.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The exact test of [`word_needs_quotes`] for a word with a byte below `-`; out of line, so
+/// that the quick test inlined where fields are written takes few instructions and registers.
+#[inline(never)]
+fn word_has_quoting_byte(x: u64) -> bool {
     let has = |b: u8| {
         let y = x ^ (ONES * u64::from(b));
         y.wrapping_sub(ONES) & !y & HIGHS != 0

@@ -348,7 +348,11 @@ mod tests {
                 (run, Some(run))
             };
             assert_eq!(values.texts_span(4), Some(span), "{line}");
-            assert_eq!(values.delimited_texts(4, b','), delimited, "{line}");
+            assert_eq!(
+                values.delimited_texts(4, b',', |_| true),
+                delimited,
+                "{line}"
+            );
             let texts: Vec<_> = values.iter().collect();
             let want = ["2011-05-10", "caf\u{e9}", "", "x y"].map(RowValue::Text);
             assert_eq!(texts, want, "{line}");

@@ -3,7 +3,7 @@
 //! [`FeatureEncoder::encode`](crate::report::FeatureEncoder::encode): the same bytes.
 
 use crate::query::{alternatives_text, push_regimes_text, IncidentMatch};
-use crate::report::{csv_plain, Batch, CsvRow, RowEncoder};
+use crate::report::{csv_plain, csv_plain_bytes, Batch, CsvRow, RowEncoder};
 use crate::{Incident, RowValue};
 
 use super::{IncidentLayer, Input, CLASSIFICATION};
@@ -32,14 +32,12 @@ impl IncidentLayer {
                 row.float(incident.point.x());
             }
             Input::Carried(width) => {
-                let run = incident.values.delimited_texts(width, b',');
                 // The texts with a comma between each two, as a line of a table holds them:
-                // that is their CSV text when those commas are its only bytes that need
-                // quoting (one pass over them); it is then copied whole.
-                let whole = run.filter(|run| {
-                    let quoting = |b: &&u8| matches!(**b, b',' | b'"' | b'\n' | b'\r');
-                    run.as_bytes().iter().filter(quoting).count() == width - 1
-                });
+                // that is their CSV text when none of them needs quoting (each looked at
+                // eight bytes at a time as the run is found); it is then copied whole.
+                let whole = incident
+                    .values
+                    .delimited_texts(width, b',', csv_plain_bytes);
                 if let Some(run) = whole {
                     row.encoded(width, run.as_bytes());
                 } else {
