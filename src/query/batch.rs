@@ -10,7 +10,7 @@ use super::classify::{FoundLine, IncidentSearch};
 use super::incident_query::{IncidentMatch, IncidentQuery};
 use super::locate::BorderIndex;
 use super::status::StatusTimelines;
-use crate::spatial::{AnchoredBounds, QueryError};
+use crate::spatial::{AnchoredBounds, LineMatch, QueryError};
 use crate::Incident;
 
 impl BorderIndex {
@@ -72,6 +72,7 @@ impl BorderIndex {
                 // Answers other than "nothing" are kept in search order; each incident's place
                 // says where its answer is (a small array: its writes at random stay in cache).
                 b.found.clear();
+                b.solved.clear();
                 b.answer_of.clear();
                 b.answer_of.resize(part.len(), NOTHING);
                 // The incidents come in Morton order: bounds of the imprecise segments'
@@ -79,7 +80,7 @@ impl BorderIndex {
                 // another one).
                 let mut bounds = AnchoredBounds::default();
                 for q in &b.pending {
-                    let m = self.find(timelines, q, query, &mut bounds);
+                    let m = self.find(timelines, q, query, &mut bounds, &mut b.solved);
                     if !matches!(m, Ok(None)) {
                         if let Some(slot) = b.answer_of.get_mut(q.position as usize) {
                             *slot = u32::try_from(b.found.len()).unwrap_or(NOTHING);
@@ -94,7 +95,10 @@ impl BorderIndex {
                     match b.found.get(a as usize) {
                         Some(Ok(Some(found))) => {
                             let q = IncidentSearch::of(inc.borrow(), query, 0);
-                            f(start + i, Ok(self.matched(timelines, found, &q, query)));
+                            f(
+                                start + i,
+                                Ok(self.matched(timelines, found, &q, query, &b.solved)),
+                            );
                         }
                         Some(Err(e)) => f(start + i, Err(*e)),
                         Some(Ok(None)) | None => f(start + i, Ok(None)),
@@ -119,6 +123,9 @@ struct Batch {
     pending: Vec<IncidentSearch>,
     /// The answers other than "nothing", in search order.
     found: Vec<std::result::Result<Option<FoundLine>, QueryError>>,
+    /// The imprecise segments' matches that the searches solved for the alternatives
+    /// ([`FoundLine::solved`] says which are whose).
+    solved: Vec<LineMatch>,
     /// Where in `found` each incident's answer is ([`NOTHING`]: nothing found), in the
     /// incidents' order.
     answer_of: Vec<u32>,

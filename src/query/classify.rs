@@ -75,9 +75,16 @@ impl BorderIndex {
         query: &IncidentQuery,
     ) -> std::result::Result<Option<IncidentMatch>, QueryError> {
         let q = IncidentSearch::of(incident, query, 0);
+        let mut solved = Vec::new();
         Ok(self
-            .find(timelines, &q, query, &mut AnchoredBounds::default())?
-            .and_then(|m| self.matched(timelines, &m, &q, query)))
+            .find(
+                timelines,
+                &q,
+                query,
+                &mut AnchoredBounds::default(),
+                &mut solved,
+            )?
+            .and_then(|m| self.matched(timelines, &m, &q, query, &solved)))
     }
 
     /// The nearest line that `q` falls on (step one of [`BorderIndex::classify`]).
@@ -85,12 +92,17 @@ impl BorderIndex {
     /// `bounds` holds lower bounds of the imprecise segments' distances (in the order of
     /// `imprecise`), carried from one incident to the next nearby one and updated here (for
     /// one incident: `AnchoredBounds::default()`).
+    ///
+    /// The imprecise segments' matches solved on the way that the alternatives will want are
+    /// pushed onto `solved` (see [`FoundLine::imprecise_solved`]); `matched` is then given
+    /// that list.
     pub(super) fn find(
         &self,
         timelines: &StatusTimelines,
         q: &IncidentSearch,
         query: &IncidentQuery,
         bounds: &mut AnchoredBounds,
+        solved: &mut Vec<LineMatch>,
     ) -> std::result::Result<Option<FoundLine>, QueryError> {
         if query.nearest {
             return self.find_nearest(timelines, q, query, bounds);
@@ -141,6 +153,8 @@ impl BorderIndex {
         // (and counts towards `others_near`), and may be the match.
         let mut imprecise_offered = 0usize;
         let mut imprecise_in_reach = 0u64;
+        let mut imprecise_solved = 0u64;
+        let solved_from = solved.len();
         // With bounds carried from an earlier incident nearby (in a batch, in Morton order),
         // most of these checks are one subtraction; the answers are the same.
         bounds.move_to(
@@ -162,15 +176,26 @@ impl BorderIndex {
             // One walk of the segment's sections says whether it may lie within reach (the
             // least lower bound of their distances at most the reach) and, when it is wanted
             // and may be nearer than the best so far (that bound at most the best distance: a
-            // farther one cannot be nearer), finds its match.
+            // farther one cannot be nearer), finds its match. Once a match is found, one that
+            // may lie within reach is either the match or one of its alternatives, which are
+            // then looked for: its match is found in the same walk, and kept for them (of the
+            // first 64). A farther one found so does not change the best.
+            let bit = imprecise_bit(k);
+            let mut searched = false;
             let Some((_, found)) = wide.near(&at, q, |least_m| {
-                wanted(wide.segment) && best.is_none_or(|b| least_m <= b.distance_m)
+                searched = (bit.is_some() && best.is_some())
+                    || (wanted(wide.segment) && best.is_none_or(|b| least_m <= b.distance_m));
+                searched
             }) else {
                 continue;
             };
             imprecise_offered += 1;
-            if let Some(bit) = imprecise_bit(k) {
+            if let Some(bit) = bit {
                 imprecise_in_reach |= bit;
+                if searched {
+                    imprecise_solved |= bit;
+                    solved.extend(found);
+                }
             }
             let Some(m) = found else {
                 continue;
@@ -194,23 +219,30 @@ impl BorderIndex {
             + usize::from(matched_imprecise && ordinary_best.is_some())
             + imprecise_offered
             - usize::from(matched_imprecise);
+        if best.is_none() {
+            solved.truncate(solved_from);
+        }
         Ok(best.map(|line| FoundLine {
             line,
             others_near: others > 0,
             ordinary_near: ordinary_others > 0 || (matched_imprecise && ordinary_best.is_some()),
             imprecise_in_reach,
+            imprecise_solved,
+            solved: (solved_index(solved_from), solved_index(solved.len())),
         }))
     }
 
     /// The incident match of line match `m` for `q` (step two of [`BorderIndex::classify`]):
     /// its status, certainty and alternatives; `None` when the query keeps only certain
-    /// matches and this one is not.
+    /// matches and this one is not. `solved` is the list `find` pushed its solved matches
+    /// onto.
     pub(super) fn matched(
         &self,
         timelines: &StatusTimelines,
         found: &FoundLine,
         q: &IncidentSearch,
         query: &IncidentQuery,
+        solved: &[LineMatch],
     ) -> Option<IncidentMatch> {
         let m = &found.line;
         let status = timelines.at(m.line, q.at);
@@ -233,7 +265,10 @@ impl BorderIndex {
             status,
             certainty,
             alternatives: if found.others_near {
-                self.alternatives(timelines, found, q)
+                let solved = solved
+                    .get(found.solved.0 as usize..found.solved.1 as usize)
+                    .unwrap_or(&[]);
+                self.alternatives(timelines, found, q, solved)
             } else {
                 Vec::new()
             },
@@ -242,12 +277,14 @@ impl BorderIndex {
     }
 
     /// The segments other than the one `found` within `q`'s reach, of its dyad when it names
-    /// one.
+    /// one; `solved` holds the matches of the imprecise segments that `find` solved (those of
+    /// [`FoundLine::imprecise_solved`] within reach).
     fn alternatives(
         &self,
         timelines: &StatusTimelines,
         found: &FoundLine,
         q: &IncidentSearch,
+        solved: &[LineMatch],
     ) -> Vec<Alternative> {
         let matched = found.line.line;
         ALTERNATIVES.with(|near| {
@@ -271,22 +308,35 @@ impl BorderIndex {
                     .get(n.line)
                     .is_some_and(|&p| p <= ordinary_m)
             });
-            if let (false, Ok(at)) = (self.imprecise.is_empty(), Query::of(q.point)) {
+            if !self.imprecise.is_empty() {
                 // `find` bounded the first 64 already: only those it found in reach (of the
                 // incident's dyad) are searched, and not the match itself (it is no alternative).
+                // Those it solved already are taken from `solved`. The point is valid: the
+                // match was found from it.
+                let mut at = None;
                 near.extend(
                     self.imprecise
                         .iter()
                         .enumerate()
                         .filter(|&(_, wide)| wide.segment != matched)
                         .filter_map(|(k, wide)| {
-                            match imprecise_bit(k) {
-                                Some(bit) if found.imprecise_in_reach & bit == 0 => Ok(None),
-                                Some(_) => wide.nearest_in_reach(&at, q),
-                                None => Ok(wide.within_reach(&at, q)),
+                            let bit = imprecise_bit(k);
+                            if let Some(bit) = bit {
+                                if found.imprecise_in_reach & bit == 0 {
+                                    return None;
+                                }
+                                if found.imprecise_solved & bit != 0 {
+                                    return solved.iter().find(|m| m.line == wide.segment).copied();
+                                }
                             }
-                            .ok()
-                            .flatten()
+                            let at = match at {
+                                Some(at) => at,
+                                None => *at.insert(Query::of(q.point).ok()?),
+                            };
+                            match bit {
+                                Some(_) => wide.nearest_in_reach(&at, q).ok().flatten(),
+                                None => wide.within_reach(&at, q),
+                            }
                         }),
                 );
                 near.sort_unstable_by(|a, b| {
@@ -338,6 +388,15 @@ pub(super) struct FoundLine {
     /// bit `k` is set when imprecise segment `k` may be a rival (another segment the query
     /// allows that may truly be nearer).
     pub(super) imprecise_in_reach: u64,
+    /// Bit `k` is set when `find` solved imprecise segment `k` (of the first 64) in its walk
+    /// of the segment's sections, as the alternatives would (its nearest match within reach,
+    /// at any status): its match, when it has one, is in `solved`, and the alternatives take
+    /// it from there instead of walking the sections again. (Once a match is found, every
+    /// imprecise segment in reach is either the match or looked for among the alternatives.)
+    /// Always 0 for a nearest match.
+    pub(super) imprecise_solved: u64,
+    /// Where those matches are in the list `find` pushed them onto: from `.0` up to `.1`.
+    pub(super) solved: (u32, u32),
 }
 
 /// What an incident is searched for with.
@@ -367,6 +426,12 @@ impl IncidentSearch {
             dyad: incident.dyad,
         }
     }
+}
+
+/// Position `at` of a list of solved matches, as kept in [`FoundLine::solved`] (the lists are
+/// of a chunk of at most 32,768 incidents, at most 64 matches each).
+fn solved_index(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// Imprecise segment `k`'s bit in [`FoundLine::imprecise_in_reach`]; `None` from the 65th on.

@@ -104,6 +104,8 @@ impl BorderIndex {
             // is right for any incident (each ordinary line is then searched).
             ordinary_near: true,
             imprecise_in_reach,
+            imprecise_solved: 0,
+            solved: (0, 0),
         }))
     }
 
