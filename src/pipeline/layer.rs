@@ -31,12 +31,17 @@ pub const CLASSIFICATION_COLUMNS: [&str; 14] = [
     "date_end",
 ];
 
+/// The decimals of the `distance_m` column: to the decimetre.
+const DISTANCE_DECIMALS: usize = 1;
+/// The decimals of the `chainage_km` column: to the metre.
+const CHAINAGE_DECIMALS: usize = 3;
+
 /// The classification columns with their kinds, in the order of [`CLASSIFICATION_COLUMNS`].
 static CLASSIFICATION: [Column; 14] = [
     Column::text("segment_id"),
     Column::word("dyad"),
-    Column::float("distance_m", 1, "m"),
-    Column::float("chainage_km", 3, "km"),
+    Column::float("distance_m", DISTANCE_DECIMALS, "m"),
+    Column::float("chainage_km", CHAINAGE_DECIMALS, "km"),
     Column::word("side"),
     Column::word("delimitation"),
     Column::word("demarcation"),
@@ -311,8 +316,8 @@ impl IncidentLayer {
             texts,
         } = buffers;
         if let Some(csv) = RowEncoder::as_csv(encoder) {
-            let [_, regimes, _] = texts;
-            return self.write_csv(csv, batch, incident, m, regimes, date_text);
+            let [_, regimes, alternatives] = texts;
+            return self.write_csv(csv, batch, incident, m, [regimes, alternatives], date_text);
         }
         self.texts_into(m, texts);
         let Input::Carried(width) = self.input else {

@@ -257,7 +257,9 @@ impl Borders {
                             if let (Some(slot), Some(incident)) =
                                 (part.matches.get_mut(row), incidents.get(k))
                             {
-                                *slot = m.and_then(|m| self.finish(m, incident.date, query));
+                                *slot = m.and_then(|mut m| {
+                                    self.finish(&mut m, incident.date, query).then_some(m)
+                                });
                             }
                         }
                         Err(e) => part.problems.push(

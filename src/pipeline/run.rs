@@ -258,9 +258,17 @@ impl Classifier<'_> {
         d: &mut BlockOutput,
         buffers: Buffers<'_>,
     ) -> Option<Problem> {
-        let m = match m {
-            Ok(Some(m)) => self.borders.finish(m, inc.date, self.asked),
-            Ok(None) => None,
+        let mut m = match m {
+            Ok(Some(m)) => m,
+            Ok(None) => {
+                d.read += 1;
+                // No match: written only when every incident is.
+                if self.all {
+                    self.layer
+                        .encode_incident(self.encoder, &mut d.batch, inc, None, buffers);
+                }
+                return None;
+            }
             Err(e) => {
                 if !d.tally.keep(ProblemKind::Unplaced) {
                     return None;
@@ -276,14 +284,14 @@ impl Classifier<'_> {
             }
         };
         d.read += 1;
-        // No match: nothing to drop, and written only when every incident is.
-        let Some(m) = m else {
+        // Completed in place; a match not kept is written as none.
+        if !self.borders.finish(&mut m, inc.date, self.asked) {
             if self.all {
                 self.layer
                     .encode_incident(self.encoder, &mut d.batch, inc, None, buffers);
             }
             return None;
-        };
+        }
         d.matched += 1;
         self.layer
             .encode_incident(self.encoder, &mut d.batch, inc, Some(&m), buffers);

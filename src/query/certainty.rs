@@ -171,15 +171,24 @@ pub fn alternatives_text<'a>(
     segment_id: impl Fn(usize) -> &'a str,
 ) -> String {
     let mut out = String::new();
+    push_alternatives_text(alternatives, &mut out, segment_id);
+    out
+}
+
+/// Appends [`alternatives_text`] to `out` (a buffer kept from one match to the next).
+pub(crate) fn push_alternatives_text<'a>(
+    alternatives: &[Alternative],
+    out: &mut String,
+    segment_id: impl Fn(usize) -> &'a str,
+) {
     for (i, a) in alternatives.iter().enumerate() {
         if i > 0 {
             out.push(';');
         }
         out.push_str(segment_id(a.segment_index));
         out.push(':');
-        a.status.push_short_form(&mut out);
+        a.status.push_short_form(out);
     }
-    out
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod stats;
 mod status;
 
 pub use crate::model::timeline::{Event, Resolved, Timeline};
+pub(crate) use certainty::push_alternatives_text;
 pub use certainty::{alternatives_text, Alternative, Certainty};
 pub use coverage::{dyad_coverage, DyadCoverage, UnknownStretch};
 pub use history::{history, regime_history, HistoryEntry, RegimeHistoryEntry};

@@ -9,7 +9,7 @@
 
 use std::any::Any;
 
-use super::encoder::{csv_field, needs_quotes, write_date, RowEncoder};
+use super::encoder::{csv_field, date_text, needs_quotes, write_date, RowEncoder};
 use super::{fixed_decimal, Batch, ColumnKind, FeatureEncoder, Format};
 
 impl RowEncoder {
@@ -103,6 +103,46 @@ impl CsvRow<'_> {
         write_date(self.out, d);
     }
 
+    /// Two calendar days in two cells, a span's first and last (the second's text copied from
+    /// the first's when they are the same day, as for most dates).
+    #[inline]
+    pub(crate) fn dates(&mut self, first: jiff::civil::Date, last: jiff::civil::Date) {
+        let Some(first_text) = date_text(first) else {
+            self.date(first);
+            return self.date(last);
+        };
+        let last_text = if last == first {
+            first_text
+        } else {
+            match date_text(last) {
+                Some(text) => text,
+                None => {
+                    self.date(first);
+                    return self.date(last);
+                }
+            }
+        };
+        // `,FIRST,LAST`, from its comma when a cell came before.
+        let mut cells = [b','; 22];
+        cells[1..11].copy_from_slice(&first_text);
+        cells[12..].copy_from_slice(&last_text);
+        if self.column > 0 {
+            self.out.extend_from_slice(&cells);
+        } else {
+            self.out.extend_from_slice(&cells[1..]);
+        }
+        self.column += 2;
+    }
+
+    /// A number with `decimals` digits after the point, whatever its column's kind (for a
+    /// producer that knows the column: as [`CsvRow::float`] writes it in a column of that many
+    /// decimals).
+    #[inline]
+    pub(crate) fn fixed(&mut self, x: f64, decimals: usize) {
+        self.next();
+        fixed_decimal::write_fixed(self.out, x, decimals);
+    }
+
     /// `n` empty cells ([`Value::Empty`](super::Value::Empty)).
     #[inline]
     pub(crate) fn empty(&mut self, n: usize) {
@@ -177,8 +217,9 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2_000))]
-        /// Cells written one by one (texts two at a time, encoded beforehand, when they
-        /// follow each other) are the bytes of the same values encoded together.
+        /// Cells written one by one (texts two at a time, encoded beforehand, and dates two at
+        /// a time, when they follow each other; numbers of a column with decimals with those
+        /// decimals given) are the bytes of the same values encoded together.
         #[test]
         fn rows_written_cell_by_cell_are_the_values_encoded(
             row in prop::collection::vec(
@@ -192,6 +233,10 @@ mod tests {
                     (-9999i16..=9999, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| {
                         (Column::date("d"), Owned::Date(jiff::civil::date(y, m, d)))
                     }),
+                    // A date and the same again, or one day later, which `dates` writes
+                    // together.
+                    Just((Column::date("d"), Owned::Date(jiff::civil::date(2006, 4, 19)))),
+                    Just((Column::date("d"), Owned::Date(jiff::civil::date(2006, 4, 20)))),
                     Just((Column::word("w"), Owned::Empty)),
                 ],
                 1..8,
@@ -225,9 +270,16 @@ mod tests {
                             out.encoded(2, &csv_cells([a, *b]));
                             i += 1;
                         }
+                        (Value::Date(a), Some(Value::Date(b))) => {
+                            out.dates(a, *b);
+                            i += 1;
+                        }
                         (Value::Text(t), _) => out.text(t),
                         (Value::Integer(n), _) => out.integer(n),
-                        (Value::Float(x), _) => out.float(x),
+                        (Value::Float(x), _) => match schema.columns[i].kind {
+                            ColumnKind::Float { decimals, .. } => out.fixed(x, decimals),
+                            _ => out.float(x),
+                        },
                         (Value::Date(d), _) => out.date(d),
                         (Value::Empty, _) => out.empty(1),
                     }

@@ -235,14 +235,18 @@ impl FeatureEncoder for RowEncoder {
 /// Appends `d` as jiff writes it (`YYYY-MM-DD`), without the formatting machinery for the
 /// years 0 to 9999 (a row of the incident layer has two dates), two digits at a time.
 pub(super) fn write_date(out: &mut Vec<u8>, d: jiff::civil::Date) {
-    let Ok(year) = u16::try_from(d.year()) else {
-        let _ = std::io::Write::write_fmt(out, format_args!("{d}"));
-        return;
-    };
-    if year > 9999 {
-        let _ = std::io::Write::write_fmt(out, format_args!("{d}"));
-        return;
+    match date_text(d) {
+        Some(text) => out.extend_from_slice(&text),
+        None => {
+            let _ = std::io::Write::write_fmt(out, format_args!("{d}"));
+        }
     }
+}
+
+/// The text of `d` as jiff writes it (`YYYY-MM-DD`) for the years 0 to 9999, made two digits
+/// at a time; `None` for other years.
+pub(super) fn date_text(d: jiff::civil::Date) -> Option<[u8; 10]> {
+    let year = u16::try_from(d.year()).ok().filter(|&y| y <= 9999)?;
     /// The two digits of `n % 100`.
     fn pair(n: u16) -> [u8; 2] {
         const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -255,7 +259,7 @@ pub(super) fn write_date(out: &mut Vec<u8>, d: jiff::civil::Date) {
     let ([c1, c0], [y1, y0]) = (pair(year / 100), pair(year));
     let [m1, m0] = pair(d.month().unsigned_abs().into());
     let [d1, d0] = pair(d.day().unsigned_abs().into());
-    out.extend_from_slice(&[c1, c0, y1, y0, b'-', m1, m0, b'-', d1, d0]);
+    Some([c1, c0, y1, y0, b'-', m1, m0, b'-', d1, d0])
 }
 
 /// Appends one CSV field as the `csv` crate writes it (RFC 4180, `QuoteStyle::Necessary`):

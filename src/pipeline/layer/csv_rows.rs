@@ -2,23 +2,23 @@
 //! encoder ([`RowEncoder::as_csv`]), cell by cell, rather than gathered as values for
 //! [`FeatureEncoder::encode`](crate::report::FeatureEncoder::encode): the same bytes.
 
-use crate::query::{alternatives_text, push_regimes_text, IncidentMatch};
+use crate::query::{push_alternatives_text, push_regimes_text, IncidentMatch};
 use crate::report::{csv_plain, csv_plain_bytes, Batch, CsvRow, RowEncoder};
 use crate::{Incident, RowValue};
 
-use super::{IncidentLayer, Input, CLASSIFICATION};
+use super::{IncidentLayer, Input, CHAINAGE_DECIMALS, CLASSIFICATION, DISTANCE_DECIMALS};
 
 impl IncidentLayer {
-    /// Writes `incident` and its match `m` (whose ambiguity, regimes and alternatives are
-    /// `texts`) as a row of `csv` into `batch`, as [`IncidentLayer::encode_incident`] would
-    /// through the values; `date_text` is a buffer for the date's text.
+    /// Writes `incident` and its match `m` as a row of `csv` into `batch`, as
+    /// [`IncidentLayer::encode_incident`] would through the values; `texts` are buffers for
+    /// the match's regimes and alternatives, `date_text` for the date's text.
     pub(super) fn write_csv(
         &self,
         csv: &RowEncoder,
         batch: &mut Batch,
         incident: &Incident,
         m: Option<&IncidentMatch>,
-        regimes: &mut String,
+        texts: [&mut String; 2],
         date_text: &mut String,
     ) {
         let mut row = csv.csv_row(batch);
@@ -63,9 +63,8 @@ impl IncidentLayer {
                 }
             }
         }
-        self.write_classification(&mut row, m, regimes);
-        row.date(incident.date.first);
-        row.date(incident.date.last);
+        self.write_classification(&mut row, m, texts);
+        row.dates(incident.date.first, incident.date.last);
         row.end();
     }
 
@@ -86,14 +85,14 @@ impl IncidentLayer {
 
     /// The classification's cells before the dates, as [`IncidentLayer::fill`] gives them
     /// with the texts of [`IncidentLayer::texts`], which are written here straight from the
-    /// match (`regimes` is a buffer for the regimes' text). The words of a status, a
-    /// certainty and a side, and the instruments' texts made once, are copied without a
-    /// check for quoting: none needs it (tested).
+    /// match (`regimes` and `alternatives` are buffers for their texts). The words of a
+    /// status, a certainty and a side, and the instruments' texts made once, are copied
+    /// without a check for quoting: none needs it (tested).
     fn write_classification(
         &self,
         row: &mut CsvRow<'_>,
         m: Option<&IncidentMatch>,
-        regimes: &mut String,
+        [regimes, alternatives]: [&mut String; 2],
     ) {
         let Some(m) = m else {
             return row.empty(CLASSIFICATION.len() - 2);
@@ -103,8 +102,8 @@ impl IncidentLayer {
             Some(s) => row.encoded(2, &s.cells),
             None => row.empty(2),
         }
-        row.float(l.distance_m);
-        row.float(l.chainage_m / 1000.0);
+        row.fixed(l.distance_m, DISTANCE_DECIMALS);
+        row.fixed(l.chainage_m / 1000.0, CHAINAGE_DECIMALS);
         row.plain_text(self.side_text(m));
         row.plain_text(m.status.delimitation_word());
         row.plain_text(m.status.demarcation_word());
@@ -128,9 +127,11 @@ impl IncidentLayer {
         if m.alternatives.is_empty() {
             row.empty(1);
         } else {
-            row.text(&alternatives_text(&m.alternatives, |i| {
+            alternatives.clear();
+            push_alternatives_text(&m.alternatives, alternatives, |i| {
                 self.segments.get(i).map_or("", |(id, _)| id.as_str())
-            }));
+            });
+            row.text(alternatives);
         }
     }
 }
