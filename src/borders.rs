@@ -234,9 +234,13 @@ impl Borders {
         query: &IncidentQuery,
     ) -> bool {
         let at = query.as_of.unwrap_or(date);
-        m.regimes =
-            self.regime_timelines()
-                .in_force_on_segment(&self.data, m.located.segment_index, at);
+        // Into the match's own buffer, which a caller may have lent (empty, with room).
+        self.regime_timelines().in_force_on_segment_into(
+            &self.data,
+            m.located.segment_index,
+            at,
+            &mut m.regimes,
+        );
         if query.regimes.is_empty() {
             return true;
         }

@@ -8,7 +8,7 @@ mod csv_rows;
 
 use geo::{Geometry, Point};
 
-use crate::query::{alternatives_text, push_regimes_text, IncidentMatch};
+use crate::query::{alternatives_text, push_regimes_text, IncidentMatch, RegimeInForce};
 use crate::report::{csv_cells, Batch, Column, FeatureEncoder, RowEncoder, Schema, Value};
 use crate::{CountryCode, Dataset, DateSpan, Error, Incident, RowValue, RowValues};
 
@@ -314,6 +314,7 @@ impl IncidentLayer {
             date_text,
             values: scratch,
             texts,
+            regimes: _,
         } = buffers;
         if let Some(csv) = RowEncoder::as_csv(encoder) {
             let [_, regimes, alternatives] = texts;
@@ -451,12 +452,14 @@ struct SegmentCsv {
 }
 
 /// Buffers kept between the incidents that one thread encodes ([`IncidentLayer::encode_incident`]):
-/// a date's text, a feature's values, and a match's texts.
+/// a date's text, a feature's values, and a match's texts; and the regimes of a match, lent
+/// to each match while it is completed and written.
 #[derive(Debug, Default)]
 pub(crate) struct EncodeBuffers {
     date_text: String,
     values: Vec<Value<'static>>,
     texts: [String; 3],
+    pub(super) regimes: Vec<RegimeInForce>,
 }
 
 /// Appends the first `width` of `values` (with nulls for any missing).

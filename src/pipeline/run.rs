@@ -254,11 +254,12 @@ impl Classifier<'_> {
     fn emit(
         &self,
         inc: &Incident,
-        m: std::result::Result<Option<IncidentMatch>, QueryError>,
+        mut m: std::result::Result<Option<IncidentMatch>, QueryError>,
         d: &mut BlockOutput,
         buffers: Buffers<'_>,
     ) -> Option<Problem> {
-        let mut m = match m {
+        // The match where it lies (some 200 bytes, not copied).
+        let m = match &mut m {
             Ok(Some(m)) => m,
             Ok(None) => {
                 d.read += 1;
@@ -284,17 +285,24 @@ impl Classifier<'_> {
             }
         };
         d.read += 1;
-        // Completed in place; a match not kept is written as none.
-        if !self.borders.finish(&mut m, inc.date, self.asked) {
-            if self.all {
-                self.layer
-                    .encode_incident(self.encoder, &mut d.batch, inc, None, buffers);
-            }
-            return None;
+        // Completed in place, its regimes in the buffer lent (given back when it has been
+        // written, so that its regimes need no allocation); a match not kept is written as
+        // none.
+        m.regimes = std::mem::take(&mut buffers.regimes);
+        let kept = self.borders.finish(m, inc.date, self.asked);
+        if kept {
+            d.matched += 1;
         }
-        d.matched += 1;
-        self.layer
-            .encode_incident(self.encoder, &mut d.batch, inc, Some(&m), buffers);
+        if kept || self.all {
+            self.layer.encode_incident(
+                self.encoder,
+                &mut d.batch,
+                inc,
+                kept.then_some(&*m),
+                buffers,
+            );
+        }
+        buffers.regimes = std::mem::take(&mut m.regimes);
         None
     }
 }

@@ -274,15 +274,19 @@ pub(super) fn csv_field(out: &mut Vec<u8>, field: &str) {
     }
 }
 
-/// Appends `bytes` quoted, with quotes doubled (out of line: few fields need it).
+/// Appends `bytes` quoted, with quotes doubled (out of line: few fields need it), the
+/// stretches between quotes copied whole.
 #[cold]
 fn quoted_field(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    for &b in bytes {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
+    let mut stretches = bytes.split(|&b| b == b'"');
+    if let Some(first) = stretches.next() {
+        out.extend_from_slice(first);
+    }
+    for stretch in stretches {
+        out.extend_from_slice(b"\"\"");
+        out.extend_from_slice(stretch);
     }
     out.push(b'"');
 }

@@ -267,6 +267,21 @@ impl RegimeTimelines {
         segment_index: usize,
         at: DateSpan,
     ) -> Vec<RegimeInForce> {
+        let mut out = Vec::new();
+        self.in_force_on_segment_into(data, segment_index, at, &mut out);
+        out
+    }
+
+    /// [`RegimeTimelines::in_force_on_segment`] into `out`, emptied first (a buffer kept from
+    /// one question to the next, so that a segment with regimes need not allocate).
+    pub(crate) fn in_force_on_segment_into(
+        &self,
+        data: &Dataset,
+        segment_index: usize,
+        at: DateSpan,
+        out: &mut Vec<RegimeInForce>,
+    ) {
+        out.clear();
         if let Some(table) = self
             .word_table_of
             .get(segment_index)
@@ -274,16 +289,16 @@ impl RegimeTimelines {
             .flatten()
             .and_then(|k| self.word_tables.get(k))
         {
-            return table.get(at).to_vec();
+            return out.extend_from_slice(table.get(at));
         }
         let Some(on) = self.by_segment.get(segment_index).filter(|t| !t.is_empty()) else {
-            return Vec::new();
+            return;
         };
-        in_force(
+        out.extend(in_force(
             data.regime_changes(),
             on.iter().filter_map(|&t| self.tracks.get(t)),
             at,
-        )
+        ));
     }
 
     /// The positions in [`Dataset::regime_changes`] of every change of the regimes on the
