@@ -15,10 +15,12 @@
 //! A fresh `csv` reader drops a UTF-8 byte order mark at the start of its input, which in the
 //! middle of a file is data: readers started on a block are first given a blank line.
 
-use std::io::Read;
+use std::cell::Cell;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
+use std::sync::Arc;
 
-use csv::ByteRecord;
+use csv::{ByteRecord, Position};
 use csv_core::ReadRecordResult;
 
 /// The length of the longest run of whole records at the start of `bytes`, when there is one.
@@ -91,34 +93,34 @@ pub(crate) fn line_feeds(bytes: &[u8]) -> u64 {
 /// The record's own [`position`](ByteRecord::position) is where the reader was before reading
 /// it, one byte after the true offset in `bytes` (a blank line is put before the block, see
 /// below).
+// Inlined into its callers: without the hint the compiler kept it a function of its own, and
+// the incident rows' conversion (its callback) cost about 20 M instructions more on the README
+// benchmark (BENCHMARKS.md, "Rows around the search").
+#[inline]
 pub(crate) fn block_records(
-    bytes: &[u8],
+    bytes: &Arc<Vec<u8>>,
     first_line: u64,
     delimiter: u8,
     mut f: impl FnMut(&ByteRecord, u64, Range<usize>),
 ) -> Result<(), (u64, csv::Error)> {
-    let mut record = ByteRecord::new();
-    // A blank line first, so that the reader does not take a byte order mark at the start of
-    // the block for the start of a file (see the `block` module); offsets and lines below are
-    // in this framed input, which starts one byte and one line early.
-    let framed = (&b"\n"[..]).chain(bytes);
+    // Offsets and lines below are in the framed input, which starts one byte and one line
+    // early.
     let framed_byte = |i: usize| match i.checked_sub(1) {
         None => Some(b'\n'),
         Some(i) => bytes.get(i).copied(),
     };
     let first_line = first_line.saturating_sub(1);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(framed);
-    loop {
+    // This thread's reader, taken (a call nested in `f` makes its own).
+    let mut kept = BLOCK_READER.take();
+    let reader = rewound(&mut kept, bytes, delimiter).map_err(|e| (first_line, e))?;
+    let mut record = ByteRecord::new();
+    let result = loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
-            Ok(false) => return Ok(()),
+            Ok(false) => break Ok(()),
             Err(e) => {
                 let line = first_line + reader.position().line().saturating_sub(1);
-                return Err((line, e));
+                break Err((line, e));
             }
         }
         let (start, line) = record.position().map_or((0, 1), |p| (p.byte(), p.line()));
@@ -141,6 +143,99 @@ pub(crate) fn block_records(
         // `first` is in the framed input, one byte after its place in `bytes`.
         let at = first.saturating_sub(1);
         f(&record, line, at..at + len);
+    };
+    // The block is the caller's again; a reader that failed is not trusted with another.
+    reader.get_mut().bytes = None;
+    if result.is_ok() {
+        BLOCK_READER.set(kept);
+    }
+    result
+}
+
+/// A `csv` reader kept from block to block on a thread, with the delimiter it was made for:
+/// making a reader builds the table of its state machine (about 270,000 instructions, as many
+/// as the reader takes for 300 short rows), which a reader made for each block did again for
+/// every block.
+type BlockReader = Option<(u8, csv::Reader<FramedBlock>)>;
+
+thread_local! {
+    static BLOCK_READER: Cell<BlockReader> = const { Cell::new(None) };
+}
+
+/// The reader `kept` (made anew when there is none, or one for another delimiter), rewound to
+/// the start of `bytes` framed by a blank line, as a reader made for them would start: at byte
+/// 0 of line 1, its state machine at the start of a record.
+fn rewound<'k>(
+    kept: &'k mut BlockReader,
+    bytes: &Arc<Vec<u8>>,
+    delimiter: u8,
+) -> csv::Result<&'k mut csv::Reader<FramedBlock>> {
+    let reader = match kept.take() {
+        Some((d, reader)) if d == delimiter => reader,
+        _ => {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(FramedBlock::default());
+            // The first rewind reads the "header" of the reader's empty input (a reader
+            // rewound reads no header again), so that no block's first record is taken for
+            // one.
+            reader.seek_raw(SeekFrom::Start(0), Position::new())?;
+            reader
+        }
+    };
+    let (_, reader) = kept.insert((delimiter, reader));
+    reader.get_mut().bytes = Some(Arc::clone(bytes));
+    reader.seek_raw(SeekFrom::Start(0), Position::new())?;
+    Ok(reader)
+}
+
+/// A block as its reader reads it: a blank line (see above), then the block's bytes, shared
+/// with the caller rather than copied.
+#[derive(Default)]
+struct FramedBlock {
+    bytes: Option<Arc<Vec<u8>>>,
+    /// Where the reading is in the framed input: 0 is the blank line, `i + 1` byte `i` of the
+    /// block.
+    at: usize,
+}
+
+impl Read for FramedBlock {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0;
+        if self.at == 0 {
+            if let Some(b) = buf.first_mut() {
+                *b = b'\n';
+                n = 1;
+            }
+        }
+        let bytes = self.bytes.as_deref().map_or(&[][..], Vec::as_slice);
+        let rest = bytes.get((self.at + n).saturating_sub(1)..).unwrap_or(&[]);
+        let to = buf.get_mut(n..).unwrap_or(&mut []);
+        let m = rest.len().min(to.len());
+        if let (Some(to), Some(from)) = (to.get_mut(..m), rest.get(..m)) {
+            to.copy_from_slice(from);
+            n += m;
+        }
+        self.at += n;
+        Ok(n)
+    }
+}
+
+impl Seek for FramedBlock {
+    /// Only to a place counted from the start, which is all a rewind needs.
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        match to {
+            SeekFrom::Start(at) => {
+                self.at = usize::try_from(at).unwrap_or(usize::MAX);
+                Ok(at)
+            }
+            SeekFrom::End(_) | SeekFrom::Current(_) => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a block is only read again from a place counted from its start",
+            )),
+        }
     }
 }
 
@@ -174,7 +269,7 @@ mod tests {
     fn records_say_where_their_text_lies() {
         let bytes = b"a,b\r\n\nc,\"d\ne\"\r\n\r\nf";
         let mut got = Vec::new();
-        block_records(bytes, 2, b',', |record, line, at| {
+        block_records(&Arc::new(bytes.to_vec()), 2, b',', |record, line, at| {
             got.push((record.len(), line, bytes.get(at).map(<[u8]>::to_vec)));
         })
         .unwrap();
@@ -184,6 +279,49 @@ mod tests {
             (1, 7, Some(b"f".to_vec())),
         ];
         assert_eq!(got, want);
+    }
+
+    /// Fields, line and place of each record of `bytes` (starting on line 5).
+    fn read(bytes: &[u8], delimiter: u8) -> Vec<(Vec<Vec<u8>>, u64, Range<usize>)> {
+        let mut out = Vec::new();
+        block_records(&Arc::new(bytes.to_vec()), 5, delimiter, |r, line, at| {
+            out.push((r.iter().map(<[u8]>::to_vec).collect(), line, at));
+        })
+        .unwrap();
+        out
+    }
+
+    /// The thread's reader, kept from block to block (and made again for another delimiter),
+    /// reads each block as a reader made for it alone does (one nested in a callback gets a
+    /// fresh reader each time): blocks with quoted line breaks, starting with a byte order
+    /// mark (data, not dropped), empty, and one read again after another.
+    #[test]
+    fn a_reader_kept_between_blocks_reads_each_as_a_fresh_one() {
+        let blocks: [(&[u8], u8); 6] = [
+            (b"a,b\r\n\nc,\"d\ne\"\r\n", b','),
+            (b"\xEF\xBB\xBF\"x\";y\n\"u\nv\";w", b';'),
+            (b"\xEF\xBB\xBFp,q", b','),
+            (b"", b','),
+            (b"\n\r\nr,s,t", b','),
+            (b"a,b\r\n\nc,\"d\ne\"\r\n", b','),
+        ];
+        let kept: Vec<_> = blocks.iter().map(|&(b, d)| read(b, d)).collect();
+        let mut fresh = Vec::new();
+        block_records(&Arc::new(b"z\n".to_vec()), 1, b',', |_, _, _| {
+            fresh = blocks.iter().map(|&(b, d)| read(b, d)).collect();
+        })
+        .unwrap();
+        assert_eq!(kept, fresh);
+        assert_eq!(kept[0], kept[5]);
+        assert_eq!(
+            kept[2],
+            [(vec![b"\xEF\xBB\xBFp".to_vec(), b"q".to_vec()], 5, 0..6)]
+        );
+        assert_eq!(
+            kept[4],
+            [(vec![b"r".to_vec(), b"s".to_vec(), b"t".to_vec()], 7, 3..8)]
+        );
+        assert!(kept[3].is_empty());
     }
 
     #[test]

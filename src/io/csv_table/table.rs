@@ -1,6 +1,8 @@
 //! A CSV table read whole into memory through a [`CsvSource`]: header checks, the physical
 //! line of every row, and access by column name. The dataset's tables are read this way.
 
+use std::sync::Arc;
+
 use super::{block_records, row_too_long, CsvSource, Next, Opening};
 use crate::io::DEFAULT_MAX_ROW_BYTES;
 use crate::{Location, Problem};
@@ -122,6 +124,7 @@ impl Table {
                         break;
                     }
                 };
+            let block = Arc::new(block);
             let read = block_records(&block, first_line, delimiter, |record, _, text| {
                 // Where the reader was before the record, in the block (see `block_records`).
                 let at = record.position().map_or(0, |p| p.byte().saturating_sub(1));

@@ -131,7 +131,8 @@ impl RowParser {
                 }
                 return;
             }
-            BlockKind::Csv { bytes, first_line } => (bytes, first_line),
+            // Shared with the reader of the block, which reads it without a copy.
+            BlockKind::Csv { bytes, first_line } => (Arc::new(bytes), first_line),
         };
         let problem = |line, msg| Problem::new(&*self.name, Location::Line(line), msg);
         let Some(header) = &self.csv else {
