@@ -10,7 +10,9 @@ use geo::{Geometry, Point};
 
 use crate::query::{alternatives_text, push_regimes_text, IncidentMatch, RegimeInForce};
 use crate::report::{csv_cells, Batch, Column, FeatureEncoder, RowEncoder, Schema, Value};
-use crate::{CountryCode, Dataset, DateSpan, Error, Incident, RowValue, RowValues};
+use crate::{
+    CountryCode, Dataset, DateSpan, Delimitation, Demarcation, Error, Incident, RowValue, RowValues,
+};
 
 /// The names of the classification columns, in order: what the classification adds after
 /// the table's own columns.
@@ -97,6 +99,9 @@ pub struct IncidentLayer {
     instruments: Vec<Option<String>>,
     /// Each change's instrument as a CSV cell (empty for none), for CSV rows.
     instruments_csv: Vec<Vec<u8>>,
+    /// Every status's `delimitation` and `demarcation` words as two CSV cells, at
+    /// [`status_cells_index`], for CSV rows.
+    statuses_csv: Vec<Vec<u8>>,
     input: Input,
     /// Whether `lon` and `lat` columns follow the table's own.
     position: bool,
@@ -136,6 +141,7 @@ impl IncidentLayer {
                         .map_or(Vec::new(), |i| csv_cells([i]))
                 })
                 .collect(),
+            statuses_csv: statuses_csv(),
             input: Input::Standard,
             position: false,
         }
@@ -443,6 +449,36 @@ impl IncidentLayer {
     }
 }
 
+/// The words of every status as two CSV cells (`delimited,demarcated`), each at its
+/// [`status_cells_index`].
+fn statuses_csv() -> Vec<Vec<u8>> {
+    let delimitations = [None].into_iter().chain(Delimitation::ALL.map(Some));
+    let mut cells = vec![Vec::new(); (Delimitation::ALL.len() + 1) * (Demarcation::ALL.len() + 1)];
+    for delimitation in delimitations {
+        for demarcation in [None].into_iter().chain(Demarcation::ALL.map(Some)) {
+            let words = [
+                delimitation.map_or("ambiguous", Delimitation::as_str),
+                demarcation.map_or("ambiguous", Demarcation::as_str),
+            ];
+            if let Some(slot) = cells.get_mut(status_cells_index(delimitation, demarcation)) {
+                *slot = csv_cells(words);
+            }
+        }
+    }
+    cells
+}
+
+/// Where the CSV cells of a status whose dimensions are `delimitation` and `demarcation`
+/// (`None`: ambiguous) lie in [`IncidentLayer`]'s table of them.
+fn status_cells_index(
+    delimitation: Option<Delimitation>,
+    demarcation: Option<Demarcation>,
+) -> usize {
+    let rank = |known: Option<usize>| known.map_or(0, |k| k + 1);
+    rank(delimitation.map(|d| d as usize)) * (Demarcation::ALL.len() + 1)
+        + rank(demarcation.map(|d| d as usize))
+}
+
 /// A segment's texts for CSV rows, made once: its id and dyad as two CSV cells, and its
 /// countries' codes (the `side` of most matches).
 #[derive(Debug, Clone)]
@@ -478,6 +514,25 @@ fn push_own<'v>(out: &mut Vec<Value<'v>>, values: &'v RowValues, width: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_status_has_its_two_words_as_cells_of_its_own() {
+        let cells = statuses_csv();
+        let mut seen = std::collections::HashSet::new();
+        for delimitation in [None].into_iter().chain(Delimitation::ALL.map(Some)) {
+            for demarcation in [None].into_iter().chain(Demarcation::ALL.map(Some)) {
+                let i = status_cells_index(delimitation, demarcation);
+                assert!(seen.insert(i), "{delimitation:?} {demarcation:?} share {i}");
+                let want = format!(
+                    "{},{}",
+                    delimitation.map_or("ambiguous", Delimitation::as_str),
+                    demarcation.map_or("ambiguous", Demarcation::as_str)
+                );
+                assert_eq!(String::from_utf8_lossy(&cells[i]), want);
+            }
+        }
+        assert_eq!(seen.len(), cells.len());
+    }
 
     #[test]
     fn position_columns_take_the_prefix_and_are_recognised_under_it() {

@@ -6,7 +6,9 @@ use crate::query::{push_alternatives_text, push_regimes_text, IncidentMatch};
 use crate::report::{csv_plain, csv_plain_bytes, Batch, CsvRow, RowEncoder};
 use crate::{Incident, RowValue};
 
-use super::{IncidentLayer, Input, CHAINAGE_DECIMALS, CLASSIFICATION, DISTANCE_DECIMALS};
+use super::{
+    status_cells_index, IncidentLayer, Input, CHAINAGE_DECIMALS, CLASSIFICATION, DISTANCE_DECIMALS,
+};
 
 impl IncidentLayer {
     /// Writes `incident` and its match `m` as a row of `csv` into `batch`, as
@@ -105,8 +107,15 @@ impl IncidentLayer {
         row.fixed(l.distance_m, DISTANCE_DECIMALS);
         row.fixed(l.chainage_m / 1000.0, CHAINAGE_DECIMALS);
         row.plain_text(self.side_text(m));
-        row.plain_text(m.status.delimitation_word());
-        row.plain_text(m.status.demarcation_word());
+        let status = &m.status;
+        let known = (status.delimitation.known(), status.demarcation.known());
+        match self.statuses_csv.get(status_cells_index(known.0, known.1)) {
+            Some(cells) => row.encoded(2, cells),
+            None => {
+                row.plain_text(status.delimitation_word());
+                row.plain_text(status.demarcation_word());
+            }
+        }
         let instrument = m
             .status
             .since()
