@@ -100,10 +100,17 @@ pub(super) fn blocks_of(items: &[TreeSection]) -> SectionBlocks {
 }
 
 /// The straight-line distance from `p` to the box `lo..hi`, metres (0 inside it).
+///
+/// The larger of two numbers is taken by a comparison, not by `f64::max`, whose answer for a
+/// NaN needs several more instructions (a tenth of the cost here, which the walks and the
+/// carried bounds pay about 300,000 times on the README benchmark). The answer is the same:
+/// `p` is a checked query point and the corners are finite or, for an empty index, infinite
+/// the opposite way, so no difference is NaN.
 pub(super) fn box_distance_m(lo: [f64; 3], hi: [f64; 3], p: [f64; 3]) -> f64 {
+    let larger = |a: f64, b: f64| if a > b { a } else { b };
     let mut d2 = 0.0;
     for k in 0..3 {
-        let out = (lo[k] - p[k]).max(p[k] - hi[k]).max(0.0);
+        let out = larger(larger(lo[k] - p[k], p[k] - hi[k]), 0.0);
         d2 += out * out;
     }
     d2.sqrt()
