@@ -17,26 +17,30 @@
 //!
 //! Each cell's entries are kept in runs of eight with a box each, and a query skips a run
 //! whose box it misses; which cell reports a box in several cells is read from flags kept with
-//! the entry. On the README benchmark (callgrind, 100,000 rows, one thread) the searches within
-//! reach fell from 191.2 M to 179.3 M instructions and the run from 1,059.1 M to 1,048.7 M;
+//! the entry. On the README benchmark (callgrind, 100,000 rows, one thread, cells of 16 km) the
+//! searches within reach fell from 191.2 M to 179.3 M instructions and the run from 1,059.1 M to 1,048.7 M;
 //! runs of four gave 1,051.2 M, of sixteen 1,049.1 M (BENCHMARKS.md).
 
 use std::ops::Range;
 
 use hashbrown::HashMap;
 
-/// Side of a cell, in metres.
-pub(crate) const CELL_M: f64 = 16_000.0;
+/// Side of a cell, in metres. Cells of 16 km made a query within 5 km look up four or five
+/// cells; at 64 km it looks up one or two, and the runs (below) skip most of the longer
+/// stretches of line each cell holds: on the README benchmark (callgrind, 100,000 rows)
+/// 1,025.1 M instructions at 16 km, 1,014.5 M at 32 km, 1,011.7 M at 64 km, and for nearest
+/// matches 2,937.8 M, 2,880.7 M and 2,849.1 M (BENCHMARKS.md).
+pub(crate) const CELL_M: f64 = 64_000.0;
 
 /// Bits per axis in a cell key: cell coordinates are offset by `2^(BITS-1)`, which covers
-/// ±16,000 km at 16 km cells (the Earth is 6,400 km in radius).
+/// ±67,000 km at 64 km cells (the Earth is 6,400 km in radius).
 const BITS: u32 = 21;
 const OFFSET: i64 = 1 << (BITS - 1);
 
 /// The cell holding a coordinate, per axis, offset to be positive. Any non-decreasing
 /// function of the coordinate keeps the grid exact (a box's cells then hold every point of the
 /// box); this one avoids a call to `floor`: the offset makes the value positive, where the
-/// cast truncates down. Coordinates within ±16,000 km stay in range.
+/// cast truncates down. Coordinates within ±67,000 km stay in range.
 fn cell(x: f64) -> i64 {
     (x * (1.0 / CELL_M) + OFFSET as f64) as i64
 }

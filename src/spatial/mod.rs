@@ -33,8 +33,8 @@
 //!    case in ECEF.
 //! 4. `within(p, d)`: a section at geodesic distance `<= d` has a point within chord `d` of `p`
 //!    (1), inside its box (3), so its box meets the cube `p ± d`; the R-tree returns every such
-//!    box, and sections whose lower bound (3) exceeds `d` are dropped. For `d` up to 32 km a hash
-//!    grid of 16 km cubes does the same with a few lookups: each section is listed in every cell
+//!    box, and sections whose lower bound (3) exceeds `d` are dropped. For `d` up to 128 km a hash
+//!    grid of 64 km cubes does the same with a few lookups: each section is listed in every cell
 //!    its box (rounded outwards to `f32`) meets, so the cells the cube meets list every section
 //!    whose box meets the cube.
 //! 5. `nearest(p)`: the R-tree yields sections in increasing order of the lower bound (3) (its node

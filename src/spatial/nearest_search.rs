@@ -318,9 +318,9 @@ struct RivalSearch<'f, A, R, E> {
 }
 
 /// The distances (metres) within which [`LineIndex::nearest_with_rival`] tries the hash grid
-/// before the R-tree: one, whose cube (16 km wide) meets two or three cells per axis. A second
-/// stage two cells wide (up to five per axis) cost more than the R-tree walks it saved (see
-/// the module documentation).
+/// before the R-tree: one, whose cube (16 km wide) meets one or two cells per axis. A second
+/// stage within 32 km (when cells were 16 km wide: up to five per axis) cost more than the
+/// R-tree walks it saved (see the module documentation).
 const GRID_STAGES_M: [f64; 1] = [8_000.0];
 
 /// Records a candidate at `d` metres on the rival line `line` in `rivals`: the least distance
