@@ -15,11 +15,13 @@
 //! than by instructions (a quarter of the run by `perf`, README at `15028de`); the history
 //! holds no timing of the grid alone.
 //!
-//! Each cell's entries are kept in runs of eight with a box each, and a query skips a run
-//! whose box it misses; which cell reports a box in several cells is read from flags kept with
-//! the entry. On the README benchmark (callgrind, 100,000 rows, one thread, cells of 16 km) the
-//! searches within reach fell from 191.2 M to 179.3 M instructions and the run from 1,059.1 M to 1,048.7 M;
-//! runs of four gave 1,051.2 M, of sixteen 1,049.1 M (BENCHMARKS.md).
+//! Each cell's entries are kept in runs with a box each, and a query skips a run whose box it
+//! misses; which cell reports a box in several cells is read from flags kept with the entry.
+//! On the README benchmark (callgrind, 100,000 rows, one thread, cells of 16 km) runs of eight
+//! took the searches within reach from 191.2 M to 179.3 M instructions and the run from
+//! 1,059.1 M to 1,048.7 M; runs of four gave 1,051.2 M, of sixteen 1,049.1 M. With cells of
+//! 64 km, which hold longer stretches, runs of sixteen do better: 1,007.7 M against 1,008.8 M
+//! (BENCHMARKS.md).
 
 use std::ops::Range;
 
@@ -78,7 +80,7 @@ struct Run {
 
 /// Entries in a run. A cell's entries are in id order, and consecutive sections follow their
 /// line, so a run is a short stretch of line, most of which a query box misses.
-const RUN: usize = 8;
+const RUN: usize = 16;
 
 /// Whether the boxes `lo..hi` and `qlo..qhi` meet.
 fn meets(lo: &[f32; 3], hi: &[f32; 3], qlo: &[f32; 3], qhi: &[f32; 3]) -> bool {
