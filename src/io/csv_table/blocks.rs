@@ -16,11 +16,8 @@
 //! middle of a file is data: readers started on a block are first given a blank line.
 
 use std::cell::Cell;
-use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
-use std::sync::Arc;
 
-use csv::{ByteRecord, Position};
 use csv_core::ReadRecordResult;
 
 /// The length of the longest run of whole records at the start of `bytes`, when there is one.
@@ -86,157 +83,163 @@ pub(crate) fn line_feeds(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
+/// One record of a block as [`block_records`] reads it: its fields' bytes back to back (quotes
+/// taken out, as the `csv` reader gives them) and where each field ends in them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BlockRecord<'r> {
+    fields: &'r [u8],
+    ends: &'r [usize],
+    /// Where the reading of the record started in the block: after the previous record's
+    /// line end, before any blank lines.
+    start: usize,
+}
+
+impl<'r> BlockRecord<'r> {
+    /// The record whose fields are `fields` back to back, each ending at its place in `ends`.
+    #[cfg(test)]
+    pub(crate) fn from_parts(fields: &'r [u8], ends: &'r [usize]) -> BlockRecord<'r> {
+        BlockRecord {
+            fields,
+            ends,
+            start: 0,
+        }
+    }
+
+    /// Number of fields.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The bytes of all the fields, back to back.
+    pub(crate) fn as_slice(&self) -> &'r [u8] {
+        self.fields
+    }
+
+    /// Where field `i` lies in [`BlockRecord::as_slice`].
+    pub(crate) fn range(&self, i: usize) -> Option<Range<usize>> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(before) => *self.ends.get(before)?,
+        };
+        Some(start..end)
+    }
+
+    /// Field `i`'s bytes.
+    pub(crate) fn get(&self, i: usize) -> Option<&'r [u8]> {
+        self.fields.get(self.range(i)?)
+    }
+
+    /// The fields' bytes in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'r [u8]> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Where the reading of the record started in its block: after the previous record's
+    /// line end, before the blank lines skipped ahead of this one.
+    pub(crate) fn start(&self) -> usize {
+        self.start
+    }
+}
+
 /// Calls `f` with each record of a CSV block that starts on `first_line`: its fields, the line
 /// it starts on, and where its text lies in `bytes` (from its first byte to its line end,
 /// which is not counted).
 ///
-/// The record's own [`position`](ByteRecord::position) is where the reader was before reading
-/// it, one byte after the true offset in `bytes` (a blank line is put before the block, see
-/// below).
+/// The records are read by the `csv` crate's own state machine ([`csv_core::Reader`]) straight
+/// from `bytes`, which a [`csv::Reader`] first copies into a buffer of its own and then into
+/// a byte record: on the README benchmark (100,000 rows) that reader took 4.2 M instructions
+/// more of 1,008 M (BENCHMARKS.md, "Rows read by `csv_core` straight from the block"). The
+/// state machine cannot fail: every input is some records.
 // Inlined into its callers: without the hint the compiler kept it a function of its own, and
 // the incident rows' conversion (its callback) cost about 20 M instructions more on the README
 // benchmark (BENCHMARKS.md, "Rows around the search").
 #[inline]
 pub(crate) fn block_records(
-    bytes: &Arc<Vec<u8>>,
+    bytes: &[u8],
     first_line: u64,
     delimiter: u8,
-    mut f: impl FnMut(&ByteRecord, u64, Range<usize>),
-) -> Result<(), (u64, csv::Error)> {
-    // Offsets and lines below are in the framed input, which starts one byte and one line
-    // early.
-    let framed_byte = |i: usize| match i.checked_sub(1) {
-        None => Some(b'\n'),
-        Some(i) => bytes.get(i).copied(),
-    };
-    let first_line = first_line.saturating_sub(1);
+    mut f: impl FnMut(BlockRecord<'_>, u64, Range<usize>),
+) {
     // This thread's reader, taken (a call nested in `f` makes its own).
     let mut kept = BLOCK_READER.take();
-    let reader = rewound(&mut kept, bytes, delimiter).map_err(|e| (first_line, e))?;
-    let mut record = ByteRecord::new();
-    let result = loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break Ok(()),
-            Err(e) => {
-                let line = first_line + reader.position().line().saturating_sub(1);
-                break Err((line, e));
+    let (reader, fields, ends) = rewound(&mut kept, delimiter, first_line);
+    let mut at = 0;
+    loop {
+        let start = at;
+        let line_before = reader.line();
+        let (mut nout, mut nend) = (0, 0);
+        let end_of_block = loop {
+            let input = bytes.get(at..).unwrap_or(&[]);
+            let out = fields.get_mut(nout..).unwrap_or(&mut []);
+            let (result, nin, o, e) =
+                reader.read_record(input, out, ends.get_mut(nend..).unwrap_or(&mut []));
+            (at, nout, nend) = (at + nin, nout + o, nend + e);
+            match result {
+                // The end of the block: the next call, with no input, ends its last record.
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => fields.resize(2 * fields.len().max(64), 0),
+                ReadRecordResult::OutputEndsFull => ends.resize(2 * ends.len().max(8), 0),
+                ReadRecordResult::Record => break false,
+                ReadRecordResult::End => break true,
             }
+        };
+        if end_of_block {
+            break;
         }
-        let (start, line) = record.position().map_or((0, 1), |p| (p.byte(), p.line()));
-        let start = usize::try_from(start).unwrap_or(usize::MAX);
-        let end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
-        // The reader's position before the record is after the previous record's line end:
-        // blank line ends it skipped come first, and are counted as lines.
+        // Blank line ends skipped before the record come first, and are counted as lines.
         let (mut first, mut line_feeds) = (start, 0);
-        while first < end {
-            match framed_byte(first) {
+        while first < at {
+            match bytes.get(first) {
                 Some(b'\n') => line_feeds += 1,
                 Some(b'\r') => {}
                 _ => break,
             }
             first += 1;
         }
-        let ends_a_line = end > first && matches!(framed_byte(end - 1), Some(b'\n' | b'\r'));
-        let len = end - first - usize::from(ends_a_line);
-        let line = first_line + line.saturating_sub(1) + line_feeds;
-        // `first` is in the framed input, one byte after its place in `bytes`.
-        let at = first.saturating_sub(1);
-        f(&record, line, at..at + len);
-    };
-    // The block is the caller's again; a reader that failed is not trusted with another.
-    reader.get_mut().bytes = None;
-    if result.is_ok() {
-        BLOCK_READER.set(kept);
+        let ends_a_line = at > first && matches!(bytes.get(at - 1), Some(b'\n' | b'\r'));
+        let len = at - first - usize::from(ends_a_line);
+        let record = BlockRecord {
+            fields: fields.get(..nout).unwrap_or(&[]),
+            ends: ends.get(..nend).unwrap_or(&[]),
+            start,
+        };
+        f(record, line_before + line_feeds, first..first + len);
     }
-    result
+    BLOCK_READER.set(kept);
 }
 
-/// A `csv` reader kept from block to block on a thread, with the delimiter it was made for:
-/// making a reader builds the table of its state machine (about 270,000 instructions, as many
-/// as the reader takes for 300 short rows), which a reader made for each block did again for
-/// every block.
-type BlockReader = Option<(u8, csv::Reader<FramedBlock>)>;
+/// A `csv_core` reader kept from block to block on a thread, with the delimiter it was made for
+/// and its buffers for a record's fields and their ends: making a reader builds the table of its
+/// state machine (about 270,000 instructions, as many as the reader takes for 300 short rows),
+/// which a reader made for each block did again for every block.
+type BlockReader = Option<(u8, csv_core::Reader, Vec<u8>, Vec<usize>)>;
 
 thread_local! {
     static BLOCK_READER: Cell<BlockReader> = const { Cell::new(None) };
 }
 
-/// The reader `kept` (made anew when there is none, or one for another delimiter), rewound to
-/// the start of `bytes` framed by a blank line, as a reader made for them would start: at byte
-/// 0 of line 1, its state machine at the start of a record.
-fn rewound<'k>(
-    kept: &'k mut BlockReader,
-    bytes: &Arc<Vec<u8>>,
+/// The reader `kept` (made anew when there is none, or one for another delimiter) and its
+/// buffers, rewound as a reader made for a block starting on `first_line` would start: at the
+/// start of a record, counting lines from `first_line`. A fresh reader drops a byte order mark
+/// at the start of its input, which at the start of a block is data: the reader is first given
+/// a blank line.
+fn rewound(
+    kept: &mut BlockReader,
     delimiter: u8,
-) -> csv::Result<&'k mut csv::Reader<FramedBlock>> {
-    let reader = match kept.take() {
-        Some((d, reader)) if d == delimiter => reader,
+    first_line: u64,
+) -> (&mut csv_core::Reader, &mut Vec<u8>, &mut Vec<usize>) {
+    let (_, reader, fields, ends) = match kept.take() {
+        Some(k) if k.0 == delimiter => kept.insert(k),
         _ => {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(FramedBlock::default());
-            // The first rewind reads the "header" of the reader's empty input (a reader
-            // rewound reads no header again), so that no block's first record is taken for
-            // one.
-            reader.seek_raw(SeekFrom::Start(0), Position::new())?;
-            reader
+            let reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+            kept.insert((delimiter, reader, vec![0; 1024], vec![0; 32]))
         }
     };
-    let (_, reader) = kept.insert((delimiter, reader));
-    reader.get_mut().bytes = Some(Arc::clone(bytes));
-    reader.seek_raw(SeekFrom::Start(0), Position::new())?;
-    Ok(reader)
-}
-
-/// A block as its reader reads it: a blank line (see above), then the block's bytes, shared
-/// with the caller rather than copied.
-#[derive(Default)]
-struct FramedBlock {
-    bytes: Option<Arc<Vec<u8>>>,
-    /// Where the reading is in the framed input: 0 is the blank line, `i + 1` byte `i` of the
-    /// block.
-    at: usize,
-}
-
-impl Read for FramedBlock {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let mut n = 0;
-        if self.at == 0 {
-            if let Some(b) = buf.first_mut() {
-                *b = b'\n';
-                n = 1;
-            }
-        }
-        let bytes = self.bytes.as_deref().map_or(&[][..], Vec::as_slice);
-        let rest = bytes.get((self.at + n).saturating_sub(1)..).unwrap_or(&[]);
-        let to = buf.get_mut(n..).unwrap_or(&mut []);
-        let m = rest.len().min(to.len());
-        if let (Some(to), Some(from)) = (to.get_mut(..m), rest.get(..m)) {
-            to.copy_from_slice(from);
-            n += m;
-        }
-        self.at += n;
-        Ok(n)
-    }
-}
-
-impl Seek for FramedBlock {
-    /// Only to a place counted from the start, which is all a rewind needs.
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        match to {
-            SeekFrom::Start(at) => {
-                self.at = usize::try_from(at).unwrap_or(usize::MAX);
-                Ok(at)
-            }
-            SeekFrom::End(_) | SeekFrom::Current(_) => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "a block is only read again from a place counted from its start",
-            )),
-        }
-    }
+    reader.reset();
+    let _ = reader.read_record(b"\n", fields, ends);
+    reader.set_line(first_line);
+    (reader, fields, ends)
 }
 
 #[cfg(test)]
@@ -269,10 +272,9 @@ mod tests {
     fn records_say_where_their_text_lies() {
         let bytes = b"a,b\r\n\nc,\"d\ne\"\r\n\r\nf";
         let mut got = Vec::new();
-        block_records(&Arc::new(bytes.to_vec()), 2, b',', |record, line, at| {
+        block_records(bytes, 2, b',', |record, line, at| {
             got.push((record.len(), line, bytes.get(at).map(<[u8]>::to_vec)));
-        })
-        .unwrap();
+        });
         let want = [
             (2, 2, Some(b"a,b".to_vec())),
             (2, 4, Some(b"c,\"d\ne\"".to_vec())),
@@ -284,10 +286,9 @@ mod tests {
     /// Fields, line and place of each record of `bytes` (starting on line 5).
     fn read(bytes: &[u8], delimiter: u8) -> Vec<(Vec<Vec<u8>>, u64, Range<usize>)> {
         let mut out = Vec::new();
-        block_records(&Arc::new(bytes.to_vec()), 5, delimiter, |r, line, at| {
+        block_records(bytes, 5, delimiter, |r, line, at| {
             out.push((r.iter().map(<[u8]>::to_vec).collect(), line, at));
-        })
-        .unwrap();
+        });
         out
     }
 
@@ -307,10 +308,9 @@ mod tests {
         ];
         let kept: Vec<_> = blocks.iter().map(|&(b, d)| read(b, d)).collect();
         let mut fresh = Vec::new();
-        block_records(&Arc::new(b"z\n".to_vec()), 1, b',', |_, _, _| {
+        block_records(b"z\n", 1, b',', |_, _, _| {
             fresh = blocks.iter().map(|&(b, d)| read(b, d)).collect();
-        })
-        .unwrap();
+        });
         assert_eq!(kept, fresh);
         assert_eq!(kept[0], kept[5]);
         assert_eq!(

@@ -17,7 +17,7 @@ mod blocks;
 mod source;
 mod table;
 
-pub(crate) use blocks::{block_records, line_feeds};
+pub(crate) use blocks::{block_records, BlockRecord};
 #[cfg(test)]
 pub(crate) use source::READ_BYTES;
 pub(crate) use source::{CsvSource, Next, Opening};

@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use csv::ByteRecord;
 
+use crate::io::csv_table::BlockRecord;
+
 /// One row's fields: where each lies in the bytes of the row (which may hold delimiters
 /// between them, or not).
 #[derive(Clone, Copy, Debug)]
@@ -47,21 +49,28 @@ impl<'a> Fields<'a> {
         Fields::new(rec.as_slice(), spans)
     }
 
+    /// The fields of a record read from a block (`spans` is filled with their ranges).
+    pub fn of_block_record(rec: BlockRecord<'a>, spans: &'a mut Vec<Range<usize>>) -> Fields<'a> {
+        spans.clear();
+        spans.extend((0..rec.len()).filter_map(|i| rec.range(i)));
+        Fields::new(rec.as_slice(), spans)
+    }
+
     /// Whether `rec` is `line` (its text as written) split at delimiters one byte long, as
     /// it is unless the reader took quotes out of it: the reader only ever takes bytes out of
     /// a line, so it is exactly when the fields with one delimiter between each two make up
     /// the whole line.
-    pub fn split_line(rec: &ByteRecord, line: &str) -> bool {
+    pub fn split_line(rec: BlockRecord<'_>, line: &str) -> bool {
         let delimiters = rec.len().saturating_sub(1);
         rec.as_slice().len() + delimiters == line.len()
     }
 
-    /// The fields of a `csv` record read from `line` ([`Fields::split_line`] says whether it
-    /// was), its text as written, already checked to be UTF-8 (with its block, so that it is
-    /// not checked again here): `spans` is filled with where they lie in `line`.
+    /// The fields of a record read from `line` ([`Fields::split_line`] says whether it was),
+    /// its text as written, already checked to be UTF-8 (with its block, so that it is not
+    /// checked again here): `spans` is filled with where they lie in `line`.
     pub fn of_line(
         line: &'a str,
-        rec: &'a ByteRecord,
+        rec: BlockRecord<'_>,
         spans: &'a mut Vec<Range<usize>>,
     ) -> Fields<'a> {
         spans.clear();
@@ -110,32 +119,58 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The records the `csv` crate reads from `line` (none for a blank line).
-    fn records(line: &str) -> Vec<ByteRecord> {
-        csv::ReaderBuilder::new()
+    /// The records read from `line` as a block (none for a blank line): each record's
+    /// fields and ends.
+    fn records(line: &str) -> Vec<(Vec<u8>, Vec<usize>)> {
+        let mut out = Vec::new();
+        crate::io::csv_table::block_records(line.as_bytes(), 1, b',', |r, _, _| {
+            let ends = (0..r.len()).filter_map(|i| r.range(i)).map(|r| r.end);
+            out.push((r.as_slice().to_vec(), ends.collect()));
+        });
+        out
+    }
+
+    /// A record of `records`, as a block's record.
+    fn record((fields, ends): &(Vec<u8>, Vec<usize>)) -> BlockRecord<'_> {
+        BlockRecord::from_parts(fields, ends)
+    }
+
+    /// Whether `fields` are the fields of `rec`, byte for byte, and the `csv` crate's own
+    /// reader's for `line` too.
+    fn same_fields(fields: Fields<'_>, rec: BlockRecord<'_>, line: &str) -> bool {
+        let csv: Vec<ByteRecord> = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(line.as_bytes())
             .byte_records()
             .collect::<Result<_, _>>()
-            .unwrap_or_default()
-    }
-
-    /// Whether `fields` are the fields of `rec`, byte for byte.
-    fn same_fields(fields: Fields<'_>, rec: &ByteRecord) -> bool {
-        fields.len() == rec.len() && (0..rec.len()).all(|i| fields.get(i) == rec.get(i))
+            .unwrap_or_default();
+        let Some(csv) = csv.first() else {
+            return false;
+        };
+        fields.len() == rec.len()
+            && csv.len() == rec.len()
+            && (0..rec.len()).all(|i| fields.get(i) == rec.get(i) && csv.get(i) == rec.get(i))
     }
 
     #[test]
     fn a_line_without_quoting_is_split_at_its_delimiters() {
         let mut spans = Vec::new();
         for line in ["a,b,c", "G1,2011-05-10,,é", "5\" pipe,x", " a , b "] {
-            let rec = &records(line)[0];
+            let all = records(line);
+            let rec = record(&all[0]);
             assert!(Fields::split_line(rec, line), "{line}");
-            assert!(same_fields(Fields::of_line(line, rec, &mut spans), rec));
+            assert!(same_fields(
+                Fields::of_line(line, rec, &mut spans),
+                rec,
+                line
+            ));
         }
         for line in ["a,\"b\",c", "\"a,b\"", "\"\"", "a,\"b\"\"c\""] {
-            assert!(!Fields::split_line(&records(line)[0], line), "{line}");
+            assert!(
+                !Fields::split_line(record(&records(line)[0]), line),
+                "{line}"
+            );
         }
     }
 
@@ -149,8 +184,9 @@ mod tests {
             let mut spans = Vec::new();
             let all = records(&line);
             if let [rec] = all.as_slice() {
+                let rec = record(rec);
                 if Fields::split_line(rec, &line) {
-                    prop_assert!(same_fields(Fields::of_line(&line, rec, &mut spans), rec));
+                    prop_assert!(same_fields(Fields::of_line(&line, rec, &mut spans), rec, &line));
                 } else {
                     prop_assert!(line.contains('"'));
                 }
