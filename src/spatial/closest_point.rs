@@ -137,7 +137,7 @@ impl LineIndex {
             // At most five cells per axis: hash lookups instead of a walk down the tree (which
             // might have to be built first).
             let items = &self.items;
-            self.grid.query(query.lower(), query.upper(), |id| {
+            self.grid.query_near(p3, r, |id| {
                 if let Some(t) = items.get(id as usize) {
                     consider(t);
                 }

@@ -38,8 +38,11 @@ pub(super) struct EdgeInfo {
     pub(super) next_azi: Option<f64>,
 }
 
-/// A section as the R-tree sees it.
+/// A section as the R-tree sees it. Aligned to a cache line, which its 64 bytes fill: the
+/// candidate search reads one line per section instead of two (a large allocation starts 16
+/// bytes into a page).
 #[derive(Clone, Copy, Debug)]
+#[repr(align(64))]
 pub(super) struct TreeSection {
     pub(super) chord: Chord,
     pub(super) id: u32,

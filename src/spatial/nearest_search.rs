@@ -155,18 +155,14 @@ impl LineIndex {
                     let r = stage_m + 1.0;
                     let p3 = q.p3;
                     let items = &self.items;
-                    self.grid.query(
-                        [p3[0] - r, p3[1] - r, p3[2] - r],
-                        [p3[0] + r, p3[1] + r, p3[2] + r],
-                        |id| {
-                            if let Some(t) = items.get(id as usize) {
-                                let lower_bound_m = t.chord.lower_bound_m(p3);
-                                if lower_bound_m <= stage_m {
-                                    keys.push(Reverse(stage_key(lower_bound_m, id)));
-                                }
+                    self.grid.query_near(p3, r, |id| {
+                        if let Some(t) = items.get(id as usize) {
+                            let lower_bound_m = t.chord.lower_bound_m(p3);
+                            if lower_bound_m <= stage_m {
+                                keys.push(Reverse(stage_key(lower_bound_m, id)));
                             }
-                        },
-                    );
+                        }
+                    });
                     // Most searches take a few of the sections: a heap hands those out in order
                     // without sorting the others (sorting them all cost more than the R-tree).
                     let sections = std::iter::from_fn(|| keys.pop()).filter_map(|Reverse(k)| {
