@@ -513,7 +513,8 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
         /// `classify_each` answers every incident as `classify` does, in the incidents' order,
-        /// whatever the chunk size, filter, dyad or date, including invalid incidents.
+        /// whatever the chunk and window sizes, filter, dyad or date, including invalid
+        /// incidents.
         #[test]
         fn classify_each_answers_as_classify_does(
             places in prop::collection::vec(
@@ -523,6 +524,7 @@ mod tests {
                 0..120,
             ),
             chunk in 1usize..40,
+            window in 1usize..20,
             within_m in prop_oneof![Just(0.0), 0.0..20_000.0f64],
             filter in prop::sample::select(vec!["", "undemarcated", "disputed,undelimited", "not_demarcated,unknown"]),
             dyad in prop::option::of(0usize..100),
@@ -545,7 +547,7 @@ mod tests {
                 .map(|&(place, day, precision_m, bad)| incident(place, day, precision_m, bad))
                 .collect();
             let mut got = Vec::new();
-            index.classify_each_by(chunk, &timelines, &incidents, &query, |i, m| got.push((i, m)));
+            index.classify_each_by(chunk, window, &timelines, &incidents, &query, |i, m| got.push((i, m)));
             let want: Vec<_> = incidents
                 .iter()
                 .enumerate()
