@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use super::codes::{acled_geo_precision_m, acled_time_span, ucdp_kind, ucdp_where_prec_m};
 use super::fields;
 use super::layout::{Columns, Fields, Layout};
+use super::plain_decimal::PlainDecimal;
 use crate::{DateSpan, Incident};
 
 impl Columns {
@@ -172,9 +173,11 @@ impl Columns {
         }
         let id = rec.text(self.id).filter(|id| !id.is_empty())?;
         let date = fields::iso_day(rec.get(self.date)?)?;
-        let lat = fields::plain_decimal(rec.get(self.lat)?)?;
-        let lon = fields::plain_decimal(rec.get(self.lon)?)?;
-        if !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)) {
+        let lat = PlainDecimal::parse(rec.get(self.lat)?)?;
+        let lon = PlainDecimal::parse(rec.get(self.lon)?)?;
+        // Checked on the digits, with the answer of the values, which are divided out
+        // meanwhile (see `PlainDecimal::magnitude_at_most`).
+        if !(lat.magnitude_at_most(90) && lon.magnitude_at_most(180)) {
             return None;
         }
         let precision_m = match self.precision.map(|i| rec.get(i)) {
@@ -184,11 +187,18 @@ impl Columns {
                 if b.is_empty() {
                     0.0
                 } else {
-                    fields::plain_decimal(b).filter(|v| *v >= 0.0)?
+                    let precision = PlainDecimal::parse(b)?;
+                    if precision.is_below_zero() {
+                        return None;
+                    }
+                    precision.value()
                 }
             }
         };
-        let text = |column: Option<usize>| column.map_or(Some(""), |i| rec.text(i));
+        let text = |column: Option<usize>| match column {
+            None => Some(""),
+            Some(i) => rec.text(i),
+        };
         let fatalities = match self.fatalities {
             None => None,
             Some(i) => fields::fatalities(rec.text(i)?, "fatalities").ok()?,
@@ -207,7 +217,7 @@ impl Columns {
         set(&mut out.summary, summary);
         set(&mut out.source_id, source);
         out.date = DateSpan::day(date);
-        out.point = Point::new(lon, lat);
+        out.point = Point::new(lon.value(), lat.value());
         out.precision_m = precision_m;
         out.fatalities = fatalities;
         out.dyad = dyad;
