@@ -32,7 +32,10 @@
 //! 2,807.9 M), and CPU on the 1,000,000 rows, two rounds of the two binaries alternating ten
 //! times on the shared machine, 1,296–1,610 ms (medians 1,376 and 1,415 ms) against
 //! 1,227–1,457 ms (medians 1,307 and 1,349 ms), about 5% less (`perf stat -e task-clock`;
-//! BENCHMARKS.md).
+//! BENCHMARKS.md). The boxes of a cell's runs are likewise stored axis by axis, eight runs
+//! to a group, and tested with the same code: 994.5 M against 993.8 M instructions, nearest
+//! matches 2,800.1 M against 2,778.4 M, CPU the same within noise (two rounds of ten runs:
+//! medians 1,214 and 1,176 ms against 1,177 and 1,188 ms).
 
 use std::ops::Range;
 
@@ -79,28 +82,106 @@ struct Entry {
 /// All three bits of [`Entry::starts_here`].
 const STARTS_HERE: u8 = 0b111;
 
-/// The box holding the boxes of a run of up to [`RUN`] consecutive entries of one cell (the
-/// [`RunEntries`] of the same index): a query that misses it skips them all.
-#[derive(Clone, Copy, Debug)]
-struct Run {
-    lo: [f32; 3],
-    hi: [f32; 3],
-}
-
 /// Entries in a run. A cell's entries are in id order, and consecutive sections follow their
 /// line, so a run is a short stretch of line, most of which a query box misses.
 const RUN: usize = 16;
 
-/// The entries of one run, axis by axis (entry `k` of the run is lane `k` of every array), so
-/// that a query tests all of them at once, with vector compares and no branch. Lanes past the
-/// run's end hold an empty box and are never reported.
+/// Runs in a group: the boxes of a cell's runs are tested eight at a time, as the entries of a
+/// run are sixteen at a time.
+const RUN_GROUP: usize = 8;
+
+/// `N` boxes axis by axis (box `k` is lane `k` of every array), so that a test of all of them
+/// compiles to vector compares with no branch. Lanes not in use hold an empty box
+/// (`+∞..−∞`), which no test picks.
 #[derive(Clone, Copy, Debug)]
 #[repr(align(64))]
-struct RunEntries {
-    /// Lower corners: `lo[a][k]` is entry `k`'s along axis `a`.
-    lo: [[f32; RUN]; 3],
+struct LaneBoxes<const N: usize> {
+    /// Lower corners: `lo[a][k]` is box `k`'s along axis `a`.
+    lo: [[f32; N]; 3],
     /// Upper corners, likewise.
-    hi: [[f32; RUN]; 3],
+    hi: [[f32; N]; 3],
+}
+
+impl<const N: usize> LaneBoxes<N> {
+    fn empty() -> Self {
+        LaneBoxes {
+            lo: [[f32::INFINITY; N]; 3],
+            hi: [[f32::NEG_INFINITY; N]; 3],
+        }
+    }
+
+    fn set(&mut self, lane: usize, lo: [f32; 3], hi: [f32; 3]) {
+        for a in 0..3 {
+            if let (Some(l), Some(h)) = (self.lo[a].get_mut(lane), self.hi[a].get_mut(lane)) {
+                (*l, *h) = (lo[a], hi[a]);
+            }
+        }
+    }
+}
+
+/// A test of boxes in lanes: the lanes it picks, as bits (`N` is at most 32).
+trait LaneTest {
+    fn picks<const N: usize>(&self, boxes: &LaneBoxes<N>) -> u32;
+}
+
+/// The boxes that meet the box `lo..hi`.
+#[cfg(test)]
+struct Meets {
+    lo: [f32; 3],
+    hi: [f32; 3],
+}
+
+#[cfg(test)]
+impl LaneTest for Meets {
+    /// Written without branches (every comparison of every lane, combined with `&`), so
+    /// that the compiler tests four lanes per instruction.
+    fn picks<const N: usize>(&self, boxes: &LaneBoxes<N>) -> u32 {
+        let (b, q) = (boxes, self);
+        let mut lanes = 0;
+        for k in 0..N {
+            let meets = (b.lo[0][k] <= q.hi[0])
+                & (q.lo[0] <= b.hi[0][k])
+                & (b.lo[1][k] <= q.hi[1])
+                & (q.lo[1] <= b.hi[1][k])
+                & (b.lo[2][k] <= q.hi[2])
+                & (q.lo[2] <= b.hi[2][k]);
+            lanes |= u32::from(meets) << k;
+        }
+        lanes
+    }
+}
+
+/// The boxes within `reach2.sqrt()` of `centre`, computed in `f32`.
+struct Within {
+    centre: [f32; 3],
+    reach2: f32,
+}
+
+impl LaneTest for Within {
+    /// Written without branches, like [`Meets`].
+    #[inline]
+    fn picks<const N: usize>(&self, boxes: &LaneBoxes<N>) -> u32 {
+        // `max` with no NaN handling, which the compiler maps to one instruction; no NaN
+        // arises (the corners of empty lanes are infinite, the centre is finite).
+        let larger = |x: f32, y: f32| if x > y { x } else { y };
+        let mut lanes = 0;
+        for k in 0..N {
+            let mut d2 = 0.0;
+            for ((lo, hi), &centre) in boxes.lo.iter().zip(&boxes.hi).zip(&self.centre) {
+                let d = larger(larger(lo[k] - centre, centre - hi[k]), 0.0);
+                d2 += d * d;
+            }
+            lanes |= u32::from(d2 <= self.reach2) << k;
+        }
+        lanes
+    }
+}
+
+/// The entries of one run: their boxes by lane, ids, and which of them a cell reports. Lanes
+/// past the run's end hold an empty box and are never reported.
+#[derive(Clone, Copy, Debug)]
+struct RunEntries {
+    boxes: LaneBoxes<RUN>,
     ids: [u32; RUN],
     /// For each value of the query's own starts-here bits (as in [`Entry::starts_here`]), the
     /// lanes whose box is reported from this cell: those whose starts-here bits and the
@@ -111,16 +192,12 @@ struct RunEntries {
 impl RunEntries {
     fn new(run: impl Iterator<Item = Entry>) -> RunEntries {
         let mut entries = RunEntries {
-            lo: [[f32::INFINITY; RUN]; 3],
-            hi: [[f32::NEG_INFINITY; RUN]; 3],
+            boxes: LaneBoxes::empty(),
             ids: [u32::MAX; RUN],
             reported_here: [0; 8],
         };
         for (lane, e) in run.take(RUN).enumerate() {
-            for a in 0..3 {
-                entries.lo[a][lane] = e.lo[a];
-                entries.hi[a][lane] = e.hi[a];
-            }
+            entries.boxes.set(lane, e.lo, e.hi);
             entries.ids[lane] = e.id;
             for (query_starts_here, lanes) in (0u8..).zip(entries.reported_here.iter_mut()) {
                 if e.starts_here | query_starts_here == STARTS_HERE {
@@ -130,48 +207,13 @@ impl RunEntries {
         }
         entries
     }
-
-    /// The lanes whose box meets the query box `qlo..qhi`, as bits. Written without branches
-    /// (every comparison of every lane, combined with `&`), so that the compiler tests four
-    /// lanes per instruction.
-    #[cfg(test)]
-    fn meeting(&self, qlo: &[f32; 3], qhi: &[f32; 3]) -> u16 {
-        let mut lanes = 0;
-        for k in 0..RUN {
-            let meets = (self.lo[0][k] <= qhi[0])
-                & (qlo[0] <= self.hi[0][k])
-                & (self.lo[1][k] <= qhi[1])
-                & (qlo[1] <= self.hi[1][k])
-                & (self.lo[2][k] <= qhi[2])
-                & (qlo[2] <= self.hi[2][k]);
-            lanes |= u16::from(meets) << k;
-        }
-        lanes
-    }
-
-    /// The lanes whose box comes within `reach2.sqrt()` of `p`, as bits, computed in `f32`
-    /// without branches like [`RunEntries::meeting`].
-    #[inline]
-    fn within(&self, p: &[f32; 3], reach2: f32) -> u16 {
-        // `max` with no NaN handling, which the compiler maps to one instruction; no NaN
-        // arises (the corners of empty lanes are infinite, `p` is finite).
-        let larger = |x: f32, y: f32| if x > y { x } else { y };
-        let mut lanes = 0;
-        for k in 0..RUN {
-            let mut d2 = 0.0;
-            for ((lo, hi), &centre) in self.lo.iter().zip(&self.hi).zip(p) {
-                let d = larger(larger(lo[k] - centre, centre - hi[k]), 0.0);
-                d2 += d * d;
-            }
-            lanes |= u16::from(d2 <= reach2) << k;
-        }
-        lanes
-    }
 }
 
-/// Whether the boxes `lo..hi` and `qlo..qhi` meet.
-fn meets(lo: &[f32; 3], hi: &[f32; 3], qlo: &[f32; 3], qhi: &[f32; 3]) -> bool {
-    (0..3).all(|a| lo[a] <= qhi[a] && qlo[a] <= hi[a])
+/// A cell's runs: `run_entries[runs]`, their boxes from `run_groups[first_group]` on.
+#[derive(Clone, Debug)]
+struct CellRuns {
+    runs: Range<u32>,
+    first_group: u32,
 }
 
 /// `x` as an `f32` no greater (`down`) or no less than it: moved by a metre first, more than
@@ -202,9 +244,11 @@ fn rounded(lo: [f64; 3], hi: [f64; 3]) -> ([f32; 3], [f32; 3], [i64; 3], [i64; 3
 /// Boxes by cell.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Grid {
-    /// Each cell's runs, in `runs` (and their entries, at the same indices in `run_entries`).
-    cells: HashMap<u64, Range<u32>, foldhash::fast::FixedState>,
-    runs: Vec<Run>,
+    /// Each cell's runs.
+    cells: HashMap<u64, CellRuns, foldhash::fast::FixedState>,
+    /// The boxes of each cell's runs, by groups of [`RUN_GROUP`] (a cell's last group padded
+    /// with empty boxes).
+    run_groups: Vec<LaneBoxes<RUN_GROUP>>,
     run_entries: Vec<RunEntries>,
 }
 
@@ -234,12 +278,13 @@ impl Grid {
         }
         all.sort_unstable_by_key(|(k, e)| (*k, e.id));
         let mut cells = HashMap::with_hasher(foldhash::fast::FixedState::default());
-        let mut runs = Vec::new();
+        let mut run_groups: Vec<LaneBoxes<RUN_GROUP>> = Vec::new();
         let mut run_entries = Vec::new();
         let index = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         for group in all.chunk_by(|x, y| x.0 == y.0) {
-            let first_run = index(runs.len());
-            for run in group.chunks(RUN) {
+            let first_run = index(run_entries.len());
+            let first_group = index(run_groups.len());
+            for (r, run) in group.chunks(RUN).enumerate() {
                 let (lo, hi) = run.iter().fold(
                     ([f32::INFINITY; 3], [f32::NEG_INFINITY; 3]),
                     |(lo, hi), (_, e)| {
@@ -250,15 +295,21 @@ impl Grid {
                     },
                 );
                 run_entries.push(RunEntries::new(run.iter().map(|e| e.1)));
-                runs.push(Run { lo, hi });
+                if r % RUN_GROUP == 0 {
+                    run_groups.push(LaneBoxes::empty());
+                }
+                if let Some(boxes) = run_groups.last_mut() {
+                    boxes.set(r % RUN_GROUP, lo, hi);
+                }
             }
             if let Some(first) = group.first() {
-                cells.insert(first.0, first_run..index(runs.len()));
+                let runs = first_run..index(run_entries.len());
+                cells.insert(first.0, CellRuns { runs, first_group });
             }
         }
         Grid {
             cells,
-            runs,
+            run_groups,
             run_entries,
         }
     }
@@ -269,11 +320,11 @@ impl Grid {
     /// The tests' reference for [`Grid::query_near`].
     #[cfg(test)]
     pub fn query(&self, lo: [f64; 3], hi: [f64; 3], f: impl FnMut(u32)) {
-        let (lo32, hi32) = (
-            lo.map(|x| round_f32(x, true)),
-            hi.map(|x| round_f32(x, false)),
-        );
-        self.scan(lo, hi, |entries| entries.meeting(&lo32, &hi32), f);
+        let meets = Meets {
+            lo: lo.map(|x| round_f32(x, true)),
+            hi: hi.map(|x| round_f32(x, false)),
+        };
+        self.scan(lo, hi, &meets, f);
     }
 
     /// Calls `f(id)` once for every box within `reach_m` of `centre`, in the order of
@@ -293,63 +344,68 @@ impl Grid {
     pub fn query_near(&self, centre: [f64; 3], reach_m: f64, f: impl FnMut(u32)) {
         let lo = centre.map(|x| x - reach_m);
         let hi = centre.map(|x| x + reach_m);
-        let p = centre.map(|x| x as f32);
         let slack_m = reach_m + 2.0;
-        let reach2 = (slack_m * slack_m * (1.0 + 1e-5)) as f32;
-        self.scan(lo, hi, |entries| entries.within(&p, reach2), f);
+        let within = Within {
+            centre: centre.map(|x| x as f32),
+            reach2: (slack_m * slack_m * (1.0 + 1e-5)) as f32,
+        };
+        self.scan(lo, hi, &within, f);
     }
 
-    /// Calls `f(id)` for the boxes in the cells of the query box `lo..hi` that `select` picks
-    /// among each run's lanes, and that the query box meets: in the order of the cells (by
-    /// axis `x`, then `y`, then `z`), then of the ids in each cell. A box in several cells is
-    /// reported from one cell only: the cell holding the lower corner of its intersection with
-    /// the query box rounded outwards to `f32`.
+    /// Calls `f(id)` for the boxes in the cells of the query box `lo..hi` that `select` picks,
+    /// in the order of the cells (by axis `x`, then `y`, then `z`), then of the ids in each
+    /// cell. A box in several cells that meets the query box is reported from one cell only:
+    /// the cell holding the lower corner of its intersection with the query box rounded
+    /// outwards to `f32`. `select` must pick a box whenever it picks a box inside it.
     ///
-    /// A run whose box misses the query box holds no box that meets it, and is skipped. The
-    /// cell of the intersection's lower corner is, along each axis, the later of the cells of
-    /// the box's lower corner and of the query's (the cell of a coordinate never decreases
-    /// with it), so it is this cell when the box starts in this cell along the axis or the
+    /// The boxes of a cell's runs are tested first, eight at a time: a run whose box `select`
+    /// does not pick holds no box it picks, and is skipped. The cell of the intersection's
+    /// lower corner is, along each axis, the later of the cells of the box's lower corner and
+    /// of the query's (the cell of a coordinate never decreases with it), so it is this cell
+    /// when the box starts in this cell along the axis or the
     /// query does: [`RunEntries::reported_here`] for the query's first cell says it without
     /// computing either cell again. A box that `select` picks but that misses the query box is
     /// still reported at most once: along each axis, only the later of the two first cells
     /// can report it. (On the README benchmark, 20,000 queries within 5.1 km, a query looks up
-    /// 1.2 cells holding entries, tests the boxes of 6.3 runs, and the entries of 1.3 of them,
-    /// 16 at a time, and reports 5.2 boxes.)
+    /// 1.2 cells holding entries, which hold 6.3 runs, tests the entries of 1.3 of them and
+    /// reports 5.2 boxes; counted before the runs' boxes were grouped, when they were tested
+    /// against the cube.)
     #[inline]
-    fn scan(
-        &self,
-        lo: [f64; 3],
-        hi: [f64; 3],
-        select: impl Fn(&RunEntries) -> u16,
-        mut f: impl FnMut(u32),
-    ) {
-        // The query box rounded outwards to `f32` too: compared with the entries' corners
-        // without conversions, and still conservative.
-        let (lo, hi, a, b) = rounded(lo, hi);
+    fn scan(&self, lo: [f64; 3], hi: [f64; 3], select: &impl LaneTest, mut f: impl FnMut(u32)) {
+        // The cells of the query box rounded outwards to `f32`, as the entries' boxes were.
+        let (_, _, a, b) = rounded(lo, hi);
         for i in a[0]..=b[0] {
             for j in a[1]..=b[1] {
                 for k in a[2]..=b[2] {
-                    let Some(range) = self.cells.get(&key([i, j, k])) else {
+                    let Some(cell) = self.cells.get(&key([i, j, k])) else {
                         continue;
                     };
-                    let range = range.start as usize..range.end as usize;
-                    let runs = self.runs.get(range.clone()).unwrap_or(&[]);
-                    let run_entries = self.run_entries.get(range).unwrap_or(&[]);
+                    let groups = cell.runs.len().div_ceil(RUN_GROUP);
+                    let first_group = cell.first_group as usize;
+                    let run_groups = self
+                        .run_groups
+                        .get(first_group..first_group + groups)
+                        .unwrap_or(&[]);
                     // The axes along which the query starts in this cell.
                     let query_starts_here = usize::from(i == a[0])
                         | (usize::from(j == a[1]) << 1)
                         | (usize::from(k == a[2]) << 2);
-                    for (run, entries) in runs.iter().zip(run_entries) {
-                        if !meets(&run.lo, &run.hi, &lo, &hi) {
-                            continue;
-                        }
-                        let mut lanes =
-                            select(entries) & entries.reported_here[query_starts_here & 7];
-                        while lanes != 0 {
-                            let lane = lanes.trailing_zeros() as usize;
-                            lanes &= lanes - 1;
-                            if let Some(&id) = entries.ids.get(lane) {
-                                f(id);
+                    for (g, boxes) in (0..).step_by(RUN_GROUP).zip(run_groups) {
+                        let mut runs = select.picks(boxes);
+                        while runs != 0 {
+                            let run = cell.runs.start + g + runs.trailing_zeros();
+                            runs &= runs - 1;
+                            let Some(entries) = self.run_entries.get(run as usize) else {
+                                continue;
+                            };
+                            let mut lanes = select.picks(&entries.boxes)
+                                & u32::from(entries.reported_here[query_starts_here & 7]);
+                            while lanes != 0 {
+                                let lane = lanes.trailing_zeros() as usize;
+                                lanes &= lanes - 1;
+                                if let Some(&id) = entries.ids.get(lane) {
+                                    f(id);
+                                }
                             }
                         }
                     }
@@ -362,6 +418,11 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether the boxes `lo..hi` and `qlo..qhi` meet.
+    fn meets(lo: &[f32; 3], hi: &[f32; 3], qlo: &[f32; 3], qhi: &[f32; 3]) -> bool {
+        (0..3).all(|a| lo[a] <= qhi[a] && qlo[a] <= hi[a])
+    }
 
     /// Boxes along a wandering line (consecutive ids, as sections are), so that most runs
     /// lie wholly outside a query box and are skipped: exactly the boxes a scan of every box
