@@ -119,6 +119,18 @@ impl RowValues {
         self.cells.push(Cell::Empty);
     }
 
+    /// Reads the first and last of the values and of the bytes of their text, and nothing
+    /// more: done a few rows before the values are written, it brings them from memory while
+    /// the rows between are written (a prefetch, without `unsafe`), as the texts and values
+    /// of each row lie apart from the others'.
+    #[inline]
+    pub(crate) fn touch(&self) {
+        let bytes = self.text.as_bytes();
+        let kinds =
+            [self.cells.first(), self.cells.last()].map(|c| c.map(|c| matches!(c, Cell::Text(_))));
+        std::hint::black_box((bytes.first().copied(), bytes.last().copied(), kinds));
+    }
+
     /// When the first `n` values (one at least) are texts lying in order in the buffer of
     /// texts (each starting at or after the end of the one before, as the fields of a CSV
     /// record do): the text from the first one's start to the last one's end, which holds
@@ -197,6 +209,18 @@ impl RowValues {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn touching_values_reads_them_whatever_they_hold() {
+        // Nothing to read, texts only, and a last value that is not a text.
+        let mut values = RowValues::default();
+        values.touch();
+        values.push_text("EVT1");
+        values.touch();
+        values.push_float(2.5);
+        values.touch();
+        assert_eq!(values.get(1), Some(RowValue::Float(2.5)));
+    }
 
     #[test]
     fn texts_pushed_at_once_are_the_texts_pushed_one_by_one() {
