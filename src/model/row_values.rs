@@ -120,9 +120,9 @@ impl RowValues {
     }
 
     /// Reads the first and last of the values and of the bytes of their text, and nothing
-    /// more: done a few rows before the values are written, it brings them from memory while
-    /// the rows between are written (a prefetch, without `unsafe`), as the texts and values
-    /// of each row lie apart from the others'.
+    /// more: done for many rows in one pass before they are written, it brings their values
+    /// from memory with reads that overlap (a prefetch, without `unsafe`), as the texts and
+    /// values of each row lie apart from the others'.
     #[inline]
     pub(crate) fn touch(&self) {
         let bytes = self.text.as_bytes();

@@ -36,9 +36,6 @@ const MIN_BLOCK_BYTES: usize = 64 * 1024;
 const BLOCK_ROWS: usize = 16_384;
 /// Blocks handed out and not yet written, per worker thread.
 const IN_FLIGHT_PER_THREAD: usize = 3;
-/// How many incidents ahead of the one written the values of one are read into cache
-/// ([`RowValues::touch`](crate::RowValues::touch)).
-const TOUCH_AHEAD: usize = 4;
 
 /// What one block produced: encoded features and the problems met, in input order.
 struct BlockOutput {
@@ -225,11 +222,6 @@ impl Classifier<'_> {
         let mut unplaced: Vec<(usize, Problem)> = Vec::new();
         self.index
             .classify_each(self.timelines, incidents, self.query, |i, m| {
-                // The values of the incident written a few after this one, read now so that
-                // they are in cache by then (BENCHMARKS.md).
-                if let Some(ahead) = incidents.get(i + TOUCH_AHEAD) {
-                    ahead.borrow().values.touch();
-                }
                 if let Some(inc) = incidents.get(i) {
                     if let Some(p) = self.emit(inc.borrow(), m, d, &mut *buffers) {
                         unplaced.push((i, p));

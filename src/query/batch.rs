@@ -100,8 +100,8 @@ impl BorderIndex {
                 }
                 // The answers are handed over in the incidents' order, a window at a time:
                 // first the window's answers (read at random: the answers are larger than the
-                // cache) and its matched incidents' searches are gathered in a pass of their
-                // own, whose reads overlap; read between the callbacks, one at a time, they
+                // cache) and its matched incidents' searches are gathered, and their values
+                // read, in a pass of their own, whose reads overlap; read between the callbacks, one at a time, they
                 // cost more than the gathering.
                 let windows = part.chunks(window).zip(b.answer_of.chunks(window));
                 for (first, (incs, places)) in (start..).step_by(window).zip(windows) {
@@ -109,6 +109,9 @@ impl BorderIndex {
                     b.ordered
                         .extend(incs.iter().zip(places).filter_map(|(inc, &a)| {
                             let answer = b.found.get(a as usize)?;
+                            // The values of an incident with an answer, which the callback
+                            // may write, brought into the cache in this pass too.
+                            inc.borrow().values.touch();
                             Some((*answer, IncidentSearch::of(inc.borrow(), query, 0)))
                         }));
                     // Each answer is made and handed over in its own branch, so that an
