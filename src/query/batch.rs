@@ -101,8 +101,8 @@ impl BorderIndex {
                 // The answers are handed over in the incidents' order, a window at a time:
                 // first the window's answers (read at random: the answers are larger than the
                 // cache) and its matched incidents' searches are gathered, and their values
-                // read, in a pass of their own, whose reads overlap; read between the callbacks, one at a time, they
-                // cost more than the gathering.
+                // read, in a pass of their own, whose reads overlap; read between the
+                // callbacks, one at a time, they cost more than the gathering.
                 let windows = part.chunks(window).zip(b.answer_of.chunks(window));
                 for (first, (incs, places)) in (start..).step_by(window).zip(windows) {
                     b.ordered.clear();
@@ -117,9 +117,11 @@ impl BorderIndex {
                     // Each answer is made and handed over in its own branch, so that an
                     // incident on no segment (about half of them on the README benchmark)
                     // costs no search of its own and no copy of a match (200 bytes).
+                    // An incident takes the next gathered answer exactly when the gathering
+                    // pass found one for it: the same test, so the two stay in step.
                     let mut answers = b.ordered.iter();
                     for (i, &a) in (first..).zip(places) {
-                        let answer = if a == NOTHING { None } else { answers.next() };
+                        let answer = b.found.get(a as usize).and_then(|_| answers.next());
                         match answer {
                             Some((Ok(Some(found)), q)) => {
                                 f(i, Ok(self.matched(timelines, found, q, query, &b.solved)))
