@@ -115,6 +115,12 @@ impl<'r> BlockRecord<'r> {
         self.fields
     }
 
+    /// Where each field ends in [`BlockRecord::as_slice`], in order (each starts where the
+    /// one before it ends, the first at 0).
+    pub(crate) fn ends(&self) -> &'r [usize] {
+        self.ends
+    }
+
     /// Where field `i` lies in [`BlockRecord::as_slice`].
     pub(crate) fn range(&self, i: usize) -> Option<Range<usize>> {
         let end = *self.ends.get(i)?;

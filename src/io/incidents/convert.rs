@@ -28,6 +28,24 @@ impl Columns {
         {
             return Ok(());
         }
+        self.general_into(rec, names, out, input_crs)
+    }
+
+    /// [`Columns::incident_into`] for a row the fast path does not take, the general way.
+    ///
+    /// Kept out of line and marked cold, as [`Columns::plain_into`] is kept out of line: in
+    /// one function, the fast path kept the arguments this way needs in registers through
+    /// every check, and spilled and reloaded them at each (README benchmark, BENCHMARKS.md,
+    /// "Plain rows: the fast path in a function of its own").
+    #[cold]
+    #[inline(never)]
+    fn general_into(
+        &self,
+        rec: Fields<'_>,
+        names: &[String],
+        out: &mut Incident,
+        input_crs: Option<&crate::crs::Reprojection>,
+    ) -> Result<(), String> {
         *out = self
             .incident_in(rec, names, input_crs)
             .map_err(|e| e.join("; "))?;
@@ -167,6 +185,7 @@ impl Columns {
     /// else (leaving `out` partly written), which [`Columns::incident_into`] then converts (or
     /// reports) the general way; where both convert a row they give the same incident
     /// (tested).
+    #[inline(never)]
     fn plain_into(&self, rec: Fields<'_>, out: &mut Incident) -> Option<()> {
         if rec.len() != self.width {
             return None;

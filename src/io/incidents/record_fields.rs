@@ -74,10 +74,13 @@ impl<'a> Fields<'a> {
         spans: &'a mut Vec<Range<usize>>,
     ) -> Fields<'a> {
         spans.clear();
-        // Field `i` has `i` delimiters before it in the line (none in the record's bytes).
-        spans.extend((0..rec.len()).map(|i| {
-            let r = rec.range(i).unwrap_or_default();
-            r.start + i..r.end + i
+        // Field `i` has `i` delimiters before it in the line (none in the record's bytes),
+        // and starts in the record's bytes where the one before it ends.
+        let mut start = 0;
+        spans.extend(rec.ends().iter().enumerate().map(|(i, &end)| {
+            let span = start + i..end + i;
+            start = end;
+            span
         }));
         Fields {
             bytes: line.as_bytes(),
