@@ -96,6 +96,12 @@ impl LineIndex {
         if max_m.is_nan() || max_m < 0.0 {
             return None;
         }
+        // No section's lower bound is nearer than the box holding them all (up to a
+        // micrometre; see the `section_blocks` module): most points that the callers' carried
+        // bounds leave in doubt are ruled out here, before the walk (BENCHMARKS.md).
+        if self.box_distance_m(q) - BOX_SLACK_M > max_m {
+            return None;
+        }
         let q = *q;
         with_scratch(|s| {
             let mut walk = SectionWalk::start(&self.items, &self.blocks, q.p3, max_m, &mut s.walk);
@@ -305,6 +311,10 @@ impl LineIndex {
         Some(info.chord.lower_bound_m(q.p3))
     }
 }
+
+/// Allowance of the box test of [`LineIndex::nearest_if_within`] against rounding and the lower
+/// bound's micrometre, metres (the walk's own allowance for its boxes).
+const BOX_SLACK_M: f64 = 1e-3;
 
 /// The callers' three functions of [`LineIndex::nearest_with_rival`], held for its stages.
 struct RivalSearch<'f, A, R, E> {

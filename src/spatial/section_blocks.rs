@@ -175,7 +175,27 @@ impl<'a> SectionWalk<'a> {
             max_m,
             buffers,
         };
-        walk.push_runs(&blocks.groups, 0..blocks.groups.len(), GROUP);
+        // The first least entry is always a group (the heap holds nothing else), so the walk's
+        // first step would pop the least group and open it: it is opened here without being
+        // pushed, and the heap then holds what it would hold after that step.
+        let mut least: Option<u128> = None;
+        for (k, g) in blocks.groups.iter().enumerate() {
+            let bound_m = (box_distance_m(g.lo, g.hi, p3) - BLOCK_SLACK_M).max(0.0);
+            if bound_m <= max_m {
+                let entry = key(bound_m, GROUP, u32::try_from(k).unwrap_or(u32::MAX));
+                match least {
+                    Some(l) if l < entry => walk.buffers.heap.push(Reverse(entry)),
+                    Some(l) => {
+                        walk.buffers.heap.push(Reverse(l));
+                        least = Some(entry);
+                    }
+                    None => least = Some(entry),
+                }
+            }
+        }
+        if let Some(l) = least {
+            walk.open(l);
+        }
         walk
     }
 
