@@ -24,7 +24,7 @@ impl Columns {
     ) -> Result<(), String> {
         if input_crs.is_none()
             && self.layout == Layout::Plain
-            && self.plain_into(rec, out).is_some()
+            && self.plain_into(&rec, out).is_some()
         {
             return Ok(());
         }
@@ -186,7 +186,7 @@ impl Columns {
     /// reports) the general way; where both convert a row they give the same incident
     /// (tested).
     #[inline(never)]
-    fn plain_into(&self, rec: Fields<'_>, out: &mut Incident) -> Option<()> {
+    fn plain_into(&self, rec: &Fields<'_>, out: &mut Incident) -> Option<()> {
         if rec.len() != self.width {
             return None;
         }
@@ -424,7 +424,7 @@ mod tests {
             dyad: "AAA-BBB".parse().ok(),
             values: crate::RowValues::default(),
         };
-        columns.plain_into(rec, &mut out).map(|()| out)
+        columns.plain_into(&rec, &mut out).map(|()| out)
     }
 
     proptest! {
