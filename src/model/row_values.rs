@@ -22,11 +22,27 @@ enum Cell {
     Integer(i64),
     Float(f64),
     Empty,
+    /// The first values, as a line holds them (only ever the first entry).
+    Line(Line),
+}
+
+/// The first values of a [`RowValues`] as a line of a table holds them: the first `len`
+/// bytes of its text, `fields` texts with one `delimiter` (an ASCII byte, which none of them
+/// holds) between each two; `quoteless` when they are known to hold no double quote. As
+/// small as an entry for one value (so that an incident is no larger).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Line {
+    len: u32,
+    fields: u32,
+    delimiter: u8,
+    quoteless: bool,
 }
 
 /// The values of one row of an incident table, in the table's column order, held in two
 /// buffers (all texts back to back, and one small entry per value) so that converting rows
 /// one after another into the same incident allocates nothing once the buffers have grown.
+/// The texts of a line of a table may be kept as the line holds them instead, split at its
+/// delimiter only when they are read: most rows of a table are never written.
 ///
 /// # Examples
 /// ```
@@ -38,10 +54,18 @@ enum Cell {
 /// assert_eq!(row.get(0), Some(RowValue::Text("EVT1")));
 /// assert_eq!(row.iter().nth(1), Some(RowValue::Integer(3)));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct RowValues {
     text: String,
+    /// One entry per value, or first a [`Cell::Line`] for the first values.
     cells: Vec<Cell>,
+}
+
+/// Values are equal when they read the same, however they are held.
+impl PartialEq for RowValues {
+    fn eq(&self, other: &RowValues) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
 }
 
 impl RowValues {
@@ -61,12 +85,23 @@ impl RowValues {
 
     /// How many values.
     pub fn len(&self) -> usize {
-        self.cells.len()
+        match self.line() {
+            Some(line) => line.fields as usize + self.cells.len() - 1,
+            None => self.cells.len(),
+        }
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.len() == 0
+    }
+
+    /// The line the first values are kept as, if they are.
+    fn line(&self) -> Option<Line> {
+        match self.cells.first() {
+            Some(Cell::Line(line)) => Some(*line),
+            _ => None,
+        }
     }
 
     /// Appends a text value.
@@ -93,6 +128,48 @@ impl RowValues {
                 Cell::Text(base..base)
             }
         }));
+    }
+
+    /// Appends `fields` text values (one at least) that are `line` split at `delimiter`, an
+    /// ASCII byte: `line` is part of one line of a table (so it holds no line break) that the
+    /// reader split at each of its delimiters (no quotes taken out), so that no value holds
+    /// the delimiter. `quoteless`: the line is known to hold no double quote (`false`: not
+    /// known). The line is copied whole, and split only when its values are read.
+    #[inline]
+    pub(crate) fn push_line(&mut self, line: &str, fields: usize, delimiter: u8, quoteless: bool) {
+        debug_assert_eq!(
+            line.bytes().filter(|&b| b == delimiter).count() + 1,
+            fields,
+            "{line:?}"
+        );
+        debug_assert!(!quoteless || !line.contains('"'), "{line:?}");
+        let kept = (u32::try_from(line.len()), u32::try_from(fields));
+        let (Ok(len), Ok(n)) = kept else {
+            return self.push_split(line, fields, delimiter);
+        };
+        if !self.text.is_empty() || !self.cells.is_empty() || n == 0 || !delimiter.is_ascii() {
+            return self.push_split(line, fields, delimiter);
+        }
+        self.reserve_text(line.len());
+        self.text.push_str(line);
+        self.cells.push(Cell::Line(Line {
+            len,
+            fields: n,
+            delimiter,
+            quoteless,
+        }));
+    }
+
+    /// [`RowValues::push_line`] when it is not the first values, or not a line: each value's
+    /// span found now.
+    fn push_split(&mut self, line: &str, fields: usize, delimiter: u8) {
+        let mut start = 0;
+        let spans = line.as_bytes().split(move |&b| b == delimiter).map(|t| {
+            let span = start..start + t.len();
+            start = span.end + 1;
+            span
+        });
+        self.push_texts(line, spans.take(fields));
     }
 
     /// Makes room for `len` more bytes of text, and for somewhat longer rows to come as well:
@@ -136,7 +213,10 @@ impl RowValues {
     /// record do): the text from the first one's start to the last one's end, which holds
     /// them all (and whatever lies between them).
     pub(crate) fn texts_span(&self, n: usize) -> Option<&str> {
-        let mut cells = self.cells.get(..n)?.iter();
+        if n > self.len() {
+            return None;
+        }
+        let mut cells = self.cells().take(n);
         let Some(Cell::Text(first)) = cells.next() else {
             return None;
         };
@@ -150,50 +230,77 @@ impl RowValues {
         self.text.get(first.start..end)
     }
 
-    /// When the first `n` values (one at least) are texts lying in order in the buffer of
-    /// texts with exactly one `delimiter` byte between each and the next (as the fields of a
-    /// line of a table lie in it): the text from the first one's start to the last one's end,
-    /// which is then those texts with the delimiters between them.
-    ///
-    /// Only when `each` holds for the bytes of every one of those texts, too (looked at in the
-    /// same pass, for as long as they lie so).
-    pub(crate) fn delimited_texts(
-        &self,
-        n: usize,
-        delimiter: u8,
-        each: impl Fn(&[u8]) -> bool,
-    ) -> Option<&str> {
-        let mut cells = self.cells.get(..n)?.iter();
-        let Some(Cell::Text(first)) = cells.next() else {
+    /// Whether the first values are texts of a line kept as it is ([`RowValues::push_line`])
+    /// that is known to hold no double quote.
+    pub(crate) fn line_is_quoteless(&self) -> bool {
+        self.line().is_some_and(|l| l.quoteless)
+    }
+
+    /// When the first `n` values (one at least) are texts of a line kept as it is
+    /// ([`RowValues::push_line`]) with `delimiter` between each two: the text of the line that
+    /// holds them, with the delimiters between them (and no delimiter in any of them).
+    pub(crate) fn line_texts(&self, n: usize, delimiter: u8) -> Option<&str> {
+        let line = self.line()?;
+        if n == 0 || n > line.fields as usize || line.delimiter != delimiter {
             return None;
+        }
+        let bytes = self.text.as_bytes().get(..line.len as usize)?;
+        let end = if n == line.fields as usize {
+            bytes.len()
+        } else {
+            // The `n`th delimiter ends the `n`th value.
+            memchr::memchr_iter(delimiter, bytes).nth(n - 1)?
         };
-        let bytes = self.text.as_bytes();
-        if !each(bytes.get(first.clone())?) {
-            return None;
-        }
-        let mut end = first.end;
-        for c in cells {
-            match c {
-                Cell::Text(r) if r.start == end + 1 && bytes.get(end) == Some(&delimiter) => {
-                    if !each(bytes.get(r.clone())?) {
-                        return None;
-                    }
-                    end = r.end;
-                }
-                _ => return None,
-            }
-        }
-        self.text.get(first.start..end)
+        self.text.get(..end)
     }
 
     /// Value `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<RowValue<'_>> {
-        self.cells.get(i).map(|c| self.value(c))
+        match self.line() {
+            Some(line) if i < line.fields as usize => self.cells().nth(i).map(|c| self.value(&c)),
+            // The line's entry stands for its values.
+            Some(line) => self
+                .cells
+                .get(i - line.fields as usize + 1)
+                .map(|c| self.value(c)),
+            None => self.cells.get(i).map(|c| self.value(c)),
+        }
     }
 
     /// The values in order.
     pub fn iter(&self) -> impl Iterator<Item = RowValue<'_>> + '_ {
-        self.cells.iter().map(|c| self.value(c))
+        self.cells().map(|c| self.value(&c))
+    }
+
+    /// Every value's entry in order, the line's texts first (each the span of the line up to
+    /// the next delimiter, or to its end).
+    fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        let (line, rest) = match self.cells.split_first() {
+            Some((Cell::Line(line), rest)) => (*line, rest),
+            _ => {
+                let none = Line {
+                    len: 0,
+                    fields: 0,
+                    delimiter: b',',
+                    quoteless: false,
+                };
+                (none, &self.cells[..])
+            }
+        };
+        let bytes = self.text.as_bytes();
+        let bytes = bytes.get(..line.len as usize).unwrap_or(bytes);
+        let mut start = 0;
+        let texts = (0..line.fields).map(move |_| {
+            let rest = bytes.get(start..).unwrap_or_default();
+            // Byte by byte: values are short, and `memchr` took more instructions for them
+            // (BENCHMARKS.md, "The carried columns kept as their line").
+            let at = rest.iter().position(|&b| b == line.delimiter);
+            let end = at.map_or(bytes.len(), |i| start + i);
+            let span = start.min(end)..end;
+            start = end + 1;
+            Cell::Text(span)
+        });
+        texts.chain(rest.iter().cloned())
     }
 
     fn value(&self, cell: &Cell) -> RowValue<'_> {
@@ -201,7 +308,8 @@ impl RowValues {
             Cell::Text(r) => RowValue::Text(self.text.get(r.clone()).unwrap_or("")),
             Cell::Integer(n) => RowValue::Integer(*n),
             Cell::Float(x) => RowValue::Float(*x),
-            Cell::Empty => RowValue::Empty,
+            // Never read: [`RowValues::cells`] gives the line's texts instead.
+            Cell::Empty | Cell::Line(_) => RowValue::Empty,
         }
     }
 }
@@ -261,36 +369,85 @@ mod tests {
     }
 
     #[test]
-    fn delimited_texts_have_one_delimiter_between_each_two() {
-        let mut row = RowValues::default();
-        row.push_texts("a,bc,,d;e", [0..1, 2..4, 5..5, 6..7, 8..9]);
-        assert_eq!(row.delimited_texts(4, b',', |_| true), Some("a,bc,,d"));
-        assert_eq!(row.delimited_texts(1, b',', |_| true), Some("a"));
-        // `d` and `e` are separated by another byte.
-        assert_eq!(row.delimited_texts(5, b',', |_| true), None);
-        assert_eq!(row.delimited_texts(4, b';', |_| true), None);
-        assert_eq!(row.delimited_texts(6, b',', |_| true), None);
-        assert_eq!(row.delimited_texts(0, b',', |_| true), None);
-        let mut back = RowValues::default();
-        back.push_texts("abcd", [0..2, 2..4]);
-        assert_eq!(back.delimited_texts(2, b',', |_| true), None);
-        let mut gap = RowValues::default();
-        gap.push_texts("ab,,cd", [0..2, 4..6]);
-        assert_eq!(gap.delimited_texts(2, b',', |_| true), None);
+    fn a_line_kept_as_it_is_reads_as_its_texts_pushed_one_by_one() {
+        for (line, delimiter) in [("a,bc,,caf\u{e9}", b','), ("a;b,c;;\u{e9}", b';')] {
+            let mut kept = RowValues::default();
+            kept.push_line(line, 4, delimiter, false);
+            kept.push_empty();
+            let mut one_by_one = RowValues::default();
+            for t in line.split(char::from(delimiter)) {
+                one_by_one.push_text(t);
+            }
+            one_by_one.push_empty();
+            let want: Vec<_> = one_by_one.iter().collect();
+            assert_eq!(kept.iter().collect::<Vec<_>>(), want, "{line}");
+            assert_eq!(kept, one_by_one);
+            assert_eq!(kept.len(), 5);
+            assert!(!kept.is_empty());
+            for i in 0..6 {
+                assert_eq!(kept.get(i), one_by_one.get(i), "{line} {i}");
+            }
+            // The span of texts holds the delimiters between them, as the line does.
+            let mut spans = Vec::new();
+            let mut start = 0;
+            for t in line.split(char::from(delimiter)) {
+                spans.push(start..start + t.len());
+                start += t.len() + 1;
+            }
+            let mut as_in_line = RowValues::default();
+            as_in_line.push_texts(line, spans);
+            as_in_line.push_empty();
+            assert_eq!(kept, as_in_line);
+            for n in 0..7 {
+                assert_eq!(kept.texts_span(n), as_in_line.texts_span(n), "{line} {n}");
+            }
+            assert_eq!(kept.texts_span(4), Some(line));
+            kept.clear();
+            assert!(kept.is_empty());
+            assert_eq!(kept.get(0), None);
+        }
+        // After other values, the line's texts are found at once; the same values.
+        let mut after = RowValues::default();
+        after.push_integer(7);
+        after.push_line("a,b", 2, b',', false);
+        let got: Vec<_> = after.iter().collect();
+        let want = [
+            RowValue::Integer(7),
+            RowValue::Text("a"),
+            RowValue::Text("b"),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(after.line_texts(2, b','), None);
+        // A delimiter that is not ASCII is never kept as a line.
+        let mut other = RowValues::default();
+        other.push_line("a\u{a7}b", 2, 0xC2, false);
+        assert_eq!(other.line_texts(2, 0xC2), None);
+        assert_eq!(other.len(), 2);
+        assert_eq!(other.get(0), Some(RowValue::Text("a")));
     }
 
     #[test]
-    fn delimited_texts_ask_of_every_text_of_the_run() {
+    fn the_texts_of_a_line_are_its_start_with_their_delimiters() {
         let mut row = RowValues::default();
-        row.push_texts("a,b c,d", [0..1, 2..5, 6..7]);
-        let no_space = |t: &[u8]| !t.contains(&b' ');
-        assert_eq!(row.delimited_texts(1, b',', no_space), Some("a"));
-        assert_eq!(row.delimited_texts(2, b',', no_space), None);
-        assert_eq!(row.delimited_texts(3, b',', |_| true), Some("a,b c,d"));
-        let not_d = |t: &[u8]| t != b"d";
-        assert_eq!(row.delimited_texts(2, b',', not_d), Some("a,b c"));
-        assert_eq!(row.delimited_texts(3, b',', not_d), None);
-        let not_a = |t: &[u8]| t != b"a";
-        assert_eq!(row.delimited_texts(3, b',', not_a), None);
+        row.push_line("a,bc,,d", 4, b',', false);
+        row.push_text("e");
+        assert_eq!(row.line_texts(4, b','), Some("a,bc,,d"));
+        assert_eq!(row.line_texts(3, b','), Some("a,bc,"));
+        assert_eq!(row.line_texts(2, b','), Some("a,bc"));
+        assert_eq!(row.line_texts(1, b','), Some("a"));
+        // Not the line's delimiter, past the line's texts, or none asked for.
+        assert_eq!(row.line_texts(4, b';'), None);
+        assert_eq!(row.line_texts(5, b','), None);
+        assert_eq!(row.line_texts(0, b','), None);
+        assert!(!row.line_is_quoteless());
+        let mut quoteless = RowValues::default();
+        quoteless.push_line("a,b", 2, b',', true);
+        assert!(quoteless.line_is_quoteless());
+        quoteless.clear();
+        assert!(!quoteless.line_is_quoteless());
+        // Values pushed one by one are no line.
+        let mut texts = RowValues::default();
+        texts.push_texts("a,b", [0..1, 2..3]);
+        assert_eq!(texts.line_texts(2, b','), None);
     }
 }

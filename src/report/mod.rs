@@ -17,7 +17,7 @@ mod row_writer;
 mod table;
 
 pub use cell::Cell;
-pub(crate) use csv_row::{csv_cells, csv_plain, csv_plain_bytes, CsvRow};
+pub(crate) use csv_row::{csv_cells, csv_plain, CsvRow};
 pub use encoder::Batch;
 pub(crate) use encoder::RowEncoder;
 pub use layer::{Column, ColumnKind, FeatureEncoder, LayerSink, Schema, Value};

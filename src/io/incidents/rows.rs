@@ -144,6 +144,8 @@ impl RowParser {
         // The block's text, checked once: a record read from a line of it as written (no
         // quotes taken out) is then that line's slice of it, not checked again.
         let text = std::str::from_utf8(&bytes).ok();
+        // Whether no line of the block holds a double quote, looked at once.
+        let quoteless = memchr::memchr(b'"', &bytes).is_none();
         // Where each field of the current record lies, in its line or in the record's bytes.
         let mut spans: Vec<Range<usize>> = Vec::new();
         block_records(&bytes, first_line, header.delimiter, |record, line, at| {
@@ -166,7 +168,8 @@ impl RowParser {
                 .incident_into(fields, &header.names, incident, self.input_crs.as_ref())
                 .and_then(|()| {
                     let values = &mut incident.values;
-                    carry(fields, header.first_carried, &header.carried, values)
+                    let line = (header.delimiter, quoteless);
+                    carry(fields, header.first_carried, &header.carried, line, values)
                 });
             if converted.is_ok() && self.outside_dates(incident) {
                 return;
@@ -179,36 +182,56 @@ impl RowParser {
 /// Copies the fields of the table's own columns (named `names`, from field `first` on) into
 /// `values`, exactly as written; on failure, what is wrong with the fields that are not UTF-8.
 ///
-/// A row of UTF-8 text (the usual case) is copied in one piece, its fields kept as ranges of
-/// it, rather than field by field.
+/// The fields of a line split at each `delimiter` (the usual case) are copied as the line
+/// holds them, in one piece, and found only when they are read (`quoteless`: the line is
+/// known to hold no double quote); see [`carry_fields`] for the others.
 fn carry(
+    fields: Fields<'_>,
+    first: usize,
+    names: &[String],
+    (delimiter, quoteless): (u8, bool),
+    values: &mut RowValues,
+) -> Result<(), String> {
+    values.clear();
+    let carried = names.len().min(fields.len().saturating_sub(first));
+    let spans = fields.spans.get(first..first + carried).unwrap_or_default();
+    if let (Some(text), true, Some(first_span), Some(last_span)) = (
+        fields.text,
+        fields.whole_fields,
+        spans.first(),
+        spans.last(),
+    ) {
+        // Fields of a line as written, one delimiter apart and holding none: the run of them
+        // is copied from the line as it is ([`RowValues::push_line`]), which a CSV writer can
+        // copy whole when none needs quoting. They lie between the ASCII delimiters of a line
+        // of text, so the run starts and ends on character boundaries.
+        if let Some(run) = text.get(first_span.start..last_span.end) {
+            values.push_line(run, carried, delimiter, quoteless);
+            for _ in carried..names.len() {
+                values.push_empty();
+            }
+            return Ok(());
+        }
+    }
+    carry_fields(fields, first, names, values)
+}
+
+/// [`carry`] for the fields of a record that is not its line split at delimiters (the reader
+/// took quotes out of it), or not UTF-8: a record of UTF-8 text is copied in one piece, its
+/// fields kept as ranges of it, rather than field by field.
+///
+/// A function of its own, so that the usual case does not make room for this one.
+#[inline(never)]
+fn carry_fields(
     fields: Fields<'_>,
     first: usize,
     names: &[String],
     values: &mut RowValues,
 ) -> Result<(), String> {
-    values.clear();
     let carried = names.len().min(fields.len().saturating_sub(first));
     if let (Some(text), Some(spans)) = (fields.text, fields.spans.get(first..first + carried)) {
         // Field bytes are split at ASCII delimiters and quotes, so in a row of UTF-8 text a
         // field is UTF-8 too unless the row splits a character between two fields.
-        if let (true, Some(first_span), Some(last_span)) =
-            (fields.whole_fields, spans.first(), spans.last())
-        {
-            // Fields of a line as written: copied from the line in one piece, with the
-            // delimiters between them, so that they lie in order one delimiter apart
-            // ([`RowValues::delimited_texts`]) and a CSV writer can copy them whole when
-            // none needs quoting. They lie between the ASCII delimiters of a line of text,
-            // so the run starts and ends on character boundaries.
-            let start = first_span.start;
-            if let Some(run) = text.get(start..last_span.end) {
-                values.push_texts(run, spans.iter().map(|r| r.start - start..r.end - start));
-                for _ in carried..names.len() {
-                    values.push_empty();
-                }
-                return Ok(());
-            }
-        }
         let whole = |i: usize| text.is_char_boundary(i);
         if spans.iter().all(|r| whole(r.start) && whole(r.end)) {
             let end = spans.last().map_or(0, |r| r.end);
@@ -319,12 +342,16 @@ mod tests {
                 } else {
                     Fields::of_block_record(rec, &mut spans)
                 };
-                assert_eq!(carry(fields, 1, &names, &mut values), Ok(()));
+                let quoteless = !line.contains('"');
+                assert_eq!(
+                    carry(fields, 1, &names, (b',', quoteless), &mut values),
+                    Ok(())
+                );
                 records += 1;
             });
             assert_eq!(records, 1);
-            // Fields of the line as written lie as they do in it, one delimiter apart; the
-            // fields of a record the reader took quotes out of lie back to back.
+            // Fields of the line as written are kept as the line holds them; the fields of a
+            // record the reader took quotes out of lie back to back.
             let (span, delimited) = if line.contains('"') {
                 ("2011-05-10caf\u{e9}x y", None)
             } else {
@@ -332,14 +359,35 @@ mod tests {
                 (run, Some(run))
             };
             assert_eq!(values.texts_span(4), Some(span), "{line}");
-            assert_eq!(
-                values.delimited_texts(4, b',', |_| true),
-                delimited,
-                "{line}"
-            );
+            assert_eq!(values.line_texts(4, b','), delimited, "{line}");
             let texts: Vec<_> = values.iter().collect();
             let want = ["2011-05-10", "caf\u{e9}", "", "x y"].map(RowValue::Text);
             assert_eq!(texts, want, "{line}");
+            assert_eq!(values.line_is_quoteless(), !line.contains('"'), "{line}");
         }
+    }
+
+    #[test]
+    fn a_short_line_carries_nulls_after_its_fields() {
+        let names: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let line = "E1,2011-05-10,caf\u{e9}";
+        let mut values = RowValues::default();
+        values.push_text("left over");
+        crate::io::csv_table::block_records(line.as_bytes(), 1, b',', |rec, _, _| {
+            let mut spans = Vec::new();
+            assert!(Fields::split_line(rec, line));
+            let fields = Fields::of_line(line, rec, &mut spans);
+            assert_eq!(carry(fields, 1, &names, (b',', true), &mut values), Ok(()));
+        });
+        let got: Vec<_> = values.iter().collect();
+        let want = [
+            RowValue::Text("2011-05-10"),
+            RowValue::Text("caf\u{e9}"),
+            RowValue::Empty,
+            RowValue::Empty,
+        ];
+        assert_eq!(got, want);
+        assert_eq!(values.line_texts(2, b','), Some("2011-05-10,caf\u{e9}"));
+        assert_eq!(values.line_texts(4, b','), None);
     }
 }

@@ -3,7 +3,7 @@
 //! [`FeatureEncoder::encode`](crate::report::FeatureEncoder::encode): the same bytes.
 
 use crate::query::{push_alternatives_text, push_regimes_text, IncidentMatch};
-use crate::report::{csv_plain, csv_plain_bytes, Batch, CsvRow, RowEncoder};
+use crate::report::{csv_plain, Batch, CsvRow, RowEncoder};
 use crate::{Incident, RowValue};
 
 use super::{
@@ -34,12 +34,15 @@ impl IncidentLayer {
                 row.float(incident.point.x());
             }
             Input::Carried(width) => {
-                // The texts with a comma between each two, as a line of a table holds them:
-                // that is their CSV text when none of them needs quoting (each looked at
-                // eight bytes at a time as the run is found); it is then copied whole.
-                let whole = incident
-                    .values
-                    .delimited_texts(width, b',', csv_plain_bytes);
+                // The texts of a line of a table with a comma between each two (none in
+                // any): that is their CSV text when none of them needs quoting, that is when
+                // the line holds no quote or line break (a line holds none, and may be known
+                // to hold no quote); it is then copied whole.
+                let values = &incident.values;
+                let whole = values.line_texts(width, b',').filter(|run| {
+                    values.line_is_quoteless()
+                        || memchr::memchr3(b'"', b'\n', b'\r', run.as_bytes()).is_none()
+                });
                 if let Some(run) = whole {
                     row.encoded(width, run.as_bytes());
                 } else {
