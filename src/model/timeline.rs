@@ -92,7 +92,7 @@ pub struct Timeline<T, R> {
 
 /// A day as one integer in the days' order: year, then month, then day (month and day fit in
 /// the low nine bits).
-fn day_key(d: jiff::civil::Date) -> i32 {
+pub(crate) fn day_key(d: jiff::civil::Date) -> i32 {
     i32::from(d.year()) * 512 + i32::from(d.month()) * 32 + i32::from(d.day())
 }
 
@@ -146,6 +146,12 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
         &self.events
     }
 
+    /// The days ([`day_key`]s) that cut the calendar into classes of days over which every
+    /// span within one class has the same value (see [`Timeline::at`]), sorted.
+    pub(crate) fn class_starts(&self) -> &[i32] {
+        &self.class_starts
+    }
+
     /// The value over the days of `at`.
     ///
     /// An event counts as certainly in effect on every day of `at` when its last possible day
@@ -162,7 +168,11 @@ impl<T: Copy + PartialEq, R: Copy> Timeline<T, R> {
     /// assert!(matches!(t.at(d("2002")), Resolved::Ambiguous { .. }));
     /// ```
     pub fn at(&self, at: DateSpan) -> Resolved<T, R> {
-        let (first, last) = (day_key(at.first), day_key(at.last));
+        self.at_days(day_key(at.first), day_key(at.last))
+    }
+
+    /// [`Timeline::at`] of the days from `first` to `last` ([`day_key`]s).
+    pub(crate) fn at_days(&self, first: i32, last: i32) -> Resolved<T, R> {
         // A span within one class of days (a single day always is) has its class's answer.
         let class = self.class_starts.partition_point(|&start| start <= first);
         if self

@@ -1,6 +1,6 @@
 //! Segment status as of a date: delimitation and demarcation, each with the change that set it.
 
-use crate::model::timeline::{Event, Resolved, Timeline};
+use crate::model::timeline::{day_key, Event, Resolved, Timeline};
 use crate::{AttributeValue, Basis, Dataset, DateSpan, Delimitation, Demarcation, StatusFilter};
 
 /// One resolved attribute of a segment: the value and the change that set it, as its position
@@ -26,6 +26,94 @@ pub struct StatusTimelines {
     basis: Basis,
     delimitation: Vec<Timeline<Delimitation, usize>>,
     demarcation: Vec<Timeline<Demarcation, usize>>,
+    /// Per segment, both timelines' classes of days together, so that the status over a span
+    /// within one class (a single day always is) is found with one search.
+    joint: Vec<JointClasses>,
+}
+
+/// The classes of days of a segment's two timelines together: the days that start a class of
+/// either, sorted without repeats, and the status over any span within each class when both
+/// attributes are known over it (`None` when one is ambiguous: that class is resolved by the
+/// timelines). A span within one such class is within one class of each timeline, so the
+/// answer is the one each timeline would give.
+#[derive(Clone, Debug)]
+struct JointClasses {
+    starts: Vec<i32>,
+    known: Vec<Option<KnownStatus>>,
+}
+
+/// Both attributes of a segment when known: each value and the change that set it.
+#[derive(Clone, Copy, Debug)]
+struct KnownStatus {
+    delimitation: (Delimitation, Option<Event<Delimitation, usize>>),
+    demarcation: (Demarcation, Option<Event<Demarcation, usize>>),
+}
+
+impl JointClasses {
+    fn new(
+        delimitation: &Timeline<Delimitation, usize>,
+        demarcation: &Timeline<Demarcation, usize>,
+    ) -> Self {
+        let mut starts: Vec<i32> = delimitation
+            .class_starts()
+            .iter()
+            .chain(demarcation.class_starts())
+            .copied()
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        // Each class's answer is the answer for its first day (any day of it would do).
+        let known = std::iter::once(i32::MIN)
+            .chain(starts.iter().copied())
+            .map(|day| {
+                match (
+                    delimitation.at_days(day, day),
+                    demarcation.at_days(day, day),
+                ) {
+                    (
+                        Resolved::Known {
+                            value: d,
+                            since: ds,
+                        },
+                        Resolved::Known {
+                            value: m,
+                            since: ms,
+                        },
+                    ) => Some(KnownStatus {
+                        delimitation: (d, ds),
+                        demarcation: (m, ms),
+                    }),
+                    _ => None,
+                }
+            })
+            .collect();
+        JointClasses { starts, known }
+    }
+
+    /// The status over the days from `first` to `last` ([`day_key`]s) when they lie within
+    /// one class and both attributes are known over it.
+    #[inline]
+    fn known(&self, first: i32, last: i32) -> Option<SegmentStatus> {
+        let class = self.starts.partition_point(|&start| start <= first);
+        if self
+            .starts
+            .get(class)
+            .is_some_and(|&next_start| last >= next_start)
+        {
+            return None;
+        }
+        let k = (*self.known.get(class)?)?;
+        Some(SegmentStatus {
+            delimitation: Resolved::Known {
+                value: k.delimitation.0,
+                since: k.delimitation.1,
+            },
+            demarcation: Resolved::Known {
+                value: k.demarcation.0,
+                since: k.demarcation.1,
+            },
+        })
+    }
 }
 
 /// The status of one segment over a span of days.
@@ -48,10 +136,16 @@ impl StatusTimelines {
             delimitation.push(attribute_timeline(data, &dated));
             demarcation.push(attribute_timeline(data, &dated));
         }
+        let joint = delimitation
+            .iter()
+            .zip(&demarcation)
+            .map(|(d, m)| JointClasses::new(d, m))
+            .collect();
         StatusTimelines {
             basis,
             delimitation,
             demarcation,
+            joint,
         }
     }
 
@@ -82,6 +176,14 @@ impl StatusTimelines {
     /// Never for an index taken from the same dataset; an index out of range gives the
     /// `unknown` status.
     pub fn at(&self, segment_index: usize, at: DateSpan) -> SegmentStatus {
+        let (first, last) = (day_key(at.first), day_key(at.last));
+        if let Some(status) = self
+            .joint
+            .get(segment_index)
+            .and_then(|joint| joint.known(first, last))
+        {
+            return status;
+        }
         // A segment out of range has an unknown status (no empty timeline is built for it:
         // building one allocates).
         SegmentStatus {
@@ -90,14 +192,14 @@ impl StatusTimelines {
                     value: Delimitation::Unknown,
                     since: None,
                 },
-                |t| t.at(at),
+                |t| t.at_days(first, last),
             ),
             demarcation: self.demarcation.get(segment_index).map_or(
                 Resolved::Known {
                     value: Demarcation::Unknown,
                     since: None,
                 },
-                |t| t.at(at),
+                |t| t.at_days(first, last),
             ),
         }
     }
@@ -245,4 +347,63 @@ fn describe<'s>(
     let values: Vec<&str> = values.collect();
     let dates: Vec<String> = dates.map(|d| d.to_string()).collect();
     format!("{what} {} (changed {})", values.join("|"), dates.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PartialDate;
+
+    /// The status as each timeline gives it on its own, without the joint classes.
+    fn by_each_timeline(t: &StatusTimelines, i: usize, at: DateSpan) -> SegmentStatus {
+        SegmentStatus {
+            delimitation: t.delimitation[i].at(at),
+            demarcation: t.demarcation[i].at(at),
+        }
+    }
+
+    #[test]
+    fn the_joint_classes_give_each_timelines_answer() {
+        let data = Dataset::embedded().unwrap();
+        let mut dates: Vec<String> = Vec::new();
+        for year in 1985..2027 {
+            dates.push(format!("{year}"));
+            for month in 1..=12 {
+                dates.push(format!("{year}-{month:02}"));
+                for day in [1, 5, 9, 14, 16, 20, 28] {
+                    dates.push(format!("{year}-{month:02}-{day:02}"));
+                }
+            }
+        }
+        for basis in [Basis::InForce, Basis::Signed] {
+            let timelines = StatusTimelines::new(&data, basis);
+            // Every event's first and last days, and the days next to them.
+            let mut dates = dates.clone();
+            for i in 0..data.segments().len() {
+                let spans = (timelines.delimitation_events(i).iter().map(|e| e.effective))
+                    .chain(timelines.demarcation_events(i).iter().map(|e| e.effective));
+                for span in spans {
+                    for d in [span.first, span.last] {
+                        for near in [d.yesterday(), Ok(d), d.tomorrow()].into_iter().flatten() {
+                            dates.push(near.to_string());
+                        }
+                    }
+                }
+            }
+            let (mut joint, mut ambiguous) = (0, 0);
+            for i in 0..data.segments().len() {
+                for text in &dates {
+                    let at = text.parse::<PartialDate>().unwrap().span();
+                    let status = timelines.at(i, at);
+                    assert_eq!(status, by_each_timeline(&timelines, i, at), "{i} {text}");
+                    if status.is_ambiguous() {
+                        ambiguous += 1;
+                    } else {
+                        joint += 1;
+                    }
+                }
+            }
+            assert!(joint > 0 && ambiguous > 0, "{joint} {ambiguous}");
+        }
+    }
 }
