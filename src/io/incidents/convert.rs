@@ -222,19 +222,24 @@ impl Columns {
             None => None,
             Some(i) => fields::fatalities(rec.text(i)?, "fatalities").ok()?,
         };
-        let (kind, summary, source) = (text(self.kind)?, text(self.summary)?, text(self.source)?);
         let dyad = match text(self.dyad)? {
             "" => None,
             dyad => fields::dyad(dyad).ok()?,
         };
-        let set = |buf: &mut String, s: &str| {
+        // A text of a column the table does not have is only cleared (`out` may be left
+        // partly written when a text below is not UTF-8).
+        out.id.clear();
+        out.id.push_str(id);
+        for (buf, column) in [
+            (&mut out.kind, self.kind),
+            (&mut out.summary, self.summary),
+            (&mut out.source_id, self.source),
+        ] {
             buf.clear();
-            buf.push_str(s);
-        };
-        set(&mut out.id, id);
-        set(&mut out.kind, kind);
-        set(&mut out.summary, summary);
-        set(&mut out.source_id, source);
+            if let Some(i) = column {
+                buf.push_str(rec.text(i)?);
+            }
+        }
         out.date = DateSpan::day(date);
         out.point = Point::new(lon.value(), lat.value());
         out.precision_m = precision_m;
