@@ -2,7 +2,7 @@
 //! encoder ([`RowEncoder::as_csv`]), cell by cell, rather than gathered as values for
 //! [`FeatureEncoder::encode`](crate::report::FeatureEncoder::encode): the same bytes.
 
-use crate::query::{push_alternatives_text, push_regimes_text, Certainty, IncidentMatch};
+use crate::query::{push_alternatives_text, push_regimes_text, IncidentMatch};
 use crate::report::{csv_plain, Batch, CsvRow, RowEncoder};
 use crate::{Incident, RowValue};
 
@@ -127,23 +127,14 @@ impl IncidentLayer {
             Some(cell) => row.encoded(1, cell),
             None => row.empty(1),
         }
-        if !m.status.is_ambiguous() && m.regimes.is_empty() && m.alternatives.is_empty() {
-            // Most matches: no ambiguity, regimes or alternatives, so the cells up to the
-            // dates are the certainty's word between empty cells, copied at once.
-            return row.encoded(4, plain_match_tail(m.certainty));
-        }
         if m.status.is_ambiguous() {
             row.text(&m.status.ambiguity());
         } else {
             row.empty(1);
         }
-        if m.regimes.is_empty() {
-            row.empty(1);
-        } else {
-            regimes.clear();
-            push_regimes_text(&m.regimes, regimes);
-            row.text(regimes);
-        }
+        regimes.clear();
+        push_regimes_text(&m.regimes, regimes);
+        row.text(regimes);
         row.plain_text(m.certainty.as_str());
         if m.alternatives.is_empty() {
             row.empty(1);
@@ -154,15 +145,6 @@ impl IncidentLayer {
             });
             row.text(alternatives);
         }
-    }
-}
-
-/// The cells `ambiguity`, `regimes`, `certainty` and `alternatives` of a match with no
-/// ambiguity, regimes or alternatives, as CSV (for [`CsvRow::encoded`]).
-fn plain_match_tail(certainty: Certainty) -> &'static [u8] {
-    match certainty {
-        Certainty::Certain => b",,certain,",
-        Certainty::Possible => b",,possible,",
     }
 }
 
@@ -269,20 +251,6 @@ mod tests {
                 .classify_table(&mut reader, &query, options, &mut sink, &mut ok)
                 .expect("the run");
             sink.0.finish().expect("written")
-        }
-    }
-
-    #[test]
-    fn a_plain_matchs_last_cells_are_the_cells_encoded() {
-        use super::plain_match_tail;
-        use crate::query::Certainty;
-        use crate::report::csv_cells;
-        for c in [Certainty::Certain, Certainty::Possible] {
-            assert_eq!(
-                plain_match_tail(c),
-                csv_cells(["", "", c.as_str(), ""]),
-                "{c:?}"
-            );
         }
     }
 
