@@ -428,6 +428,25 @@ mod tests {
     /// lie wholly outside a query box and are skipped: exactly the boxes a scan of every box
     /// finds meeting the rounded query are reported, once each, in the order of the cells and
     /// of the ids within each.
+    /// 2,000 boxes, each centred within 100 km of `origin` (each axis from it upwards) with
+    /// half-sides up to `halves`, drawn from `next` (a number in [0, 1) at each call).
+    fn random_boxes(
+        next: &mut impl FnMut() -> f64,
+        origin: [f64; 3],
+        halves: [f64; 3],
+    ) -> Vec<([f64; 3], [f64; 3])> {
+        (0..2_000)
+            .map(|_| {
+                let c = origin.map(|o| o + 100_000.0 * next());
+                let h = halves.map(|h| h * next());
+                (
+                    [c[0] - h[0], c[1] - h[1], c[2] - h[2]],
+                    [c[0] + h[0], c[1] + h[1], c[2] + h[2]],
+                )
+            })
+            .collect()
+    }
+
     #[test]
     fn skipped_runs_hide_no_box() {
         let mut s: u64 = 11;
@@ -482,24 +501,16 @@ mod tests {
     /// boxes missing it by more than the `f32` rounding are not).
     #[test]
     fn reports_each_meeting_box_once() {
-        let mut boxes = Vec::new();
         let mut s: u64 = 7;
         let mut next = || {
             s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             (s >> 11) as f64 / (1u64 << 53) as f64
         };
-        for _ in 0..2_000 {
-            let c = [
-                6.0e6 + 100_000.0 * next(),
-                -50_000.0 + 100_000.0 * next(),
-                -50_000.0 + 100_000.0 * next(),
-            ];
-            let h = [30_000.0 * next(), 5_000.0 * next(), 100.0 * next()];
-            boxes.push((
-                [c[0] - h[0], c[1] - h[1], c[2] - h[2]],
-                [c[0] + h[0], c[1] + h[1], c[2] + h[2]],
-            ));
-        }
+        let boxes = random_boxes(
+            &mut next,
+            [6.0e6, -50_000.0, -50_000.0],
+            [30_000.0, 5_000.0, 100.0],
+        );
         let grid = Grid::new(boxes.iter().copied());
         for _ in 0..300 {
             let p = [
@@ -541,19 +552,11 @@ mod tests {
             s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             (s >> 11) as f64 / (1u64 << 53) as f64
         };
-        let mut boxes = Vec::new();
-        for _ in 0..2_000 {
-            let c = [
-                -4.0e6 + 100_000.0 * next(),
-                3.0e6 + 100_000.0 * next(),
-                -50_000.0 + 100_000.0 * next(),
-            ];
-            let h = [20_000.0 * next(), 5_000.0 * next(), 1_000.0 * next()];
-            boxes.push((
-                [c[0] - h[0], c[1] - h[1], c[2] - h[2]],
-                [c[0] + h[0], c[1] + h[1], c[2] + h[2]],
-            ));
-        }
+        let boxes = random_boxes(
+            &mut next,
+            [-4.0e6, 3.0e6, -50_000.0],
+            [20_000.0, 5_000.0, 1_000.0],
+        );
         let grid = Grid::new(boxes.iter().copied());
         let (mut inside, mut outside) = (0, 0);
         for _ in 0..300 {
