@@ -8,7 +8,6 @@ use jiff::civil::Date;
 use super::codes::{acled_geo_precision_m, acled_time_span, ucdp_kind, ucdp_where_prec_m};
 use super::fields;
 use super::layout::{Columns, Fields, Layout};
-use super::plain_decimal::PlainDecimal;
 use crate::{DateSpan, Incident};
 
 impl Columns {
@@ -181,7 +180,7 @@ impl Columns {
     }
 
     /// The usual plain row, converted straight from its bytes into `out`: a `YYYY-MM-DD` date,
-    /// plain decimal coordinates in range, a plain precision, UTF-8 text. `None` for anything
+    /// coordinates in range, a precision, UTF-8 text. `None` for anything
     /// else (leaving `out` partly written), which [`Columns::incident_into`] then converts (or
     /// reports) the general way; where both convert a row they give the same incident
     /// (tested).
@@ -192,27 +191,12 @@ impl Columns {
         }
         let id = rec.text(self.id).filter(|id| !id.is_empty())?;
         let date = fields::iso_day(rec.get(self.date)?)?;
-        let lat = PlainDecimal::parse(rec.get(self.lat)?)?;
-        let lon = PlainDecimal::parse(rec.get(self.lon)?)?;
-        // Checked on the digits, with the answer of the values, which are divided out
-        // meanwhile (see `PlainDecimal::magnitude_at_most`).
-        if !(lat.magnitude_at_most(90) && lon.magnitude_at_most(180)) {
-            return None;
-        }
-        let precision_m = match self.precision.map(|i| rec.get(i)) {
+        // Read and checked as the general way reads them first (`fields::lat_lon` and
+        // `fields::precision_m` start with these), so both take the same numbers alike.
+        let point = fields::usual_lat_lon(rec.text(self.lat)?, rec.text(self.lon)?)?;
+        let precision_m = match self.precision {
             None => 0.0,
-            Some(b) => {
-                let b = b?;
-                if b.is_empty() {
-                    0.0
-                } else {
-                    let precision = PlainDecimal::parse(b)?;
-                    if precision.is_below_zero() {
-                        return None;
-                    }
-                    precision.value()
-                }
-            }
+            Some(i) => fields::usual_precision_m(rec.text(i)?)?,
         };
         let text = |column: Option<usize>| match column {
             None => Some(""),
@@ -241,7 +225,7 @@ impl Columns {
             }
         }
         out.date = DateSpan::day(date);
-        out.point = Point::new(lon.value(), lat.value());
+        out.point = point;
         out.precision_m = precision_m;
         out.fatalities = fatalities;
         out.dyad = dyad;
@@ -381,6 +365,9 @@ mod tests {
             "(19|20)[0-9]{2}(-[01][0-9])?",
             " ?[A-Za-z0-9]{0,6} ?",
             "-?[0-9]\\.?[0-9]?e[0-9]",
+            "[+-]{0,2}[0-9]{0,17}\\.?[0-9]{0,3}([eE][+-]?[0-9]{1,3})?",
+            "-?(90|180)\\.0{0,12}[0-9]",
+            " ?[+-]?(nan|NaN|inf|infinity) ?",
             Just(String::new()),
             "\\PC{0,5}",
         ]
@@ -450,6 +437,66 @@ mod tests {
             let rec = Fields::of_text(&row, &spans);
             if let Some(fast) = plain(&columns, rec) {
                 prop_assert_eq!(Ok(fast), columns.incident(rec, &names));
+            }
+        }
+    }
+
+    /// On rows that differ only in their numbers, the fast path takes a row exactly when the
+    /// general way accepts it, and reads the same values, to the bit (a precision of `-0` is
+    /// `-0.0` both ways).
+    #[test]
+    fn the_fast_path_and_the_general_way_agree_on_numbers() {
+        let names: Vec<String> = ["id", "date", "lat", "lon", "precision_m"]
+            .map(str::to_string)
+            .to_vec();
+        let columns = Columns::recognise(&names).expect("a plain header");
+        let numbers = [
+            "42.5",
+            "90",
+            "-90.000000000000",
+            "90.0000000000001",
+            "-180.000000000001",
+            "179.999999999999",
+            "180",
+            "1e5",
+            "1e1",
+            "nan",
+            "inf",
+            "-inf",
+            "+5",
+            " 5",
+            "5.",
+            ".5",
+            "-0",
+            "-0.0",
+            "--5",
+            "1234567890123456",
+            "12.34567890123456",
+            "",
+            "x",
+        ];
+        for lat in numbers {
+            for lon in ["72.8", "-180.000000000001", "+5", "inf"] {
+                for precision in ["", "0", "-0", "-0.0", "-1", "0.5", "1e3", "nan", " 5"] {
+                    let row = format!("G1,2011-05-10,{lat},{lon},{precision}");
+                    let mut spans = Vec::new();
+                    let mut start = 0;
+                    for part in row.split(',') {
+                        spans.push(start..start + part.len());
+                        start += part.len() + 1;
+                    }
+                    let rec = Fields::of_text(&row, &spans);
+                    let fast = plain(&columns, rec);
+                    let general = columns.incident(rec, &names).ok();
+                    let bits = |i: &Incident| {
+                        (
+                            i.point.x().to_bits(),
+                            i.point.y().to_bits(),
+                            i.precision_m.to_bits(),
+                        )
+                    };
+                    assert_eq!(fast.as_ref().map(bits), general.as_ref().map(bits), "{row}");
+                }
             }
         }
     }

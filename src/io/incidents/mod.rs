@@ -190,7 +190,6 @@ mod layout;
 mod mapping;
 #[cfg(feature = "parquet")]
 mod parquet;
-mod plain_decimal;
 mod reader;
 mod record_fields;
 mod rows;
