@@ -17,7 +17,8 @@ impl ImpreciseLine {
     /// The segment's match for `q` when it may lie within `q`'s reach (its distance less the
     /// segment's precision at most the reach), numbered as in the dataset.
     fn within_reach(&self, at: &Query, q: &IncidentSearch) -> Option<LineMatch> {
-        self.near(at, q, |_| true).and_then(|(_, m)| m)
+        self.near(at, q, f64::INFINITY, |_| true)
+            .and_then(|(_, m)| m)
     }
 
     /// [`ImpreciseLine::within_reach`] for a caller that has checked that the segment may lie
@@ -36,15 +37,17 @@ impl ImpreciseLine {
     /// When the segment may lie within `q`'s reach (some section's lower bound is at most it;
     /// never for a negative or NaN reach): the least such bound, and its match when
     /// `search(that bound)` holds and it lies within reach. One walk of its sections answers
-    /// both.
+    /// both. `known_m`: an upper bound of the segment's distance, or infinite (see
+    /// [`crate::spatial::LineIndex::nearest_if_within`]).
     fn near(
         &self,
         at: &Query,
         q: &IncidentSearch,
+        known_m: f64,
         search: impl FnOnce(f64) -> bool,
     ) -> Option<(f64, Option<LineMatch>)> {
         self.index
-            .nearest_if_within(at, q.reach_m + self.precision_m, |_| true, search)
+            .nearest_if_within(at, q.reach_m + self.precision_m, known_m, |_| true, search)
             .map(|(least_m, m)| (least_m, m.map(|m| self.numbered(m))))
     }
 
@@ -182,7 +185,8 @@ impl BorderIndex {
             // first 64). A farther one found so does not change the best.
             let bit = imprecise_bit(k);
             let mut searched = false;
-            let Some((_, found)) = wide.near(&at, q, |least_m| {
+            let known_m = bounds.nearest_at_most_m(k, &at);
+            let Some((_, found)) = wide.near(&at, q, known_m, |least_m| {
                 searched = (bit.is_some() && best.is_some())
                     || (wanted(wide.segment) && best.is_none_or(|b| least_m <= b.distance_m));
                 searched
@@ -190,6 +194,9 @@ impl BorderIndex {
                 continue;
             };
             imprecise_offered += 1;
+            if let Some(m) = found {
+                bounds.note_nearest(k, &at, m.distance_m);
+            }
             if let Some(bit) = bit {
                 imprecise_in_reach |= bit;
                 if searched {

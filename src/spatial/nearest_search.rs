@@ -76,7 +76,7 @@ impl LineIndex {
             return Err(QueryError::InvalidDistance { max_m });
         }
         Ok(self
-            .nearest_if_within(q, max_m, accept, |_| true)
+            .nearest_if_within(q, max_m, f64::INFINITY, accept, |_| true)
             .and_then(|(_, m)| m))
     }
 
@@ -85,10 +85,16 @@ impl LineIndex {
     /// its sections, metres, and, when `search(that bound)` holds,
     /// [`LineIndex::nearest_accepted`]'s answer. One walk of the sections gives both: the
     /// check is the search's first step.
+    ///
+    /// `known_m` is an upper bound of the distance from `q` to the nearest line that `accept`
+    /// takes, or infinite when none is known. The walk then leaves out the
+    /// sections whose lower bound exceeds it by more than [`KNOWN_SLACK`] margins: the search
+    /// never reaches them (see [`walk_limit_m`]), so the answer is the same.
     pub(crate) fn nearest_if_within(
         &self,
         q: &Query,
         max_m: f64,
+        known_m: f64,
         mut accept: impl FnMut(usize) -> bool,
         search: impl FnOnce(f64) -> bool,
     ) -> Option<(f64, Option<LineMatch>)> {
@@ -104,7 +110,13 @@ impl LineIndex {
         }
         let q = *q;
         with_scratch(|s| {
-            let mut walk = SectionWalk::start(&self.items, &self.blocks, q.p3, max_m, &mut s.walk);
+            let mut walk = SectionWalk::start(
+                &self.items,
+                &self.blocks,
+                q.p3,
+                walk_limit_m(max_m, known_m),
+                &mut s.walk,
+            );
             let least_m = walk.least_bound_m(max_m)?;
             if !search(least_m) {
                 return Some((least_m, None));
@@ -309,6 +321,29 @@ impl LineIndex {
         let section = self.sections.get(id as usize)?;
         let info = self.edges.get(section.edge as usize)?;
         Some(info.chord.lower_bound_m(q.p3))
+    }
+}
+
+/// How many margins (of [`margin_m`]) past a known upper bound of the nearest line's distance
+/// the walk of [`LineIndex::nearest_if_within`] goes.
+const KNOWN_SLACK: f64 = 4.0;
+
+/// The distance the walk of [`LineIndex::nearest_if_within`] starts with: `max_m`, or less
+/// when the nearest line is known to lie within `known_m` (infinite: not known).
+///
+/// Why the search is the same: the section holding the nearest point (of a line the search
+/// accepts) has a lower bound of at most `known_m`, so it comes out of the walk before any section whose bound exceeds that;
+/// its candidate (an estimate within a margin of that exact distance, or the exact distance)
+/// then brings the walk's limit (the least candidate plus its margin) down to at most
+/// `known_m` plus about two margins, and no later section beyond it is handed out. The
+/// sections left out are thus never handed out, and the walk hands out the same ones in the
+/// same order.
+fn walk_limit_m(max_m: f64, known_m: f64) -> f64 {
+    let limit_m = known_m + KNOWN_SLACK * margin_m(known_m) + BOX_SLACK_M;
+    if limit_m < max_m {
+        limit_m
+    } else {
+        max_m
     }
 }
 

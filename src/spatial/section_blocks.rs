@@ -329,6 +329,7 @@ mod tests {
             lat in 35.0..48.0f64,
             max_m in prop_oneof![0.0..5_000.0f64, 0.0..300_000.0f64, Just(f64::INFINITY)],
             accepted in 0usize..8,
+            extra_m in prop_oneof![0.0..1.0f64, 0.0..50_000.0f64],
         ) {
             let index = LineIndex::new(&lines()).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let q = Query::of(Point::new(lon, lat)).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -357,10 +358,22 @@ mod tests {
                 index.exact_best(&mut s.candidates, &q).filter(|m| m.distance_m <= max_m)
             });
             prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
-            let near = index.nearest_if_within(&q, max_m, accept, |_| true);
+            let near = index.nearest_if_within(&q, max_m, f64::INFINITY, accept, |_| true);
             let least = index.items.iter().map(|t| t.chord.lower_bound_m(q.p3)).fold(f64::INFINITY, f64::min);
             prop_assert_eq!(near.map(|n| n.0), (least <= max_m).then_some(least));
             prop_assert_eq!(format!("{:?}", near.and_then(|n| n.1)), format!("{want:?}"));
+            // Knowing an upper bound of the nearest line's distance (the exact distance, or more)
+            // changes neither answer.
+            let every = index
+                .nearest_if_within(&q, max_m, f64::INFINITY, |_| true, |_| true);
+            let exact_m = index
+                .nearest(Point::new(lon, lat))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?
+                .map_or(f64::INFINITY, |m| m.distance_m);
+            for known_m in [exact_m, exact_m + extra_m] {
+                let known = index.nearest_if_within(&q, max_m, known_m, |_| true, |_| true);
+                prop_assert_eq!(format!("{known:?}"), format!("{every:?}"));
+            }
         }
     }
 }

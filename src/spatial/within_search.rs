@@ -158,7 +158,7 @@ impl LineIndex {
         if self.box_distance_m(q) - 1e-3 > max_m {
             return false;
         }
-        self.nearest_if_within(q, max_m, |_| true, |_| false)
+        self.nearest_if_within(q, max_m, f64::INFINITY, |_| true, |_| false)
             .is_some()
     }
 }
