@@ -35,8 +35,11 @@ use super::query_point::Query;
 const CARRIED_SLACK_M: f64 = 1.0;
 
 /// How far the query point may move from the anchor before the bounds are taken again at the
-/// point, metres: each bound is weaker by at most this.
-const REANCHOR_M: f64 = 50_000.0;
+/// point, metres: each bound is weaker by at most this. On the README benchmark (blocks of
+/// about 12,500 rows in Morton order) 50 km took the bounds again for 15,070 of 100,000 rows
+/// (about 560 instructions each) and 150 km for 4,319, while the weaker bounds leave some
+/// 15,000 more box tests to the indexes: 3.2 M instructions fewer in all (BENCHMARKS.md).
+const REANCHOR_M: f64 = 150_000.0;
 
 /// A radius below every radius of curvature of the curves compared with in the upper bounds,
 /// metres; see the [module documentation](self).
