@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use geo_types::Point;
 use rstar::AABB;
 
-use super::ecef::{dot, north_east_of, rem_360, surface_frame, SinCos};
+use super::ecef::{dot, north_east_of, rem_360, surface_frame};
 use super::edge::{settled, solve, Foot};
 use super::edge_section::{margin_m, NEAR_M};
 use super::foot_correction;
@@ -297,7 +297,6 @@ impl LineIndex {
             let ((lon, lat), frame) = surface_frame(foot);
             let (n, e) = north_east_of(&frame);
             let d = section.direction(t);
-            let azi = dot(d, e).atan2(dot(d, n)).to_degrees();
             let along = (section.start_m + section.along_m(t, foot)).clamp(0.0, g.length_m);
             let (de, dn) = (dot(d, e), dot(d, n));
             // Components of a tangent of the cubic (metres per unit of its parameter, up to
@@ -308,7 +307,6 @@ impl LineIndex {
                     lon_lat: (lon, lat),
                     p3: foot,
                     sin_cos: frame,
-                    azi,
                     sin_cos_azi: (de / norm, dn / norm),
                     along_m: along,
                     distance_m: estimate_m,
@@ -316,10 +314,12 @@ impl LineIndex {
                 if let Some(f) =
                     foot_correction::corrected_foot(&self.geod, &estimate, g.length_m, q.p3)
                 {
-                    return Some(self.matched(info, &f));
+                    return Some(Self::corrected_match(info, &f));
                 }
             }
-            (lon, lat, azi, None, along)
+            // The edge's azimuth in degrees only now: the corrected foot needs its sine and
+            // cosine alone (BENCHMARKS.md).
+            (lon, lat, de.atan2(dn).to_degrees(), None, along)
         };
         if at_end.is_some() {
             // The same vertex reached from the next edge (same place, same measure along the
@@ -332,8 +332,12 @@ impl LineIndex {
         }
         let at_vertex = match at_end {
             Some(end) => {
-                let v3 = if end { info.chord.b } else { info.chord.a };
-                foot_correction::from_vertex(&self.geod, &SinCos::of(lon, lat), v3, q.p3)
+                let (v3, trig) = if end {
+                    (info.chord.b, &info.vertex_trig[1])
+                } else {
+                    (info.chord.a, &info.vertex_trig[0])
+                };
+                foot_correction::from_vertex(&self.geod, trig, v3, q.p3)
             }
             None => None,
         };
@@ -364,6 +368,24 @@ impl LineIndex {
             );
         }
         Some(self.matched(info, &f))
+    }
+
+    /// The match of a corrected foot inside edge `info`. Its side is that of the query point
+    /// from the edge's direction, as [`side`] would find it from the azimuths (the point's is
+    /// the edge's turned by a right angle, its distance at least a metre less a centimetre).
+    fn corrected_match(info: &EdgeInfo, foot: &foot_correction::CorrectedFoot) -> LineMatch {
+        LineMatch {
+            line: info.line,
+            edge: info.edge,
+            distance_m: foot.distance_m,
+            closest: Point::new(foot.lon, foot.lat),
+            measure_m: info.measure_start_m + foot.along_m,
+            side: if foot.point_on_right {
+                Side::Right
+            } else {
+                Side::Left
+            },
+        }
     }
 
     /// The match of an exact foot on edge `info`.

@@ -331,10 +331,31 @@ pub(crate) fn intercept_step(foot: &Foot, length_m: f64) -> (f64, f64, f64) {
     (next_m, moved_m, tolerance_m)
 }
 
+/// Whether `foot` is at a vertex of the edge and the intercept step from it surely points off
+/// the edge, where the clamp brings it back to the vertex: the foot is then settled. The step's
+/// sign is that of the cosine of the angle between the azimuths (the sine and cosine of `d/R`
+/// are positive below `R`), read from the angle itself: its cosine is negative strictly between
+/// the right angles `π/2` and `3π/2` and positive outside them, and the 1e-5 rad kept clear of
+/// each is far more than any rounding of the cosine there. This spares the step's sine, cosine
+/// and arc tangent for nearly every foot at a vertex (BENCHMARKS.md).
+fn steps_off_its_vertex(foot: &Foot, length_m: f64) -> bool {
+    use std::f64::consts::FRAC_PI_2;
+    // Clear of the right angles by far more than the cosine's rounding there.
+    const CLEAR: f64 = 1e-5;
+    // `intercept_step`'s angle, whose magnitude is at most 2π (azimuths within ±180°).
+    let angle = (foot.azi_to_point - foot.azi_edge).to_radians().abs();
+    if foot.distance_m.is_nan() || foot.distance_m >= MEAN_RADIUS_M || angle.is_nan() {
+        return false;
+    }
+    let backwards = (FRAC_PI_2 + CLEAR..=3.0 * FRAC_PI_2 - CLEAR).contains(&angle);
+    let forwards = !(FRAC_PI_2 - CLEAR..=3.0 * FRAC_PI_2 + CLEAR).contains(&angle);
+    (foot.along_m == 0.0 && backwards) || (foot.along_m == length_m && forwards)
+}
+
 /// Whether `foot` is a fixed point of the intercept iteration: the point is on the edge, or the
 /// next step is below its tolerance and does not end on a vertex the foot is not at.
 pub(crate) fn settled(foot: &Foot, length_m: f64) -> bool {
-    if foot.distance_m == 0.0 {
+    if foot.distance_m == 0.0 || steps_off_its_vertex(foot, length_m) {
         return true;
     }
     let (next_m, moved_m, tolerance_m) = intercept_step(foot, length_m);
@@ -424,6 +445,47 @@ fn bracket(walker: &EdgeWalker<'_>) -> Foot {
 mod tests {
     use super::*;
     use crate::spatial::ecef::ecef;
+    use proptest::prelude::*;
+
+    /// [`settled`] by the step alone, without the shortcut at vertices.
+    fn settled_by_the_step(foot: &Foot, length_m: f64) -> bool {
+        if foot.distance_m == 0.0 {
+            return true;
+        }
+        let (next_m, moved_m, tolerance_m) = intercept_step(foot, length_m);
+        moved_m <= tolerance_m && (next_m == foot.along_m || (next_m != 0.0 && next_m != length_m))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// At a vertex the shortcut answers as the step does, whatever the azimuths (right
+        /// angles and their neighbours among them) and the distance.
+        #[test]
+        fn a_foot_at_a_vertex_is_settled_as_the_step_says(
+            azi_edge in prop_oneof![-180.0..=180.0f64, Just(0.0), Just(90.0), Just(-90.0), Just(180.0)],
+            turn in prop_oneof![
+                -360.0..=360.0f64,
+                (-4i32..=4).prop_map(|k| f64::from(k) * 90.0),
+                (-4i32..=4, -1e-3..1e-3f64).prop_map(|(k, e)| f64::from(k) * 90.0 + e),
+            ],
+            distance_m in prop_oneof![0.0..100_000.0f64, 0.0..20_000_000.0f64, Just(0.0), Just(1e-300)],
+            at_end in any::<bool>(),
+            length_m in 1.0..200_000.0f64,
+        ) {
+            let azi_to_point = normalize_deg(azi_edge + turn);
+            let foot = Foot {
+                along_m: if at_end { length_m } else { 0.0 },
+                lon: 69.0,
+                lat: 41.0,
+                distance_m,
+                azi_edge,
+                azi_to_point,
+                at_end: Some(at_end),
+            };
+            prop_assert_eq!(settled(&foot, length_m), settled_by_the_step(&foot, length_m));
+        }
+    }
 
     #[test]
     fn bulge_contains_midpoint_of_long_edge() {

@@ -34,7 +34,6 @@ use super::direct;
 use super::ecef::{
     dot, ecef_of, normalize_deg, north_east_of, sub, SinCos, MEAN_RADIUS_M, WGS84_A_M, WGS84_F,
 };
-use super::edge::Foot;
 use super::edge_section::NEAR_M;
 
 /// The largest miss that is corrected; a larger one means the estimate was poor.
@@ -53,14 +52,29 @@ pub(crate) struct EstimatedFoot {
     pub p3: [f64; 3],
     /// Sines and cosines of its latitude and longitude.
     pub sin_cos: SinCos,
-    /// The edge's azimuth there, degrees.
-    pub azi: f64,
-    /// Its sine and cosine.
+    /// Sine and cosine of the edge's azimuth there.
     pub sin_cos_azi: (f64, f64),
     /// Distance from the edge's start, metres.
     pub along_m: f64,
     /// Estimated distance to the query point, metres.
     pub distance_m: f64,
+}
+
+/// A foot inside an edge found from an estimated one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CorrectedFoot {
+    /// Distance from the edge's start, metres.
+    pub along_m: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Geodesic distance to the query point, metres (at least a metre less [`MAX_MISS_M`]).
+    pub distance_m: f64,
+    /// Whether the point lies to the right of the edge's direction (else to its left). The
+    /// geodesic to it leaves the edge at a right angle, so this is the whole of its side: the
+    /// azimuths (and the arc tangent that would give the edge's) are not needed.
+    pub point_on_right: bool,
 }
 
 /// The foot on an edge of length `length_m` near the estimated one, for the point `p3`
@@ -71,7 +85,7 @@ pub(crate) fn corrected_foot(
     at: &EstimatedFoot,
     length_m: f64,
     p3: [f64; 3],
-) -> Option<Foot> {
+) -> Option<CorrectedFoot> {
     let estimate_m = at.distance_m;
     if !(MIN_DISTANCE_M..=NEAR_M).contains(&estimate_m) {
         return None;
@@ -82,12 +96,10 @@ pub(crate) fn corrected_foot(
     let to_p = sub(p3, at.p3);
     // The point is to the right of the edge's direction when this is positive.
     let right = dot(to_p, east) * cos_a - dot(to_p, north) * sin_a;
-    let turn = if right >= 0.0 { 90.0 } else { -90.0 };
-    let azi_edge = at.azi;
-    let azi_to_point = azi_edge + turn;
+    let point_on_right = right >= 0.0;
     // The perpendicular geodesic's azimuth is a right angle from the edge's: its sine and cosine are the edge's
-    // cosine and sine, signed, and need not be computed again from degrees.
-    let (sin_azi_across, cos_azi_across) = if turn > 0.0 {
+    // cosine and sine, signed.
+    let (sin_azi_across, cos_azi_across) = if point_on_right {
         (cos_a, -sin_a)
     } else {
         (-cos_a, sin_a)
@@ -106,7 +118,7 @@ pub(crate) fn corrected_foot(
     // out, `x⁶ / 720`, is under 4e-16.
     let x2 = (estimate_m / MEAN_RADIUS_M).powi(2);
     let scale = 1.0 - x2 / 2.0 + x2 * x2 / 24.0;
-    let shift = (if turn > 0.0 { -across } else { across }) / scale;
+    let shift = (if point_on_right { -across } else { across }) / scale;
     let along = at.along_m + shift;
     if !(along > 0.0 && along < length_m) {
         return None;
@@ -123,14 +135,12 @@ pub(crate) fn corrected_foot(
     let meridian = prime_vertical * (1.0 - e2) / w2;
     let dlat = (shift * cos_a / meridian).to_degrees();
     let dlon = (shift * sin_a / (prime_vertical * cos_lat)).to_degrees();
-    Some(Foot {
+    Some(CorrectedFoot {
         along_m: along,
         lon: normalize_deg(lon + dlon),
         lat: lat + dlat,
         distance_m: estimate_m + ahead,
-        azi_edge,
-        azi_to_point,
-        at_end: None,
+        point_on_right,
     })
 }
 
@@ -216,12 +226,11 @@ mod tests {
         length_m: f64,
         distance_m: f64,
         p3: [f64; 3],
-    ) -> Option<Foot> {
+    ) -> Option<CorrectedFoot> {
         let at = EstimatedFoot {
             lon_lat: (lon, lat),
             p3: ecef(lon, lat),
             sin_cos: SinCos::of(lon, lat),
-            azi,
             sin_cos_azi: azi.to_radians().sin_cos(),
             along_m,
             distance_m,
@@ -259,8 +268,7 @@ mod tests {
             prop_assert!((f.along_m - s0).abs() < 1e-6, "along {} vs {}", f.along_m, s0);
             let off: f64 = geod.inverse(f.lat, f.lon, lat0, lon0);
             prop_assert!(off < 1e-6, "foot {off} m from the true one");
-            let turned = normalize_deg(f.azi_to_point - eazi - turn);
-            prop_assert!(turned.abs() < 1e-9, "turned {} instead of {}", f.azi_to_point - eazi, turn);
+            prop_assert_eq!(f.point_on_right, !left);
         }
     }
 

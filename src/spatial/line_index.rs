@@ -11,7 +11,7 @@ use geographiclib_rs::{capability as caps, Geodesic, GeodesicLine};
 use rstar::primitives::CachedEnvelope;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 
-use super::ecef::{ecef, normalize_deg};
+use super::ecef::{ecef_of, normalize_deg, SinCos};
 use super::edge::{inverse, Chord, Edge};
 use super::edge_section::{self, EdgeSection};
 use super::error::{InvalidLines, LineProblem};
@@ -30,6 +30,9 @@ pub(super) struct EdgeInfo {
     pub(super) measure_start_m: f64,
     /// ECEF chord and bulge of the whole edge.
     pub(super) chord: Chord,
+    /// Sines and cosines of the latitude and longitude of its start and end vertices: a foot
+    /// at a vertex needs them, and they are computed here once rather than at every query.
+    pub(super) vertex_trig: [SinCos; 2],
     /// The previous non-degenerate edge of the line, if any: its index and its azimuth at its
     /// end vertex (this edge's start vertex).
     pub(super) prev: Option<(usize, f64)>,
@@ -138,9 +141,16 @@ impl LineIndex {
             }
             let first = edges.len();
             let mut measure_m = 0.0;
-            // Each vertex placed in ECEF once, for the edges on both sides of it.
-            let points: Vec<[f64; 3]> = ls.0.iter().map(|c| ecef(c.x, c.y)).collect();
-            for (k, (w, p)) in ls.0.windows(2).zip(points.windows(2)).enumerate() {
+            // Each vertex's sines and cosines, and its place in ECEF, once for the edges on
+            // both sides of it.
+            let trig: Vec<SinCos> = ls.0.iter().map(|c| SinCos::of(c.x, c.y)).collect();
+            let points: Vec<[f64; 3]> = trig.iter().map(ecef_of).collect();
+            for (k, ((w, p), t)) in
+                ls.0.windows(2)
+                    .zip(points.windows(2))
+                    .zip(trig.windows(2))
+                    .enumerate()
+            {
                 let (a, b) = (w[0], w[1]);
                 let (length_m, azi1, azi2) = inverse(&geod, a.x, a.y, b.x, b.y);
                 if length_m > MAX_EDGE_M {
@@ -167,6 +177,7 @@ impl LineIndex {
                         edge: k,
                         measure_start_m: measure_m,
                         chord: Chord::new(p[0], p[1], length_m),
+                        vertex_trig: [t[0], t[1]],
                         prev: None,
                         next_azi: None,
                     });
