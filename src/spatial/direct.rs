@@ -155,9 +155,15 @@ pub(crate) fn landing(
     let b31 = sin_series(&c3a, ssig1, csig1);
     let somg2 = salp0 * ssig2;
     let comg2 = csig2;
-    let omg12 = (somg2 * comg1 - comg2 * somg1).atan2(comg2 * comg1 + somg2 * somg1);
-    let lam12 = omg12 + a3c * (sig12 + (sin_series(&c3a, ssig2, csig2) - b31));
-    let (sin_lam, cos_lam) = lam12.sin_cos();
+    // λ12 = ω12 + Δ: the sine and cosine of ω12 from its vector, turned by Δ's. The vectors
+    // of ω1 and ω2 are at most of unit length and not zero (`cbet1` is at least `tiny`, and
+    // `comg1` is 1 where `sbet1` and `calp1` are both 0; `csig2` is `tiny` where `cbet2`
+    // was 0), so neither is their product. This spares the arc tangent of ω12, with the same
+    // one `sin_cos` (BENCHMARKS.md).
+    let (somg12, comg12) = unit(somg2 * comg1 - comg2 * somg1, comg2 * comg1 + somg2 * somg1);
+    let (sin_d, cos_d) = (a3c * (sig12 + (sin_series(&c3a, ssig2, csig2) - b31))).sin_cos();
+    let sin_lam = somg12 * cos_d + comg12 * sin_d;
+    let cos_lam = comg12 * cos_d - somg12 * sin_d;
 
     let (sin_lat, cos_lat) = unit(sbet2, f1 * cbet2);
     GeodesicEnd {
