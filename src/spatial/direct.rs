@@ -128,17 +128,20 @@ pub(crate) fn landing(
     // Distance to arc length (eq. 7, 15, 20).
     let a1m1 = a1m1(eps);
     let c1a = c1(eps);
+    // τ1 = σ1 + B11, τ2 = τ1 + τ12 and σ2 = τ2 - B12 (eq. 7 and 20 give σ2 = τ2 + Σ C'1l
+    // sin 2lτ2). τ2's sine and cosine come from σ1's turned by B11 + τ12 at once, and σ2's
+    // from τ2's turned by -B12: two `sin_cos` where turning σ1 by B11, then by τ12, then
+    // σ1 by σ12 took three (BENCHMARKS.md).
     let b11 = sin_series(&c1a, ssig1, csig1);
-    let (s, c) = b11.sin_cos();
-    let stau1 = ssig1 * c + csig1 * s;
-    let ctau1 = csig1 * c - ssig1 * s;
     let tau12 = s12 / (terms.polar_semi_axis_m * (1.0 + a1m1));
-    let (s, c) = tau12.sin_cos();
-    let b12 = -sin_series(&c1p(eps), stau1 * c + ctau1 * s, ctau1 * c - stau1 * s);
+    let (s, c) = (b11 + tau12).sin_cos();
+    let stau2 = ssig1 * c + csig1 * s;
+    let ctau2 = csig1 * c - ssig1 * s;
+    let b12 = -sin_series(&c1p(eps), stau2, ctau2);
     let sig12 = tau12 - (b12 - b11);
-    let (ssig12, csig12) = sig12.sin_cos();
-    let ssig2 = ssig1 * csig12 + csig1 * ssig12;
-    let mut csig2 = csig1 * csig12 - ssig1 * ssig12;
+    let (s, c) = b12.sin_cos();
+    let ssig2 = stau2 * c - ctau2 * s;
+    let mut csig2 = ctau2 * c + stau2 * s;
 
     // The end point's reduced latitude and azimuth (eq. 5, 6).
     let sbet2 = calp0 * ssig2;
