@@ -169,11 +169,14 @@ impl EdgeSection {
 }
 
 /// Cuts the geodesic of an edge into sections of at most [`MAX_SECTION_M`]. `at(s)` gives the longitude,
-/// latitude and azimuth of the point at distance `s` along the edge (`0 < s < length_m`).
+/// latitude and azimuth of the point at distance `s` along the edge (`0 < s < length_m`);
+/// `vertex_trig` holds the sines and cosines of the latitude and longitude of its start and
+/// end vertices (`SinCos::of` of them, which the index has already), `(azi1, azi2)` the
+/// edge's azimuths there.
 pub(crate) fn cut(
     edge: u32,
-    (lon1, lat1, azi1): (f64, f64, f64),
-    (lon2, lat2, azi2): (f64, f64, f64),
+    vertex_trig: [SinCos; 2],
+    (azi1, azi2): (f64, f64),
     length_m: f64,
     at: impl Fn(f64) -> (f64, f64, f64),
     out: &mut Vec<EdgeSection>,
@@ -182,19 +185,21 @@ pub(crate) fn cut(
     let n = (length_m / MAX_SECTION_M).ceil().max(1.0) as usize;
     let step = length_m / n as f64;
     // Each point's sines and cosines serve its position and its tangent, and the end of one
-    // section is the start of the next.
-    let mut start = (lon1, lat1, azi1);
-    let mut start_trig = SinCos::of(lon1, lat1);
+    // section (its place and tangent) is the start of the next.
+    let mut start_p3 = ecef_of(&vertex_trig[0]);
+    let mut start_tangent = tangent_of(&vertex_trig[0], azi1);
     for k in 0..n {
-        let end = if k + 1 == n {
-            (lon2, lat2, azi2)
+        let (end_trig, end_azi) = if k + 1 == n {
+            (vertex_trig[1], azi2)
         } else {
-            at(step * (k + 1) as f64)
+            let (lon, lat, azi) = at(step * (k + 1) as f64);
+            (SinCos::of(lon, lat), azi)
         };
-        let end_trig = SinCos::of(end.0, end.1);
+        let end_p3 = ecef_of(&end_trig);
+        let end_tangent = tangent_of(&end_trig, end_azi);
         let start_m = step * k as f64;
         let section_m = if k + 1 == n { length_m - start_m } else { step };
-        let chord = Chord::new(ecef_of(&start_trig), ecef_of(&end_trig), section_m);
+        let chord = Chord::new(start_p3, end_p3, section_m);
         let ab = sub(chord.b, chord.a);
         let chord_m = dot(ab, ab).sqrt();
         let curvature2 = if chord_m > 0.0 {
@@ -211,12 +216,12 @@ pub(crate) fn cut(
             start_m,
             length_m: section_m,
             chord,
-            ta: tangent_of(&start_trig, start.2),
-            tb: tangent_of(&end_trig, end.2),
+            ta: start_tangent,
+            tb: end_tangent,
             curvature2,
         });
-        start = end;
-        start_trig = end_trig;
+        start_p3 = end_p3;
+        start_tangent = end_tangent;
     }
 }
 
@@ -249,8 +254,8 @@ mod tests {
                     let mut sections = Vec::new();
                     cut(
                         0,
-                        (lon1, lat1, azi),
-                        (lon2, lat2, azi2),
+                        [SinCos::of(lon1, lat1), SinCos::of(lon2, lat2)],
+                        (azi, azi2),
                         length,
                         at,
                         &mut sections,
@@ -293,8 +298,8 @@ mod tests {
                 let mut sections = Vec::new();
                 cut(
                     0,
-                    (60.0, lat, azi),
-                    (lon2, lat2, azi2),
+                    [SinCos::of(60.0, lat), SinCos::of(lon2, lat2)],
+                    (azi, azi2),
                     length,
                     |_| (0.0, 0.0, 0.0),
                     &mut sections,

@@ -222,8 +222,8 @@ impl LineIndex {
             edge_section::cut(
                 // Edge ids fit in u32: 4 billion edges would not fit in memory anyway.
                 u32::try_from(id).unwrap_or(u32::MAX),
-                (g.lon1, g.lat1, g.azi1),
-                (g.lon2, g.lat2, g.azi2),
+                e.vertex_trig,
+                (g.azi1, g.azi2),
                 g.length_m,
                 |s| {
                     let line = line.get_or_init(|| {
