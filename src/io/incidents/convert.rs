@@ -419,6 +419,17 @@ mod tests {
         columns.plain_into(&rec, &mut out).map(|()| out)
     }
 
+    /// Where the fields of `row` lie, split at every comma.
+    fn comma_spans(row: &str) -> Vec<std::ops::Range<usize>> {
+        let mut spans = Vec::new();
+        let mut start = 0;
+        for part in row.split(',') {
+            spans.push(start..start + part.len());
+            start += part.len() + 1;
+        }
+        spans
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4_000))]
 
@@ -428,12 +439,7 @@ mod tests {
         fn the_fast_path_agrees_with_the_general_way((names, values) in header_and_row()) {
             let columns = Columns::recognise(&names).expect("a plain header");
             let row = values.join(",");
-            let mut spans = Vec::new();
-            let mut start = 0;
-            for part in row.split(',') {
-                spans.push(start..start + part.len());
-                start += part.len() + 1;
-            }
+            let spans = comma_spans(&row);
             let rec = Fields::of_text(&row, &spans);
             if let Some(fast) = plain(&columns, rec) {
                 prop_assert_eq!(Ok(fast), columns.incident(rec, &names));
@@ -477,14 +483,11 @@ mod tests {
         ];
         for lat in numbers {
             for lon in ["72.8", "-180.000000000001", "+5", "inf"] {
-                for precision in ["", "0", "-0", "-0.0", "-1", "0.5", "1e3", "nan", " 5"] {
+                for precision in [
+                    "", "0", "+7", "007", "-0", "-0.0", "-1", "0.5", "1e3", "nan", " 5",
+                ] {
                     let row = format!("G1,2011-05-10,{lat},{lon},{precision}");
-                    let mut spans = Vec::new();
-                    let mut start = 0;
-                    for part in row.split(',') {
-                        spans.push(start..start + part.len());
-                        start += part.len() + 1;
-                    }
+                    let spans = comma_spans(&row);
                     let rec = Fields::of_text(&row, &spans);
                     let fast = plain(&columns, rec);
                     let general = columns.incident(rec, &names).ok();
