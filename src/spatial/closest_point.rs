@@ -54,6 +54,20 @@ impl SectionInRange {
     }
 }
 
+/// Moves the least of `sections` to the front and returns it; `None` when there is none.
+/// (Found by position, so that the line's sections after it need no test for being it.)
+fn least_to_front(sections: &mut [SectionInRange]) -> Option<SectionInRange> {
+    let mut at = 0;
+    let mut least = *sections.first()?;
+    for (k, &c) in sections.iter().enumerate().skip(1) {
+        if c < least {
+            (at, least) = (k, c);
+        }
+    }
+    sections.swap(0, at);
+    Some(least)
+}
+
 /// A candidate for the closest point of one line: estimated on a section, or solved exactly on
 /// an edge.
 #[derive(Clone, Copy, Debug)]
@@ -155,13 +169,15 @@ impl LineIndex {
         // only shrinks), so it solves the same sections in the same order. Sorting every
         // section in range cost 25 M instructions of the README benchmark (BENCHMARKS.md).
         let mut rest = &mut s.in_range[..];
-        while let Some(least) = rest.iter().min().copied() {
+        while let Some(least) = least_to_front(rest) {
             let line = least.line();
-            // The line's sections to the front of what is left.
-            let mut count = 0;
-            for k in 0..rest.len() {
+            // The line's other sections right after it (its least, at the front).
+            let mut count = 1;
+            for k in 1..rest.len() {
                 if rest[k].line() == line {
-                    rest.swap(count, k);
+                    if k != count {
+                        rest.swap(count, k);
+                    }
                     count += 1;
                 }
             }
@@ -180,14 +196,14 @@ impl LineIndex {
                 s.candidates.push(k);
             }
             let reach_m = best_m + margin_m(best_m);
-            let mut within = 0;
-            for k in 0..of_line.len() {
-                if of_line[k] != least && of_line[k].lower_bound_m() <= reach_m {
+            let mut within = 1;
+            for k in 1..of_line.len() {
+                if of_line[k].lower_bound_m() <= reach_m {
                     of_line.swap(within, k);
                     within += 1;
                 }
             }
-            let next = &mut of_line[..within];
+            let next = &mut of_line[1..within];
             next.sort_unstable();
             for &c in next.iter() {
                 let lower_bound_m = c.lower_bound_m();
