@@ -192,8 +192,12 @@ impl Columns {
         let id = rec.text(self.id).filter(|id| !id.is_empty())?;
         let date = fields::iso_day(rec.get(self.date)?)?;
         // Read and checked as the general way reads them first (`fields::lat_lon` and
-        // `fields::precision_m` start with these), so both take the same numbers alike.
-        let point = fields::usual_lat_lon(rec.text(self.lat)?, rec.text(self.lon)?)?;
+        // `fields::precision_m` start with these), so both take the same numbers alike. The
+        // coordinates are read from their bytes: a number is ASCII, so one that is not text
+        // is no number either, and its field need not be checked for UTF-8 first.
+        let lat = rec.get(self.lat)?.trim_ascii();
+        let lon = rec.get(self.lon)?.trim_ascii();
+        let point = fields::usual_lat_lon(lat, lon)?;
         let precision_m = match self.precision {
             None => 0.0,
             Some(i) => fields::usual_precision_m(rec.text(i)?)?,
