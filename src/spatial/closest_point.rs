@@ -133,10 +133,6 @@ impl LineIndex {
         // Step 4 of the proof: the cube `p ± max_m` holds every chord within `max_m`.
         let r = max_m + 1.0;
         let p3 = q.p3;
-        let query = AABB::from_corners(
-            [p3[0] - r, p3[1] - r, p3[2] - r],
-            [p3[0] + r, p3[1] + r, p3[2] + r],
-        );
         s.in_range.clear();
         s.candidates.clear();
         s.lines.clear();
@@ -157,6 +153,13 @@ impl LineIndex {
                 }
             });
         } else {
+            // The cube as the tree's box, made only here: `rstar` builds its corners through
+            // closures that the compiler may leave out of line (six calls a row, 9 M
+            // instructions of the README benchmark, BENCHMARKS.md).
+            let query = AABB::from_corners(
+                [p3[0] - r, p3[1] - r, p3[2] - r],
+                [p3[0] + r, p3[1] + r, p3[2] + r],
+            );
             for t in self.tree().locate_in_envelope_intersecting(&query) {
                 consider(t);
             }
