@@ -178,6 +178,15 @@ impl<'a> SectionWalk<'a> {
         // The first least entry is always a group (the heap holds nothing else), so the walk's
         // first step would pop the least group and open it: it is opened here without being
         // pushed, and the heap then holds what it would hold after that step.
+        //
+        // A lone group (an index of at most 64 sections, as most imprecise segments' are) is
+        // opened without its bound: when that exceeds the walk's distance, so does each of its
+        // blocks' (their boxes lie in its box, so none is nearer), none enters the heap, and
+        // the walk is empty as it would be.
+        if blocks.groups.len() == 1 {
+            walk.open(key(0.0, GROUP, 0));
+            return walk;
+        }
         let mut least: Option<u128> = None;
         for (k, g) in blocks.groups.iter().enumerate() {
             let bound_m = (box_distance_m(g.lo, g.hi, p3) - BLOCK_SLACK_M).max(0.0);
@@ -295,14 +304,27 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(1_000))]
 
         /// The walk hands out exactly the sections whose lower bound is within its distance, in
-        /// increasing order of (lower bound, id): the order of sorting every section's bound.
+        /// increasing order of (lower bound, id): the order of sorting every section's bound,
+        /// for an index of several groups and for one of a lone group (opened without its
+        /// bound), near it and far from it.
         #[test]
         fn the_walk_is_every_section_within_in_order(
             lon in 60.0..75.0f64,
             lat in 35.0..48.0f64,
             max_m in prop_oneof![0.0..5_000.0f64, 0.0..300_000.0f64, Just(f64::INFINITY)],
+            lone_group in any::<bool>(),
         ) {
-            let index = LineIndex::new(&lines()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let lines = if lone_group {
+                // About 25 sections: one group.
+                vec![
+                    line_string![(x: 66.0, y: 40.0), (x: 66.3, y: 40.4), (x: 66.1, y: 41.0)],
+                    line_string![(x: 68.0, y: 39.0), (x: 68.0, y: 39.0), (x: 68.02, y: 39.01)],
+                ]
+            } else {
+                lines()
+            };
+            let index = LineIndex::new(&lines).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(index.blocks.groups.len() == 1, lone_group);
             let q = Query::of(Point::new(lon, lat)).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let mut want: Vec<(f64, u32)> = index
                 .items
