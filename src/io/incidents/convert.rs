@@ -16,18 +16,18 @@ impl Columns {
     /// problem found in the row, joined by `; `, and `out` holds no meaningful incident.
     pub(crate) fn incident_into(
         &self,
-        rec: Fields<'_>,
+        rec: &Fields<'_>,
         names: &[String],
         out: &mut Incident,
         input_crs: Option<&crate::crs::Reprojection>,
     ) -> Result<(), String> {
         if input_crs.is_none()
             && self.layout == Layout::Plain
-            && self.plain_into(&rec, out).is_some()
+            && self.plain_into(rec, out).is_some()
         {
             return Ok(());
         }
-        self.general_into(rec, names, out, input_crs)
+        self.general_into(*rec, names, out, input_crs)
     }
 
     /// [`Columns::incident_into`] for a row the fast path does not take, the general way.

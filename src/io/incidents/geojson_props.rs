@@ -290,7 +290,7 @@ impl PropertyHeader {
         let mut incident = blank_incident();
         let converted = self
             .columns
-            .incident_into(fields, &self.view, &mut incident, None);
+            .incident_into(&fields, &self.view, &mut incident, None);
         if let Err(e) = point {
             errors.push(e);
         }

@@ -165,11 +165,11 @@ impl RowParser {
             let incident = sink.slot(row_bytes);
             let converted = header
                 .columns
-                .incident_into(fields, &header.names, incident, self.input_crs.as_ref())
+                .incident_into(&fields, &header.names, incident, self.input_crs.as_ref())
                 .and_then(|()| {
                     let values = &mut incident.values;
                     let line = (header.delimiter, quoteless);
-                    carry(fields, header.first_carried, &header.carried, line, values)
+                    carry(&fields, header.first_carried, &header.carried, line, values)
                 });
             if converted.is_ok() && self.outside_dates(incident) {
                 return;
@@ -186,7 +186,7 @@ impl RowParser {
 /// holds them, in one piece, and found only when they are read (`quoteless`: the line is
 /// known to hold no double quote); see [`carry_fields`] for the others.
 fn carry(
-    fields: Fields<'_>,
+    fields: &Fields<'_>,
     first: usize,
     names: &[String],
     (delimiter, quoteless): (u8, bool),
@@ -223,7 +223,7 @@ fn carry(
 /// A function of its own, so that the usual case does not make room for this one.
 #[inline(never)]
 fn carry_fields(
-    fields: Fields<'_>,
+    fields: &Fields<'_>,
     first: usize,
     names: &[String],
     values: &mut RowValues,
@@ -344,7 +344,7 @@ mod tests {
                 };
                 let quoteless = !line.contains('"');
                 assert_eq!(
-                    carry(fields, 1, &names, (b',', quoteless), &mut values),
+                    carry(&fields, 1, &names, (b',', quoteless), &mut values),
                     Ok(())
                 );
                 records += 1;
@@ -377,7 +377,7 @@ mod tests {
             let mut spans = Vec::new();
             assert!(Fields::split_line(rec, line));
             let fields = Fields::of_line(line, rec, &mut spans);
-            assert_eq!(carry(fields, 1, &names, (b',', true), &mut values), Ok(()));
+            assert_eq!(carry(&fields, 1, &names, (b',', true), &mut values), Ok(()));
         });
         let got: Vec<_> = values.iter().collect();
         let want = [

@@ -86,7 +86,7 @@ impl TextRow {
         reprojection: Option<&Reprojection>,
     ) -> Result<Incident, String> {
         let fields = Fields::new(self.text.as_bytes(), &self.spans);
-        let converted = columns.incident_into(fields, names, &mut self.incident, reprojection);
+        let converted = columns.incident_into(&fields, names, &mut self.incident, reprojection);
         match (converted, self.geometry_error.take()) {
             (Ok(()), None) => {
                 let mut incident = self.incident.clone();
