@@ -253,8 +253,40 @@ impl LineIndex {
         }
         solved.push(section.edge);
         let info = self.edges.get(section.edge as usize)?;
-        let foot = solve(&self.geod, &info.geo, &info.chord, q.lon, q.lat, q.p3, None);
+        let foot = self
+            .far_vertex_foot(info, q)
+            .unwrap_or_else(|| solve(&self.geod, &info.geo, &info.chord, q.lon, q.lat, q.p3, None));
         Some(ClosestCandidate::Exact(self.matched(info, &foot)))
+    }
+
+    /// [`solve`]'s foot of `q` on edge `info` when it is the vertex where `solve`'s iteration
+    /// starts (the chord's guess is one of the edge's ends) and stays (the foot is
+    /// [`settled`] there, as the iteration's first step finds): the distance and azimuth to
+    /// the point found by two direct solutions ([`foot_correction::from_far_vertex`], for
+    /// points 50 to 500 km from the vertex) instead of the inverse solution, at under half its
+    /// cost. `None` otherwise, or for an edge longer than 1,000 km (where `solve` may search
+    /// otherwise): then `solve` finds it.
+    ///
+    /// Most such points lie tens to hundreds of kilometres beyond the end of a short segment of
+    /// wide precision (on the README benchmark, KAZ-UZB-02: 49 km long, precision 250 km).
+    fn far_vertex_foot(&self, info: &EdgeInfo, q: &Query) -> Option<Foot> {
+        let g = &info.geo;
+        if g.length_m > 1_000_000.0 {
+            return None;
+        }
+        let fraction = info.chord.guess_fraction(q.p3);
+        let (lon, lat, azi_edge, at_end, along_m, trig, v3) = if fraction == 0.0 {
+            let trig = info.vertex_trig.first()?;
+            (g.lon1, g.lat1, g.azi1, false, 0.0, trig, info.chord.a)
+        } else if fraction == 1.0 {
+            let trig = info.vertex_trig.get(1)?;
+            (g.lon2, g.lat2, g.azi2, true, g.length_m, trig, info.chord.b)
+        } else {
+            return None;
+        };
+        let to_point = foot_correction::from_far_vertex(&self.geod, trig, v3, q.p3)?;
+        let foot = Foot::at(along_m, (lon, lat), azi_edge, Some(at_end), to_point);
+        settled(&foot, g.length_m).then_some(foot)
     }
 
     /// The exact best of `candidates` (step 6): every candidate within twice the margin of the

@@ -104,7 +104,7 @@ impl Chord {
 
     /// First guess of the arc fraction (0..=1) of the foot of `p`: the angle, about the Earth's
     /// centre, of `p`'s projection on the plane of the chord and the centre.
-    fn guess_fraction(&self, p: [f64; 3]) -> f64 {
+    pub(crate) fn guess_fraction(&self, p: [f64; 3]) -> f64 {
         let (ab, ab2) = (self.ab, self.ab2);
         if ab2 > 0.0 && ab2 < 1.0e10 {
             // Edges under 100 km: project on the chord in 3-D. The chord is nearly level, so
