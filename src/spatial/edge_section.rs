@@ -54,10 +54,10 @@ pub(crate) struct EdgeSection {
     pub length_m: f64,
     /// Start and end points and how far the geodesic strays from their chord.
     pub chord: Chord,
-    /// The Hermite cubic's coefficients of `t`, `t²` and `t³` (its constant is `chord.a`), from
-    /// the unit tangents of the geodesic at the start and end (see [`EdgeSection::new`]): made
-    /// once here, not at every estimate (62,000 on the README benchmark's 100,000 rows).
-    pub cubic: [[f64; 3]; 3],
+    /// Unit tangent of the geodesic at the start, Earth-centred.
+    pub ta: [f64; 3],
+    /// Unit tangent of the geodesic at the end, Earth-centred.
+    pub tb: [f64; 3],
     /// Square of the section's mean curvature, from its length and chord (see [`EdgeSection::along_m`]).
     pub curvature2: f64,
 }
@@ -80,38 +80,17 @@ pub(crate) fn arc_from_chord(chord_m: f64) -> f64 {
 }
 
 impl EdgeSection {
-    /// A section of length `length_m` (metres, geodesic) along `chord`, with unit tangents
-    /// `ta` and `tb` (Earth-centred) at its start and end.
-    pub fn new(
-        (edge, first, last): (u32, bool, bool),
-        (start_m, length_m): (f64, f64),
-        chord: Chord,
-        (ta, tb): ([f64; 3], [f64; 3]),
-        curvature2: f64,
-    ) -> EdgeSection {
-        let (a, b, l) = (chord.a, chord.b, length_m);
-        let mut c = [[0.0; 3]; 3];
-        for i in 0..3 {
-            c[0][i] = l * ta[i];
-            c[1][i] = 3.0 * (b[i] - a[i]) - 2.0 * l * ta[i] - l * tb[i];
-            c[2][i] = 2.0 * (a[i] - b[i]) + l * ta[i] + l * tb[i];
-        }
-        EdgeSection {
-            edge,
-            first,
-            last,
-            start_m,
-            length_m,
-            chord,
-            cubic: c,
-            curvature2,
-        }
-    }
-
     /// The cubic's coefficients `q(t) = c0 + c1 t + c2 t² + c3 t³`.
     fn coefficients(&self) -> [[f64; 3]; 4] {
-        let [c1, c2, c3] = self.cubic;
-        [self.chord.a, c1, c2, c3]
+        let (a, b, l) = (self.chord.a, self.chord.b, self.length_m);
+        let mut c = [[0.0; 3]; 4];
+        for i in 0..3 {
+            c[0][i] = a[i];
+            c[1][i] = l * self.ta[i];
+            c[2][i] = 3.0 * (b[i] - a[i]) - 2.0 * l * self.ta[i] - l * self.tb[i];
+            c[3][i] = 2.0 * (a[i] - b[i]) + l * self.ta[i] + l * self.tb[i];
+        }
+        c
     }
 
     /// The point of the cubic at parameter `t` and its first and second derivatives.
@@ -230,13 +209,17 @@ pub(crate) fn cut(
         } else {
             0.0
         };
-        out.push(EdgeSection::new(
-            (edge, k == 0, k + 1 == n),
-            (start_m, section_m),
+        out.push(EdgeSection {
+            edge,
+            first: k == 0,
+            last: k + 1 == n,
+            start_m,
+            length_m: section_m,
             chord,
-            (start_tangent, end_tangent),
+            ta: start_tangent,
+            tb: end_tangent,
             curvature2,
-        ));
+        });
         start_p3 = end_p3;
         start_tangent = end_tangent;
     }
