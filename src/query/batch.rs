@@ -5,7 +5,6 @@ use std::borrow::Borrow;
 use std::cell::RefCell;
 
 use geo::Point;
-use i_key_sort::sort::one_key::OneKeySort;
 
 use super::classify::{FoundLine, IncidentSearch};
 use super::incident_query::{IncidentMatch, IncidentQuery};
@@ -70,7 +69,7 @@ impl BorderIndex {
                         .zip(0u32..)
                         .map(|(inc, i)| (morton(inc.borrow().point) << 32) | u64::from(i)),
                 );
-                sort_keys(&mut b.order, &mut b.sort_buffer);
+                b.order.sort_unstable();
                 // The searches read their inputs from one array, gathered in search order in a
                 // pass of its own: reaching into the incidents at random between searches
                 // cost more than the gathering (their answers are written to their places).
@@ -156,8 +155,6 @@ const HAND_OVER_WINDOW: usize = 256;
 struct Batch {
     /// Each incident's Morton key, shifted up, with its position in the low 32 bits.
     order: Vec<u64>,
-    /// The sort's buffer for `order`.
-    sort_buffer: Vec<u64>,
     /// The incidents' searches, in key order.
     pending: Vec<IncidentSearch>,
     /// The answers other than "nothing", in search order.
@@ -188,14 +185,6 @@ fn with_batch<T>(f: impl FnOnce(&mut Batch) -> T) -> T {
     crate::thread_buffers::with_thread_buffers(&BATCH, f)
 }
 
-/// Sorts `keys` (`buffer`: scratch space) by bins of their range (`i_key_sort`, which `geo`
-/// already brings in), then each bin on its own. For distinct keys (as the batch's are) the
-/// order is the one `sort_unstable` gives, for 5 M fewer instructions on the README benchmark's
-/// 100,000 rows (of 12.3 M for the sort; BENCHMARKS.md).
-fn sort_keys(keys: &mut [u64], buffer: &mut Vec<u64>) {
-    keys.sort_by_one_key_and_buffer(false, buffer, |&k| k);
-}
-
 /// A key that orders positions along a Z-shaped curve: the bits of the longitude and latitude,
 /// each scaled to 16 bits (0.0055° and 0.0027°), interleaved. Positions close in the order are
 /// close on the map. Any `f64` gives a key (out of range and NaN saturate to an end).
@@ -211,31 +200,4 @@ fn morton(p: Point<f64>) -> u64 {
     let x = ((p.x() + 180.0) * (65_535.0 / 360.0)) as u64;
     let y = ((p.y() + 90.0) * (65_535.0 / 180.0)) as u64;
     spread(x.min(0xffff)) | (spread(y.min(0xffff)) << 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::*;
-
-    proptest! {
-        /// Morton keys with positions below, as the batch makes them (one block's worth and
-        /// more, below and above the sizes where the bins are used): the order of
-        /// `sort_unstable`.
-        #[test]
-        fn sort_keys_orders_as_sort_unstable(
-            points in prop::collection::vec((50.0..90.0f64, 30.0..50.0f64), 0..3_000),
-        ) {
-            let mut keys: Vec<u64> = points
-                .iter()
-                .zip(0u32..)
-                .map(|(&(x, y), i)| (morton(Point::new(x, y)) << 32) | u64::from(i))
-                .collect();
-            let mut want = keys.clone();
-            want.sort_unstable();
-            sort_keys(&mut keys, &mut Vec::new());
-            prop_assert_eq!(keys, want);
-        }
-    }
 }
