@@ -43,11 +43,6 @@ pub(crate) struct Chord {
     pub b: [f64; 3],
     /// Bound on the distance of any point of the geodesic from the chord segment, in metres.
     pub bulge_m: f64,
-    /// `b - a`, and its length squared: kept for [`Chord::lower_bound_m`], which every search
-    /// asks of many sections per query point (the same values it computed each time, so the
-    /// same bounds to the bit).
-    ab: [f64; 3],
-    ab2: f64,
 }
 
 impl Chord {
@@ -62,13 +57,7 @@ impl Chord {
         let chord_m = dot(ab, ab).sqrt();
         let excess_m = (length_m - chord_m).max(0.0) + ROUNDING_SLACK_M;
         let bulge_m = ((length_m + chord_m + excess_m) * excess_m).sqrt() / 2.0 + ROUNDING_SLACK_M;
-        Chord {
-            a,
-            b,
-            bulge_m,
-            ab,
-            ab2: dot(ab, ab),
-        }
+        Chord { a, b, bulge_m }
     }
 
     /// Axis-aligned box holding the whole geodesic: the chord's box grown by the bulge.
@@ -91,8 +80,9 @@ impl Chord {
     /// point of the edge: the straight distance to the chord segment less the bulge. A geodesic
     /// is never shorter than the straight line between its ends.
     pub fn lower_bound_m(&self, p: [f64; 3]) -> f64 {
-        let (ab, len2) = (self.ab, self.ab2);
+        let ab = sub(self.b, self.a);
         let ap = sub(p, self.a);
+        let len2 = dot(ab, ab);
         let t = if len2 > 0.0 {
             (dot(ap, ab) / len2).clamp(0.0, 1.0)
         } else {
@@ -105,7 +95,8 @@ impl Chord {
     /// First guess of the arc fraction (0..=1) of the foot of `p`: the angle, about the Earth's
     /// centre, of `p`'s projection on the plane of the chord and the centre.
     pub(crate) fn guess_fraction(&self, p: [f64; 3]) -> f64 {
-        let (ab, ab2) = (self.ab, self.ab2);
+        let ab = sub(self.b, self.a);
+        let ab2 = dot(ab, ab);
         if ab2 > 0.0 && ab2 < 1.0e10 {
             // Edges under 100 km: project on the chord in 3-D. The chord is nearly level, so
             // this is the projection in the local horizontal plane, within millimetres of the
