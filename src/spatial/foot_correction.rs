@@ -189,6 +189,52 @@ fn miss_up_to(
     ))
 }
 
+/// The chord from a vertex to a point, seen from the vertex: the first guess of
+/// [`from_vertex`] and [`from_far_vertex`].
+struct ChordFromVertex {
+    /// The chord lengthened to an arc of the mean radius, metres: within 2 mm at 50 km.
+    estimate_m: f64,
+    /// The chord's east and north components, metres.
+    east_north: (f64, f64),
+    /// The sine and cosine of its azimuth.
+    sin_cos_azi: (f64, f64),
+}
+
+impl ChordFromVertex {
+    /// The chord from the vertex at `vertex` (its sines and cosines) and `v3` (Earth-centred)
+    /// to `p3`; `None` at a pole (where the frame of north and east is undefined), when
+    /// `in_range` refuses the estimate, or when the point lies straight above or below.
+    fn of(
+        vertex: &SinCos,
+        v3: [f64; 3],
+        p3: [f64; 3],
+        in_range: impl Fn(f64) -> bool,
+    ) -> Option<ChordFromVertex> {
+        if vertex.cos_lat < 1e-6 {
+            return None;
+        }
+        let to_p = sub(p3, v3);
+        let chord_m = dot(to_p, to_p).sqrt();
+        let estimate_m =
+            chord_m * (1.0 + chord_m * chord_m / (24.0 * MEAN_RADIUS_M * MEAN_RADIUS_M));
+        if !in_range(estimate_m) {
+            return None;
+        }
+        let (north, east) = north_east_of(vertex);
+        let (e, n) = (dot(to_p, east), dot(to_p, north));
+        // Components of a chord of at least a metre, nearly level: no overflow or underflow.
+        let level_m = (e * e + n * n).sqrt();
+        if level_m == 0.0 {
+            return None;
+        }
+        Some(ChordFromVertex {
+            estimate_m,
+            east_north: (e, n),
+            sin_cos_azi: (e / level_m, n / level_m),
+        })
+    }
+}
+
 /// The geodesic distance and the azimuth (degrees) from a vertex at `vertex` (its sines and
 /// cosines) and `v3` (Earth-centred) to the point `p3`, by one direct solution (see the
 /// module documentation); `None` when the point is nearer than [`MIN_DISTANCE_M`] or farther
@@ -200,26 +246,9 @@ pub(crate) fn from_vertex(
     v3: [f64; 3],
     p3: [f64; 3],
 ) -> Option<(f64, f64)> {
-    if vertex.cos_lat < 1e-6 {
-        // At a pole the frame of north and east is undefined.
-        return None;
-    }
-    let to_p = sub(p3, v3);
-    let chord_m = dot(to_p, to_p).sqrt();
-    // The chord lengthened to an arc of the mean radius: within 2 mm at 50 km.
-    let estimate_m = chord_m * (1.0 + chord_m * chord_m / (24.0 * MEAN_RADIUS_M * MEAN_RADIUS_M));
-    if !(MIN_DISTANCE_M..=NEAR_M).contains(&estimate_m) {
-        return None;
-    }
-    let (north, east) = north_east_of(vertex);
-    let (e, n) = (dot(to_p, east), dot(to_p, north));
-    // Components of a chord of at least a metre, nearly level: no overflow or underflow.
-    let level_m = (e * e + n * n).sqrt();
-    if level_m == 0.0 {
-        return None;
-    }
-    let (sin_a, cos_a) = (e / level_m, n / level_m);
-    let (ahead, across) = miss(geod, vertex, (sin_a, cos_a), estimate_m, p3)?;
+    let chord = ChordFromVertex::of(vertex, v3, p3, |m| (MIN_DISTANCE_M..=NEAR_M).contains(&m))?;
+    let (estimate_m, (e, n)) = (chord.estimate_m, chord.east_north);
+    let (ahead, across) = miss(geod, vertex, chord.sin_cos_azi, estimate_m, p3)?;
     let ahead = estimate_m + ahead;
     let distance_m = (ahead * ahead + across * across).sqrt();
     // Seen from the vertex, a step across subtends its length over the reduced length
@@ -260,23 +289,8 @@ pub(crate) fn from_far_vertex(
     v3: [f64; 3],
     p3: [f64; 3],
 ) -> Option<(f64, f64)> {
-    if vertex.cos_lat < 1e-6 {
-        return None;
-    }
-    let to_p = sub(p3, v3);
-    let chord_m = dot(to_p, to_p).sqrt();
-    let estimate_m = chord_m * (1.0 + chord_m * chord_m / (24.0 * MEAN_RADIUS_M * MEAN_RADIUS_M));
-    if !(estimate_m > NEAR_M && estimate_m <= FAR_VERTEX_M) {
-        return None;
-    }
-    let (north, east) = north_east_of(vertex);
-    let (e, n) = (dot(to_p, east), dot(to_p, north));
-    // Components of a chord of tens of kilometres and more: no overflow or underflow.
-    let level_m = (e * e + n * n).sqrt();
-    if level_m == 0.0 {
-        return None;
-    }
-    let (sin_a, cos_a) = (e / level_m, n / level_m);
+    let chord = ChordFromVertex::of(vertex, v3, p3, |m| m > NEAR_M && m <= FAR_VERTEX_M)?;
+    let (estimate_m, (sin_a, cos_a)) = (chord.estimate_m, chord.sin_cos_azi);
     let (ahead, across) = miss_up_to(geod, vertex, (sin_a, cos_a), estimate_m, p3, FIRST_MISS_M)?;
     // The azimuth turned by the angle of `(reduced length, across)`, as `from_vertex` turns it.
     let first_m = estimate_m + ahead;
@@ -358,6 +372,51 @@ mod tests {
         }
     }
 
+    /// A solution from the vertex `(lon, lat)`, as [`from_vertex`] and [`from_far_vertex`] give.
+    type FromVertex = fn(&Geodesic, &SinCos, [f64; 3], [f64; 3]) -> Option<(f64, f64)>;
+
+    /// What `solve` finds from the vertex `(lon, lat)` for the point `d` metres away from it at
+    /// azimuth `azi` (by a direct solution, its longitude normalized).
+    fn solved_at(
+        solve: FromVertex,
+        (lon, lat): (f64, f64),
+        azi: f64,
+        d: f64,
+    ) -> Option<(f64, f64)> {
+        let geod = Geodesic::wgs84();
+        let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
+        let p3 = ecef(normalize_deg(plon), plat);
+        solve(&geod, &SinCos::of(lon, lat), ecef(lon, lat), p3)
+    }
+
+    /// Checks that `solve` finds the distance and the azimuth from the vertex `(lon, lat)` to
+    /// the point `d` metres away at azimuth `azi` as the inverse solution does, to 10
+    /// nanometres (the azimuth's error times the distance, to the side).
+    fn agrees_with_the_inverse_solution(
+        solve: FromVertex,
+        (lon, lat): (f64, f64),
+        azi: f64,
+        d: f64,
+    ) -> Result<(), TestCaseError> {
+        let geod = Geodesic::wgs84();
+        let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
+        let (want_m, want_azi, _, _): (f64, f64, f64, f64) =
+            geod.inverse(lat, lon, plat, normalize_deg(plon));
+        let Some((got_m, got_azi)) = solved_at(solve, (lon, lat), azi, d) else {
+            return Err(TestCaseError::fail(format!("no solution at {d} m")));
+        };
+        prop_assert!(
+            (got_m - want_m).abs() < 1e-8,
+            "distance {got_m} vs {want_m}"
+        );
+        let aside_m = normalize_deg(got_azi - want_azi).to_radians().abs() * want_m;
+        prop_assert!(
+            aside_m < 1e-8,
+            "azimuth {got_azi} vs {want_azi}: {aside_m} m aside"
+        );
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3_000))]
 
@@ -369,15 +428,7 @@ mod tests {
             lon in -180.0..180.0f64, lat in -89.0..89.0f64, azi in -180.0..180.0f64,
             d in prop_oneof![1.01..50.0f64, 1.01..49_000.0f64],
         ) {
-            let geod = Geodesic::wgs84();
-            let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
-            let plon = normalize_deg(plon);
-            let (want_m, want_azi, _, _): (f64, f64, f64, f64) = geod.inverse(lat, lon, plat, plon);
-            let (got_m, got_azi) = from_vertex(&geod, &SinCos::of(lon, lat), ecef(lon, lat), ecef(plon, plat))
-                .expect("a point within 50 km of a vertex off the poles");
-            prop_assert!((got_m - want_m).abs() < 1e-8, "distance {got_m} vs {want_m}");
-            let aside_m = normalize_deg(got_azi - want_azi).to_radians().abs() * want_m;
-            prop_assert!(aside_m < 1e-8, "azimuth {got_azi} vs {want_azi}: {aside_m} m aside");
+            agrees_with_the_inverse_solution(from_vertex, (lon, lat), azi, d)?;
         }
     }
 
@@ -392,30 +443,13 @@ mod tests {
             lon in -180.0..180.0f64, lat in -85.0..85.0f64, azi in -180.0..180.0f64,
             d in prop_oneof![50_010.0..300_000.0f64, 50_010.0..490_000.0f64],
         ) {
-            let geod = Geodesic::wgs84();
-            let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
-            let plon = normalize_deg(plon);
-            let (want_m, want_azi, _, _): (f64, f64, f64, f64) = geod.inverse(lat, lon, plat, plon);
-            let (got_m, got_azi) = from_far_vertex(&geod, &SinCos::of(lon, lat), ecef(lon, lat), ecef(plon, plat))
-                .expect("a point 50 to 500 km from a vertex off the poles");
-            prop_assert!((got_m - want_m).abs() < 1e-8, "distance {got_m} vs {want_m}");
-            let aside_m = normalize_deg(got_azi - want_azi).to_radians().abs() * want_m;
-            prop_assert!(aside_m < 1e-8, "azimuth {got_azi} vs {want_azi}: {aside_m} m aside");
+            agrees_with_the_inverse_solution(from_far_vertex, (lon, lat), azi, d)?;
         }
     }
 
     #[test]
     fn far_vertex_feet_near_and_beyond_and_at_a_pole_are_left_to_the_inverse_solution() {
-        let geod = Geodesic::wgs84();
-        let at = |lon: f64, lat: f64, azi: f64, d: f64| {
-            let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
-            from_far_vertex(
-                &geod,
-                &SinCos::of(lon, lat),
-                ecef(lon, lat),
-                ecef(plon, plat),
-            )
-        };
+        let at = |lon, lat, azi, d| solved_at(from_far_vertex, (lon, lat), azi, d);
         assert!(at(69.0, 41.0, 30.0, 49_000.0).is_none());
         assert!(at(69.0, 41.0, 30.0, 510_000.0).is_none());
         assert!(at(0.0, 90.0, 30.0, 100_000.0).is_none());
@@ -424,16 +458,7 @@ mod tests {
 
     #[test]
     fn vertex_feet_near_and_far_and_at_a_pole_are_left_to_the_inverse_solution() {
-        let geod = Geodesic::wgs84();
-        let at = |lon: f64, lat: f64, azi: f64, d: f64| {
-            let (plat, plon): (f64, f64) = geod.direct(lat, lon, azi, d);
-            from_vertex(
-                &geod,
-                &SinCos::of(lon, lat),
-                ecef(lon, lat),
-                ecef(plon, plat),
-            )
-        };
+        let at = |lon, lat, azi, d| solved_at(from_vertex, (lon, lat), azi, d);
         assert!(at(69.0, 41.0, 30.0, 0.5).is_none());
         assert!(at(69.0, 41.0, 30.0, 51_000.0).is_none());
         assert!(at(0.0, 90.0, 30.0, 1_000.0).is_none());
