@@ -22,18 +22,18 @@ enum Cell {
     Integer(i64),
     Float(f64),
     Empty,
-    /// The first values, as a line holds them (only ever the first entry).
-    Line(Line),
 }
 
 /// The first values of a [`RowValues`] as a line of a table holds them: the first `len`
 /// bytes of its text, `fields` texts with one `delimiter` (an ASCII byte, which none of them
-/// holds) between each two; `quoteless` when they are known to hold no double quote. As
-/// small as an entry for one value (so that an incident is no larger).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// holds) between each two; `quoteless` when they are known to hold no double quote. No
+/// values are held as a line when `fields` is 0. Eight bytes, kept in the [`RowValues`]
+/// itself: a row of a table read this way then has no entry to allocate, write or read
+/// (BENCHMARKS.md, "The line kept beside the entries").
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Line {
     len: u32,
-    fields: u32,
+    fields: u16,
     delimiter: u8,
     quoteless: bool,
 }
@@ -57,8 +57,10 @@ struct Line {
 #[derive(Clone, Debug, Default)]
 pub struct RowValues {
     text: String,
-    /// One entry per value, or first a [`Cell::Line`] for the first values.
+    /// One entry per value after those of `line`.
     cells: Vec<Cell>,
+    /// The first values, when they are kept as a line holds them.
+    line: Line,
 }
 
 /// Values are equal when they read the same, however they are held.
@@ -74,6 +76,7 @@ impl RowValues {
         RowValues {
             text: String::with_capacity(text_bytes),
             cells: Vec::with_capacity(values),
+            line: Line::default(),
         }
     }
 
@@ -81,14 +84,12 @@ impl RowValues {
     pub fn clear(&mut self) {
         self.text.clear();
         self.cells.clear();
+        self.line = Line::default();
     }
 
     /// How many values.
     pub fn len(&self) -> usize {
-        match self.line() {
-            Some(line) => line.fields as usize + self.cells.len() - 1,
-            None => self.cells.len(),
-        }
+        usize::from(self.line.fields) + self.cells.len()
     }
 
     /// Whether there are none.
@@ -98,10 +99,7 @@ impl RowValues {
 
     /// The line the first values are kept as, if they are.
     fn line(&self) -> Option<Line> {
-        match self.cells.first() {
-            Some(Cell::Line(line)) => Some(*line),
-            _ => None,
-        }
+        (self.line.fields > 0).then_some(self.line)
     }
 
     /// Appends a text value.
@@ -143,21 +141,21 @@ impl RowValues {
             "{line:?}"
         );
         debug_assert!(!quoteless || !line.contains('"'), "{line:?}");
-        let kept = (u32::try_from(line.len()), u32::try_from(fields));
+        let kept = (u32::try_from(line.len()), u16::try_from(fields));
         let (Ok(len), Ok(n)) = kept else {
             return self.push_split(line, fields, delimiter);
         };
-        if !self.text.is_empty() || !self.cells.is_empty() || n == 0 || !delimiter.is_ascii() {
+        if !self.text.is_empty() || !self.is_empty() || n == 0 || !delimiter.is_ascii() {
             return self.push_split(line, fields, delimiter);
         }
         self.reserve_text(line.len());
         self.text.push_str(line);
-        self.cells.push(Cell::Line(Line {
+        self.line = Line {
             len,
             fields: n,
             delimiter,
             quoteless,
-        }));
+        };
     }
 
     /// [`RowValues::push_line`] when it is not the first values, or not a line: each value's
@@ -256,14 +254,11 @@ impl RowValues {
 
     /// Value `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<RowValue<'_>> {
-        match self.line() {
-            Some(line) if i < line.fields as usize => self.cells().nth(i).map(|c| self.value(&c)),
-            // The line's entry stands for its values.
-            Some(line) => self
-                .cells
-                .get(i - line.fields as usize + 1)
-                .map(|c| self.value(c)),
-            None => self.cells.get(i).map(|c| self.value(c)),
+        let fields = usize::from(self.line.fields);
+        if i < fields {
+            self.cells().nth(i).map(|c| self.value(&c))
+        } else {
+            self.cells.get(i - fields).map(|c| self.value(c))
         }
     }
 
@@ -275,18 +270,7 @@ impl RowValues {
     /// Every value's entry in order, the line's texts first (each the span of the line up to
     /// the next delimiter, or to its end).
     fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
-        let (line, rest) = match self.cells.split_first() {
-            Some((Cell::Line(line), rest)) => (*line, rest),
-            _ => {
-                let none = Line {
-                    len: 0,
-                    fields: 0,
-                    delimiter: b',',
-                    quoteless: false,
-                };
-                (none, &self.cells[..])
-            }
-        };
+        let (line, rest) = (self.line, &self.cells[..]);
         let bytes = self.text.as_bytes();
         let bytes = bytes.get(..line.len as usize).unwrap_or(bytes);
         let mut start = 0;
@@ -308,8 +292,7 @@ impl RowValues {
             Cell::Text(r) => RowValue::Text(self.text.get(r.clone()).unwrap_or("")),
             Cell::Integer(n) => RowValue::Integer(*n),
             Cell::Float(x) => RowValue::Float(*x),
-            // Never read: [`RowValues::cells`] gives the line's texts instead.
-            Cell::Empty | Cell::Line(_) => RowValue::Empty,
+            Cell::Empty => RowValue::Empty,
         }
     }
 }
