@@ -29,7 +29,7 @@ enum Cell {
 /// holds) between each two; `quoteless` when they are known to hold no double quote. No
 /// values are held as a line when `fields` is 0. Eight bytes, kept in the [`RowValues`]
 /// itself: a row of a table read this way then has no entry to allocate, write or read
-/// (BENCHMARKS.md, "The line kept beside the entries").
+/// (BENCHMARKS.md, "A row's line kept beside its entries").
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Line {
     len: u32,

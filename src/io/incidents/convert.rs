@@ -312,20 +312,22 @@ pub(crate) fn blank_incident() -> Incident {
     }
 }
 
-/// [`blank_incident`] with room for the carried texts of a row `row_bytes` long (twice that,
-/// as [`crate::RowValues`] grows) and for an id, so that converting rows into it does not
-/// first grow its buffers. No room for entries of values: the usual row's are kept as its
-/// line, which needs none ([`crate::RowValues`]), and a row that needs them grows them once.
+/// [`blank_incident`] with room for the carried texts of a row `row_bytes` long (and a
+/// quarter more, for somewhat longer rows) and for an id, so that converting rows into it
+/// does not first grow its buffers. No room for entries of values: the usual row's are kept
+/// as its line, which needs none ([`crate::RowValues`]), and a row that needs them grows
+/// them once. Room only just above the usual row keeps a block's incidents' texts close
+/// together in memory (BENCHMARKS.md, "A row's line kept beside its entries").
 pub(crate) fn incident_with_room(row_bytes: usize) -> Incident {
     Incident {
         id: String::with_capacity(row_bytes.min(ROOM_FOR_ID)),
-        values: crate::RowValues::with_capacity(2 * row_bytes, 0),
+        values: crate::RowValues::with_capacity(row_bytes + row_bytes / 4, 0),
         ..blank_incident()
     }
 }
 
 /// The bytes of id a fresh incident has room for ([`incident_with_room`]).
-const ROOM_FOR_ID: usize = 32;
+const ROOM_FOR_ID: usize = 24;
 
 /// Field `i` of `rec` as UTF-8 text without surrounding ASCII whitespace; an invalid field is
 /// recorded in `errors` (and its index in `not_utf8`) and read as empty.
