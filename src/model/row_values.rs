@@ -356,6 +356,8 @@ mod tests {
         for (line, delimiter) in [("a,bc,,caf\u{e9}", b','), ("a;b,c;;\u{e9}", b';')] {
             let mut kept = RowValues::default();
             kept.push_line(line, 4, delimiter, false);
+            // Kept beside the entries: none allocated for the line.
+            assert_eq!(kept.cells.capacity(), 0);
             kept.push_empty();
             let mut one_by_one = RowValues::default();
             for t in line.split(char::from(delimiter)) {
@@ -388,7 +390,23 @@ mod tests {
             kept.clear();
             assert!(kept.is_empty());
             assert_eq!(kept.get(0), None);
+            // Cleared, it keeps the next line as a line again, with no trace of the last.
+            kept.push_line("x,y", 2, b',', true);
+            assert_eq!(kept.line_texts(2, b','), Some("x,y"));
+            assert!(kept.line_is_quoteless());
+            assert_eq!(
+                kept.iter().collect::<Vec<_>>(),
+                [RowValue::Text("x"), RowValue::Text("y")]
+            );
         }
+        // More fields than a line's description counts are split at once: the same values.
+        let many = vec!["a"; 70_000].join(",");
+        let mut wide = RowValues::default();
+        wide.push_line(&many, 70_000, b',', true);
+        assert_eq!(wide.len(), 70_000);
+        assert_eq!(wide.line_texts(1, b','), None);
+        assert_eq!(wide.get(69_999), Some(RowValue::Text("a")));
+        assert_eq!(wide.get(70_000), None);
         // After other values, the line's texts are found at once; the same values.
         let mut after = RowValues::default();
         after.push_integer(7);
