@@ -430,10 +430,6 @@ mod tests {
         ) {
             agrees_with_the_inverse_solution(from_vertex, (lon, lat), azi, d)?;
         }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3_000))]
 
         /// From a vertex 50 to 500 km away, the distance and the azimuth to a point are the
         /// inverse solution's, to 10 nanometres (the azimuth's error times the distance, to the
