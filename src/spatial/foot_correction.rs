@@ -251,18 +251,29 @@ pub(crate) fn from_vertex(
     let (ahead, across) = miss(geod, vertex, chord.sin_cos_azi, estimate_m, p3)?;
     let ahead = estimate_m + ahead;
     let distance_m = (ahead * ahead + across * across).sqrt();
-    // Seen from the vertex, a step across subtends its length over the reduced length
-    // `m ≈ s (1 - s² / 6R²)`, not over `s` (5e-8 m aside at 50 km with a 5 mm miss).
-    let reduced_m = ahead * (1.0 - ahead * ahead / (6.0 * MEAN_RADIUS_M * MEAN_RADIUS_M));
-    // The direction of the chord, `(n, e)`, turned by the angle of `(reduced_m, across)`: one
-    // arc tangent of the product of the two vectors (metres to tens of kilometres each; their
-    // products do not overflow) instead of one for each angle (BENCHMARKS.md).
-    let azi = normalize_deg(
-        (e * reduced_m + n * across)
-            .atan2(n * reduced_m - e * across)
-            .to_degrees(),
-    );
+    let azi = turned_azimuth((e, n), reduced_length_m(ahead), across);
     Some((distance_m, azi))
+}
+
+/// The reduced length of a geodesic `s_m` metres long, `m ≈ s (1 - s² / 6R²)`: seen from the
+/// vertex, a step across at its end subtends its length over `m`, not over `s` (5e-8 m aside
+/// at 50 km with a 5 mm miss).
+#[inline]
+fn reduced_length_m(s_m: f64) -> f64 {
+    s_m * (1.0 - s_m * s_m / (6.0 * MEAN_RADIUS_M * MEAN_RADIUS_M))
+}
+
+/// The azimuth (degrees) of the direction `(east, north)` turned by the angle of
+/// `(reduced_m, across_m)`: one arc tangent of the product of the two vectors (metres to
+/// hundreds of kilometres each; their products do not overflow) instead of one for each
+/// angle (BENCHMARKS.md).
+#[inline]
+fn turned_azimuth((east, north): (f64, f64), reduced_m: f64, across_m: f64) -> f64 {
+    normalize_deg(
+        (east * reduced_m + north * across_m)
+            .atan2(north * reduced_m - east * across_m)
+            .to_degrees(),
+    )
 }
 
 /// The farthest point (estimated distance, metres) whose distance and azimuth from a vertex
@@ -294,19 +305,14 @@ pub(crate) fn from_far_vertex(
     let (ahead, across) = miss_up_to(geod, vertex, (sin_a, cos_a), estimate_m, p3, FIRST_MISS_M)?;
     // The azimuth turned by the angle of `(reduced length, across)`, as `from_vertex` turns it.
     let first_m = estimate_m + ahead;
-    let reduced_m = first_m * (1.0 - first_m * first_m / (6.0 * MEAN_RADIUS_M * MEAN_RADIUS_M));
+    let reduced_m = reduced_length_m(first_m);
     let turn_m = (reduced_m * reduced_m + across * across).sqrt();
     let (cos_t, sin_t) = (reduced_m / turn_m, across / turn_m);
     let (sin_b, cos_b) = (sin_a * cos_t + cos_a * sin_t, cos_a * cos_t - sin_a * sin_t);
     let (ahead, across) = miss(geod, vertex, (sin_b, cos_b), first_m, p3)?;
     let ahead = first_m + ahead;
     let distance_m = (ahead * ahead + across * across).sqrt();
-    let reduced_m = ahead * (1.0 - ahead * ahead / (6.0 * MEAN_RADIUS_M * MEAN_RADIUS_M));
-    let azi = normalize_deg(
-        (sin_b * reduced_m + cos_b * across)
-            .atan2(cos_b * reduced_m - sin_b * across)
-            .to_degrees(),
-    );
+    let azi = turned_azimuth((sin_b, cos_b), reduced_length_m(ahead), across);
     Some((distance_m, azi))
 }
 
